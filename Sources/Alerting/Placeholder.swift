@@ -1,0 +1,2 @@
+// Placeholder for the Alerting module; replaced by its implementation.
+enum AlertingPlaceholder {}

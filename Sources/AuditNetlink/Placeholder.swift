@@ -1,0 +1,2 @@
+// Placeholder for the AuditNetlink module; replaced by its implementation.
+enum AuditNetlinkPlaceholder {}

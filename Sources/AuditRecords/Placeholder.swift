@@ -1,0 +1,2 @@
+// Placeholder for the AuditRecords module; replaced by its implementation.
+enum AuditRecordsPlaceholder {}

@@ -1,0 +1,2 @@
+// Placeholder for the Daemon module; replaced by its implementation.
+enum DaemonPlaceholder {}

@@ -1,0 +1,2 @@
+// Placeholder for the EQL module; replaced by its implementation.
+enum EQLPlaceholder {}

@@ -1,0 +1,2 @@
+// Placeholder for the Events module; replaced by its implementation.
+enum EventsPlaceholder {}

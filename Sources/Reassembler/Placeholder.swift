@@ -1,0 +1,2 @@
+// Placeholder for the Reassembler module; replaced by its implementation.
+enum ReassemblerPlaceholder {}

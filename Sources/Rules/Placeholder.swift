@@ -1,0 +1,2 @@
+// Placeholder for the Rules module; replaced by its implementation.
+enum RulesPlaceholder {}

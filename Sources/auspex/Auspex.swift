@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The auspex command line: one subcommand per type, each in its own file.
+@main
+struct Auspex: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "auspex",
+        abstract: "Host detection daemon: kernel audit events → ECS → EQL rules → alerts.",
+        subcommands: [EventsCommand.self, QueryCommand.self]
+    )
+}

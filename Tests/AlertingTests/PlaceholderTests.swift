@@ -1,0 +1,6 @@
+import XCTest
+@testable import Alerting
+
+final class AlertingPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import AuditNetlink
+
+final class AuditNetlinkPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

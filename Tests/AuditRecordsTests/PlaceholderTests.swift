@@ -1,0 +1,6 @@
+import XCTest
+@testable import AuditRecords
+
+final class AuditRecordsPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

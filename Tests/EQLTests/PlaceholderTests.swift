@@ -1,0 +1,6 @@
+import XCTest
+@testable import EQL
+
+final class EQLPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import Events
+
+final class EventsPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import Reassembler
+
+final class ReassemblerPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}

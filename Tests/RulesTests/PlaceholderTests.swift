@@ -1,0 +1,6 @@
+import XCTest
+@testable import Rules
+
+final class RulesPlaceholderTests: XCTestCase {
+    func testModuleLinks() {}
+}
