@@ -53,11 +53,31 @@ test: test-deps
 bench: deps
 	$(SWIFT) run -c release auspex-bench
 
+SYSUSERSDIR ?= /usr/lib/sysusers.d
+
+# Installs the binary, the unit (ExecStart pointed at $(BINDIR)), tmpfiles and sysusers entries, the rule pack,
+# and the config — an existing /etc/auspex/auspex.toml is never overwritten (the new one lands beside it).
 install: release
 	install -D -m 0755 $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/auspex
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/auspex/rules.d
+	sed 's|/usr/local/bin/auspex|$(BINDIR)/auspex|g' systemd/auspex.service > $(DESTDIR)$(UNITDIR)/auspex.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/auspex.service
+	install -m 0644 systemd/auspex.tmpfiles $(DESTDIR)$(TMPFILESDIR)/auspex.conf
+	install -m 0644 systemd/auspex.sysusers $(DESTDIR)$(SYSUSERSDIR)/auspex.conf
+	install -m 0644 etc/auspex/rules.d/*.toml $(DESTDIR)$(SYSCONFDIR)/auspex/rules.d/
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/auspex/auspex.toml ]; then \
+	  install -m 0644 etc/auspex/auspex.toml $(DESTDIR)$(SYSCONFDIR)/auspex/auspex.toml.new; \
+	else install -m 0644 etc/auspex/auspex.toml $(DESTDIR)$(SYSCONFDIR)/auspex/auspex.toml; fi
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
+	  systemd-sysusers $(SYSUSERSDIR)/auspex.conf && systemd-tmpfiles --create $(TMPFILESDIR)/auspex.conf && systemctl daemon-reload; \
+	  echo "installed: systemctl enable --now auspex"; fi
 
+# Removes what install put in place, except /etc/auspex/auspex.toml (your configuration) and the spool.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/auspex
+	rm -f $(DESTDIR)$(BINDIR)/auspex $(DESTDIR)$(UNITDIR)/auspex.service
+	rm -f $(DESTDIR)$(TMPFILESDIR)/auspex.conf $(DESTDIR)$(SYSUSERSDIR)/auspex.conf
+	for f in etc/auspex/rules.d/*.toml; do rm -f $(DESTDIR)$(SYSCONFDIR)/auspex/rules.d/$$(basename $$f); done
+	rm -f $(DESTDIR)$(SYSCONFDIR)/auspex/auspex.toml.new
 
 clean:
 	rm -rf .build
