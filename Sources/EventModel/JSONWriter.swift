@@ -11,7 +11,46 @@ public enum JSONWriter {
 
     /// Serializes a document, nesting dotted names into objects.
     public static func string(_ document: Document) -> String {
-        string(document.nested)
+        var out: [UInt8] = []
+        out.reserveCapacity(64 * document.fields.count + 64)
+        write(document, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends a document as one nested JSON object, straight from its flat fields (no intermediate values):
+    /// objects appear in the order their first field was added. Same output as `write(document.nested, …)`.
+    public static func write(_ document: Document, to out: inout [UInt8]) {
+        let paths = document.fields.map { $0.name.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) }
+        writeObject(document, paths, members: Array(paths.indices), depth: 0, to: &out)
+    }
+
+    /// One object level: groups the members by their path component at `depth`, keeping first-seen order.
+    private static func writeObject(_ document: Document, _ paths: [[Substring.UTF8View.SubSequence]], members: [Int],
+                                    depth: Int, to out: inout [UInt8])
+    {
+        var groups: [(key: Substring.UTF8View.SubSequence, leaf: Int?, children: [Int])] = []
+        for member in members {
+            let key = paths[member][depth]
+            let isLeaf = paths[member].count == depth + 1
+            if let g = groups.firstIndex(where: { $0.key.elementsEqual(key) }) {
+                // A later leaf replaces both an earlier leaf and an object at the same name, as `nested` does.
+                if isLeaf { groups[g].leaf = member; groups[g].children = [] } else { groups[g].children.append(member) }
+            } else {
+                groups.append((key, isLeaf ? member : nil, isLeaf ? [] : [member]))
+            }
+        }
+        out.append(UInt8(ascii: "{"))
+        for (i, group) in groups.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(String(decoding: group.key, as: UTF8.self), to: &out)
+            out.append(UInt8(ascii: ":"))
+            if !group.children.isEmpty {
+                writeObject(document, paths, members: group.children, depth: depth + 1, to: &out)
+            } else if let leaf = group.leaf {
+                write(document.fields[leaf].value, to: &out)
+            }
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     /// Appends the JSON form of `value` to `out`.

@@ -12,6 +12,22 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(Document(flattening: try JSONReader.parse(text)), doc)
     }
 
+    func testStreamedDocumentEqualsNestedValue() {
+        var doc = Document()
+        doc.append("process.pid", 1)
+        doc.append("event.action", "executed")
+        doc.append("process.parent.pid", 2)
+        doc.append("process.name", "sh")
+        doc.append("event.category", ["process"])
+        doc.append("x", 1)
+        doc.append("x.y", 2)  // an object after a leaf of the same name replaces it…
+        doc.append("z.w", 3)
+        doc.append("z", 4)  // …and a leaf after an object replaces the object
+        XCTAssertEqual(JSONWriter.string(doc), JSONWriter.string(doc.nested))
+        XCTAssertEqual(JSONWriter.string(doc),
+                       #"{"process":{"pid":1,"parent":{"pid":2},"name":"sh"},"event":{"action":"executed","category":["process"]},"x":{"y":2},"z":4}"#)
+    }
+
     func testReaderRejectsGarbageWithOffset() {
         XCTAssertThrowsError(try JSONReader.parse("{\"a\": 1,}")) { error in
             XCTAssertEqual((error as? JSONReader.ParseError)?.offset, 8)
