@@ -1,0 +1,4 @@
+/// Errno names indexed by number.
+enum ErrnoTable {
+    static let names: [String?] = [nil]
+}

@@ -1,0 +1,66 @@
+/// A decoded SOCKADDR `saddr=` value (a raw `struct sockaddr`, hex-encoded by the kernel).
+public enum SocketAddress: Sendable, Equatable {
+    /// AF_UNIX. `path` is cut at the first NUL; an abstract socket (leading NUL) has `isAbstract` set and the
+    /// name after the NUL in `path`.
+    case unix(path: String, isAbstract: Bool)
+    /// AF_INET: dotted quad and port.
+    case inet(address: String, port: UInt16)
+    /// AF_INET6: RFC 5952 text (IPv4-mapped addresses as plain dotted IPv4), port, flow info and scope id.
+    case inet6(address: String, port: UInt16, flowInfo: UInt32, scopeID: UInt32)
+    /// AF_NETLINK: port id and multicast groups.
+    case netlink(portID: UInt32, groups: UInt32)
+    /// Any other family, or a truncated address of a known family.
+    case other(family: UInt16)
+
+    /// Decodes the hex text of a `saddr=` value; nil when it is not hex or shorter than a family field.
+    public init?(saddr value: AuditValue) {
+        guard let bytes = Hex.decode(value.rawBytes) else { return nil }
+        self.init(bytes: bytes)
+    }
+
+    /// Decodes raw sockaddr bytes; nil when shorter than the family field.
+    public init?(bytes: [UInt8]) {
+        guard let decoded = SocketAddressDecoder.decode(bytes) else { return nil }
+        self = decoded
+    }
+
+    /// Family as go-libaudit names it: `unix`, `ipv4`, `ipv6`, `netlink`, else the decimal family number.
+    public var familyName: String {
+        switch self {
+        case .unix: return "unix"
+        case .inet: return "ipv4"
+        case .inet6: return "ipv6"
+        case .netlink: return "netlink"
+        case .other(let family): return String(family)
+        }
+    }
+
+    /// The IP address text for inet/inet6, else nil.
+    public var address: String? {
+        switch self {
+        case .inet(let address, _), .inet6(let address, _, _, _): return address
+        default: return nil
+        }
+    }
+
+    /// The port for inet/inet6, else nil.
+    public var port: UInt16? {
+        switch self {
+        case .inet(_, let port), .inet6(_, let port, _, _): return port
+        default: return nil
+        }
+    }
+
+    /// The socket path for AF_UNIX, else nil.
+    public var path: String? {
+        if case .unix(let path, _) = self { return path }
+        return nil
+    }
+}
+
+enum SocketAddressDecoder {
+    static func decode(_ bytes: [UInt8]) -> SocketAddress? {
+        guard bytes.count >= 2 else { return nil }
+        return .other(family: UInt16(bytes[0]) | UInt16(bytes[1]) << 8)
+    }
+}
