@@ -34,6 +34,9 @@ public struct AuditRecord: Sendable {
         nodeRange.map { String(decoding: bytes[$0], as: UTF8.self) }
     }
 
+    /// The `node=` name as bytes (no allocation), when the line had one.
+    public var nodeBytes: ArraySlice<UInt8>? { nodeRange.map { bytes[$0] } }
+
     /// The first field whose key equals `key` (compared byte by byte, no allocation).
     public subscript(key: String) -> AuditValue? {
         guard let index = indexOfField(key) else { return nil }
