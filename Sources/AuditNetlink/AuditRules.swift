@@ -102,7 +102,7 @@ func withCStrings<R>(
 ) throws(AuditNetlinkError) -> R {
     let owned = strings.map { strdup($0) }
     defer { owned.forEach { free($0) } }
-    let pointers = owned.map { UnsafePointer($0) }
+    let pointers = owned.map { UnsafePointer($0) } + [nil] // never empty, so baseAddress is never nil
     return try pointers.withUnsafeBufferPointer { buffer throws(AuditNetlinkError) in
         try body(buffer.baseAddress!)
     }
