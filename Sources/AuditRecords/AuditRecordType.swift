@@ -22,9 +22,11 @@ public struct AuditRecordType: RawRepresentable, Hashable, Sendable, CustomStrin
 
     public var description: String { name }
 
-    /// Records emitted by user-space programs through the audit netlink socket (1100–1299, 2100–2999):
-    /// each one is a complete event by itself and carries no EOE.
-    public var isUserSpace: Bool { (1100...1299).contains(rawValue) || (2100...2999).contains(rawValue) }
+    /// Records emitted by user-space programs through the audit netlink socket (old-style USER 1005, 1100–1299,
+    /// 2100–2999): each one is a complete event by itself and carries no EOE.
+    public var isUserSpace: Bool {
+        rawValue == 1005 || (1100...1299).contains(rawValue) || (2100...2999).contains(rawValue)
+    }
 
     /// Records the kernel emits from a syscall context, finished by an EOE record (1300–1399, plus
     /// AUDIT_LOGIN 1006 and the other kernel-generated types below 1100).

@@ -29,7 +29,92 @@ public struct ExecveArguments: Sendable, Equatable {
 }
 
 enum ExecveAssembler {
+    /// One argument being collected: whole (`aN=`) or in pieces (`aN_len=`, `aN[i]=`).
+    private struct Argument {
+        var whole: [UInt8]?
+        var encodedLength: Int?
+        var pieces: [(index: Int, raw: Int, bytes: [UInt8])] = []
+    }
+
     static func assemble(_ records: some Sequence<AuditRecord>) -> ExecveArguments? {
-        nil
+        var argc: Int?
+        var arguments: [Int: Argument] = [:]
+        var sawExecve = false
+        for record in records where record.type == .execve {
+            sawExecve = true
+            for index in record.fields.indices {
+                let key = record.key(at: index)
+                if key.elementsEqual("argc".utf8) {
+                    if argc == nil, let value = record.value(at: index).int, value >= 0, value <= Int64(Int32.max) {
+                        argc = Int(value)
+                    }
+                    continue
+                }
+                guard let parsed = ArgumentKey(key) else { continue }
+                let value = record.value(at: index)
+                switch parsed.part {
+                case .whole:
+                    arguments[parsed.number, default: Argument()].whole = value.decodedBytes
+                case .length:
+                    arguments[parsed.number, default: Argument()].encodedLength = value.int.map { Int(clamping: $0) }
+                case .piece(let piece):
+                    arguments[parsed.number, default: Argument()].pieces
+                        .append((piece, value.rawBytes.count, value.decodedBytes))
+                }
+            }
+        }
+        guard sawExecve else { return nil }
+        return build(argc: argc, arguments)
+    }
+
+    /// Arguments 0, 1, … in order, stopping at the first one missing or with missing pieces.
+    private static func build(argc: Int?, _ arguments: [Int: Argument]) -> ExecveArguments {
+        let expected = argc ?? ((arguments.keys.max() ?? -1) + 1)
+        var assembled: [[UInt8]] = []
+        var complete = true
+        for number in 0..<expected {
+            guard let argument = arguments[number] else { complete = false; break }
+            if let whole = argument.whole {
+                assembled.append(whole)
+                continue
+            }
+            let pieces = argument.pieces.sorted { $0.index < $1.index }
+            guard !pieces.isEmpty, pieces.enumerated().allSatisfy({ $0.offset == $0.element.index }) else {
+                complete = false
+                break
+            }
+            assembled.append(pieces.flatMap(\.bytes))
+            if let length = argument.encodedLength, length != pieces.reduce(0, { $0 + $1.raw }) {
+                complete = false  // pieces missing at the end (record lost or truncated)
+                break
+            }
+        }
+        return ExecveArguments(argc: argc, arguments: assembled, isComplete: complete)
+    }
+}
+
+/// `aN`, `aN_len` or `aN[i]`.
+struct ArgumentKey {
+    enum Part { case whole, length, piece(Int) }
+    let number: Int
+    let part: Part
+
+    init?(_ key: ArraySlice<UInt8>) {
+        guard key.first == UInt8(ascii: "a") else { return nil }
+        var rest = key.dropFirst()
+        let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        guard let number = Decimal.parseUInt64(digits), number <= UInt64(Int32.max) else { return nil }
+        self.number = Int(number)
+        rest = rest.dropFirst(digits.count)
+        if rest.isEmpty {
+            part = .whole
+        } else if rest.elementsEqual("_len".utf8) {
+            part = .length
+        } else if rest.first == UInt8(ascii: "["), rest.last == UInt8(ascii: "]"),
+                  let piece = Decimal.parseUInt64(rest.dropFirst().dropLast()), piece <= UInt64(Int32.max) {
+            part = .piece(Int(piece))
+        } else {
+            return nil
+        }
     }
 }

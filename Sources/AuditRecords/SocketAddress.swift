@@ -18,7 +18,9 @@ public enum SocketAddress: Sendable, Equatable {
         self.init(bytes: bytes)
     }
 
-    /// Decodes raw sockaddr bytes; nil when shorter than the family field.
+    /// Decodes raw sockaddr bytes; nil when shorter than the family field. The family is read in host order
+    /// of the audited machine: little-endian unless the low byte is zero and the high byte is not (a big-endian
+    /// host such as ppc64 or s390x — families fit in one byte, so this cannot misread a little-endian family).
     public init?(bytes: [UInt8]) {
         guard let decoded = SocketAddressDecoder.decode(bytes) else { return nil }
         self = decoded
@@ -33,6 +35,12 @@ public enum SocketAddress: Sendable, Equatable {
         case .netlink: return "netlink"
         case .other(let family): return String(family)
         }
+    }
+
+    /// True for an AF_UNIX address in the abstract namespace (leading NUL).
+    public var isAbstract: Bool {
+        if case .unix(_, let isAbstract) = self { return isAbstract }
+        return false
     }
 
     /// The IP address text for inet/inet6, else nil.
@@ -51,16 +59,11 @@ public enum SocketAddress: Sendable, Equatable {
         }
     }
 
-    /// The socket path for AF_UNIX, else nil.
+    /// The socket path for AF_UNIX, else nil. For an abstract socket this is the name after the leading NUL;
+    /// go-libaudit (and so auditd_manager) reports `""` there, so check `isAbstract` to mimic it.
     public var path: String? {
         if case .unix(let path, _) = self { return path }
         return nil
     }
 }
 
-enum SocketAddressDecoder {
-    static func decode(_ bytes: [UInt8]) -> SocketAddress? {
-        guard bytes.count >= 2 else { return nil }
-        return .other(family: UInt16(bytes[0]) | UInt16(bytes[1]) << 8)
-    }
-}

@@ -1,4 +1,4 @@
-/// Syscall number → name, per architecture.
+/// Syscall number → name, per architecture (data in SyscallTable+<arch>.swift).
 enum SyscallTables {
     static func name(arch: AuditArch, number: Int) -> String? {
         guard number >= 0 else { return nil }
@@ -12,9 +12,6 @@ enum SyscallTables {
         return number < table.count ? table[number] : nil
     }
 
-    static let x86_64Syscalls: [String?] = []
-    static let aarch64Syscalls: [String?] = []
-    static let i386Syscalls: [String?] = []
 }
 
 /// i386 `socketcall(call, args)` multiplexer: `a0` of a socketcall SYSCALL record names the socket operation.
