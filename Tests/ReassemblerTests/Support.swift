@@ -15,7 +15,10 @@ enum SharedSamples {
             throw XCTSkip("shared audit samples not found at \(samples.path)")
         }
         let data = try Data(contentsOf: samples.appendingPathComponent(relativePath))
-        return try [UInt8](data).split(separator: UInt8(ascii: "\n")).map { try AuditParser.parseLogLine($0).get() }
+        // Laurel's trace files carry `#` comment lines; everything else must parse.
+        return try [UInt8](data).split(separator: UInt8(ascii: "\n"))
+            .filter { $0.first != UInt8(ascii: "#") && !$0.allSatisfy { $0 == UInt8(ascii: " ") } }
+            .map { try AuditParser.parseLogLine($0).get() }
     }
 }
 
