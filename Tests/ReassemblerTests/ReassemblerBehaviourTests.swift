@@ -53,6 +53,26 @@ final class ReassemblerBehaviourTests: XCTestCase {
         XCTAssertEqual(reassembler.statistics.completed, 2)
     }
 
+    func testDaemonRecordsDoNotDisturbLostCounting() {
+        var reassembler = Reassembler()
+        var events = reassembler.push(record("SYSCALL", serial: 1000), now: 0)
+        events += reassembler.push(record("DAEMON_START", serial: 9_000_000, "op=start res=success"), now: 0)
+        events += reassembler.push(record("SYSCALL", serial: 1001), now: 0)
+        events += reassembler.finish()
+        XCTAssertEqual(events.map(\.serial), [9_000_000, 1000, 1001])
+        XCTAssertEqual(reassembler.statistics.lost, 0)
+    }
+
+    func testUserRecordsCountInTheSerialSequence() {
+        var reassembler = Reassembler()
+        var events = reassembler.push(record("SYSCALL", serial: 1), now: 0)
+        events += reassembler.push(record("USER_CMD", serial: 2, "cmd=6C73"), now: 0)
+        events += reassembler.push(record("SYSCALL", serial: 3), now: 0)
+        events += reassembler.finish()
+        XCTAssertEqual(events.map(\.serial), [2, 1, 3])
+        XCTAssertEqual(reassembler.statistics.lost, 0)
+    }
+
     func testAuditLoginStaysWithItsSyscall() {
         // AUDIT_LOGIN (1006) comes from the kernel inside write(/proc/self/loginuid), before its SYSCALL.
         var reassembler = Reassembler()
