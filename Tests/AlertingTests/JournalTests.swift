@@ -152,3 +152,21 @@ final class Locked<Value>: @unchecked Sendable {
         return body(&value)
     }
 }
+
+final class JournalEntryBoundsTests: XCTestCase {
+    func testRepeatedAndEventFieldsAreBounded() {
+        var rule = Fixtures.udpShellRule
+        rule.tags = (0..<500).map { "tag \($0)" }
+        rule.threats = (0..<100).map { i in
+            .init(tactic: .init(id: "TA\(i)", name: "t"), techniques: [.init(.init(id: "T\(i)", name: "n"))])
+        }
+        let alert = Alert(rule: rule, events: Fixtures.events(processName: String(repeating: "é", count: 5000)))
+        let fields = JournalEntry.fields(for: alert)
+        XCTAssertEqual(fields.filter { $0.name == "AUSPEX_TAG" }.count, JournalEntry.maxRepeatedFields)
+        XCTAssertEqual(fields.filter { $0.name == "AUSPEX_TACTIC_ID" }.count, JournalEntry.maxRepeatedFields)
+        XCTAssertEqual(fields.filter { $0.name == "AUSPEX_TECHNIQUE_ID" }.map { String(decoding: $0.value, as: UTF8.self) },
+                       (0..<JournalEntry.maxRepeatedFields).map { "T\($0)" })
+        XCTAssertEqual(fields.first { $0.name == "AUSPEX_PROCESS_NAME" }?.value.count, JournalEntry.maxEventValueBytes)
+        XCTAssertLessThan(fields.count, 200)
+    }
+}
