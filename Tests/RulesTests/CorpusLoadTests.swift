@@ -5,9 +5,9 @@ import XCTest
 /// The loader over Elastic's Linux EQL rules, unchanged: every EQL rule must load.
 final class CorpusLoadTests: XCTestCase {
     func testEveryCorpusRuleLoads() throws {
-        let active = try TestPaths.shared("detection-rules/linux-eql")
+        let active = try Corpus.directory()
         let deprecated = active + "/_deprecated"
-        let report = RuleLoader().load(paths: [active, deprecated])
+        let report = try Corpus.report()
         let errors = report.diagnostics.filter { $0.severity == .error }
         XCTAssertEqual(errors.map(\.description), [])
         XCTAssertEqual(report.failedFiles, [])
