@@ -162,4 +162,18 @@ final class RuleDiagnosticsTests: XCTestCase {
             "\(directory.path)/missing:1:1: error: no such file or directory",
         ])
     }
+
+    func testWindowsLineEndingsKeepPositions() throws {
+        let text = Self.ruleText(replacing: "risk_score = 21", with: "risk_score = 210").replacingOccurrences(of: "\n", with: "\r\n")
+        let (outcome, diagnostics, file) = try load(text)
+        XCTAssertEqual(outcome, .failed)
+        XCTAssertEqual(diagnostics.map(\.description), ["\(file):12:1: error: 'rule.risk_score' must be between 0 and 100, found 210"])
+    }
+
+    func testOversizedFileIsRefusedBeforeParsing() throws {
+        let padding = String(repeating: "# padding\n", count: RuleFileParser.maximumFileBytes / 10 + 1)
+        let (outcome, diagnostics, file) = try load(padding + Self.ruleText())
+        XCTAssertEqual(outcome, .failed)
+        XCTAssertEqual(diagnostics.map(\.description), ["\(file):1:1: error: file is larger than 1048576 bytes; not a rule file"])
+    }
 }
