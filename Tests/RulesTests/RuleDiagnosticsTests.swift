@@ -138,6 +138,7 @@ final class RuleDiagnosticsTests: XCTestCase {
         XCTAssertEqual(report.rules.map(\.file), [first, directory.path + "/c_other.toml"])
         XCTAssertEqual(report.failedFiles, [second])
         XCTAssertEqual(report.skipped, [SkippedRuleFile(file: directory.path + "/d_kql.toml", type: "query")])
+        XCTAssertEqual(report.summary, "4 rule files: 2 EQL rules loaded, 1 skipped (query 1), 1 failed")
         let errors = report.diagnostics.filter { $0.severity == .error }.map(\.description)
         XCTAssertEqual(errors, ["\(second):13:1: error: duplicate rule_id '9f0c2a52-4d5e-4c1a-9a57-2f1d7c7e0b01': "
                                 + "already defined in \(first):13:1; this file is ignored"])
