@@ -1,0 +1,96 @@
+/// Splits the body of a record into `key=value` fields.
+///
+/// Values are bare (up to the next space), `"double quoted"` (the kernel never escapes inside quotes: a string
+/// containing a quote is hex-encoded instead) or `'single quoted'` (user-space `msg='…'`, whose content is itself
+/// `key=value` pairs and is tokenized again). Words without `=` (`avc:  denied  { read }  for`, old-style `user`)
+/// are skipped, except that the old LOGIN form `old auid=… new ses=…` keeps its prefix: the key is `old auid`
+/// (looked up as `old_auid`, like go-libaudit's rename). Inside `msg='…'`, the old PAM form
+/// `exe="/usr/sbin/crond" (hostname=?, addr=?, terminal=cron res=success)` loses its parenthesis and commas.
+/// An unterminated quote takes the rest of the body.
+enum FieldTokenizer {
+    private static let space = UInt8(ascii: " ")
+    private static let equals = UInt8(ascii: "=")
+
+    static func tokenize(_ bytes: [UInt8], in range: Range<Int>, into fields: inout [AuditField]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            fields.reserveCapacity(fields.count + estimatedFieldCount(buffer, range))
+            tokenize(buffer, range, nested: false, &fields)
+        }
+    }
+
+    /// One `=` per field in the usual case; reserving once avoids regrowing the array several times per record.
+    private static func estimatedFieldCount(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        var count = 0
+        for index in range where b[index] == equals { count += 1 }
+        return count
+    }
+
+    private static func tokenize(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, nested: Bool,
+                                 _ fields: inout [AuditField]) {
+        var position = range.lowerBound
+        let end = range.upperBound
+        var prefixStart: Int?
+        while position < end {
+            while position < end, b[position] == space { position += 1 }
+            guard position < end else { return }
+
+            let wordStart = position
+            while position < end, b[position] != equals, b[position] != space { position += 1 }
+            guard position < end, b[position] == equals, position > wordStart else {
+                // A bare word, or `=` with no key: skip to the next space.
+                while position < end, b[position] != space { position += 1 }
+                let isPrefix = matches(b, wordStart..<position, "old") || matches(b, wordStart..<position, "new")
+                prefixStart = isPrefix && position + 1 < end && b[position + 1] != space ? wordStart : nil
+                continue
+            }
+            var keyStart = wordStart
+            if nested, b[keyStart] == UInt8(ascii: "("), keyStart + 1 < position { keyStart += 1 }
+            if let start = prefixStart, matches(b, wordStart..<position, "auid") || matches(b, wordStart..<position, "ses") {
+                keyStart = start
+            }
+            prefixStart = nil
+            let keyEnd = position
+            position += 1
+
+            let quote: UInt8? = position < end && (b[position] == UInt8(ascii: "\"") || b[position] == UInt8(ascii: "'"))
+                ? b[position] : nil
+            if let quote {
+                let valueStart = position + 1
+                var valueEnd = valueStart
+                while valueEnd < end, b[valueEnd] != quote { valueEnd += 1 }
+                let quoting: AuditQuoting = quote == UInt8(ascii: "'") ? .single : .double
+                fields.append(AuditField(keyRange: keyStart..<keyEnd, valueRange: valueStart..<valueEnd, quoting: quoting))
+                if quoting == .single, valueStart < valueEnd {
+                    tokenize(b, valueStart..<valueEnd, nested: true, &fields)
+                }
+                position = min(valueEnd + 1, end)
+            } else {
+                let valueStart = position
+                while position < end, b[position] != space { position += 1 }
+                var valueEnd = position
+                if nested { valueEnd = trimmedPAMValueEnd(b, valueStart..<valueEnd) }
+                fields.append(AuditField(keyRange: keyStart..<keyEnd, valueRange: valueStart..<valueEnd, quoting: .none))
+            }
+        }
+    }
+
+    /// `?,` → `?` and `success)` → `success`; `(none)` keeps its parentheses.
+    private static func trimmedPAMValueEnd(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        var end = range.upperBound
+        if end > range.lowerBound, b[end - 1] == UInt8(ascii: ",") { end -= 1 }
+        if end > range.lowerBound, b[end - 1] == UInt8(ascii: ")"), b[range.lowerBound] != UInt8(ascii: "(") { end -= 1 }
+        return end
+    }
+
+    private static func matches(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ word: StaticString) -> Bool {
+        guard range.count == word.utf8CodeUnitCount else { return false }
+        return word.withUTF8Buffer { wanted in
+            var index = range.lowerBound
+            for byte in wanted {
+                if b[index] != byte { return false }
+                index += 1
+            }
+            return true
+        }
+    }
+}

@@ -1,0 +1,276 @@
+import AuditRecords
+import Reassembler
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Builds `EventFacts` from an event's records in one pass (go-libaudit `CoalesceMessages` semantics, §1.3–§1.4).
+struct EventCollector {
+    var limits: Normalizer.Limits
+
+    func collect(_ event: AuditEvent, counters: inout NormalizerCounters) -> EventFacts {
+        let records = event.records
+        let firstType = records.first?.type ?? .syscall
+        var facts = EventFacts(eventType: firstType)
+        guard !records.isEmpty else { return facts }
+
+        // The identity record: the SYSCALL of a compound event, else the only (or first) record.
+        var identityIndex = 0
+        if records.count > 1 {
+            facts.isCompound = true
+            if let index = records.firstIndex(where: { $0.type == .syscall }) {
+                identityIndex = index
+                // The record before the SYSCALL (if first) names the event: CONFIG_CHANGE, AVC, NETFILTER_CFG, …
+                facts.eventType = records[0].type == .syscall ? .syscall : records[0].type
+            } else {
+                counters.missingSyscallRecord += 1
+            }
+        }
+        addIdentity(records[identityIndex], to: &facts, counters: &counters)
+        if facts.isCompound { addOtherRecords(event, identityIndex: identityIndex, to: &facts, counters: &counters) }
+        checkNumbers(&facts, counters: &counters)
+        return facts
+    }
+
+    private func addOtherRecords(_ event: AuditEvent, identityIndex: Int, to facts: inout EventFacts,
+                                 counters: inout NormalizerCounters) {
+        let records = event.records
+        var sawExecve = false
+        for (index, record) in records.enumerated() where index != identityIndex {
+            switch record.type {
+            case .syscall, .eoe: continue
+            case .path: facts.paths.append(pathEntries(record, counters: &counters))
+            case .sockaddr: addSockaddr(record, to: &facts, counters: &counters)
+            case .execve: sawExecve = true
+            default: addGeneric(record, to: &facts, counters: &counters)
+            }
+        }
+        if sawExecve { addExecve(event, to: &facts, counters: &counters) }
+    }
+
+    /// `process.pid` / `process.parent.pid` are longs: a value that is not a decimal number is dropped and counted.
+    private func checkNumbers(_ facts: inout EventFacts, counters: inout NormalizerCounters) {
+        if let pid = facts.pid, Int64(pid) == nil { facts.pid = nil; counters.malformedNumber += 1 }
+        if let ppid = facts.ppid, Int64(ppid) == nil { facts.ppid = nil; counters.malformedNumber += 1 }
+    }
+
+    // MARK: identity record
+
+    private func addIdentity(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
+        var archValue: AuditArch?
+        var syscallNumber: Int?
+        let hasArchAndSyscall = record.type == .syscall || record.type == .seccomp
+        for index in record.fields.indices {
+            let keyBytes = record.key(at: index)
+            guard Self.isFieldKey(keyBytes) else { continue }
+            let value = record.value(at: index)
+            let key = record.keyString(at: index)
+            let known = KnownKey(key)
+            if known == .msg, value.quoting == .single { continue }  // user-space payload, tokenized after it
+            guard let text = decode(known, value, counters: &counters) else { continue }
+            switch known {
+            case .success, .res: facts.result = Self.result(text)
+            case .ses: facts.session = text
+            case .key: facts.tags = Self.tags(text)
+            case .subj: facts.selinux = Self.selinuxLabels(text)
+            case .arch where hasArchAndSyscall:
+                archValue = AuditArch(value)
+                if let name = archValue?.name { facts.arch = name } else { facts.arch = text; counters.unknownArch += 1 }
+            case .syscall where hasArchAndSyscall:
+                syscallNumber = value.int.map { Int(truncatingIfNeeded: $0) }
+                facts.syscall = text
+            case .exit: facts.exit = value.int.map(AuditExit.name) ?? text
+            default:
+                if KnownKey.isIdentity(keyBytes) {
+                    facts.ids.append((key, text))
+                } else {
+                    setData(known, key, text, in: &facts)
+                }
+            }
+        }
+        if let syscallNumber {
+            if let arch = archValue, let name = arch.syscallName(syscallNumber) {
+                facts.syscall = name
+            } else {
+                counters.unknownSyscall += 1
+            }
+        }
+    }
+
+    // MARK: other records
+
+    private func addGeneric(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
+        for index in record.fields.indices {
+            guard Self.isFieldKey(record.key(at: index)) else { continue }
+            let value = record.value(at: index)
+            let key = record.keyString(at: index)
+            let known = KnownKey(key)
+            if known == .msg, value.quoting == .single { continue }
+            guard let text = decode(known, value, counters: &counters) else { continue }
+            if known == .subj {
+                for label in Self.selinuxLabels(text) where !facts.hasData("subj_" + label.key) {
+                    facts.data.append(("subj_" + label.key, label.value))
+                }
+            } else if !facts.hasData(key) {
+                setData(known, key, text, in: &facts)  // first one wins, as go-libaudit's duplicate-key rule
+            }
+        }
+    }
+
+    private func pathEntries(_ record: AuditRecord, counters: inout NormalizerCounters) -> [(key: String, value: String)] {
+        var entries: [(key: String, value: String)] = []
+        entries.reserveCapacity(record.fields.count + 3)
+        for index in record.fields.indices where Self.isFieldKey(record.key(at: index)) {
+            let key = record.keyString(at: index)
+            guard let text = decode(KnownKey(key), record.value(at: index), counters: &counters) else { continue }
+            if key == "obj" {
+                for label in Self.selinuxLabels(text) { entries.append(("obj_" + label.key, label.value)) }
+            } else {
+                entries.append((key, text))
+            }
+        }
+        return entries
+    }
+
+    private func addSockaddr(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
+        guard facts.socket == nil, let index = record.indexOfField("saddr") else { return }
+        let value = record.value(at: index)
+        guard let address = SocketAddress(saddr: value) else {
+            counters.malformedSockaddr += 1
+            return
+        }
+        var socket = EventFacts.SocketFacts(family: address.familyName)
+        switch address {
+        case .unix(let path, let isAbstract):
+            socket.path = isAbstract ? nil : path  // go-libaudit cuts at the first NUL: abstract names read as ""
+        case .inet(let addr, let port):
+            socket.addr = addr
+            socket.port = String(port)
+        case .inet6(let addr, let port, let flow, _):
+            socket.addr = addr
+            socket.port = String(port)
+            if flow > 0 { socket.flow = String(flow) }
+        case .netlink, .other:
+            socket.saddr = value.rawString
+        }
+        facts.socket = socket
+    }
+
+    private func addExecve(_ event: AuditEvent, to facts: inout EventFacts, counters: inout NormalizerCounters) {
+        guard let arguments = event.execveArguments else { return }
+        if let argc = arguments.argc { facts.argc = String(argc) }
+        if !arguments.isComplete { counters.incompleteExecve += 1 }
+        var args: [String] = []
+        args.reserveCapacity(min(arguments.arguments.count, limits.maxArguments))
+        for bytes in arguments.arguments.prefix(limits.maxArguments) {
+            args.append(Self.text(bytes[...], limit: limits.maxValueBytes, counters: &counters))
+        }
+        if arguments.arguments.count > limits.maxArguments { counters.truncatedValues += 1 }
+        facts.args = args
+    }
+
+    // MARK: values
+
+    /// Routes a data key to its slot (when still empty) or to the generic list.
+    private func setData(_ known: KnownKey?, _ key: String, _ text: String, in facts: inout EventFacts) {
+        func fill(_ slot: inout String?) { if slot == nil { slot = text } }
+        switch known {
+        case .a0: fill(&facts.a0)
+        case .a1: fill(&facts.a1)
+        case .a2: fill(&facts.a2)
+        case .a3: fill(&facts.a3)
+        case .tty: fill(&facts.tty)
+        case .items: fill(&facts.items)
+        case .pid: fill(&facts.pid)
+        case .ppid: fill(&facts.ppid)
+        case .comm: fill(&facts.comm)
+        case .exe: fill(&facts.exe)
+        case .cwd: fill(&facts.cwd)
+        case .proctitle: fill(&facts.proctitle)
+        case .syscall: fill(&facts.syscall)
+        case .arch: fill(&facts.arch)
+        case .exit: fill(&facts.exit)
+        default: facts.data.append((key, text))
+        }
+    }
+
+    /// The decoded text of a value, or nil for go-libaudit's "no value" markers (`""`, `?`, `?,`, `(null)`).
+    private func decode(_ known: KnownKey?, _ value: AuditValue, counters: inout NormalizerCounters) -> String? {
+        let raw = value.rawBytes
+        if Self.isNoValue(raw) { return nil }
+        switch known {
+        case .auid, .oldAuid, .ses:
+            if Self.equals(raw, "4294967295") || Self.equals(raw, "-1") { return "unset" }
+        case .proctitle, .exe:
+            // NUL separates argv in proctitle (and may appear in a hex exe): go-libaudit shows spaces.
+            var bytes = value.decodedBytes
+            while bytes.last == 0 { bytes.removeLast() }
+            for i in bytes.indices where bytes[i] == 0 { bytes[i] = UInt8(ascii: " ") }
+            return Self.text(bytes[...], limit: limits.maxValueBytes, counters: &counters)
+        default: break
+        }
+        if value.isHexEncoded { return Self.text(value.decodedBytes[...], limit: limits.maxValueBytes, counters: &counters) }
+        return Self.text(raw, limit: limits.maxValueBytes, counters: &counters)
+    }
+
+    /// go-libaudit drops `""`, `?`, `?,` and `(null)` values.
+    private static func isNoValue(_ raw: ArraySlice<UInt8>) -> Bool {
+        switch raw.count {
+        case 0: return true
+        case 1: return raw.first == UInt8(ascii: "?")
+        case 2: return raw.first == UInt8(ascii: "?") && raw.last == UInt8(ascii: ",")
+        case 6: return equals(raw, "(null)")
+        default: return false
+        }
+    }
+
+    private static func equals(_ raw: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+        guard raw.count == literal.utf8CodeUnitCount else { return false }
+        return literal.withUTF8Buffer { wanted in
+            raw.withUnsafeBufferPointer { memcmp($0.baseAddress!, wanted.baseAddress!, wanted.count) == 0 }
+        }
+    }
+
+    /// Bytes → String with replacement characters for invalid UTF-8, cut to `limit` bytes.
+    static func text(_ bytes: ArraySlice<UInt8>, limit: Int, counters: inout NormalizerCounters) -> String {
+        guard bytes.count <= limit else {
+            counters.truncatedValues += 1
+            return String(decoding: bytes.prefix(limit), as: UTF8.self)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func result(_ text: String) -> String {
+        text == "yes" || text == "1" || text.hasPrefix("suc") ? "success" : "fail"
+    }
+
+    /// Audit rule keys: several keys are hex-encoded joined by 0x01; as in go-libaudit, a key containing `=`
+    /// (`key="key=net"`) is the text after the last `=`.
+    static func tags(_ text: String) -> [String] {
+        var tags: [String] = []
+        for part in text.split(separator: "\u{1}", omittingEmptySubsequences: true) {
+            if let equals = part.lastIndex(of: "=") {
+                let tail = part[part.index(after: equals)...]
+                if !tail.isEmpty { tags.append(String(tail)) }
+            } else {
+                tags.append(String(part))
+            }
+        }
+        return tags
+    }
+
+    /// go-libaudit's key grammar is `[a-z0-9_-]+`: upper-case words are auditd's ENRICHED translations
+    /// (`UID="root"`), which are not record fields even when their 0x1D separator was lost.
+    static func isFieldKey(_ key: ArraySlice<UInt8>) -> Bool {
+        !key.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+    }
+
+    /// `user:role:domain:level[:category]` → labelled parts (the level may itself contain `-`).
+    static func selinuxLabels(_ text: String) -> [(key: String, value: String)] {
+        let names = ["user", "role", "domain", "level", "category"]
+        let parts = text.split(separator: ":", maxSplits: names.count - 1, omittingEmptySubsequences: false)
+        var labels: [(key: String, value: String)] = []
+        for (name, part) in zip(names, parts) where !part.isEmpty { labels.append((name, String(part))) }
+        return labels
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+@testable import Rules
+import XCTest
+
+/// Paths the tests use: the package root (found from this file) and the shared reference data beside it.
+enum TestPaths {
+    static var packageRoot: URL {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }
+
+    static func shared(_ relative: String) throws -> String {
+        let path = packageRoot.appendingPathComponent("../shared").appendingPathComponent(relative).standardized.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw XCTSkip("shared reference data not found at \(path)")
+        }
+        return path
+    }
+
+    static func inPackage(_ relative: String) -> String { packageRoot.appendingPathComponent(relative).path }
+}
+
+/// A fresh temporary directory, removed when the test ends.
+final class TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "auspex-rules-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let file = path + "/" + name
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+}
+
+/// The Elastic corpus, loaded once for all tests that need it (loading 320 files takes a second or more).
+enum Corpus {
+    private static let active: String? = try? TestPaths.shared("detection-rules/linux-eql")
+
+    /// Active and deprecated rules together.
+    static let everything: RuleLoadReport? = active.map { RuleLoader().load(paths: [$0, $0 + "/_deprecated"]) }
+
+    static func report() throws -> RuleLoadReport {
+        guard let everything else { throw XCTSkip("shared detection-rules corpus not found") }
+        return everything
+    }
+
+    static func directory() throws -> String {
+        guard let active else { throw XCTSkip("shared detection-rules corpus not found") }
+        return active
+    }
+}
