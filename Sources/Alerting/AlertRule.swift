@@ -1,0 +1,117 @@
+import EventModel
+
+/// The identity and metadata of the rule that produced an alert, as detection-rules TOML states them.
+///
+/// Alerting does not depend on the rule loader: the daemon copies these fields from the loaded rule.
+public struct AlertRule: Hashable, Sendable {
+    /// `rule.rule_id` (a UUID in detection-rules).
+    public var id: String
+    public var name: String
+    public var severity: Severity
+    /// `rule.risk_score`, 0…100.
+    public var riskScore: Int
+    public var tags: [String]
+    public var threats: [Threat]
+    /// `rule.version` when the file states one.
+    public var version: Int?
+
+    public init(id: String, name: String, severity: Severity, riskScore: Int, tags: [String] = [],
+                threats: [Threat] = [], version: Int? = nil)
+    {
+        self.id = id
+        self.name = name
+        self.severity = severity
+        self.riskScore = min(max(riskScore, 0), 100)
+        self.tags = tags
+        self.threats = threats
+        self.version = version
+    }
+
+    /// Rule severity, ordered from least to most severe.
+    public enum Severity: String, CaseIterable, Comparable, Hashable, Sendable {
+        case low, medium, high, critical
+
+        /// Reads a TOML `severity` value case-insensitively; nil for anything unknown.
+        public init?(name: String) {
+            self.init(rawValue: name.lowercased())
+        }
+
+        /// The syslog priority journald stores in `PRIORITY=`:
+        /// critical → 2 (crit), high → 3 (err), medium → 4 (warning), low → 5 (notice).
+        /// journald syncs priorities ≤ 2 to disk immediately, so only critical alerts force a sync.
+        public var syslogPriority: Int {
+            switch self {
+            case .critical: return 2
+            case .high: return 3
+            case .medium: return 4
+            case .low: return 5
+            }
+        }
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+
+    /// One `[[rule.threat]]` entry: a framework, a tactic and its techniques.
+    public struct Threat: Hashable, Sendable {
+        public var framework: String
+        public var tactic: Reference?
+        public var techniques: [Technique]
+
+        public init(framework: String = "MITRE ATT&CK", tactic: Reference?, techniques: [Technique] = []) {
+            self.framework = framework
+            self.tactic = tactic
+            self.techniques = techniques
+        }
+    }
+
+    /// A tactic, technique or subtechnique: `TA0002` / `Execution` / its URL.
+    public struct Reference: Hashable, Sendable {
+        public var id: String
+        public var name: String
+        public var reference: String?
+
+        public init(id: String, name: String, reference: String? = nil) {
+            self.id = id
+            self.name = name
+            self.reference = reference
+        }
+    }
+
+    public struct Technique: Hashable, Sendable {
+        public var technique: Reference
+        public var subtechniques: [Reference]
+
+        public init(_ technique: Reference, subtechniques: [Reference] = []) {
+            self.technique = technique
+            self.subtechniques = subtechniques
+        }
+    }
+}
+
+extension AlertRule.Reference {
+    var fieldValue: FieldValue {
+        var entries: [FieldValue.ObjectEntry] = [.init("id", .string(id)), .init("name", .string(name))]
+        if let reference { entries.append(.init("reference", .string(reference))) }
+        return .object(entries)
+    }
+}
+
+extension AlertRule.Threat {
+    /// The detection-rules shape (`framework`, `tactic{}`, `technique[]{…, subtechnique[]}`), as Kibana stores it.
+    var fieldValue: FieldValue {
+        var entries: [FieldValue.ObjectEntry] = [.init("framework", .string(framework))]
+        if let tactic { entries.append(.init("tactic", tactic.fieldValue)) }
+        if !techniques.isEmpty {
+            entries.append(.init("technique", .array(techniques.map { technique in
+                guard case .object(var fields) = technique.technique.fieldValue else { return .null }
+                if !technique.subtechniques.isEmpty {
+                    fields.append(.init("subtechnique", .array(technique.subtechniques.map(\.fieldValue))))
+                }
+                return .object(fields)
+            })))
+        }
+        return .object(entries)
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder for the Alerting module; replaced by its implementation.
-enum AlertingPlaceholder {}

@@ -1,0 +1,156 @@
+import Foundation
+import Glibc
+
+/// Where and how much the spool keeps.
+public struct SpoolConfiguration: Hashable, Sendable {
+    /// The spool root; `tmp/` and `new/` live below it.
+    public var directory: String
+    /// Retention: at most this many alert files in `new/` (oldest removed first).
+    public var maxFiles: Int
+    /// Retention: at most this many bytes of alert files in `new/` (oldest removed first).
+    public var maxBytes: Int64
+    /// Mode of each alert file (the directories get the same bits plus search permission).
+    public var fileMode: mode_t
+
+    public static let defaultDirectory = "/var/spool/auspex"
+
+    public init(directory: String = SpoolConfiguration.defaultDirectory, maxFiles: Int = 10_000,
+                maxBytes: Int64 = 256 << 20, fileMode: mode_t = 0o640)
+    {
+        self.directory = directory
+        self.maxFiles = max(1, maxFiles)
+        self.maxBytes = max(1, maxBytes)
+        self.fileMode = fileMode
+    }
+}
+
+/// Writes one JSON file per alert into a maildir-like spool, crash-safely:
+/// `tmp/<name>` is written, fsync'ed and renamed into `new/<name>`, then `new/` is fsync'ed, so a reader
+/// that only looks in `new/` never sees a partial file, and an alert in `new/` survives a power cut.
+///
+/// Names are `<seconds>.<microseconds>P<pid>Q<sequence>.<alert id>.json`: unique per writer and sorted by
+/// time, which is the order retention removes them in. The writer must be the only one of its spool.
+/// Consumers may delete or move files in `new/`; retention then forgets them.
+public final class SpoolWriter: AlertWriter {
+    public let configuration: SpoolConfiguration
+    private let tmpFD: Int32
+    private let newFD: Int32
+    private let pid = getpid()
+    private var sequence: UInt64 = 0
+    /// Files this writer knows in `new/`, oldest first, with their sizes.
+    private var files: [(name: String, size: Int64)] = []
+    private var oldest = 0
+    private var totalBytes: Int64 = 0
+
+    /// Creates `tmp/` and `new/` when missing, removes leftovers in `tmp/` (partial files of a crash) and
+    /// indexes `new/` for retention.
+    public init(configuration: SpoolConfiguration) throws {
+        self.configuration = configuration
+        let root = configuration.directory
+        let directoryMode = configuration.fileMode | ((configuration.fileMode & 0o444) >> 2)
+        for path in [root, root + "/tmp", root + "/new"] {
+            if mkdir(path, directoryMode) != 0 && errno != EEXIST {
+                throw AlertSinkError(code: errno, operation: "mkdir \(path)")
+            }
+        }
+        tmpFD = open(root + "/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard tmpFD >= 0 else { throw AlertSinkError(code: errno, operation: "open \(root)/tmp") }
+        newFD = open(root + "/new", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard newFD >= 0 else {
+            let code = errno
+            Glibc.close(tmpFD)
+            throw AlertSinkError(code: code, operation: "open \(root)/new")
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/tmp")) ?? [] {
+            unlinkat(tmpFD, name, 0)
+        }
+        let existing = ((try? FileManager.default.contentsOfDirectory(atPath: root + "/new")) ?? [])
+            .filter { !$0.hasPrefix(".") }.sorted()
+        for name in existing {
+            var info = stat()
+            guard fstatat(newFD, name, &info, 0) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            files.append((name, Int64(info.st_size)))
+            totalBytes += Int64(info.st_size)
+        }
+    }
+
+    /// Alert files and bytes in `new/` as far as this writer knows.
+    public var retained: (files: Int, bytes: Int64) { (files.count - oldest, totalBytes) }
+
+    public func write(_ alert: Alert) throws -> AlertWriteReport {
+        let name = nextName(for: alert)
+        let bytes = alert.jsonLine
+        try writeDurably(bytes, name: name)
+        files.append((name, Int64(bytes.count)))
+        totalBytes += Int64(bytes.count)
+        // The rename is what makes the alert visible; persist the directory entry too.
+        if fsync(newFD) != 0 { throw AlertSinkError(code: errno, operation: "fsync new/") }
+        return AlertWriteReport(evicted: enforceRetention())
+    }
+
+    public func close() {
+        Glibc.close(tmpFD)
+        Glibc.close(newFD)
+    }
+
+    private func nextName(for alert: Alert) -> String {
+        sequence += 1
+        let now = AlertTime.now()
+        let micros = String(now.subsecondNanoseconds / 1000)
+        // Alert ids are ours, but keep names to a safe alphabet whatever a caller put there.
+        let id = String(alert.id.unicodeScalars.filter { $0.properties.isASCIIHexDigit || $0 == "-" }.prefix(64))
+        return "\(now.seconds)." + String(repeating: "0", count: 6 - micros.count) + micros
+            + "P\(pid)Q\(sequence).\(id).json"
+    }
+
+    /// tmp → write → fsync → rename into new/. On failure nothing is left in tmp/ or new/.
+    private func writeDurably(_ bytes: [UInt8], name: String) throws {
+        let fd = openat(tmpFD, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, configuration.fileMode)
+        guard fd >= 0 else { throw AlertSinkError(code: errno, operation: "create tmp/\(name)") }
+        func fail(_ operation: String, _ code: Int32, closing: Bool) -> AlertSinkError {
+            if closing { Glibc.close(fd) }
+            unlinkat(tmpFD, name, 0)
+            return AlertSinkError(code: code, operation: operation + " tmp/\(name)")
+        }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fail("write", errno, closing: true)
+            }
+            if n == 0 { throw fail("write", EIO, closing: true) }
+            written += n
+        }
+        if fsync(fd) != 0 { throw fail("fsync", errno, closing: true) }
+        if Glibc.close(fd) != 0 { throw fail("close", errno, closing: false) }
+        if renameat(tmpFD, name, newFD, name) != 0 { throw fail("rename", errno, closing: false) }
+    }
+
+    /// Removes the oldest files until both limits hold; the newest file always stays.
+    private func enforceRetention() -> Int {
+        var removed = 0
+        while files.count - oldest > 1,
+              files.count - oldest > configuration.maxFiles || totalBytes > configuration.maxBytes
+        {
+            let victim = files[oldest]
+            // ENOENT: a consumer took it already; either way it no longer counts.
+            if unlinkat(newFD, victim.name, 0) == 0 { removed += 1 } else if errno != ENOENT { break }
+            oldest += 1
+            totalBytes -= victim.size
+        }
+        // Compact the index now and then instead of shifting the array on every removal.
+        if oldest > 1024 && oldest * 2 > files.count {
+            files.removeFirst(oldest)
+            oldest = 0
+        }
+        return removed
+    }
+}
+
+extension SpoolWriter {
+    /// A spool sink writing on its own thread behind a queue of `capacity` alerts.
+    public static func sink(configuration: SpoolConfiguration, capacity: Int = 4096) throws -> QueuedSink {
+        QueuedSink(name: "spool", writer: try SpoolWriter(configuration: configuration), capacity: capacity)
+    }
+}

@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CAuditNetlink
+
+/// The kernel audit rules a reader installs: syscall exit rules on both ABIs, all tagged with one key so
+/// that exactly these (and nothing an administrator wrote) are deleted again.
+public struct AuditRuleSet: Equatable, Sendable {
+    public var key: String
+    public var syscalls: [String]
+    /// ABIs to cover, as libaudit spells them ("b64", "b32").
+    public var arches: [String]
+    /// Prepend `never` for the reader's own pid, so it does not audit itself.
+    public var excludeSelf: Bool
+
+    public init(key: String = AuditRuleSet.defaultKey, syscalls: [String], arches: [String] = ["b64", "b32"],
+                excludeSelf: Bool = true) {
+        self.key = key
+        self.syscalls = syscalls
+        self.arches = arches
+        self.excludeSelf = excludeSelf
+    }
+
+    public static let defaultKey = "auspex"
+
+    /// What `auspex events` needs: process starts, sockets and connections, sessions, forks, exits.
+    public static let events = AuditRuleSet(syscalls: [
+        "execve", "execveat", "socket", "connect", "accept", "accept4", "setsid",
+        "clone", "clone3", "fork", "vfork", "exit_group",
+    ])
+}
+
+/// What installing a rule set did.
+public struct RuleInstallReport: Equatable, Sendable {
+    /// Rules added to the kernel (one per arch that had at least one syscall, plus the self-exclusion).
+    public var rulesAdded: Int = 0
+    /// "arch:syscall" pairs libaudit does not know (e.g. accept on i386, which only has socketcall).
+    public var skipped: [String] = []
+}
+
+extension AuditSocket {
+    /// Adds the rules of `set` (its self-exclusion first). Throws on the first rule the kernel refuses;
+    /// rules already added stay and carry `set.key`, so `deleteRules(key:)` removes them.
+    public func install(_ set: AuditRuleSet, selfPID: UInt32) throws(AuditNetlinkError) -> RuleInstallReport {
+        var report = RuleInstallReport()
+        if set.excludeSelf {
+            try AuditNetlinkError.check(auspex_rule_add_self_exclusion(descriptor, selfPID, set.key),
+                                        "add audit rule never,exit pid=\(selfPID)")
+            report.rulesAdded += 1
+        }
+        for arch in set.arches {
+            var skipped = [UInt8](repeating: 0, count: set.syscalls.count)
+            let added = try withCStrings(set.syscalls) { names throws(AuditNetlinkError) in
+                try AuditNetlinkError.check(
+                    auspex_rule_add_syscalls(descriptor, arch, names, UInt32(set.syscalls.count), set.key, &skipped),
+                    "add audit rule arch=\(arch) key=\(set.key)")
+            }
+            if added > 0 { report.rulesAdded += 1 }
+            for (index, flag) in skipped.enumerated() where flag != 0 {
+                report.skipped.append("\(arch):\(set.syscalls[index])")
+            }
+        }
+        return report
+    }
+
+    /// Deletes every kernel rule whose key is exactly `key`; returns how many.
+    @discardableResult
+    public func deleteRules(key: String) throws(AuditNetlinkError) -> Int {
+        Int(try AuditNetlinkError.check(auspex_rules_delete_keyed(descriptor, key), "delete audit rules key=\(key)"))
+    }
+
+    /// Counts the kernel rules whose key is exactly `key`.
+    public func countRules(key: String) throws(AuditNetlinkError) -> Int {
+        Int(try AuditNetlinkError.check(auspex_rules_count_keyed(descriptor, key), "list audit rules"))
+    }
+}
+
+/// Kernel rule encoding without the kernel: what would be sent, and whether a listed rule is ours.
+public enum AuditRuleData {
+    /// The `struct audit_rule_data` bytes of an exit,always rule for `syscalls` on `arch` tagged `key`.
+    public static func syscallRule(arch: String, syscalls: [String], key: String) throws(AuditNetlinkError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 64 * 1024)
+        let length = try withCStrings(syscalls) { names throws(AuditNetlinkError) in
+            try AuditNetlinkError.check(
+                auspex_rule_build_syscalls(arch, names, UInt32(syscalls.count), key, &out, out.count),
+                "build audit rule arch=\(arch)")
+        }
+        return Array(out.prefix(Int(length)))
+    }
+
+    /// Whether the rule in `bytes` (as AUDIT_LIST_RULES returns it) has exactly the key `key`;
+    /// nil when the bytes are not a well-formed rule.
+    public static func hasKey(_ bytes: [UInt8], _ key: String) -> Bool? {
+        let result = auspex_rule_data_has_key(bytes, bytes.count, key)
+        return result < 0 ? nil : result == 1
+    }
+}
+
+/// Calls `body` with a C array of C strings that live for the duration of the call.
+func withCStrings<R>(
+    _ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) throws(AuditNetlinkError) -> R
+) throws(AuditNetlinkError) -> R {
+    let owned = strings.map { strdup($0) }
+    defer { owned.forEach { free($0) } }
+    let pointers = owned.map { UnsafePointer($0) } + [nil] // never empty, so baseAddress is never nil
+    return try pointers.withUnsafeBufferPointer { buffer throws(AuditNetlinkError) in
+        try body(buffer.baseAddress!)
+    }
+}

@@ -1,0 +1,74 @@
+import CAuditNetlink
+
+/// The kernel's audit status (`auditctl -s`), as read with AUDIT_GET.
+public struct AuditStatus: Equatable, Sendable {
+    /// 0 off, 1 on, 2 locked.
+    public var enabled: UInt32
+    public var failure: UInt32
+    /// The registered unicast audit daemon, 0 when none.
+    public var pid: UInt32
+    public var rateLimit: UInt32
+    public var backlogLimit: UInt32
+    /// Records the kernel dropped since boot (or the last reset): backlog overflow, rate limit, memory.
+    public var lost: UInt32
+    public var backlog: UInt32
+    public var featureBitmap: UInt32
+    public var backlogWaitTime: UInt32
+    public var backlogWaitTimeActual: UInt32
+
+    init(_ raw: auspex_audit_status) {
+        enabled = raw.enabled
+        failure = raw.failure
+        pid = raw.pid
+        rateLimit = raw.rate_limit
+        backlogLimit = raw.backlog_limit
+        lost = raw.lost
+        backlog = raw.backlog
+        featureBitmap = raw.feature_bitmap
+        backlogWaitTime = raw.backlog_wait_time
+        backlogWaitTimeActual = raw.backlog_wait_time_actual
+    }
+
+    /// Whether the kernel accepts `backlog_wait_time` (≥ 3.14): 0 there means audited tasks never wait for us.
+    public var supportsBacklogWaitTime: Bool {
+        featureBitmap & UInt32(AUSPEX_FEATURE_BACKLOG_WAIT_TIME) != 0
+    }
+}
+
+/// The status fields an AUDIT_SET changes; nil fields are left alone.
+public struct AuditStatusChange: Equatable, Sendable {
+    public var enabled: UInt32?
+    public var pid: UInt32?
+    public var backlogLimit: UInt32?
+    public var backlogWaitTime: UInt32?
+
+    public init(enabled: UInt32? = nil, pid: UInt32? = nil, backlogLimit: UInt32? = nil, backlogWaitTime: UInt32? = nil) {
+        self.enabled = enabled
+        self.pid = pid
+        self.backlogLimit = backlogLimit
+        self.backlogWaitTime = backlogWaitTime
+    }
+
+    public var isEmpty: Bool { enabled == nil && pid == nil && backlogLimit == nil && backlogWaitTime == nil }
+
+    /// The change that puts back, from `prior`, every field this change sets.
+    public func reverting(to prior: AuditStatus) -> AuditStatusChange {
+        AuditStatusChange(
+            enabled: enabled.map { _ in prior.enabled },
+            pid: pid.map { _ in prior.pid },
+            backlogLimit: backlogLimit.map { _ in prior.backlogLimit },
+            backlogWaitTime: backlogWaitTime.map { _ in prior.backlogWaitTime })
+    }
+
+    var raw: auspex_audit_status {
+        var raw = auspex_audit_status()
+        if let enabled { raw.mask |= UInt32(AUSPEX_STATUS_ENABLED); raw.enabled = enabled }
+        if let pid { raw.mask |= UInt32(AUSPEX_STATUS_PID); raw.pid = pid }
+        if let backlogLimit { raw.mask |= UInt32(AUSPEX_STATUS_BACKLOG_LIMIT); raw.backlog_limit = backlogLimit }
+        if let backlogWaitTime {
+            raw.mask |= UInt32(AUSPEX_STATUS_BACKLOG_WAIT_TIME)
+            raw.backlog_wait_time = backlogWaitTime
+        }
+        return raw
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder for the AuditNetlink module; replaced by its implementation.
-enum AuditNetlinkPlaceholder {}

@@ -1,0 +1,151 @@
+/// Parses audit records from the two wire forms:
+/// * audit.log lines: `[node=NAME ]type=NAME msg=audit(SECS.MSEC:SERIAL): key=value …[\x1dENRICHED …]`
+/// * netlink payloads: `audit(SECS.MSEC:SERIAL): key=value …`, the type coming from the netlink header.
+public enum AuditParser {
+    /// Parses one audit.log line (a trailing `\n`, `\r` or NUL is ignored).
+    public static func parseLogLine<Bytes: Collection>(_ line: Bytes) -> Result<AuditRecord, AuditParseError>
+    where Bytes.Element == UInt8 {
+        let bytes = Array(line)
+        var cursor = Cursor(bytes: bytes, end: trimmedEnd(bytes))
+        if cursor.atEnd { return .failure(AuditParseError(.emptyInput, at: 0)) }
+
+        var nodeRange: Range<Int>?
+        if cursor.consume("node=") {
+            let start = cursor.position
+            cursor.skip { $0 != UInt8(ascii: " ") }
+            nodeRange = start..<cursor.position
+            cursor.skipSpaces()
+        }
+        guard cursor.consume("type=") else { return .failure(AuditParseError(.missingType, at: cursor.position)) }
+        let nameStart = cursor.position
+        cursor.skip { $0 != UInt8(ascii: " ") }
+        let nameRange = nameStart..<cursor.position
+        guard !nameRange.isEmpty else { return .failure(AuditParseError(.missingType, at: nameStart)) }
+        guard let type = AuditRecordType(nameBytes: bytes[nameRange]) else {
+            return .failure(AuditParseError(.unknownType, at: nameStart))
+        }
+        cursor.skipSpaces()
+        guard cursor.consume("msg=") else { return .failure(AuditParseError(.missingHeader, at: cursor.position)) }
+        return parseBody(bytes: bytes, cursor: cursor, type: type, nodeRange: nodeRange)
+    }
+
+    /// Parses one netlink message payload (the bytes after the netlink header, starting at `audit(`).
+    /// Trailing NUL padding and newlines are ignored.
+    public static func parseNetlink<Bytes: Collection>(type: UInt16, payload: Bytes) -> Result<AuditRecord, AuditParseError>
+    where Bytes.Element == UInt8 {
+        let bytes = Array(payload)
+        let cursor = Cursor(bytes: bytes, end: trimmedEnd(bytes))
+        if cursor.atEnd { return .failure(AuditParseError(.emptyInput, at: 0)) }
+        return parseBody(bytes: bytes, cursor: cursor, type: AuditRecordType(type), nodeRange: nil)
+    }
+
+    /// Parses `audit(SECS.MSEC:SERIAL):` and the fields after it.
+    private static func parseBody(bytes: [UInt8], cursor: Cursor, type: AuditRecordType,
+                                  nodeRange: Range<Int>?) -> Result<AuditRecord, AuditParseError> {
+        var cursor = cursor
+        guard cursor.consume("audit(") else { return .failure(AuditParseError(.missingHeader, at: cursor.position)) }
+        guard let seconds = cursor.decimal(maxDigits: 18) else {
+            return .failure(AuditParseError(.malformedTimestamp, at: cursor.position))
+        }
+        guard cursor.consume(".") else { return .failure(AuditParseError(.malformedTimestamp, at: cursor.position)) }
+        let fractionStart = cursor.position
+        guard let fraction = cursor.decimal(maxDigits: 9) else {
+            return .failure(AuditParseError(.malformedTimestamp, at: cursor.position))
+        }
+        let milliseconds = scaleToMilliseconds(fraction, digits: cursor.position - fractionStart)
+        guard cursor.consume(":") else { return .failure(AuditParseError(.malformedSerial, at: cursor.position)) }
+        guard let serial = cursor.decimal(maxDigits: 10), serial <= UInt64(UInt32.max) else {
+            return .failure(AuditParseError(.malformedSerial, at: cursor.position))
+        }
+        guard cursor.consume(")") else { return .failure(AuditParseError(.unterminatedHeader, at: cursor.position)) }
+        _ = cursor.consume(":")
+
+        let enrichedStart = bytes[cursor.position..<cursor.end].firstIndex(of: 0x1d)
+        let rawEnd = enrichedStart ?? cursor.end
+        var fields = [AuditField]()
+        FieldTokenizer.tokenize(bytes, in: cursor.position..<rawEnd, into: &fields)
+        let timestamp = AuditTimestamp(seconds: Int64(seconds), milliseconds: milliseconds)
+        return .success(AuditRecord(type: type, timestamp: timestamp, serial: UInt32(serial), bytes: bytes,
+                                    fields: fields, nodeRange: nodeRange,
+                                    enrichedRange: enrichedStart.map { ($0 + 1)..<cursor.end }))
+    }
+
+    /// The kernel prints three fraction digits; tolerate other widths by scaling to milliseconds.
+    private static func scaleToMilliseconds(_ fraction: UInt64, digits: Int) -> UInt16 {
+        var value = fraction
+        var width = digits
+        while width > 3 { value /= 10; width -= 1 }
+        while width < 3 { value *= 10; width += 1 }
+        return UInt16(value)
+    }
+
+    private static func trimmedEnd(_ bytes: [UInt8]) -> Int {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0 || bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r") {
+            end -= 1
+        }
+        return end
+    }
+}
+
+/// Why a line or payload could not be parsed, and where.
+public struct AuditParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Reason: String, Sendable {
+        case emptyInput = "empty input"
+        case missingType = "no type= field"
+        case unknownType = "unknown record type name"
+        case missingHeader = "no msg=audit( header"
+        case malformedTimestamp = "malformed timestamp in audit(SECS.MSEC:SERIAL)"
+        case malformedSerial = "malformed serial in audit(SECS.MSEC:SERIAL)"
+        case unterminatedHeader = "audit( header not closed by )"
+    }
+
+    public let reason: Reason
+    /// Byte offset where parsing stopped.
+    public let offset: Int
+
+    public init(_ reason: Reason, at offset: Int) {
+        self.reason = reason
+        self.offset = offset
+    }
+
+    public var description: String { "\(reason.rawValue) at byte \(offset)" }
+}
+
+/// Read position over a record's bytes.
+struct Cursor {
+    let bytes: [UInt8]
+    let end: Int
+    var position = 0
+
+    init(bytes: [UInt8], end: Int) {
+        self.bytes = bytes
+        self.end = end
+    }
+
+    var atEnd: Bool { position >= end }
+
+    mutating func consume(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard end - position >= count else { return false }
+        let matches = literal.withUTF8Buffer { wanted in
+            bytes[position..<(position + count)].elementsEqual(wanted)
+        }
+        if matches { position += count }
+        return matches
+    }
+
+    mutating func skip(while predicate: (UInt8) -> Bool) {
+        while position < end, predicate(bytes[position]) { position += 1 }
+    }
+
+    mutating func skipSpaces() { skip { $0 == UInt8(ascii: " ") } }
+
+    /// Up to `maxDigits` decimal digits; nil when there are none or more than allowed.
+    mutating func decimal(maxDigits: Int) -> UInt64? {
+        let start = position
+        skip { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        guard position > start, position - start <= maxDigits else { return nil }
+        return Decimal.parseUInt64(bytes[start..<position])
+    }
+}

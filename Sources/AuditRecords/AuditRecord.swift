@@ -1,0 +1,112 @@
+/// One audit record (one line of audit.log, or one netlink message), parsed in place over its bytes.
+///
+/// The record keeps a single copy of its bytes and an ordered list of key/value byte ranges; nothing is
+/// decoded until asked for, so parsing allocates two arrays per record and no per-field strings.
+public struct AuditRecord: Sendable {
+    /// Record type (`SYSCALL`, `EXECVE`, …) from the netlink header or the `type=` prefix.
+    public let type: AuditRecordType
+    /// Event time from `audit(SECS.MSEC:SERIAL)`.
+    public let timestamp: AuditTimestamp
+    /// Event serial number from `audit(SECS.MSEC:SERIAL)`; shared by all records of one event. Wraps at 2^32.
+    public let serial: UInt32
+    /// The record's bytes as received (the audit.log line without its line terminator, or the netlink payload).
+    public let bytes: [UInt8]
+    /// Fields in their order of appearance. Fields nested in a user-space `msg='…'` value follow the `msg` field.
+    public let fields: [AuditField]
+    /// Byte range of the `node=` value, when the line had one.
+    let nodeRange: Range<Int>?
+    /// Byte range of the ENRICHED translation suffix after the `\x1d` separator, when present.
+    public let enrichedRange: Range<Int>?
+
+    init(type: AuditRecordType, timestamp: AuditTimestamp, serial: UInt32, bytes: [UInt8],
+         fields: [AuditField], nodeRange: Range<Int>?, enrichedRange: Range<Int>?) {
+        self.type = type
+        self.timestamp = timestamp
+        self.serial = serial
+        self.bytes = bytes
+        self.fields = fields
+        self.nodeRange = nodeRange
+        self.enrichedRange = enrichedRange
+    }
+
+    /// The `node=` name of a record forwarded by audisp-remote (audit.log lines only).
+    public var node: String? {
+        nodeRange.map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    /// The `node=` name as bytes (no allocation), when the line had one.
+    public var nodeBytes: ArraySlice<UInt8>? { nodeRange.map { bytes[$0] } }
+
+    /// The first field whose key equals `key` (compared byte by byte, no allocation).
+    public subscript(key: String) -> AuditValue? {
+        guard let index = indexOfField(key) else { return nil }
+        return value(at: index)
+    }
+
+    /// Whether the record has a field named `key`.
+    public func contains(_ key: String) -> Bool { indexOfField(key) != nil }
+
+    /// The key of the field at `index` in `fields`, as bytes.
+    public func key(at index: Int) -> ArraySlice<UInt8> { bytes[fields[index].keyRange] }
+
+    /// The key of the field at `index` in `fields`, as a string.
+    public func keyString(at index: Int) -> String { String(decoding: bytes[fields[index].keyRange], as: UTF8.self) }
+
+    /// The value of the field at `index` in `fields`.
+    public func value(at index: Int) -> AuditValue {
+        let field = fields[index]
+        return AuditValue(storage: bytes, range: field.valueRange, quoting: field.quoting,
+                          hexEncodable: HexEncodedKeys.mayBeHex(key: bytes[field.keyRange], recordType: type))
+    }
+
+    /// Index in `fields` of the first field named `key`.
+    public func indexOfField(_ key: String) -> Int? {
+        var key = key
+        return key.withUTF8 { wanted in
+            fields.firstIndex { field in
+                field.keyRange.count == wanted.count && bytes[field.keyRange].elementsEqual(wanted)
+            }
+        }
+    }
+}
+
+/// Where one `key=value` pair sits in its record's bytes.
+public struct AuditField: Sendable, Equatable {
+    /// Byte range of the key.
+    public let keyRange: Range<Int>
+    /// Byte range of the value, without its quotes.
+    public let valueRange: Range<Int>
+    /// How the value was quoted.
+    public let quoting: AuditQuoting
+}
+
+/// How a value was written in the record.
+public enum AuditQuoting: Sendable, Equatable {
+    /// Bare value: a number, a token, a hex-encoded string, `(null)`, `?`.
+    case none
+    /// `"…"`: a printable string logged verbatim by the kernel.
+    case double
+    /// `'…'`: user-space `msg='…'` payloads.
+    case single
+}
+
+/// Seconds and milliseconds since the Unix epoch, as printed in `audit(SECS.MSEC:SERIAL)`.
+public struct AuditTimestamp: Sendable, Hashable, Comparable {
+    public let seconds: Int64
+    public let milliseconds: UInt16
+
+    public init(seconds: Int64, milliseconds: UInt16) {
+        self.seconds = seconds
+        self.milliseconds = milliseconds
+    }
+
+    /// Nanoseconds since the Unix epoch.
+    public var nanosecondsSinceEpoch: Int64 { seconds &* 1_000_000_000 &+ Int64(milliseconds) &* 1_000_000 }
+
+    /// Milliseconds since the Unix epoch.
+    public var millisecondsSinceEpoch: Int64 { seconds &* 1000 &+ Int64(milliseconds) }
+
+    public static func < (lhs: AuditTimestamp, rhs: AuditTimestamp) -> Bool {
+        (lhs.seconds, lhs.milliseconds) < (rhs.seconds, rhs.milliseconds)
+    }
+}

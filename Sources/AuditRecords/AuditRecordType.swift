@@ -1,0 +1,57 @@
+/// An audit record type number (`AUDIT_SYSCALL` = 1300, …) with its name from the type table.
+public struct AuditRecordType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: UInt16
+
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    public init(_ rawValue: UInt16) { self.rawValue = rawValue }
+
+    /// Parses a type name as written after `type=` (case-insensitive), including `UNKNOWN[1334]`.
+    public init?(name: some StringProtocol) {
+        guard let number = RecordTypeTable.number(forName: Array(name.utf8)[...]) else { return nil }
+        self.rawValue = number
+    }
+
+    /// Parses a type name given as bytes (no allocation for known names).
+    public init?(nameBytes: ArraySlice<UInt8>) {
+        guard let number = RecordTypeTable.number(forName: nameBytes) else { return nil }
+        self.rawValue = number
+    }
+
+    /// Name as auditd prints it (`SYSCALL`, `EXECVE`); `UNKNOWN[n]` for numbers without a name.
+    public var name: String { RecordTypeTable.name(for: rawValue) ?? "UNKNOWN[\(rawValue)]" }
+
+    public var description: String { name }
+
+    /// Records emitted by user-space programs through the audit netlink socket (old-style USER 1005, 1100–1299,
+    /// 2100–2999): each one is a complete event by itself and carries no EOE.
+    public var isUserSpace: Bool {
+        rawValue == 1005 || (1100...1299).contains(rawValue) || (2100...2999).contains(rawValue)
+    }
+
+    /// Records the kernel emits from a syscall context, finished by an EOE record (1300–1399, plus
+    /// AUDIT_LOGIN 1006 and the other kernel-generated types below 1100).
+    public var isKernel: Bool { !isUserSpace }
+
+    // The types the pipeline branches on; the full list lives in RecordTypeTable.
+    public static let login = AuditRecordType(1006)
+    public static let syscall = AuditRecordType(1300)
+    public static let path = AuditRecordType(1302)
+    public static let ipc = AuditRecordType(1303)
+    public static let socketcall = AuditRecordType(1304)
+    public static let configChange = AuditRecordType(1305)
+    public static let sockaddr = AuditRecordType(1306)
+    public static let cwd = AuditRecordType(1307)
+    public static let execve = AuditRecordType(1309)
+    public static let eoe = AuditRecordType(1320)
+    public static let bprmFcaps = AuditRecordType(1321)
+    public static let capset = AuditRecordType(1322)
+    public static let mmap = AuditRecordType(1323)
+    public static let netfilterPacket = AuditRecordType(1324)
+    public static let netfilterConfig = AuditRecordType(1325)
+    public static let seccomp = AuditRecordType(1326)
+    public static let proctitle = AuditRecordType(1327)
+    public static let replace = AuditRecordType(1329)
+    public static let uringOp = AuditRecordType(1336)
+    public static let avc = AuditRecordType(1400)
+    public static let userLogin = AuditRecordType(1112)
+}

@@ -1,0 +1,89 @@
+/// One field value of a record, viewed in place over the record's bytes.
+///
+/// The kernel writes untrusted strings (comm, exe, cwd, PATH name, proctitle, EXECVE args, key, …) either in
+/// double quotes or, when they contain a quote, a space, a control byte or a byte above 0x7e, as bare upper-case
+/// hex. `decodedBytes` / `string` undo that encoding for the keys that can carry it; other values (SYSCALL
+/// `a0..a3`, `arch`, `dev`, …) are returned verbatim.
+public struct AuditValue: Sendable {
+    let storage: [UInt8]
+    /// Byte range of the value inside its record, quotes excluded.
+    public let range: Range<Int>
+    /// How the value was quoted.
+    public let quoting: AuditQuoting
+    /// Whether the key is one the kernel may hex-encode.
+    public let hexEncodable: Bool
+
+    init(storage: [UInt8], range: Range<Int>, quoting: AuditQuoting, hexEncodable: Bool) {
+        self.storage = storage
+        self.range = range
+        self.quoting = quoting
+        self.hexEncodable = hexEncodable
+    }
+
+    /// The value's bytes exactly as logged, without quotes.
+    public var rawBytes: ArraySlice<UInt8> { storage[range] }
+
+    /// The value exactly as logged, without quotes (invalid UTF-8 repaired with U+FFFD).
+    public var rawString: String { String(decoding: storage[range], as: UTF8.self) }
+
+    /// True when the value is the kernel's/user space's marker for "no value": bare `(null)`, `?`, `(none)`,
+    /// or an empty or `"?"` quoted value.
+    public var isMissing: Bool {
+        let raw = storage[range]
+        if raw.isEmpty { return true }
+        if raw.count == 1 && raw.first == UInt8(ascii: "?") { return true }
+        guard quoting == .none else { return false }
+        return raw.elementsEqual("(null)".utf8) || raw.elementsEqual("(none)".utf8)
+    }
+
+    /// True when the value is bare upper-case hex of even length under a key the kernel hex-encodes.
+    public var isHexEncoded: Bool {
+        hexEncodable && quoting == .none && Hex.isEncodedString(storage[range])
+    }
+
+    /// The value's bytes with the kernel's hex encoding undone when `isHexEncoded`; otherwise `rawBytes`.
+    public var decodedBytes: [UInt8] {
+        if isHexEncoded, let bytes = Hex.decode(storage[range]) { return bytes }
+        return Array(storage[range])
+    }
+
+    /// The decoded value as text (invalid UTF-8 repaired with U+FFFD).
+    public var string: String {
+        if isHexEncoded, let bytes = Hex.decode(storage[range]) { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: storage[range], as: UTF8.self)
+    }
+
+    /// Signed decimal value (`pid=42`, `exit=-115`), or nil when not a decimal integer.
+    public var int: Int64? { Decimal.parseInt64(storage[range]) }
+
+    /// Unsigned decimal value (`auid=4294967295`), or nil when not a decimal integer.
+    public var uint: UInt64? { Decimal.parseUInt64(storage[range]) }
+
+    /// Value read as unprefixed hex (`arch=c000003e`, `a1=7ffed2893080`), or nil when not hex or wider than 64 bits.
+    public var hexUInt: UInt64? { Hex.parseUInt64(storage[range]) }
+
+    /// Byte-wise comparison with `text` against the raw value, without allocating.
+    public func rawEquals(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { storage[range].elementsEqual($0) }
+    }
+}
+
+/// Keys whose values the kernel (or libaudit's `audit_encode_nv_string`) may log hex-encoded.
+enum HexEncodedKeys {
+    static let names: [String] = [
+        "comm", "ocomm", "exe", "cwd", "name", "path", "proctitle", "key", "data", "cmd", "acct", "grp",
+    ]
+
+    /// EXECVE `aN` / `aN[i]` arguments are hex-encodable; SYSCALL `a0..a3` (register values) are not.
+    static func mayBeHex(key: ArraySlice<UInt8>, recordType: AuditRecordType) -> Bool {
+        if recordType == .execve { return key.first == UInt8(ascii: "a") && !key.elementsEqual("argc".utf8) && !isLengthKey(key) }
+        if recordType == .sockaddr { return false }
+        for name in names where key.elementsEqual(name.utf8) { return true }
+        return false
+    }
+
+    private static func isLengthKey(_ key: ArraySlice<UInt8>) -> Bool {
+        key.count > 4 && key.suffix(4).elementsEqual("_len".utf8)
+    }
+}

@@ -1,0 +1,89 @@
+/// Hex helpers over bytes (the kernel's `audit_log_n_hex` writes upper-case hex, two digits per byte).
+enum Hex {
+    /// Value of one hex digit (either case), or nil.
+    @inline(__always)
+    static func digit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte &- UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte &- UInt8(ascii: "A") &+ 10
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte &- UInt8(ascii: "a") &+ 10
+        default: return nil
+        }
+    }
+
+    /// Whether `bytes` look like a kernel hex-encoded string: non-empty, even length, digits and `A-F` only.
+    static func isEncodedString(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard !bytes.isEmpty, bytes.count % 2 == 0 else { return false }
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "F"): continue
+            default: return false
+            }
+        }
+        return true
+    }
+
+    /// Decodes pairs of hex digits (either case); nil on odd length or a non-hex byte.
+    static func decode(_ hex: ArraySlice<UInt8>) -> [UInt8]? {
+        guard hex.count % 2 == 0 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(hex.count / 2)
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            guard let high = digit(hex[index]), let low = digit(hex[index + 1]) else { return nil }
+            out.append(high << 4 | low)
+            index += 2
+        }
+        return out
+    }
+
+    /// Unprefixed hex number of at most 16 digits; nil otherwise.
+    static func parseUInt64(_ hex: ArraySlice<UInt8>) -> UInt64? {
+        guard !hex.isEmpty, hex.count <= 16 else { return nil }
+        var value: UInt64 = 0
+        for byte in hex {
+            guard let d = digit(byte) else { return nil }
+            value = value << 4 | UInt64(d)
+        }
+        return value
+    }
+
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Lower-case hex text of `bytes`.
+    static func encodeLower(_ bytes: some Collection<UInt8>) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Decimal helpers over bytes, with overflow reported as nil.
+enum Decimal {
+    static func parseUInt64(_ bytes: ArraySlice<UInt8>) -> UInt64? {
+        guard !bytes.isEmpty, bytes.count <= 20 else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+            if o1 || o2 { return nil }
+            value = sum
+        }
+        return value
+    }
+
+    static func parseInt64(_ bytes: ArraySlice<UInt8>) -> Int64? {
+        guard let first = bytes.first else { return nil }
+        if first == UInt8(ascii: "-") {
+            guard let magnitude = parseUInt64(bytes.dropFirst()), magnitude <= UInt64(Int64.max) + 1 else { return nil }
+            return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
+        }
+        guard let magnitude = parseUInt64(bytes), magnitude <= UInt64(Int64.max) else { return nil }
+        return Int64(magnitude)
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder for the AuditRecords module; replaced by its implementation.
-enum AuditRecordsPlaceholder {}

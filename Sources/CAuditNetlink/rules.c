@@ -1,0 +1,176 @@
+/* Kernel audit rules through libaudit: add ours, list, delete only ours (by key). */
+#define _GNU_SOURCE
+#include "CAuditNetlink.h"
+
+#include <errno.h>
+#include <libaudit.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { LIST_TIMEOUT_MS = 2000, MAX_LISTED_RULES = 4096 };
+
+/* Fields whose value is a string stored in rule->buf (value = its length), in kernel order. */
+static int is_string_field(uint32_t field) {
+    switch (field) {
+    case AUDIT_SUBJ_USER: case AUDIT_SUBJ_ROLE: case AUDIT_SUBJ_TYPE: case AUDIT_SUBJ_SEN: case AUDIT_SUBJ_CLR:
+    case AUDIT_OBJ_USER: case AUDIT_OBJ_ROLE: case AUDIT_OBJ_TYPE: case AUDIT_OBJ_LEV_LOW: case AUDIT_OBJ_LEV_HIGH:
+    case AUDIT_WATCH: case AUDIT_DIR: case AUDIT_FILTERKEY: case AUDIT_EXE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static size_t rule_size(const struct audit_rule_data *rule) { return sizeof *rule + rule->buflen; }
+
+int auspex_rule_data_has_key(const uint8_t *bytes, size_t length, const char *key) {
+    if (length < sizeof(struct audit_rule_data)) return -EINVAL;
+    struct audit_rule_data header;
+    memcpy(&header, bytes, sizeof header);
+    if (header.field_count > AUDIT_MAX_FIELDS || header.buflen > length - sizeof header) return -EINVAL;
+    const char *strings = (const char *)bytes + sizeof header;
+    size_t key_length = strlen(key), offset = 0;
+    for (uint32_t i = 0; i < header.field_count; i++) {
+        if (!is_string_field(header.fields[i])) continue;
+        size_t value_length = header.values[i];
+        if (value_length > header.buflen - offset) return -EINVAL;
+        /* The whole key must be ours: a rule that also carries someone else's key is not ours to delete. */
+        if (header.fields[i] == AUDIT_FILTERKEY && value_length == key_length &&
+            memcmp(strings + offset, key, key_length) == 0)
+            return 1;
+        offset += value_length;
+    }
+    return 0;
+}
+
+/* Builds `exit,always -F arch=<arch> -S ... -F key=<key>`. *error gets a negative errno on failure. */
+static struct audit_rule_data *build_syscall_rule(const char *arch, const char *const *syscalls, uint32_t count,
+                                                  const char *key, uint8_t *skipped, int *added, int *error) {
+    set_aumessage_mode(MSG_QUIET, DBG_NO);
+    char pair[AUDIT_MAX_KEY_LEN + 16];
+    struct audit_rule_data *rule = audit_rule_create_data();
+    *added = 0;
+    *error = -EINVAL;
+    if (!rule) { *error = -ENOMEM; return NULL; }
+    /* arch first: libaudit resolves syscall names in the arch set last. */
+    snprintf(pair, sizeof pair, "arch=%s", arch);
+    if (audit_rule_fieldpair_data(&rule, pair, AUDIT_FILTER_EXIT) != 0) goto fail;
+    for (uint32_t i = 0; i < count; i++) {
+        int rc = audit_rule_syscallbyname_data(rule, syscalls[i]);
+        if (skipped) skipped[i] = rc != 0;
+        if (rc == 0) (*added)++;
+    }
+    if (strlen(key) > AUDIT_MAX_KEY_LEN) goto fail;
+    snprintf(pair, sizeof pair, "key=%s", key);
+    if (audit_rule_fieldpair_data(&rule, pair, AUDIT_FILTER_EXIT) != 0) goto fail;
+    *error = 0;
+    return rule;
+fail:
+    audit_rule_free_data(rule);
+    return NULL;
+}
+
+int auspex_rule_build_syscalls(const char *arch, const char *const *syscalls, uint32_t count, const char *key,
+                               uint8_t *out, size_t capacity) {
+    int added, error;
+    struct audit_rule_data *rule = build_syscall_rule(arch, syscalls, count, key, NULL, &added, &error);
+    if (!rule) return error;
+    size_t size = rule_size(rule);
+    if (size > capacity) { audit_rule_free_data(rule); return -ENOSPC; }
+    memcpy(out, rule, size);
+    audit_rule_free_data(rule);
+    return (int)size;
+}
+
+int auspex_rule_add_syscalls(int fd, const char *arch, const char *const *syscalls, uint32_t count,
+                             const char *key, uint8_t *skipped) {
+    int added, error;
+    struct audit_rule_data *rule = build_syscall_rule(arch, syscalls, count, key, skipped, &added, &error);
+    if (!rule) return error;
+    int rc = added > 0 ? audit_add_rule_data(fd, rule, AUDIT_FILTER_EXIT, AUDIT_ALWAYS) : 0;
+    audit_rule_free_data(rule);
+    return rc < 0 ? rc : added;
+}
+
+int auspex_rule_add_self_exclusion(int fd, uint32_t pid, const char *key) {
+    set_aumessage_mode(MSG_QUIET, DBG_NO);
+    char pair[AUDIT_MAX_KEY_LEN + 16];
+    struct audit_rule_data *rule = audit_rule_create_data();
+    if (!rule) return -ENOMEM;
+    int rc = audit_rule_syscallbyname_data(rule, "all");
+    snprintf(pair, sizeof pair, "pid=%u", pid);
+    if (rc == 0) rc = audit_rule_fieldpair_data(&rule, pair, AUDIT_FILTER_EXIT);
+    snprintf(pair, sizeof pair, "key=%s", key);
+    if (rc == 0) rc = audit_rule_fieldpair_data(&rule, pair, AUDIT_FILTER_EXIT);
+    if (rc == 0) rc = audit_add_rule_data(fd, rule, AUDIT_FILTER_EXIT | AUDIT_FILTER_PREPEND, AUDIT_NEVER);
+    else rc = -EINVAL;
+    audit_rule_free_data(rule);
+    return rc < 0 ? rc : 0;
+}
+
+/* Lists every kernel rule; copies of those carrying `key` go to *matches (caller frees). Returns the count. */
+static int list_keyed(int fd, const char *key, struct audit_rule_data ***matches) {
+    set_aumessage_mode(MSG_QUIET, DBG_NO);
+    *matches = NULL;
+    int rc = audit_request_rules_list_data(fd);
+    if (rc < 0) return rc;
+    struct audit_reply *reply = malloc(sizeof *reply); /* ~9 KB: keep it off the stack */
+    struct audit_rule_data **found = calloc(MAX_LISTED_RULES, sizeof *found);
+    if (!reply || !found) { free(reply); free(found); return -ENOMEM; }
+    int count = 0, result = 0;
+    for (;;) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        int ready = poll(&pfd, 1, LIST_TIMEOUT_MS);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) { result = ready < 0 ? -errno : -ETIMEDOUT; break; }
+        rc = audit_get_reply(fd, reply, GET_REPLY_NONBLOCKING, 0);
+        if (rc == -EAGAIN || rc == 0) continue;
+        if (rc < 0) { result = rc; break; }
+        if (reply->type == NLMSG_DONE) break;
+        if (reply->type == NLMSG_ERROR) {
+            if (reply->error->error != 0) { result = reply->error->error; break; }
+            continue;
+        }
+        if (reply->type != AUDIT_LIST_RULES) continue;
+        if (reply->len < (int)NLMSG_HDRLEN) continue;
+        size_t length = (size_t)reply->len - NLMSG_HDRLEN; /* len is nlmsg_len, header included */
+        if (auspex_rule_data_has_key((const uint8_t *)reply->ruledata, length, key) != 1) continue;
+        if (count == MAX_LISTED_RULES) continue;
+        found[count] = malloc(length);
+        if (!found[count]) { result = -ENOMEM; break; }
+        memcpy(found[count++], reply->ruledata, length);
+    }
+    free(reply);
+    if (result < 0) {
+        for (int i = 0; i < count; i++) free(found[i]);
+        free(found);
+        return result;
+    }
+    *matches = found;
+    return count;
+}
+
+int auspex_rules_count_keyed(int fd, const char *key) {
+    struct audit_rule_data **matches;
+    int count = list_keyed(fd, key, &matches);
+    for (int i = 0; i < count; i++) free(matches[i]);
+    free(matches);
+    return count;
+}
+
+int auspex_rules_delete_keyed(int fd, const char *key) {
+    struct audit_rule_data **matches;
+    int count = list_keyed(fd, key, &matches);
+    if (count < 0) return count;
+    int deleted = 0, first_error = 0;
+    for (int i = 0; i < count; i++) {
+        int rc = audit_delete_rule_data(fd, matches[i], matches[i]->flags, matches[i]->action);
+        if (rc < 0 && first_error == 0) first_error = rc;
+        if (rc >= 0) deleted++;
+        free(matches[i]);
+    }
+    free(matches);
+    return first_error < 0 && deleted == 0 ? first_error : deleted;
+}

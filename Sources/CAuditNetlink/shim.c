@@ -1,2 +1,0 @@
-#include "CAuditNetlink.h"
-int auspex_netlink_placeholder(void) { return 0; }

@@ -1,0 +1,97 @@
+import AuditRecords
+import Reassembler
+
+/// Everything the document needs from one audit event, gathered in a single pass over its records.
+///
+/// Mirrors go-libaudit's coalescing (ecs-mapping.md §1.4): the first non-SYSCALL record before the SYSCALL gives
+/// the event its type; identity, result, session and tags come from the SYSCALL record (or the only record);
+/// PATH, SOCKADDR and EXECVE records have their own slots; every other key lands in `data` (first one wins).
+/// Frequently used keys live in named slots so the builder never searches a dictionary for them.
+struct EventFacts {
+    /// Record type that names the event (`auditd.message_type`, record-type normalization).
+    var eventType: AuditRecordType
+    var hasSyscallRecord = false
+    var isCompound = false
+
+    var result = "unknown"
+    var session: String?
+    var tags: [String] = []
+    /// `*uid` / `*gid` keys of the identity record, in order (`auid` → "unset" when unset).
+    var ids: [(key: String, value: String)] = []
+    /// `subj=` split into SELinux parts (`user`, `role`, `domain`, `level`, `category`).
+    var selinux: [(key: String, value: String)] = []
+
+    // Slots for the keys every syscall event has.
+    var syscall: String?
+    var arch: String?
+    var exit: String?
+    var a0: String?, a1: String?, a2: String?, a3: String?
+    var tty: String?
+    var items: String?
+    var pid: String?, ppid: String?, comm: String?, exe: String?, cwd: String?, proctitle: String?
+
+    /// All other keys, in order of appearance, names as logged.
+    var data: [(key: String, value: String)] = []
+
+    var argc: String?
+    var args: [String]?
+    var socket: SocketFacts?
+    /// PATH records as ordered key/value lists.
+    var paths: [[(key: String, value: String)]] = []
+
+    struct SocketFacts {
+        var family: String
+        var addr: String?
+        var port: String?
+        var path: String?
+        var flow: String?
+        /// Raw hex for families without a decoding (netlink, unknown).
+        var saddr: String?
+    }
+
+    /// The value of a data key, looking in the slots first (go-libaudit `getValue` also falls back to ids).
+    func value(of key: String) -> String? {
+        switch key {
+        case "syscall": return syscall
+        case "arch": return arch
+        case "exit": return exit
+        case "tty": return tty
+        case "pid": return pid
+        case "ppid": return ppid
+        case "comm": return comm
+        case "exe": return exe
+        case "cwd": return cwd
+        case "proctitle": return proctitle
+        default: break
+        }
+        if let entry = data.first(where: { $0.key == key }) { return entry.value }
+        return ids.first(where: { $0.key == key })?.value
+    }
+
+    /// Removes a generic data key (go-libaudit deletes `addr` once it became `source.ip`).
+    mutating func removeData(_ key: String) {
+        data.removeAll { $0.key == key }
+    }
+}
+
+/// What the normalizer could not decode, counted rather than thrown: the document is still emitted.
+public struct NormalizerCounters: Sendable, Equatable {
+    /// Events handed over with no records at all.
+    public var emptyEvents: UInt64 = 0
+    /// Multi-record events without a SYSCALL record (go-libaudit rejects them; we emit what we have).
+    public var missingSyscallRecord: UInt64 = 0
+    /// SYSCALL records whose `arch=` is not a known AUDIT_ARCH value.
+    public var unknownArch: UInt64 = 0
+    /// Syscall numbers without a name on their architecture (kept as the number).
+    public var unknownSyscall: UInt64 = 0
+    /// SOCKADDR records whose `saddr=` is not hex or too short.
+    public var malformedSockaddr: UInt64 = 0
+    /// EXECVE argument vectors with missing pieces (lost records, `argc` larger than the arguments found).
+    public var incompleteExecve: UInt64 = 0
+    /// `pid=` / `ppid=` values that are not decimal numbers (the field is left out).
+    public var malformedNumber: UInt64 = 0
+    /// Values cut to `Normalizer.maxValueBytes` / argument vectors cut to `maxArguments`.
+    public var truncatedValues: UInt64 = 0
+
+    public init() {}
+}

@@ -1,2 +1,0 @@
-// Placeholder for the Events module; replaced by its implementation.
-enum EventsPlaceholder {}

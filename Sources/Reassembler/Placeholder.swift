@@ -1,2 +1,0 @@
-// Placeholder for the Reassembler module; replaced by its implementation.
-enum ReassemblerPlaceholder {}

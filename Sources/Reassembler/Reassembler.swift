@@ -1,0 +1,217 @@
+import AuditRecords
+
+/// Groups records into events by serial number (and `node=`, for merged multi-host logs).
+///
+/// * A kernel event completes on its EOE record (never on PROCTITLE), when it is older than the timeout, or when
+///   more than `maxInFlight` events are pending (the oldest serial goes first).
+/// * A user-space record (types 1100–1299, 2100–2999) is an event by itself and is delivered at once, without
+///   closing or splitting a kernel event that shares its serial (AUDIT_LOGIN 1006 is a kernel record and waits
+///   for its SYSCALL and EOE like any other).
+/// * Serials are compared with serial-number arithmetic (RFC 1982), so the 2^32 rollover is ordinary. Serials
+///   retire in serial order once delivered; a gap between consecutive retired serials counts as lost events, and a
+///   serial arriving after a later one has retired never produces a wrapped gap.
+///
+/// `now` is any monotonic clock in nanoseconds (a file replay may pass record timestamps).
+public struct Reassembler: Sendable {
+    /// Counters since creation.
+    public struct Statistics: Sendable, Equatable {
+        /// Serials never seen between two retired ones.
+        public var lost: UInt64 = 0
+        /// Events delivered (all reasons).
+        public var completed: UInt64 = 0
+        /// Kernel events completed by their EOE record.
+        public var completedByEOE: UInt64 = 0
+        /// User-space single-record events.
+        public var userSpace: UInt64 = 0
+        /// Events delivered because they were older than the timeout.
+        public var timedOut: UInt64 = 0
+        /// Events delivered early because more than `maxInFlight` were pending.
+        public var evicted: UInt64 = 0
+        /// Events delivered by `finish()`.
+        public var flushedAtEnd: UInt64 = 0
+        /// EOE records whose event was not pending (already delivered or never seen).
+        public var orphanEOE: UInt64 = 0
+
+        public init() {}
+    }
+
+    public let maxInFlight: Int
+    public let timeoutNanoseconds: Int64
+    public private(set) var statistics = Statistics()
+
+    /// Serials seen and not yet retired, oldest first in serial-number order.
+    private var slots: [Slot] = []
+    private var pending = 0
+    /// Earliest expiry among pending slots, so pushes skip the expiry scan until something can expire.
+    private var earliestExpiry = Int64.max
+    /// Last retired serial, per node (nil node = local/netlink).
+    private var lastRetired: [(node: [UInt8]?, serial: UInt32)] = []
+
+    /// - Parameters:
+    ///   - maxInFlight: pending kernel events allowed before the oldest is delivered early (go-libaudit/Auditbeat: 50).
+    ///   - timeoutNanoseconds: age at which a pending event is delivered without EOE (Auditbeat: 2 s).
+    public init(maxInFlight: Int = 50, timeoutNanoseconds: Int64 = 2_000_000_000) {
+        self.maxInFlight = max(1, maxInFlight)
+        self.timeoutNanoseconds = max(0, timeoutNanoseconds)
+    }
+
+    /// Number of kernel events still waiting for completion.
+    public var pendingCount: Int { pending }
+
+    /// Adds one record; returns the events it completed (possibly none).
+    public mutating func push(_ record: AuditRecord, now: Int64) -> [AuditEvent] {
+        var delivered: [AuditEvent] = []
+        let node = record.nodeBytes
+        let index = slotIndex(serial: record.serial, node: node)
+
+        if record.type == .eoe {
+            if let index, slots[index].isPending {
+                delivered.append(complete(at: index))
+                statistics.completedByEOE += 1
+            } else {
+                statistics.orphanEOE += 1
+                if index == nil { insertSlot(Slot(serial: record.serial, node: node.map(Array.init))) }
+            }
+        } else if record.type.isUserSpace {
+            delivered.append(AuditEvent(serial: record.serial, timestamp: record.timestamp, records: [record]))
+            statistics.userSpace += 1
+            statistics.completed += 1
+            if index == nil { insertSlot(Slot(serial: record.serial, node: node.map(Array.init))) }
+        } else if let index, slots[index].isPending {
+            slots[index].records.append(record)
+        } else {
+            // A new event, or a record arriving after its event was completed by EOE: start a (new) pending event.
+            let expiry = now.addingReportingOverflow(timeoutNanoseconds)
+            let expiresAt = expiry.overflow ? Int64.max : expiry.partialValue
+            if let index {
+                slots[index].records = [record]
+                slots[index].expiresAt = expiresAt
+            } else {
+                var slot = Slot(serial: record.serial, node: node.map(Array.init))
+                slot.records = [record]
+                slot.expiresAt = expiresAt
+                insertSlot(slot)
+            }
+            pending += 1
+            earliestExpiry = min(earliestExpiry, expiresAt)
+        }
+        retire(now: now, into: &delivered)
+        return delivered
+    }
+
+    /// Delivers events older than the timeout at `now`.
+    public mutating func flush(now: Int64) -> [AuditEvent] {
+        var delivered: [AuditEvent] = []
+        retire(now: now, into: &delivered)
+        return delivered
+    }
+
+    /// Delivers every pending event (end of input), oldest serial first, and retires all serials.
+    public mutating func finish() -> [AuditEvent] {
+        var delivered: [AuditEvent] = []
+        while !slots.isEmpty {
+            if slots[0].isPending {
+                delivered.append(complete(at: 0))
+                statistics.flushedAtEnd += 1
+            }
+            retireHead()
+        }
+        earliestExpiry = .max
+        return delivered
+    }
+
+    // MARK: - Slots
+
+    private struct Slot: Sendable {
+        let serial: UInt32
+        let node: [UInt8]?
+        /// Records of the pending event; empty once delivered (the slot then only marks the serial as seen).
+        var records: [AuditRecord] = []
+        var expiresAt = Int64.max
+        var isPending: Bool { !records.isEmpty }
+    }
+
+    /// Markers of delivered serials wait behind a pending head; bound them so a stuck clock cannot grow memory.
+    private var slotLimit: Int { maxInFlight * 8 + 64 }
+
+    private func slotIndex(serial: UInt32, node: ArraySlice<UInt8>?) -> Int? {
+        var index = slots.count - 1
+        while index >= 0 {
+            let slot = slots[index]
+            if slot.serial == serial && Self.sameNode(slot.node, node) { return index }
+            index -= 1
+        }
+        return nil
+    }
+
+    private static func sameNode(_ stored: [UInt8]?, _ node: ArraySlice<UInt8>?) -> Bool {
+        switch (stored, node) {
+        case (nil, nil): return true
+        case let (stored?, node?): return stored.elementsEqual(node)
+        default: return false
+        }
+    }
+
+    private mutating func insertSlot(_ slot: Slot) {
+        var index = slots.count
+        while index > 0, Serial.isBefore(slot.serial, slots[index - 1].serial) { index -= 1 }
+        slots.insert(slot, at: index)
+    }
+
+    /// Turns the pending slot at `index` into a delivered marker and returns its event.
+    private mutating func complete(at index: Int) -> AuditEvent {
+        let records = slots[index].records
+        slots[index].records = []
+        slots[index].expiresAt = .max
+        pending -= 1
+        statistics.completed += 1
+        return AuditEvent(serial: slots[index].serial, timestamp: records[0].timestamp, records: records)
+    }
+
+    private mutating func retire(now: Int64, into delivered: inout [AuditEvent]) {
+        if now >= earliestExpiry { expire(now: now, into: &delivered) }
+        while let head = slots.first {
+            if head.isPending {
+                guard pending > maxInFlight || slots.count > slotLimit else { break }
+                delivered.append(complete(at: 0))
+                statistics.evicted += 1
+            }
+            retireHead()
+        }
+    }
+
+    private mutating func expire(now: Int64, into delivered: inout [AuditEvent]) {
+        var next = Int64.max
+        for index in slots.indices where slots[index].isPending {
+            if slots[index].expiresAt <= now {
+                delivered.append(complete(at: index))
+                statistics.timedOut += 1
+            } else {
+                next = min(next, slots[index].expiresAt)
+            }
+        }
+        earliestExpiry = next
+    }
+
+    /// Removes the head slot and counts the serials missing between it and the previous retired one.
+    private mutating func retireHead() {
+        let head = slots.removeFirst()
+        if let index = lastRetired.firstIndex(where: { Self.sameNode($0.node, head.node.map { $0[...] }) }) {
+            let gap = Serial.distance(from: lastRetired[index].serial, to: head.serial)
+            if gap > 0 {
+                statistics.lost += UInt64(gap - 1)
+                lastRetired[index].serial = head.serial
+            }
+        } else {
+            lastRetired.append((head.node, head.serial))
+        }
+    }
+}
+
+/// RFC 1982 serial-number arithmetic on 32-bit audit serials.
+enum Serial {
+    /// Signed distance from `a` to `b` (positive when `b` is after `a`), valid within ±2^31.
+    static func distance(from a: UInt32, to b: UInt32) -> Int64 { Int64(Int32(bitPattern: b &- a)) }
+
+    static func isBefore(_ a: UInt32, _ b: UInt32) -> Bool { distance(from: a, to: b) > 0 }
+}

@@ -1,0 +1,48 @@
+/// A position in a text file, 1-based like compilers and TOML parsers report it.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
+
+/// One finding about a rule or configuration file, printed as `file:line:col: severity: message`
+/// so editors and CI logs can jump to it.
+public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable {
+        case error
+        case warning
+    }
+
+    public var file: String
+    public var location: SourceLocation
+    public var severity: Severity
+    public var message: String
+
+    public init(file: String, location: SourceLocation, severity: Severity, message: String) {
+        self.file = file
+        self.location = location
+        self.severity = severity
+        self.message = message
+    }
+
+    public static func error(_ file: String, _ location: SourceLocation, _ message: String) -> Diagnostic {
+        Diagnostic(file: file, location: location, severity: .error, message: message)
+    }
+
+    public static func warning(_ file: String, _ location: SourceLocation, _ message: String) -> Diagnostic {
+        Diagnostic(file: file, location: location, severity: .warning, message: message)
+    }
+
+    public var description: String { "\(file):\(location.line):\(location.column): \(severity.rawValue): \(message)" }
+}
+
+extension Array where Element == Diagnostic {
+    /// True when at least one diagnostic is an error (warnings alone do not fail a load).
+    public var containsErrors: Bool { contains { $0.severity == .error } }
+}

@@ -1,0 +1,130 @@
+/// An EQL detection rule read from an elastic/detection-rules TOML file, validated but not yet compiled.
+///
+/// The query stays text here: the EQL compiler is wired in by the daemon. `queryLocation` lets it report EQL errors
+/// against the rule file (`file:line:col`) through ``fileLocation(ofQueryLine:column:)``.
+public struct LoadedRule: Sendable, Hashable {
+    /// The file the rule came from, as given to the loader.
+    public var file: String
+    public var ruleID: String
+    /// Where `rule_id` is written, for duplicate-id diagnostics.
+    public var ruleIDLocation: SourceLocation
+    public var name: String
+    public var description: String
+    public var severity: RuleSeverity
+    /// 0–100, as Kibana uses it.
+    public var riskScore: Int
+    /// Always `eql`: other rule types are skipped by the loader.
+    public var type: String
+    public var language: String
+    public var query: String
+    /// Where the first character of `query` sits in `file`.
+    public var queryLocation: SourceLocation
+    /// True when the query came from a multi-line literal string (`'''`): every query line maps 1:1 to a file line.
+    /// Basic strings may contain escapes, so columns there are exact only up to the first escape on a line.
+    public var queryIsLiteral: Bool
+    public var index: [String]
+    /// Seconds of history the rule looks at, from `from` (`now-9m` → 540). See ``RuleDefaults``.
+    public var lookbackSeconds: Int
+    /// Seconds between two scheduled runs in Kibana, from `interval`; informative for a streaming engine.
+    public var intervalSeconds: Int
+    public var tags: [String]
+    public var references: [String]
+    public var falsePositives: [String]
+    public var note: String?
+    public var setup: String?
+    public var author: [String]
+    public var license: String?
+    public var version: Int?
+    public var maxSignals: Int?
+    public var timestampOverride: String?
+    /// `default` for building-block rules, whose alerts are hidden by default in Kibana.
+    public var buildingBlockType: String?
+    public var threat: [ThreatMapping]
+    public var metadata: RuleMetadata
+
+    /// Maps a 1-based line and column inside `query` (as the EQL parser reports them) to the rule file.
+    public func fileLocation(ofQueryLine line: Int, column: Int) -> SourceLocation {
+        if line <= 1 {
+            return SourceLocation(line: queryLocation.line, column: queryLocation.column + max(column, 1) - 1)
+        }
+        return SourceLocation(line: queryLocation.line + line - 1, column: column)
+    }
+
+    /// True for rules Elastic moved to `_deprecated` (`maturity = "deprecated"`).
+    public var isDeprecated: Bool { metadata.maturity == "deprecated" }
+}
+
+/// Kibana's four severities, in increasing order.
+public enum RuleSeverity: String, Sendable, Hashable, CaseIterable, Comparable {
+    case low, medium, high, critical
+
+    public static func < (lhs: RuleSeverity, rhs: RuleSeverity) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// The `[metadata]` table. Dates stay as written (`YYYY/MM/DD`).
+public struct RuleMetadata: Sendable, Hashable {
+    public var creationDate: String?
+    public var updatedDate: String?
+    public var deprecationDate: String?
+    public var maturity: String?
+    public var integration: [String]
+    public var minStackVersion: String?
+
+    public init(creationDate: String? = nil, updatedDate: String? = nil, deprecationDate: String? = nil,
+                maturity: String? = nil, integration: [String] = [], minStackVersion: String? = nil) {
+        self.creationDate = creationDate
+        self.updatedDate = updatedDate
+        self.deprecationDate = deprecationDate
+        self.maturity = maturity
+        self.integration = integration
+        self.minStackVersion = minStackVersion
+    }
+}
+
+/// One `[[rule.threat]]` entry: a tactic and the techniques (with sub-techniques) the rule maps to.
+public struct ThreatMapping: Sendable, Hashable {
+    public struct Entry: Sendable, Hashable {
+        public var id: String
+        public var name: String
+        public var reference: String?
+
+        public init(id: String, name: String, reference: String? = nil) {
+            self.id = id
+            self.name = name
+            self.reference = reference
+        }
+    }
+
+    public struct Technique: Sendable, Hashable {
+        public var entry: Entry
+        public var subtechniques: [Entry]
+
+        public init(entry: Entry, subtechniques: [Entry] = []) {
+            self.entry = entry
+            self.subtechniques = subtechniques
+        }
+    }
+
+    /// `MITRE ATT&CK` or `MITRE ATLAS`.
+    public var framework: String
+    public var tactic: Entry
+    public var techniques: [Technique]
+
+    public init(framework: String, tactic: Entry, techniques: [Technique]) {
+        self.framework = framework
+        self.tactic = tactic
+        self.techniques = techniques
+    }
+}
+
+/// Values the loader uses when a rule omits a key; they follow Kibana's rule defaults.
+public enum RuleDefaults {
+    /// Kibana's default `from` is `now-6m`: 6 minutes of lookback.
+    public static let lookbackSeconds = 6 * 60
+    /// Kibana's default `interval` is `5m`.
+    public static let intervalSeconds = 5 * 60
+    /// The largest lookback accepted (a week); longer windows would let sequence and sample state grow unbounded.
+    public static let maximumLookbackSeconds = 7 * 24 * 3600
+}

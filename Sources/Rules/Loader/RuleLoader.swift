@@ -1,0 +1,116 @@
+import Foundation
+
+/// A rule file that holds a valid rule of a type auspex does not run.
+public struct SkippedRuleFile: Sendable, Hashable {
+    public var file: String
+    public var type: String
+}
+
+/// Everything one load produced: the rules to compile, the files skipped or rejected, and the diagnostics to print.
+public struct RuleLoadReport: Sendable {
+    public var rules: [LoadedRule] = []
+    public var skipped: [SkippedRuleFile] = []
+    /// Files that had errors (syntax, missing keys, wrong types, duplicate ids); none of their rules are in `rules`.
+    public var failedFiles: [String] = []
+    public var diagnostics: [Diagnostic] = []
+    /// Rule files examined (directories expanded).
+    public var filesRead = 0
+
+    public init() {}
+
+    public var hasErrors: Bool { diagnostics.containsErrors }
+}
+
+/// Loads elastic/detection-rules TOML files: single files, or directories whose `*.toml` files are read in sorted
+/// order (not recursively, like other `*.d` directories). Rule ids must be unique across everything loaded.
+public struct RuleLoader: Sendable {
+    public init() {}
+
+    /// Parses one rule from text; `file` only names it in diagnostics.
+    public func parse(text: String, file: String) -> (RuleFileOutcome, [Diagnostic]) {
+        RuleFileParser.parse(text: text, file: file)
+    }
+
+    /// Reads and parses one rule file.
+    public func loadFile(atPath path: String) -> (RuleFileOutcome, [Diagnostic]) {
+        switch readText(atPath: path) {
+        case .success(let text): return parse(text: text, file: path)
+        case .failure(let diagnostic): return (.failed, [diagnostic])
+        }
+    }
+
+    /// Loads files and directories in the order given.
+    public func load(paths: [String]) -> RuleLoadReport {
+        var report = RuleLoadReport()
+        var firstDefinition: [String: LoadedRule] = [:]
+        for path in paths {
+            let files: [String]
+            switch ruleFiles(at: path) {
+            case .success(let found): files = found
+            case .failure(let diagnostic):
+                report.diagnostics.append(diagnostic)
+                continue
+            }
+            for file in files {
+                report.filesRead += 1
+                let (outcome, diagnostics) = loadFile(atPath: file)
+                report.diagnostics += diagnostics
+                switch outcome {
+                case .loaded(let rule):
+                    if let first = firstDefinition[rule.ruleID] {
+                        report.diagnostics.append(.error(file, rule.ruleIDLocation,
+                            "duplicate rule_id '\(rule.ruleID)': already defined in \(first.file):\(first.ruleIDLocation); this file is ignored"))
+                        report.failedFiles.append(file)
+                    } else {
+                        firstDefinition[rule.ruleID] = rule
+                        report.rules.append(rule)
+                    }
+                case .skipped(let type):
+                    report.skipped.append(SkippedRuleFile(file: file, type: type))
+                case .failed:
+                    report.failedFiles.append(file)
+                }
+            }
+        }
+        return report
+    }
+
+    private static let origin = SourceLocation(line: 1, column: 1)
+
+    private func ruleFiles(at path: String) -> Result<[String], Diagnostic> {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure(.error(path, Self.origin, "no such file or directory"))
+        }
+        guard isDirectory.boolValue else { return .success([path]) }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            return .failure(.error(path, Self.origin, "cannot list directory: \(error.localizedDescription)"))
+        }
+        let base = path.hasSuffix("/") ? path : path + "/"
+        let files = names.filter { $0.hasSuffix(".toml") && !$0.hasPrefix(".") }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            .map { base + $0 }
+            .filter { file in
+                var childIsDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: file, isDirectory: &childIsDirectory) && !childIsDirectory.boolValue
+            }
+        return .success(files)
+    }
+
+    private func readText(atPath path: String) -> Result<String, Diagnostic> {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+           size > RuleFileParser.maximumFileBytes {
+            return .failure(.error(path, Self.origin, "file is larger than \(RuleFileParser.maximumFileBytes) bytes; not a rule file"))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(.error(path, Self.origin, "cannot read file"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return .failure(.error(path, Self.origin, "file is not valid UTF-8"))
+        }
+        return .success(text)
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder for the Rules module; replaced by its implementation.
-enum RulesPlaceholder {}

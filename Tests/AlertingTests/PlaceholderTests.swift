@@ -1,6 +1,0 @@
-import XCTest
-@testable import Alerting
-
-final class AlertingPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import Rules
-
-final class RulesPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}
