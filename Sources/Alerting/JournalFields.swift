@@ -38,8 +38,8 @@ public struct JournalField: Hashable, Sendable {
 /// | `SYSLOG_IDENTIFIER` | `auspex` |
 /// | `MESSAGE_ID` | `e9f10111b32d456f862be33190266186` (every auspex alert) |
 /// | `AUSPEX_ALERT_ID`, `AUSPEX_RULE_ID`, `AUSPEX_RULE_NAME`, `AUSPEX_SEVERITY`, `AUSPEX_RISK_SCORE` | alert and rule identity |
-/// | `AUSPEX_TACTIC_ID`, `AUSPEX_TECHNIQUE_ID` | repeated, one per MITRE tactic / (sub)technique |
-/// | `AUSPEX_TAG` | repeated, one per rule tag |
+/// | `AUSPEX_TACTIC_ID`, `AUSPEX_TECHNIQUE_ID` | repeated, one per MITRE tactic / (sub)technique (at most 32) |
+/// | `AUSPEX_TAG` | repeated, one per rule tag (at most 32) |
 /// | `AUSPEX_HOST_ID`, `AUSPEX_HOST_NAME` | the alert's host |
 /// | `AUSPEX_PROCESS_PID`, `…_NAME`, `…_EXECUTABLE`, `…_PARENT_PID`, `…_PARENT_NAME`, `AUSPEX_USER_ID`, `AUSPEX_USER_NAME`, `AUSPEX_SOURCE_IP`, `…_PORT`, `AUSPEX_DESTINATION_IP`, `…_PORT` | first value in event order |
 /// | `AUSPEX_EVENT_COUNT` | matched events |
@@ -53,6 +53,8 @@ public enum JournalEntry {
     public static let messageID = "e9f10111b32d456f862be33190266186"
     public static let syslogIdentifier = "auspex"
     public static let maxEventValueBytes = 4096
+    /// Repeated fields (tags, techniques) per entry; journald refuses entries of more than 1024 fields.
+    public static let maxRepeatedFields = 32
 
     /// ECS fields copied from the events, with their journal names.
     static let eventFields: [(ecs: String, journal: String)] = [
@@ -79,14 +81,11 @@ public enum JournalEntry {
         add("AUSPEX_RULE_NAME", alert.rule.name)
         add("AUSPEX_SEVERITY", alert.rule.severity.rawValue)
         add("AUSPEX_RISK_SCORE", String(alert.rule.riskScore))
-        for threat in alert.rule.threats {
-            if let tactic = threat.tactic { add("AUSPEX_TACTIC_ID", tactic.id) }
-            for technique in threat.techniques {
-                add("AUSPEX_TECHNIQUE_ID", technique.technique.id)
-                for sub in technique.subtechniques { add("AUSPEX_TECHNIQUE_ID", sub.id) }
-            }
-        }
-        for tag in alert.rule.tags { add("AUSPEX_TAG", tag) }
+        let threats = alert.rule.threats
+        for tactic in threats.compactMap(\.tactic).prefix(maxRepeatedFields) { add("AUSPEX_TACTIC_ID", tactic.id) }
+        let techniques = threats.flatMap(\.techniques).flatMap { [$0.technique] + $0.subtechniques }
+        for technique in techniques.prefix(maxRepeatedFields) { add("AUSPEX_TECHNIQUE_ID", technique.id) }
+        for tag in alert.rule.tags.prefix(maxRepeatedFields) { add("AUSPEX_TAG", tag) }
         if let hostID = alert.host["id"].flatMap(ReasonLine.text(of:)) { add("AUSPEX_HOST_ID", hostID) }
         if let hostName = alert.host["name"].flatMap(ReasonLine.text(of:)) { add("AUSPEX_HOST_NAME", hostName) }
         for (ecs, journal) in eventFields {

@@ -74,8 +74,14 @@ public final class LiveAuditSession {
         try control.apply(change)
         if options.mode == .unicast {
             // The kernel sends records to the port that registered, so the pid goes out on the reader socket.
-            registered = true
-            try reader.socket.apply(AuditStatusChange(pid: UInt32(getpid())))
+            do {
+                try reader.socket.apply(AuditStatusChange(pid: UInt32(getpid())))
+                registered = true
+            } catch {
+                // Without an answer we cannot know; releasing a pid we do not hold is refused harmlessly.
+                if case .system(_, ETIMEDOUT) = error { registered = true }
+                throw error
+            }
         }
         if let rules = options.rules {
             try control.deleteRules(key: rules.key) // leftovers of a run that could not clean up

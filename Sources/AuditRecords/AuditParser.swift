@@ -2,11 +2,12 @@
 /// * audit.log lines: `[node=NAME ]type=NAME msg=audit(SECS.MSEC:SERIAL): key=value …[\x1dENRICHED …]`
 /// * netlink payloads: `audit(SECS.MSEC:SERIAL): key=value …`, the type coming from the netlink header.
 public enum AuditParser {
-    /// Parses one audit.log line (a trailing `\n`, `\r` or NUL is ignored).
+    /// Parses one audit.log line (leading blanks and a trailing `\n`, `\r` or NUL are ignored).
     public static func parseLogLine<Bytes: Collection>(_ line: Bytes) -> Result<AuditRecord, AuditParseError>
     where Bytes.Element == UInt8 {
         let bytes = Array(line)
         var cursor = Cursor(bytes: bytes, end: trimmedEnd(bytes))
+        cursor.skip { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
         if cursor.atEnd { return .failure(AuditParseError(.emptyInput, at: 0)) }
 
         var nodeRange: Range<Int>?

@@ -11,6 +11,17 @@
 
 enum { LIST_TIMEOUT_MS = 2000, MAX_LISTED_RULES = 4096 };
 
+/* libaudit's rule-builder state, which its callers (auditctl) keep: the "key" field is refused unless a syscall
+   was added first, and syscall names resolve against the arch set last. Reset before every rule we build. */
+extern int _audit_elf, _audit_syscalladded, _audit_archadded, _audit_permadded, _audit_exeadded,
+    _audit_filterfsadded;
+
+static void reset_builder_state(void) {
+    set_aumessage_mode(MSG_QUIET, DBG_NO);
+    _audit_elf = 0;
+    _audit_syscalladded = _audit_archadded = _audit_permadded = _audit_exeadded = _audit_filterfsadded = 0;
+}
+
 /* Fields whose value is a string stored in rule->buf (value = its length), in kernel order. */
 static int is_string_field(uint32_t field) {
     switch (field) {
@@ -48,7 +59,7 @@ int auspex_rule_data_has_key(const uint8_t *bytes, size_t length, const char *ke
 /* Builds `exit,always -F arch=<arch> -S ... -F key=<key>`. *error gets a negative errno on failure. */
 static struct audit_rule_data *build_syscall_rule(const char *arch, const char *const *syscalls, uint32_t count,
                                                   const char *key, uint8_t *skipped, int *added, int *error) {
-    set_aumessage_mode(MSG_QUIET, DBG_NO);
+    reset_builder_state();
     char pair[AUDIT_MAX_KEY_LEN + 16];
     struct audit_rule_data *rule = audit_rule_create_data();
     *added = 0;
@@ -57,11 +68,14 @@ static struct audit_rule_data *build_syscall_rule(const char *arch, const char *
     /* arch first: libaudit resolves syscall names in the arch set last. */
     snprintf(pair, sizeof pair, "arch=%s", arch);
     if (audit_rule_fieldpair_data(&rule, pair, AUDIT_FILTER_EXIT) != 0) goto fail;
+    _audit_archadded = 1;
     for (uint32_t i = 0; i < count; i++) {
         int rc = audit_rule_syscallbyname_data(rule, syscalls[i]);
         if (skipped) skipped[i] = rc != 0;
         if (rc == 0) (*added)++;
     }
+    if (*added == 0) { *error = 0; goto fail; } /* no syscall exists on this arch: nothing to add */
+    _audit_syscalladded = 1;
     if (strlen(key) > AUDIT_MAX_KEY_LEN) goto fail;
     snprintf(pair, sizeof pair, "key=%s", key);
     if (audit_rule_fieldpair_data(&rule, pair, AUDIT_FILTER_EXIT) != 0) goto fail;
@@ -89,17 +103,18 @@ int auspex_rule_add_syscalls(int fd, const char *arch, const char *const *syscal
     int added, error;
     struct audit_rule_data *rule = build_syscall_rule(arch, syscalls, count, key, skipped, &added, &error);
     if (!rule) return error;
-    int rc = added > 0 ? audit_add_rule_data(fd, rule, AUDIT_FILTER_EXIT, AUDIT_ALWAYS) : 0;
+    int rc = audit_add_rule_data(fd, rule, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
     audit_rule_free_data(rule);
     return rc < 0 ? rc : added;
 }
 
 int auspex_rule_add_self_exclusion(int fd, uint32_t pid, const char *key) {
-    set_aumessage_mode(MSG_QUIET, DBG_NO);
+    reset_builder_state();
     char pair[AUDIT_MAX_KEY_LEN + 16];
     struct audit_rule_data *rule = audit_rule_create_data();
     if (!rule) return -ENOMEM;
     int rc = audit_rule_syscallbyname_data(rule, "all");
+    _audit_syscalladded = 1;
     snprintf(pair, sizeof pair, "pid=%u", pid);
     if (rc == 0) rc = audit_rule_fieldpair_data(&rule, pair, AUDIT_FILTER_EXIT);
     snprintf(pair, sizeof pair, "key=%s", key);

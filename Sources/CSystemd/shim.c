@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/uio.h>
+/* Without this, sd_journal_sendv adds CODE_FILE/CODE_LINE/CODE_FUNC of this shim to every alert: noise. */
+#define SD_JOURNAL_SUPPRESS_LOCATION 1
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 #include <time.h>

@@ -68,6 +68,28 @@ struct EventFacts {
         return ids.first(where: { $0.key == key })?.value
     }
 
+    /// Whether a data key (slot or generic) is already set; identity ids do not count.
+    func hasData(_ key: String) -> Bool {
+        switch key {
+        case "a0": return a0 != nil
+        case "a1": return a1 != nil
+        case "a2": return a2 != nil
+        case "a3": return a3 != nil
+        case "items": return items != nil
+        case "syscall": return syscall != nil
+        case "arch": return arch != nil
+        case "exit": return exit != nil
+        case "tty": return tty != nil
+        case "pid": return pid != nil
+        case "ppid": return ppid != nil
+        case "comm": return comm != nil
+        case "exe": return exe != nil
+        case "cwd": return cwd != nil
+        case "proctitle": return proctitle != nil
+        default: return data.contains { $0.key == key }
+        }
+    }
+
     /// Removes a generic data key (go-libaudit deletes `addr` once it became `source.ip`).
     mutating func removeData(_ key: String) {
         data.removeAll { $0.key == key }

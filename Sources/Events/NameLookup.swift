@@ -12,6 +12,10 @@ public protocol NameLookup: Sendable {
     func userName(forID id: String) -> String?
     /// The group name for a decimal gid string, or nil when unknown.
     func groupName(forID id: String) -> String?
+    /// The decimal uid for a user name, or nil when unknown.
+    func userID(forName name: String) -> String?
+    /// The decimal gid for a group name, or nil when unknown.
+    func groupID(forName name: String) -> String?
 }
 
 /// A fixed table of names: for tests, and for `--no-resolve` style use (empty tables).
@@ -26,6 +30,8 @@ public struct StaticNameLookup: NameLookup {
 
     public func userName(forID id: String) -> String? { users[id] }
     public func groupName(forID id: String) -> String? { groups[id] }
+    public func userID(forName name: String) -> String? { users.first { $0.value == name }?.key }
+    public func groupID(forName name: String) -> String? { groups.first { $0.value == name }?.key }
 }
 
 /// The system user database (NSS via `getpwuid_r`/`getgrgid_r`), cached per id for a minute with negative
@@ -68,6 +74,24 @@ public final class SystemNameLookup: NameLookup, @unchecked Sendable {
                   let name = entry.gr_name else { return nil }
             return String(cString: name)
         }
+    }
+
+    public func userID(forName name: String) -> String? {
+        guard !name.isEmpty, name.utf8.count < 256 else { return nil }
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
+        return String(entry.pw_uid)
+    }
+
+    public func groupID(forName name: String) -> String? {
+        guard !name.isEmpty, name.utf8.count < 256 else { return nil }
+        var entry = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getgrnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
+        return String(entry.gr_gid)
     }
 
     private func cached(_ id: UInt32, in table: ReferenceWritableKeyPath<SystemNameLookup, [UInt32: Entry]>,

@@ -1,7 +1,193 @@
 import ArgumentParser
+import AuditNetlink
+import AuditRecords
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// `auspex events`: placeholder until issue #2 lands.
+/// `auspex events`: audit records → ECS JSON documents, one per line on stdout; counters on stderr.
 struct EventsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "events", abstract: "Print audit events as ECS JSON, one per line.")
-    func run() throws { throw ValidationError("not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Print audit events as ECS JSON, one document per line.",
+        discussion: """
+            Without --file, reads the live kernel: registers as the audit daemon (or, with --multicast, listens \
+            beside auditd), installs the audit rules it needs (key "auspex") and removes them again on exit, \
+            SIGINT and SIGTERM included. With --file, reads audit.log text. A summary goes to stderr.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("Read audit.log text from PATH ('-' for stdin) instead of the kernel.",
+                                            valueName: "PATH"))
+    var file: String?
+
+    @Flag(help: "Read the kernel's multicast copy beside a running auditd instead of registering as the audit daemon.")
+    var multicast = false
+
+    @Flag(name: .customLong("no-rules"), help: "Install no audit rules; read what the kernel's current rules produce.")
+    var noRules = false
+
+    @Option(help: ArgumentHelp("Stop after N documents.", valueName: "N"))
+    var count: UInt64?
+
+    @Option(help: ArgumentHelp("Stop after SECONDS of reading the kernel.", valueName: "SECONDS"))
+    var duration: Double?
+
+    @Option(help: ArgumentHelp("Netlink receive buffer size.", valueName: "BYTES"))
+    var receiveBuffer: Int = 8 << 20
+
+    func validate() throws {
+        if file != nil, multicast { throw ValidationError("--multicast reads the kernel; it cannot go with --file.") }
+        if file != nil, noRules { throw ValidationError("--no-rules applies to the kernel; it cannot go with --file.") }
+        if let count, count == 0 { throw ValidationError("--count must be at least 1.") }
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be a positive number of seconds.") }
+        if receiveBuffer < 64 << 10 { throw ValidationError("--receive-buffer must be at least 65536 bytes.") }
+    }
+
+    func run() throws {
+        let output = LineOutput(descriptor: 1)
+        var pipeline = EventsPipeline(output: output, documentLimit: count)
+        if let file {
+            try readFile(file, into: &pipeline)
+            printSummary(pipeline, kernel: nil)
+        } else {
+            try readKernel(into: &pipeline)
+        }
+    }
+
+    // MARK: audit.log text
+
+    private func readFile(_ path: String, into pipeline: inout EventsPipeline) throws {
+        let descriptor = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ValidationError("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { if descriptor != 0 { close(descriptor) } }
+        var lastTime: Int64 = 0
+        var reader = LineReader(descriptor: descriptor)
+        while let (line, number) = reader.next(), !pipeline.limitReached, !pipeline.outputFailed {
+            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { continue }
+            let parsed = AuditParser.parseLogLine(line)
+            if case .success(let record) = parsed { lastTime = record.timestamp.nanosecondsSinceEpoch }
+            pipeline.add(parsed, now: lastTime, location: "line \(number)")
+        }
+        if let error = reader.error { printError("auspex events: reading \(path): \(String(cString: strerror(error)))") }
+        pipeline.finish()
+    }
+
+    // MARK: live kernel
+
+    private func readKernel(into pipeline: inout EventsPipeline) throws {
+        let stop = StopSignal() // before the session: a signal during setup must not skip the cleanup
+        let options = LiveAuditSession.Options(mode: multicast ? .multicast : .unicast,
+                                               rules: noRules ? nil : .events, receiveBufferBytes: receiveBuffer)
+        let session: LiveAuditSession
+        do {
+            session = try LiveAuditSession(options: options)
+        } catch {
+            printError("auspex events: \(error)")
+            throw ExitCode.failure
+        }
+        printError("auspex events: reading the kernel (\(multicast ? "multicast" : "unicast, pid \(getpid())")), "
+            + "\(session.ruleReport.rulesAdded) audit rules added"
+            + (session.ruleReport.skipped.isEmpty ? "" : " (not on this arch: \(session.ruleReport.skipped.joined(separator: " ")))")
+            + ", receive buffer \(session.receiveBufferBytes) bytes")
+
+        let deadline = duration.map { monotonicNanoseconds() + Int64($0 * 1e9) }
+        var messageNumber: UInt64 = 0
+        var failure: Error?
+        while !stop.isRaised, !pipeline.limitReached, !pipeline.outputFailed {
+            let now = monotonicNanoseconds()
+            if let deadline, now >= deadline { break }
+            // Short polls so reassembly timeouts are flushed even when the kernel is quiet.
+            let timeout = Int32(clamping: min(250, deadline.map { ($0 - now) / 1_000_000 + 1 } ?? 250))
+            do {
+                try session.reader.receive(timeoutMilliseconds: timeout, wakeDescriptor: stop.descriptor) { message in
+                    guard Self.isAuditRecord(message.type) else { return }
+                    messageNumber += 1
+                    pipeline.add(AuditParser.parseNetlink(type: message.type, payload: message.payload),
+                                 now: monotonicNanoseconds(),
+                                 location: "record \(messageNumber) (type \(message.type))")
+                }
+            } catch {
+                failure = error
+                break
+            }
+            pipeline.flush(now: monotonicNanoseconds())
+        }
+        if !pipeline.limitReached { pipeline.finish() }
+        let kernel = KernelFigures(prior: session.prior, now: try? session.status(), receive: session.reader.counters)
+        let cleanupErrors = session.stop()
+        cleanupErrors.forEach { printError("auspex events: cleanup: \($0)") }
+        if let failure { printError("auspex events: \(failure)") }
+        printSummary(pipeline, kernel: kernel)
+        if failure != nil || !cleanupErrors.isEmpty { throw ExitCode.failure }
+    }
+
+    /// Kernel records worth parsing: Auditbeat's filter (1100–2999 and AUDIT_LOGIN), minus the kernel's
+    /// AUDIT_REPLACE liveness probe.
+    static func isAuditRecord(_ type: UInt16) -> Bool {
+        (type == 1006 || (1100...2999).contains(type)) && type != 1329
+    }
+
+    // MARK: summary
+
+    struct KernelFigures {
+        var lost: UInt32?
+        var receive: ReceiveCounters
+        init(prior: AuditStatus, now: AuditStatus?, receive: ReceiveCounters) {
+            lost = now.map { $0.lost &- prior.lost }
+            self.receive = receive
+        }
+    }
+
+    private func printSummary(_ pipeline: EventsPipeline, kernel: KernelFigures?) {
+        let c = pipeline.counters
+        var parts = ["records \(c.records)", "events \(c.events)", "documents \(c.documents)",
+                     "malformed \(c.malformed)", "serial gaps \(pipeline.reassemblerStatistics.lost)"]
+        if let kernel {
+            parts.append("kernel lost \(kernel.lost.map(String.init) ?? "unknown")")
+            parts.append("ENOBUFS \(kernel.receive.enobufs)")
+            if kernel.receive.truncated > 0 { parts.append("truncated \(kernel.receive.truncated)") }
+        }
+        if pipeline.outputFailed { parts.append("output failed") }
+        printError("auspex events: " + parts.joined(separator: ", "))
+    }
+}
+
+/// Splits a descriptor's bytes into lines (without the newline), numbered from 1; reads 1 MiB at a time.
+struct LineReader {
+    let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+    private var lineNumber = 0
+    private(set) var error: Int32?
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    mutating func next() -> (ArraySlice<UInt8>, Int)? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                defer { start = newline + 1 }
+                lineNumber += 1
+                return (buffer[start..<newline], lineNumber)
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                defer { start = buffer.count }
+                lineNumber += 1
+                return (buffer[start...], lineNumber)
+            }
+            buffer.removeFirst(start)
+            start = 0
+            let chunk = 1 << 20
+            let old = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: chunk))
+            let n = buffer[old...].withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunk) }
+            if n < 0 && errno == EINTR { buffer.removeLast(chunk); continue }
+            if n < 0 { error = errno }
+            buffer.removeLast(chunk - max(n, 0))
+            if n <= 0 { atEnd = true }
+        }
+    }
 }

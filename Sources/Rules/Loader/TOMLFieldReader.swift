@@ -105,15 +105,18 @@ struct TOMLFieldReader {
     }
 
     mutating func typeMismatch(_ path: String, expected: String, found: TOMLType) {
-        error(at: path, "'\(path)' must be \(expected), found \(article(found)) \(found)")
+        error(at: path, "'\(path)' must be \(expected), found \(found.withArticle)")
     }
 
     func join(_ tablePath: String, _ key: String) -> String { tablePath.isEmpty ? key : tablePath + "." + key }
+}
 
-    private func article(_ type: TOMLType) -> String {
-        switch type {
-        case .int, .array: return "an"
-        default: return "a"
+extension TOMLType {
+    /// `an integer`, `a string`: for messages.
+    var withArticle: String {
+        switch self {
+        case .int, .array: return "an \(self)"
+        default: return "a \(self)"
         }
     }
 }

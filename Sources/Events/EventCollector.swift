@@ -1,0 +1,227 @@
+import AuditRecords
+import Reassembler
+
+/// Builds `EventFacts` from an event's records in one pass (go-libaudit `CoalesceMessages` semantics, §1.3–§1.4).
+struct EventCollector {
+    var limits: Normalizer.Limits
+
+    func collect(_ event: AuditEvent, counters: inout NormalizerCounters) -> EventFacts {
+        let records = event.records
+        let firstType = records.first?.type ?? .syscall
+        var facts = EventFacts(eventType: firstType)
+        guard !records.isEmpty else { return facts }
+
+        // The identity record: the SYSCALL of a compound event, else the only (or first) record.
+        var identityIndex = 0
+        if records.count > 1 {
+            facts.isCompound = true
+            if let index = records.firstIndex(where: { $0.type == .syscall }) {
+                identityIndex = index
+                // The record before the SYSCALL (if first) names the event: CONFIG_CHANGE, AVC, NETFILTER_CFG, …
+                facts.eventType = records[0].type == .syscall ? .syscall : records[0].type
+            } else {
+                counters.missingSyscallRecord += 1
+            }
+        }
+        facts.hasSyscallRecord = records[identityIndex].type == .syscall
+        addIdentity(records[identityIndex], to: &facts, counters: &counters)
+
+        guard facts.isCompound else { return facts }
+        var sawExecve = false
+        for (index, record) in records.enumerated() where index != identityIndex {
+            switch record.type {
+            case .syscall, .eoe: continue
+            case .path: facts.paths.append(pathEntries(record, counters: &counters))
+            case .sockaddr: addSockaddr(record, to: &facts, counters: &counters)
+            case .execve: sawExecve = true
+            default: addGeneric(record, to: &facts, counters: &counters)
+            }
+        }
+        if sawExecve { addExecve(event, to: &facts, counters: &counters) }
+        return facts
+    }
+
+    // MARK: identity record
+
+    private func addIdentity(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
+        var archValue: AuditArch?
+        var syscallNumber: Int?
+        for index in record.fields.indices {
+            let value = record.value(at: index)
+            if value.quoting == .single, record.key(at: index).elementsEqual("msg".utf8) { continue }  // re-tokenized
+            let key = record.keyString(at: index)
+            guard let text = decode(key, value, counters: &counters) else { continue }
+            switch key {
+            case "success", "res": facts.result = Self.result(text)
+            case "ses": facts.session = text
+            case "key": facts.tags = Self.tags(text)
+            case "subj": facts.selinux = Self.selinuxLabels(text)
+            case "arch" where record.type == .syscall || record.type == .seccomp:
+                archValue = AuditArch(value)
+                if let name = archValue?.name { facts.arch = name } else { facts.arch = text; counters.unknownArch += 1 }
+            case "syscall" where record.type == .syscall || record.type == .seccomp:
+                syscallNumber = value.int.map { Int(truncatingIfNeeded: $0) }
+                facts.syscall = text
+            case "exit": facts.exit = value.int.map(AuditExit.name) ?? text
+            default:
+                if key.hasSuffix("uid") || key.hasSuffix("gid") {
+                    facts.ids.append((key, text))
+                } else {
+                    setData(key, text, in: &facts)
+                }
+            }
+        }
+        if let syscallNumber {
+            if let arch = archValue, let name = arch.syscallName(syscallNumber) {
+                facts.syscall = name
+            } else {
+                counters.unknownSyscall += 1
+            }
+        }
+    }
+
+    // MARK: other records
+
+    private func addGeneric(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
+        for index in record.fields.indices {
+            let value = record.value(at: index)
+            if value.quoting == .single, record.key(at: index).elementsEqual("msg".utf8) { continue }
+            let key = record.keyString(at: index)
+            guard let text = decode(key, value, counters: &counters) else { continue }
+            if key == "subj" {
+                for label in Self.selinuxLabels(text) where !facts.hasData("subj_" + label.key) {
+                    facts.data.append(("subj_" + label.key, label.value))
+                }
+            } else if !facts.hasData(key) {
+                setData(key, text, in: &facts)  // first one wins, as go-libaudit's duplicate-key rule
+            }
+        }
+    }
+
+    private func pathEntries(_ record: AuditRecord, counters: inout NormalizerCounters) -> [(key: String, value: String)] {
+        var entries: [(key: String, value: String)] = []
+        entries.reserveCapacity(record.fields.count + 3)
+        for index in record.fields.indices {
+            let key = record.keyString(at: index)
+            guard let text = decode(key, record.value(at: index), counters: &counters) else { continue }
+            if key == "obj" {
+                for label in Self.selinuxLabels(text) { entries.append(("obj_" + label.key, label.value)) }
+            } else {
+                entries.append((key, text))
+            }
+        }
+        return entries
+    }
+
+    private func addSockaddr(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
+        guard facts.socket == nil, let index = record.indexOfField("saddr") else { return }
+        let value = record.value(at: index)
+        guard let address = SocketAddress(saddr: value) else {
+            counters.malformedSockaddr += 1
+            return
+        }
+        var socket = EventFacts.SocketFacts(family: address.familyName)
+        switch address {
+        case .unix(let path, _): socket.path = path
+        case .inet(let addr, let port):
+            socket.addr = addr
+            socket.port = String(port)
+        case .inet6(let addr, let port, let flow, _):
+            socket.addr = addr
+            socket.port = String(port)
+            if flow > 0 { socket.flow = String(flow) }
+        case .netlink, .other:
+            socket.saddr = value.rawString.lowercased()
+        }
+        facts.socket = socket
+    }
+
+    private func addExecve(_ event: AuditEvent, to facts: inout EventFacts, counters: inout NormalizerCounters) {
+        guard let arguments = event.execveArguments else { return }
+        if let argc = arguments.argc { facts.argc = String(argc) }
+        if !arguments.isComplete { counters.incompleteExecve += 1 }
+        var args: [String] = []
+        args.reserveCapacity(min(arguments.arguments.count, limits.maxArguments))
+        for bytes in arguments.arguments.prefix(limits.maxArguments) {
+            args.append(Self.text(bytes[...], limit: limits.maxValueBytes, counters: &counters))
+        }
+        if arguments.arguments.count > limits.maxArguments { counters.truncatedValues += 1 }
+        facts.args = args
+    }
+
+    // MARK: values
+
+    /// Routes a data key to its slot (when still empty) or to the generic list.
+    private func setData(_ key: String, _ text: String, in facts: inout EventFacts) {
+        switch key {
+        case "a0": if facts.a0 == nil { facts.a0 = text }
+        case "a1": if facts.a1 == nil { facts.a1 = text }
+        case "a2": if facts.a2 == nil { facts.a2 = text }
+        case "a3": if facts.a3 == nil { facts.a3 = text }
+        case "tty": if facts.tty == nil { facts.tty = text }
+        case "items": if facts.items == nil { facts.items = text }
+        case "pid": if facts.pid == nil { facts.pid = text }
+        case "ppid": if facts.ppid == nil { facts.ppid = text }
+        case "comm": if facts.comm == nil { facts.comm = text }
+        case "exe": if facts.exe == nil { facts.exe = text }
+        case "cwd": if facts.cwd == nil { facts.cwd = text }
+        case "proctitle": if facts.proctitle == nil { facts.proctitle = text }
+        case "syscall": if facts.syscall == nil { facts.syscall = text }
+        case "arch": if facts.arch == nil { facts.arch = text }
+        case "exit": if facts.exit == nil { facts.exit = text }
+        default: facts.data.append((key, text))
+        }
+    }
+
+    /// The decoded text of a value, or nil for go-libaudit's "no value" markers (`""`, `?`, `?,`, `(null)`).
+    private func decode(_ key: String, _ value: AuditValue, counters: inout NormalizerCounters) -> String? {
+        let raw = value.rawBytes
+        if raw.isEmpty || raw.elementsEqual("?".utf8) || raw.elementsEqual("?,".utf8) || raw.elementsEqual("(null)".utf8) {
+            return nil
+        }
+        switch key {
+        case "auid", "old-auid", "ses":
+            if raw.elementsEqual("4294967295".utf8) || raw.elementsEqual("-1".utf8) { return "unset" }
+        case "proctitle", "exe":
+            // NUL separates argv in proctitle (and may appear in a hex exe): go-libaudit shows spaces.
+            var bytes = value.decodedBytes
+            while bytes.last == 0 { bytes.removeLast() }
+            for i in bytes.indices where bytes[i] == 0 { bytes[i] = UInt8(ascii: " ") }
+            return Self.text(bytes[...], limit: limits.maxValueBytes, counters: &counters)
+        default: break
+        }
+        if value.isHexEncoded { return Self.text(value.decodedBytes[...], limit: limits.maxValueBytes, counters: &counters) }
+        return Self.text(raw, limit: limits.maxValueBytes, counters: &counters)
+    }
+
+    /// Bytes → String with replacement characters for invalid UTF-8, cut to `limit` bytes.
+    static func text(_ bytes: ArraySlice<UInt8>, limit: Int, counters: inout NormalizerCounters) -> String {
+        guard bytes.count <= limit else {
+            counters.truncatedValues += 1
+            return String(decoding: bytes.prefix(limit), as: UTF8.self)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func result(_ text: String) -> String {
+        text == "yes" || text == "1" || text.hasPrefix("suc") ? "success" : "fail"
+    }
+
+    /// Audit rule keys: several keys are hex-encoded joined by 0x01; `key=NAME` prefixes are dropped.
+    static func tags(_ text: String) -> [String] {
+        var tags: [String] = []
+        for part in text.split(separator: "\u{1}", omittingEmptySubsequences: true) {
+            tags.append(part.hasPrefix("key=") ? String(part.dropFirst(4)) : String(part))
+        }
+        return tags
+    }
+
+    /// `user:role:domain:level[:category]` → labelled parts (the level may itself contain `-`).
+    static func selinuxLabels(_ text: String) -> [(key: String, value: String)] {
+        let names = ["user", "role", "domain", "level", "category"]
+        let parts = text.split(separator: ":", maxSplits: names.count - 1, omittingEmptySubsequences: false)
+        var labels: [(key: String, value: String)] = []
+        for (name, part) in zip(names, parts) where !part.isEmpty { labels.append((name, String(part))) }
+        return labels
+    }
+}

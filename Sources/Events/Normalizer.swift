@@ -1,0 +1,53 @@
+import AuditRecords
+import EventModel
+import Reassembler
+
+/// Turns one reassembled audit event into the ECS document Elastic Agent's auditd_manager integration would
+/// store for it (ecs-mapping.md §1.3–§2.3, §6), so detection rules written for `logs-auditd_manager.auditd-*`
+/// match unchanged.
+///
+/// A value type with no mutable state: `normalize` is a pure function of the event, the host facts and the
+/// name lookup. What could not be decoded is reported through `NormalizerCounters` and the document is still
+/// produced with what was readable. Later enrichment steps (process table, entity ids, Defend vocabulary)
+/// extend the returned `Document`.
+public struct Normalizer: Sendable {
+    /// Bounds on values taken from untrusted records.
+    public struct Limits: Sendable {
+        /// Longest value kept, in bytes (longer ones are cut and counted).
+        public var maxValueBytes: Int
+        /// Most `process.args` entries kept.
+        public var maxArguments: Int
+
+        public init(maxValueBytes: Int = 64 * 1024, maxArguments: Int = 4096) {
+            self.maxValueBytes = max(1, maxValueBytes)
+            self.maxArguments = max(1, maxArguments)
+        }
+    }
+
+    /// `host.*` facts stamped on every document.
+    public var host: HostInfo
+    /// uid/gid → name resolution for `user.name`, `file.owner`, `auditd.summary.actor.*`, ….
+    public var names: any NameLookup
+    public var limits: Limits
+
+    public init(host: HostInfo, names: any NameLookup, limits: Limits = Limits()) {
+        self.host = host
+        self.names = names
+        self.limits = limits
+    }
+
+    /// The document for `event`; decoding problems are not reported (see `normalize(_:counters:)`).
+    public func normalize(_ event: AuditEvent) -> Document {
+        var counters = NormalizerCounters()
+        return normalize(event, counters: &counters)
+    }
+
+    /// The document for `event`, adding to `counters` whatever could not be decoded.
+    public func normalize(_ event: AuditEvent, counters: inout NormalizerCounters) -> Document {
+        if event.records.isEmpty { counters.emptyEvents += 1 }
+        var facts = EventCollector(limits: limits).collect(event, counters: &counters)
+        let summary = Summarizer(names: names).summarize(&facts)
+        var builder = DocumentBuilder(host: host, names: names)
+        return builder.build(event: event, facts: facts, summary: summary)
+    }
+}

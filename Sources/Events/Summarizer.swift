@@ -1,0 +1,182 @@
+import AuditRecords
+
+/// The normalization-driven parts of a document: ECS categorization, `event.action`, the
+/// `auditd.summary.*` actor/object/how, the object file, `source.ip` of login records, and the ECS user entities
+/// of user-space records (go-libaudit `applyNormalization` followed by `ResolveIDs`).
+struct Summary {
+    var categories: [String] = []
+    var types: [String] = []
+    var action: String?
+    var actorPrimary: String?
+    var actorSecondary: String?
+    var objectType: String?
+    var objectPrimary: String?
+    var objectSecondary: String?
+    var how: String?
+    /// The PATH entry that is the event's object (`file.*`), when the object is a file.
+    var file: [(key: String, value: String)]?
+    /// `source.ip` from a user-space record's `addr` (ingress).
+    var sourceIP: String?
+    /// ECS entities set by record-type mappings; nil = not mapped (the uid-derived fields stay).
+    var user: Entity?
+    var userEffective: Entity?
+    var userTarget: Entity?
+    var group: Entity?
+
+    /// An ECS user or group reference: an id, a name, or `unset` (then neither is written).
+    struct Entity: Equatable {
+        var id: String?
+        var name: String?
+
+        /// go-libaudit `ECSEntityData.set`: unset markers → unset, decimal → id, anything else → name.
+        init(_ value: String?) {
+            guard let value, !value.isEmpty, value != "unset", value != "4294967295", value != "-1" else {
+                id = "unset"
+                return
+            }
+            if UInt64(value) != nil { id = value } else { name = value }
+        }
+    }
+}
+
+struct Summarizer {
+    var names: any NameLookup
+
+    func summarize(_ facts: inout EventFacts) -> Summary {
+        var summary = Summary()
+        summary.actorPrimary = facts.ids.first { $0.key == "auid" }?.value
+        summary.actorSecondary = facts.ids.first { $0.key == "uid" }?.value
+        summary.how = defaultHow(facts)
+
+        let syscallNorm = facts.syscall.map(SyscallNormalizations.lookup)
+        let norm: Normalization?
+        if facts.eventType == .syscall {
+            norm = syscallNorm
+        } else {
+            norm = RecordTypeNormalizations.lookup(facts.eventType.name)
+                .last { $0.requiredFields.allSatisfy(facts.hasData) }
+        }
+        guard let norm else {
+            resolveActors(&summary)
+            return summary
+        }
+
+        summary.categories = norm.categories
+        summary.types = norm.types
+        if let syscallNorm, facts.eventType != .syscall {
+            // A record type with a syscall behind it gets both categorizations (CONFIG_CHANGE+sendto, AVC+read).
+            summary.categories += syscallNorm.categories
+            summary.types += syscallNorm.types
+        }
+        summary.action = norm.action
+        summary.objectType = norm.objectType
+        switch norm.objectType {
+        case "file", "filesystem": setFileObject(facts, pathIndex: norm.objectPathIndex, &summary)
+        case "socket":
+            summary.objectPrimary = facts.socket?.addr ?? facts.socket?.path
+            summary.objectSecondary = facts.socket?.port
+        default: break
+        }
+        if let value = firstValue(norm.subjectPrimary, facts) { summary.actorPrimary = value }
+        if let value = firstValue(norm.subjectSecondary, facts) { summary.actorSecondary = value }
+        if let value = firstValue(norm.objectPrimary, facts) { summary.objectPrimary = value }
+        if let value = firstValue(norm.objectSecondary, facts) { summary.objectSecondary = value }
+        if let value = firstValue(norm.how, facts) { summary.how = value }
+        if !(facts.socket != nil && Self.direction(of: facts.syscall) == .ingress) {
+            for key in norm.sourceIP {
+                guard let index = facts.data.firstIndex(where: { $0.key == key }) else { continue }
+                summary.sourceIP = facts.data[index].value
+                facts.data.remove(at: index)
+                break
+            }
+        }
+        applyMappings(norm.userMappings, facts, &summary)
+        resolveActors(&summary)
+        return summary
+    }
+
+    enum Direction: String { case ingress, egress }
+
+    /// The seven syscalls whose SOCKADDR fills `source` (ingress) or `destination` (egress) (§1.4); nil for the
+    /// others (bind, listen, getpeername, sendmmsg, …), which keep only `auditd.data.socket.*`.
+    static func direction(of syscall: String?) -> Direction? {
+        switch syscall {
+        case "recvfrom", "recvmsg", "accept", "accept4": return .ingress
+        case "connect", "sendto", "sendmsg": return .egress
+        default: return nil
+        }
+    }
+
+    /// `summary.how` before any normalization: exe (else comm), but comm for interpreters run as scripts.
+    private func defaultHow(_ facts: EventFacts) -> String? {
+        guard let exe = facts.exe ?? facts.comm else { return nil }
+        for prefix in ["/usr/bin/python", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/perl"] where exe.hasPrefix(prefix) {
+            return facts.comm ?? exe
+        }
+        return exe
+    }
+
+    private func firstValue(_ keys: [String], _ facts: EventFacts) -> String? {
+        for key in keys {
+            if key == "syscall", let syscall = facts.syscall { return syscall }
+            if let value = facts.value(of: key) { return value }
+        }
+        return nil
+    }
+
+    /// The object PATH: the one at the table's index (or the first), skipping PARENT/UNKNOWN entries.
+    private func setFileObject(_ facts: EventFacts, pathIndex: Int, _ summary: inout Summary) {
+        guard !facts.paths.isEmpty else { return }
+        let start = facts.paths.count > pathIndex ? pathIndex : 0
+        var chosen = facts.paths[start]
+        for path in facts.paths[start...] {
+            let nametype = path.first { $0.key == "nametype" }?.value
+            if nametype != "PARENT" && nametype != "UNKNOWN" {
+                chosen = path
+                break
+            }
+        }
+        summary.file = chosen
+        if let name = chosen.first(where: { $0.key == "name" })?.value { summary.objectPrimary = name }
+        if let mode = chosen.first(where: { $0.key == "mode" })?.value, UInt32(mode, radix: 8) != nil {
+            // Go's os.FileMode never sees the Unix type bits as its own, so any parsable mode reads "file".
+            summary.objectType = "file"
+        }
+    }
+
+    private func applyMappings(_ mappings: [Normalization.UserMapping], _ facts: EventFacts, _ summary: inout Summary) {
+        for mapping in mappings {
+            switch mapping {
+            case .subjectPrimaryToUser: summary.user = Summary.Entity(summary.actorPrimary)
+            case .subjectSecondaryToUserEffective: summary.userEffective = Summary.Entity(summary.actorSecondary)
+            case .subjectSecondaryToUserTarget: summary.userTarget = Summary.Entity(summary.actorSecondary)
+            case .subjectSecondaryToGroupTarget: summary.group = Summary.Entity(summary.actorSecondary)
+            case .objectPrimaryToUserTarget: summary.userTarget = Summary.Entity(summary.objectPrimary)
+            case .objectPrimaryToUserEffective: summary.userEffective = Summary.Entity(summary.objectPrimary)
+            case .objectPrimaryToGroupTarget: summary.group = Summary.Entity(summary.objectPrimary)
+            case .uidToUserEffective: summary.userEffective = Summary.Entity(facts.ids.first { $0.key == "uid" }?.value)
+            }
+        }
+        summary.user = summary.user.map { resolve($0, users: true) }
+        summary.userEffective = summary.userEffective.map { resolve($0, users: true) }
+        summary.userTarget = summary.userTarget.map { resolve($0, users: true) }
+        summary.group = summary.group.map { resolve($0, users: false) }
+    }
+
+    /// Fills the missing half of an entity (id → name or name → id).
+    private func resolve(_ entity: Summary.Entity, users: Bool) -> Summary.Entity {
+        var entity = entity
+        if let id = entity.id, entity.name == nil, id != "unset" {
+            entity.name = users ? names.userName(forID: id) : names.groupName(forID: id)
+        } else if let name = entity.name, entity.id == nil {
+            entity.id = users ? names.userID(forName: name) : names.groupID(forName: name)
+        }
+        return entity
+    }
+
+    /// `ResolveIDs` replaces numeric actors by user names in place.
+    private func resolveActors(_ summary: inout Summary) {
+        if let id = summary.actorPrimary, let name = names.userName(forID: id) { summary.actorPrimary = name }
+        if let id = summary.actorSecondary, let name = names.userName(forID: id) { summary.actorSecondary = name }
+    }
+}

@@ -1,0 +1,89 @@
+/// Which syscalls the kernel must audit for an event to exist, by the `event.action` value that names it.
+///
+/// Both vocabularies are here: auditd_manager's (go-libaudit normalizations: `executed`, `connected-to`, …) and
+/// Elastic Defend's (`exec`, `connection_attempted`, `session_id_change`, …), which auspex also emits where audit data
+/// can produce it. Values other sources use for the same thing in multi-vendor rules (`start`, `process_started`,
+/// `ProcessRollup2`, …) map to the same syscalls so that such rules still get their events.
+/// Actions that come from non-syscall records are in ``actionsFromRecords`` instead. An action missing from both is
+/// reported by ``AuditRuleDerivation`` rather than guessed.
+let syscallsByAction: [String: [String]] = [
+    // Process start.
+    "executed": ["execve", "execveat"],
+    "exec": ["execve", "execveat"],
+    "exec_event": ["execve", "execveat"],
+    "start": ["execve", "execveat"],
+    "process_started": ["execve", "execveat"],
+    "ProcessRollup2": ["execve", "execveat"],
+    // Process life cycle and identity (Defend).
+    "fork": ["fork", "vfork", "clone", "clone3"],
+    "end": ["exit_group"],
+    "session_id_change": ["setsid"],
+    "uid_change": ["setuid", "setreuid", "setresuid", "setfsuid"],
+    "gid_change": ["setgid", "setregid", "setresgid", "setfsgid"],
+    "changed-identity-of": ["setuid", "setreuid", "setresuid", "setfsuid", "setgid", "setregid", "setresgid", "setfsgid"],
+    "ptrace": ["ptrace"],
+    "memfd_create": ["memfd_create"],
+    "shmget": ["shmget"],
+    "killed-pid": ["kill", "tkill", "tgkill"],
+    // Network.
+    "connected-to": ["connect"],
+    "connection_attempted": ["connect"],
+    "accepted-connection-from": ["accept", "accept4"],
+    "connection_accepted": ["accept", "accept4"],
+    "bound-socket": ["bind"],
+    "listen-for-connections": ["listen"],
+    "sent-to": ["sendto", "sendmsg"],
+    "received-from": ["recvfrom", "recvmsg"],
+    // Kernel modules.
+    "loaded-kernel-module": ["init_module", "finit_module"],
+    "load_module": ["init_module", "finit_module"],
+    "unloaded-kernel-module": ["delete_module"],
+    // Files (rules on files usually also want file watches, which the derivation does not produce).
+    "opened-file": ["open", "openat", "openat2", "creat"],
+    "wrote-to-file": ["open", "openat", "openat2", "creat"],
+    "creation": ["open", "openat", "openat2", "creat"],
+    "deleted": ["unlink", "unlinkat", "rmdir"],
+    "deletion": ["unlink", "unlinkat", "rmdir"],
+    "renamed": ["rename", "renameat", "renameat2"],
+    "rename": ["rename", "renameat", "renameat2"],
+    "changed-file-permissions-of": ["chmod", "fchmod", "fchmodat"],
+    "changed-file-ownership-of": ["chown", "fchown", "fchownat", "lchown"],
+    "changed-file-attributes-of": ["setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr"],
+    "created-directory": ["mkdir", "mkdirat"],
+    "linked": ["link", "linkat"],
+    "symlinked": ["symlink", "symlinkat"],
+    "make-device": ["mknod", "mknodat"],
+    "changed-timestamp-of": ["utime", "utimes", "futimesat", "utimensat"],
+    "mounted": ["mount"],
+    "unmounted": ["umount2"],
+    "changed-system-time": ["settimeofday", "clock_settime", "adjtimex", "clock_adjtime"],
+    "changed-system-name": ["sethostname", "setdomainname"],
+    "allocated-memory": ["mmap", "brk"],
+]
+
+/// Syscalls an event category needs when a clause constrains neither `event.action` nor `auditd.data.syscall`:
+/// `process where event.type == "start"` still means an exec, `network where …` a connection.
+/// Categories with no syscall of their own (file, iam, authentication, any) are reported instead.
+let syscallsByCategory: [String: [String]] = [
+    "process": ["execve", "execveat"],
+    "network": ["connect", "accept", "accept4", "bind"],
+    "driver": ["init_module", "finit_module"],
+]
+
+/// Names a wildcard on `auditd.data.syscall` (`"open*"`) is expanded against: the syscalls of the tables above plus
+/// the others detection rules name. A wildcard matching none of them is reported.
+let knownSyscalls: Set<String> = Set(syscallsByAction.values.joined()).union(syscallsByCategory.values.joined()).union([
+    "socket", "socketpair", "prctl", "mprotect", "mmap", "unshare", "setns", "splice", "pivot_root", "chroot",
+    "capset", "personality", "bpf", "perf_event_open", "keyctl", "add_key", "request_key", "io_uring_setup",
+    "process_vm_writev", "process_vm_readv", "kexec_load", "kexec_file_load", "truncate", "ftruncate",
+    "link", "linkat", "symlink", "symlinkat", "mknod", "mknodat", "exit", "dup2", "dup3",
+])
+
+/// `event.action` values that user-space or kernel records (not syscalls) produce: no syscall rule makes them appear,
+/// the programs that write them (shadow-utils, PAM, AppArmor) or file watches do.
+let actionsFromRecords: Set<String> = [
+    "added-user-account", "added-group-account-to", "deleted-user-account", "deleted-group-account-from",
+    "changed-password", "modified-user-account", "modified-group-account", "logged-in", "logged-out", "authenticated",
+    "started-session", "ended-session", "ran-command", "violated-apparmor-policy", "violated-selinux-policy",
+    "violated-seccomp-policy", "changed-audit-configuration", "loaded-firewall-rule-to", "typed", "crashed-program",
+]

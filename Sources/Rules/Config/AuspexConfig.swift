@@ -1,0 +1,102 @@
+/// The daemon's configuration, `/etc/auspex/auspex.toml`. Every value has a default, so an absent file means "run with
+/// defaults"; every field is a `var`, so command-line flags override what the file says. `etc/auspex/auspex.toml` in the
+/// repository documents each key and is tested to match these defaults.
+public struct AuspexConfig: Sendable, Hashable {
+    public static let defaultPath = "/etc/auspex/auspex.toml"
+
+    public var rules = RulesSettings()
+    public var spool = SpoolSettings()
+    public var journald = JournaldSettings()
+    public var audit = AuditSettings()
+    public var engine = EngineSettings()
+    public var host = HostSettings()
+    public var daemon = DaemonSettings()
+
+    public init() {}
+}
+
+/// `[rules]`: where detection rules come from.
+public struct RulesSettings: Sendable, Hashable {
+    /// Rule files or directories (`*.toml` inside, sorted, not recursive), loaded in this order.
+    public var paths = ["/etc/auspex/rules.d"]
+}
+
+/// `[spool]`: the crash-safe alert store (one JSON file per alert, maildir style: tmp → new).
+public struct SpoolSettings: Sendable, Hashable {
+    public var enabled = true
+    public var dir = "/var/spool/auspex"
+    /// Oldest alerts are removed beyond this many files (and the removal is counted).
+    public var maxFiles = 10_000
+    /// Oldest alerts are removed beyond this many bytes in total.
+    public var maxBytes = 256 * 1024 * 1024
+    /// fsync the file and the directory before an alert counts as delivered.
+    public var fsync = true
+}
+
+/// `[journald]`: the operator's view of alerts and daemon status.
+public struct JournaldSettings: Sendable, Hashable {
+    public var enabled = true
+    /// journald's native-protocol socket; tests point it at a standalone journald.
+    public var socketPath = "/run/systemd/journal/socket"
+}
+
+/// How the daemon reads the kernel audit stream.
+public enum AuditMode: String, Sendable, Hashable, CaseIterable {
+    /// Own the audit netlink socket (needs CAP_AUDIT_CONTROL): kernel `lost` is visible and rules can be managed,
+    /// but it conflicts with a running auditd.
+    case unicast
+    /// Join the read-only multicast group (needs CAP_AUDIT_READ): coexists with auditd, cannot see `lost`.
+    case multicast
+}
+
+/// `[audit]`: kernel audit settings.
+public struct AuditSettings: Sendable, Hashable {
+    public var mode = AuditMode.unicast
+    /// Kernel backlog queue length (`auditctl -b`), set in unicast mode.
+    public var backlogLimit = 8192
+    /// How long the kernel may block a syscall when the backlog is full, in jiffies; 0 never blocks (drops are counted).
+    public var backlogWaitTime = 0
+    /// Kernel message rate limit per second (`auditctl -r`); 0 means none.
+    public var rateLimit = 0
+    /// Install the syscall audit rules the loaded detection rules need, and remove them on exit.
+    public var installRules = true
+    /// The audit key (`-k`) on installed rules, so they can be told apart from others and removed.
+    public var ruleKey = "auspex"
+    /// SO_RCVBUF of the netlink socket in bytes; larger buffers absorb bursts before the kernel drops.
+    public var receiveBufferBytes = 8 * 1024 * 1024
+    /// An audit event whose records have not ended after this long is emitted as it is.
+    public var reassemblyTimeoutMilliseconds = 2000
+    /// Events being reassembled at once; beyond this the oldest is emitted early (and counted).
+    public var maxEventsInFlight = 1024
+}
+
+/// `[engine]`: bounds on the rule engine's queues and state. Every bound evicts the oldest entry and counts it.
+public struct EngineSettings: Sendable, Hashable {
+    /// Pending partial sequences (or samples) per rule across all join keys.
+    public var maxSequencesPerRule = 10_000
+    /// Samples emitted per join-key tuple (Elasticsearch's `max_samples_per_key`, default 1).
+    public var maxSamplesPerKey = 1
+    /// Events queued between the audit reader and the engine.
+    public var eventQueueSize = 65_536
+    /// Alerts queued between the engine and the sinks.
+    public var alertQueueSize = 4096
+    /// Processes tracked for entity ids and parent fields.
+    public var maxProcesses = 65_536
+}
+
+/// `[host]`: how this machine identifies itself in events and alerts.
+public struct HostSettings: Sendable, Hashable {
+    /// `host.name`; nil uses the kernel host name.
+    public var name: String?
+    /// `host.id`; nil reads `machineIDPath`.
+    public var id: String?
+    public var machineIDPath = "/etc/machine-id"
+}
+
+/// `[daemon]`: runtime files of the service.
+public struct DaemonSettings: Sendable, Hashable {
+    /// Counters and status, rewritten every `statusIntervalSeconds`.
+    public var stateFile = "/run/auspex/state.json"
+    /// How often the status line (sd_notify STATUS=) and the state file are refreshed.
+    public var statusIntervalSeconds = 10
+}

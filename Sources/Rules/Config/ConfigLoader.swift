@@ -1,0 +1,168 @@
+import Foundation
+import TOMLKit
+
+/// The configuration in effect and what was wrong with the file, if anything.
+public struct ConfigLoadResult: Sendable {
+    public var config: AuspexConfig
+    /// Errors mean the file must not be used: the daemon exits with EX_CONFIG (78) at start and keeps the old
+    /// configuration on reload.
+    public var diagnostics: [Diagnostic]
+    /// False when there was no file and the defaults apply.
+    public var fileFound: Bool
+}
+
+/// A bad `--set section.key=value` override.
+public struct ConfigOverrideError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// Reads auspex.toml: known keys are type-checked, unknown keys and sections are errors (a typo must not silently
+/// fall back to a default), and each problem is reported with its line and column.
+public enum ConfigLoader {
+    public static func load(path: String = AuspexConfig.defaultPath) -> ConfigLoadResult {
+        guard FileManager.default.fileExists(atPath: path) else {
+            return ConfigLoadResult(config: AuspexConfig(), diagnostics: [], fileFound: false)
+        }
+        let origin = SourceLocation(line: 1, column: 1)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return ConfigLoadResult(config: AuspexConfig(), diagnostics: [.error(path, origin, "cannot read file")], fileFound: true)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return ConfigLoadResult(config: AuspexConfig(), diagnostics: [.error(path, origin, "file is not valid UTF-8")],
+                                    fileFound: true)
+        }
+        return parse(text: text, file: path)
+    }
+
+    public static func parse(text: String, file: String) -> ConfigLoadResult {
+        var config = AuspexConfig()
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            let location = SourceLocation(line: max(error.source.begin.line, 1), column: max(error.source.begin.column, 1))
+            return ConfigLoadResult(config: config, diagnostics: [.error(file, location, "TOML syntax error: \(error.description)")],
+                                    fileFound: true)
+        } catch {
+            return ConfigLoadResult(config: config, diagnostics: [.error(file, SourceLocation(line: 1, column: 1), "\(error)")],
+                                    fileFound: true)
+        }
+        var reader = TOMLFieldReader(file: file, locator: TOMLLocator(text: text))
+        let sections = ConfigSchema.sections
+        for sectionName in root.keys {
+            guard sections.contains(sectionName) else {
+                let hint = ConfigSchema.suggestion(for: sectionName, among: sections).map { " (did you mean [\($0)]?)" } ?? ""
+                reader.error(at: sectionName, "unknown section [\(sectionName)]\(hint)")
+                continue
+            }
+            guard let section = reader.table(root, sectionName, in: "") else { continue }
+            let names = ConfigSchema.keys.filter { $0.section == sectionName }.map(\.name)
+            for name in section.keys {
+                guard let key = ConfigSchema.key(section: sectionName, name: name), let raw = section[name] else {
+                    let hint = ConfigSchema.suggestion(for: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                    reader.error(at: "\(sectionName).\(name)", "unknown key '\(name)' in [\(sectionName)]\(hint)")
+                    continue
+                }
+                switch value(of: raw, for: key) {
+                case .success(let value): key.apply(&config, value)
+                case .failure(let error): reader.error(at: key.path, error.message)
+                }
+            }
+        }
+        return ConfigLoadResult(config: config, diagnostics: reader.diagnostics, fileFound: true)
+    }
+
+    /// Every key auspex.toml accepts, as `section.key`.
+    public static var knownKeys: [String] { ConfigSchema.keyPaths }
+
+    private static func value(of raw: TOMLValueConvertible, for key: ConfigKey) -> Result<ConfigValue, ConfigOverrideError> {
+        let mismatch = ConfigOverrideError(message: "'\(key.path)' must be \(key.kind.expectation), found \(raw.type.withArticle)")
+        switch key.kind {
+        case .bool:
+            guard let bool = raw.bool else { return .failure(mismatch) }
+            return .success(.bool(bool))
+        case .int:
+            guard let int = raw.int else { return .failure(mismatch) }
+            return checked(.int(int), for: key)
+        case .string, .path, .choice:
+            guard let string = raw.string else { return .failure(mismatch) }
+            return checked(.string(string), for: key)
+        case .paths:
+            guard let array = raw.array else { return .failure(mismatch) }
+            var strings: [String] = []
+            for element in array {
+                guard let string = element.string else { return .failure(mismatch) }
+                strings.append(string)
+            }
+            return checked(.strings(strings), for: key)
+        }
+    }
+
+    /// Range, choice and path checks shared by the file and by overrides.
+    static func checked(_ value: ConfigValue, for key: ConfigKey) -> Result<ConfigValue, ConfigOverrideError> {
+        let failure = ConfigOverrideError(message: "'\(key.path)' must be \(key.kind.expectation), found \(value.shown)")
+        switch (key.kind, value) {
+        case (.int(let range), .int(let int)):
+            return range.contains(int) ? .success(value) : .failure(failure)
+        case (.choice(let options), .string(let string)):
+            return options.contains(string) ? .success(value) : .failure(failure)
+        case (.path, .string(let string)):
+            return string.hasPrefix("/") ? .success(value) : .failure(failure)
+        case (.paths, .strings(let strings)):
+            return strings.allSatisfy { $0.hasPrefix("/") } ? .success(value) : .failure(failure)
+        default:
+            return .success(value)
+        }
+    }
+}
+
+extension ConfigValue {
+    var shown: String {
+        switch self {
+        case .string(let value): return "\"\(value)\""
+        case .int(let value): return String(value)
+        case .bool(let value): return String(value)
+        case .strings(let values): return "[" + values.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        }
+    }
+}
+
+extension AuspexConfig {
+    /// Applies a command-line override `section.key=value` with the file's checks. Lists are comma-separated
+    /// (`rules.paths=/a,/b`); booleans are `true`/`false`.
+    public mutating func applyOverride(_ assignment: String) throws(ConfigOverrideError) {
+        guard let equals = assignment.firstIndex(of: "=") else {
+            throw ConfigOverrideError(message: "override '\(assignment)' must look like section.key=value")
+        }
+        let path = assignment[..<equals]
+        let text = String(assignment[assignment.index(after: equals)...])
+        guard let dot = path.firstIndex(of: "."),
+              let key = ConfigSchema.key(section: String(path[..<dot]), name: String(path[path.index(after: dot)...]))
+        else {
+            let hint = ConfigSchema.suggestion(for: String(path), among: ConfigSchema.keyPaths).map { " (did you mean '\($0)'?)" } ?? ""
+            throw ConfigOverrideError(message: "unknown configuration key '\(path)'\(hint)")
+        }
+        let value: ConfigValue
+        switch key.kind {
+        case .bool:
+            guard let bool = Bool(text) else {
+                throw ConfigOverrideError(message: "'\(key.path)' must be \(key.kind.expectation), found \"\(text)\"")
+            }
+            value = .bool(bool)
+        case .int:
+            guard let int = Int(text) else {
+                throw ConfigOverrideError(message: "'\(key.path)' must be \(key.kind.expectation), found \"\(text)\"")
+            }
+            value = .int(int)
+        case .paths:
+            value = .strings(text.split(separator: ",").map(String.init))
+        case .string, .path, .choice:
+            value = .string(text)
+        }
+        switch ConfigLoader.checked(value, for: key) {
+        case .success(let checkedValue): key.apply(&self, checkedValue)
+        case .failure(let error): throw error
+        }
+    }
+}

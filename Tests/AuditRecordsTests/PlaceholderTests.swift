@@ -1,6 +1,0 @@
-import XCTest
-@testable import AuditRecords
-
-final class AuditRecordsPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}

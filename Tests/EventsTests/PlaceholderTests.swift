@@ -1,6 +1,0 @@
-import XCTest
-@testable import Events
-
-final class EventsPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}

@@ -1,0 +1,85 @@
+import Foundation
+import XCTest
+@testable import Rules
+
+final class AuditRuleDerivationTests: XCTestCase {
+    func testSeedRulesFromElastic() throws {
+        let udp = try loadedQuery(TestPaths.shared("detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml"))
+        let root = try loadedQuery(TestPaths.shared(
+            "detection-rules/linux-eql/_deprecated/command_and_control_connection_attempt_by_non_ssh_root_session.toml"))
+        XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: udp).syscalls, ["connect", "execve", "execveat", "socket"])
+        XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: root).syscalls, ["connect", "setsid"])
+        let both = AuditRuleDerivation.requirements(forQueries: [udp, root])
+        XCTAssertEqual(both.syscalls, ["connect", "execve", "execveat", "setsid", "socket"])
+        XCTAssertEqual(both.unmappedActions, [])
+        XCTAssertEqual(AuditRuleDerivation.auditctlLines(for: both, key: "auspex", architectures: ["b64", "b32"]), [
+            "-a always,exit -F arch=b64 -S connect,execve,execveat,setsid,socket -F key=auspex",
+            "-a always,exit -F arch=b32 -S connect,execve,execveat,setsid,socket -F key=auspex",
+        ])
+    }
+
+    func testSeedRulesOfOurPack() throws {
+        let pack = TestPaths.inPackage("etc/auspex/rules.d")
+        let udp = try loadedQuery(pack + "/command_and_control_udp_reverse_shell.toml")
+        let root = try loadedQuery(pack + "/command_and_control_root_connection_then_new_session.toml")
+        XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: udp).syscalls, ["connect", "execve", "execveat", "socket"])
+        XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: root).syscalls, ["connect", "setsid"])
+    }
+
+    func testNegatedTestsAddNothingAndCategoriesFillIn() {
+        // Only exclusions on event.action: the process category's exec syscalls apply.
+        let exclusionOnly = AuditRuleDerivation.requirements(
+            forQuery: #"process where event.type == "start" and not event.action in ("fork", "end") and event.action != "ptrace""#)
+        XCTAssertEqual(exclusionOnly.syscalls, ["execve", "execveat"])
+        let network = AuditRuleDerivation.requirements(forQuery: #"network where destination.port == 4444"#)
+        XCTAssertEqual(network.syscalls, ["accept", "accept4", "bind", "connect"])
+        let file = AuditRuleDerivation.requirements(forQuery: #"file where file.path : "/etc/shadow""#)
+        XCTAssertEqual(file.syscalls, [])
+        XCTAssertEqual(file.notes.count, 1)
+    }
+
+    func testSyscallNamesWildcardsCommentsAndUnknownActions() {
+        let query = """
+        sequence by host.id with maxspan=5s
+          [process where ?auditd.data.syscall : "*init_module" // loads
+          ]
+          [any where event.action like~ ("killed-*") /* kill, tkill, tgkill */ or event.action == "made-up-action"]
+          [process where auditd.data.syscall in ("PRCTL", "mprotect") and process.name == "event.action == \\"exec\\""]
+        """
+        let requirements = AuditRuleDerivation.requirements(forQuery: query)
+        XCTAssertEqual(requirements.syscalls, ["finit_module", "init_module", "kill", "mprotect", "prctl", "tgkill", "tkill"])
+        XCTAssertEqual(requirements.unmappedActions, ["made-up-action"])
+    }
+
+    func testWildcardMatcher() {
+        XCTAssertTrue(AuditRuleDerivation.wildcard("open*", matches: "openat2"))
+        XCTAssertTrue(AuditRuleDerivation.wildcard("*at", matches: "openat"))
+        XCTAssertTrue(AuditRuleDerivation.wildcard("k?ll", matches: "KILL"))
+        XCTAssertFalse(AuditRuleDerivation.wildcard("k?ll", matches: "kiill"))
+        XCTAssertFalse(AuditRuleDerivation.wildcard("open", matches: "openat"))
+        XCTAssertTrue(AuditRuleDerivation.wildcard("*", matches: ""))
+    }
+
+    /// Over the whole corpus: prints what Elastic's Linux EQL rules would make auspex audit.
+    func testCorpusDerivation() throws {
+        let corpus = try TestPaths.shared("detection-rules/linux-eql")
+        let rules = RuleLoader().load(paths: [corpus]).rules
+        let auditRules = rules.filter { $0.index.contains { $0.hasPrefix("auditbeat-") || $0.hasPrefix("logs-auditd_manager") } }
+        var withoutSyscalls = 0
+        for rule in auditRules where AuditRuleDerivation.requirements(forQuery: rule.query).syscalls.isEmpty {
+            withoutSyscalls += 1
+        }
+        let total = AuditRuleDerivation.requirements(forQueries: auditRules.map(\.query))
+        XCTAssertTrue(Set(total.syscalls).isSuperset(of: ["execve", "connect", "socket", "init_module", "finit_module"]))
+        print("corpus derivation: \(auditRules.count) audit-index rules, \(withoutSyscalls) without a syscall rule; "
+              + "syscalls \(total.syscalls.joined(separator: ",")); unmapped actions \(total.unmappedActions)")
+    }
+
+    private func loadedQuery(_ path: String) throws -> String {
+        guard case .loaded(let rule) = RuleLoader().loadFile(atPath: path).0 else {
+            XCTFail("\(path) did not load")
+            return ""
+        }
+        return rule.query
+    }
+}
