@@ -48,5 +48,6 @@ let package = Package(
         .testTarget(name: "EQLTests", dependencies: ["EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "EQL", "EventModel"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "EventModel"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords"]),
     ]
 )
