@@ -23,7 +23,7 @@ public struct SampleStateMachine<Element> {
     public let window: Int64?
     /// Cap on key tuples held; beyond it the oldest are evicted.
     public let capacity: Int
-    public private(set) var counters = MatchCounters()
+    public internal(set) var counters = MatchCounters()
     private var keys: [JoinKey: KeyState] = [:]
     private var nextSweep: Int64 = .min
 
