@@ -19,12 +19,15 @@ final class CorpusRuleTests: XCTestCase {
         var kinds: [String: Int] = [:]
         var failures: [String] = []
         var unknownFieldCount = 0
+        var compileTime = Duration.zero
         for file in files {
             let table = try TOMLTable(string: String(contentsOf: file, encoding: .utf8))
             guard let query = table["rule"]?["query"]?.string else {
                 failures.append("\(file.lastPathComponent): no [rule] query")
                 continue
             }
+            let started = ContinuousClock.now
+            defer { compileTime += ContinuousClock.now - started }
             do {
                 let compiled = try EQLCompiler(schema: GrowingSchema()).compile(query)
                 switch compiled.body {
@@ -39,7 +42,7 @@ final class CorpusRuleTests: XCTestCase {
         }
         let compiled = files.count - failures.count
         print("corpus: \(compiled)/\(files.count) rules compiled (event \(kinds["event", default: 0]), "
-              + "sequence \(kinds["sequence", default: 0]), sample \(kinds["sample", default: 0]))")
+              + "sequence \(kinds["sequence", default: 0]), sample \(kinds["sample", default: 0])) in \(compileTime)")
         XCTAssertEqual(failures, [], "\(failures.count) of \(files.count) rules failed")
         XCTAssertEqual(unknownFieldCount, 0, "a schema that knows every field leaves none unknown")
     }
