@@ -119,7 +119,7 @@ struct DocumentBuilder {
             default: break  // uid/gid/euid/egid go to user.*, others after it (addUser)
             }
         }
-        if !facts.ids.isEmpty {
+        if facts.ids.contains(where: { $0.value != "unset" }) {  // Beats adds labels along with a set id
             for (key, value) in facts.selinux { add("auditd.user.selinux." + key, .string(value)) }
         }
         if let file = summary.file {
@@ -138,9 +138,11 @@ struct DocumentBuilder {
         if let number = Int64(value) { add(name, .int(number)) } else { add(name, .string(value)) }
     }
 
-    /// auditd_manager renames every key containing `-` to `_`.
+    /// auditd_manager renames every key containing `-` to `_`; a `.` (only in forged records) would nest the
+    /// key under another field, so it becomes `_` too.
     static func pipelineKey(_ key: String) -> String {
-        key.utf8.contains(UInt8(ascii: "-")) ? String(key.map { $0 == "-" ? "_" : $0 }) : key
+        guard key.utf8.contains(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) else { return key }
+        return String(key.map { $0 == "-" || $0 == "." ? "_" : $0 })
     }
 
     /// `auditd.data.*` keys the ingest pipeline converts to long.
@@ -221,7 +223,7 @@ struct DocumentBuilder {
         add("file.device", value("rdev"))
         add("file.inode", value("inode"))
         if let mode = value("mode"), let bits = UInt32(mode, radix: 8) {
-            let permissions = String(bits & 0o777, radix: 8)
+            let permissions = String(bits & 0o7777, radix: 8)  // permission, setuid/setgid and sticky bits
             add("file.mode", .string(String(repeating: "0", count: 4 - permissions.count) + permissions))
         }
         if let uid = value("ouid") {

@@ -25,8 +25,14 @@ struct EventCollector {
         }
         facts.hasSyscallRecord = records[identityIndex].type == .syscall
         addIdentity(records[identityIndex], to: &facts, counters: &counters)
+        if facts.isCompound { addOtherRecords(event, identityIndex: identityIndex, to: &facts, counters: &counters) }
+        checkNumbers(&facts, counters: &counters)
+        return facts
+    }
 
-        guard facts.isCompound else { return facts }
+    private func addOtherRecords(_ event: AuditEvent, identityIndex: Int, to facts: inout EventFacts,
+                                 counters: inout NormalizerCounters) {
+        let records = event.records
         var sawExecve = false
         for (index, record) in records.enumerated() where index != identityIndex {
             switch record.type {
@@ -38,7 +44,12 @@ struct EventCollector {
             }
         }
         if sawExecve { addExecve(event, to: &facts, counters: &counters) }
-        return facts
+    }
+
+    /// `process.pid` / `process.parent.pid` are longs: a value that is not a decimal number is dropped and counted.
+    private func checkNumbers(_ facts: inout EventFacts, counters: inout NormalizerCounters) {
+        if let pid = facts.pid, Int64(pid) == nil { facts.pid = nil; counters.malformedNumber += 1 }
+        if let ppid = facts.ppid, Int64(ppid) == nil { facts.ppid = nil; counters.malformedNumber += 1 }
     }
 
     // MARK: identity record
@@ -49,6 +60,7 @@ struct EventCollector {
         for index in record.fields.indices {
             let value = record.value(at: index)
             if value.quoting == .single, record.key(at: index).elementsEqual("msg".utf8) { continue }  // re-tokenized
+            guard Self.isFieldKey(record.key(at: index)) else { continue }
             let key = record.keyString(at: index)
             guard let text = decode(key, value, counters: &counters) else { continue }
             switch key {
@@ -86,6 +98,7 @@ struct EventCollector {
         for index in record.fields.indices {
             let value = record.value(at: index)
             if value.quoting == .single, record.key(at: index).elementsEqual("msg".utf8) { continue }
+            guard Self.isFieldKey(record.key(at: index)) else { continue }
             let key = record.keyString(at: index)
             guard let text = decode(key, value, counters: &counters) else { continue }
             if key == "subj" {
@@ -101,7 +114,7 @@ struct EventCollector {
     private func pathEntries(_ record: AuditRecord, counters: inout NormalizerCounters) -> [(key: String, value: String)] {
         var entries: [(key: String, value: String)] = []
         entries.reserveCapacity(record.fields.count + 3)
-        for index in record.fields.indices {
+        for index in record.fields.indices where Self.isFieldKey(record.key(at: index)) {
             let key = record.keyString(at: index)
             guard let text = decode(key, record.value(at: index), counters: &counters) else { continue }
             if key == "obj" {
@@ -122,7 +135,8 @@ struct EventCollector {
         }
         var socket = EventFacts.SocketFacts(family: address.familyName)
         switch address {
-        case .unix(let path, _): socket.path = path
+        case .unix(let path, let isAbstract):
+            socket.path = isAbstract ? nil : path  // go-libaudit cuts at the first NUL: abstract names read as ""
         case .inet(let addr, let port):
             socket.addr = addr
             socket.port = String(port)
@@ -131,7 +145,7 @@ struct EventCollector {
             socket.port = String(port)
             if flow > 0 { socket.flow = String(flow) }
         case .netlink, .other:
-            socket.saddr = value.rawString.lowercased()
+            socket.saddr = value.rawString
         }
         facts.socket = socket
     }
@@ -207,13 +221,25 @@ struct EventCollector {
         text == "yes" || text == "1" || text.hasPrefix("suc") ? "success" : "fail"
     }
 
-    /// Audit rule keys: several keys are hex-encoded joined by 0x01; `key=NAME` prefixes are dropped.
+    /// Audit rule keys: several keys are hex-encoded joined by 0x01; as in go-libaudit, a key containing `=`
+    /// (`key="key=net"`) is the text after the last `=`.
     static func tags(_ text: String) -> [String] {
         var tags: [String] = []
         for part in text.split(separator: "\u{1}", omittingEmptySubsequences: true) {
-            tags.append(part.hasPrefix("key=") ? String(part.dropFirst(4)) : String(part))
+            if let equals = part.lastIndex(of: "=") {
+                let tail = part[part.index(after: equals)...]
+                if !tail.isEmpty { tags.append(String(tail)) }
+            } else {
+                tags.append(String(part))
+            }
         }
         return tags
+    }
+
+    /// go-libaudit's key grammar is `[a-z0-9_-]+`: upper-case words are auditd's ENRICHED translations
+    /// (`UID="root"`), which are not record fields even when their 0x1D separator was lost.
+    static func isFieldKey(_ key: ArraySlice<UInt8>) -> Bool {
+        !key.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
     }
 
     /// `user:role:domain:level[:category]` → labelled parts (the level may itself contain `-`).
