@@ -29,9 +29,12 @@ public struct RuleSet: Sendable {
             let query: CompiledQuery
             do {
                 query = try EQLCompiler(schema: builder.schema(for: view)).compile(rule.query)
-            } catch {
+            } catch let error as EQLError {
                 let location = rule.fileLocation(ofQueryLine: error.line, column: error.column)
                 diagnostics.append(.error(rule.file, location, "query: \(error.message)"))
+                continue
+            } catch {
+                diagnostics.append(.error(rule.file, rule.queryLocation, "query: \(error)"))
                 continue
             }
             if let first = query.unknownFields.first {
