@@ -40,6 +40,8 @@ let package = Package(
             "Daemon", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "EQL", "Rules", "Alerting", "EventModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // EQL throughput over the Linux detection-rules corpus (`make bench`; not a test).
+        .executableTarget(name: "auspex-bench", dependencies: ["EQL", "EventModel"], path: "Benchmarks/EQLThroughput"),
         .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
         .testTarget(name: "AuditRecordsTests", dependencies: ["AuditRecords"]),
         .testTarget(name: "ReassemblerTests", dependencies: ["Reassembler", "AuditRecords"]),
