@@ -11,16 +11,20 @@ public struct SpoolConfiguration: Hashable, Sendable {
     public var maxBytes: Int64
     /// Mode of each alert file (the directories get the same bits plus search permission).
     public var fileMode: mode_t
+    /// fsync each file before its rename and `new/` after it. Off trades crash safety for fewer disk
+    /// flushes; the tmp → rename order still keeps partial files out of `new/`.
+    public var fsync: Bool
 
     public static let defaultDirectory = "/var/spool/auspex"
 
     public init(directory: String = SpoolConfiguration.defaultDirectory, maxFiles: Int = 10_000,
-                maxBytes: Int64 = 256 << 20, fileMode: mode_t = 0o640)
+                maxBytes: Int64 = 256 << 20, fileMode: mode_t = 0o640, fsync: Bool = true)
     {
         self.directory = directory
         self.maxFiles = max(1, maxFiles)
         self.maxBytes = max(1, maxBytes)
         self.fileMode = fileMode
+        self.fsync = fsync
     }
 }
 
@@ -78,14 +82,36 @@ public final class SpoolWriter: AlertWriter {
     public var retained: (files: Int, bytes: Int64) { (files.count - oldest, totalBytes) }
 
     public func write(_ alert: Alert) throws -> AlertWriteReport {
-        let name = nextName(for: alert)
-        let bytes = alert.jsonLine
-        try writeDurably(bytes, name: name)
-        files.append((name, Int64(bytes.count)))
-        totalBytes += Int64(bytes.count)
-        // The rename is what makes the alert visible; persist the directory entry too.
-        if fsync(newFD) != 0 { throw AlertSinkError(code: errno, operation: "fsync new/") }
-        return AlertWriteReport(evicted: enforceRetention())
+        try write(batch: [alert])[0].get()
+    }
+
+    /// Writes and renames each alert, then fsyncs `new/` once for all of them (a burst costs one directory
+    /// sync, not one per alert), then applies retention.
+    public func write(batch alerts: [Alert]) -> [Result<AlertWriteReport, any Error>] {
+        var outcomes: [Result<AlertWriteReport, any Error>] = []
+        var renamed: [Int] = []
+        for alert in alerts {
+            let name = nextName(for: alert)
+            let bytes = alert.jsonLine
+            do {
+                try writeDurably(bytes, name: name)
+                files.append((name, Int64(bytes.count)))
+                totalBytes += Int64(bytes.count)
+                renamed.append(outcomes.count)
+                outcomes.append(.success(AlertWriteReport()))
+            } catch {
+                outcomes.append(.failure(error))
+            }
+        }
+        guard let last = renamed.last else { return outcomes }
+        // The rename is what makes an alert visible; its directory entry is durable only after this.
+        if configuration.fsync && Glibc.fsync(newFD) != 0 {
+            let error = AlertSinkError(code: errno, operation: "fsync new/")
+            for index in renamed { outcomes[index] = .failure(error) }
+        }
+        let evicted = enforceRetention()
+        if evicted > 0, case .success = outcomes[last] { outcomes[last] = .success(AlertWriteReport(evicted: evicted)) }
+        return outcomes
     }
 
     public func close() {
@@ -122,7 +148,7 @@ public final class SpoolWriter: AlertWriter {
             if n == 0 { throw fail("write", EIO, closing: true) }
             written += n
         }
-        if fsync(fd) != 0 { throw fail("fsync", errno, closing: true) }
+        if configuration.fsync && Glibc.fsync(fd) != 0 { throw fail("fsync", errno, closing: true) }
         if Glibc.close(fd) != 0 { throw fail("close", errno, closing: false) }
         if renameat(tmpFD, name, newFD, name) != 0 { throw fail("rename", errno, closing: false) }
     }
