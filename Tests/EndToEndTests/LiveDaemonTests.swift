@@ -91,6 +91,15 @@ final class LiveDaemonTests: XCTestCase {
             alert.events.contains { ($0.value(at: "destination.ip") as? String)?.hasPrefix("127.") == true }
         }
         XCTAssertEqual(loopback.count, 0, "no alert for the loopback shell")
+
+        // The live counters (also sent as STATUS=) reach the state file within a status interval.
+        XCTAssertTrue(Harness.wait(seconds: 3) {
+            guard let data = FileManager.default.contents(atPath: work.root + "/state.json"),
+                  let state = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return false }
+            return (state.value(at: "pipeline.alerts") as? Int ?? 0) >= 3
+                && (state.value(at: "sinks.spool.delivered") as? Int ?? 0) >= 3
+                && state.value(at: "queue.dropped") as? Int == 0
+        }, "state file counters")
     }
 
     func testReloadKeepsDetectingWhenANewRuleFileIsBroken() throws {
