@@ -42,15 +42,17 @@ enum TimestampFormatter {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// Appends `value` in decimal, left-padded with zeros to `width` digits (no intermediate allocation).
     private static func appendPadded(_ out: inout [UInt8], _ value: Int64, width: Int) {
-        var digits = [UInt8]()
-        var v = value < 0 ? -value : value
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(v % 10))
-            v /= 10
-        } while v > 0
         if value < 0 { out.append(UInt8(ascii: "-")) }
-        for _ in digits.count..<max(width, digits.count) { out.append(UInt8(ascii: "0")) }
-        out.append(contentsOf: digits.reversed())
+        let magnitude = value.magnitude
+        var digits = 1
+        var scale: UInt64 = 1
+        while magnitude / scale >= 10 { scale *= 10; digits += 1 }
+        for _ in digits..<max(width, digits) { out.append(UInt8(ascii: "0")) }
+        while scale > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude / scale % 10))
+            scale /= 10
+        }
     }
 }
