@@ -26,7 +26,6 @@ struct EventCollector {
                 counters.missingSyscallRecord += 1
             }
         }
-        facts.hasSyscallRecord = records[identityIndex].type == .syscall
         addIdentity(records[identityIndex], to: &facts, counters: &counters)
         if facts.isCompound { addOtherRecords(event, identityIndex: identityIndex, to: &facts, counters: &counters) }
         checkNumbers(&facts, counters: &counters)
