@@ -59,7 +59,9 @@ private struct LuceneRegexTranslator {
                                        + "escape it as \\\(c) to match it literally")
             case "^", "$", "/", " ":
                 out += "\\" + String(c)
-            case ".", "(", ")", "|", "*", "+", "?", "{", "}":
+            case "{":
+                try repetition()
+            case ".", "(", ")", "|", "*", "+", "?":
                 out.append(c)
             default:
                 appendLiteral(c)
@@ -124,6 +126,21 @@ private struct LuceneRegexTranslator {
         out += "(?:"
         for c in literal { appendLiteral(c) }
         out += ")"
+    }
+
+    /// `{n}`, `{n,}`, `{n,m}`: copied verbatim once checked.
+    mutating func repetition() throws(RegexSyntaxError) {
+        var body = ""
+        while i < chars.count, chars[i] != "}" {
+            body.append(chars[i])
+            i += 1
+        }
+        let bounds = body.split(separator: ",", omittingEmptySubsequences: false)
+        guard i < chars.count, (1...2).contains(bounds.count), Int(bounds[0]) != nil,
+            bounds.count == 1 || bounds[1].isEmpty || Int(bounds[1]) != nil
+        else { throw RegexSyntaxError(message: "invalid repetition {\(body)} in regex") }
+        i += 1
+        out += "{" + body + "}"
     }
 
     /// `<lo-hi>`: an integer in the range, leading zeros allowed (Lucene interval).
