@@ -59,6 +59,7 @@ final class CompileMatcherTests: XCTestCase {
         XCTAssertTrue(try matches("ABC", "abc", insensitive: true))
         XCTAssertTrue(try matches(".*?net1[ ]+[a-z]{4,15}[ ]+.*?", "C:\\net1  localgroup x"), "{n,m} and lazy-looking .*?")
         XCTAssertFalse(try matches("a{2,3}", "aaaa"))
+        XCTAssertTrue(try matches("e..", "e\u{301}x"), "code points, not grapheme clusters")
         XCTAssertTrue(try matches("a{2,}", "aaaa"))
         XCTAssertThrowsError(try RegexMatcher(lucene: "a{x}", caseInsensitive: false))
         XCTAssertFalse(try matches("#", ""), "# is the empty language")

@@ -17,7 +17,8 @@ struct RegexMatcher: @unchecked Sendable {  // Regex is an immutable value; safe
         let translated = try translator.translate()
         do {
             var regex = try Regex(translated)
-            regex = regex.dotMatchesNewlines()
+            // Lucene works on code points: "e\u{301}" is two characters to it, not one grapheme.
+            regex = regex.dotMatchesNewlines().matchingSemantics(.unicodeScalar)
             if caseInsensitive { regex = regex.ignoresCase() }
             // Regex lowers its program lazily on first use; do it now, once, on this thread.
             _ = try regex.wholeMatch(in: "")
