@@ -40,13 +40,18 @@ let package = Package(
             "Daemon", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "EQL", "Rules", "Alerting", "EventModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // EQL throughput over the Linux detection-rules corpus (`make bench`; not a test).
+        .executableTarget(name: "auspex-bench", dependencies: ["EQL", "EventModel"], path: "Benchmarks/EQLThroughput"),
         .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
         .testTarget(name: "AuditRecordsTests", dependencies: ["AuditRecords"]),
         .testTarget(name: "ReassemblerTests", dependencies: ["Reassembler", "AuditRecords"]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "AuditNetlinkTests", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "EventModel"]),
-        .testTarget(name: "EQLTests", dependencies: ["EQL", "EventModel"]),
+        .testTarget(name: "EQLTests", dependencies: ["EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "EQL", "EventModel"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "EventModel"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords"]),
+        // Drives the built `auspex` binary against the live kernel and journald (root; skipped otherwise).
+        .testTarget(name: "EndToEndTests", dependencies: ["auspex"]),
     ]
 )

@@ -1,0 +1,27 @@
+import Alerting
+import EventModel
+import Events
+
+/// Turns rule matches into alerts: the rule's metadata, the matched documents in stage order, the join-key values
+/// and this host's identity.
+public struct AlertBuilder: Sendable {
+    /// `host.*` (names relative to `host.`) stamped on every alert.
+    public let host: Document
+
+    public init(host: HostInfo) {
+        var fields = Document()
+        if let id = host.id { fields.append("id", .string(id)) }
+        if let name = host.name {
+            fields.append("name", .string(name))
+            fields.append("hostname", .string(name))
+        }
+        fields.append("os.type", "linux")
+        self.host = fields
+    }
+
+    /// The alert for `match` of a rule in `ruleSet`.
+    public func alert(for match: RuleMatch, in ruleSet: RuleSet, created: AlertTime = .now()) -> Alert {
+        Alert(rule: ruleSet.rules[match.rule].alertRule, events: match.events, joinKeys: match.joinKeys, host: host,
+              created: created)
+    }
+}

@@ -1,0 +1,103 @@
+import EQL
+import EventModel
+
+/// Runs every rule of a `RuleSet` over a stream of normalized documents: each document becomes a `SlotEvent` once,
+/// then meets only the rules its `event.category` can advance. Single-threaded; owned by the processing thread.
+public struct DetectionEngine {
+    public private(set) var ruleSet: RuleSet
+    public let limits: MatcherLimits
+    private var matchers: [RuleMatcher]
+    /// Slot of `event.category`, the index key.
+    private let categorySlot: Int?
+    private var converter: SlotEventConverter
+    private var nextOrdinal = 0
+    private var latest: Int64 = .min
+    private var nextSweep: Int64 = .min
+    public private(set) var counters = EngineCounters()
+
+    /// How often (in event time) rules that saw no event are told that time moved on, so they release state.
+    static let sweepIntervalNanos: Int64 = 1_000_000_000
+
+    public init(ruleSet: RuleSet, limits: MatcherLimits = MatcherLimits()) {
+        self.ruleSet = ruleSet
+        self.limits = limits
+        matchers = ruleSet.rules.indices.map { RuleMatcher(rule: $0, compiled: ruleSet.rules[$0], limits: limits) }
+        categorySlot = ruleSet.schema.slot(for: "event.category")
+        converter = SlotEventConverter(schema: ruleSet.schema)
+    }
+
+    /// Swaps in new rules. Partial sequences and samples of the old rules are dropped (and counted).
+    public mutating func replace(with ruleSet: RuleSet) {
+        counters.droppedOnReload += UInt64(matchers.reduce(0) { $0 + $1.pendingKeys })
+        self = DetectionEngine(ruleSet: ruleSet, limits: limits, keeping: counters, ordinal: nextOrdinal)
+    }
+
+    private init(ruleSet: RuleSet, limits: MatcherLimits, keeping counters: EngineCounters, ordinal: Int) {
+        self.init(ruleSet: ruleSet, limits: limits)
+        self.counters = counters
+        self.nextOrdinal = ordinal
+    }
+
+    /// Offers one document. `timestamp` is the audit header time in nanoseconds, `serial` the audit serial
+    /// (the tiebreaker). Matches are appended to `matches`.
+    public mutating func process(_ document: Document, timestamp: Int64, serial: UInt32,
+                                 into matches: inout [RuleMatch]) {
+        let ordinal = nextOrdinal
+        nextOrdinal += 1
+        counters.events += 1
+        guard !matchers.isEmpty else { return }
+        let event = converter.convert(document, timestamp: timestamp, tiebreaker: .int(Int64(serial)), ordinal: ordinal)
+        let candidates = ruleSet.index.candidates(forCategory: categorySlot.map { event[$0] } ?? .null)
+        let before = matches.count
+        for rule in candidates {
+            matchers[rule].offer(event, document: document, into: &matches)
+        }
+        counters.offers += UInt64(candidates.count)
+        if timestamp > latest { latest = timestamp }
+        if latest >= nextSweep {
+            nextSweep = latest &+ Self.sweepIntervalNanos
+            for index in matchers.indices { matchers[index].advance(to: latest, into: &matches) }
+        }
+        counters.matches += UInt64(matches.count - before)
+    }
+
+    /// End of a finite input (replay): releases sequences that only waited for a trailing missing-event stage.
+    public mutating func finish(into matches: inout [RuleMatch]) {
+        let before = matches.count
+        for index in matchers.indices { matchers[index].finish(into: &matches) }
+        counters.matches += UInt64(matches.count - before)
+    }
+
+    /// State counters summed over every rule (sequences started, expired, evicted, …).
+    public var matchCounters: MatchCounters {
+        var total = MatchCounters()
+        for matcher in matchers {
+            let c = matcher.counters
+            total.events += c.events
+            total.matches += c.matches
+            total.sequencesStarted += c.sequencesStarted
+            total.rejectedMaxspan += c.rejectedMaxspan
+            total.rejectedUntil += c.rejectedUntil
+            total.rejectedMissing += c.rejectedMissing
+            total.expired += c.expired
+            total.evicted += c.evicted
+        }
+        return total
+    }
+
+    /// Join keys holding partial sequences or samples, over all rules.
+    public var pendingKeys: Int { matchers.reduce(0) { $0 + $1.pendingKeys } }
+}
+
+/// What the engine did, cumulative.
+public struct EngineCounters: Sendable, Equatable {
+    /// Documents offered to the engine.
+    public var events: UInt64 = 0
+    /// (event, rule) pairs evaluated after the category index: the work the index left.
+    public var offers: UInt64 = 0
+    public var matches: UInt64 = 0
+    /// Partial state discarded when rules were reloaded.
+    public var droppedOnReload: UInt64 = 0
+
+    public init() {}
+}

@@ -1,0 +1,108 @@
+import Alerting
+import AuditRecords
+import EQL
+import EventModel
+import Events
+import Reassembler
+
+/// Bounds and identity the pipeline is built with (from auspex.toml `[audit]`, `[engine]`, `[host]`).
+public struct PipelineSettings: Sendable {
+    public var host: HostInfo
+    public var matcherLimits: MatcherLimits
+    /// Kernel events being reassembled at once before the oldest is emitted early.
+    public var maxEventsInFlight: Int
+    /// Age at which an event without EOE is emitted.
+    public var reassemblyTimeoutNanos: Int64
+
+    public init(host: HostInfo, matcherLimits: MatcherLimits = MatcherLimits(), maxEventsInFlight: Int = 1024,
+                reassemblyTimeoutNanos: Int64 = 2_000_000_000) {
+        self.host = host
+        self.matcherLimits = matcherLimits
+        self.maxEventsInFlight = maxEventsInFlight
+        self.reassemblyTimeoutNanos = reassemblyTimeoutNanos
+    }
+}
+
+/// Parsed records → reassembled audit events → ECS documents → rule matches → alerts. The whole detection path
+/// but the reader and the sinks; `auspex replay` drives it from a file, `auspex run` from the processing thread.
+public struct DetectionPipeline {
+    public private(set) var engine: DetectionEngine
+    public private(set) var counters = PipelineCounters()
+    public private(set) var normalizerCounters = NormalizerCounters()
+    public let alertBuilder: AlertBuilder
+    private var reassembler: Reassembler
+    private let normalizer: Normalizer
+    private var matches: [RuleMatch] = []
+
+    public init(ruleSet: RuleSet, settings: PipelineSettings, names: any NameLookup = SystemNameLookup()) {
+        engine = DetectionEngine(ruleSet: ruleSet, limits: settings.matcherLimits)
+        reassembler = Reassembler(maxInFlight: settings.maxEventsInFlight,
+                                  timeoutNanoseconds: settings.reassemblyTimeoutNanos)
+        normalizer = Normalizer(host: settings.host, names: names)
+        alertBuilder = AlertBuilder(host: settings.host)
+    }
+
+    public var ruleSet: RuleSet { engine.ruleSet }
+    public var reassemblerStatistics: Reassembler.Statistics { reassembler.statistics }
+
+    /// Adds one parsed record. `now` drives reassembly timeouts: monotonic time when live, record time in replay.
+    public mutating func add(_ record: AuditRecord, now: Int64, into alerts: inout [Alert]) {
+        counters.records += 1
+        process(reassembler.push(record, now: now), into: &alerts)
+    }
+
+    /// Counts a record that did not parse.
+    public mutating func countMalformed() {
+        counters.malformed += 1
+    }
+
+    /// Emits events whose reassembly timed out by `now`.
+    public mutating func flush(now: Int64, into alerts: inout [Alert]) {
+        process(reassembler.flush(now: now), into: &alerts)
+    }
+
+    /// End of input: every pending event is emitted and sequences waiting on a trailing missing stage complete.
+    public mutating func finish(into alerts: inout [Alert]) {
+        process(reassembler.finish(), into: &alerts)
+        engine.finish(into: &matches)
+        emitAlerts(into: &alerts)
+    }
+
+    /// Swaps in new rules (partial sequences of the old ones are dropped and counted).
+    public mutating func replace(ruleSet: RuleSet) {
+        engine.replace(with: ruleSet)
+    }
+
+    private mutating func process(_ events: [AuditEvent], into alerts: inout [Alert]) {
+        for event in events {
+            counters.events += 1
+            let document = normalizer.normalize(event, counters: &normalizerCounters)
+            if document.isEmpty { continue }
+            counters.documents += 1
+            let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
+            engine.process(document, timestamp: time, serial: event.serial, into: &matches)
+            if !matches.isEmpty { emitAlerts(into: &alerts) }
+        }
+    }
+
+    private mutating func emitAlerts(into alerts: inout [Alert]) {
+        for match in matches {
+            alerts.append(alertBuilder.alert(for: match, in: engine.ruleSet))
+            counters.alerts += 1
+        }
+        matches.removeAll(keepingCapacity: true)
+    }
+}
+
+/// What the pipeline did, cumulative.
+public struct PipelineCounters: Sendable, Equatable {
+    public var records: UInt64 = 0
+    public var malformed: UInt64 = 0
+    /// Reassembled audit events.
+    public var events: UInt64 = 0
+    /// Non-empty documents offered to the rules.
+    public var documents: UInt64 = 0
+    public var alerts: UInt64 = 0
+
+    public init() {}
+}

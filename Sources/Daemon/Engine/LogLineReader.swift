@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads newline-separated lines from a file descriptor in large chunks (audit.log text for `auspex replay`).
+/// Lines are slices of an internal buffer, valid until the next call.
+public struct LogLineReader {
+    public let descriptor: Int32
+    /// Longest line kept; longer lines are cut here (audit records are at most ~9 KB) and counted.
+    public let maxLineBytes: Int
+    public private(set) var lineNumber = 0
+    public private(set) var truncatedLines = 0
+    /// errno of a failed read, if any.
+    public private(set) var error: Int32?
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+    /// One read's worth; reused, so a fill is a read plus a copy.
+    private var scratch = [UInt8](repeating: 0, count: 256 << 10)
+
+    public init(descriptor: Int32, maxLineBytes: Int = 1 << 20) {
+        self.descriptor = descriptor
+        self.maxLineBytes = max(1024, maxLineBytes)
+    }
+
+    /// The next line without its newline, or nil at end of input.
+    public mutating func next() -> ArraySlice<UInt8>? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                defer { start = newline + 1 }
+                return line(start..<newline)
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                defer { start = buffer.count }
+                return line(start..<buffer.count)
+            }
+            if buffer.count - start > maxLineBytes {
+                // A runaway line: keep its head, drop the rest up to the next newline.
+                let head = line(start..<start + maxLineBytes)
+                skipToNewline()
+                return head
+            }
+            fill()
+        }
+    }
+
+    private mutating func line(_ range: Range<Int>) -> ArraySlice<UInt8> {
+        lineNumber += 1
+        if range.count > maxLineBytes {
+            truncatedLines += 1
+            return buffer[range.lowerBound..<range.lowerBound + maxLineBytes]
+        }
+        return buffer[range]
+    }
+
+    private mutating func skipToNewline() {
+        truncatedLines += 1
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                start = newline + 1
+                return
+            }
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+            if atEnd { return }
+            fill()
+        }
+    }
+
+    private mutating func fill() {
+        if start > 0 {
+            buffer.removeFirst(start)
+            start = 0
+        }
+        var n: Int
+        repeat {
+            n = scratch.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        } while n < 0 && errno == EINTR
+        if n < 0 { error = errno }
+        if n > 0 { buffer.append(contentsOf: scratch[0..<n]) } else { atEnd = true }
+    }
+}

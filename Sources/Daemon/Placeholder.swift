@@ -1,2 +1,0 @@
-// Placeholder for the Daemon module; replaced by its implementation.
-enum DaemonPlaceholder {}

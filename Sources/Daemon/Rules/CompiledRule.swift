@@ -1,0 +1,65 @@
+import Alerting
+import EQL
+import Rules
+
+/// One loaded detection rule compiled against the ECS schema, with what the engine and the sinks need from it.
+public struct CompiledRule: Sendable {
+    /// The rule as the loader read it (file, metadata, query text).
+    public let source: LoadedRule
+    public let query: CompiledQuery
+    /// The document convention the rule's `index` patterns select.
+    public let view: SourceView
+    /// The identity and metadata alerts carry.
+    public let alertRule: AlertRule
+    /// Event categories that can advance this rule (one per stage; `until` stages included); nil when some stage
+    /// is `any where`, so every event must be offered.
+    public let categories: Set<String>?
+    /// The rule's lookback (`from`) in nanoseconds: how long sequences without maxspan and samples wait.
+    public let lookbackNanos: Int64
+
+    init(source: LoadedRule, query: CompiledQuery, view: SourceView) {
+        self.source = source
+        self.query = query
+        self.view = view
+        self.alertRule = AlertRule(loaded: source)
+        self.categories = CompiledRule.categories(of: query)
+        self.lookbackNanos = Int64(source.lookbackSeconds) * 1_000_000_000
+    }
+
+    static func categories(of query: CompiledQuery) -> Set<String>? {
+        let filters: [CompiledFilter]
+        switch query.body {
+        case .event(let filter): filters = [filter]
+        case .sequence(let sequence): filters = (sequence.stages + (sequence.until.map { [$0] } ?? [])).map(\.filter)
+        case .sample(let sample): filters = sample.stages.map(\.filter)
+        }
+        var categories = Set<String>()
+        for filter in filters {
+            guard let category = filter.category else { return nil }
+            categories.insert(category)
+        }
+        return categories
+    }
+}
+
+extension AlertRule {
+    /// The alert metadata of a loaded rule (id, name, severity, risk, tags, MITRE mappings, version).
+    public init(loaded rule: LoadedRule) {
+        let threats = rule.threat.map { mapping in
+            AlertRule.Threat(
+                framework: mapping.framework,
+                tactic: AlertRule.Reference(id: mapping.tactic.id, name: mapping.tactic.name,
+                                            reference: mapping.tactic.reference),
+                techniques: mapping.techniques.map { technique in
+                    AlertRule.Technique(
+                        AlertRule.Reference(id: technique.entry.id, name: technique.entry.name,
+                                            reference: technique.entry.reference),
+                        subtechniques: technique.subtechniques.map {
+                            AlertRule.Reference(id: $0.id, name: $0.name, reference: $0.reference)
+                        })
+                })
+        }
+        self.init(id: rule.ruleID, name: rule.name, severity: AlertRule.Severity(name: rule.severity.rawValue) ?? .medium,
+                  riskScore: rule.riskScore, tags: rule.tags, threats: threats, version: rule.version)
+    }
+}

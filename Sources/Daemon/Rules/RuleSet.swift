@@ -1,0 +1,86 @@
+import EQL
+import Rules
+
+/// The detection rules in force: compiled against one ECS schema and indexed by category. Immutable; a reload
+/// builds a new one and swaps it in only when it compiled without errors.
+public struct RuleSet: Sendable {
+    public let rules: [CompiledRule]
+    /// The slot table every event is converted with for these rules.
+    public let schema: ECSSchema
+    public let index: RuleIndex
+
+    /// A set with no rules (the daemon still reads and counts events).
+    public static let empty = RuleSet(rules: [], schema: ECSSchema())
+
+    init(rules: [CompiledRule], schema: ECSSchema) {
+        self.rules = rules
+        self.schema = schema
+        self.index = RuleIndex(categories: rules.map(\.categories))
+    }
+
+    /// Compiles loaded rules. A rule whose query does not compile is left out with an error located in its file;
+    /// rules that test fields audit never produces, or use batch-only pipes, compile with a warning.
+    public static func compile(_ loaded: [LoadedRule]) -> (ruleSet: RuleSet, diagnostics: [Diagnostic]) {
+        let builder = ECSSchemaBuilder()
+        var compiled: [CompiledRule] = []
+        var diagnostics: [Diagnostic] = []
+        for rule in loaded {
+            let view = SourceView(indexPatterns: rule.index)
+            let query: CompiledQuery
+            do {
+                query = try EQLCompiler(schema: builder.schema(for: view)).compile(rule.query)
+            } catch let error as EQLError {
+                let location = rule.fileLocation(ofQueryLine: error.line, column: error.column)
+                diagnostics.append(.error(rule.file, location, "query: \(error.message)"))
+                continue
+            } catch {
+                diagnostics.append(.error(rule.file, rule.queryLocation, "query: \(error)"))
+                continue
+            }
+            if let first = query.unknownFields.first {
+                diagnostics.append(.warning(rule.file, location(of: first, in: rule),
+                    "the audit source never produces " + query.unknownFields.map { "'\($0)'" }.joined(separator: ", ")
+                    + "; conditions on \(query.unknownFields.count == 1 ? "it" : "them") see null"
+                    + " and the rule may never match"))
+            }
+            if !query.pipes.isEmpty {
+                diagnostics.append(.warning(rule.file, rule.queryLocation,
+                    "pipes (| head, | tail) select among batch results; a streaming engine ignores them"))
+            }
+            compiled.append(CompiledRule(source: rule, query: query, view: view))
+        }
+        return (RuleSet(rules: compiled, schema: builder.freeze()), diagnostics)
+    }
+
+    /// Where `text` first appears in the rule's query, as a file location (the query start when not found).
+    static func location(of text: String, in rule: LoadedRule) -> SourceLocation {
+        guard let range = rule.query.range(of: text) else { return rule.queryLocation }
+        let before = rule.query[..<range.lowerBound]
+        let line = before.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+        let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+        return rule.fileLocation(ofQueryLine: line, column: column)
+    }
+
+    /// Loads rule files and directories and compiles them: the whole path `auspex check`, `replay` and `run` share.
+    public static func load(paths: [String]) -> RuleSetLoad {
+        let report = RuleLoader().load(paths: paths)
+        let (ruleSet, compileDiagnostics) = compile(report.rules)
+        return RuleSetLoad(ruleSet: ruleSet, report: report, diagnostics: report.diagnostics + compileDiagnostics)
+    }
+}
+
+/// The outcome of loading and compiling rules from disk.
+public struct RuleSetLoad: Sendable {
+    public let ruleSet: RuleSet
+    /// What the loader saw (files read, skipped, failed).
+    public let report: RuleLoadReport
+    /// Loader and compiler findings, in file order.
+    public let diagnostics: [Diagnostic]
+
+    /// True when any file or rule failed (the daemon then keeps its previous rules on reload).
+    public var hasErrors: Bool { diagnostics.containsErrors }
+    /// Rules that did not make it into the set (bad file, duplicate id, query error).
+    public var failedRuleCount: Int {
+        report.failedFiles.count + report.rules.count - ruleSet.rules.count
+    }
+}

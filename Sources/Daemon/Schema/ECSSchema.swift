@@ -1,0 +1,135 @@
+import EQL
+import EventModel
+
+/// The slot table for audit documents: every field the normalizer can produce has a slot, so rules compile to
+/// slot reads and a document becomes a `SlotEvent` in one pass over its fields.
+///
+/// Built by ``ECSSchemaBuilder`` while rules compile (names under ``ECSCatalog/openPrefixes`` get a slot only
+/// when some rule asks for them), then frozen: an `ECSSchema` is immutable and shared by the processing thread.
+public struct ECSSchema: Sendable {
+    /// Document field name → slot.
+    public let slotByName: [String: Int]
+    /// Number of slots an event carries.
+    public let slotCount: Int
+    /// Slots of the Defend-view fields, when a rule uses them.
+    let derivedSlots: [(field: DerivedField, slot: Int)]
+    let sources: DerivationSources
+
+    /// Slots the derived fields are computed from.
+    struct DerivationSources: Sendable {
+        var userID: Int, effectiveUserID: Int, action: Int, type: Int, syscall: Int, outcome: Int
+    }
+
+    /// The catalog alone, with no derived fields (e.g. for converting documents in tests).
+    public init() {
+        self = ECSSchemaBuilder().freeze()
+    }
+
+    init(slotByName: [String: Int], slotCount: Int, derivedSlots: [(field: DerivedField, slot: Int)],
+         sources: DerivationSources) {
+        self.slotByName = slotByName
+        self.slotCount = slotCount
+        self.derivedSlots = derivedSlots
+        self.sources = sources
+    }
+
+    /// The slot of a document field, or nil when no rule can read it.
+    public func slot(for field: String) -> Int? { slotByName[field] }
+
+    /// Converts a normalized document: one pass over its fields, each placed by a table lookup. Fields without a
+    /// slot (no rule reads them) are skipped.
+    public func slotEvent(from document: Document, timestamp: Int64, tiebreaker: FieldValue = .null,
+                          ordinal: Int) -> SlotEvent {
+        var values = [FieldValue](repeating: .null, count: slotCount)
+        for field in document.fields {
+            if let slot = slotByName[field.name] { values[slot] = field.value }
+        }
+        fillDerived(&values)
+        return SlotEvent(values: values, timestamp: timestamp, tiebreaker: tiebreaker, ordinal: ordinal)
+    }
+
+    func fillDerived(_ values: inout [FieldValue]) {
+        for (field, slot) in derivedSlots {
+            values[slot] = derive(field, from: values)
+        }
+    }
+
+    private func derive(_ field: DerivedField, from values: [FieldValue]) -> FieldValue {
+        switch field {
+        case .defendUserID:
+            let effective = values[sources.effectiveUserID]
+            return effective.isNull ? values[sources.userID] : effective
+        case .defendAction:
+            if let action = values[sources.action].stringValue,
+               let defend = DefendVocabulary.actionByAuditAction[action] {
+                return .string(defend)
+            }
+            if values[sources.outcome].stringValue == "success", let syscall = values[sources.syscall].stringValue,
+               let defend = DefendVocabulary.actionBySyscall[syscall] {
+                return .string(defend)
+            }
+            return values[sources.action]
+        case .defendType:
+            if values[sources.outcome].stringValue == "success", values[sources.syscall].stringValue == "setsid" {
+                return ["change"]
+            }
+            return values[sources.type]
+        }
+    }
+}
+
+/// Assigns slots while rules compile. Not thread-safe: one builder per compile of a rule set.
+public final class ECSSchemaBuilder {
+    private var slotByName: [String: Int] = [:]
+    private var derived: [DerivedField: Int] = [:]
+    private var nextSlot = 0
+
+    public init() {
+        for field in ECSCatalog.fields { allocate(field) }
+        allocate("auditd.data.syscall") // read by the Defend view
+    }
+
+    /// The schema a rule written for `view` compiles against. Unknown names (neither in the catalog nor under an
+    /// open prefix) get no slot, so the compiler folds them to null and lists them in `unknownFields`.
+    public func schema(for view: SourceView) -> any FieldSchema {
+        View(builder: self, view: view)
+    }
+
+    /// The finished table.
+    public func freeze() -> ECSSchema {
+        let sources = ECSSchema.DerivationSources(
+            userID: slotByName["user.id"]!, effectiveUserID: slotByName["user.effective.id"]!,
+            action: slotByName["event.action"]!, type: slotByName["event.type"]!,
+            syscall: slotByName["auditd.data.syscall"]!, outcome: slotByName["event.outcome"]!)
+        let derivedSlots = derived.map { (field: $0.key, slot: $0.value) }.sorted { $0.slot < $1.slot }
+        return ECSSchema(slotByName: slotByName, slotCount: nextSlot, derivedSlots: derivedSlots, sources: sources)
+    }
+
+    fileprivate func slot(for field: String, view: SourceView) -> Int? {
+        if view == .defend, let derivedField = DerivedField.replacing(field) {
+            if let slot = derived[derivedField] { return slot }
+            let slot = nextSlot
+            nextSlot += 1
+            derived[derivedField] = slot
+            return slot
+        }
+        if let slot = slotByName[field] { return slot }
+        guard ECSCatalog.canProduce(field) else { return nil }
+        return allocate(field)
+    }
+
+    @discardableResult
+    private func allocate(_ field: String) -> Int {
+        if let slot = slotByName[field] { return slot }
+        let slot = nextSlot
+        nextSlot += 1
+        slotByName[field] = slot
+        return slot
+    }
+
+    private struct View: FieldSchema {
+        let builder: ECSSchemaBuilder
+        let view: SourceView
+        func slot(for field: String) -> Int? { builder.slot(for: field, view: view) }
+    }
+}

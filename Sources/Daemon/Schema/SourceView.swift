@@ -1,0 +1,62 @@
+/// Which document convention a rule was written for. Decided per rule from its `index` patterns at compile time
+/// (architecture.md "Compatibility targets"): the same audit event is seen through either view.
+public enum SourceView: String, Sendable, Hashable {
+    /// auditd_manager / Auditbeat documents as the normalizer writes them: `user.id` is the real uid,
+    /// `event.action` is go-libaudit's verb (`executed`, `connected-to`).
+    case auditd
+    /// Elastic Defend's convention: `user.id` is the effective uid, `event.action` is Defend's verb
+    /// (`exec`, `connection_attempted`, `session_id_change`).
+    case defend
+
+    /// The view for a rule's `index` list: any audit index (`auditbeat-*`, `logs-auditd_manager.*`) wins, since
+    /// the rule was then written against audit documents; Defend indices alone (`logs-endpoint.*`) select Defend.
+    public init(indexPatterns: [String]) {
+        let audit = indexPatterns.contains { $0.hasPrefix("auditbeat") || $0.hasPrefix("logs-auditd_manager") }
+        let defend = indexPatterns.contains { $0.hasPrefix("logs-endpoint") }
+        self = defend && !audit ? .defend : .auditd
+    }
+}
+
+/// Fields of the Defend view computed from the audit document during conversion (no second document).
+enum DerivedField: Int, CaseIterable, Sendable {
+    /// Effective uid: `user.effective.id` when present (the normalizer drops it when equal to the uid), else `user.id`.
+    case defendUserID
+    /// Defend's `event.action` for the same operation.
+    case defendAction
+    /// Defend's `event.type` (`change` for a new session, else the audit document's).
+    case defendType
+
+    /// The document field this derived field stands in for in the Defend view.
+    var replacedField: String {
+        switch self {
+        case .defendUserID: return "user.id"
+        case .defendAction: return "event.action"
+        case .defendType: return "event.type"
+        }
+    }
+
+    static func replacing(_ field: String) -> DerivedField? {
+        allCases.first { $0.replacedField == field }
+    }
+}
+
+/// go-libaudit verbs → Defend verbs, and syscalls Defend reports that audit leaves without a verb.
+enum DefendVocabulary {
+    static let actionByAuditAction: [String: String] = [
+        "executed": "exec",
+        "connected-to": "connection_attempted",
+        "accepted-connection-from": "connection_accepted",
+        "loaded-kernel-module": "load_module",
+        "deleted": "deletion",
+        "renamed": "rename",
+    ]
+
+    static let actionBySyscall: [String: String] = [
+        "setsid": "session_id_change",
+        "fork": "fork", "vfork": "fork", "clone": "fork", "clone3": "fork",
+        "exit_group": "end",
+        "setuid": "uid_change", "setreuid": "uid_change", "setresuid": "uid_change", "setfsuid": "uid_change",
+        "setgid": "gid_change", "setregid": "gid_change", "setresgid": "gid_change", "setfsgid": "gid_change",
+        "accept": "connection_accepted", "accept4": "connection_accepted",
+    ]
+}

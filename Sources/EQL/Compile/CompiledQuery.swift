@@ -1,0 +1,139 @@
+import EventModel
+
+// The compiled form of a query: what the streaming matchers (Match/) consume.
+// Produced by `EQLCompiler.compile(_:)`. Everything here is immutable and Sendable, so one
+// compiled query can be shared by any number of matcher threads.
+
+/// A query compiled against a `FieldSchema`.
+public struct CompiledQuery: Sendable {
+    public enum Body: Sendable {
+        /// `category where condition`
+        case event(CompiledFilter)
+        /// `sequence [by …] [with maxspan=…] [stage]… [until [stage]]`
+        case sequence(CompiledSequence)
+        /// `sample [by …] [stage]…`
+        case sample(CompiledSample)
+    }
+
+    /// A result pipe; a batch concept, applied by the caller in order.
+    public enum Pipe: Sendable, Equatable {
+        case head(Int)
+        case tail(Int)
+    }
+
+    public var body: Body
+    /// `| head N` / `| tail N`, in query order.
+    public var pipes: [Pipe]
+    /// Dotted names of referenced fields the schema has no slot for; they compiled to null.
+    public var unknownFields: [String]
+
+    public init(body: Body, pipes: [Pipe] = [], unknownFields: [String] = []) {
+        self.body = body
+        self.pipes = pipes
+        self.unknownFields = unknownFields
+    }
+}
+
+/// `category where condition`, compiled. `matches` checks the category too.
+public struct CompiledFilter: Sendable {
+    /// The category term (exact, case-sensitive), or nil for `any`. Useful for indexing rules by category.
+    public var category: String?
+    /// The condition as compiled (folded IR); the category test is not part of it.
+    let condition: Predicate
+    /// The condition lowered for execution.
+    let node: ConditionNode
+    /// Slot of `event.category`, or nil when the schema has none (then only `any` can match).
+    let categorySlot: Int?
+
+    init(category: String?, categorySlot: Int?, condition: Predicate) {
+        self.category = category
+        self.categorySlot = categorySlot
+        self.condition = condition
+        self.node = ConditionNode.lower(condition)
+    }
+
+    /// A filter that never matches.
+    static let never = CompiledFilter(category: nil, categorySlot: nil, condition: .constant(false))
+
+    /// True when `event` belongs to the category (any element of a multi-valued `event.category`)
+    /// and satisfies the condition. Missing fields follow Elasticsearch (negation matches them).
+    public func matches(_ event: SlotEvent) -> Bool {
+        matchesCategory(event) && node.test(event)
+    }
+
+    /// The category part alone.
+    public func matchesCategory(_ event: SlotEvent) -> Bool {
+        guard let category else { return true }
+        guard let slot = categorySlot, slot < event.values.count else { return false }
+        switch event.values[slot] {
+        case .string(let s): return s == category
+        case .array(let values):
+            for case .string(let s) in values where s == category { return true }
+            return false
+        default: return false
+        }
+    }
+}
+
+/// A `by` key of one stage. May yield `.array` for multi-valued fields (the matcher takes the
+/// cartesian product, dropping null elements) or `.null` (the event is then skipped for this
+/// stage unless `isOptional`).
+public struct KeyExpression: Sendable {
+    /// The key as written, e.g. `process.parent.pid` (for join-key rendering and diagnostics).
+    public var text: String
+    /// True for `?field` keys: null is then a legal key value and null equals null.
+    public var isOptional: Bool
+    let value: ValueExpr
+
+    init(text: String, isOptional: Bool, value: ValueExpr) {
+        self.text = text
+        self.isOptional = isOptional
+        self.value = value
+    }
+
+    public func evaluate(_ event: SlotEvent) -> FieldValue {
+        value.evaluate(event)
+    }
+}
+
+/// One stage of a sequence or sample (also the `until` stage).
+public struct CompiledStage: Sendable {
+    public var filter: CompiledFilter
+    /// Join keys: the `sequence by`/`sample by` keys followed by this stage's own `by` keys.
+    /// Every stage of a query has the same number of keys (the verifier checks).
+    public var keys: [KeyExpression]
+    /// `with runs=N`: the matcher repeats this stage N times (1 when absent; 1...100).
+    public var runs: Int
+    /// `![…]`: a missing-event stage (sequences only).
+    public var isMissing: Bool
+
+    public init(filter: CompiledFilter, keys: [KeyExpression], runs: Int = 1, isMissing: Bool = false) {
+        self.filter = filter
+        self.keys = keys
+        self.runs = runs
+        self.isMissing = isMissing
+    }
+}
+
+public struct CompiledSequence: Sendable {
+    /// Stages in query order, before `runs` expansion.
+    public var stages: [CompiledStage]
+    public var until: CompiledStage?
+    /// `with maxspan=…` in nanoseconds; nil when absent (unbounded).
+    public var maxspanNanos: Int64?
+
+    public init(stages: [CompiledStage], until: CompiledStage? = nil, maxspanNanos: Int64? = nil) {
+        self.stages = stages
+        self.until = until
+        self.maxspanNanos = maxspanNanos
+    }
+}
+
+public struct CompiledSample: Sendable {
+    /// Filters in query order (1...5), each with the full join-key list.
+    public var stages: [CompiledStage]
+
+    public init(stages: [CompiledStage]) {
+        self.stages = stages
+    }
+}

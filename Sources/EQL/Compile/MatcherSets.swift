@@ -1,0 +1,109 @@
+import EventModel
+
+/// The constant list of `in` / `in~`, prebuilt into hash sets by type.
+struct ValueSet: Sendable {
+    let caseInsensitive: Bool
+    private var strings: Set<String> = []
+    private var foldedStrings: Set<CaseInsensitiveKey> = []
+    private var integers: Set<Int64> = []
+    private var doubles: Set<Double> = []
+    private var booleans: Set<Bool> = []
+    /// Whether any string in the list reads as a number (then numeric events are looked up as text too).
+    private var hasNumericStrings = false
+
+    init(_ values: [FieldValue], caseInsensitive: Bool) {
+        self.caseInsensitive = caseInsensitive
+        for value in values {
+            switch value {
+            case .string(let s):
+                if caseInsensitive { foldedStrings.insert(CaseInsensitiveKey(s)) } else { strings.insert(s) }
+                if ValueSemantics.parseNumber(s) != nil { hasNumericStrings = true }
+            case .int(let i): integers.insert(i)
+            case .double(let d):
+                if let i = FieldValue.double(d).intValue { integers.insert(i) } else { doubles.insert(d) }
+            case .bool(let b): booleans.insert(b)
+            case .null, .array, .object: break
+            }
+        }
+    }
+
+    /// Membership of one non-null scalar.
+    func contains(_ value: FieldValue) -> Bool {
+        switch value {
+        case .string(let s):
+            if caseInsensitive ? foldedStrings.contains(CaseInsensitiveKey(s)) : strings.contains(s) { return true }
+            if integers.isEmpty, doubles.isEmpty { return false }
+            return ValueSemantics.parseNumber(s).map(containsNumber) ?? false
+        case .int, .double:
+            if containsNumber(value) { return true }
+            guard hasNumericStrings, let text = ValueSemantics.text(value) else { return false }
+            return caseInsensitive ? foldedStrings.contains(CaseInsensitiveKey(text)) : strings.contains(text)
+        case .bool(let b):
+            return booleans.contains(b) || (caseInsensitive
+                ? foldedStrings.contains(CaseInsensitiveKey(comparable: b ? "true" : "false"))
+                : strings.contains(b ? "true" : "false"))
+        case .null, .array, .object:
+            return false
+        }
+    }
+
+    private func containsNumber(_ value: FieldValue) -> Bool {
+        switch value {
+        case .int(let i): return integers.contains(i) || doubles.contains(Double(i))
+        case .double(let d): return value.intValue.map(integers.contains) ?? doubles.contains(d)
+        default: return false
+        }
+    }
+}
+
+/// The patterns of one `:` / `like` / `like~` / `regex` / `regex~`: literal patterns in a hash set,
+/// the rest as compiled wildcard or regex matchers. Any-of.
+struct PatternSet: Sendable {
+    let caseInsensitive: Bool
+    private var exact: Set<String> = []
+    private var foldedExact: Set<CaseInsensitiveKey> = []
+    private var wildcards: [WildcardPattern] = []
+    private var regexes: [RegexMatcher] = []
+
+    /// Wildcard patterns (`:`, `like`, `like~`).
+    init(wildcards patterns: [String], caseInsensitive: Bool) {
+        self.caseInsensitive = caseInsensitive
+        for p in patterns {
+            if WildcardPattern.hasWildcards(p) {
+                wildcards.append(WildcardPattern(p, caseInsensitive: caseInsensitive))
+            } else if caseInsensitive {
+                foldedExact.insert(CaseInsensitiveKey(p))
+            } else {
+                exact.insert(p)
+            }
+        }
+    }
+
+    /// Lucene regular expressions (`regex`, `regex~`), already compiled.
+    init(regexes: [RegexMatcher], caseInsensitive: Bool) {
+        self.caseInsensitive = caseInsensitive
+        self.regexes = regexes
+    }
+
+    /// Matches one non-null scalar; numbers and booleans are matched by their text.
+    func matches(_ value: FieldValue) -> Bool {
+        switch value {
+        case .string(let s): return matches(s)
+        case .int, .double, .bool: return ValueSemantics.text(value).map(matches) ?? false
+        default: return false
+        }
+    }
+
+    func matches(_ s: String) -> Bool {
+        // Non-ASCII text is lowercased once here, not once per pattern.
+        let text = caseInsensitive && (!wildcards.isEmpty || !foldedExact.isEmpty) ? CaseFolding.comparable(s) : s
+        if caseInsensitive {
+            if !foldedExact.isEmpty, foldedExact.contains(CaseInsensitiveKey(comparable: text)) { return true }
+        } else if !exact.isEmpty, exact.contains(s) {
+            return true
+        }
+        for w in wildcards where w.matches(comparable: text) { return true }
+        for r in regexes where r.matches(s) { return true }
+        return false
+    }
+}

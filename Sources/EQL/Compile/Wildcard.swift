@@ -1,0 +1,186 @@
+// Wildcard patterns for `:`, `like` and `like~`: `*` is any run of characters, `?` exactly one,
+// everything else literal (including `\`). Matching works on UTF-8 bytes; case-insensitive
+// matching folds ASCII bytes in place and lowercases only non-ASCII input.
+
+/// ASCII-folds one byte (A–Z → a–z).
+@inline(__always) func foldASCII(_ c: UInt8) -> UInt8 {
+    (c &- 0x41) < 26 ? c | 0x20 : c
+}
+
+enum CaseFolding {
+    /// The form a case-insensitive comparison works on: ASCII text as is (folded byte-wise while
+    /// comparing), other text lowercased once.
+    @inline(__always) static func comparable(_ s: String) -> String {
+        isASCII(s) ? s : s.lowercased()
+    }
+
+    @inline(__always) static func isASCII(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 < 0x80 }
+    }
+
+    /// Case-insensitive equality, no allocation for ASCII text.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        if isASCII(a), isASCII(b) {
+            return a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) { foldASCII($0) == foldASCII($1) }
+        }
+        return a.lowercased() == b.lowercased()
+    }
+}
+
+/// A string whose hash and equality ignore case; keys of case-insensitive sets (`in~`, `:`).
+struct CaseInsensitiveKey: Hashable, Sendable {
+    let text: String
+
+    /// `text` must already be in `CaseFolding.comparable` form.
+    init(comparable text: String) { self.text = text }
+
+    init(_ text: String) { self.text = CaseFolding.comparable(text) }
+
+    func hash(into hasher: inout Hasher) {
+        // Folded bytes packed eight to a word: one combine per 8 bytes instead of per byte.
+        var word: UInt64 = 0
+        var count = 0
+        for c in text.utf8 {
+            word = word << 8 | UInt64(foldASCII(c))
+            count += 1
+            if count & 7 == 0 {
+                hasher.combine(word)
+                word = 0
+            }
+        }
+        hasher.combine(word)
+        hasher.combine(count)
+    }
+
+    static func == (a: Self, b: Self) -> Bool {
+        a.text.utf8.count == b.text.utf8.count && a.text.utf8.elementsEqual(b.text.utf8) { foldASCII($0) == foldASCII($1) }
+    }
+}
+
+/// One compiled wildcard pattern.
+struct WildcardPattern: Sendable {
+    private enum Shape: Sendable {
+        case exact, prefix, suffix, contains, general
+    }
+    /// Pattern bytes, ASCII-folded (and lowercased) when case-insensitive.
+    private let pattern: [UInt8]
+    /// The literal part for the fast shapes (`abc*`, `*abc`, `*abc*`).
+    private let literal: [UInt8]
+    private let shape: Shape
+    let caseInsensitive: Bool
+
+    static func hasWildcards(_ pattern: String) -> Bool {
+        pattern.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }
+    }
+
+    init(_ text: String, caseInsensitive: Bool) {
+        self.caseInsensitive = caseInsensitive
+        let source = caseInsensitive ? CaseFolding.comparable(text) : text
+        let bytes = caseInsensitive ? source.utf8.map(foldASCII) : Array(source.utf8)
+        pattern = bytes
+        let star = UInt8(ascii: "*")
+        let inner = bytes.filter { $0 != star }
+        let hasQuestion = bytes.contains(UInt8(ascii: "?"))
+        let starCount = bytes.count - inner.count
+        if hasQuestion || starCount > 2 {
+            shape = .general
+            literal = []
+        } else if starCount == 0 {
+            shape = .exact
+            literal = bytes
+        } else if starCount == 1, bytes.last == star {
+            shape = .prefix
+            literal = inner
+        } else if starCount == 1, bytes.first == star {
+            shape = .suffix
+            literal = inner
+        } else if starCount == 2, bytes.first == star, bytes.last == star {
+            shape = .contains
+            literal = inner
+        } else {
+            shape = .general
+            literal = []
+        }
+    }
+
+    func matches(_ value: String) -> Bool {
+        matches(comparable: caseInsensitive ? CaseFolding.comparable(value) : value)
+    }
+
+    /// `value` already in `CaseFolding.comparable` form when case-insensitive (checked once per list).
+    func matches(comparable value: String) -> Bool {
+        var text = value
+        return text.withUTF8 { matches(bytes: $0) }
+    }
+
+    @inline(__always) private func same(_ a: UInt8, _ b: UInt8) -> Bool {
+        caseInsensitive ? foldASCII(a) == b : a == b
+    }
+
+    private func matches(bytes s: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch shape {
+        case .exact:
+            return s.count == literal.count && equalAt(s, 0)
+        case .prefix:
+            return s.count >= literal.count && equalAt(s, 0)
+        case .suffix:
+            return s.count >= literal.count && equalAt(s, s.count - literal.count)
+        case .contains:
+            if literal.isEmpty { return true }
+            guard s.count >= literal.count else { return false }
+            let first = literal[0]
+            var i = 0
+            let last = s.count - literal.count
+            while i <= last {
+                if same(s[i], first), equalAt(s, i) { return true }
+                i += 1
+            }
+            return false
+        case .general:
+            return generalMatch(s)
+        }
+    }
+
+    @inline(__always) private func equalAt(_ s: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Bool {
+        var j = 0
+        while j < literal.count {
+            if !same(s[offset + j], literal[j]) { return false }
+            j += 1
+        }
+        return true
+    }
+
+    /// Iterative matcher with backtracking to the last `*`: O(n·m) worst case, no allocation.
+    private func generalMatch(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        let star = UInt8(ascii: "*"), question = UInt8(ascii: "?")
+        var si = 0, pi = 0
+        var starPattern = -1, starText = 0
+        while si < s.count {
+            if pi < pattern.count, pattern[pi] == question {
+                si += scalarLength(s[si])
+                pi += 1
+            } else if pi < pattern.count, pattern[pi] != star, same(s[si], pattern[pi]) {
+                si += 1
+                pi += 1
+            } else if pi < pattern.count, pattern[pi] == star {
+                starPattern = pi
+                starText = si
+                pi += 1
+            } else if starPattern >= 0 {
+                pi = starPattern + 1
+                starText += scalarLength(s[starText])
+                si = starText
+            } else {
+                return false
+            }
+        }
+        if si > s.count { return false }
+        while pi < pattern.count, pattern[pi] == star { pi += 1 }
+        return pi == pattern.count
+    }
+
+    /// Length of the UTF-8 sequence starting with `lead`, so `?` consumes one character.
+    @inline(__always) private func scalarLength(_ lead: UInt8) -> Int {
+        lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+    }
+}

@@ -1,0 +1,33 @@
+/// What the sequence state machine needs to know about a query, independent of how stages are evaluated.
+public struct SequenceShape: Sendable, Equatable {
+    /// One entry per stage after `runs` expansion: true for a `![…]` missing-event stage.
+    public var missing: [Bool]
+    /// Inclusive `maxspan` in nanoseconds, or nil when the query has none.
+    public var maxspan: Int64?
+    /// How long a pending sequence without maxspan may wait (nanoseconds), e.g. a rule's lookback;
+    /// nil keeps state until `capacity` forces eviction (batch use).
+    public var window: Int64?
+    /// Cap on the number of join keys holding state; the least recently active keys are evicted beyond it.
+    public var capacity: Int
+
+    public init(missing: [Bool], maxspan: Int64? = nil, window: Int64? = nil, capacity: Int = 100_000) {
+        self.missing = missing
+        self.maxspan = maxspan
+        self.window = window
+        self.capacity = max(1, capacity)
+    }
+
+    /// Indices of the positive (non-missing) stages, in order.
+    var positives: [Int] { missing.indices.filter { !missing[$0] } }
+
+    /// How long any state may matter: maxspan when given, else the caller's window.
+    var horizon: Int64? { maxspan ?? window }
+}
+
+/// One completed sequence: its join key and one element per stage, nil for a `![…]` stage.
+public struct SequenceResult<Element> {
+    public var key: JoinKey
+    public var events: [Element?]
+}
+
+extension SequenceResult: Sendable where Element: Sendable {}

@@ -1,2 +1,0 @@
-// Placeholder for the EQL module; replaced by its implementation.
-enum EQLPlaceholder {}

@@ -1,0 +1,142 @@
+import EventModel
+
+// The parsed query, before verification and compilation. Positions point at the construct's
+// first token so verifier and compiler errors can name a line and column.
+
+/// A parsed EQL query.
+public struct QueryAST: Sendable {
+    public enum Body: Sendable {
+        case event(EventFilterAST)
+        case sequence(SequenceAST)
+        case sample(SampleAST)
+    }
+    public var body: Body
+    public var pipes: [PipeAST]
+}
+
+/// `category where condition`
+public struct EventFilterAST: Sendable {
+    /// nil for `any`.
+    public var category: String?
+    public var condition: Expr
+    public var position: SourcePosition
+}
+
+/// `[category where condition] by keys with runs=N`, or `![…]` when `isMissing`.
+public struct StageAST: Sendable {
+    public var filter: EventFilterAST
+    public var keys: [Expr]
+    public var runs: Int?
+    public var runsPosition: SourcePosition?
+    public var isMissing: Bool
+    public var position: SourcePosition
+}
+
+public struct SequenceAST: Sendable {
+    public var keys: [Expr]
+    /// `with maxspan=…` in nanoseconds.
+    public var maxspanNanos: Int64?
+    public var stages: [StageAST]
+    public var until: StageAST?
+    public var position: SourcePosition
+}
+
+public struct SampleAST: Sendable {
+    public var keys: [Expr]
+    public var stages: [StageAST]
+    public var position: SourcePosition
+}
+
+public struct PipeAST: Sendable {
+    public enum Kind: String, Sendable { case head, tail }
+    public var kind: Kind
+    public var count: Int
+    public var position: SourcePosition
+}
+
+/// An expression node with its source position.
+public struct Expr: Sendable {
+    public indirect enum Kind: Sendable {
+        case literal(FieldValue)
+        /// A field reference; `optional` for `?name`.
+        case field(name: String, optional: Bool)
+        case not(Expr)
+        case and(Expr, Expr)
+        case or(Expr, Expr)
+        /// `==`, `!=`, `<`, `<=`, `>`, `>=`
+        case comparison(ComparisonOperator, Expr, Expr)
+        /// `:` (case-insensitive equality with wildcards), `like`, `like~`, `regex`, `regex~`;
+        /// a single pattern or a list, any-of.
+        case match(MatchOperator, Expr, [Expr])
+        /// `in`, `in~`; `not in` is `.not(.membership…)`.
+        case membership(caseInsensitive: Bool, Expr, [Expr])
+        case arithmetic(ArithmeticOperator, Expr, Expr)
+        case negate(Expr)
+        /// A function call; `insensitive` for `name~(…)`. The name is as written.
+        case call(name: String, insensitive: Bool, arguments: [Expr])
+    }
+    public var kind: Kind
+    public var position: SourcePosition
+
+    public init(_ kind: Kind, _ position: SourcePosition) {
+        self.kind = kind
+        self.position = position
+    }
+}
+
+public enum ComparisonOperator: String, Sendable {
+    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+
+    /// The operator with its operands swapped (`3 < x` ≡ `x > 3`).
+    var mirrored: ComparisonOperator {
+        switch self {
+        case .equal, .notEqual: return self
+        case .less: return .greater
+        case .lessOrEqual: return .greaterOrEqual
+        case .greater: return .less
+        case .greaterOrEqual: return .lessOrEqual
+        }
+    }
+}
+
+public enum MatchOperator: String, Sendable {
+    case insensitiveEquals = ":", like = "like", likeInsensitive = "like~", regex = "regex", regexInsensitive = "regex~"
+
+    var isRegex: Bool { self == .regex || self == .regexInsensitive }
+    var isCaseInsensitive: Bool { self != .like && self != .regex }
+}
+
+public enum ArithmeticOperator: String, Sendable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
+}
+
+extension Expr {
+    /// Field names referenced anywhere in this expression.
+    var referencedFields: [String] {
+        var out: [String] = []
+        visit { if case .field(let name, _) = $0.kind { out.append(name) } }
+        return out
+    }
+
+    var containsField: Bool { !referencedFields.isEmpty }
+
+    /// Whether a non-optional (`?`-less) field occurs in this expression.
+    var containsRequiredField: Bool {
+        var found = false
+        visit { if case .field(_, false) = $0.kind { found = true } }
+        return found
+    }
+
+    func visit(_ body: (Expr) -> Void) {
+        body(self)
+        switch kind {
+        case .literal, .field: break
+        case .not(let e), .negate(let e): e.visit(body)
+        case .and(let a, let b), .or(let a, let b), .comparison(_, let a, let b), .arithmetic(_, let a, let b):
+            a.visit(body); b.visit(body)
+        case .match(_, let a, let list), .membership(_, let a, let list):
+            a.visit(body); list.forEach { $0.visit(body) }
+        case .call(_, _, let args): args.forEach { $0.visit(body) }
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import EQL
-
-final class EQLPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}
