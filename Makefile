@@ -43,8 +43,11 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# The daemon in the foreground with the shipped rule pack (Ctrl-C stops it cleanly). Alerts: journald (when one
+# runs) and the spool in RUN_SPOOL. Extra flags: make run ARGS="--no-journald --multicast".
+RUN_SPOOL ?= /var/spool/auspex
 run: release
-	$(RELEASE_BIN) events
+	$(RELEASE_BIN) run --config etc/auspex/auspex.toml --rules etc/auspex/rules.d --spool $(RUN_SPOOL) $(ARGS)
 
 test: test-deps
 	$(SWIFT) build --build-tests
