@@ -7,6 +7,20 @@ final class ExitStatusTests: XCTestCase {
         Harness.run(try Harness.auspexBinary(), arguments)
     }
 
+    func testStatusWithoutADaemonSaysSo() throws {
+        let work = try Workdir()
+        defer { work.remove() }
+        XCTAssertEqual(try run(["status", "--config", work.config]).status, 1, "no state file: exit 1")
+
+        // A state file left by a daemon that is gone is shown as such, not as a live daemon.
+        try #"{"pid":2147483646,"written_at":0,"pipeline":{"alerts":7}}"#
+            .write(toFile: work.root + "/state.json", atomically: true, encoding: .utf8)
+        let stale = try run(["status", "--config", work.config])
+        XCTAssertEqual(stale.status, 0)
+        XCTAssertTrue(stale.output.contains("pid 2147483646 NOT running"), stale.output)
+        XCTAssertTrue(stale.output.contains("pipeline.alerts: 7"), stale.output)
+    }
+
     func testUsageErrorsExit64() throws {
         XCTAssertEqual(try run(["run", "--no-such-flag"]).status, 64)
         XCTAssertEqual(try run(["run", "--rules", ""]).status, 64)

@@ -100,6 +100,13 @@ final class LiveDaemonTests: XCTestCase {
                 && (state.value(at: "sinks.spool.delivered") as? Int ?? 0) >= 3
                 && state.value(at: "queue.dropped") as? Int == 0
         }, "state file counters")
+
+        // `auspex status` reads the same file and tells a live daemon from a stale file.
+        let status = Harness.run(try Harness.auspexBinary(), ["status", "--config", work.config])
+        XCTAssertEqual(status.status, 0)
+        XCTAssertTrue(status.output.contains("daemon: pid \(daemon.pid) running"), status.output)
+        XCTAssertTrue(status.output.contains("audit pid \(daemon.pid)"), status.output)
+        XCTAssertTrue(status.output.contains("pipeline.alerts: "), status.output)
     }
 
     func testReloadKeepsDetectingWhenANewRuleFileIsBroken() throws {

@@ -148,7 +148,7 @@ public final class LiveDaemon {
         if config.journald.enabled { sinks.append(JournalWriter.sink(capacity: config.engine.alertQueueSize)) }
         if config.spool.enabled {
             let spool = SpoolConfiguration(directory: config.spool.dir, maxFiles: config.spool.maxFiles,
-                                           maxBytes: Int64(config.spool.maxBytes))
+                                           maxBytes: Int64(config.spool.maxBytes), fsync: config.spool.fsync)
             sinks.append(try SpoolWriter.sink(configuration: spool, capacity: config.engine.alertQueueSize))
         }
         return sinks

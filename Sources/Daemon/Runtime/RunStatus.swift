@@ -48,6 +48,9 @@ struct RunStatus {
     var json: String {
         let p = processor.pipeline
         var document = Document()
+        // pid and write time let `auspex status` tell a live daemon from the file a stopped one left behind.
+        document.append("pid", .int(Int64(getpid())))
+        document.append("written_at", .int(Int64(time(nil))))
         document.append("uptime_seconds", .int(Int64(uptimeSeconds)))
         document.append("rules", .int(Int64(processor.rules)))
         document.append("kernel.messages", .int(Int64(receive.messages)))

@@ -36,8 +36,6 @@ public struct SpoolSettings: Sendable, Hashable {
 /// `[journald]`: the operator's view of alerts and daemon status.
 public struct JournaldSettings: Sendable, Hashable {
     public var enabled = true
-    /// journald's native-protocol socket; tests point it at a standalone journald.
-    public var socketPath = "/run/systemd/journal/socket"
 }
 
 /// How the daemon reads the kernel audit stream.

@@ -67,7 +67,6 @@ enum ConfigSchema {
             ConfigKey(section: "spool", name: "fsync", kind: .bool) { $0.spool.fsync = $1.bool },
 
             ConfigKey(section: "journald", name: "enabled", kind: .bool) { $0.journald.enabled = $1.bool },
-            ConfigKey(section: "journald", name: "socket_path", kind: .path) { $0.journald.socketPath = $1.string },
 
             ConfigKey(section: "audit", name: "mode", kind: .choice(AuditMode.allCases.map(\.rawValue))) {
                 $0.audit.mode = AuditMode(rawValue: $1.string) ?? .unicast
