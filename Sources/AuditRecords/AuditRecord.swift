@@ -49,8 +49,10 @@ public struct AuditRecord: Sendable {
     /// The key of the field at `index` in `fields`, as bytes.
     public func key(at index: Int) -> ArraySlice<UInt8> { bytes[fields[index].keyRange] }
 
-    /// The key of the field at `index` in `fields`, as a string.
-    public func keyString(at index: Int) -> String { String(decoding: bytes[fields[index].keyRange], as: UTF8.self) }
+    /// The key of the field at `index` in `fields`, as a string (`old auid` reads `old_auid`).
+    public func keyString(at index: Int) -> String {
+        String(decoding: bytes[fields[index].keyRange].map { $0 == UInt8(ascii: " ") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+    }
 
     /// The value of the field at `index` in `fields`.
     public func value(at index: Int) -> AuditValue {
@@ -59,12 +61,14 @@ public struct AuditRecord: Sendable {
                           hexEncodable: HexEncodedKeys.mayBeHex(key: bytes[field.keyRange], recordType: type))
     }
 
-    /// Index in `fields` of the first field named `key`.
+    /// Index in `fields` of the first field named `key`. A stored space (old LOGIN `old auid=`) matches `_`.
     public func indexOfField(_ key: String) -> Int? {
         var key = key
         return key.withUTF8 { wanted in
             fields.firstIndex { field in
-                field.keyRange.count == wanted.count && bytes[field.keyRange].elementsEqual(wanted)
+                field.keyRange.count == wanted.count && bytes[field.keyRange].elementsEqual(wanted) {
+                    $0 == $1 || ($0 == UInt8(ascii: " ") && $1 == UInt8(ascii: "_"))
+                }
             }
         }
     }

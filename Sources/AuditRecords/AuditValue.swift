@@ -26,14 +26,14 @@ public struct AuditValue: Sendable {
     /// The value exactly as logged, without quotes (invalid UTF-8 repaired with U+FFFD).
     public var rawString: String { String(decoding: storage[range], as: UTF8.self) }
 
-    /// True when the value is the kernel's/user space's marker for "no value": bare `(null)`, `?`, `(none)`,
-    /// or an empty or `"?"` quoted value.
+    /// True when the value is the kernel's/user space's marker for "no value": bare `(null)` or `?`, or an empty
+    /// or `"?"` quoted value (the values go-libaudit drops). `tty=(none)` is a value, not a missing one.
     public var isMissing: Bool {
         let raw = storage[range]
         if raw.isEmpty { return true }
         if raw.count == 1 && raw.first == UInt8(ascii: "?") { return true }
         guard quoting == .none else { return false }
-        return raw.elementsEqual("(null)".utf8) || raw.elementsEqual("(none)".utf8)
+        return raw.elementsEqual("(null)".utf8)
     }
 
     /// True when the value is bare upper-case hex of even length under a key the kernel hex-encodes.

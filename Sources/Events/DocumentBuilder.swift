@@ -119,7 +119,7 @@ struct DocumentBuilder {
             default: break  // uid/gid/euid/egid go to user.*, others after it (addUser)
             }
         }
-        if !facts.ids.isEmpty {
+        if facts.ids.contains(where: { $0.value != "unset" }) {  // Beats adds labels along with a set id
             for (key, value) in facts.selinux { add("auditd.user.selinux." + key, .string(value)) }
         }
         if let file = summary.file {
@@ -221,7 +221,7 @@ struct DocumentBuilder {
         add("file.device", value("rdev"))
         add("file.inode", value("inode"))
         if let mode = value("mode"), let bits = UInt32(mode, radix: 8) {
-            let permissions = String(bits & 0o777, radix: 8)
+            let permissions = String(bits & 0o7777, radix: 8)  // permission, setuid/setgid and sticky bits
             add("file.mode", .string(String(repeating: "0", count: 4 - permissions.count) + permissions))
         }
         if let uid = value("ouid") {

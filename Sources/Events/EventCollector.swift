@@ -49,6 +49,7 @@ struct EventCollector {
         for index in record.fields.indices {
             let value = record.value(at: index)
             if value.quoting == .single, record.key(at: index).elementsEqual("msg".utf8) { continue }  // re-tokenized
+            guard Self.isFieldKey(record.key(at: index)) else { continue }
             let key = record.keyString(at: index)
             guard let text = decode(key, value, counters: &counters) else { continue }
             switch key {
@@ -86,6 +87,7 @@ struct EventCollector {
         for index in record.fields.indices {
             let value = record.value(at: index)
             if value.quoting == .single, record.key(at: index).elementsEqual("msg".utf8) { continue }
+            guard Self.isFieldKey(record.key(at: index)) else { continue }
             let key = record.keyString(at: index)
             guard let text = decode(key, value, counters: &counters) else { continue }
             if key == "subj" {
@@ -101,7 +103,7 @@ struct EventCollector {
     private func pathEntries(_ record: AuditRecord, counters: inout NormalizerCounters) -> [(key: String, value: String)] {
         var entries: [(key: String, value: String)] = []
         entries.reserveCapacity(record.fields.count + 3)
-        for index in record.fields.indices {
+        for index in record.fields.indices where Self.isFieldKey(record.key(at: index)) {
             let key = record.keyString(at: index)
             guard let text = decode(key, record.value(at: index), counters: &counters) else { continue }
             if key == "obj" {
@@ -207,13 +209,25 @@ struct EventCollector {
         text == "yes" || text == "1" || text.hasPrefix("suc") ? "success" : "fail"
     }
 
-    /// Audit rule keys: several keys are hex-encoded joined by 0x01; `key=NAME` prefixes are dropped.
+    /// Audit rule keys: several keys are hex-encoded joined by 0x01; as in go-libaudit, a key containing `=`
+    /// (`key="key=net"`) is the text after the last `=`.
     static func tags(_ text: String) -> [String] {
         var tags: [String] = []
         for part in text.split(separator: "\u{1}", omittingEmptySubsequences: true) {
-            tags.append(part.hasPrefix("key=") ? String(part.dropFirst(4)) : String(part))
+            if let equals = part.lastIndex(of: "=") {
+                let tail = part[part.index(after: equals)...]
+                if !tail.isEmpty { tags.append(String(tail)) }
+            } else {
+                tags.append(String(part))
+            }
         }
         return tags
+    }
+
+    /// go-libaudit's key grammar is `[a-z0-9_-]+`: upper-case words are auditd's ENRICHED translations
+    /// (`UID="root"`), which are not record fields even when their 0x1D separator was lost.
+    static func isFieldKey(_ key: ArraySlice<UInt8>) -> Bool {
+        !key.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
     }
 
     /// `user:role:domain:level[:category]` → labelled parts (the level may itself contain `-`).

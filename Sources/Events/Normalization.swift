@@ -3,7 +3,7 @@
 ///
 /// The tables (`SyscallNormalizations.swift`, `RecordTypeNormalizations.swift`) hold the facts of go-libaudit's
 /// `normalizations.yaml`, so documents match what Elastic Agent's auditd_manager integration stores.
-public struct Normalization: Sendable {
+public struct Normalization: Sendable, Equatable {
     /// `event.action` (`summary.action`); nil for the catch-all, so the field is absent as after the ingest pipeline.
     public var action: String?
     /// `auditd.summary.object.type` (`file`, `socket`, `process`, `user-session`, …); nil when not given.
@@ -29,7 +29,7 @@ public struct Normalization: Sendable {
     public var userMappings: [UserMapping]
 
     /// An ECS entity fill: the value of a summary field goes to an ECS user/group field.
-    public enum UserMapping: Sendable {
+    public enum UserMapping: Sendable, Equatable {
         case subjectPrimaryToUser, subjectSecondaryToUserEffective, subjectSecondaryToUserTarget
         case objectPrimaryToUserTarget, objectPrimaryToUserEffective, objectPrimaryToGroupTarget
         case subjectSecondaryToGroupTarget, uidToUserEffective

@@ -63,7 +63,7 @@ struct Summarizer {
 
         summary.categories = norm.categories
         summary.types = norm.types
-        if let syscallNorm, facts.eventType != .syscall {
+        if let syscallNorm, syscallNorm != norm {
             // A record type with a syscall behind it gets both categorizations (CONFIG_CHANGE+sendto, AVC+read).
             summary.categories += syscallNorm.categories
             summary.types += syscallNorm.types

@@ -26,6 +26,12 @@ public enum SyscallNormalizations {
                       objectPathIndex: pathIndex, how: howIsSyscall ? ["syscall"] : [])
     }
 
+    /// Shared with the KERN_MODULE record type (one YAML entry covers both).
+    static let kernelModuleLoad = Normalization(action: "loaded-kernel-module", objectType: "file", categories: ["driver"],
+                                                types: ["start"], objectPrimary: ["name"])
+    /// Shared with the TIME_ADJNTPVAL / TIME_INJOFFSET record types.
+    static let systemTimeChange = row("changed-system-time", "system", "host", ["change"])
+
     /// One row per table line: the syscalls it covers and what they mean.
     static let entries: [([String], Normalization)] = [
         (["creat"], row("opened-file", "file", "file", ["creation"])),
@@ -37,7 +43,7 @@ public enum SyscallNormalizations {
          row("changed-file-attributes-of", "file", "file", ["change"])),
         (["chmod", "fchmod", "fchmodat"], row("changed-file-permissions-of", "file", "file", ["change"])),
         (["chown", "fchown", "fchownat", "lchown"], row("changed-file-ownership-of", "file", "file", ["change"])),
-        (["finit_module", "init_module"], row("loaded-kernel-module", "file", "driver", ["start"])),
+        (["finit_module", "init_module"], kernelModuleLoad),
         (["delete_module"], row("unloaded-kernel-module", "file", "driver", ["end"])),
         (["mkdir", "mkdirat"], row("created-directory", "file", "file", ["creation"], pathIndex: 1)),
         (["mount"], row("mounted", "filesystem", "file", ["creation"], pathIndex: 1)),
@@ -60,8 +66,7 @@ public enum SyscallNormalizations {
         (["kill", "tkill", "tgkill"], row("killed-pid", "process", "process", ["end"])),
         (["setuid", "seteuid", "setfsuid", "setreuid", "setgid", "setegid", "setfsgid", "setregid", "setresuid",
           "setresgid"], row("changed-identity-of", "process", "process", ["change"], howIsSyscall: true)),
-        (["settimeofday", "clock_settime", "stime", "adjtimex", "clock_adjtime"],
-         row("changed-system-time", "system", "host", ["change"])),
+        (["settimeofday", "clock_settime", "stime", "adjtimex", "clock_adjtime"], systemTimeChange),
         (["mknod", "mknodat"], row("make-device", "file", "file", ["creation"])),
         (["sethostname", "setdomainname"], row("changed-system-name", "system", "host", ["change"])),
         (["mmap", "mmap2", "brk"], row("allocated-memory", "memory", "process", ["info"])),

@@ -1,7 +1,90 @@
 import ArgumentParser
+import EQL
+import EventModel
+import Foundation
 
-/// `auspex query`: placeholder until issue #3 lands.
+/// `auspex query`: runs one EQL query over JSON events, as an Elasticsearch `_eql/search` would.
 struct QueryCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "query", abstract: "Run an EQL query over JSON events.")
-    func run() throws { throw ValidationError("not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Run an EQL query over JSON events.",
+        discussion: """
+            Events are a JSON array of objects or NDJSON (one object per line; `//` comment lines allowed), with \
+            nested objects or dotted keys. `event.category` gives the category. Events are ordered by \
+            (timestamp, tiebreaker, input order) and streamed through the matcher. Each result is printed as \
+            {"join_keys": [...], "events": [...]}; a missing-event stage prints as {"missing": true}. \
+            A query error prints line:column and the message on stderr and exits with status 2.
+            """)
+
+    @Option(name: .customLong("events"), help: ArgumentHelp("An events file; `-` for stdin. Repeatable; default stdin.", valueName: "FILE"))
+    var eventFiles: [String] = []
+
+    @Option(help: ArgumentHelp("The time field: epoch milliseconds (number or digits) or ISO-8601.", valueName: "FIELD"))
+    var timestamp = "@timestamp"
+
+    @Option(help: ArgumentHelp("A field that orders events with the same time (default: input order).", valueName: "FIELD"))
+    var tiebreaker: String?
+
+    @Option(help: "Print at most N results (default: all).")
+    var size: Int?
+
+    @Option(name: .customLong("max-samples-per-key"), help: "Samples per join-key tuple for sample queries.")
+    var maxSamplesPerKey = 1
+
+    @Argument(help: "The EQL query.")
+    var query: String
+
+    func validate() throws {
+        if let size, size < 0 { throw ValidationError("--size must be 0 or more") }
+        if maxSamplesPerKey < 1 { throw ValidationError("--max-samples-per-key must be at least 1") }
+    }
+
+    func run() throws {
+        var events = JSONEventSet(options: .init(timestampField: timestamp, tiebreakerField: tiebreaker))
+        do {
+            for file in eventFiles.isEmpty ? ["-"] : eventFiles {
+                try events.load(try Self.read(file), source: file == "-" ? "stdin" : file)
+            }
+        } catch {
+            Self.printError("auspex query: \(error)")
+            throw ExitCode(1)
+        }
+        let compiled = try Self.compile(query, schema: events.schema)
+        let results = BatchRunner.run(compiled, events: events.events,
+                                      limits: MatcherLimits(maxSamplesPerKey: maxSamplesPerKey), size: size)
+        var out: [UInt8] = []
+        for match in results {
+            let rendered: [FieldValue] = match.events.map { event in
+                event.map { events.documents[$0.ordinal] } ?? .object([.init("missing", true)])
+            }
+            let line = FieldValue.object([.init("join_keys", .array(match.joinKeys)), .init("events", .array(rendered))])
+            JSONWriter.write(line, to: &out)
+            out.append(0x0A)
+            if out.count > 1 << 16 { FileHandle.standardOutput.write(Data(out)); out.removeAll(keepingCapacity: true) }
+        }
+        FileHandle.standardOutput.write(Data(out))
+    }
+
+    /// Compiles, or prints `line:column: message` and exits with status 2.
+    private static func compile(_ query: String, schema: FieldTable) throws -> CompiledQuery {
+        let result = Result { try EQLCompiler(schema: schema).compile(query) }
+        switch result {
+        case .success(let compiled): return compiled
+        case .failure(let error):
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    private static func read(_ file: String) throws -> [UInt8] {
+        if file == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw JSONEventsError(source: file, message: "cannot read file")
+        }
+        return Array(data)
+    }
+
+    private static func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
 }

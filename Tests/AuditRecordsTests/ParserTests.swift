@@ -96,3 +96,25 @@ final class ParserTests: XCTestCase {
                        "audit( header not closed by ) at byte 31")
     }
 }
+
+final class LegacyFormTests: XCTestCase {
+    func testOldLoginPrefixesBecomePartOfTheKey() throws {
+        let record = try parse("type=LOGIN msg=audit(1170021601.343:296): login pid=13015 uid=0 old auid=4294967295 new auid=0").record()
+        XCTAssertEqual(record["old_auid"]?.rawString, "4294967295")
+        XCTAssertEqual(record["new_auid"]?.rawString, "0")
+        XCTAssertNil(record["auid"])
+        XCTAssertEqual((0..<record.fields.count).map(record.keyString(at:)), ["pid", "uid", "old_auid", "new_auid"])
+    }
+
+    func testOldOrNewAsOrdinaryWordsDoNotLeak() throws {
+        let record = try parse("type=AVC msg=audit(1.000:1): old  new x=1 old").record()
+        XCTAssertEqual((0..<record.fields.count).map(record.keyString(at:)), ["x"])
+    }
+
+    func testSignalNames() {
+        XCTAssertEqual(AuditSignal.name(31), "SIGSYS")
+        XCTAssertEqual(AuditSignal.name(9), "SIGKILL")
+        XCTAssertNil(AuditSignal.name(0))
+        XCTAssertNil(AuditSignal.name(32))
+    }
+}

@@ -1,4 +1,5 @@
-import EQL
+@testable import EQL
+import EventModel
 import Foundation
 import TOMLKit
 import XCTest
@@ -41,5 +42,80 @@ final class CorpusRuleTests: XCTestCase {
               + "sequence \(kinds["sequence", default: 0]), sample \(kinds["sample", default: 0]))")
         XCTAssertEqual(failures, [], "\(failures.count) of \(files.count) rules failed")
         XCTAssertEqual(unknownFieldCount, 0, "a schema that knows every field leaves none unknown")
+    }
+
+    /// Runs every compiled rule over events whose fields are all missing, strings, numbers or
+    /// arrays: evaluation must never trap, and the per-event filters must behave per ES semantics
+    /// (an all-missing event matches only rules whose condition tolerates missing fields).
+    func testEveryCorpusRuleEvaluatesOnOddEvents() throws {
+        let root = try SharedData.root().appendingPathComponent("detection-rules/linux-eql")
+        let schema = GrowingSchema()
+        var filters: [CompiledFilter] = []
+        var keys: [KeyExpression] = []
+        for directory in [root, root.appendingPathComponent("_deprecated")] {
+            for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".toml") {
+                let table = try TOMLTable(string: String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
+                guard let query = table["rule"]?["query"]?.string else { continue }
+                switch try EQLCompiler(schema: schema).compile(query).body {
+                case .event(let filter): filters.append(filter)
+                case .sequence(let s):
+                    filters += s.stages.map(\.filter)
+                    keys += s.stages.flatMap(\.keys)
+                case .sample(let s):
+                    filters += s.stages.map(\.filter)
+                    keys += s.stages.flatMap(\.keys)
+                }
+            }
+        }
+        let width = schema.slot(for: "zz.width.probe")!
+        let shapes: [FieldValue] = [.null, "x", 1, 2.5, true, ["/bin/sh", "-c", "x"], []]
+        var matches = 0
+        let start = ContinuousClock.now
+        for shape in shapes {
+            let event = SlotEvent(values: Array(repeating: shape, count: width), timestamp: 0, ordinal: 0)
+            for filter in filters where filter.condition.test(event) { matches += 1 }  // bypass the category
+            for key in keys { _ = key.evaluate(event) }
+        }
+        let elapsed = ContinuousClock.now - start
+        print("corpus evaluation: \(filters.count) filters × \(shapes.count) events in \(elapsed), \(matches) conditions true")
+        // With every field missing, no category matches, so nothing but `any where` rules can match.
+        let empty = SlotEvent(values: [], timestamp: 0, ordinal: 0)
+        XCTAssertTrue(filters.filter { $0.matches(empty) }.allSatisfy { $0.category == nil })
+    }
+
+    private func ruleFilter(_ file: String, _ schema: GrowingSchema) throws -> CompiledFilter {
+        let url = try SharedData.root().appendingPathComponent("detection-rules/linux-eql/\(file)")
+        let table = try TOMLTable(string: String(contentsOf: url, encoding: .utf8))
+        let query = try XCTUnwrap(table["rule"]?["query"]?.string)
+        return try XCTUnwrap(EQLCompiler(schema: schema).compile(query).eventFilter)
+    }
+
+    /// Two real rules against hand-built ECS events: the match, and the exclusions that suppress it.
+    func testRealRulesMatchRealisticEvents() throws {
+        let schema = GrowingSchema()
+        let unshare = try ruleFilter("privilege_escalation_unshare_namespace_manipulation.toml", schema)
+        var fields: [String: FieldValue] = [
+            "event.category": ["process"], "host.os.type": "linux", "event.type": ["start"], "event.action": "executed",
+            "process.name": "unshare", "process.args": ["unshare", "-r", "/bin/sh"],
+            "process.parent.executable": "/bin/bash", "process.parent.name": "bash",
+        ]
+        XCTAssertTrue(unshare.matches(schema.event(fields)))
+        fields["process.parent.executable"] = "/usr/lib/systemd/systemd-udevd"
+        XCTAssertFalse(unshare.matches(schema.event(fields)), "excluded parent (wildcard list)")
+        fields["process.parent.executable"] = nil
+        XCTAssertTrue(unshare.matches(schema.event(fields)), "a missing optional field does not exclude")
+        fields["process.args"] = ["unshare", "/usr/bin/snap"]
+        XCTAssertFalse(unshare.matches(schema.event(fields)), "excluded by an args element")
+        fields["process.parent.name"] = "java"
+        XCTAssertTrue(unshare.matches(schema.event(fields)), "…unless the parent is java")
+
+        let driver = try ruleFilter("persistence_kernel_driver_load.toml", schema)
+        var load: [String: FieldValue] = [
+            "event.category": "driver", "host.os.type": "linux", "event.action": "loaded-kernel-module",
+            "auditd.data.syscall": "finit_module",
+        ]
+        XCTAssertTrue(driver.matches(schema.event(load)))
+        load["auditd.data.syscall"] = "FINIT_MODULE"
+        XCTAssertFalse(driver.matches(schema.event(load)), "in is case-sensitive")
     }
 }

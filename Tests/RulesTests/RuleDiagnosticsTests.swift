@@ -138,6 +138,7 @@ final class RuleDiagnosticsTests: XCTestCase {
         XCTAssertEqual(report.rules.map(\.file), [first, directory.path + "/c_other.toml"])
         XCTAssertEqual(report.failedFiles, [second])
         XCTAssertEqual(report.skipped, [SkippedRuleFile(file: directory.path + "/d_kql.toml", type: "query")])
+        XCTAssertEqual(report.summary, "4 rule files: 2 EQL rules loaded, 1 skipped (query 1), 1 failed")
         let errors = report.diagnostics.filter { $0.severity == .error }.map(\.description)
         XCTAssertEqual(errors, ["\(second):13:1: error: duplicate rule_id '9f0c2a52-4d5e-4c1a-9a57-2f1d7c7e0b01': "
                                 + "already defined in \(first):13:1; this file is ignored"])
@@ -161,5 +162,19 @@ final class RuleDiagnosticsTests: XCTestCase {
             "\(directory.path)/rule_is_string.toml:1:1: error: 'rule' must be a table, found a string",
             "\(directory.path)/missing:1:1: error: no such file or directory",
         ])
+    }
+
+    func testWindowsLineEndingsKeepPositions() throws {
+        let text = Self.ruleText(replacing: "risk_score = 21", with: "risk_score = 210").replacingOccurrences(of: "\n", with: "\r\n")
+        let (outcome, diagnostics, file) = try load(text)
+        XCTAssertEqual(outcome, .failed)
+        XCTAssertEqual(diagnostics.map(\.description), ["\(file):12:1: error: 'rule.risk_score' must be between 0 and 100, found 210"])
+    }
+
+    func testOversizedFileIsRefusedBeforeParsing() throws {
+        let padding = String(repeating: "# padding\n", count: RuleFileParser.maximumFileBytes / 10 + 1)
+        let (outcome, diagnostics, file) = try load(padding + Self.ruleText())
+        XCTAssertEqual(outcome, .failed)
+        XCTAssertEqual(diagnostics.map(\.description), ["\(file):1:1: error: file is larger than 1048576 bytes; not a rule file"])
     }
 }

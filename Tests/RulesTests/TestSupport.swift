@@ -1,4 +1,5 @@
 import Foundation
+@testable import Rules
 import XCTest
 
 /// Paths the tests use: the package root (found from this file) and the shared reference data beside it.
@@ -39,5 +40,23 @@ final class TemporaryDirectory {
         let file = path + "/" + name
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         return file
+    }
+}
+
+/// The Elastic corpus, loaded once for all tests that need it (loading 320 files takes a second or more).
+enum Corpus {
+    private static let active: String? = try? TestPaths.shared("detection-rules/linux-eql")
+
+    /// Active and deprecated rules together.
+    static let everything: RuleLoadReport? = active.map { RuleLoader().load(paths: [$0, $0 + "/_deprecated"]) }
+
+    static func report() throws -> RuleLoadReport {
+        guard let everything else { throw XCTSkip("shared detection-rules corpus not found") }
+        return everything
+    }
+
+    static func directory() throws -> String {
+        guard let active else { throw XCTSkip("shared detection-rules corpus not found") }
+        return active
     }
 }

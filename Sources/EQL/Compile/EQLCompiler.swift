@@ -16,15 +16,16 @@ public struct EQLCompiler {
         self.schema = schema
     }
 
-    /// Parses, verifies and compiles `query`.
-    public func compile(_ query: String) throws(EQLError) -> CompiledQuery {
+    /// Parses, verifies and compiles `query`. Throws `EQLError`. (Untyped `throws` on purpose:
+    /// Swift 6.3 crashes compiling `catch let e as EQLError` against a typed-throws callee.)
+    public func compile(_ query: String) throws -> CompiledQuery {
         let ast = try Parser.parse(query)
         try Verifier.verify(ast)
         return try compile(ast)
     }
 
-    /// Compiles an already parsed and verified query.
-    public func compile(_ ast: QueryAST) throws(EQLError) -> CompiledQuery {
+    /// Compiles an already parsed and verified query. Throws `EQLError`.
+    public func compile(_ ast: QueryAST) throws -> CompiledQuery {
         var expressions = ExpressionCompiler(schema: schema)
         let body: CompiledQuery.Body
         switch ast.body {
@@ -53,7 +54,7 @@ public struct EQLCompiler {
 
     /// Folds a constant expression with three-valued logic (`"null and true"` → `.null`,
     /// `concat("a", 1)` → `"a1"`). Field references evaluate as missing.
-    public func evaluateConstant(_ expression: String) throws(EQLError) -> FieldValue {
+    public func evaluateConstant(_ expression: String) throws -> FieldValue {
         let expr = try Parser.parseExpression(expression)
         try Verifier.verify(expr)
         var expressions = ExpressionCompiler(schema: schema)

@@ -23,7 +23,7 @@ public struct SampleStateMachine<Element> {
     public let window: Int64?
     /// Cap on key tuples held; beyond it the oldest are evicted.
     public let capacity: Int
-    public private(set) var counters = MatchCounters()
+    public internal(set) var counters = MatchCounters()
     private var keys: [JoinKey: KeyState] = [:]
     private var nextSweep: Int64 = .min
 
@@ -42,48 +42,59 @@ public struct SampleStateMachine<Element> {
                                  into results: inout [Result]) {
         counters.events += 1
         advance(to: timestamp)
+        var added: [JoinKey: [Int]] = [:]  // key → filters the event joined
+        let limit = filterCount * maxSamplesPerKey
         for filter in 0..<filterCount {
             for key in filterKeys(filter) {
-                offer(Candidate(id: id, element: element), filter: filter, key: key, timestamp: timestamp, into: &results)
+                if keys[key] == nil {
+                    makeRoom()
+                    keys[key] = KeyState(lists: Array(repeating: [], count: filterCount), emitted: 0, first: timestamp)
+                }
+                guard keys[key]!.emitted < maxSamplesPerKey, keys[key]!.lists[filter].count < limit else { continue }
+                keys[key]!.lists[filter].append(Candidate(id: id, element: element))
+                added[key, default: []].append(filter)
             }
+        }
+        for (key, filters) in added.sorted(by: { $0.key < $1.key }) {
+            emit(key: key, newID: id, at: filters, into: &results)
         }
     }
 
-    private mutating func offer(_ candidate: Candidate, filter: Int, key: JoinKey, timestamp: Int64,
-                                into results: inout [Result]) {
-        if keys[key] == nil {
-            makeRoom()
-            keys[key] = KeyState(lists: Array(repeating: [], count: filterCount), emitted: 0, first: timestamp)
-        }
-        let limit = filterCount * maxSamplesPerKey
-        guard keys[key]!.emitted < maxSamplesPerKey, keys[key]!.lists[filter].count < limit else { return }
-        keys[key]!.lists[filter].append(candidate)
-        let state = keys[key]!
-        // Every new sample must use the new candidate at `filter`, so none is emitted twice.
-        var chosen = [Candidate?](repeating: nil, count: filterCount)
-        chosen[filter] = candidate
-        var quota = maxSamplesPerKey - state.emitted
-        var found: [[Element]] = []
-        func assign(_ position: Int) {
-            if quota == 0 { return }
-            if position == filterCount {
-                found.append(chosen.map { $0!.element })
-                quota -= 1
-                return
+    /// Emits the samples the new event completes, in the order Elasticsearch's backtracking finds them
+    /// (lexicographic over each filter's candidates); every one of them uses the new event, so none repeats.
+    private mutating func emit(key: JoinKey, newID: Int, at filters: [Int], into results: inout [Result]) {
+        guard let state = keys[key] else { return }
+        let quota = maxSamplesPerKey - state.emitted
+        guard quota > 0 else { return }
+        var found: [[Int]] = []  // candidate indices per filter
+        for fixed in filters {
+            guard let fixedIndex = state.lists[fixed].lastIndex(where: { $0.id == newID }) else { continue }
+            var chosen = [Int](repeating: -1, count: filterCount)
+            chosen[fixed] = fixedIndex
+            var taken = 0
+            func assign(_ position: Int) {
+                if taken == quota { return }
+                if position == filterCount { found.append(chosen); taken += 1; return }
+                if position == fixed { assign(position + 1); return }
+                for (index, option) in state.lists[position].enumerated() {
+                    let clash = (0..<position).contains { chosen[$0] >= 0 && state.lists[$0][chosen[$0]].id == option.id }
+                        || option.id == newID
+                    if clash { continue }
+                    chosen[position] = index
+                    assign(position + 1)
+                    chosen[position] = -1
+                    if taken == quota { return }
+                }
             }
-            if position == filter { assign(position + 1); return }
-            for option in state.lists[position] where !chosen.contains(where: { $0?.id == option.id }) {
-                chosen[position] = option
-                assign(position + 1)
-                chosen[position] = nil
-                if quota == 0 { return }
-            }
+            assign(0)
         }
-        assign(0)
-        guard !found.isEmpty else { return }
-        keys[key]!.emitted += found.count
-        counters.matches += found.count
-        for events in found { results.append(Result(key: key, events: events)) }
+        found.sort { $0.lexicographicallyPrecedes($1) }
+        let chosen = found.prefix(quota)
+        keys[key]!.emitted += chosen.count
+        counters.matches += chosen.count
+        for indices in chosen {
+            results.append(Result(key: key, events: indices.enumerated().map { state.lists[$0.offset][$0.element].element }))
+        }
     }
 
     /// Expires key tuples whose first event is older than the window.

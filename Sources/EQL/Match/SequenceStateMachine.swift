@@ -6,7 +6,7 @@
 /// by plain test scripts. Events must be offered in `(timestamp, tiebreaker, arrival)` order.
 public struct SequenceStateMachine<Element> {
     public let shape: SequenceShape
-    public private(set) var counters = MatchCounters()
+    public internal(set) var counters = MatchCounters()
 
     /// A partial sequence: the events of the positive stages matched so far.
     struct Pending {

@@ -16,14 +16,14 @@ public struct Parser {
         tokens = try Lexer.tokenize(text)
     }
 
-    /// Parses a whole query.
-    public static func parse(_ text: String) throws(EQLError) -> QueryAST {
+    /// Parses a whole query. Throws `EQLError`.
+    public static func parse(_ text: String) throws -> QueryAST {
         var parser = try Parser(text)
         return try parser.parseQuery()
     }
 
     /// Parses a standalone expression (used by constant-folding tests and tools).
-    public static func parseExpression(_ text: String) throws(EQLError) -> Expr {
+    public static func parseExpression(_ text: String) throws -> Expr {
         var parser = try Parser(text)
         let expr = try parser.parseExpression()
         try parser.expectEnd("an operator")
@@ -85,8 +85,9 @@ public struct Parser {
         }
         var pipes: [PipeAST] = []
         while isSymbol("|") {
+            let position = current.position
             advance()
-            pipes.append(try parsePipe())
+            pipes.append(try parsePipe(at: position))
         }
         try expectEnd(pipes.isEmpty ? "\"and\", \"or\", another operator, \"|\"" : "\"|\"")
         return QueryAST(body: body, pipes: pipes)
@@ -237,8 +238,7 @@ public struct Parser {
         return nanos
     }
 
-    mutating func parsePipe() throws(EQLError) -> PipeAST {
-        let position = current.position
+    mutating func parsePipe(at position: SourcePosition) throws(EQLError) -> PipeAST {
         guard case .name(let name) = current.kind else { throw unexpected("a pipe name (head or tail)") }
         guard let kind = PipeAST.Kind(rawValue: name) else {
             throw error("unknown pipe \"\(name)\": Elasticsearch EQL supports only head and tail")

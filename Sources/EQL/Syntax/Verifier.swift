@@ -7,7 +7,7 @@ public enum Verifier {
     static let maxRuns = 100
     static let maxSampleFilters = 5
 
-    public static func verify(_ query: QueryAST) throws(EQLError) {
+    public static func verify(_ query: QueryAST) throws {
         switch query.body {
         case .event(let filter):
             try verify(filter)

@@ -19,6 +19,16 @@ public struct RuleLoadReport: Sendable {
     public init() {}
 
     public var hasErrors: Bool { diagnostics.containsErrors }
+
+    /// One line for logs and `auspex check`, e.g.
+    /// `320 rule files: 318 EQL rules loaded, 2 skipped (esql 1, query 1), 0 failed`.
+    public var summary: String {
+        var byType: [String: Int] = [:]
+        for file in skipped { byType[file.type, default: 0] += 1 }
+        let types = byType.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return "\(filesRead) rule files: \(rules.count) EQL rules loaded, \(skipped.count) skipped"
+            + (types.isEmpty ? "" : " (\(types))") + ", \(failedFiles.count) failed"
+    }
 }
 
 /// Loads elastic/detection-rules TOML files: single files, or directories whose `*.toml` files are read in sorted

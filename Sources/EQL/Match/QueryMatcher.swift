@@ -1,0 +1,225 @@
+import EventModel
+
+/// One result of a query: its join-key values and its events in stage order.
+/// A `![…]` missing-event stage is nil; an event query has one event and no keys.
+public struct Match: Sendable {
+    public var joinKeys: [FieldValue]
+    public var events: [SlotEvent?]
+
+    public init(joinKeys: [FieldValue], events: [SlotEvent?]) {
+        self.joinKeys = joinKeys
+        self.events = events
+    }
+}
+
+/// Limits for a matcher's state. Sequences with maxspan expire by it; the window bounds sequences
+/// without maxspan and samples (e.g. a rule's lookback); the capacity caps join keys per rule.
+public struct MatcherLimits: Sendable {
+    /// Nanoseconds; nil = unbounded (batch use only).
+    public var window: Int64?
+    public var capacity: Int
+    /// `max_samples_per_key` for sample queries.
+    public var maxSamplesPerKey: Int
+
+    public init(window: Int64? = nil, capacity: Int = 100_000, maxSamplesPerKey: Int = 1) {
+        self.window = window
+        self.capacity = capacity
+        self.maxSamplesPerKey = maxSamplesPerKey
+    }
+}
+
+/// The streaming matcher of one compiled query. Feed events in `(timestamp, tiebreaker, arrival)` order.
+///
+///     var matcher = QueryMatcher(query: compiled, limits: MatcherLimits(window: 9 * 60 * 1_000_000_000))
+///     for event in stream { for match in matcher.process(event) { alert(match) } }
+public struct QueryMatcher {
+    public let query: CompiledQuery
+    private var engine: Engine
+
+    private enum Engine {
+        case event(CompiledFilter, MatchCounters)
+        case sequence(SequenceEngine)
+        case sample(SampleEngine)
+    }
+
+    public init(query: CompiledQuery, limits: MatcherLimits = MatcherLimits()) {
+        self.query = query
+        switch query.body {
+        case .event(let filter): engine = .event(filter, MatchCounters())
+        case .sequence(let sequence): engine = .sequence(SequenceEngine(sequence, limits: limits))
+        case .sample(let sample): engine = .sample(SampleEngine(sample, limits: limits))
+        }
+    }
+
+    /// Offers one event; returns the results it completes (often none).
+    public mutating func process(_ event: SlotEvent) -> [Match] {
+        switch engine {
+        case .event(let filter, var counters):
+            counters.events += 1
+            guard filter.matches(event) else {
+                engine = .event(filter, counters)
+                return []
+            }
+            counters.matches += 1
+            engine = .event(filter, counters)
+            return [Match(joinKeys: [], events: [event])]
+        case .sequence(var sequence):
+            engine = .event(.never, MatchCounters())  // release the payload so the mutation below is in place
+            let matches = sequence.process(event)
+            engine = .sequence(sequence)
+            return matches
+        case .sample(var sample):
+            engine = .event(.never, MatchCounters())
+            let matches = sample.process(event)
+            engine = .sample(sample)
+            return matches
+        }
+    }
+
+    /// Moves event time forward without an event: expires state and releases sequences that waited
+    /// for a trailing `![…]` window.
+    public mutating func advance(to time: Int64) -> [Match] {
+        switch engine {
+        case .event: return []
+        case .sequence(var sequence):
+            engine = .event(.never, MatchCounters())
+            let matches = sequence.advance(to: time)
+            engine = .sequence(sequence)
+            return matches
+        case .sample(var sample):
+            engine = .event(.never, MatchCounters())
+            sample.machine.advance(to: time)
+            engine = .sample(sample)
+            return []
+        }
+    }
+
+    /// End of a finite stream: releases what only the end can decide (trailing `![…]` stages).
+    public mutating func finish() -> [Match] {
+        guard case .sequence(var sequence) = engine else { return [] }
+        engine = .event(.never, MatchCounters())
+        var results: [SequenceResult<SlotEvent>] = []
+        sequence.machine.finish(into: &results)
+        engine = .sequence(sequence)
+        return results.map { Match(joinKeys: $0.key.values, events: $0.events) }
+    }
+
+    public var counters: MatchCounters {
+        switch engine {
+        case .event(_, let counters): return counters
+        case .sequence(let sequence): return sequence.machine.counters
+        case .sample(let sample): return sample.machine.counters
+        }
+    }
+
+    /// Join keys currently holding state (0 for event queries).
+    public var pendingKeys: Int {
+        switch engine {
+        case .event: return 0
+        case .sequence(let sequence): return sequence.machine.pendingKeys
+        case .sample(let sample): return sample.machine.pendingKeys
+        }
+    }
+}
+
+extension CompiledStage {
+    /// The event's key tuples for this stage, or `[]` when it does not match (or a required key is null).
+    func joinKeys(_ event: SlotEvent) -> [JoinKey] {
+        filter.matches(event) ? keyTuples(event) : []
+    }
+
+    /// The event's key tuples, filter not checked: the cartesian product over multi-valued keys.
+    func keyTuples(_ event: SlotEvent) -> [JoinKey] {
+        if keys.isEmpty { return [JoinKey.empty] }
+        if keys.count == 1 {
+            let value = keys[0].evaluate(event)
+            switch value {
+            case .null: return keys[0].isOptional ? [JoinKey(rawNormalized: [.null])] : []
+            case .array: break
+            default: return [JoinKey([value])]
+            }
+        }
+        let keys = self.keys
+        return JoinKey.combinations(keys.map { $0.evaluate(event) }, optional: { keys[$0].isOptional })
+    }
+}
+
+/// A compiled sequence bound to its state machine; stages expanded by `runs`.
+struct SequenceEngine {
+    let stages: [CompiledStage]
+    /// For each expanded stage, the index of the query stage it came from (filters run once per event).
+    let origin: [Int]
+    let distinct: [CompiledStage]
+    let until: CompiledStage?
+    var machine: SequenceStateMachine<SlotEvent>
+
+    init(_ sequence: CompiledSequence, limits: MatcherLimits) {
+        var stages: [CompiledStage] = [], origin: [Int] = []
+        for (index, stage) in sequence.stages.enumerated() {
+            for _ in 0..<max(1, stage.runs) {
+                stages.append(stage)
+                origin.append(index)
+            }
+        }
+        self.stages = stages
+        self.origin = origin
+        self.distinct = sequence.stages
+        // `until ![…]` is accepted and ignored by Elasticsearch.
+        self.until = sequence.until.flatMap { $0.isMissing ? nil : $0 }
+        let shape = SequenceShape(missing: stages.map(\.isMissing), maxspan: sequence.maxspanNanos,
+                                  window: limits.window, capacity: limits.capacity)
+        machine = SequenceStateMachine(shape: shape)
+    }
+
+    mutating func process(_ event: SlotEvent) -> [Match] {
+        // Most events match no stage: test the filters before allocating anything.
+        var keysByStage: [[JoinKey]]?
+        for (index, stage) in distinct.enumerated() where stage.filter.matches(event) {
+            if keysByStage == nil { keysByStage = Array(repeating: [], count: distinct.count) }
+            keysByStage![index] = stage.keyTuples(event)
+        }
+        let untilKeys = until?.joinKeys(event) ?? []
+        var results: [SequenceResult<SlotEvent>] = []
+        if keysByStage == nil && untilKeys.isEmpty {
+            machine.counters.events += 1
+            machine.advance(to: event.timestamp, into: &results)
+        } else {
+            let keysByStage = keysByStage ?? Array(repeating: [], count: distinct.count)
+            let origin = self.origin
+            machine.process(event, timestamp: event.timestamp, stageKeys: { keysByStage[origin[$0]] },
+                            untilKeys: untilKeys, into: &results)
+        }
+        return results.isEmpty ? [] : results.map { Match(joinKeys: $0.key.values, events: $0.events) }
+    }
+
+    mutating func advance(to time: Int64) -> [Match] {
+        var results: [SequenceResult<SlotEvent>] = []
+        machine.advance(to: time, into: &results)
+        return results.map { Match(joinKeys: $0.key.values, events: $0.events) }
+    }
+}
+
+/// A compiled sample bound to its state machine.
+struct SampleEngine {
+    let stages: [CompiledStage]
+    var machine: SampleStateMachine<SlotEvent>
+
+    init(_ sample: CompiledSample, limits: MatcherLimits) {
+        stages = sample.stages
+        machine = SampleStateMachine(filterCount: sample.stages.count, maxSamplesPerKey: limits.maxSamplesPerKey,
+                                     window: limits.window, capacity: limits.capacity)
+    }
+
+    mutating func process(_ event: SlotEvent) -> [Match] {
+        var results: [SampleStateMachine<SlotEvent>.Result] = []
+        guard stages.contains(where: { $0.filter.matches(event) }) else {
+            machine.counters.events += 1
+            machine.advance(to: event.timestamp)
+            return []
+        }
+        let keysByStage = stages.map { $0.joinKeys(event) }
+        machine.process(event, id: event.ordinal, timestamp: event.timestamp, filterKeys: { keysByStage[$0] },
+                        into: &results)
+        return results.map { Match(joinKeys: $0.key.values, events: $0.events) }
+    }
+}
