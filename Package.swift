@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "Reassembler", dependencies: ["AuditRecords"]),
         // Audit event → ECS document (auditd_manager shape).
         .target(name: "Events", dependencies: ["AuditRecords", "Reassembler", "EventModel"]),
+        // Process table: entity ids, ancestry, sessions; enriches normalized documents.
+        .target(name: "Processes", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),
         // Elasticsearch EQL: parser, verifier, compiler, streaming matchers. Independent of audit.
         .target(name: "EQL", dependencies: ["EventModel"]),
         // detection-rules TOML loader, diagnostics, audit-rule derivation.
@@ -45,6 +47,7 @@ let package = Package(
         .testTarget(name: "ReassemblerTests", dependencies: ["Reassembler", "AuditRecords"]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "AuditNetlinkTests", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "EventModel"]),
+        .testTarget(name: "ProcessesTests", dependencies: ["Processes", "Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "EQLTests", dependencies: ["EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "EQL", "EventModel"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "EventModel"]),
