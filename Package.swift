@@ -42,6 +42,8 @@ let package = Package(
             "Daemon", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "EQL", "Rules", "Alerting", "EventModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // EQL throughput over the Linux detection-rules corpus (`make bench`; not a test).
+        .executableTarget(name: "auspex-bench", dependencies: ["EQL", "EventModel"], path: "Benchmarks/EQLThroughput"),
         .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
         .testTarget(name: "AuditRecordsTests", dependencies: ["AuditRecords"]),
         .testTarget(name: "ReassemblerTests", dependencies: ["Reassembler", "AuditRecords"]),
@@ -51,5 +53,6 @@ let package = Package(
         .testTarget(name: "EQLTests", dependencies: ["EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "EQL", "EventModel"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "EventModel"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords"]),
     ]
 )

@@ -46,8 +46,17 @@ public struct SinkCounters: Hashable, Sendable, CustomStringConvertible {
 public protocol AlertWriter: AnyObject {
     /// Writes the alert; returns how many older alerts retention removed on the way.
     func write(_ alert: Alert) throws -> AlertWriteReport
+    /// Writes several alerts in order, one outcome per alert. Writers override it to share costs (the
+    /// spool fsyncs its directory once per batch); the default writes them one by one.
+    func write(batch alerts: [Alert]) -> [Result<AlertWriteReport, any Error>]
     /// Releases file descriptors; called once, after the last write.
     func close()
+}
+
+extension AlertWriter {
+    public func write(batch alerts: [Alert]) -> [Result<AlertWriteReport, any Error>] {
+        alerts.map { alert in Result { try write(alert) } }
+    }
 }
 
 public struct AlertWriteReport: Hashable, Sendable {

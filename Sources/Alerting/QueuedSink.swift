@@ -2,10 +2,12 @@ import Foundation
 
 /// A sink that writes on its own thread behind a bounded queue, so a slow or stalled destination
 /// (journald not reading, a slow disk) never blocks the detection pipeline: when the queue is full the
-/// alert is dropped and counted.
+/// alert is dropped and counted. The thread hands the writer everything queued (up to `batchSize`) at
+/// once, so the spool can share one directory fsync between the alerts of a burst.
 public final class QueuedSink: AlertSink, @unchecked Sendable {
     public let name: String
     public let capacity: Int
+    public let batchSize: Int
     private let writer: AlertWriter
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()
@@ -18,10 +20,11 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
     private var state = SinkCounters()
 
     /// Starts the writer thread. `capacity` bounds the alerts waiting for the destination.
-    public init(name: String, writer: AlertWriter, capacity: Int = 1024) {
+    public init(name: String, writer: AlertWriter, capacity: Int = 1024, batchSize: Int = 64) {
         self.name = name
         self.writer = writer
         self.capacity = max(1, capacity)
+        self.batchSize = max(1, batchSize)
         self.ring = Array(repeating: nil, count: max(1, capacity))
         let thread = Thread { [self] in run() }
         thread.name = "auspex-sink-" + name
@@ -91,65 +94,25 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let alert = ring[head]!
-            ring[head] = nil
-            head = (head + 1) % capacity
-            count -= 1
+            var batch: [Alert] = []
+            batch.reserveCapacity(min(count, batchSize))
+            while count > 0 && batch.count < batchSize {
+                batch.append(ring[head]!)
+                ring[head] = nil
+                head = (head + 1) % capacity
+                count -= 1
+            }
             writing = true
             condition.unlock()
 
-            let outcome = Result { try writer.write(alert) }
+            let outcomes = writer.write(batch: batch)
 
             condition.lock()
             writing = false
-            state.record(outcome)
+            outcomes.forEach { state.record($0) }
             condition.broadcast()
             condition.unlock()
         }
-    }
-}
-
-/// A sink that writes on the caller's thread (`auspex replay` to stdout, tests, a spool on a fast disk).
-public final class DirectSink: AlertSink, @unchecked Sendable {
-    public let name: String
-    private let writer: AlertWriter
-    private let lock = NSLock()
-    private var closed = false
-    private var state = SinkCounters()
-
-    public init(name: String, writer: AlertWriter) {
-        self.name = name
-        self.writer = writer
-    }
-
-    public func deliver(_ alert: Alert) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !closed else {
-            state.dropped += 1
-            return
-        }
-        state.record(Result { try writer.write(alert) })
-    }
-
-    public var counters: SinkCounters {
-        lock.lock()
-        defer { lock.unlock() }
-        return state
-    }
-
-    @discardableResult
-    public func flush(timeoutMilliseconds: Int) -> Bool { true }
-
-    @discardableResult
-    public func close(timeoutMilliseconds: Int) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if !closed {
-            closed = true
-            writer.close()
-        }
-        return true
     }
 }
 

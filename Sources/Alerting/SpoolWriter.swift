@@ -78,14 +78,36 @@ public final class SpoolWriter: AlertWriter {
     public var retained: (files: Int, bytes: Int64) { (files.count - oldest, totalBytes) }
 
     public func write(_ alert: Alert) throws -> AlertWriteReport {
-        let name = nextName(for: alert)
-        let bytes = alert.jsonLine
-        try writeDurably(bytes, name: name)
-        files.append((name, Int64(bytes.count)))
-        totalBytes += Int64(bytes.count)
-        // The rename is what makes the alert visible; persist the directory entry too.
-        if fsync(newFD) != 0 { throw AlertSinkError(code: errno, operation: "fsync new/") }
-        return AlertWriteReport(evicted: enforceRetention())
+        try write(batch: [alert])[0].get()
+    }
+
+    /// Writes and renames each alert, then fsyncs `new/` once for all of them (a burst costs one directory
+    /// sync, not one per alert), then applies retention.
+    public func write(batch alerts: [Alert]) -> [Result<AlertWriteReport, any Error>] {
+        var outcomes: [Result<AlertWriteReport, any Error>] = []
+        var renamed: [Int] = []
+        for alert in alerts {
+            let name = nextName(for: alert)
+            let bytes = alert.jsonLine
+            do {
+                try writeDurably(bytes, name: name)
+                files.append((name, Int64(bytes.count)))
+                totalBytes += Int64(bytes.count)
+                renamed.append(outcomes.count)
+                outcomes.append(.success(AlertWriteReport()))
+            } catch {
+                outcomes.append(.failure(error))
+            }
+        }
+        guard let last = renamed.last else { return outcomes }
+        // The rename is what makes an alert visible; its directory entry is durable only after this.
+        if fsync(newFD) != 0 {
+            let error = AlertSinkError(code: errno, operation: "fsync new/")
+            for index in renamed { outcomes[index] = .failure(error) }
+        }
+        let evicted = enforceRetention()
+        if evicted > 0, case .success = outcomes[last] { outcomes[last] = .success(AlertWriteReport(evicted: evicted)) }
+        return outcomes
     }
 
     public func close() {

@@ -6,6 +6,7 @@ public enum AuditParser {
     public static func parseLogLine<Bytes: Collection>(_ line: Bytes) -> Result<AuditRecord, AuditParseError>
     where Bytes.Element == UInt8 {
         let bytes = Array(line)
+        guard bytes.count <= maximumLength else { return .failure(AuditParseError(.tooLong, at: maximumLength)) }
         var cursor = Cursor(bytes: bytes, end: trimmedEnd(bytes))
         cursor.skip { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
         if cursor.atEnd { return .failure(AuditParseError(.emptyInput, at: 0)) }
@@ -35,10 +36,14 @@ public enum AuditParser {
     public static func parseNetlink<Bytes: Collection>(type: UInt16, payload: Bytes) -> Result<AuditRecord, AuditParseError>
     where Bytes.Element == UInt8 {
         let bytes = Array(payload)
+        guard bytes.count <= maximumLength else { return .failure(AuditParseError(.tooLong, at: maximumLength)) }
         let cursor = Cursor(bytes: bytes, end: trimmedEnd(bytes))
         if cursor.atEnd { return .failure(AuditParseError(.emptyInput, at: 0)) }
         return parseBody(bytes: bytes, cursor: cursor, type: AuditRecordType(type), nodeRange: nil)
     }
+
+    /// Field offsets are stored in 32 bits; real records are at most a few KiB (netlink: 8970 bytes).
+    static let maximumLength = Int(UInt32.max)
 
     /// Parses `audit(SECS.MSEC:SERIAL):` and the fields after it.
     private static func parseBody(bytes: [UInt8], cursor: Cursor, type: AuditRecordType,
@@ -99,6 +104,7 @@ public struct AuditParseError: Error, Sendable, Equatable, CustomStringConvertib
         case malformedTimestamp = "malformed timestamp in audit(SECS.MSEC:SERIAL)"
         case malformedSerial = "malformed serial in audit(SECS.MSEC:SERIAL)"
         case unterminatedHeader = "audit( header not closed by )"
+        case tooLong = "record longer than 4 GiB"
     }
 
     public let reason: Reason

@@ -74,18 +74,31 @@ public struct AuditRecord: Sendable {
     }
 }
 
-/// Where one `key=value` pair sits in its record's bytes.
+/// Where one `key=value` pair sits in its record's bytes (32-bit offsets keep the per-record array small).
 public struct AuditField: Sendable, Equatable {
-    /// Byte range of the key.
-    public let keyRange: Range<Int>
-    /// Byte range of the value, without its quotes.
-    public let valueRange: Range<Int>
+    private let keyStart: UInt32
+    private let keyEnd: UInt32
+    private let valueStart: UInt32
+    private let valueEnd: UInt32
     /// How the value was quoted.
     public let quoting: AuditQuoting
+
+    init(keyRange: Range<Int>, valueRange: Range<Int>, quoting: AuditQuoting) {
+        keyStart = UInt32(truncatingIfNeeded: keyRange.lowerBound)
+        keyEnd = UInt32(truncatingIfNeeded: keyRange.upperBound)
+        valueStart = UInt32(truncatingIfNeeded: valueRange.lowerBound)
+        valueEnd = UInt32(truncatingIfNeeded: valueRange.upperBound)
+        self.quoting = quoting
+    }
+
+    /// Byte range of the key.
+    public var keyRange: Range<Int> { Int(keyStart)..<Int(keyEnd) }
+    /// Byte range of the value, without its quotes.
+    public var valueRange: Range<Int> { Int(valueStart)..<Int(valueEnd) }
 }
 
 /// How a value was written in the record.
-public enum AuditQuoting: Sendable, Equatable {
+public enum AuditQuoting: UInt8, Sendable, Equatable {
     /// Bare value: a number, a token, a hex-encoded string, `(null)`, `?`.
     case none
     /// `"…"`: a printable string logged verbatim by the kernel.

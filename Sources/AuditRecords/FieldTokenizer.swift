@@ -3,53 +3,80 @@
 /// Values are bare (up to the next space), `"double quoted"` (the kernel never escapes inside quotes: a string
 /// containing a quote is hex-encoded instead) or `'single quoted'` (user-space `msg='…'`, whose content is itself
 /// `key=value` pairs and is tokenized again). Words without `=` (`avc:  denied  { read }  for`, old-style `user`)
-/// are skipped, except that the old LOGIN form `old auid=… new auid=…` keeps its prefix: the key is `old auid`/`new ses`
+/// are skipped, except that the old LOGIN form `old auid=… new ses=…` keeps its prefix: the key is `old auid`
 /// (looked up as `old_auid`, like go-libaudit's rename). An unterminated quote takes the rest of the body.
 enum FieldTokenizer {
+    private static let space = UInt8(ascii: " ")
+    private static let equals = UInt8(ascii: "=")
+
     static func tokenize(_ bytes: [UInt8], in range: Range<Int>, into fields: inout [AuditField]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            fields.reserveCapacity(fields.count + estimatedFieldCount(buffer, range))
+            tokenize(buffer, range, &fields)
+        }
+    }
+
+    /// One `=` per field in the usual case; reserving once avoids regrowing the array several times per record.
+    private static func estimatedFieldCount(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        var count = 0
+        for index in range where b[index] == equals { count += 1 }
+        return count
+    }
+
+    private static func tokenize(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ fields: inout [AuditField]) {
         var position = range.lowerBound
         let end = range.upperBound
         var prefixStart: Int?
         while position < end {
-            while position < end, bytes[position] == UInt8(ascii: " ") { position += 1 }
+            while position < end, b[position] == space { position += 1 }
             guard position < end else { return }
 
             let wordStart = position
-            while position < end, bytes[position] != UInt8(ascii: "="), bytes[position] != UInt8(ascii: " ") {
-                position += 1
-            }
-            guard position < end, bytes[position] == UInt8(ascii: "="), position > wordStart else {
+            while position < end, b[position] != equals, b[position] != space { position += 1 }
+            guard position < end, b[position] == equals, position > wordStart else {
                 // A bare word, or `=` with no key: skip to the next space.
-                while position < end, bytes[position] != UInt8(ascii: " ") { position += 1 }
-                let word = bytes[wordStart..<position]
-                let isPrefix = word.elementsEqual("old".utf8) || word.elementsEqual("new".utf8)
-                prefixStart = isPrefix && position < end && position + 1 < end && bytes[position + 1] != UInt8(ascii: " ")
-                    ? wordStart : nil
+                while position < end, b[position] != space { position += 1 }
+                let isPrefix = matches(b, wordStart..<position, "old") || matches(b, wordStart..<position, "new")
+                prefixStart = isPrefix && position + 1 < end && b[position + 1] != space ? wordStart : nil
                 continue
             }
-            let word = bytes[wordStart..<position]
-            let takesPrefix = word.elementsEqual("auid".utf8) || word.elementsEqual("ses".utf8)
-            let keyRange = (takesPrefix ? prefixStart ?? wordStart : wordStart)..<position
+            var keyStart = wordStart
+            if let start = prefixStart, matches(b, wordStart..<position, "auid") || matches(b, wordStart..<position, "ses") {
+                keyStart = start
+            }
             prefixStart = nil
+            let keyEnd = position
             position += 1
 
-            let quote: UInt8? = position < end && (bytes[position] == UInt8(ascii: "\"") || bytes[position] == UInt8(ascii: "'"))
-                ? bytes[position] : nil
+            let quote: UInt8? = position < end && (b[position] == UInt8(ascii: "\"") || b[position] == UInt8(ascii: "'"))
+                ? b[position] : nil
             if let quote {
                 let valueStart = position + 1
                 var valueEnd = valueStart
-                while valueEnd < end, bytes[valueEnd] != quote { valueEnd += 1 }
+                while valueEnd < end, b[valueEnd] != quote { valueEnd += 1 }
                 let quoting: AuditQuoting = quote == UInt8(ascii: "'") ? .single : .double
-                fields.append(AuditField(keyRange: keyRange, valueRange: valueStart..<valueEnd, quoting: quoting))
+                fields.append(AuditField(keyRange: keyStart..<keyEnd, valueRange: valueStart..<valueEnd, quoting: quoting))
                 if quoting == .single, valueStart < valueEnd {
-                    tokenize(bytes, in: valueStart..<valueEnd, into: &fields)
+                    tokenize(b, valueStart..<valueEnd, &fields)
                 }
                 position = min(valueEnd + 1, end)
             } else {
                 let valueStart = position
-                while position < end, bytes[position] != UInt8(ascii: " ") { position += 1 }
-                fields.append(AuditField(keyRange: keyRange, valueRange: valueStart..<position, quoting: .none))
+                while position < end, b[position] != space { position += 1 }
+                fields.append(AuditField(keyRange: keyStart..<keyEnd, valueRange: valueStart..<position, quoting: .none))
             }
+        }
+    }
+
+    private static func matches(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ word: StaticString) -> Bool {
+        guard range.count == word.utf8CodeUnitCount else { return false }
+        return word.withUTF8Buffer { wanted in
+            var index = range.lowerBound
+            for byte in wanted {
+                if b[index] != byte { return false }
+                index += 1
+            }
+            return true
         }
     }
 }

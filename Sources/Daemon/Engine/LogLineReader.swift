@@ -15,7 +15,8 @@ public struct LogLineReader {
     private var buffer: [UInt8] = []
     private var start = 0
     private var atEnd = false
-    private static let chunk = 1 << 20
+    /// One read's worth; reused, so a fill is a read plus a copy.
+    private var scratch = [UInt8](repeating: 0, count: 256 << 10)
 
     public init(descriptor: Int32, maxLineBytes: Int = 1 << 20) {
         self.descriptor = descriptor
@@ -68,16 +69,15 @@ public struct LogLineReader {
     }
 
     private mutating func fill() {
-        buffer.removeFirst(start)
-        start = 0
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: Self.chunk))
+        if start > 0 {
+            buffer.removeFirst(start)
+            start = 0
+        }
         var n: Int
         repeat {
-            n = buffer[old...].withUnsafeMutableBytes { read(descriptor, $0.baseAddress, Self.chunk) }
+            n = scratch.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         } while n < 0 && errno == EINTR
         if n < 0 { error = errno }
-        buffer.removeLast(Self.chunk - max(n, 0))
-        if n <= 0 { atEnd = true }
+        if n > 0 { buffer.append(contentsOf: scratch[0..<n]) } else { atEnd = true }
     }
 }

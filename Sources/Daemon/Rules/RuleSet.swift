@@ -29,13 +29,16 @@ public struct RuleSet: Sendable {
             let query: CompiledQuery
             do {
                 query = try EQLCompiler(schema: builder.schema(for: view)).compile(rule.query)
-            } catch {
+            } catch let error as EQLError {
                 let location = rule.fileLocation(ofQueryLine: error.line, column: error.column)
                 diagnostics.append(.error(rule.file, location, "query: \(error.message)"))
                 continue
+            } catch {
+                diagnostics.append(.error(rule.file, rule.queryLocation, "query: \(error)"))
+                continue
             }
-            if !query.unknownFields.isEmpty {
-                diagnostics.append(.warning(rule.file, rule.queryLocation,
+            if let first = query.unknownFields.first {
+                diagnostics.append(.warning(rule.file, location(of: first, in: rule),
                     "the audit source never produces " + query.unknownFields.map { "'\($0)'" }.joined(separator: ", ")
                     + "; conditions on \(query.unknownFields.count == 1 ? "it" : "them") see null"
                     + " and the rule may never match"))
@@ -47,6 +50,15 @@ public struct RuleSet: Sendable {
             compiled.append(CompiledRule(source: rule, query: query, view: view))
         }
         return (RuleSet(rules: compiled, schema: builder.freeze()), diagnostics)
+    }
+
+    /// Where `text` first appears in the rule's query, as a file location (the query start when not found).
+    static func location(of text: String, in rule: LoadedRule) -> SourceLocation {
+        guard let range = rule.query.range(of: text) else { return rule.queryLocation }
+        let before = rule.query[..<range.lowerBound]
+        let line = before.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+        let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+        return rule.fileLocation(ofQueryLine: line, column: column)
     }
 
     /// Loads rule files and directories and compiles them: the whole path `auspex check`, `replay` and `run` share.

@@ -95,12 +95,14 @@ struct PatternSet: Sendable {
     }
 
     func matches(_ s: String) -> Bool {
+        // Non-ASCII text is lowercased once here, not once per pattern.
+        let text = caseInsensitive && (!wildcards.isEmpty || !foldedExact.isEmpty) ? CaseFolding.comparable(s) : s
         if caseInsensitive {
-            if !foldedExact.isEmpty, foldedExact.contains(CaseInsensitiveKey(s)) { return true }
+            if !foldedExact.isEmpty, foldedExact.contains(CaseInsensitiveKey(comparable: text)) { return true }
         } else if !exact.isEmpty, exact.contains(s) {
             return true
         }
-        for w in wildcards where w.matches(s) { return true }
+        for w in wildcards where w.matches(comparable: text) { return true }
         for r in regexes where r.matches(s) { return true }
         return false
     }

@@ -37,8 +37,19 @@ struct CaseInsensitiveKey: Hashable, Sendable {
     init(_ text: String) { self.text = CaseFolding.comparable(text) }
 
     func hash(into hasher: inout Hasher) {
-        for c in text.utf8 { hasher.combine(foldASCII(c)) }
-        hasher.combine(0xFF as UInt8)
+        // Folded bytes packed eight to a word: one combine per 8 bytes instead of per byte.
+        var word: UInt64 = 0
+        var count = 0
+        for c in text.utf8 {
+            word = word << 8 | UInt64(foldASCII(c))
+            count += 1
+            if count & 7 == 0 {
+                hasher.combine(word)
+                word = 0
+            }
+        }
+        hasher.combine(word)
+        hasher.combine(count)
     }
 
     static func == (a: Self, b: Self) -> Bool {
@@ -93,7 +104,12 @@ struct WildcardPattern: Sendable {
     }
 
     func matches(_ value: String) -> Bool {
-        var text = caseInsensitive && !CaseFolding.isASCII(value) ? value.lowercased() : value
+        matches(comparable: caseInsensitive ? CaseFolding.comparable(value) : value)
+    }
+
+    /// `value` already in `CaseFolding.comparable` form when case-insensitive (checked once per list).
+    func matches(comparable value: String) -> Bool {
+        var text = value
         return text.withUTF8 { matches(bytes: $0) }
     }
 

@@ -34,91 +34,62 @@ public struct MatcherLimits: Sendable {
 ///     for event in stream { for match in matcher.process(event) { alert(match) } }
 public struct QueryMatcher {
     public let query: CompiledQuery
-    private var engine: Engine
-
-    private enum Engine {
-        case event(CompiledFilter, MatchCounters)
-        case sequence(SequenceEngine)
-        case sample(SampleEngine)
-    }
+    // One of the three is set, by query kind. Kept as separate optionals (not an enum payload) so
+    // the per-event mutation happens in place instead of copying the engine out and back.
+    private let filter: CompiledFilter?
+    private var filterCounters = MatchCounters()
+    private var sequence: SequenceEngine?
+    private var sample: SampleEngine?
 
     public init(query: CompiledQuery, limits: MatcherLimits = MatcherLimits()) {
         self.query = query
         switch query.body {
-        case .event(let filter): engine = .event(filter, MatchCounters())
-        case .sequence(let sequence): engine = .sequence(SequenceEngine(sequence, limits: limits))
-        case .sample(let sample): engine = .sample(SampleEngine(sample, limits: limits))
+        case .event(let filter): self.filter = filter
+        case .sequence(let sequence):
+            self.filter = nil
+            self.sequence = SequenceEngine(sequence, limits: limits)
+        case .sample(let sample):
+            self.filter = nil
+            self.sample = SampleEngine(sample, limits: limits)
         }
     }
 
     /// Offers one event; returns the results it completes (often none).
     public mutating func process(_ event: SlotEvent) -> [Match] {
-        switch engine {
-        case .event(let filter, var counters):
-            counters.events += 1
-            guard filter.matches(event) else {
-                engine = .event(filter, counters)
-                return []
-            }
-            counters.matches += 1
-            engine = .event(filter, counters)
+        if let filter {
+            filterCounters.events += 1
+            guard filter.matches(event) else { return [] }
+            filterCounters.matches += 1
             return [Match(joinKeys: [], events: [event])]
-        case .sequence(var sequence):
-            engine = .event(.never, MatchCounters())  // release the payload so the mutation below is in place
-            let matches = sequence.process(event)
-            engine = .sequence(sequence)
-            return matches
-        case .sample(var sample):
-            engine = .event(.never, MatchCounters())
-            let matches = sample.process(event)
-            engine = .sample(sample)
-            return matches
         }
+        if sequence != nil { return sequence!.process(event) }
+        if sample != nil { return sample!.process(event) }
+        return []
     }
 
     /// Moves event time forward without an event: expires state and releases sequences that waited
     /// for a trailing `![…]` window.
     public mutating func advance(to time: Int64) -> [Match] {
-        switch engine {
-        case .event: return []
-        case .sequence(var sequence):
-            engine = .event(.never, MatchCounters())
-            let matches = sequence.advance(to: time)
-            engine = .sequence(sequence)
-            return matches
-        case .sample(var sample):
-            engine = .event(.never, MatchCounters())
-            sample.machine.advance(to: time)
-            engine = .sample(sample)
-            return []
-        }
+        if sequence != nil { return sequence!.advance(to: time) }
+        sample?.machine.advance(to: time)
+        return []
     }
 
     /// End of a finite stream: releases what only the end can decide (trailing `![…]` stages).
     public mutating func finish() -> [Match] {
-        guard case .sequence(var sequence) = engine else { return [] }
-        engine = .event(.never, MatchCounters())
+        guard sequence != nil else { return [] }
         var results: [SequenceResult<SlotEvent>] = []
-        sequence.machine.finish(into: &results)
-        engine = .sequence(sequence)
+        sequence!.machine.finish(into: &results)
         return results.map { Match(joinKeys: $0.key.values, events: $0.events) }
     }
 
     public var counters: MatchCounters {
-        switch engine {
-        case .event(_, let counters): return counters
-        case .sequence(let sequence): return sequence.machine.counters
-        case .sample(let sample): return sample.machine.counters
-        }
+        sequence?.machine.counters ?? sample?.machine.counters ?? filterCounters
     }
 
     /// Join keys currently holding state (0 for event queries).
     public var pendingKeys: Int {
-        switch engine {
-        case .event: return 0
-        case .sequence(let sequence): return sequence.machine.pendingKeys
-        case .sample(let sample): return sample.machine.pendingKeys
-        }
+        sequence?.machine.pendingKeys ?? sample?.machine.pendingKeys ?? 0
     }
 }
 
@@ -150,6 +121,8 @@ struct SequenceEngine {
     /// For each expanded stage, the index of the query stage it came from (filters run once per event).
     let origin: [Int]
     let distinct: [CompiledStage]
+    /// The query stages' filters alone: the per-event test touches nothing else.
+    let filters: [CompiledFilter]
     let until: CompiledStage?
     var machine: SequenceStateMachine<SlotEvent>
 
@@ -164,6 +137,7 @@ struct SequenceEngine {
         self.stages = stages
         self.origin = origin
         self.distinct = sequence.stages
+        self.filters = sequence.stages.map(\.filter)
         // `until ![…]` is accepted and ignored by Elasticsearch.
         self.until = sequence.until.flatMap { $0.isMissing ? nil : $0 }
         let shape = SequenceShape(missing: stages.map(\.isMissing), maxspan: sequence.maxspanNanos,
@@ -174,11 +148,11 @@ struct SequenceEngine {
     mutating func process(_ event: SlotEvent) -> [Match] {
         // Most events match no stage: test the filters before allocating anything.
         var keysByStage: [[JoinKey]]?
-        for (index, stage) in distinct.enumerated() where stage.filter.matches(event) {
+        for index in filters.indices where filters[index].matches(event) {
             if keysByStage == nil { keysByStage = Array(repeating: [], count: distinct.count) }
-            keysByStage![index] = stage.keyTuples(event)
+            keysByStage![index] = distinct[index].keyTuples(event)
         }
-        let untilKeys = until?.joinKeys(event) ?? []
+        let untilKeys = until == nil ? [] : until!.joinKeys(event)
         var results: [SequenceResult<SlotEvent>] = []
         if keysByStage == nil && untilKeys.isEmpty {
             machine.counters.events += 1

@@ -51,12 +51,16 @@ struct Lexer {
     private let bytes: [UInt8]
     private var index = 0
     private var line = 1
-    private var lineStart = 0
-    /// Byte offset of each column is converted to characters for error positions.
-    private let text: String
+    /// Column of `bytes[index]`, counting characters (not bytes) so multi-byte text does not skew errors.
+    private var column = 1
+
+    /// `==`, `!=`, `<=`, `>=` by their first byte.
+    private static let comparisonPrefixes: [UInt8: String] =
+        Dictionary(uniqueKeysWithValues: ["==", "!=", "<=", ">="].map { ($0.utf8.first!, $0) })
+    private static let singleSymbols: [UInt8: String] =
+        Dictionary(uniqueKeysWithValues: "<>:+-*/%()[],|?!=~".utf8.map { ($0, String(UnicodeScalar($0))) })
 
     init(_ text: String) {
-        self.text = text
         self.bytes = Array(text.utf8)
     }
 
@@ -70,12 +74,7 @@ struct Lexer {
         }
     }
 
-    private var position: SourcePosition {
-        // Columns count characters (not bytes), so multi-byte text before the error does not skew them.
-        let prefix = bytes[lineStart..<index]
-        let column = prefix.reduce(0) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) } + 1
-        return SourcePosition(line: line, column: column)
-    }
+    private var position: SourcePosition { SourcePosition(line: line, column: column) }
 
     private func error(_ message: String, at position: SourcePosition? = nil) -> EQLError {
         let p = position ?? self.position
@@ -87,9 +86,12 @@ struct Lexer {
     }
 
     private mutating func advance() {
-        if bytes[index] == UInt8(ascii: "\n") {
+        let c = bytes[index]
+        if c == UInt8(ascii: "\n") {
             line += 1
-            lineStart = index + 1
+            column = 1
+        } else if c & 0xC0 != 0x80 {
+            column += 1  // counted on the first byte of each character
         }
         index += 1
     }
@@ -142,15 +144,13 @@ struct Lexer {
         default:
             break
         }
-        let two = peek(1).map { String(decoding: [c, $0], as: UTF8.self) } ?? ""
-        if ["==", "!=", "<=", ">="].contains(two) {
+        if peek(1) == UInt8(ascii: "="), let first = Lexer.comparisonPrefixes[c] {
             advance(); advance()
-            return token(.symbol(two))
+            return token(.symbol(first))
         }
-        let singles: Set<UInt8> = Set("<>:+-*/%()[],|?!=~".utf8)
-        if singles.contains(c) {
+        if let symbol = Lexer.singleSymbols[c] {
             advance()
-            return token(.symbol(String(UnicodeScalar(c))))
+            return token(.symbol(symbol))
         }
         let rest = String(decoding: bytes[index..<min(index + 4, bytes.count)], as: UTF8.self)
         let scalar = rest.unicodeScalars.first.map { String($0) } ?? "?"

@@ -1,0 +1,78 @@
+import AuditNetlink
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The reader thread: drains the audit netlink socket into the record queue and nothing else, so it never waits
+/// on parsing, matching or sinks (architecture.md "The reader never waits").
+final class KernelReader: @unchecked Sendable {
+    private let reader: AuditReader
+    private let queue: RecordQueue
+    private let wake: WakeEvent
+    private let finished = DispatchSemaphore(value: 0)
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var failure: String?
+
+    init(reader: AuditReader, queue: RecordQueue, wake: WakeEvent) {
+        self.reader = reader
+        self.queue = queue
+        self.wake = wake
+    }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "auspex-reader"
+        thread.start()
+    }
+
+    /// Asks the thread to stop and waits for it.
+    @discardableResult
+    func stop(timeoutSeconds: Double) -> Bool {
+        wake.raise()
+        return finished.wait(timeout: .now() + timeoutSeconds) == .success
+    }
+
+    /// Why the reader stopped on its own, if it did.
+    var failed: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return failure
+    }
+
+    /// Receive counters (datagrams, ENOBUFS, …). Read from another thread: plain integers, snapshot semantics.
+    var counters: ReceiveCounters { reader.counters }
+
+    private func run() {
+        var batch: [RawRecord] = []
+        batch.reserveCapacity(256)
+        while !isWoken() {
+            do {
+                try reader.receive(timeoutMilliseconds: 500, wakeDescriptor: wake.descriptor) { message in
+                    guard Self.isAuditRecord(message.type) else { return }
+                    batch.append(RawRecord(type: message.type, payload: Array(message.payload)))
+                }
+            } catch {
+                lock.lock()
+                failure = String(describing: error)
+                lock.unlock()
+                break
+            }
+            queue.push(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+        finished.signal()
+    }
+
+    private func isWoken() -> Bool {
+        var pfd = pollfd(fd: wake.descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&pfd, 1, 0) > 0
+    }
+
+    /// Kernel records worth parsing: 1100–2999 (user and kernel audit records) and AUDIT_LOGIN (1006), minus the
+    /// kernel's AUDIT_REPLACE liveness probe (1329), as Auditbeat filters them.
+    static func isAuditRecord(_ type: UInt16) -> Bool {
+        (type == 1006 || (1100...2999).contains(type)) && type != 1329
+    }
+}

@@ -1,0 +1,253 @@
+import Alerting
+import AuditNetlink
+import Foundation
+import Rules
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `auspex run`: the reader thread, the bounded queue, the processing thread and the sinks, driven by a main loop
+/// that handles signals (SIGTERM/SIGINT stop, SIGHUP reload), sd_notify and status. Returns the exit status.
+public final class LiveDaemon {
+    private let options: RunOptions
+    private let notifier: ServiceNotifier
+    private var config: AuspexConfig
+    private var ruleSet: RuleSet
+    private var plan: AuditRulePlan
+    private let started = MonotonicClock.nanoseconds()
+
+    private init(options: RunOptions, config: AuspexConfig, ruleSet: RuleSet, notifier: ServiceNotifier) {
+        self.options = options
+        self.config = config
+        self.ruleSet = ruleSet
+        self.plan = AuditRulePlan(ruleSet: ruleSet)
+        self.notifier = notifier
+    }
+
+    /// Runs until SIGTERM or SIGINT; returns the process exit status (see `ExitStatus`).
+    public static func run(options: RunOptions, notifier: ServiceNotifier = ServiceNotifier()) -> Int32 {
+        let signals: SignalChannel
+        do {
+            signals = try SignalChannel() // before any thread starts, so every thread inherits the mask
+        } catch {
+            log("\(error)")
+            return ExitStatus.failure
+        }
+        let resolved = options.resolve()
+        resolved.diagnostics.forEach { log($0.description) }
+        if resolved.hasErrors { return ExitStatus.config }
+        let load = RuleSet.load(paths: resolved.config.rules.paths)
+        load.diagnostics.forEach { log($0.description) }
+        if load.hasErrors {
+            log("\(load.failedRuleCount) rule(s) failed; fix them (auspex check) before starting")
+            return ExitStatus.config
+        }
+        let daemon = LiveDaemon(options: options, config: resolved.config, ruleSet: load.ruleSet, notifier: notifier)
+        return daemon.run(signals: signals)
+    }
+
+    private func run(signals: SignalChannel) -> Int32 {
+        // Sinks first: a spool that cannot be created is a configuration error, found before touching the kernel.
+        let sinks: [AlertSink]
+        do {
+            sinks = try makeSinks()
+        } catch {
+            Self.log("spool \(config.spool.dir): \(error)")
+            return ExitStatus.config
+        }
+        let session: LiveAuditSession
+        do {
+            session = try LiveAuditSession(options: sessionOptions())
+        } catch {
+            Self.log("cannot read the kernel audit stream: \(error)")
+            sinks.forEach { $0.close(timeoutMilliseconds: 1000) }
+            if case .system(_, let code) = error, code == EPERM || code == EACCES { return ExitStatus.privilege }
+            return ExitStatus.failure
+        }
+        announce(session)
+
+        let queue = RecordQueue(capacity: config.engine.eventQueueSize)
+        let pipeline = DetectionPipeline(ruleSet: ruleSet, settings: config.pipelineSettings)
+        let processor = Processor(queue: queue, pipeline: pipeline, sinks: sinks)
+        let wake: WakeEvent
+        do { wake = try WakeEvent() } catch {
+            Self.log("\(error)")
+            session.stop()
+            return ExitStatus.failure
+        }
+        let reader = KernelReader(reader: session.reader, queue: queue, wake: wake)
+        processor.start()
+        reader.start()
+
+        let status = { [self] in
+            RunStatus(processor: processor.snapshot, queue: queue.counters, receive: reader.counters,
+                      kernelLost: kernelLost(session), sinks: sinks.map { ($0.name, $0.counters) },
+                      uptimeSeconds: Int((MonotonicClock.nanoseconds() - started) / 1_000_000_000))
+        }
+        notifier.ready(status: status().line)
+
+        var exitStatus = ExitStatus.success
+        let statusInterval = Int64(max(1, config.daemon.statusIntervalSeconds)) * 1_000_000_000
+        let watchdog = ServiceNotifier.watchdogInterval().map { Int64($0.components.seconds) * 1_000_000_000
+            + $0.components.attoseconds / 1_000_000_000 }
+        var nextStatus = MonotonicClock.nanoseconds() + statusInterval
+        var nextWatchdog = MonotonicClock.nanoseconds()
+        loop: while true {
+            switch signals.wait(timeoutMilliseconds: 250) {
+            case .stop(let signal)?:
+                Self.log("signal \(signal): stopping")
+                break loop
+            case .reload?:
+                reload(processor: processor, session: session, status: status)
+            case nil:
+                break
+            }
+            if let failure = reader.failed {
+                Self.log("the audit reader failed: \(failure)")
+                exitStatus = ExitStatus.failure
+                break loop
+            }
+            let now = MonotonicClock.nanoseconds()
+            if let watchdog, now >= nextWatchdog {
+                notifier.watchdog()
+                nextWatchdog = now + watchdog / 2
+            }
+            if now >= nextStatus {
+                let current = status()
+                notifier.status(current.line)
+                current.writeStateFile(config.daemon.stateFile)
+                nextStatus = now + statusInterval
+            }
+        }
+
+        notifier.stopping(status: "stopping: " + status().line)
+        reader.stop(timeoutSeconds: 5)
+        // Our audit rules go first, then the pid is released: the kernel stops producing for us.
+        for error in session.stop() {
+            Self.log("cleanup: \(error)")
+            exitStatus = ExitStatus.failure
+        }
+        queue.close()
+        if !processor.waitUntilFinished(timeoutSeconds: 10) { Self.log("the processing thread did not finish in 10 s") }
+        for sink in sinks where !sink.close(timeoutMilliseconds: 5000) {
+            Self.log("sink \(sink.name) did not finish writing in 5 s")
+        }
+        let final = status()
+        final.writeStateFile(config.daemon.stateFile)
+        Self.log(final.summary)
+        return exitStatus
+    }
+
+    // MARK: start-up
+
+    private func makeSinks() throws -> [AlertSink] {
+        var sinks: [AlertSink] = []
+        if config.journald.enabled { sinks.append(JournalWriter.sink(capacity: config.engine.alertQueueSize)) }
+        if config.spool.enabled {
+            let spool = SpoolConfiguration(directory: config.spool.dir, maxFiles: config.spool.maxFiles,
+                                           maxBytes: Int64(config.spool.maxBytes))
+            sinks.append(try SpoolWriter.sink(configuration: spool, capacity: config.engine.alertQueueSize))
+        }
+        return sinks
+    }
+
+    private func sessionOptions() -> LiveAuditSession.Options {
+        let unicast = config.audit.mode == .unicast
+        let rules = unicast && config.audit.installRules && !plan.syscalls.isEmpty
+            ? AuditRuleSet(key: config.audit.ruleKey, syscalls: plan.syscalls) : nil
+        return LiveAuditSession.Options(mode: unicast ? .unicast : .multicast, rules: rules,
+                                        receiveBufferBytes: config.audit.receiveBufferBytes,
+                                        backlogLimit: UInt32(clamping: config.audit.backlogLimit))
+    }
+
+    private func announce(_ session: LiveAuditSession) {
+        let mode = config.audit.mode == .unicast ? "unicast (audit pid \(getpid()))" : "multicast"
+        var line = "reading the kernel audit stream, \(mode); \(ruleSet.rules.count) rules"
+            + "; receive buffer \(session.receiveBufferBytes) bytes"
+        if config.audit.mode == .unicast, config.audit.installRules {
+            line += "; \(session.ruleReport.rulesAdded) audit rules added (key \(config.audit.ruleKey)): "
+                + plan.syscalls.joined(separator: ",")
+            if !session.ruleReport.skipped.isEmpty {
+                line += " (not on this arch: \(session.ruleReport.skipped.joined(separator: " ")))"
+            }
+        }
+        Self.log(line)
+        if config.audit.mode == .multicast { reportMissingKernelRules() }
+    }
+
+    /// Multicast mode installs nothing: say which syscalls the rules need that the kernel's rules do not audit.
+    private func reportMissingKernelRules() {
+        guard !plan.syscalls.isEmpty else { return }
+        guard let audited = KernelRuleListing.auditedSyscalls() else {
+            Self.log("multicast: cannot list the kernel's audit rules (auditctl -l); the rules need these syscalls "
+                + "audited: " + plan.syscalls.joined(separator: ","))
+            return
+        }
+        let missing = audited.contains("all") ? [] : plan.syscalls.filter { !audited.contains($0) }
+        if missing.isEmpty {
+            Self.log("multicast: the kernel's audit rules cover every syscall the rules need")
+        } else {
+            Self.log("multicast: no kernel audit rule covers " + missing.joined(separator: ",")
+                + "; rules needing them will not fire. Add to auditd's rules: "
+                + plan.auditctlLines(key: config.audit.ruleKey).joined(separator: " ; "))
+        }
+    }
+
+    private func kernelLost(_ session: LiveAuditSession) -> UInt32? {
+        guard config.audit.mode == .unicast, let now = try? session.status() else { return nil }
+        return now.lost &- session.prior.lost
+    }
+
+    // MARK: reload
+
+    private func reload(processor: Processor, session: LiveAuditSession, status: () -> RunStatus) {
+        notifier.reloading(status: "reloading configuration and rules")
+        defer { notifier.ready(status: status().line) }
+        let resolved = options.resolve()
+        resolved.diagnostics.forEach { Self.log($0.description) }
+        if resolved.hasErrors {
+            Self.log("reload: the configuration has errors; keeping the running configuration and rules")
+            return
+        }
+        let load = RuleSet.load(paths: resolved.config.rules.paths)
+        load.diagnostics.forEach { Self.log($0.description) }
+        if load.hasErrors {
+            Self.log("reload: \(load.failedRuleCount) rule(s) failed; keeping the \(ruleSet.rules.count) running rules")
+            return
+        }
+        if resolved.config.audit.mode != config.audit.mode || resolved.config.spool != config.spool
+            || resolved.config.journald != config.journald {
+            Self.log("reload: audit mode, spool and journald changes take effect at the next start")
+        }
+        let newPlan = AuditRulePlan(ruleSet: load.ruleSet)
+        if config.audit.mode == .unicast, config.audit.installRules, newPlan.syscalls != plan.syscalls {
+            reinstallAuditRules(newPlan)
+        }
+        config.rules = resolved.config.rules
+        config.engine = resolved.config.engine
+        config.daemon = resolved.config.daemon
+        ruleSet = load.ruleSet
+        plan = newPlan
+        processor.replace(ruleSet: load.ruleSet)
+        Self.log("reload: \(load.ruleSet.rules.count) rules in force")
+    }
+
+    /// Replaces our keyed kernel rules with the new plan's (other rules are never touched).
+    private func reinstallAuditRules(_ newPlan: AuditRulePlan) {
+        do {
+            let control = try AuditSocket(.unicast)
+            try control.deleteRules(key: config.audit.ruleKey)
+            if !newPlan.syscalls.isEmpty {
+                let report = try control.install(AuditRuleSet(key: config.audit.ruleKey, syscalls: newPlan.syscalls),
+                                                 selfPID: UInt32(getpid()))
+                Self.log("reload: \(report.rulesAdded) audit rules installed: " + newPlan.syscalls.joined(separator: ","))
+            }
+        } catch {
+            Self.log("reload: installing the audit rules failed: \(error)")
+        }
+    }
+
+    static func log(_ message: String) {
+        StandardError.line("auspex run: " + message)
+    }
+}

@@ -1,0 +1,117 @@
+import Alerting
+import AuditRecords
+import Foundation
+
+/// The processing thread: takes raw records off the queue, runs them through the detection pipeline and hands
+/// alerts to the sinks. It alone touches the pipeline; other threads talk to it through `replace(ruleSet:)` and
+/// read `snapshot`.
+final class Processor: @unchecked Sendable {
+    private let queue: RecordQueue
+    private let sinks: [AlertSink]
+    private var pipeline: DetectionPipeline
+    private let finished = DispatchSemaphore(value: 0)
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var pendingRuleSet: RuleSet?
+    private var latest: ProcessorSnapshot
+
+    init(queue: RecordQueue, pipeline: DetectionPipeline, sinks: [AlertSink]) {
+        self.queue = queue
+        self.pipeline = pipeline
+        self.sinks = sinks
+        latest = ProcessorSnapshot(pipeline)
+    }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "auspex-processor"
+        thread.start()
+    }
+
+    /// Hands new rules to the processing thread; it swaps them in before its next batch.
+    func replace(ruleSet: RuleSet) {
+        lock.lock()
+        pendingRuleSet = ruleSet
+        lock.unlock()
+    }
+
+    var snapshot: ProcessorSnapshot {
+        lock.lock()
+        defer { lock.unlock() }
+        return latest
+    }
+
+    /// Waits until the thread has drained the closed queue and finished the pipeline.
+    @discardableResult
+    func waitUntilFinished(timeoutSeconds: Double) -> Bool {
+        finished.wait(timeout: .now() + timeoutSeconds) == .success
+    }
+
+    private func run() {
+        var alerts: [Alert] = []
+        while true {
+            let batch = queue.takeAll(timeoutMilliseconds: 100)
+            if let ruleSet = takePendingRuleSet() { pipeline.replace(ruleSet: ruleSet) }
+            for raw in batch {
+                switch AuditParser.parseNetlink(type: raw.type, payload: raw.payload) {
+                case .success(let record): pipeline.add(record, now: MonotonicClock.nanoseconds(), into: &alerts)
+                case .failure: pipeline.countMalformed()
+                }
+            }
+            pipeline.flush(now: MonotonicClock.nanoseconds(), into: &alerts)
+            deliver(&alerts)
+            publish()
+            if batch.isEmpty && queue.isClosed { break }
+        }
+        pipeline.finish(into: &alerts)
+        deliver(&alerts)
+        publish()
+        finished.signal()
+    }
+
+    private func deliver(_ alerts: inout [Alert]) {
+        for alert in alerts {
+            for sink in sinks { sink.deliver(alert) }
+        }
+        alerts.removeAll(keepingCapacity: true)
+    }
+
+    private func takePendingRuleSet() -> RuleSet? {
+        lock.lock()
+        defer { lock.unlock() }
+        let ruleSet = pendingRuleSet
+        pendingRuleSet = nil
+        return ruleSet
+    }
+
+    private func publish() {
+        let snapshot = ProcessorSnapshot(pipeline)
+        lock.lock()
+        latest = snapshot
+        lock.unlock()
+    }
+}
+
+/// The processing thread's counters at one moment.
+struct ProcessorSnapshot: Sendable {
+    var pipeline: PipelineCounters
+    var engine: EngineCounters
+    var expired: Int
+    var evicted: Int
+    var pendingKeys: Int
+    var rules: Int
+    var reassemblyLost: UInt64
+    var reassemblyEvicted: UInt64
+
+    init(_ pipeline: DetectionPipeline) {
+        self.pipeline = pipeline.counters
+        engine = pipeline.engine.counters
+        let match = pipeline.engine.matchCounters
+        expired = match.expired
+        evicted = match.evicted
+        pendingKeys = pipeline.engine.pendingKeys
+        rules = pipeline.ruleSet.rules.count
+        reassemblyLost = pipeline.reassemblerStatistics.lost
+        reassemblyEvicted = pipeline.reassemblerStatistics.evicted
+    }
+}

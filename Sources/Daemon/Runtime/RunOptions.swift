@@ -1,0 +1,40 @@
+import Rules
+
+/// `auspex run` flags. They override the configuration file and are applied again on every reload, so a
+/// SIGHUP re-reads the file but keeps what the command line said.
+public struct RunOptions: Sendable {
+    public var configPath: String?
+    /// `--set section.key=value` assignments, in order.
+    public var overrides: [String]
+    /// `--rules`: replaces `[rules] paths` when not empty.
+    public var rulePaths: [String]
+    /// `--spool DIR`: enables the spool there.
+    public var spoolDirectory: String?
+    /// `--no-journald`
+    public var noJournald: Bool
+    /// `--multicast`: read beside auditd instead of owning the audit socket.
+    public var multicast: Bool
+
+    public init(configPath: String? = nil, overrides: [String] = [], rulePaths: [String] = [],
+                spoolDirectory: String? = nil, noJournald: Bool = false, multicast: Bool = false) {
+        self.configPath = configPath
+        self.overrides = overrides
+        self.rulePaths = rulePaths
+        self.spoolDirectory = spoolDirectory
+        self.noJournald = noJournald
+        self.multicast = multicast
+    }
+
+    /// The configuration with the flags applied.
+    public func resolve() -> ResolvedConfiguration {
+        var resolved = ResolvedConfiguration.load(path: configPath, overrides: overrides)
+        if !rulePaths.isEmpty { resolved.config.rules.paths = rulePaths }
+        if let spoolDirectory {
+            resolved.config.spool.enabled = true
+            resolved.config.spool.dir = spoolDirectory
+        }
+        if noJournald { resolved.config.journald.enabled = false }
+        if multicast { resolved.config.audit.mode = .multicast }
+        return resolved
+    }
+}

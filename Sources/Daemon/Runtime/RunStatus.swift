@@ -1,0 +1,82 @@
+import Alerting
+import AuditNetlink
+import EventModel
+import Foundation
+
+/// Every counter of a running daemon at one moment: what STATUS=, the state file and the final summary show.
+struct RunStatus {
+    var processor: ProcessorSnapshot
+    var queue: RecordQueue.Counters
+    var receive: ReceiveCounters
+    /// Kernel `lost` since start (unicast only).
+    var kernelLost: UInt32?
+    var sinks: [(name: String, counters: SinkCounters)]
+    var uptimeSeconds: Int
+
+    /// One line for `systemctl status`.
+    var line: String {
+        var parts = [
+            "rules=\(processor.rules)", "events=\(processor.pipeline.events)", "alerts=\(processor.pipeline.alerts)",
+            "queue_drops=\(queue.dropped)", "lost=\(kernelLost.map(String.init) ?? "n/a")",
+            "enobufs=\(receive.enobufs)", "malformed=\(processor.pipeline.malformed)",
+            "pending_keys=\(processor.pendingKeys)", "evicted=\(processor.evicted)",
+        ]
+        for sink in sinks {
+            parts.append("\(sink.name)=\(sink.counters.delivered)/\(sink.counters.failed + sink.counters.dropped)")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// The multi-line summary printed on stderr at exit.
+    var summary: String {
+        let p = processor.pipeline
+        var lines = [
+            "stopped after \(uptimeSeconds) s",
+            "  kernel: \(receive.messages) messages in \(receive.datagrams) datagrams, lost \(kernelLost.map(String.init) ?? "n/a (multicast)"), "
+                + "enobufs \(receive.enobufs), truncated \(receive.truncated)",
+            "  queue: \(queue.accepted) accepted, \(queue.dropped) dropped, high water \(queue.highWater)",
+            "  pipeline: \(p.records) records (\(p.malformed) malformed), \(p.events) events, \(p.documents) documents, "
+                + "reassembly lost \(processor.reassemblyLost) evicted \(processor.reassemblyEvicted)",
+            "  rules: \(processor.rules) rules, \(processor.engine.offers) evaluations, \(p.alerts) alerts; state expired "
+                + "\(processor.expired), evicted \(processor.evicted), dropped on reload \(processor.engine.droppedOnReload)",
+        ]
+        for sink in sinks { lines.append("  \(sink.name): \(sink.counters)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The state file's JSON: the same counters, machine-readable.
+    var json: String {
+        let p = processor.pipeline
+        var document = Document()
+        document.append("uptime_seconds", .int(Int64(uptimeSeconds)))
+        document.append("rules", .int(Int64(processor.rules)))
+        document.append("kernel.messages", .int(Int64(receive.messages)))
+        document.append("kernel.lost", kernelLost.map { .int(Int64($0)) } ?? .null)
+        document.append("kernel.enobufs", .int(Int64(receive.enobufs)))
+        document.append("queue.accepted", .int(Int64(queue.accepted)))
+        document.append("queue.dropped", .int(Int64(queue.dropped)))
+        document.append("queue.high_water", .int(Int64(queue.highWater)))
+        document.append("pipeline.records", .int(Int64(p.records)))
+        document.append("pipeline.malformed", .int(Int64(p.malformed)))
+        document.append("pipeline.events", .int(Int64(p.events)))
+        document.append("pipeline.alerts", .int(Int64(p.alerts)))
+        document.append("state.pending_keys", .int(Int64(processor.pendingKeys)))
+        document.append("state.expired", .int(Int64(processor.expired)))
+        document.append("state.evicted", .int(Int64(processor.evicted)))
+        for sink in sinks {
+            document.append("sinks.\(sink.name).delivered", .int(Int64(sink.counters.delivered)))
+            document.append("sinks.\(sink.name).failed", .int(Int64(sink.counters.failed)))
+            document.append("sinks.\(sink.name).dropped", .int(Int64(sink.counters.dropped)))
+        }
+        return JSONWriter.string(document) + "\n"
+    }
+
+    /// Writes the state file atomically (tmp + rename); failures are ignored, the file is informative.
+    func writeStateFile(_ path: String) {
+        let directory = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = path + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(json.utf8)) else { return }
+        _ = rename(temporary, path)
+    }
+}

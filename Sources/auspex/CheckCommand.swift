@@ -1,0 +1,53 @@
+import ArgumentParser
+import Daemon
+import Rules
+
+/// `auspex check [--config FILE] [PATH…]`: validates configuration and rules without touching the kernel.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate the configuration and detection rules.",
+        discussion: """
+            Loads the configuration (default /etc/auspex/auspex.toml, if present) and the rule files or directories \
+            given (default: [rules] paths), compiles every EQL query as the daemon would and prints each problem as \
+            file:line:col: severity: message, then a summary and the kernel audit rules the rules need. Warns when a \
+            rule tests fields the audit source never produces. Exits 78 when the configuration or any rule has an \
+            error, 0 otherwise (warnings alone pass).
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("Configuration file to check.", valueName: "FILE"))
+    var config: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a configuration key.", valueName: "SECTION.KEY=VALUE"))
+    var overrides: [String] = []
+
+    @Argument(help: ArgumentHelp("Rule files or directories (default: [rules] paths of the configuration).",
+                                 valueName: "PATH"))
+    var paths: [String] = []
+
+    @Flag(name: .long, help: "Print only problems and the summary, not the derived audit rules.")
+    var quiet = false
+
+    func run() throws {
+        let resolved = ResolvedConfiguration.load(path: config, overrides: overrides)
+        let paths = self.paths.isEmpty ? resolved.config.rules.paths : self.paths
+        let load = RuleSet.load(paths: paths)
+        let plan = AuditRulePlan(ruleSet: load.ruleSet)
+        let diagnostics = resolved.diagnostics + load.diagnostics + plan.diagnostics
+        for diagnostic in diagnostics { print(diagnostic.description) }
+
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
+        let skipped = load.report.skipped.count
+        print("\(load.report.filesRead) rule files: \(load.ruleSet.rules.count) rules ok, \(load.failedRuleCount) failed"
+            + (skipped > 0 ? ", \(skipped) skipped (not EQL)" : "")
+            + "; configuration \(resolved.file ?? "defaults") \(resolved.hasErrors ? "has errors" : "ok")"
+            + "; \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+        if !quiet, !plan.syscalls.isEmpty {
+            print("audit rules needed (installed by `auspex run` in unicast mode):")
+            for line in plan.auditctlLines(key: resolved.config.audit.ruleKey) { print("  " + line) }
+            for note in plan.notes { print("  note: " + note) }
+        }
+        if errors > 0 { throw ExitCode(ExitStatus.config) }
+    }
+}

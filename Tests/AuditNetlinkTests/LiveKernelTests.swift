@@ -1,0 +1,174 @@
+import EventModel
+import Foundation
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real kernel: `auspex events` registers as the audit daemon, sees our processes' execve/socket/connect,
+/// and leaves the audit state as it found it, on SIGTERM and on its own limits. The tests of this class run
+/// one after another (XCTest's default): the kernel has a single unicast audit daemon.
+final class LiveKernelTests: XCTestCase {
+    /// The kernel settings `auspex events` changes and must restore: enabled, pid, backlog_limit, backlog_wait_time.
+    private struct AuditState: Equatable {
+        var fields: [String: String]
+        var rules: [String]
+    }
+
+    private func auditState() throws -> AuditState {
+        let auditctl = URL(fileURLWithPath: "/sbin/auditctl")
+        let status = try TestSupport.run(auditctl, ["-s"])
+        guard status.status == 0 else { throw XCTSkip("auditctl -s failed: \(status.stderr)") }
+        var fields: [String: String] = [:]
+        for line in status.stdout.split(separator: "\n") {
+            let words = line.split(separator: " ", maxSplits: 1).map(String.init)
+            if words.count == 2, ["enabled", "pid", "backlog_limit", "backlog_wait_time"].contains(words[0]) {
+                fields[words[0]] = words[1]
+            }
+        }
+        let rules = try TestSupport.run(auditctl, ["-l"]).stdout.split(separator: "\n").map(String.init)
+        return AuditState(fields: fields, rules: rules)
+    }
+
+    /// Skips unless we are root with a usable audit subsystem and no other audit daemon.
+    private func requireKernelAudit() throws -> (binary: URL, before: AuditState) {
+        guard getuid() == 0 else { throw XCTSkip("needs root (CAP_AUDIT_CONTROL) for the kernel audit subsystem") }
+        guard FileManager.default.isExecutableFile(atPath: "/sbin/auditctl") else {
+            throw XCTSkip("auditctl not installed (package auditd)")
+        }
+        let binary = try TestSupport.auspexBinary()
+        let before = try auditState()
+        guard before.fields["pid"] == "0" else {
+            throw XCTSkip("another audit daemon is registered (pid \(before.fields["pid"] ?? "?")); not taking it over")
+        }
+        guard before.fields["enabled"] != "2" else { throw XCTSkip("kernel audit configuration is locked (enabled 2)") }
+        return (binary, before)
+    }
+
+    private func assertRestored(_ before: AuditState, file: StaticString = #filePath, line: UInt = #line) throws {
+        let after = try auditState()
+        XCTAssertFalse(after.rules.contains { $0.contains("key=auspex") }, "auspex rules left: \(after.rules)", file: file, line: line)
+        XCTAssertEqual(after.fields["pid"], "0", "audit pid not released", file: file, line: line)
+        XCTAssertEqual(after, before, "audit state changed", file: file, line: line)
+    }
+
+    /// Starts `auspex events` and waits until it reports that it reads the kernel.
+    private func startReader(_ binary: URL, _ arguments: [String], out: TestSupport.TemporaryFile,
+                             err: TestSupport.TemporaryFile) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["events"] + arguments
+        process.standardOutput = out.handle
+        process.standardError = err.handle
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while !err.contents().contains("reading the kernel") {
+            if !process.isRunning { XCTFail("auspex events exited early: \(err.contents())"); return process }
+            if Date() > deadline { XCTFail("auspex events did not start: \(err.contents())"); return process }
+            usleep(20_000)
+        }
+        return process
+    }
+
+    private func waitForExit(_ process: Process, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return false
+        }
+        return true
+    }
+
+    private func launch(_ path: String, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    func testLiveExecveSocketConnectAndCleanupOnSIGTERM() throws {
+        let (binary, before) = try requireKernelAudit()
+        let out = try TestSupport.TemporaryFile(), err = try TestSupport.TemporaryFile()
+        let reader = try startReader(binary, [], out: out, err: err)
+        defer { if reader.isRunning { kill(reader.processIdentifier, SIGKILL); reader.waitUntilExit() } }
+
+        let started = Date()
+        let bash = try launch("/bin/bash", ["-c", "exec 3<>/dev/udp/127.0.0.2/9; echo x >&3"])
+        let python = try launch("/usr/bin/python3", ["-c", """
+            import socket
+            s = socket.socket()
+            s.settimeout(1)
+            try: s.connect(("127.0.0.1", 9))
+            except OSError: pass
+            """])
+        let bashPID = Int64(bash.processIdentifier), pythonPID = Int64(python.processIdentifier)
+        bash.waitUntilExit()
+        python.waitUntilExit()
+
+        func documents() -> [Document] {
+            out.contents().split(separator: "\n").compactMap { try? Document(flattening: JSONReader.parse(String($0))) }
+        }
+        func of(_ pid: Int64, _ syscall: String, in docs: [Document]) -> [Document] {
+            docs.filter { $0["process.pid"]?.intValue == pid && $0["auditd.data.syscall"]?.stringValue == syscall }
+        }
+        func complete(_ docs: [Document]) -> Bool {
+            !of(bashPID, "execve", in: docs).isEmpty && !of(bashPID, "connect", in: docs).isEmpty
+                && !of(bashPID, "socket", in: docs).isEmpty && !of(pythonPID, "execve", in: docs).isEmpty
+                && !of(pythonPID, "connect", in: docs).isEmpty
+        }
+        var docs = documents()
+        while !complete(docs) && Date().timeIntervalSince(started) < 2 {
+            usleep(50_000)
+            docs = documents()
+        }
+        let elapsed = Date().timeIntervalSince(started)
+
+        kill(reader.processIdentifier, SIGTERM)
+        XCTAssertTrue(waitForExit(reader, seconds: 10), "auspex events did not stop on SIGTERM")
+        XCTAssertEqual(reader.terminationStatus, 0, err.contents())
+        try assertRestored(before)
+
+        XCTAssertTrue(complete(docs), "documents missing after \(elapsed) s; got \(docs.count); stderr: \(err.contents())")
+        XCTAssertEqual(of(bashPID, "execve", in: docs).first?["event.action"], "executed")
+        let socket = of(bashPID, "socket", in: docs).first
+        XCTAssertEqual(socket?["auditd.data.a0"], "2")
+        XCTAssertEqual(socket?["auditd.data.a1"], "2")
+        let connect = of(bashPID, "connect", in: docs).first
+        XCTAssertEqual(connect?["destination.ip"], "127.0.0.2")
+        XCTAssertEqual(connect?["destination.port"]?.intValue, 9)
+        XCTAssertEqual(connect?["network.direction"], "egress")
+        XCTAssertEqual(connect?["event.action"], "connected-to")
+        XCTAssertEqual(of(pythonPID, "connect", in: docs).first?["destination.ip"], "127.0.0.1")
+        XCTAssertNotNil(TestSupport.summaryFigure("kernel lost", in: err.contents()), err.contents())
+        XCTAssertEqual(TestSupport.summaryFigure("malformed", in: err.contents()), 0, err.contents())
+    }
+
+    func testDurationEndsTheRunAndRestoresTheKernel() throws {
+        let (binary, before) = try requireKernelAudit()
+        let run = try TestSupport.run(binary, ["events", "--duration", "0.5"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertNotNil(TestSupport.summaryFigure("ENOBUFS", in: run.stderr), run.stderr)
+        try assertRestored(before)
+    }
+
+    func testSecondReaderIsRefusedWhileTheFirstOwnsTheKernel() throws {
+        let (binary, before) = try requireKernelAudit()
+        let out = try TestSupport.TemporaryFile(), err = try TestSupport.TemporaryFile()
+        let first = try startReader(binary, [], out: out, err: err)
+        defer { if first.isRunning { kill(first.processIdentifier, SIGKILL); first.waitUntilExit() } }
+        let second = try TestSupport.run(binary, ["events", "--duration", "0.2"])
+        XCTAssertNotEqual(second.status, 0)
+        XCTAssertTrue(second.stderr.contains("already the kernel audit daemon"), second.stderr)
+        // The refused reader must not have touched the first one's rules.
+        XCTAssertTrue(try auditState().rules.contains { $0.contains("key=auspex") })
+        kill(first.processIdentifier, SIGINT)
+        XCTAssertTrue(waitForExit(first, seconds: 10), "auspex events did not stop on SIGINT")
+        XCTAssertEqual(first.terminationStatus, 0, err.contents())
+        try assertRestored(before)
+    }
+}

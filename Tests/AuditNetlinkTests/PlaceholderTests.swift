@@ -1,6 +1,0 @@
-import XCTest
-@testable import AuditNetlink
-
-final class AuditNetlinkPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}

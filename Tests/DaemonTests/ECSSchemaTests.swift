@@ -1,0 +1,86 @@
+import Daemon
+import EQL
+import EventModel
+import XCTest
+
+final class ECSSchemaTests: XCTestCase {
+    func testCatalogFieldsHaveDistinctSlotsAndUnknownFieldsHaveNone() {
+        let builder = ECSSchemaBuilder()
+        let schema = builder.schema(for: .auditd)
+        var seen = Set<Int>()
+        for field in ECSCatalog.fields {
+            guard let slot = schema.slot(for: field) else { return XCTFail("\(field) has no slot") }
+            XCTAssertTrue(seen.insert(slot).inserted, "\(field) shares slot \(slot)")
+        }
+        XCTAssertNil(schema.slot(for: "process.entity_id"), "the normalizer has no process table yet")
+        XCTAssertNil(schema.slot(for: "dns.question.name"))
+        XCTAssertNil(schema.slot(for: "auditd.data."), "an open prefix alone is not a field")
+    }
+
+    func testOpenPrefixFieldsGetSlotsOnDemandAndKeepThem() {
+        let builder = ECSSchemaBuilder()
+        let schema = builder.schema(for: .auditd)
+        let a1 = schema.slot(for: "auditd.data.a1")
+        XCTAssertNotNil(a1)
+        XCTAssertEqual(schema.slot(for: "auditd.data.a1"), a1)
+        XCTAssertNotNil(schema.slot(for: "auditd.data.socket.port"))
+        let frozen = builder.freeze()
+        XCTAssertEqual(frozen.slot(for: "auditd.data.a1"), a1)
+        XCTAssertNil(frozen.slot(for: "auditd.data.a3"), "a3 was never asked for, so documents skip it")
+    }
+
+    func testDocumentBecomesSlotEventInOnePass() {
+        let builder = ECSSchemaBuilder()
+        _ = builder.schema(for: .auditd).slot(for: "auditd.data.a1")
+        let schema = builder.freeze()
+        var document = Document()
+        document.append("process.pid", 4300)
+        document.append("process.args", ["python3", "-c", "x"])
+        document.append("auditd.data.a1", "80002")
+        document.append("auditd.data.a3", "0")          // no slot: skipped
+        document.append("something.unknown", "value")   // not in the catalog: skipped
+        let event = schema.slotEvent(from: document, timestamp: 5, tiebreaker: 7, ordinal: 9)
+        XCTAssertEqual(event[schema.slot(for: "process.pid")!], 4300)
+        XCTAssertEqual(event[schema.slot(for: "process.args")!], ["python3", "-c", "x"])
+        XCTAssertEqual(event[schema.slot(for: "auditd.data.a1")!], "80002")
+        XCTAssertEqual(event[schema.slot(for: "process.name")!], .null)
+        XCTAssertEqual(event.values.count, schema.slotCount)
+        XCTAssertEqual(event.timestamp, 5)
+        XCTAssertEqual(event.tiebreaker, 7)
+        XCTAssertEqual(event.ordinal, 9)
+    }
+
+    func testDefendViewSeesEffectiveUserAndDefendActions() throws {
+        let builder = ECSSchemaBuilder()
+        let defendUser = try XCTUnwrap(builder.schema(for: .defend).slot(for: "user.id"))
+        let defendAction = try XCTUnwrap(builder.schema(for: .defend).slot(for: "event.action"))
+        let auditUser = try XCTUnwrap(builder.schema(for: .auditd).slot(for: "user.id"))
+        XCTAssertNotEqual(defendUser, auditUser, "the two conventions read different values")
+        let schema = builder.freeze()
+
+        var setuidRoot = Document()
+        setuidRoot.append("event.action", "executed")
+        setuidRoot.append("event.outcome", "success")
+        setuidRoot.append("user.id", "1000")
+        setuidRoot.append("user.effective.id", "0")
+        var event = schema.slotEvent(from: setuidRoot, timestamp: 0, ordinal: 0)
+        XCTAssertEqual(event[auditUser], "1000", "auditd_manager: user.id is the real uid")
+        XCTAssertEqual(event[defendUser], "0", "Defend: user.id is the effective uid")
+        XCTAssertEqual(event[defendAction], "exec")
+
+        var setsid = Document()
+        setsid.append("event.outcome", "success")
+        setsid.append("auditd.data.syscall", "setsid")
+        setsid.append("user.id", "0") // euid == uid: the normalizer drops user.effective.*
+        event = schema.slotEvent(from: setsid, timestamp: 0, ordinal: 1)
+        XCTAssertEqual(event[defendUser], "0")
+        XCTAssertEqual(event[defendAction], "session_id_change")
+    }
+
+    func testIndexPatternsChooseTheView() {
+        XCTAssertEqual(SourceView(indexPatterns: ["logs-endpoint.events.*"]), .defend)
+        XCTAssertEqual(SourceView(indexPatterns: ["auditbeat-*", "logs-endpoint.events.process*"]), .auditd)
+        XCTAssertEqual(SourceView(indexPatterns: ["logs-auditd_manager.auditd-*"]), .auditd)
+        XCTAssertEqual(SourceView(indexPatterns: []), .auditd)
+    }
+}

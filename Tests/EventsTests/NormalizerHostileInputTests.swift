@@ -1,0 +1,159 @@
+import AuditRecords
+import EventModel
+@testable import Events
+import Reassembler
+import XCTest
+
+/// Untrusted process names, arguments and paths: never crash, decode with replacement characters, bound
+/// sizes, count what was cut or undecodable, and keep JSON output one valid line.
+final class NormalizerHostileInputTests: XCTestCase {
+    private func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func execve(comm: [UInt8], args: [[UInt8]], serial: Int = 9) -> String {
+        var text = "type=SYSCALL msg=audit(1700000000.300:\(serial)): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=1 ppid=1 pid=77 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=1 comm=\(hex(comm)) exe=\(hex(args.first ?? [0x2F]))\n"
+        text += "type=EXECVE msg=audit(1700000000.300:\(serial)): argc=\(args.count)"
+        for (index, arg) in args.enumerated() { text += " a\(index)=\(hex(arg))" }
+        text += "\ntype=PROCTITLE msg=audit(1700000000.300:\(serial)): proctitle=\(hex(Array(args.joined(separator: [0]))))\n"
+        return text
+    }
+
+    private func roundTrip(_ document: Document, file: StaticString = #filePath, line: UInt = #line) {
+        let json = JSONWriter.string(document)
+        XCTAssertFalse(json.contains("\n"), "one NDJSON line", file: file, line: line)
+        XCTAssertNoThrow(try JSONReader.parse(json), file: file, line: line)
+    }
+
+    func testNewlinesQuotesAndInvalidUTF8() throws {
+        let comm: [UInt8] = Array("ev\"il\nname".utf8)
+        let args: [[UInt8]] = [Array("/tmp/a b".utf8), Array("x\ny\"z'".utf8), [0x66, 0xFF, 0xFE, 0x6F], [0xE2, 0x82]]
+        let event = try Fixtures.events(fromLogText: execve(comm: comm, args: args))[0]
+        var counters = NormalizerCounters()
+        let doc = Fixtures.normalizer().normalize(event, counters: &counters)
+        XCTAssertEqual(doc["process.name"], "ev\"il\nname")
+        XCTAssertEqual(doc["process.args"], ["/tmp/a b", "x\ny\"z'", "f\u{FFFD}\u{FFFD}o", "\u{FFFD}"])
+        XCTAssertEqual(doc["process.executable"], "/tmp/a b")
+        XCTAssertEqual(doc["process.title"], "/tmp/a b x\ny\"z' f\u{FFFD}\u{FFFD}o \u{FFFD}")
+        XCTAssertEqual(counters, NormalizerCounters())
+        roundTrip(doc)
+    }
+
+    func testHugeValuesAreCutAndCounted() throws {
+        let normalizer = Normalizer(host: Fixtures.host, names: StaticNameLookup(),
+                                    limits: .init(maxValueBytes: 1000, maxArguments: 8))
+        let big = [UInt8](repeating: UInt8(ascii: "A"), count: 50_000)
+        let args = [Array("/bin/sh".utf8), big] + (0..<20).map { Array("arg\($0)".utf8) }
+        let event = try Fixtures.events(fromLogText: execve(comm: Array("sh".utf8), args: args))[0]
+        var counters = NormalizerCounters()
+        let doc = normalizer.normalize(event, counters: &counters)
+        guard case .array(let kept)? = doc["process.args"] else { return XCTFail("no process.args") }
+        XCTAssertEqual(kept.count, 8)
+        XCTAssertEqual(kept[1].stringValue?.utf8.count, 1000)
+        XCTAssertLessThanOrEqual(doc["process.title"]?.stringValue?.utf8.count ?? 0, 1000)
+        XCTAssertEqual(counters.truncatedValues, 3, "the long argument, the argument vector and the title")
+        roundTrip(doc)
+    }
+
+    func testMalformedValuesAreCountedAndLeftOut() throws {
+        let text = """
+            type=SYSCALL msg=audit(1700000000.300:5): arch=deadbeef syscall=99999 success=maybe exit=zz a0=1 items=1 ppid=-x pid=12ab auid=0 uid=0 comm="c"
+            type=SOCKADDR msg=audit(1700000000.300:5): saddr=ZZ
+            type=EXECVE msg=audit(1700000000.300:5): argc=3 a0="only-one"
+
+            """
+        var counters = NormalizerCounters()
+        let doc = Fixtures.normalizer().normalize(try Fixtures.events(fromLogText: text)[0], counters: &counters)
+        XCTAssertEqual(counters.unknownArch, 1)
+        XCTAssertEqual(counters.unknownSyscall, 1)
+        XCTAssertEqual(counters.malformedSockaddr, 1)
+        XCTAssertEqual(counters.incompleteExecve, 1)
+        XCTAssertEqual(counters.malformedNumber, 2)
+        XCTAssertNil(doc["process.pid"])
+        XCTAssertNil(doc["process.parent.pid"])
+        XCTAssertEqual(doc["auditd.data.syscall"], "99999", "an unknown number stays numeric")
+        XCTAssertEqual(doc["auditd.data.arch"], "deadbeef")
+        XCTAssertEqual(doc["auditd.data.exit"], "zz")
+        XCTAssertEqual(doc["event.outcome"], "failure")
+        XCTAssertEqual(doc["event.category"], ["process"])
+        roundTrip(doc)
+    }
+
+    func testEventsWithoutSyscallOrRecords() throws {
+        var counters = NormalizerCounters()
+        let orphans = try Fixtures.events(fromLogText: """
+            type=CWD msg=audit(1700000000.300:6): cwd="/"
+            type=PATH msg=audit(1700000000.300:6): item=0 name="/etc/shadow" nametype=NORMAL
+
+            """)[0]
+        let doc = Fixtures.normalizer().normalize(orphans, counters: &counters)
+        XCTAssertEqual(counters.missingSyscallRecord, 1)
+        XCTAssertEqual(doc["auditd.message_type"], "cwd")
+        roundTrip(doc)
+
+        let empty = AuditEvent(serial: 1, timestamp: AuditTimestamp(seconds: 0, milliseconds: 0), records: [])
+        let emptyDoc = Fixtures.normalizer().normalize(empty, counters: &counters)
+        XCTAssertEqual(counters.emptyEvents, 1)
+        XCTAssertEqual(emptyDoc["@timestamp"], "1970-01-01T00:00:00.000Z")
+        roundTrip(emptyDoc)
+    }
+
+    func testForgedKeysCannotNestUnderOtherFields() throws {
+        let doc = Fixtures.normalizer().normalize(try Fixtures.events(fromLogText: """
+            type=USER_CMD msg=audit(1700000000.300:8): pid=1 uid=0 auid=0 ses=1 msg='cwd="/" cmd=6C73 syscall.x=1 a-b=2 res=success'
+
+            """)[0])
+        XCTAssertEqual(doc["auditd.data.syscall_x"], "1")
+        XCTAssertEqual(doc["auditd.data.a_b"], "2")
+        XCTAssertEqual(doc["auditd.summary.object.primary"], "ls", "hex cmd decoded")
+        XCTAssertEqual(doc["event.action"], "ran-command")
+        roundTrip(doc)
+    }
+
+    /// Mutated copies of real records (deterministic generator): whatever parses must normalize and serialize.
+    func testMutatedRecordsNeverCrash() throws {
+        let lines = try Fixtures.read("audit-samples/synthetic/udp-reverse-shell-synthetic.log")
+            .split(separator: UInt8(ascii: "\n")).map(Array.init)
+        var generator = SplitMix64(seed: 0x5eed)
+        let normalizer = Fixtures.normalizer()
+        let alphabet = Array(" =\"'\\\u{1d}\u{0}\n:().-0123456789ABCDEFabcdefxyz".utf8) + [0xFF, 0xC3, 0x80]
+        var normalized = 0
+        for _ in 0..<500 {
+            var records: [AuditRecord] = []
+            for _ in 0..<(1 + Int(generator.next() % 4)) {
+                var line = lines[Int(generator.next() % UInt64(lines.count))]
+                for _ in 0..<(1 + Int(generator.next() % 6)) where !line.isEmpty {
+                    let index = Int(generator.next() % UInt64(line.count))
+                    switch generator.next() % 3 {
+                    case 0: line[index] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                    case 1: line.remove(at: index)
+                    default: line.insert(contentsOf: line[index..<min(line.count, index + 40)], at: index)
+                    }
+                }
+                if case .success(let record) = AuditParser.parseLogLine(line) { records.append(record) }
+            }
+            guard let first = records.first else { continue }
+            let doc = normalizer.normalize(AuditEvent(serial: first.serial, timestamp: first.timestamp, records: records))
+            XCTAssertNoThrow(try JSONReader.parse(JSONWriter.string(doc)))
+            normalized += 1
+        }
+        XCTAssertGreaterThan(normalized, 150, "most mutations still parse as records")
+    }
+}
+
+/// A small deterministic generator so the mutation test is reproducible.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

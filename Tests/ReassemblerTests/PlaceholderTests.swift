@@ -1,6 +1,0 @@
-import XCTest
-@testable import Reassembler
-
-final class ReassemblerPlaceholderTests: XCTestCase {
-    func testModuleLinks() {}
-}

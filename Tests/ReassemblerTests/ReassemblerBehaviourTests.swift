@@ -1,0 +1,157 @@
+import AuditRecords
+import Reassembler
+import XCTest
+
+final class ReassemblerBehaviourTests: XCTestCase {
+    private let second: Int64 = 1_000_000_000
+
+    func testCompletesOnEOEAndNotOnProctitle() {
+        var reassembler = Reassembler()
+        XCTAssertEqual(reassembler.push(record("SYSCALL", serial: 7, "syscall=59"), now: 0).count, 0)
+        XCTAssertEqual(reassembler.push(record("PROCTITLE", serial: 7, "proctitle=6C73"), now: 0).count, 0)
+        XCTAssertEqual(reassembler.push(record("PATH", serial: 7, "item=0"), now: 0).count, 0, "records after PROCTITLE still join")
+        let events = reassembler.push(record("EOE", serial: 7), now: 0)
+        XCTAssertEqual(summary(events), "7(3)")
+        XCTAssertFalse(events[0].records.contains { $0.type == .eoe }, "the EOE record is not kept")
+        XCTAssertEqual(reassembler.statistics.completedByEOE, 1)
+        XCTAssertEqual(reassembler.pendingCount, 0)
+        XCTAssertEqual(reassembler.finish().count, 0)
+    }
+
+    func testTimeout() {
+        var reassembler = Reassembler(maxInFlight: 50, timeoutNanoseconds: 2 * second)
+        _ = reassembler.push(record("SYSCALL", serial: 1), now: 10 * second)
+        _ = reassembler.push(record("SYSCALL", serial: 2), now: 11 * second)
+        XCTAssertEqual(reassembler.flush(now: 12 * second - 1).count, 0)
+        XCTAssertEqual(summary(reassembler.flush(now: 12 * second)), "1(1)")
+        XCTAssertEqual(summary(reassembler.push(record("CWD", serial: 3), now: 13 * second)), "2(1)")
+        XCTAssertEqual(reassembler.statistics.timedOut, 2)
+        XCTAssertEqual(reassembler.pendingCount, 1)
+    }
+
+    func testMaxInFlightEvictsTheOldestSerial() {
+        var reassembler = Reassembler(maxInFlight: 2)
+        XCTAssertEqual(reassembler.push(record("SYSCALL", serial: 12), now: 0).count, 0)
+        XCTAssertEqual(reassembler.push(record("SYSCALL", serial: 10), now: 0).count, 0)
+        XCTAssertEqual(summary(reassembler.push(record("SYSCALL", serial: 11), now: 0)), "10(1)")
+        XCTAssertEqual(reassembler.statistics.evicted, 1)
+        XCTAssertEqual(summary(reassembler.finish()), "11(1) 12(1)")
+        XCTAssertEqual(reassembler.statistics.lost, 0)
+        XCTAssertEqual(reassembler.statistics.flushedAtEnd, 2)
+    }
+
+    func testUserSpaceRecordsCompleteAtOnceWithoutSplittingAKernelEvent() {
+        var reassembler = Reassembler()
+        XCTAssertEqual(reassembler.push(record("SYSCALL", serial: 20, "syscall=44"), now: 0).count, 0)
+        let user = reassembler.push(record("USER_LOGIN", serial: 20, "pid=1 msg='op=login res=success'"), now: 0)
+        XCTAssertEqual(summary(user), "20(1)")
+        XCTAssertEqual(user[0].records[0].type, .userLogin)
+        XCTAssertEqual(reassembler.push(record("SOCKADDR", serial: 20, "saddr=100000000000000000000000"), now: 0).count, 0)
+        let kernel = reassembler.push(record("EOE", serial: 20), now: 0)
+        XCTAssertEqual(kernel.map { $0.records.map(\.type) }, [[.syscall, .sockaddr]])
+        XCTAssertEqual(reassembler.statistics.userSpace, 1)
+        XCTAssertEqual(reassembler.statistics.completed, 2)
+    }
+
+    func testDaemonRecordsDoNotDisturbLostCounting() {
+        var reassembler = Reassembler()
+        var events = reassembler.push(record("SYSCALL", serial: 1000), now: 0)
+        events += reassembler.push(record("DAEMON_START", serial: 9_000_000, "op=start res=success"), now: 0)
+        events += reassembler.push(record("SYSCALL", serial: 1001), now: 0)
+        events += reassembler.finish()
+        XCTAssertEqual(events.map(\.serial), [9_000_000, 1000, 1001])
+        XCTAssertEqual(reassembler.statistics.lost, 0)
+    }
+
+    func testUserRecordsCountInTheSerialSequence() {
+        var reassembler = Reassembler()
+        var events = reassembler.push(record("SYSCALL", serial: 1), now: 0)
+        events += reassembler.push(record("USER_CMD", serial: 2, "cmd=6C73"), now: 0)
+        events += reassembler.push(record("SYSCALL", serial: 3), now: 0)
+        events += reassembler.finish()
+        XCTAssertEqual(events.map(\.serial), [2, 1, 3])
+        XCTAssertEqual(reassembler.statistics.lost, 0)
+    }
+
+    func testAuditLoginStaysWithItsSyscall() {
+        // AUDIT_LOGIN (1006) comes from the kernel inside write(/proc/self/loginuid), before its SYSCALL.
+        var reassembler = Reassembler()
+        XCTAssertEqual(reassembler.push(record("LOGIN", serial: 30, "pid=5 uid=0 old-auid=4294967295 auid=1000"), now: 0).count, 0)
+        XCTAssertEqual(reassembler.push(record("SYSCALL", serial: 30, "syscall=1"), now: 0).count, 0)
+        let events = reassembler.push(record("EOE", serial: 30), now: 0)
+        XCTAssertEqual(events.map { $0.records.map(\.type) }, [[.login, .syscall]])
+        XCTAssertEqual(reassembler.statistics.lost, 0)
+    }
+
+    func testLostCountAcrossRolloverUsesSerialArithmetic() {
+        let records = [record("SYSCALL", serial: 4_294_967_294), record("SYSCALL", serial: 1), record("SYSCALL", serial: 5)]
+        let (events, statistics) = reassembleAll(records, maxInFlight: 50)
+        XCTAssertEqual(events.map(\.serial), [4_294_967_294, 1, 5])
+        XCTAssertEqual(statistics.lost, 2 + 3, "4294967295 and 0, then 2, 3 and 4")
+    }
+
+    func testLateSerialNeverWrapsTheLostCounter() {
+        var reassembler = Reassembler(maxInFlight: 1)
+        _ = reassembler.push(record("SYSCALL", serial: 100), now: 0)
+        _ = reassembler.push(record("EOE", serial: 100), now: 0)
+        _ = reassembler.push(record("SYSCALL", serial: 101), now: 0)
+        _ = reassembler.push(record("EOE", serial: 101), now: 0)
+        // A straggler of an older serial after newer ones retired (go-libaudit would add ~2^32 here).
+        var late = reassembler.push(record("SYSCALL", serial: 99), now: 0)
+        late += reassembler.push(record("PATH", serial: 100), now: 0)
+        late += reassembler.finish()
+        XCTAssertEqual(late.map(\.serial), [99, 100])
+        XCTAssertEqual(reassembler.statistics.lost, 0)
+    }
+
+    func testEventsCompletedOutOfOrderStillCountGapsInSerialOrder() {
+        var reassembler = Reassembler()
+        _ = reassembler.push(record("SYSCALL", serial: 1), now: 0)
+        _ = reassembler.push(record("SYSCALL", serial: 2), now: 0)
+        XCTAssertEqual(summary(reassembler.push(record("EOE", serial: 2), now: 0)), "2(1)", "no head-of-line wait")
+        _ = reassembler.push(record("SYSCALL", serial: 4), now: 0)
+        XCTAssertEqual(summary(reassembler.push(record("EOE", serial: 1), now: 0)), "1(1)")
+        _ = reassembler.finish()
+        XCTAssertEqual(reassembler.statistics.lost, 1, "serial 3 never seen")
+    }
+
+    func testEOEWithoutPendingEventIsCountedNotDelivered() {
+        var reassembler = Reassembler()
+        XCTAssertEqual(reassembler.push(record("EOE", serial: 5), now: 0).count, 0)
+        XCTAssertEqual(reassembler.statistics.orphanEOE, 1)
+        XCTAssertEqual(reassembler.finish().count, 0)
+    }
+
+    func testRecordAfterEOEStartsANewEvent() {
+        var reassembler = Reassembler()
+        _ = reassembler.push(record("SYSCALL", serial: 8), now: 0)
+        _ = reassembler.push(record("EOE", serial: 8), now: 0)
+        _ = reassembler.push(record("PATH", serial: 8), now: 0)
+        XCTAssertEqual(summary(reassembler.finish()), "8(1)")
+        XCTAssertEqual(reassembler.statistics.completed, 2)
+    }
+
+    func testNodesKeepTheirOwnEvents() {
+        var reassembler = Reassembler()
+        _ = reassembler.push(record("SYSCALL", serial: 9, node: "a"), now: 0)
+        _ = reassembler.push(record("SYSCALL", serial: 9, node: "b"), now: 0)
+        _ = reassembler.push(record("CWD", serial: 9, node: "a"), now: 0)
+        let a = reassembler.push(record("EOE", serial: 9, node: "a"), now: 0)
+        XCTAssertEqual(a.map { "\($0.node ?? "-"):\($0.records.count)" }, ["a:2"])
+        XCTAssertEqual(reassembler.finish().map { "\($0.node ?? "-"):\($0.records.count)" }, ["b:1"])
+        XCTAssertEqual(reassembler.statistics.lost, 0, "each node has its own serial space")
+    }
+
+    func testCompletedMarkersBehindAStuckHeadStayBounded() {
+        var reassembler = Reassembler(maxInFlight: 4)
+        _ = reassembler.push(record("SYSCALL", serial: 1), now: 0)
+        var delivered = 0
+        for serial in UInt32(2)...UInt32(1000) {
+            delivered += reassembler.push(record("SYSCALL", serial: serial), now: 0).count
+            delivered += reassembler.push(record("EOE", serial: serial), now: 0).count
+        }
+        XCTAssertEqual(delivered, 1000, "the stuck head is forced out once the marker bound is reached")
+        XCTAssertEqual(reassembler.pendingCount, 0)
+        XCTAssertEqual(reassembler.statistics.lost, 0)
+    }
+}
