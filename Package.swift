@@ -37,9 +37,9 @@ let package = Package(
         // Alert documents and sinks (journald, spool, stdout).
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
         // Threads, queues, signals, reload, sd_notify.
-        .target(name: "Daemon", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "EQL", "Rules", "Alerting", "CSystemd"]),
+        .target(name: "Daemon", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "CSystemd"]),
         .executableTarget(name: "auspex", dependencies: [
-            "Daemon", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "EQL", "Rules", "Alerting", "EventModel",
+            "Daemon", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // EQL throughput over the Linux detection-rules corpus (`make bench`; not a test).

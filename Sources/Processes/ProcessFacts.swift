@@ -36,26 +36,44 @@ public struct ProcessFacts: Sendable {
 
     /// The facts of `event`, or nil when no record names a pid.
     public init?(event: AuditEvent, document: Document) {
-        guard let record = event.syscall ?? event.records.first(where: { $0.contains("pid") }),
-              let pidValue = record["pid"]?.int, pidValue > 0, pidValue <= Int64(Int32.max) else { return nil }
+        guard let record = event.syscall ?? event.records.first(where: { $0.contains("pid") }) else { return nil }
         let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
-        self.init(timeNanos: time, pid: Int32(pidValue))
-        if let ppid = record["ppid"]?.int, ppid >= 0, ppid <= Int64(Int32.max) { parentPid = Int32(ppid) }
-        if record.type == .syscall {
-            syscall = document["auditd.data.syscall"]?.stringValue
-            success = record["success"]?.rawEquals("yes") ?? false
-            exitValue = record["exit"]?.int
-            a0 = record["a0"]?.hexUInt
+        self.init(timeNanos: time, pid: 0)
+        let isSyscall = record.type == .syscall
+        // One pass over the record's keys (short keys compare as inline strings, no allocation).
+        for index in record.fields.indices {
+            switch record.keyString(at: index) {
+            case "pid": pid = Self.pid(record.value(at: index).int) ?? 0
+            case "ppid": parentPid = Self.pid(record.value(at: index).int)
+            case "success" where isSyscall: success = record.value(at: index).rawEquals("yes")
+            case "exit" where isSyscall: exitValue = record.value(at: index).int
+            case "a0" where isSyscall: a0 = record.value(at: index).hexUInt
+            case "uid": userID = record.value(at: index).rawString
+            case "euid": effectiveUserID = record.value(at: index).rawString
+            case "gid": groupID = record.value(at: index).rawString
+            case "egid": effectiveGroupID = record.value(at: index).rawString
+            case "tty": tty = record.value(at: index).rawString
+            default: break
+            }
         }
-        userID = record["uid"]?.rawString
-        effectiveUserID = record["euid"]?.rawString
-        groupID = record["gid"]?.rawString
-        effectiveGroupID = record["egid"]?.rawString
-        tty = record["tty"]?.rawString
-        name = document["process.name"]?.stringValue
-        executable = document["process.executable"]?.stringValue
-        if case .array(let values)? = document["process.args"] { args = values.compactMap(\.stringValue) }
-        workingDirectory = document["process.working_directory"]?.stringValue
+        guard pid > 0 else { return nil }
+        if !isSyscall { success = false }
+        for field in document.fields {
+            switch field.name {
+            case "auditd.data.syscall" where isSyscall: syscall = field.value.stringValue
+            case "process.name": name = field.value.stringValue
+            case "process.executable": executable = field.value.stringValue
+            case "process.args":
+                if case .array(let values) = field.value { args = values.compactMap(\.stringValue) }
+            case "process.working_directory": workingDirectory = field.value.stringValue
+            default: break
+            }
+        }
+    }
+
+    private static func pid(_ value: Int64?) -> Int32? {
+        guard let value, value >= 0, value <= Int64(Int32.max) else { return nil }
+        return Int32(value)
     }
 
     /// The terminal name, nil for "(none)"/"?"; `.some(nil)` means "known to have none".

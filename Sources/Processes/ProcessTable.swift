@@ -136,6 +136,7 @@ public struct ProcessTable: Sendable {
             remove(pid)
         }
         if let snapshot = lookup(pid) {
+            _ = resolveParent(snapshot.parentPid, at: facts.timeNanos)  // loaded first so the child links to it
             return makeInstance(from: snapshot, origin: .procLookup, seenAt: facts.timeNanos)
         }
         // Already gone: the first event's time stands in for the start, so all its events still agree.
@@ -156,10 +157,12 @@ public struct ProcessTable: Sendable {
     }
 
     /// The parent's instance: from the table, else `/proc` (then remembered), else nil.
-    private mutating func resolveParent(_ ppid: Int32, at time: Int64) -> ProcessInstance? {
+    /// Unknown ancestors are loaded up the chain (bounded by `depth`) so leaders and parents link.
+    private mutating func resolveParent(_ ppid: Int32, at time: Int64, depth: Int = 0) -> ProcessInstance? {
         guard ppid > 0 else { return nil }
         if let known = byPid[ppid] { return known }
         guard let snapshot = lookup(ppid) else { return nil }
+        if depth < 32, snapshot.parentPid != ppid { _ = resolveParent(snapshot.parentPid, at: time, depth: depth + 1) }
         let parent = makeInstance(from: snapshot, origin: .procLookup, seenAt: time)
         insert(parent)
         return parent
