@@ -35,6 +35,7 @@ public struct ProcessEnricher: Sendable {
         }
         enriched += 1
         ProcessEnricher.write(instance, parent: parent(of: instance), facts: facts, into: &document)
+        FileFields.add(to: &document, syscall: facts.syscall)
     }
 
     private func parent(of instance: ProcessInstance) -> ProcessInstance? {
@@ -54,8 +55,9 @@ public struct ProcessEnricher: Sendable {
         "process.parent.args_count", "process.parent.command_line", "process.parent.working_directory",
         "process.parent.interactive", "process.parent.user.id", "process.parent.group.id",
     ] + ["session_leader", "entry_leader", "group_leader"].flatMap { leader in
-        ["pid", "entity_id", "name", "executable", "args", "args_count", "command_line"].map { "process.\(leader).\($0)" }
-    } + ["process.entry_leader.entry_meta.type"]
+        ["pid", "entity_id", "same_as_process", "name", "executable", "args", "args_count", "command_line"]
+            .map { "process.\(leader).\($0)" }
+    } + ["process.entry_leader.entry_meta.type"] + FileFields.produced
 
     static func write(_ instance: ProcessInstance, parent: ProcessInstance?, facts: ProcessFacts,
                       into document: inout Document) {
@@ -103,12 +105,12 @@ public struct ProcessEnricher: Sendable {
             writer.fill("process.parent.user.id", parent.effectiveUserID.map(FieldValue.string))
             writer.fill("process.parent.group.id", parent.effectiveGroupID.map(FieldValue.string))
         }
-        writer.leader("process.session_leader", instance.sessionLeader)
-        writer.leader("process.entry_leader", instance.entryLeader)
+        writer.leader("process.session_leader", instance.sessionLeader, of: instance)
+        writer.leader("process.entry_leader", instance.entryLeader, of: instance)
         if instance.entryLeader != nil {
             writer.fill("process.entry_leader.entry_meta.type", instance.entryMetaType.map(FieldValue.string))
         }
-        writer.leader("process.group_leader", instance.groupLeader)
+        writer.leader("process.group_leader", instance.groupLeader, of: instance)
         document = writer.document
     }
 
@@ -136,10 +138,11 @@ private struct FieldWriter {
         names.insert(name)
     }
 
-    mutating func leader(_ prefix: String, _ leader: LeaderReference?) {
+    mutating func leader(_ prefix: String, _ leader: LeaderReference?, of instance: ProcessInstance) {
         guard let leader else { return }
         fill(prefix + ".pid", .int(Int64(leader.pid)))
         fill(prefix + ".entity_id", .string(leader.entityID))
+        fill(prefix + ".same_as_process", .bool(leader.entityID == instance.entityID))
         fill(prefix + ".name", leader.name.map(FieldValue.string))
         fill(prefix + ".executable", leader.executable.map(FieldValue.string))
         if !leader.args.isEmpty {
