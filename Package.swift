@@ -54,5 +54,7 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "EQL", "EventModel"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "EventModel"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords"]),
+        // Drives the built `auspex` binary against the live kernel and journald (root; skipped otherwise).
+        .testTarget(name: "EndToEndTests", dependencies: ["auspex"]),
     ]
 )

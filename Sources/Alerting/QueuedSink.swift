@@ -20,6 +20,7 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
     private var state = SinkCounters()
 
     /// Starts the writer thread. `capacity` bounds the alerts waiting for the destination.
+    /// The thread holds the sink until `close(timeoutMilliseconds:)` is called.
     public init(name: String, writer: AlertWriter, capacity: Int = 1024, batchSize: Int = 64) {
         self.name = name
         self.writer = writer

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CAuditNetlink
 
 /// One audit record as the kernel sent it: the netlink message type and the record text (without the
@@ -42,7 +45,7 @@ public final class AuditReader {
     ///   - slots: datagrams taken per receive call.
     public init(socket: AuditSocket, slots: UInt32 = 128) throws(AuditNetlinkError) {
         guard let batch = auspex_nl_batch_create(max(slots, 1), Self.slotBytes) else {
-            throw .system(operation: "allocate receive batch", errno: 12 /* ENOMEM */)
+            throw .system(operation: "allocate receive batch", errno: ENOMEM)
         }
         self.socket = socket
         self.batch = batch

@@ -19,6 +19,11 @@ public final class AuditSocket {
         descriptor = try AuditNetlinkError.check(auspex_nl_open(groups), "open NETLINK_AUDIT socket")
     }
 
+    /// Takes ownership of an open descriptor (tests feed the reader through a datagram socket pair).
+    init(adopting descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
     deinit { auspex_nl_close(descriptor) }
 
     /// Asks for a receive buffer of `bytes` (forced past rmem_max as root); returns what the kernel granted.

@@ -5,7 +5,20 @@ public enum AuditParser {
     /// Parses one audit.log line (leading blanks and a trailing `\n`, `\r` or NUL are ignored).
     public static func parseLogLine<Bytes: Collection>(_ line: Bytes) -> Result<AuditRecord, AuditParseError>
     where Bytes.Element == UInt8 {
-        let bytes = Array(line)
+        parseLogLine(bytes: Array(line))
+    }
+
+    /// Parses one audit.log line held in a slice of a larger buffer (non-generic: no unspecialized copy loop).
+    public static func parseLogLine(_ line: ArraySlice<UInt8>) -> Result<AuditRecord, AuditParseError> {
+        parseLogLine(bytes: Array(line))
+    }
+
+    /// Parses one audit.log line.
+    public static func parseLogLine(_ line: [UInt8]) -> Result<AuditRecord, AuditParseError> {
+        parseLogLine(bytes: line)
+    }
+
+    private static func parseLogLine(bytes: [UInt8]) -> Result<AuditRecord, AuditParseError> {
         guard bytes.count <= maximumLength else { return .failure(AuditParseError(.tooLong, at: maximumLength)) }
         var cursor = Cursor(bytes: bytes, end: trimmedEnd(bytes))
         cursor.skip { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
@@ -35,7 +48,20 @@ public enum AuditParser {
     /// Trailing NUL padding and newlines are ignored.
     public static func parseNetlink<Bytes: Collection>(type: UInt16, payload: Bytes) -> Result<AuditRecord, AuditParseError>
     where Bytes.Element == UInt8 {
-        let bytes = Array(payload)
+        parseNetlink(type: type, bytes: Array(payload))
+    }
+
+    /// Parses one netlink payload held in a slice of a receive buffer.
+    public static func parseNetlink(type: UInt16, payload: ArraySlice<UInt8>) -> Result<AuditRecord, AuditParseError> {
+        parseNetlink(type: type, bytes: Array(payload))
+    }
+
+    /// Parses one netlink payload copied out of a raw receive buffer.
+    public static func parseNetlink(type: UInt16, payload: UnsafeRawBufferPointer) -> Result<AuditRecord, AuditParseError> {
+        parseNetlink(type: type, bytes: Array(payload))
+    }
+
+    private static func parseNetlink(type: UInt16, bytes: [UInt8]) -> Result<AuditRecord, AuditParseError> {
         guard bytes.count <= maximumLength else { return .failure(AuditParseError(.tooLong, at: maximumLength)) }
         let cursor = Cursor(bytes: bytes, end: trimmedEnd(bytes))
         if cursor.atEnd { return .failure(AuditParseError(.emptyInput, at: 0)) }

@@ -51,14 +51,16 @@ public struct AuditRecord: Sendable {
 
     /// The key of the field at `index` in `fields`, as a string (`old auid` reads `old_auid`).
     public func keyString(at index: Int) -> String {
-        String(decoding: bytes[fields[index].keyRange].map { $0 == UInt8(ascii: " ") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+        let key = bytes[fields[index].keyRange]
+        guard key.contains(UInt8(ascii: " ")) else { return String(decoding: key, as: UTF8.self) }
+        return String(decoding: key.map { $0 == UInt8(ascii: " ") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
     }
 
     /// The value of the field at `index` in `fields`.
     public func value(at index: Int) -> AuditValue {
         let field = fields[index]
-        return AuditValue(storage: bytes, range: field.valueRange, quoting: field.quoting,
-                          hexEncodable: HexEncodedKeys.mayBeHex(key: bytes[field.keyRange], recordType: type))
+        return AuditValue(storage: bytes, range: field.valueRange, quoting: field.quoting, keyRange: field.keyRange,
+                          recordType: type)
     }
 
     /// Index in `fields` of the first field named `key`. A stored space (old LOGIN `old auid=`) matches `_`.

@@ -10,15 +10,19 @@ public struct AuditValue: Sendable {
     public let range: Range<Int>
     /// How the value was quoted.
     public let quoting: AuditQuoting
-    /// Whether the key is one the kernel may hex-encode.
-    public let hexEncodable: Bool
+    let keyRange: Range<Int>
+    let recordType: AuditRecordType
 
-    init(storage: [UInt8], range: Range<Int>, quoting: AuditQuoting, hexEncodable: Bool) {
+    init(storage: [UInt8], range: Range<Int>, quoting: AuditQuoting, keyRange: Range<Int>, recordType: AuditRecordType) {
         self.storage = storage
         self.range = range
         self.quoting = quoting
-        self.hexEncodable = hexEncodable
+        self.keyRange = keyRange
+        self.recordType = recordType
     }
+
+    /// Whether the key is one the kernel may hex-encode (decided only when decoding is asked for).
+    public var hexEncodable: Bool { HexEncodedKeys.mayBeHex(key: storage[keyRange], recordType: recordType) }
 
     /// The value's bytes exactly as logged, without quotes.
     public var rawBytes: ArraySlice<UInt8> { storage[range] }
@@ -38,7 +42,7 @@ public struct AuditValue: Sendable {
 
     /// True when the value is bare upper-case hex of even length under a key the kernel hex-encodes.
     public var isHexEncoded: Bool {
-        hexEncodable && quoting == .none && Hex.isEncodedString(storage[range])
+        quoting == .none && Hex.isEncodedString(storage[range]) && hexEncodable
     }
 
     /// The value's bytes with the kernel's hex encoding undone when `isHexEncoded`; otherwise `rawBytes`.
@@ -71,15 +75,15 @@ public struct AuditValue: Sendable {
 
 /// Keys whose values the kernel (or libaudit's `audit_encode_nv_string`) may log hex-encoded.
 enum HexEncodedKeys {
-    static let names: [String] = [
+    static let names: [[UInt8]] = [
         "comm", "ocomm", "exe", "cwd", "name", "path", "proctitle", "key", "data", "cmd", "acct", "grp",
-    ]
+    ].map { Array($0.utf8) }
 
     /// EXECVE `aN` / `aN[i]` arguments are hex-encodable; SYSCALL `a0..a3` (register values) are not.
     static func mayBeHex(key: ArraySlice<UInt8>, recordType: AuditRecordType) -> Bool {
         if recordType == .execve { return key.first == UInt8(ascii: "a") && !key.elementsEqual("argc".utf8) && !isLengthKey(key) }
         if recordType == .sockaddr { return false }
-        for name in names where key.elementsEqual(name.utf8) { return true }
+        for name in names where name.count == key.count && key.elementsEqual(name) { return true }
         return false
     }
 

@@ -4,7 +4,9 @@
 /// containing a quote is hex-encoded instead) or `'single quoted'` (user-space `msg='…'`, whose content is itself
 /// `key=value` pairs and is tokenized again). Words without `=` (`avc:  denied  { read }  for`, old-style `user`)
 /// are skipped, except that the old LOGIN form `old auid=… new ses=…` keeps its prefix: the key is `old auid`
-/// (looked up as `old_auid`, like go-libaudit's rename). An unterminated quote takes the rest of the body.
+/// (looked up as `old_auid`, like go-libaudit's rename). Inside `msg='…'`, the old PAM form
+/// `exe="/usr/sbin/crond" (hostname=?, addr=?, terminal=cron res=success)` loses its parenthesis and commas.
+/// An unterminated quote takes the rest of the body.
 enum FieldTokenizer {
     private static let space = UInt8(ascii: " ")
     private static let equals = UInt8(ascii: "=")
@@ -12,7 +14,7 @@ enum FieldTokenizer {
     static func tokenize(_ bytes: [UInt8], in range: Range<Int>, into fields: inout [AuditField]) {
         bytes.withUnsafeBufferPointer { buffer in
             fields.reserveCapacity(fields.count + estimatedFieldCount(buffer, range))
-            tokenize(buffer, range, &fields)
+            tokenize(buffer, range, nested: false, &fields)
         }
     }
 
@@ -23,7 +25,8 @@ enum FieldTokenizer {
         return count
     }
 
-    private static func tokenize(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ fields: inout [AuditField]) {
+    private static func tokenize(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, nested: Bool,
+                                 _ fields: inout [AuditField]) {
         var position = range.lowerBound
         let end = range.upperBound
         var prefixStart: Int?
@@ -41,6 +44,7 @@ enum FieldTokenizer {
                 continue
             }
             var keyStart = wordStart
+            if nested, b[keyStart] == UInt8(ascii: "("), keyStart + 1 < position { keyStart += 1 }
             if let start = prefixStart, matches(b, wordStart..<position, "auid") || matches(b, wordStart..<position, "ses") {
                 keyStart = start
             }
@@ -57,15 +61,25 @@ enum FieldTokenizer {
                 let quoting: AuditQuoting = quote == UInt8(ascii: "'") ? .single : .double
                 fields.append(AuditField(keyRange: keyStart..<keyEnd, valueRange: valueStart..<valueEnd, quoting: quoting))
                 if quoting == .single, valueStart < valueEnd {
-                    tokenize(b, valueStart..<valueEnd, &fields)
+                    tokenize(b, valueStart..<valueEnd, nested: true, &fields)
                 }
                 position = min(valueEnd + 1, end)
             } else {
                 let valueStart = position
                 while position < end, b[position] != space { position += 1 }
-                fields.append(AuditField(keyRange: keyStart..<keyEnd, valueRange: valueStart..<position, quoting: .none))
+                var valueEnd = position
+                if nested { valueEnd = trimmedPAMValueEnd(b, valueStart..<valueEnd) }
+                fields.append(AuditField(keyRange: keyStart..<keyEnd, valueRange: valueStart..<valueEnd, quoting: .none))
             }
         }
+    }
+
+    /// `?,` → `?` and `success)` → `success`; `(none)` keeps its parentheses.
+    private static func trimmedPAMValueEnd(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        var end = range.upperBound
+        if end > range.lowerBound, b[end - 1] == UInt8(ascii: ",") { end -= 1 }
+        if end > range.lowerBound, b[end - 1] == UInt8(ascii: ")"), b[range.lowerBound] != UInt8(ascii: "(") { end -= 1 }
+        return end
     }
 
     private static func matches(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ word: StaticString) -> Bool {

@@ -7,16 +7,16 @@ import Reassembler
 /// `-` renamed to `_`, numeric `auditd.data` keys as longs, empty values dropped.
 struct DocumentBuilder {
     let host: HostInfo
-    let names: any NameLookup
-    private var document = Document()
+    private var names: MemoizedNames
+    private var fields: [(name: String, value: FieldValue)] = []
 
     init(host: HostInfo, names: any NameLookup) {
         self.host = host
-        self.names = names
+        self.names = MemoizedNames(lookup: names)
     }
 
     mutating func build(event: AuditEvent, facts: EventFacts, summary: Summary) -> Document {
-        document = Document(fields: [])
+        fields.reserveCapacity(72)
         let timestamp = event.records.first?.timestamp ?? event.timestamp
         add("@timestamp", .string(TimestampFormatter.format(seconds: timestamp.seconds,
                                                             milliseconds: Int(timestamp.milliseconds))))
@@ -35,13 +35,13 @@ struct DocumentBuilder {
         var tags = facts.tags.map(FieldValue.string)
         tags.append("auditd_manager-auditd")
         add("tags", .array(tags))
-        return document
+        return Document(fields: fields)
     }
 
-    private mutating func add(_ name: String, _ value: FieldValue) { document.append(name, value) }
+    private mutating func add(_ name: String, _ value: FieldValue) { fields.append((name, value)) }
 
     private mutating func add(_ name: String, _ value: String?) {
-        if let value, !value.isEmpty { document.append(name, .string(value)) }
+        if let value, !value.isEmpty { fields.append((name, .string(value))) }
     }
 
     // MARK: event.*, data_stream.*
@@ -106,7 +106,7 @@ struct DocumentBuilder {
         add("auditd.summary.how", summary.how)
 
         for (key, value) in facts.ids where value != "unset" {
-            let isGroup = key.hasSuffix("gid")
+            let isGroup = key.utf8.last == UInt8(ascii: "d") && key.utf8.dropLast(2).last == UInt8(ascii: "g")
             let name = isGroup ? names.groupName(forID: value) : names.userName(forID: value)
             switch key {
             case "auid": addIdentity("auditd.user.audit", value, name)
@@ -167,8 +167,8 @@ struct DocumentBuilder {
             default: others.append((key, value))
             }
         }
-        var user = (id: userID, name: userID.flatMap(names.userName(forID:)))
-        var effective = (id: effectiveID, name: effectiveID.flatMap(names.userName(forID:)))
+        var user = (id: userID, name: userID.flatMap { names.userName(forID: $0) })
+        var effective = (id: effectiveID, name: effectiveID.flatMap { names.userName(forID: $0) })
         // Record-type mappings replace the uid-derived values (an `unset` entity removes them).
         if let entity = summary.user { user = (entity.id == "unset" ? nil : entity.id, entity.name) }
         if let entity = summary.userEffective { effective = (entity.id == "unset" ? nil : entity.id, entity.name) }
@@ -249,5 +249,28 @@ struct DocumentBuilder {
             add("source.ip", .string(ip))
             add("network.direction", "ingress")
         }
+    }
+}
+
+/// Per-document memo over the name lookup: an event repeats the same id in uid, euid, suid, fsuid, auid, ….
+struct MemoizedNames {
+    let lookup: any NameLookup
+    private var users: [(id: String, name: String?)] = []
+    private var groups: [(id: String, name: String?)] = []
+
+    init(lookup: any NameLookup) { self.lookup = lookup }
+
+    mutating func userName(forID id: String) -> String? {
+        if let hit = users.first(where: { $0.id == id }) { return hit.name }
+        let name = lookup.userName(forID: id)
+        users.append((id, name))
+        return name
+    }
+
+    mutating func groupName(forID id: String) -> String? {
+        if let hit = groups.first(where: { $0.id == id }) { return hit.name }
+        let name = lookup.groupName(forID: id)
+        groups.append((id, name))
+        return name
     }
 }

@@ -1,5 +1,8 @@
 import AuditRecords
 import Reassembler
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Builds `EventFacts` from an event's records in one pass (go-libaudit `CoalesceMessages` semantics, §1.3–§1.4).
 struct EventCollector {
@@ -23,7 +26,6 @@ struct EventCollector {
                 counters.missingSyscallRecord += 1
             }
         }
-        facts.hasSyscallRecord = records[identityIndex].type == .syscall
         addIdentity(records[identityIndex], to: &facts, counters: &counters)
         if facts.isCompound { addOtherRecords(event, identityIndex: identityIndex, to: &facts, counters: &counters) }
         checkNumbers(&facts, counters: &counters)
@@ -57,29 +59,32 @@ struct EventCollector {
     private func addIdentity(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
         var archValue: AuditArch?
         var syscallNumber: Int?
+        let hasArchAndSyscall = record.type == .syscall || record.type == .seccomp
         for index in record.fields.indices {
+            let keyBytes = record.key(at: index)
+            guard Self.isFieldKey(keyBytes) else { continue }
             let value = record.value(at: index)
-            if value.quoting == .single, record.key(at: index).elementsEqual("msg".utf8) { continue }  // re-tokenized
-            guard Self.isFieldKey(record.key(at: index)) else { continue }
             let key = record.keyString(at: index)
-            guard let text = decode(key, value, counters: &counters) else { continue }
-            switch key {
-            case "success", "res": facts.result = Self.result(text)
-            case "ses": facts.session = text
-            case "key": facts.tags = Self.tags(text)
-            case "subj": facts.selinux = Self.selinuxLabels(text)
-            case "arch" where record.type == .syscall || record.type == .seccomp:
+            let known = KnownKey(key)
+            if known == .msg, value.quoting == .single { continue }  // user-space payload, tokenized after it
+            guard let text = decode(known, value, counters: &counters) else { continue }
+            switch known {
+            case .success, .res: facts.result = Self.result(text)
+            case .ses: facts.session = text
+            case .key: facts.tags = Self.tags(text)
+            case .subj: facts.selinux = Self.selinuxLabels(text)
+            case .arch where hasArchAndSyscall:
                 archValue = AuditArch(value)
                 if let name = archValue?.name { facts.arch = name } else { facts.arch = text; counters.unknownArch += 1 }
-            case "syscall" where record.type == .syscall || record.type == .seccomp:
+            case .syscall where hasArchAndSyscall:
                 syscallNumber = value.int.map { Int(truncatingIfNeeded: $0) }
                 facts.syscall = text
-            case "exit": facts.exit = value.int.map(AuditExit.name) ?? text
+            case .exit: facts.exit = value.int.map(AuditExit.name) ?? text
             default:
-                if key.hasSuffix("uid") || key.hasSuffix("gid") {
+                if KnownKey.isIdentity(keyBytes) {
                     facts.ids.append((key, text))
                 } else {
-                    setData(key, text, in: &facts)
+                    setData(known, key, text, in: &facts)
                 }
             }
         }
@@ -96,17 +101,18 @@ struct EventCollector {
 
     private func addGeneric(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
         for index in record.fields.indices {
-            let value = record.value(at: index)
-            if value.quoting == .single, record.key(at: index).elementsEqual("msg".utf8) { continue }
             guard Self.isFieldKey(record.key(at: index)) else { continue }
+            let value = record.value(at: index)
             let key = record.keyString(at: index)
-            guard let text = decode(key, value, counters: &counters) else { continue }
-            if key == "subj" {
+            let known = KnownKey(key)
+            if known == .msg, value.quoting == .single { continue }
+            guard let text = decode(known, value, counters: &counters) else { continue }
+            if known == .subj {
                 for label in Self.selinuxLabels(text) where !facts.hasData("subj_" + label.key) {
                     facts.data.append(("subj_" + label.key, label.value))
                 }
             } else if !facts.hasData(key) {
-                setData(key, text, in: &facts)  // first one wins, as go-libaudit's duplicate-key rule
+                setData(known, key, text, in: &facts)  // first one wins, as go-libaudit's duplicate-key rule
             }
         }
     }
@@ -116,7 +122,7 @@ struct EventCollector {
         entries.reserveCapacity(record.fields.count + 3)
         for index in record.fields.indices where Self.isFieldKey(record.key(at: index)) {
             let key = record.keyString(at: index)
-            guard let text = decode(key, record.value(at: index), counters: &counters) else { continue }
+            guard let text = decode(KnownKey(key), record.value(at: index), counters: &counters) else { continue }
             if key == "obj" {
                 for label in Self.selinuxLabels(text) { entries.append(("obj_" + label.key, label.value)) }
             } else {
@@ -166,37 +172,36 @@ struct EventCollector {
     // MARK: values
 
     /// Routes a data key to its slot (when still empty) or to the generic list.
-    private func setData(_ key: String, _ text: String, in facts: inout EventFacts) {
-        switch key {
-        case "a0": if facts.a0 == nil { facts.a0 = text }
-        case "a1": if facts.a1 == nil { facts.a1 = text }
-        case "a2": if facts.a2 == nil { facts.a2 = text }
-        case "a3": if facts.a3 == nil { facts.a3 = text }
-        case "tty": if facts.tty == nil { facts.tty = text }
-        case "items": if facts.items == nil { facts.items = text }
-        case "pid": if facts.pid == nil { facts.pid = text }
-        case "ppid": if facts.ppid == nil { facts.ppid = text }
-        case "comm": if facts.comm == nil { facts.comm = text }
-        case "exe": if facts.exe == nil { facts.exe = text }
-        case "cwd": if facts.cwd == nil { facts.cwd = text }
-        case "proctitle": if facts.proctitle == nil { facts.proctitle = text }
-        case "syscall": if facts.syscall == nil { facts.syscall = text }
-        case "arch": if facts.arch == nil { facts.arch = text }
-        case "exit": if facts.exit == nil { facts.exit = text }
+    private func setData(_ known: KnownKey?, _ key: String, _ text: String, in facts: inout EventFacts) {
+        func fill(_ slot: inout String?) { if slot == nil { slot = text } }
+        switch known {
+        case .a0: fill(&facts.a0)
+        case .a1: fill(&facts.a1)
+        case .a2: fill(&facts.a2)
+        case .a3: fill(&facts.a3)
+        case .tty: fill(&facts.tty)
+        case .items: fill(&facts.items)
+        case .pid: fill(&facts.pid)
+        case .ppid: fill(&facts.ppid)
+        case .comm: fill(&facts.comm)
+        case .exe: fill(&facts.exe)
+        case .cwd: fill(&facts.cwd)
+        case .proctitle: fill(&facts.proctitle)
+        case .syscall: fill(&facts.syscall)
+        case .arch: fill(&facts.arch)
+        case .exit: fill(&facts.exit)
         default: facts.data.append((key, text))
         }
     }
 
     /// The decoded text of a value, or nil for go-libaudit's "no value" markers (`""`, `?`, `?,`, `(null)`).
-    private func decode(_ key: String, _ value: AuditValue, counters: inout NormalizerCounters) -> String? {
+    private func decode(_ known: KnownKey?, _ value: AuditValue, counters: inout NormalizerCounters) -> String? {
         let raw = value.rawBytes
-        if raw.isEmpty || raw.elementsEqual("?".utf8) || raw.elementsEqual("?,".utf8) || raw.elementsEqual("(null)".utf8) {
-            return nil
-        }
-        switch key {
-        case "auid", "old-auid", "ses":
-            if raw.elementsEqual("4294967295".utf8) || raw.elementsEqual("-1".utf8) { return "unset" }
-        case "proctitle", "exe":
+        if Self.isNoValue(raw) { return nil }
+        switch known {
+        case .auid, .oldAuid, .ses:
+            if Self.equals(raw, "4294967295") || Self.equals(raw, "-1") { return "unset" }
+        case .proctitle, .exe:
             // NUL separates argv in proctitle (and may appear in a hex exe): go-libaudit shows spaces.
             var bytes = value.decodedBytes
             while bytes.last == 0 { bytes.removeLast() }
@@ -206,6 +211,24 @@ struct EventCollector {
         }
         if value.isHexEncoded { return Self.text(value.decodedBytes[...], limit: limits.maxValueBytes, counters: &counters) }
         return Self.text(raw, limit: limits.maxValueBytes, counters: &counters)
+    }
+
+    /// go-libaudit drops `""`, `?`, `?,` and `(null)` values.
+    private static func isNoValue(_ raw: ArraySlice<UInt8>) -> Bool {
+        switch raw.count {
+        case 0: return true
+        case 1: return raw.first == UInt8(ascii: "?")
+        case 2: return raw.first == UInt8(ascii: "?") && raw.last == UInt8(ascii: ",")
+        case 6: return equals(raw, "(null)")
+        default: return false
+        }
+    }
+
+    private static func equals(_ raw: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+        guard raw.count == literal.utf8CodeUnitCount else { return false }
+        return literal.withUTF8Buffer { wanted in
+            raw.withUnsafeBufferPointer { memcmp($0.baseAddress!, wanted.baseAddress!, wanted.count) == 0 }
+        }
     }
 
     /// Bytes → String with replacement characters for invalid UTF-8, cut to `limit` bytes.

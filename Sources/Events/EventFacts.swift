@@ -10,7 +10,6 @@ import Reassembler
 struct EventFacts {
     /// Record type that names the event (`auditd.message_type`, record-type normalization).
     var eventType: AuditRecordType
-    var hasSyscallRecord = false
     var isCompound = false
 
     var result = "unknown"

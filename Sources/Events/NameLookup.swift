@@ -37,12 +37,26 @@ public struct StaticNameLookup: NameLookup {
 /// The system user database (NSS via `getpwuid_r`/`getgrgid_r`), cached per id for a minute with negative
 /// results cached too, as go-libaudit's `id_lookup.go` does; `0` is always `root`. Thread-safe.
 public final class SystemNameLookup: NameLookup, @unchecked Sendable {
-    private struct Entry { var name: String?; var expires: UInt64 }
+    /// One id → name table with expiry; guarded by the owner's lock.
+    private struct Cache {
+        struct Entry { var name: String?; var expires: UInt64 }
+        var entries: [UInt32: Entry] = [:]
+
+        func lookup(_ id: UInt32, now: UInt64) -> String?? {
+            guard let entry = entries[id], entry.expires > now else { return nil }
+            return .some(entry.name)
+        }
+
+        mutating func store(_ id: UInt32, _ name: String?, expires: UInt64, capacity: Int) {
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }  // ids on one host are few
+            entries[id] = Entry(name: name, expires: expires)
+        }
+    }
+
     private let lock = NSLock()
-    private var users: [UInt32: Entry] = [:]
-    private var groups: [UInt32: Entry] = [:]
+    private var users = Cache()
+    private var groups = Cache()
     private let timeToLive: UInt64
-    /// Cache bound per table; the table is cleared when full (ids on one host are few).
     private let capacity = 4096
 
     /// - Parameter timeToLiveSeconds: how long a looked-up name (or its absence) is trusted.
@@ -53,27 +67,31 @@ public final class SystemNameLookup: NameLookup, @unchecked Sendable {
     public func userName(forID id: String) -> String? {
         guard let uid = UInt32(id) else { return nil }
         if uid == 0 { return "root" }
-        return cached(uid, in: \.users) { uid in
-            var entry = passwd()
-            var result: UnsafeMutablePointer<passwd>?
-            var buffer = [CChar](repeating: 0, count: 4096)
-            guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil,
-                  let name = entry.pw_name else { return nil }
-            return String(cString: name)
-        }
+        let now = DispatchTime.now().uptimeNanoseconds
+        lock.lock()
+        let hit = users.lookup(uid, now: now)
+        lock.unlock()
+        if let hit { return hit }
+        let name = Self.passwdName(uid)  // outside the lock: NSS may be slow (LDAP, sssd)
+        lock.lock()
+        users.store(uid, name, expires: now + timeToLive, capacity: capacity)
+        lock.unlock()
+        return name
     }
 
     public func groupName(forID id: String) -> String? {
         guard let gid = UInt32(id) else { return nil }
         if gid == 0 { return "root" }
-        return cached(gid, in: \.groups) { gid in
-            var entry = group()
-            var result: UnsafeMutablePointer<group>?
-            var buffer = [CChar](repeating: 0, count: 4096)
-            guard getgrgid_r(gid, &entry, &buffer, buffer.count, &result) == 0, result != nil,
-                  let name = entry.gr_name else { return nil }
-            return String(cString: name)
-        }
+        let now = DispatchTime.now().uptimeNanoseconds
+        lock.lock()
+        let hit = groups.lookup(gid, now: now)
+        lock.unlock()
+        if let hit { return hit }
+        let name = Self.groupName(gid)
+        lock.lock()
+        groups.store(gid, name, expires: now + timeToLive, capacity: capacity)
+        lock.unlock()
+        return name
     }
 
     public func userID(forName name: String) -> String? {
@@ -94,21 +112,21 @@ public final class SystemNameLookup: NameLookup, @unchecked Sendable {
         return String(entry.gr_gid)
     }
 
-    private func cached(_ id: UInt32, in table: ReferenceWritableKeyPath<SystemNameLookup, [UInt32: Entry]>,
-                        resolve: (UInt32) -> String?) -> String?
-    {
-        let now = DispatchTime.now().uptimeNanoseconds
-        lock.lock()
-        if let entry = self[keyPath: table][id], entry.expires > now {
-            lock.unlock()
-            return entry.name
-        }
-        lock.unlock()
-        let name = resolve(id)  // outside the lock: NSS may be slow (LDAP, sssd)
-        lock.lock()
-        if self[keyPath: table].count >= capacity { self[keyPath: table].removeAll(keepingCapacity: true) }
-        self[keyPath: table][id] = Entry(name: name, expires: now + timeToLive)
-        lock.unlock()
-        return name
+    private static func passwdName(_ uid: UInt32) -> String? {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil,
+              let name = entry.pw_name else { return nil }
+        return String(cString: name)
+    }
+
+    private static func groupName(_ gid: UInt32) -> String? {
+        var entry = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getgrgid_r(gid, &entry, &buffer, buffer.count, &result) == 0, result != nil,
+              let name = entry.gr_name else { return nil }
+        return String(cString: name)
     }
 }

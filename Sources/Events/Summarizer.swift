@@ -110,11 +110,11 @@ struct Summarizer {
     /// `summary.how` before any normalization: exe (else comm), but comm for interpreters run as scripts.
     private func defaultHow(_ facts: EventFacts) -> String? {
         guard let exe = facts.exe ?? facts.comm else { return nil }
-        for prefix in ["/usr/bin/python", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/perl"] where exe.hasPrefix(prefix) {
-            return facts.comm ?? exe
-        }
+        for prefix in Self.interpreterPrefixes where exe.hasPrefix(prefix) { return facts.comm ?? exe }
         return exe
     }
+
+    private static let interpreterPrefixes = ["/usr/bin/python", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/perl"]
 
     private func firstValue(_ keys: [String], _ facts: EventFacts) -> String? {
         for key in keys {

@@ -2,7 +2,10 @@
 /// `2023-11-14T22:13:20.100Z`. Pure integer arithmetic, no calendar objects, no locale.
 enum TimestampFormatter {
     /// `seconds` since the Unix epoch plus `milliseconds` (0…999; larger values are clamped).
+    /// Seconds outside years 0001–9999 (only forged records have them) are clamped to that range, which is all
+    /// RFC 3339 can express.
     static func format(seconds: Int64, milliseconds: Int) -> String {
+        let seconds = min(max(seconds, -62_135_596_800), 253_402_300_799)
         let days = floorDivide(seconds, 86_400)
         let secondsOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
@@ -25,8 +28,9 @@ enum TimestampFormatter {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Division rounding toward negative infinity (b > 0), without overflow at Int64.min.
     private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
-        a >= 0 ? a / b : -((-a + b - 1) / b)
+        a >= 0 ? a / b : (a + 1) / b - 1
     }
 
     /// Days since 1970-01-01 → proleptic Gregorian (year, month, day) (H. Hinnant's `civil_from_days`).
@@ -42,15 +46,17 @@ enum TimestampFormatter {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// Appends `value` in decimal, left-padded with zeros to `width` digits (no intermediate allocation).
     private static func appendPadded(_ out: inout [UInt8], _ value: Int64, width: Int) {
-        var digits = [UInt8]()
-        var v = value < 0 ? -value : value
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(v % 10))
-            v /= 10
-        } while v > 0
         if value < 0 { out.append(UInt8(ascii: "-")) }
-        for _ in digits.count..<max(width, digits.count) { out.append(UInt8(ascii: "0")) }
-        out.append(contentsOf: digits.reversed())
+        let magnitude = value.magnitude
+        var digits = 1
+        var scale: UInt64 = 1
+        while magnitude / scale >= 10 { scale *= 10; digits += 1 }
+        for _ in digits..<max(width, digits) { out.append(UInt8(ascii: "0")) }
+        while scale > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude / scale % 10))
+            scale /= 10
+        }
     }
 }

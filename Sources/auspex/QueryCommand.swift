@@ -49,6 +49,9 @@ struct QueryCommand: ParsableCommand {
             Self.printError("auspex query: \(error)")
             throw ExitCode(1)
         }
+        if events.untimed > 0 {
+            Self.printError("auspex query: \(events.untimed) event(s) without a readable \(timestamp) are placed at time 0")
+        }
         let compiled = try Self.compile(query, schema: events.schema)
         let results = BatchRunner.run(compiled, events: events.events,
                                       limits: MatcherLimits(maxSamplesPerKey: maxSamplesPerKey), size: size)

@@ -100,7 +100,7 @@ final class SpoolTests: XCTestCase {
 
     func testBatchWritesInOrderAndAppliesRetentionOnce() throws {
         let directory = try spoolDirectory()
-        let writer = try SpoolWriter(configuration: .init(directory: directory, maxFiles: 2))
+        let writer = try SpoolWriter(configuration: .init(directory: directory, maxFiles: 2, fsync: false))
         let alerts = (0..<5).map { _ in Fixtures.alert() }
         let outcomes = writer.write(batch: alerts).map { try? $0.get() }
         XCTAssertEqual(outcomes, [0, 0, 0, 0, 3].map { AlertWriteReport(evicted: $0) })

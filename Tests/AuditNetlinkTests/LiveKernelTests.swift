@@ -156,6 +156,22 @@ final class LiveKernelTests: XCTestCase {
         try assertRestored(before)
     }
 
+    func testMulticastReaderSeesRecordsBesideTheOwnerSlot() throws {
+        let (binary, before) = try requireKernelAudit()
+        let out = try TestSupport.TemporaryFile(), err = try TestSupport.TemporaryFile()
+        let reader = try startReader(binary, ["--multicast", "--duration", "1.5"], out: out, err: err)
+        defer { if reader.isRunning { kill(reader.processIdentifier, SIGKILL); reader.waitUntilExit() } }
+        XCTAssertTrue(try auditState().fields["pid"] == "0", "multicast mode must not register as the audit daemon")
+        let bash = try launch("/bin/bash", ["-c", "exec 3<>/dev/udp/127.0.0.2/9; echo x >&3"])
+        bash.waitUntilExit()
+        XCTAssertTrue(waitForExit(reader, seconds: 10), "auspex events --duration did not stop")
+        XCTAssertEqual(reader.terminationStatus, 0, err.contents())
+        try assertRestored(before)
+        let docs = out.contents().split(separator: "\n").compactMap { try? Document(flattening: JSONReader.parse(String($0))) }
+        let connect = docs.first { $0["process.pid"]?.intValue == Int64(bash.processIdentifier) && $0["auditd.data.syscall"] == "connect" }
+        XCTAssertEqual(connect?["destination.ip"], "127.0.0.2", "no connect document from pid \(bash.processIdentifier): \(err.contents())")
+    }
+
     func testSecondReaderIsRefusedWhileTheFirstOwnsTheKernel() throws {
         let (binary, before) = try requireKernelAudit()
         let out = try TestSupport.TemporaryFile(), err = try TestSupport.TemporaryFile()

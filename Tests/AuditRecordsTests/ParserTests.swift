@@ -111,6 +111,21 @@ final class LegacyFormTests: XCTestCase {
         XCTAssertEqual((0..<record.fields.count).map(record.keyString(at:)), ["x"])
     }
 
+    func testOldPAMMessageForm() throws {
+        let line = #"type=USER_START msg=audit(1170021601.344:297): user pid=13015 uid=0 auid=0 msg='PAM: session open acct=root : exe="/usr/sbin/crond" (hostname=?, addr=?, terminal=cron res=success)'"#
+        let record = try parse(line).record()
+        XCTAssertEqual(record["hostname"]?.isMissing, true)
+        XCTAssertEqual(record["addr"]?.isMissing, true)
+        XCTAssertEqual(record["terminal"]?.string, "cron")
+        XCTAssertEqual(record["res"]?.string, "success")
+        XCTAssertEqual(record["acct"]?.string, "root")
+        XCTAssertEqual(record["exe"]?.string, "/usr/sbin/crond")
+        let modern = try parse("type=USER_START msg=audit(1.000:1): msg='op=x tty=(none) a=(b) c=d,'").record()
+        XCTAssertEqual(modern["tty"]?.string, "(none)")
+        XCTAssertEqual(modern["a"]?.string, "(b)")
+        XCTAssertEqual(modern["c"]?.string, "d")
+    }
+
     func testSignalNames() {
         XCTAssertEqual(AuditSignal.name(31), "SIGSYS")
         XCTAssertEqual(AuditSignal.name(9), "SIGKILL")

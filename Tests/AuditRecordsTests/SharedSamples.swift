@@ -1,3 +1,4 @@
+import AuditRecords
 import Foundation
 import XCTest
 
@@ -42,11 +43,10 @@ enum SharedSamples {
     }
 }
 
+/// Test shorthand: parse a log line given as text.
 func parse(_ line: String) -> AuditRecordResult { AuditRecordResult(line) }
 
-import AuditRecords
-
-/// Test shorthand: parse a log line given as text.
+/// The outcome of parsing one test line.
 struct AuditRecordResult {
     let result: Result<AuditRecord, AuditParseError>
     init(_ line: String) { result = AuditParser.parseLogLine(Array(line.utf8)) }

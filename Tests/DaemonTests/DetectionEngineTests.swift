@@ -1,4 +1,5 @@
 import Daemon
+import EQL
 import EventModel
 import XCTest
 
@@ -54,7 +55,7 @@ final class DetectionEngineTests: XCTestCase {
     }
 
     func testPerRuleKeyTableIsCappedAndEvictionsCounted() throws {
-        var engine = try engine(twoStep, limits: MatcherLimits(maxKeysPerRule: 8))
+        var engine = try engine(twoStep, limits: MatcherLimits(capacity: 8))
         var matches: [RuleMatch] = []
         for pid in 0..<100 {
             engine.process(exec(Int64(pid)), timestamp: s + Int64(pid), serial: UInt32(pid), into: &matches)

@@ -88,3 +88,38 @@ final class MatchBatchTests: XCTestCase {
         XCTAssertEqual(results.map(\.joinKeys), [[2], [1]])
     }
 }
+
+final class MatchReorderTests: XCTestCase {
+    private func event(_ ms: Int64, _ ordinal: Int, tiebreaker: FieldValue = .null) -> SlotEvent {
+        SlotEvent(values: [], timestamp: ms * 1_000_000, tiebreaker: tiebreaker, ordinal: ordinal)
+    }
+
+    func testReordersWithinLatenessAndCountsLateEvents() {
+        var buffer = ReorderBuffer(lateness: 10_000_000)  // 10 ms
+        var ready: [SlotEvent] = []
+        for e in [event(5, 0), event(3, 1), event(4, 2, tiebreaker: 2), event(4, 3, tiebreaker: 1)] {
+            buffer.push(e, into: &ready)
+        }
+        XCTAssertTrue(ready.isEmpty, "nothing is older than 10 ms yet")
+        buffer.push(event(14, 4), into: &ready)
+        XCTAssertEqual(ready.map(\.ordinal), [1, 3, 2])
+        buffer.push(event(20, 5), into: &ready)
+        XCTAssertEqual(ready.map(\.ordinal), [1, 3, 2, 0])
+        buffer.push(event(2, 6), into: &ready)  // older than what was released: passed on, counted
+        XCTAssertEqual(buffer.late, 1)
+        buffer.flush(into: &ready)
+        XCTAssertEqual(ready.map(\.ordinal), [1, 3, 2, 0, 6, 4, 5])
+        XCTAssertEqual(buffer.count, 0)
+    }
+
+    func testCapacityForcesEarlyRelease() {
+        var buffer = ReorderBuffer(lateness: 1_000_000_000, capacity: 2)
+        var ready: [SlotEvent] = []
+        for i in 0..<5 { buffer.push(event(Int64(i), i), into: &ready) }
+        XCTAssertEqual(buffer.count, 2)
+        XCTAssertEqual(buffer.forced, 3)
+        XCTAssertEqual(ready.map(\.ordinal), [0, 1, 2])
+        buffer.push(event(1, 5), into: &ready)  // behind a forced release: late
+        XCTAssertEqual(buffer.late, 1)
+    }
+}

@@ -50,6 +50,19 @@ final class MatchStreamingTests: XCTestCase {
         XCTAssertEqual(matcher.counters.rejectedUntil, 1)
     }
 
+    func testUntilEventDoesNotBlockItselfButBlocksLaterStages() throws {
+        let (set, query) = try setUp("""
+            {"@timestamp": 1, "cat": "a", "k": 1, "id": 1}
+            {"@timestamp": 2, "cat": "b", "k": 1, "stop": true, "id": 2}
+            {"@timestamp": 3, "cat": "c", "k": 1, "id": 3}
+            {"@timestamp": 4, "cat": "a", "k": 2, "id": 4}
+            {"@timestamp": 5, "cat": "b", "k": 2, "id": 5}
+            {"@timestamp": 6, "cat": "c", "k": 2, "stop": true, "id": 6}
+            """, "sequence by k [a where true] [b where true] [c where true] until [any where stop == true]")
+        // Key 1: event 2 extends the sequence, then kills it as an until event. Key 2: event 6 completes first.
+        XCTAssertEqual(ids(BatchRunner.run(query, events: set.events), set), [[4, 5, 6]])
+    }
+
     func testMultiValuedKeysJoinOnEveryCombination() throws {
         let (set, query) = try setUp("""
             {"@timestamp": 1, "cat": "a", "tags": ["x", "y", null], "id": 1}

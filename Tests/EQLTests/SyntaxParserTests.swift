@@ -166,6 +166,20 @@ final class SyntaxParserTests: XCTestCase {
                        "1:22: expected \"and\", \"or\", another operator, \"|\" or end of query but found \"y\"")
     }
 
+    func testHostileNestingIsAnErrorNotACrash() throws {
+        let deep = String(repeating: "(", count: 5000) + "x" + String(repeating: ")", count: 5000)
+        XCTAssertEqual(parseError("process where \(deep) == 1")?.message,
+                       "expression nested too deeply (more than 200 levels)")
+        XCTAssertEqual(parseError("process where " + String(repeating: "not ", count: 5000) + "x")?.message,
+                       "expression nested too deeply (more than 200 levels)")
+        XCTAssertEqual(parseError("process where x == " + Array(repeating: "1", count: 5000).joined(separator: " + "))?
+            .message, "arithmetic chain too long (more than 200 operators)")
+        // Long alternatives are fine: chains become balanced trees.
+        let alternatives = (0..<5000).map { "x == \"v\($0)\"" }.joined(separator: " or ")
+        let query = try EQLCompiler(schema: GrowingSchema()).compile("any where \(alternatives)")
+        XCTAssertNotNil(query.eventFilter)
+    }
+
     // MARK: verifier
 
     func testVerifierRejectsWhatElasticsearchRejects() {
@@ -198,6 +212,9 @@ final class SyntaxParserTests: XCTestCase {
             ("sample by x [a where true] with runs=2 [b where true]", "1:33: \"with runs\" is not allowed in a sample"),
             ("sample by x [a where true] ![b where true]", "1:28: missing events \"![…]\" are only allowed in sequences"),
             ("process where x regex \"a~b\"", "1:23: regex operator \"~\" (complement/intersection) is not supported; escape it as \\~ to match it literally"),
+            ("process where 1 + x", "1:17: a condition must be boolean, found an arithmetic expression"),
+            ("process where length(x)", "1:15: a condition must be boolean, found length(…), which is not"),
+            ("process where \"x\"", "1:15: a condition must be boolean, found string \"x\""),
             ("network where cidrMatch(ip, \"10.0.0.0/33\")",
              "1:29: cidrMatch: invalid network string \"10.0.0.0/33\"; expected e.g. \"10.0.0.0/8\" or \"fe80::/10\""),
         ]

@@ -20,6 +20,10 @@ final class SupportTests: XCTestCase {
         XCTAssertEqual(TimestampFormatter.format(seconds: 1_700_000_000, milliseconds: 100), "2023-11-14T22:13:20.100Z")
         XCTAssertEqual(TimestampFormatter.format(seconds: 951_782_400, milliseconds: 7), "2000-02-29T00:00:00.007Z")
         XCTAssertEqual(TimestampFormatter.format(seconds: -1, milliseconds: 0), "1969-12-31T23:59:59.000Z")
+        XCTAssertEqual(TimestampFormatter.format(seconds: 86_399, milliseconds: 5_000), "1970-01-01T23:59:59.999Z")
+        // Absurd values from forged records format without trapping.
+        XCTAssertFalse(TimestampFormatter.format(seconds: .max, milliseconds: 0).isEmpty)
+        XCTAssertFalse(TimestampFormatter.format(seconds: .min, milliseconds: -3).isEmpty)
     }
 
     func testHostInfoReadsMachineIDAndHostname() throws {

@@ -7,6 +7,8 @@ public struct DetectionEngine {
     public private(set) var ruleSet: RuleSet
     public let limits: MatcherLimits
     private var matchers: [RuleMatcher]
+    /// Slot of `event.category`, the index key.
+    private let categorySlot: Int?
     private var nextOrdinal = 0
     private var latest: Int64 = .min
     private var nextSweep: Int64 = .min
@@ -19,6 +21,7 @@ public struct DetectionEngine {
         self.ruleSet = ruleSet
         self.limits = limits
         matchers = ruleSet.rules.indices.map { RuleMatcher(rule: $0, compiled: ruleSet.rules[$0], limits: limits) }
+        categorySlot = ruleSet.schema.slot(for: "event.category")
     }
 
     /// Swaps in new rules. Partial sequences and samples of the old rules are dropped (and counted).
@@ -43,7 +46,6 @@ public struct DetectionEngine {
         guard !matchers.isEmpty else { return }
         let event = ruleSet.schema.slotEvent(from: document, timestamp: timestamp, tiebreaker: .int(Int64(serial)),
                                              ordinal: ordinal)
-        let categorySlot = ruleSet.schema.slot(for: "event.category")
         let candidates = ruleSet.index.candidates(forCategory: categorySlot.map { event[$0] } ?? .null)
         let before = matches.count
         for rule in candidates {

@@ -1,5 +1,6 @@
 import Alerting
 import AuditRecords
+import EQL
 import EventModel
 import Events
 import Processes

@@ -1,21 +1,9 @@
 import EQL
 import EventModel
 
-/// Bounds on the state one rule keeps.
-public struct MatcherLimits: Sendable, Hashable {
-    /// Join keys holding partial sequences or samples per rule; beyond it the oldest are evicted (and counted).
-    public var maxKeysPerRule: Int
-    /// Samples emitted per join-key tuple (Elasticsearch's `max_samples_per_key`).
-    public var maxSamplesPerKey: Int
-
-    public init(maxKeysPerRule: Int = 10_000, maxSamplesPerKey: Int = 1) {
-        self.maxKeysPerRule = max(1, maxKeysPerRule)
-        self.maxSamplesPerKey = max(1, maxSamplesPerKey)
-    }
-}
-
 /// Streams events through one compiled rule: a filter for event queries, the EQL sequence or sample state machine
-/// for the others. Sequences without maxspan and samples forget state older than the rule's lookback.
+/// for the others. Sequences without maxspan and samples forget state older than the rule's lookback (the rule's
+/// own window replaces `limits.window`); `limits.capacity` caps the join keys holding state.
 struct RuleMatcher {
     let rule: Int
     // One of the three is set. Kept as separate optionals (not enum payloads) so the state machines are mutated
@@ -41,14 +29,14 @@ struct RuleMatcher {
             until = query.until
             filter = nil
             let shape = SequenceShape(missing: stages.map(\.isMissing), maxspan: query.maxspanNanos,
-                                      window: compiled.lookbackNanos, capacity: limits.maxKeysPerRule)
+                                      window: compiled.lookbackNanos, capacity: limits.capacity)
             sequence = SequenceStateMachine(shape: shape)
         case .sample(let query):
             stages = query.stages
             until = nil
             filter = nil
             sample = SampleStateMachine(filterCount: query.stages.count, maxSamplesPerKey: limits.maxSamplesPerKey,
-                                        window: compiled.lookbackNanos, capacity: limits.maxKeysPerRule)
+                                        window: compiled.lookbackNanos, capacity: limits.capacity)
         }
     }
 

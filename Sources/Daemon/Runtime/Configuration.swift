@@ -1,4 +1,5 @@
 import Foundation
+import EQL
 import Events
 import Rules
 
@@ -44,7 +45,7 @@ extension AuspexConfig {
     /// Pipeline bounds from `[audit]` and `[engine]`.
     public var pipelineSettings: PipelineSettings {
         PipelineSettings(host: hostInfo,
-                         matcherLimits: MatcherLimits(maxKeysPerRule: engine.maxSequencesPerRule,
+                         matcherLimits: MatcherLimits(capacity: engine.maxSequencesPerRule,
                                                       maxSamplesPerKey: engine.maxSamplesPerKey),
                          maxEventsInFlight: audit.maxEventsInFlight,
                          reassemblyTimeoutNanos: Int64(audit.reassemblyTimeoutMilliseconds) * 1_000_000)

@@ -74,7 +74,14 @@ struct ExpressionCompiler {
                 return .match(value, PatternSet(regexes: matchers, caseInsensitive: op.isCaseInsensitive))
             }
             return .match(value, PatternSet(wildcards: patterns, caseInsensitive: op.isCaseInsensitive))
-        case .field, .arithmetic, .negate, .call:
+        case .arithmetic, .negate:
+            throw error("a condition must be boolean, found an arithmetic expression", at: expr.position)
+        case .call(let name, _, _):
+            if let function = EQLFunction(name: name), !function.isPredicate {
+                throw error("a condition must be boolean, found \(function.rawValue)(…), which is not", at: expr.position)
+            }
+            return .truthy(try value(expr))
+        case .field:
             return .truthy(try value(expr))
         }
     }

@@ -19,6 +19,8 @@ struct RegexMatcher: @unchecked Sendable {  // Regex is an immutable value; safe
             var regex = try Regex(translated)
             regex = regex.dotMatchesNewlines()
             if caseInsensitive { regex = regex.ignoresCase() }
+            // Regex lowers its program lazily on first use; do it now, once, on this thread.
+            _ = try regex.wholeMatch(in: "")
             self.regex = regex
         } catch {
             throw RegexSyntaxError(message: "invalid regular expression \"\(pattern)\": \(error)")

@@ -56,7 +56,10 @@ struct MissingEventTracker<Element> {
     mutating func record(stage: Int, key: JoinKey, timestamp: Int64, counters: inout MatchCounters) {
         guard let slot = slotOfStage[stage] else { return }
         if seen[key] == nil {
-            if seen.count >= capacity { seen.removeAll(keepingCapacity: true); counters.evicted += 1 }
+            if seen.count >= capacity {  // rare: every key saw a missing-stage event within maxspan
+                counters.evicted += seen.count
+                seen.removeAll(keepingCapacity: true)
+            }
             seen[key] = Array(repeating: [], count: stages.count)
         }
         seen[key]![slot].append(timestamp)
@@ -98,6 +101,10 @@ struct MissingEventTracker<Element> {
             let release = anchor.addingReportingOverflow(maxspan)
             let releaseTime = release.overflow ? Int64.max : release.partialValue
             if releaseTime > last {
+                if deferred.count >= capacity {  // bounded like every other table: drop the oldest, counted
+                    deferred.removeFirst()
+                    counters.evicted += 1
+                }
                 deferred.append(Deferred(key: key, events: result.events, release: releaseTime))
                 return
             }

@@ -36,7 +36,8 @@ public struct QueryMatcher {
     public let query: CompiledQuery
     // One of the three is set, by query kind. Kept as separate optionals (not an enum payload) so
     // the per-event mutation happens in place instead of copying the engine out and back.
-    private let filter: CompiledFilter?
+    private let isEventQuery: Bool
+    private let filter: CompiledFilter
     private var filterCounters = MatchCounters()
     private var sequence: SequenceEngine?
     private var sample: SampleEngine?
@@ -44,19 +45,21 @@ public struct QueryMatcher {
     public init(query: CompiledQuery, limits: MatcherLimits = MatcherLimits()) {
         self.query = query
         switch query.body {
-        case .event(let filter): self.filter = filter
+        case .event(let filter):
+            self.filter = filter
         case .sequence(let sequence):
-            self.filter = nil
+            self.filter = .never
             self.sequence = SequenceEngine(sequence, limits: limits)
         case .sample(let sample):
-            self.filter = nil
+            self.filter = .never
             self.sample = SampleEngine(sample, limits: limits)
         }
+        isEventQuery = sequence == nil && sample == nil
     }
 
     /// Offers one event; returns the results it completes (often none).
     public mutating func process(_ event: SlotEvent) -> [Match] {
-        if let filter {
+        if isEventQuery {
             filterCounters.events += 1
             guard filter.matches(event) else { return [] }
             filterCounters.matches += 1

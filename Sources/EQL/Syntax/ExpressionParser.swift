@@ -5,29 +5,47 @@ import EventModel
 
 extension Parser {
     mutating func parseExpression() throws(EQLError) -> Expr {
-        var left = try parseAnd()
-        while isName("or") {
-            let position = current.position
-            advance()
-            left = Expr(.or(left, try parseAnd()), position)
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Parser.maxDepth else {
+            throw error("expression nested too deeply (more than \(Parser.maxDepth) levels)")
         }
-        return left
+        var operands = [try parseAnd()]
+        while isName("or") {
+            advance()
+            operands.append(try parseAnd())
+        }
+        return balanced(operands) { .or($0, $1) }
     }
 
     mutating func parseAnd() throws(EQLError) -> Expr {
-        var left = try parseNot()
+        var operands = [try parseNot()]
         while isName("and") {
-            let position = current.position
             advance()
-            left = Expr(.and(left, try parseNot()), position)
+            operands.append(try parseNot())
         }
-        return left
+        return balanced(operands) { .and($0, $1) }
+    }
+
+    /// Joins a chain `a or b or c …` into a balanced tree (same order, log depth), so rules with
+    /// hundreds of alternatives do not make later passes recurse hundreds of levels deep.
+    private func balanced(_ operands: [Expr], _ join: (Expr, Expr) -> Expr.Kind) -> Expr {
+        if operands.count == 1 { return operands[0] }
+        let middle = operands.count / 2
+        let left = balanced(Array(operands[..<middle]), join)
+        let right = balanced(Array(operands[middle...]), join)
+        return Expr(join(left, right), left.position)
     }
 
     mutating func parseNot() throws(EQLError) -> Expr {
         if isName("not") {
             let position = current.position
             advance()
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Parser.maxDepth else {
+                throw error("expression nested too deeply (more than \(Parser.maxDepth) levels)")
+            }
             return Expr(.not(try parseNot()), position)
         }
         return try parseComparison()
@@ -110,8 +128,11 @@ extension Parser {
 
     mutating func parseAdditive() throws(EQLError) -> Expr {
         var left = try parseMultiplicative()
+        var length = 0
         while case .symbol(let s) = current.kind, s == "+" || s == "-" {
             let position = current.position
+            length += 1
+            if length > Parser.maxDepth { throw error("arithmetic chain too long (more than \(Parser.maxDepth) operators)") }
             advance()
             left = Expr(.arithmetic(ArithmeticOperator(rawValue: s)!, left, try parseMultiplicative()), position)
         }
@@ -120,8 +141,11 @@ extension Parser {
 
     mutating func parseMultiplicative() throws(EQLError) -> Expr {
         var left = try parseUnary()
+        var length = 0
         while case .symbol(let s) = current.kind, s == "*" || s == "/" || s == "%" {
             let position = current.position
+            length += 1
+            if length > Parser.maxDepth { throw error("arithmetic chain too long (more than \(Parser.maxDepth) operators)") }
             advance()
             left = Expr(.arithmetic(ArithmeticOperator(rawValue: s)!, left, try parseUnary()), position)
         }
@@ -132,6 +156,11 @@ extension Parser {
         let position = current.position
         if isSymbol("-") {
             advance()
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Parser.maxDepth else {
+                throw error("expression nested too deeply (more than \(Parser.maxDepth) levels)")
+            }
             let operand = try parseUnary()
             // Fold negative literals right away so `-3` is a constant everywhere (lists, runs, …).
             switch operand.kind {
@@ -141,7 +170,7 @@ extension Parser {
             }
         }
         if isSymbol("+") {
-            advance()
+            while isSymbol("+") { advance() }
             return try parseUnary()
         }
         return try parsePrimary()

@@ -28,8 +28,6 @@ struct Token: Equatable {
     }
     var kind: Kind
     var position: SourcePosition
-    /// True when whitespace or a comment precedes the token (so `?field` is one unit, `? field` is not).
-    var spaceBefore: Bool
 
     /// The token as a rule author would quote it in an error message.
     var display: String {
@@ -96,9 +94,8 @@ struct Lexer {
         index += 1
     }
 
-    /// Skips whitespace and comments; returns whether anything was skipped.
-    private mutating func skipTrivia() throws(EQLError) -> Bool {
-        let start = index
+    /// Skips whitespace and comments.
+    private mutating func skipTrivia() throws(EQLError) {
         while let c = peek() {
             if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
                 advance()
@@ -116,13 +113,12 @@ struct Lexer {
                 break
             }
         }
-        return index != start
     }
 
     mutating func next() throws(EQLError) -> Token {
-        let spaced = try skipTrivia()
+        try skipTrivia()
         let start = position
-        func token(_ kind: Token.Kind) -> Token { Token(kind: kind, position: start, spaceBefore: spaced) }
+        func token(_ kind: Token.Kind) -> Token { Token(kind: kind, position: start) }
         guard let c = peek() else { return token(.end) }
 
         if isNameStart(c) {

@@ -5,6 +5,10 @@ import EventModel
 public struct Parser {
     var tokens: [Token]
     var index = 0
+    /// Current nesting of parentheses, `not` and unary minus; bounded so hostile input cannot
+    /// exhaust the stack.
+    var depth = 0
+    static let maxDepth = 200
 
     /// Words that cannot be used as bare field names (ES reserves them too; use backticks).
     static let keywords: Set<String> = [

