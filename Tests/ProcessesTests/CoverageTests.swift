@@ -123,3 +123,34 @@ enum LoadedRuleFixture {
         return RuleLoader().load(paths: [file]).rules[0]
     }
 }
+
+/// The audit rules derived for rules that read process-table fields follow the process life cycle.
+final class TrackingAuditRuleTests: XCTestCase {
+    func testEntityIDRulesAuditTheProcessLifeCycle() {
+        let query = """
+            sequence by process.entity_id with maxspan=1m
+              [network where event.action == "connection_attempted"]
+              [process where event.action == "session_id_change"]
+            """
+        var requirements = AuditRuleDerivation.requirements(forQuery: query)
+        requirements.formUnion(AuditRuleDerivation.processTrackingRequirements(forQuery: query))
+        for syscall in ["connect", "setsid", "execve", "fork", "vfork", "clone", "clone3", "exit_group"] {
+            XCTAssertTrue(requirements.syscalls.contains(syscall), syscall)
+        }
+    }
+
+    func testParentPidAloneNeedsNoTracking() {
+        let requirements = AuditRuleDerivation.processTrackingRequirements(forQuery: """
+            network where event.action == "connected-to" and process.parent.pid == 1
+            """)
+        XCTAssertEqual(requirements.syscalls, [])
+    }
+
+    func testOptionalParentNameNeedsTracking() {
+        let requirements = AuditRuleDerivation.processTrackingRequirements(forQuery: """
+            process where event.action == "exec" and ?process.parent.name == "sshd"
+            """)
+        XCTAssertTrue(requirements.syscalls.contains("clone"))
+        XCTAssertTrue(requirements.syscalls.contains("exit_group"))
+    }
+}
