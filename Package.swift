@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "ReassemblerTests", dependencies: ["Reassembler", "AuditRecords"]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "AuditNetlinkTests", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "EventModel"]),
-        .testTarget(name: "ProcessesTests", dependencies: ["Processes", "Daemon", "Rules", "Events", "Reassembler", "AuditRecords", "EventModel"]),
+        .testTarget(name: "ProcessesTests", dependencies: ["Processes", "Daemon", "Rules", "Alerting", "Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "EQLTests", dependencies: ["EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "EQL", "EventModel"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "EventModel"]),

@@ -124,8 +124,8 @@ struct AuditLines {
         syscall(59, pid: pid, ppid: ppid, comm: comm, exe: exe, uid: uid, tty: tty, args: args, cwd: "/root")
     }
 
-    mutating func setsid(pid: Int32, ppid: Int32, comm: String, exe: String) {
-        syscall(112, pid: pid, ppid: ppid, exit: Int64(pid), comm: comm, exe: exe)
+    mutating func setsid(pid: Int32, ppid: Int32, comm: String, exe: String, uid: Int = 0) {
+        syscall(112, pid: pid, ppid: ppid, exit: Int64(pid), comm: comm, exe: exe, uid: uid)
     }
 
     mutating func exitGroup(pid: Int32, ppid: Int32, comm: String, exe: String) {
@@ -134,6 +134,18 @@ struct AuditLines {
 
     mutating func connect(pid: Int32, ppid: Int32, comm: String, exe: String, uid: Int = 0) {
         syscall(42, pid: pid, ppid: ppid, exit: -115, success: false, a0: "3", comm: comm, exe: exe, uid: uid)
+    }
+
+    /// Adds a SOCKADDR record (AF_INET) to the last event, before its EOE.
+    mutating func sockaddrForLastEvent(ip: String, port: UInt16) {
+        guard let eoe = text.range(of: "type=EOE msg=", options: .backwards) else { return }
+        let rest = text[eoe.upperBound...]
+        guard let close = rest.firstIndex(of: ")") else { return }
+        let stamp = String(rest[..<rest.index(after: close)])  // audit(seconds.millis:serial)
+        let octets = ip.split(separator: ".").compactMap { UInt8($0) }
+        let hex = "0200" + String(format: "%04X", port) + octets.map { String(format: "%02X", $0) }.joined()
+            + "0000000000000000"
+        text.insert(contentsOf: "type=SOCKADDR msg=\(stamp): saddr=\(hex)\n", at: eoe.lowerBound)
     }
 
     /// Moves audit time forward.
