@@ -9,12 +9,16 @@ public struct ProcessTable: Sendable {
         public var exitGraceNanos: Int64
         /// Two start times closer than this are the same instance (audit time vs `/proc` ticks, btime rounding).
         public var startToleranceNanos: Int64
+        /// Bytes of arguments kept per instance (for `process.parent.args` and non-exec events); the exec event's
+        /// own `process.args` is not affected. Bounds the table's memory: cap × this, at worst.
+        public var maxArgumentBytes: Int
 
         public init(maxProcesses: Int = 32_768, exitGraceNanos: Int64 = 5_000_000_000,
-                    startToleranceNanos: Int64 = 2_000_000_000) {
+                    startToleranceNanos: Int64 = 2_000_000_000, maxArgumentBytes: Int = 4096) {
             self.maxProcesses = max(16, maxProcesses)
             self.exitGraceNanos = exitGraceNanos
             self.startToleranceNanos = startToleranceNanos
+            self.maxArgumentBytes = max(64, maxArgumentBytes)
         }
     }
 
@@ -33,6 +37,8 @@ public struct ProcessTable: Sendable {
         public var evicted: UInt64 = 0
         /// Entries removed because they exited or left `/proc`.
         public var pruned: UInt64 = 0
+        /// Argument vectors cut to `maxArgumentBytes` when stored.
+        public var truncatedArguments: UInt64 = 0
         public init() {}
     }
 
@@ -86,7 +92,7 @@ public struct ProcessTable: Sendable {
         if facts.isSuccessfulExec {
             counters.execs += 1
             if current.executable != facts.executable { current.previousExecutable = current.executable }
-            current.args = facts.args ?? []
+            current.args = bounded(facts.args ?? [])
             if let cwd = facts.workingDirectory { current.workingDirectory = cwd }
         }
         if let executable = facts.executable { current.executable = executable }
@@ -228,13 +234,13 @@ public struct ProcessTable: Sendable {
         instance.groupLeader = parent.groupLeader
     }
 
-    private func makeInstance(from snapshot: ProcSnapshot, origin: ProcessInstance.Origin, seenAt: Int64)
+    private mutating func makeInstance(from snapshot: ProcSnapshot, origin: ProcessInstance.Origin, seenAt: Int64)
         -> ProcessInstance {
         var instance = blankInstance(pid: snapshot.pid, startTicks: snapshot.startTicks, parentPid: snapshot.parentPid,
                                      origin: origin, seenAt: seenAt)
         instance.executable = snapshot.executable
         instance.name = snapshot.name
-        instance.args = snapshot.args
+        instance.args = bounded(snapshot.args)
         instance.workingDirectory = snapshot.workingDirectory
         instance.userID = snapshot.uid.map { String($0) }
         instance.effectiveUserID = snapshot.euid.map { String($0) }
@@ -292,6 +298,24 @@ public struct ProcessTable: Sendable {
             byPid.removeValue(forKey: victim.pid)
             if victim.exitedAtNanos == nil { counters.evicted += 1 } else { counters.pruned += 1 }
         }
+    }
+
+    /// The longest prefix of `args` within `maxArgumentBytes` (the last kept argument cut to fit).
+    private mutating func bounded(_ args: [String]) -> [String] {
+        var budget = limits.maxArgumentBytes
+        var kept: [String] = []
+        for argument in args {
+            let size = argument.utf8.count
+            if size <= budget {
+                kept.append(argument)
+                budget -= size
+                continue
+            }
+            if budget > 0 { kept.append(String(decoding: argument.utf8.prefix(budget), as: UTF8.self)) }
+            counters.truncatedArguments += 1
+            break
+        }
+        return kept
     }
 
     private func ticks(_ nanos: Int64) -> UInt64 {

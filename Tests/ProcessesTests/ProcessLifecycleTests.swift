@@ -181,6 +181,22 @@ final class ProcessLifecycleTests: XCTestCase {
         XCTAssertNotNil(run.enricher.table.instance(pid: 1399), "the newest survive")
     }
 
+    func testStoredArgumentsAreBounded() throws {
+        var run = EnrichmentRun(limits: .init(maxArgumentBytes: 100))
+        var lines = AuditLines()
+        let long = [String](repeating: String(repeating: "x", count: 30), count: 10)
+        lines.exec(pid: 950, ppid: 1, comm: "big", exe: "/usr/bin/big", args: ["big"] + long)
+        lines.fork(pid: 950, ppid: 1, child: 951, comm: "big", exe: "/usr/bin/big")
+        lines.connect(pid: 951, ppid: 950, comm: "big", exe: "/usr/bin/big")
+        run.run(lines.events)
+        let exec = try XCTUnwrap(run.documents(pid: 950, syscall: "execve").first)
+        XCTAssertEqual(exec["process.args_count"], 11, "the exec event keeps its full vector")
+        let child = try XCTUnwrap(run.documents(pid: 951).first)
+        guard case .array(let parentArgs)? = child["process.parent.args"] else { return XCTFail("no parent args") }
+        XCTAssertEqual(parentArgs.compactMap(\.stringValue).joined().utf8.count, 100)
+        XCTAssertEqual(run.enricher.table.counters.truncatedArguments, 1)
+    }
+
     func testCloneOfAThreadIsNotAProcess() throws {
         var run = EnrichmentRun()
         var lines = AuditLines()
