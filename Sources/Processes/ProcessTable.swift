@@ -183,7 +183,12 @@ public struct ProcessTable: Sendable {
 
     private mutating func fork(from parent: ProcessInstance, child pid: Int32, at time: Int64) {
         counters.forks += 1
-        let start = source.system.ticks(atEpochNanos: time)
+        // Prefer the kernel's start time when the child is still there: ids then match a /proc scan (e.g. after
+        // a restart of auspex). A far-off value means the pid was already reused; keep the audit time then.
+        var start = source.system.ticks(atEpochNanos: time)
+        if let kernelStart = source.startTicks(of: pid), distance(kernelStart, start) <= ticks(limits.startToleranceNanos) {
+            start = kernelStart
+        }
         if let existing = byPid[pid], existing.exitedAtNanos == nil, existing.parentPid == parent.pid,
            start <= existing.startTicks &+ ticks(limits.startToleranceNanos) {
             // The child's own events arrived first (reordering): keep its id, link it to this parent.

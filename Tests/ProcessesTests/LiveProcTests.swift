@@ -48,7 +48,9 @@ final class LiveProcTests: XCTestCase {
         XCTAssertEqual(snapshot?.parentPid, getpid())
 
         var table = ProcessTable(source: proc)
-        table.scanExisting()
+        let clock = ContinuousClock()
+        let scan = clock.measure { table.scanExisting() }
+        print("live /proc scan: \(table.count) processes in \(scan)")
         XCTAssertNotNil(table.instance(pid: 1))
         let me = try XCTUnwrap(table.instance(pid: getpid()))
         let sleeper = try XCTUnwrap(table.instance(pid: child))

@@ -181,6 +181,22 @@ final class ProcessLifecycleTests: XCTestCase {
         XCTAssertNotNil(run.enricher.table.instance(pid: 1399), "the newest survive")
     }
 
+    /// A forked child still in /proc gets the id a /proc scan would give it (stable across auspex restarts).
+    func testForkedChildUsesKernelStartTimeWhenAvailable() throws {
+        let proc = world()
+        var lines = AuditLines()
+        lines.fork(pid: 200, ppid: 100, child: 1200, comm: "bash", exe: "/usr/bin/bash")
+        let auditTicks = proc.system.ticks(atEpochNanos: lines.events[0].timestamp.nanosecondsSinceEpoch)
+        proc.add(ProcSnapshot(pid: 1200, parentPid: 200, processGroup: 200, sessionID: 200,
+                              startTicks: auditTicks - 37, name: "bash"))
+        lines.fork(pid: 200, ppid: 100, child: 1201, comm: "bash", exe: "/usr/bin/bash")
+        var run = EnrichmentRun(source: proc, scan: true)
+        run.run(lines.events)
+        XCTAssertEqual(run.enricher.table.instance(pid: 1200)?.entityID,
+                       EntityID.make(system: proc.system, pid: 1200, startTicks: auditTicks - 37))
+        XCTAssertEqual(run.enricher.table.instance(pid: 1201)?.startTicks, auditTicks, "gone: audit time stands in")
+    }
+
     func testStoredArgumentsAreBounded() throws {
         var run = EnrichmentRun(limits: .init(maxArgumentBytes: 100))
         var lines = AuditLines()
