@@ -16,7 +16,8 @@ public enum AuditNetlinkError: Error, Equatable, CustomStringConvertible {
         case .system(let operation, let code):
             return "\(operation): \(String(cString: strerror(code)))\(Self.hint(for: code))"
         case .configurationLocked:
-            return "kernel audit configuration is locked (enabled=2); reboot to change it"
+            return "kernel audit configuration is locked (enabled=2): settings and rules cannot change until reboot; "
+                + "--multicast --no-rules reads what the existing rules produce"
         case .daemonAlreadyRegistered(let pid):
             return "pid \(pid) is already the kernel audit daemon; stop it or use --multicast to read beside it"
         }

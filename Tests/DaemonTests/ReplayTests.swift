@@ -51,4 +51,22 @@ final class ReplayTests: XCTestCase {
         XCTAssertGreaterThan(pipeline.counters.documents, 0)
         XCTAssertEqual(alerts.count, 0)
     }
+
+    func testRuleIndexPatternsChooseTheDocumentConvention() throws {
+        let log = try Fixtures.shared("audit-samples/synthetic/udp-reverse-shell-synthetic.log")
+        let query = #"process where event.type == "change" and event.action == "session_id_change" and user.id == "1000""#
+        let directory = NSTemporaryDirectory() + "auspex-daemon-tests-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Fixtures.ruleText(id: "defend-view", name: "Defend view", query: query, index: ["logs-endpoint.events.*"])
+            .write(toFile: directory + "/defend.toml", atomically: true, encoding: .utf8)
+        try Fixtures.ruleText(id: "audit-view", name: "Audit view", query: query,
+                              index: ["logs-endpoint.events.*", "logs-auditd_manager.auditd-*"])
+            .write(toFile: directory + "/audit.toml", atomically: true, encoding: .utf8)
+
+        let (alerts, _) = try replay(log, rules: [directory])
+        // setsid() by pid 4301 is Defend's session_id_change; auditd_manager documents have no action for it.
+        XCTAssertEqual(alerts.map(\.rule.id), ["defend-view"])
+        XCTAssertEqual(alerts.first?.events.first?["process.pid"], 4301)
+    }
 }

@@ -76,7 +76,12 @@ final class CorpusRuleTests: XCTestCase {
         let start = ContinuousClock.now
         for shape in shapes {
             let event = SlotEvent(values: Array(repeating: shape, count: width), timestamp: 0, ordinal: 0)
-            for filter in filters where filter.condition.test(event) { matches += 1 }  // bypass the category
+            for filter in filters {
+                let verdict = filter.condition.test(event)  // the category is bypassed on purpose
+                if verdict { matches += 1 }
+                // The lowered executable form must agree with the compiler's IR.
+                XCTAssertEqual(filter.node.test(event), verdict)
+            }
             for key in keys { _ = key.evaluate(event) }
         }
         let elapsed = ContinuousClock.now - start
@@ -159,6 +164,11 @@ final class CorpusRuleTests: XCTestCase {
             }
         }
         let elapsed = ContinuousClock.now - start
+        for event in events {
+            for filter in filters {
+                XCTAssertEqual(filter.node.test(event), filter.condition.test(event), "lowered form agrees with the IR")
+            }
+        }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let evaluations = Double(rounds * events.count * filters.count)
         print(String(format: "corpus throughput: %d filters, %.0f events/s through all filters, %.0f ns per filter",

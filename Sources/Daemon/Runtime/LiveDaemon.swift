@@ -95,6 +95,7 @@ public final class LiveDaemon {
             + $0.components.attoseconds / 1_000_000_000 }
         var nextStatus = MonotonicClock.nanoseconds() + statusInterval
         var nextWatchdog = MonotonicClock.nanoseconds()
+        var lastHeartbeat = UInt64.max
         loop: while true {
             switch signals.wait(timeoutMilliseconds: 250) {
             case .stop(let signal)?:
@@ -111,7 +112,9 @@ public final class LiveDaemon {
                 break loop
             }
             let now = MonotonicClock.nanoseconds()
-            if let watchdog, now >= nextWatchdog {
+            // WATCHDOG=1 only while the processing thread makes progress: a wedged pipeline gets restarted.
+            if let watchdog, now >= nextWatchdog, processor.heartbeat != lastHeartbeat {
+                lastHeartbeat = processor.heartbeat
                 notifier.watchdog()
                 nextWatchdog = now + watchdog / 2
             }

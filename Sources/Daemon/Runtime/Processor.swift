@@ -14,6 +14,7 @@ final class Processor: @unchecked Sendable {
     private let lock = NSLock()
     private var pendingRuleSet: RuleSet?
     private var latest: ProcessorSnapshot
+    private var iterations: UInt64 = 0
 
     init(queue: RecordQueue, pipeline: DetectionPipeline, sinks: [AlertSink]) {
         self.queue = queue
@@ -39,6 +40,14 @@ final class Processor: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return latest
+    }
+
+    /// Loop iterations so far: advances at least every 100 ms while the thread is alive, so the watchdog is fed
+    /// only by a working pipeline.
+    var heartbeat: UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return iterations
     }
 
     /// Waits until the thread has drained the closed queue and finished the pipeline.
@@ -88,6 +97,7 @@ final class Processor: @unchecked Sendable {
         let snapshot = ProcessorSnapshot(pipeline)
         lock.lock()
         latest = snapshot
+        iterations += 1
         lock.unlock()
     }
 }

@@ -38,8 +38,10 @@ public struct CompiledQuery: Sendable {
 public struct CompiledFilter: Sendable {
     /// The category term (exact, case-sensitive), or nil for `any`. Useful for indexing rules by category.
     public var category: String?
-    /// The condition; the category test is folded into `matches`, not into this.
+    /// The condition as compiled (folded IR); the category test is not part of it.
     let condition: Predicate
+    /// The condition lowered for execution.
+    let node: ConditionNode
     /// Slot of `event.category`, or nil when the schema has none (then only `any` can match).
     let categorySlot: Int?
 
@@ -47,6 +49,7 @@ public struct CompiledFilter: Sendable {
         self.category = category
         self.categorySlot = categorySlot
         self.condition = condition
+        self.node = ConditionNode.lower(condition)
     }
 
     /// A filter that never matches.
@@ -55,14 +58,14 @@ public struct CompiledFilter: Sendable {
     /// True when `event` belongs to the category (any element of a multi-valued `event.category`)
     /// and satisfies the condition. Missing fields follow Elasticsearch (negation matches them).
     public func matches(_ event: SlotEvent) -> Bool {
-        matchesCategory(event) && condition.test(event)
+        matchesCategory(event) && node.test(event)
     }
 
     /// The category part alone.
     public func matchesCategory(_ event: SlotEvent) -> Bool {
         guard let category else { return true }
-        guard let slot = categorySlot else { return false }
-        switch event[slot] {
+        guard let slot = categorySlot, slot < event.values.count else { return false }
+        switch event.values[slot] {
         case .string(let s): return s == category
         case .array(let values):
             for case .string(let s) in values where s == category { return true }
