@@ -64,7 +64,8 @@ public struct ProcessTable: Sendable {
         for pid in source.listPids() {
             if let snapshot = source.snapshot(of: pid) { snapshots[pid] = snapshot }
         }
-        for snapshot in snapshots.values.sorted(by: { $0.startTicks < $1.startTicks || ($0.startTicks == $1.startTicks && $0.pid < $1.pid) }) {
+        let oldestFirst = snapshots.values.sorted { ($0.startTicks, $0.pid) < ($1.startTicks, $1.pid) }
+        for snapshot in oldestFirst {
             guard byPid.count < limits.maxProcesses else { break }
             insert(makeInstance(from: snapshot, origin: .procScan, seenAt: 0))
             counters.scanned += 1
@@ -185,12 +186,11 @@ public struct ProcessTable: Sendable {
         counters.forks += 1
         // Prefer the kernel's start time when the child is still there: ids then match a /proc scan (e.g. after
         // a restart of auspex). A far-off value means the pid was already reused; keep the audit time then.
+        let tolerance = ticks(limits.startToleranceNanos)
         var start = source.system.ticks(atEpochNanos: time)
-        if let kernelStart = source.startTicks(of: pid), distance(kernelStart, start) <= ticks(limits.startToleranceNanos) {
-            start = kernelStart
-        }
+        if let kernelStart = source.startTicks(of: pid), distance(kernelStart, start) <= tolerance { start = kernelStart }
         if let existing = byPid[pid], existing.exitedAtNanos == nil, existing.parentPid == parent.pid,
-           start <= existing.startTicks &+ ticks(limits.startToleranceNanos) {
+           start <= existing.startTicks &+ tolerance {
             // The child's own events arrived first (reordering): keep its id, link it to this parent.
             var linked = existing
             linked.parentEntityID = parent.entityID
