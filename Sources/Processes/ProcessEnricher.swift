@@ -44,8 +44,8 @@ public struct ProcessEnricher: Sendable {
         return parent
     }
 
-    /// Every field `write` can add (for the ECS catalog: a rule's field gets a slot only when some producer can
-    /// write it).
+    /// Every field `write` can add beyond ``sharedFields`` (for the ECS catalog: a rule's field gets a slot only
+    /// when some producer can write it).
     public static let producedFields: [String] = [
         "process.entity_id", "process.command_line", "process.args_count", "process.interactive",
         "process.previous.executable",
@@ -54,101 +54,134 @@ public struct ProcessEnricher: Sendable {
         "process.parent.entity_id", "process.parent.name", "process.parent.executable", "process.parent.args",
         "process.parent.args_count", "process.parent.command_line", "process.parent.working_directory",
         "process.parent.interactive", "process.parent.user.id", "process.parent.group.id",
-    ] + ["session_leader", "entry_leader", "group_leader"].flatMap { leader in
-        ["pid", "entity_id", "same_as_process", "name", "executable", "args", "args_count", "command_line"]
-            .map { "process.\(leader).\($0)" }
-    } + ["process.entry_leader.entry_meta.type"] + FileFields.produced
+    ] + LeaderFieldNames.session.all + LeaderFieldNames.entry.all + LeaderFieldNames.group.all
+      + ["process.entry_leader.entry_meta.type"] + FileFields.produced
+
+    /// Names the normalizer may already have written (then its value stays); every other name here is ours alone
+    /// (`ProcessesTests` checks this against the ECS catalog).
+    static let sharedFields: [String] = [
+        "process.executable", "process.name", "process.args", "process.working_directory", "process.parent.pid",
+    ]
 
     static func write(_ instance: ProcessInstance, parent: ProcessInstance?, facts: ProcessFacts,
                       into document: inout Document) {
         var writer = FieldWriter(document: document)
-        writer.fill("process.entity_id", .string(instance.entityID))
-        writer.fill("process.executable", instance.executable.map(FieldValue.string))
-        writer.fill("process.name", instance.name.map(FieldValue.string))
-        if !writer.has("process.args"), !instance.args.isEmpty {
-            writer.fill("process.args", .array(instance.args.map(FieldValue.string)))
+        writer.add("process.entity_id", .string(instance.entityID))
+        writer.fill(.executable, "process.executable", instance.executable.map(FieldValue.string))
+        writer.fill(.name, "process.name", instance.name.map(FieldValue.string))
+        // The exec event's own vector (complete) wins over the table's (bounded) copy.
+        if let args = facts.args, !args.isEmpty {
+            writer.add("process.command_line", .string(args.joined(separator: " ")))
+            writer.add("process.args_count", .int(Int64(args.count)))
+        } else if !instance.args.isEmpty {
+            writer.fill(.args, "process.args", instance.args.field)
+            writer.add("process.command_line", instance.args.commandLine)
+            writer.add("process.args_count", .int(Int64(instance.args.count)))
         }
-        let args = document["process.args"].flatMap(stringArray) ?? instance.args
-        if !args.isEmpty {
-            writer.fill("process.command_line", .string(args.joined(separator: " ")))
-            writer.fill("process.args_count", .int(Int64(args.count)))
-        }
-        writer.fill("process.working_directory", instance.workingDirectory.map(FieldValue.string))
-        writer.fill("process.interactive", instance.interactive.map(FieldValue.bool))
+        writer.fill(.workingDirectory, "process.working_directory", instance.workingDirectory.map(FieldValue.string))
+        writer.add("process.interactive", instance.interactive.map(FieldValue.bool))
         if facts.isSuccessfulExec, let previous = instance.previousExecutable {
-            writer.fill("process.previous.executable", .string(previous))
+            writer.add("process.previous.executable", .string(previous))
         }
         // Defend's identity fields (no conflict with auditd_manager's user.*, which stays the real uid).
-        let euid = facts.effectiveUserID ?? instance.effectiveUserID
-        let uid = facts.userID ?? instance.userID
-        let egid = facts.effectiveGroupID ?? instance.effectiveGroupID
-        let gid = facts.groupID ?? instance.groupID
-        writer.fill("process.user.id", euid.map(FieldValue.string))
-        writer.fill("process.real_user.id", uid.map(FieldValue.string))
-        writer.fill("user.Ext.real.id", uid.map(FieldValue.string))
-        writer.fill("process.group.id", egid.map(FieldValue.string))
-        writer.fill("process.real_group.id", gid.map(FieldValue.string))
-        writer.fill("group.Ext.real.id", gid.map(FieldValue.string))
+        let euid = (facts.effectiveUserID ?? instance.effectiveUserID).map(FieldValue.string)
+        let uid = (facts.userID ?? instance.userID).map(FieldValue.string)
+        let egid = (facts.effectiveGroupID ?? instance.effectiveGroupID).map(FieldValue.string)
+        let gid = (facts.groupID ?? instance.groupID).map(FieldValue.string)
+        writer.add("process.user.id", euid)
+        writer.add("process.real_user.id", uid)
+        writer.add("user.Ext.real.id", uid)
+        writer.add("process.group.id", egid)
+        writer.add("process.real_group.id", gid)
+        writer.add("group.Ext.real.id", gid)
 
-        writer.fill("process.parent.pid", instance.parentPid > 0 ? .int(Int64(instance.parentPid)) : nil)
-        writer.fill("process.parent.entity_id", instance.parentEntityID.map(FieldValue.string))
+        writer.fill(.parentPid, "process.parent.pid", instance.parentPid > 0 ? .int(Int64(instance.parentPid)) : nil)
+        writer.add("process.parent.entity_id", instance.parentEntityID.map(FieldValue.string))
         if let parent {
-            writer.fill("process.parent.name", parent.name.map(FieldValue.string))
-            writer.fill("process.parent.executable", parent.executable.map(FieldValue.string))
+            writer.add("process.parent.name", parent.name.map(FieldValue.string))
+            writer.add("process.parent.executable", parent.executable.map(FieldValue.string))
             if !parent.args.isEmpty {
-                writer.fill("process.parent.args", .array(parent.args.map(FieldValue.string)))
-                writer.fill("process.parent.args_count", .int(Int64(parent.args.count)))
-                writer.fill("process.parent.command_line", parent.commandLine.map(FieldValue.string))
+                writer.add("process.parent.args", parent.args.field)
+                writer.add("process.parent.args_count", .int(Int64(parent.args.count)))
+                writer.add("process.parent.command_line", parent.args.commandLine)
             }
-            writer.fill("process.parent.working_directory", parent.workingDirectory.map(FieldValue.string))
-            writer.fill("process.parent.interactive", parent.interactive.map(FieldValue.bool))
-            writer.fill("process.parent.user.id", parent.effectiveUserID.map(FieldValue.string))
-            writer.fill("process.parent.group.id", parent.effectiveGroupID.map(FieldValue.string))
+            writer.add("process.parent.working_directory", parent.workingDirectory.map(FieldValue.string))
+            writer.add("process.parent.interactive", parent.interactive.map(FieldValue.bool))
+            writer.add("process.parent.user.id", parent.effectiveUserID.map(FieldValue.string))
+            writer.add("process.parent.group.id", parent.effectiveGroupID.map(FieldValue.string))
         }
-        writer.leader("process.session_leader", instance.sessionLeader, of: instance)
-        writer.leader("process.entry_leader", instance.entryLeader, of: instance)
+        writer.leader(.session, instance.sessionLeader, of: instance)
+        writer.leader(.entry, instance.entryLeader, of: instance)
         if instance.entryLeader != nil {
-            writer.fill("process.entry_leader.entry_meta.type", instance.entryMetaType.map(FieldValue.string))
+            writer.add("process.entry_leader.entry_meta.type", instance.entryMetaType.map(FieldValue.string))
         }
-        writer.leader("process.group_leader", instance.groupLeader, of: instance)
+        writer.leader(.group, instance.groupLeader, of: instance)
         document = writer.document
-    }
-
-    private static func stringArray(_ value: FieldValue) -> [String]? {
-        guard case .array(let values) = value else { return nil }
-        return values.compactMap(\.stringValue)
     }
 }
 
-/// Appends fields that are absent; remembers which names exist so each check is a set lookup, not a scan.
+/// Appends the enrichment. Only the few names the normalizer also writes are checked (one pass over the document
+/// when the writer is made); names are string literals, so no name is built or hashed per event.
 private struct FieldWriter {
+    enum Shared: Int { case executable, name, args, workingDirectory, parentPid }
+
     var document: Document
-    private var names: Set<String>
+    private var present: [Bool]
 
     init(document: Document) {
         self.document = document
-        names = Set(document.fields.map(\.name))
-    }
-
-    func has(_ name: String) -> Bool { names.contains(name) }
-
-    mutating func fill(_ name: String, _ value: FieldValue?) {
-        guard let value, !names.contains(name) else { return }
-        document.append(name, value)
-        names.insert(name)
-    }
-
-    mutating func leader(_ prefix: String, _ leader: LeaderReference?, of instance: ProcessInstance) {
-        guard let leader else { return }
-        fill(prefix + ".pid", .int(Int64(leader.pid)))
-        fill(prefix + ".entity_id", .string(leader.entityID))
-        fill(prefix + ".same_as_process", .bool(leader.entityID == instance.entityID))
-        fill(prefix + ".name", leader.name.map(FieldValue.string))
-        fill(prefix + ".executable", leader.executable.map(FieldValue.string))
-        if !leader.args.isEmpty {
-            fill(prefix + ".args", .array(leader.args.map(FieldValue.string)))
-            fill(prefix + ".args_count", .int(Int64(leader.args.count)))
-            fill(prefix + ".command_line", .string(leader.args.joined(separator: " ")))
+        present = [Bool](repeating: false, count: ProcessEnricher.sharedFields.count)
+        for field in document.fields where field.name.utf8.first == UInt8(ascii: "p") {
+            if let index = ProcessEnricher.sharedFields.firstIndex(of: field.name) { present[index] = true }
         }
     }
+
+    /// A name the normalizer may have written: added only when absent.
+    mutating func fill(_ shared: Shared, _ name: String, _ value: FieldValue?) {
+        guard let value, !present[shared.rawValue] else { return }
+        document.append(name, value)
+        present[shared.rawValue] = true
+    }
+
+    /// A name only the enricher writes.
+    mutating func add(_ name: String, _ value: FieldValue?) {
+        if let value { document.append(name, value) }
+    }
+
+    mutating func leader(_ names: LeaderFieldNames, _ leader: LeaderReference?, of instance: ProcessInstance) {
+        guard let leader else { return }
+        add(names.pid, .int(Int64(leader.pid)))
+        add(names.entityID, .string(leader.entityID))
+        add(names.sameAsProcess, .bool(leader.entityID == instance.entityID))
+        add(names.name, leader.name.map(FieldValue.string))
+        add(names.executable, leader.executable.map(FieldValue.string))
+        if !leader.args.isEmpty {
+            add(names.args, leader.args.field)
+            add(names.argsCount, .int(Int64(leader.args.count)))
+            add(names.commandLine, leader.args.commandLine)
+        }
+    }
+}
+
+/// The field names of one leader kind, as literals.
+struct LeaderFieldNames {
+    let pid, entityID, sameAsProcess, name, executable, args, argsCount, commandLine: String
+
+    static let session = LeaderFieldNames(
+        pid: "process.session_leader.pid", entityID: "process.session_leader.entity_id",
+        sameAsProcess: "process.session_leader.same_as_process", name: "process.session_leader.name",
+        executable: "process.session_leader.executable", args: "process.session_leader.args",
+        argsCount: "process.session_leader.args_count", commandLine: "process.session_leader.command_line")
+    static let entry = LeaderFieldNames(
+        pid: "process.entry_leader.pid", entityID: "process.entry_leader.entity_id",
+        sameAsProcess: "process.entry_leader.same_as_process", name: "process.entry_leader.name",
+        executable: "process.entry_leader.executable", args: "process.entry_leader.args",
+        argsCount: "process.entry_leader.args_count", commandLine: "process.entry_leader.command_line")
+    static let group = LeaderFieldNames(
+        pid: "process.group_leader.pid", entityID: "process.group_leader.entity_id",
+        sameAsProcess: "process.group_leader.same_as_process", name: "process.group_leader.name",
+        executable: "process.group_leader.executable", args: "process.group_leader.args",
+        argsCount: "process.group_leader.args_count", commandLine: "process.group_leader.command_line")
+
+    var all: [String] { [pid, entityID, sameAsProcess, name, executable, args, argsCount, commandLine] }
 }

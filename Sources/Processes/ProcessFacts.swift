@@ -40,20 +40,21 @@ public struct ProcessFacts: Sendable {
         let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
         self.init(timeNanos: time, pid: 0)
         let isSyscall = record.type == .syscall
-        // One pass over the record's keys (short keys compare as inline strings, no allocation).
+        // One pass over the record's keys, compared as bytes (no string per key).
         for index in record.fields.indices {
-            switch record.keyString(at: index) {
-            case "pid": pid = Self.pid(record.value(at: index).int) ?? 0
-            case "ppid": parentPid = Self.pid(record.value(at: index).int)
-            case "success" where isSyscall: success = record.value(at: index).rawEquals("yes")
-            case "exit" where isSyscall: exitValue = record.value(at: index).int
-            case "a0" where isSyscall: a0 = record.value(at: index).hexUInt
-            case "uid": userID = record.value(at: index).rawString
-            case "euid": effectiveUserID = record.value(at: index).rawString
-            case "gid": groupID = record.value(at: index).rawString
-            case "egid": effectiveGroupID = record.value(at: index).rawString
-            case "tty": tty = record.value(at: index).rawString
-            default: break
+            guard let key = Key(record.key(at: index)) else { continue }
+            let value = record.value(at: index)
+            switch key {
+            case .pid: pid = Self.pid(value.int) ?? 0
+            case .ppid: parentPid = Self.pid(value.int)
+            case .success: if isSyscall { success = value.rawEquals("yes") }
+            case .exit: if isSyscall { exitValue = value.int }
+            case .a0: if isSyscall { a0 = value.hexUInt }
+            case .uid: userID = value.rawString
+            case .euid: effectiveUserID = value.rawString
+            case .gid: groupID = value.rawString
+            case .egid: effectiveGroupID = value.rawString
+            case .tty: tty = value.rawString
             }
         }
         guard pid > 0 else { return nil }
@@ -68,6 +69,27 @@ public struct ProcessFacts: Sendable {
             case "process.working_directory": workingDirectory = field.value.stringValue
             default: break
             }
+        }
+    }
+
+    /// The record keys read, recognized from their bytes.
+    private enum Key {
+        case pid, ppid, success, exit, a0, uid, euid, gid, egid, tty
+
+        private static let table: [(bytes: [UInt8], key: Key)] = [
+            (Array("pid".utf8), .pid), (Array("ppid".utf8), .ppid), (Array("success".utf8), .success),
+            (Array("exit".utf8), .exit), (Array("a0".utf8), .a0), (Array("uid".utf8), .uid),
+            (Array("euid".utf8), .euid), (Array("gid".utf8), .gid), (Array("egid".utf8), .egid),
+            (Array("tty".utf8), .tty),
+        ]
+
+        init?(_ bytes: ArraySlice<UInt8>) {
+            guard bytes.count <= 7, let first = bytes.first,
+                  first == UInt8(ascii: "p") || first == UInt8(ascii: "s") || first == UInt8(ascii: "e")
+                    || first == UInt8(ascii: "a") || first == UInt8(ascii: "u") || first == UInt8(ascii: "g")
+                    || first == UInt8(ascii: "t"),
+                  let entry = Self.table.first(where: { $0.bytes.elementsEqual(bytes) }) else { return nil }
+            self = entry.key
         }
     }
 

@@ -1,3 +1,5 @@
+import EventModel
+
 /// One process instance as the table knows it: identity (pid + start time → entity id), image, ids, terminal,
 /// ancestry and session. Updated in place as the instance's events arrive (execve changes the image, setsid the
 /// session); a fork or a reused pid makes a new instance.
@@ -11,7 +13,7 @@ public struct ProcessInstance: Sendable, Equatable {
     /// `comm`.
     public var name: String?
     /// Argument vector of the current image (empty when unknown).
-    public var args: [String]
+    public var args: Arguments
     public var workingDirectory: String?
     /// Decimal ids as the documents carry them.
     public var userID: String?, effectiveUserID: String?, groupID: String?, effectiveGroupID: String?
@@ -50,9 +52,6 @@ public struct ProcessInstance: Sendable, Equatable {
         case synthetic
     }
 
-    /// `command_line`: the arguments joined by spaces (Defend's convention), nil when unknown.
-    public var commandLine: String? { args.isEmpty ? nil : args.joined(separator: " ") }
-
     /// Whether the process has a controlling terminal, nil when unknown.
     public var interactive: Bool? { ttyKnown ? tty != nil : nil }
 
@@ -69,5 +68,25 @@ public struct LeaderReference: Sendable, Equatable {
     public var entityID: String
     public var name: String?
     public var executable: String?
-    public var args: [String]
+    public var args: Arguments
+}
+
+/// An argument vector with the document values built once: instances are written on many events (their own, their
+/// children's as parent, their session's as leader), so the array and the command line are not rebuilt each time.
+public struct Arguments: Sendable, Equatable {
+    public let strings: [String]
+    /// `process.args` value.
+    public let field: FieldValue
+    /// `process.command_line` value: the arguments joined by spaces (Defend's convention).
+    public let commandLine: FieldValue
+    public static let empty = Arguments([])
+
+    public init(_ strings: [String]) {
+        self.strings = strings
+        field = .array(strings.map(FieldValue.string))
+        commandLine = .string(strings.joined(separator: " "))
+    }
+
+    public var isEmpty: Bool { strings.isEmpty }
+    public var count: Int { strings.count }
 }

@@ -93,7 +93,7 @@ public struct ProcessTable: Sendable {
         if facts.isSuccessfulExec {
             counters.execs += 1
             if current.executable != facts.executable { current.previousExecutable = current.executable }
-            current.args = bounded(facts.args ?? [])
+            current.args = Arguments(bounded(facts.args ?? []))
             if let cwd = facts.workingDirectory { current.workingDirectory = cwd }
         }
         if let executable = facts.executable { current.executable = executable }
@@ -245,7 +245,7 @@ public struct ProcessTable: Sendable {
                                      origin: origin, seenAt: seenAt)
         instance.executable = snapshot.executable
         instance.name = snapshot.name
-        instance.args = bounded(snapshot.args)
+        instance.args = Arguments(bounded(snapshot.args))
         instance.workingDirectory = snapshot.workingDirectory
         instance.userID = snapshot.uid.map { String($0) }
         instance.effectiveUserID = snapshot.euid.map { String($0) }
@@ -281,7 +281,7 @@ public struct ProcessTable: Sendable {
                                seenAt: Int64) -> ProcessInstance {
         ProcessInstance(pid: pid, startTicks: startTicks,
                         entityID: EntityID.make(system: source.system, pid: pid, startTicks: startTicks),
-                        args: [], ttyKnown: false, parentPid: parentPid, origin: origin, lastSeenNanos: seenAt)
+                        args: .empty, ttyKnown: false, parentPid: parentPid, origin: origin, lastSeenNanos: seenAt)
     }
 
     private mutating func insert(_ instance: ProcessInstance) {

@@ -1,5 +1,6 @@
 import Daemon
 import Foundation
+import Processes
 import Rules
 import XCTest
 
@@ -152,5 +153,21 @@ final class TrackingAuditRuleTests: XCTestCase {
             """)
         XCTAssertTrue(requirements.syscalls.contains("clone"))
         XCTAssertTrue(requirements.syscalls.contains("exit_group"))
+    }
+}
+
+/// The enricher's names against the normalizer's catalog: shared names are the only overlap, so the enricher
+/// appends its own names without looking for them first.
+final class ProducedFieldTests: XCTestCase {
+    func testOnlySharedNamesOverlapTheNormalizerCatalog() {
+        let catalog = Set(ECSCatalog.fields)
+        let produced = Set(ProcessEnricher.producedFields)
+        XCTAssertEqual(produced.count, ProcessEnricher.producedFields.count, "no duplicates")
+        for name in ["process.executable", "process.name", "process.args", "process.working_directory",
+                     "process.parent.pid"] {
+            XCTAssertTrue(catalog.contains(name), name)
+            XCTAssertFalse(produced.contains(name), name)
+        }
+        XCTAssertTrue(produced.isSubset(of: catalog), "the catalog includes the enricher's fields")
     }
 }
