@@ -79,23 +79,36 @@ func threadCPUSeconds() -> Double {
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
 
-var offered = 0
-var matches = 0
-let cpuStart = threadCPUSeconds()
-let start = ContinuousClock.now
-for event in events {
-    let rules: [Int]
-    if case .array(let values) = event[categorySlot], values.count == 1, let name = values[0].stringValue {
-        rules = offeredTo[name] ?? anyRules
-    } else {
-        rules = anyRules  // (multi-category events would take the union; the stream has none)
+/// One pass over the stream with fresh matchers: CPU seconds, wall seconds, offers, matches.
+@MainActor func runPass(_ matchers: inout [QueryMatcher]) -> (cpu: Double, wall: Double, offered: Int, matches: Int) {
+    var offered = 0
+    var matches = 0
+    let cpuStart = threadCPUSeconds()
+    let start = ContinuousClock.now
+    for event in events {
+        let rules: [Int]
+        if case .array(let values) = event[categorySlot], values.count == 1, let name = values[0].stringValue {
+            rules = offeredTo[name] ?? anyRules
+        } else {
+            rules = anyRules  // (multi-category events would take the union; the stream has none)
+        }
+        offered += rules.count
+        for index in rules { matches += matchers[index].process(event).count }
     }
-    offered += rules.count
-    for index in rules { matches += matchers[index].process(event).count }
+    let elapsed = ContinuousClock.now - start
+    let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return (threadCPUSeconds() - cpuStart, wall, offered, matches)
 }
-let elapsed = ContinuousClock.now - start
-let wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-let seconds = threadCPUSeconds() - cpuStart
+
+// Best of three passes: the machine is shared, so the fastest pass is the least disturbed.
+let fresh = matchers
+var passes: [(cpu: Double, wall: Double, offered: Int, matches: Int)] = []
+for _ in 0..<3 {
+    matchers = fresh
+    passes.append(runPass(&matchers))
+}
+let best = passes.min { $0.cpu < $1.cpu }!
+let (seconds, wallSeconds, offered, matches) = (best.cpu, best.wall, best.offered, best.matches)
 
 var pending = 0, evicted = 0, expired = 0
 for matcher in matchers {
@@ -113,8 +126,9 @@ let kinds = matchers.reduce(into: [0, 0, 0]) { counts, matcher in
 print("rules: \(matchers.count) compiled of \(corpus.count) (event \(kinds[0]), sequence \(kinds[1]), sample \(kinds[2])) in \(compileTime)")
 for failure in failures { print("  not compiled: \(failure)") }
 print("events: \(eventCount) synthetic ECS events, one core")
-print(String(format: "throughput: %.0f events/s per core (%.3f s CPU; %.3f s wall)", Double(eventCount) / seconds,
-             seconds, wallSeconds))
+print(String(format: "throughput: %.0f events/s per core (best of 3: %.3f s CPU, %.3f s wall; passes %@ s CPU)",
+             Double(eventCount) / seconds, seconds, wallSeconds,
+             passes.map { String(format: "%.2f", $0.cpu) }.joined(separator: "/")))
 print(String(format: "rules offered per event: %.1f of %d (category index; %d rules match any category)",
              Double(offered) / Double(eventCount), matchers.count, anyRules.count))
 print(String(format: "rule evaluations: %.0f /s", Double(offered) / seconds))

@@ -84,3 +84,27 @@ final class ECSSchemaTests: XCTestCase {
         XCTAssertEqual(SourceView(indexPatterns: []), .auditd)
     }
 }
+
+final class SlotEventConverterTests: XCTestCase {
+    func testStreamingConversionEqualsTheTableLookupWhateverTheLayout() {
+        let builder = ECSSchemaBuilder()
+        _ = builder.schema(for: .auditd).slot(for: "auditd.data.a1")
+        _ = builder.schema(for: .defend).slot(for: "user.id")
+        let schema = builder.freeze()
+        var converter = SlotEventConverter(schema: schema)
+        var first = Document()
+        first.append("process.pid", 1)
+        first.append("auditd.data.a1", "2")
+        first.append("user.id", "1000")
+        var reordered = Document() // a different layout at the same positions
+        reordered.append("user.id", "0")
+        reordered.append("process.name", "sh")
+        reordered.append("auditd.data.a1", "802")
+        reordered.append("event.outcome", "success")
+        for document in [first, reordered, first, reordered, Document()] {
+            let streamed = converter.convert(document, timestamp: 1, ordinal: 2)
+            let direct = schema.slotEvent(from: document, timestamp: 1, ordinal: 2)
+            XCTAssertEqual(streamed.values, direct.values)
+        }
+    }
+}

@@ -6,13 +6,16 @@ import EventModel
 final class GrowingSchema: FieldSchema {
     private var slots: [String: Int] = [:]
     private let known: Set<String>?
+    private let excluded: Set<String>
 
-    init(known: [String]? = nil) {
+    init(known: [String]? = nil, excluding excluded: [String] = []) {
         self.known = known.map(Set.init)
+        self.excluded = Set(excluded)
     }
 
     func slot(for field: String) -> Int? {
         if let known, !known.contains(field) { return nil }
+        if excluded.contains(field) { return nil }
         if let slot = slots[field] { return slot }
         slots[field] = slots.count
         return slots.count - 1

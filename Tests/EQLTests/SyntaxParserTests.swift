@@ -238,5 +238,12 @@ final class SyntaxParserTests: XCTestCase {
         ] {
             XCTAssertNoThrow(try EQLCompiler(schema: GrowingSchema()).compile(query), query)
         }
+        // `?x == ?y` is fine while the optional fields are unknown to the source (both are null)…
+        XCTAssertNoThrow(try EQLCompiler(schema: GrowingSchema(known: [])).compile("process where ?x == ?y"))
+        // …and a field-with-field comparison once both exist.
+        XCTAssertThrowsError(try EQLCompiler(schema: GrowingSchema()).compile("process where ?x == ?y")) {
+            XCTAssertEqual(($0 as? EQLError)?.description,
+                           "1:18: comparing a field with another field is not supported (\"==\" between x and y)")
+        }
     }
 }

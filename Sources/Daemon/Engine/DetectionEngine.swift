@@ -9,6 +9,7 @@ public struct DetectionEngine {
     private var matchers: [RuleMatcher]
     /// Slot of `event.category`, the index key.
     private let categorySlot: Int?
+    private var converter: SlotEventConverter
     private var nextOrdinal = 0
     private var latest: Int64 = .min
     private var nextSweep: Int64 = .min
@@ -22,6 +23,7 @@ public struct DetectionEngine {
         self.limits = limits
         matchers = ruleSet.rules.indices.map { RuleMatcher(rule: $0, compiled: ruleSet.rules[$0], limits: limits) }
         categorySlot = ruleSet.schema.slot(for: "event.category")
+        converter = SlotEventConverter(schema: ruleSet.schema)
     }
 
     /// Swaps in new rules. Partial sequences and samples of the old rules are dropped (and counted).
@@ -44,8 +46,7 @@ public struct DetectionEngine {
         nextOrdinal += 1
         counters.events += 1
         guard !matchers.isEmpty else { return }
-        let event = ruleSet.schema.slotEvent(from: document, timestamp: timestamp, tiebreaker: .int(Int64(serial)),
-                                             ordinal: ordinal)
+        let event = converter.convert(document, timestamp: timestamp, tiebreaker: .int(Int64(serial)), ordinal: ordinal)
         let candidates = ruleSet.index.candidates(forCategory: categorySlot.map { event[$0] } ?? .null)
         let before = matches.count
         for rule in candidates {

@@ -48,18 +48,21 @@ struct RuleMatcher {
                 matches.append(RuleMatch(rule: rule, events: [document], joinKeys: []))
             }
         } else if sequence != nil {
-            var results: [SequenceResult<Document>] = []
-            let stages = stages
+            // Each stage's filter is evaluated once, up front: most events match no stage, and then the state
+            // machine is not entered at all (time still advances through the engine's periodic sweep).
+            let stageKeys = stages.map { Self.keys(of: event, for: $0) }
             let untilKeys = until.map { Self.keys(of: event, for: $0) } ?? []
-            sequence!.process(document, timestamp: event.timestamp,
-                              stageKeys: { Self.keys(of: event, for: stages[$0]) }, untilKeys: untilKeys,
-                              into: &results)
+            guard untilKeys.isEmpty == false || stageKeys.contains(where: { !$0.isEmpty }) else { return }
+            var results: [SequenceResult<Document>] = []
+            sequence!.process(document, timestamp: event.timestamp, stageKeys: { stageKeys[$0] },
+                              untilKeys: untilKeys, into: &results)
             append(results, to: &matches)
         } else if sample != nil {
+            let filterKeys = stages.map { Self.keys(of: event, for: $0) }
+            guard filterKeys.contains(where: { !$0.isEmpty }) else { return }
             var results: [SampleStateMachine<Document>.Result] = []
-            let stages = stages
-            sample!.process(document, id: event.ordinal, timestamp: event.timestamp,
-                            filterKeys: { Self.keys(of: event, for: stages[$0]) }, into: &results)
+            sample!.process(document, id: event.ordinal, timestamp: event.timestamp, filterKeys: { filterKeys[$0] },
+                            into: &results)
             for result in results {
                 matches.append(RuleMatch(rule: rule, events: result.events, joinKeys: result.key.values))
             }

@@ -44,10 +44,14 @@ public struct ECSSchema: Sendable {
         for field in document.fields {
             if let slot = slotByName[field.name] { values[slot] = field.value }
         }
+        fillDerived(&values)
+        return SlotEvent(values: values, timestamp: timestamp, tiebreaker: tiebreaker, ordinal: ordinal)
+    }
+
+    func fillDerived(_ values: inout [FieldValue]) {
         for (field, slot) in derivedSlots {
             values[slot] = derive(field, from: values)
         }
-        return SlotEvent(values: values, timestamp: timestamp, tiebreaker: tiebreaker, ordinal: ordinal)
     }
 
     private func derive(_ field: DerivedField, from values: [FieldValue]) -> FieldValue {

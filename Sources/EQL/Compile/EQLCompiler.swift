@@ -19,13 +19,12 @@ public struct EQLCompiler {
     /// Parses, verifies and compiles `query`. Throws `EQLError`. (Untyped `throws` on purpose:
     /// Swift 6.3 crashes compiling `catch let e as EQLError` against a typed-throws callee.)
     public func compile(_ query: String) throws -> CompiledQuery {
-        let ast = try Parser.parse(query)
-        try Verifier.verify(ast)
-        return try compile(ast)
+        try compile(Parser.parse(query))
     }
 
-    /// Compiles an already parsed and verified query. Throws `EQLError`.
+    /// Verifies and compiles an already parsed query. Throws `EQLError`.
     public func compile(_ ast: QueryAST) throws -> CompiledQuery {
+        try Verifier.verify(ast)  // the evaluators rely on verified arities and constant patterns
         var expressions = ExpressionCompiler(schema: schema)
         let body: CompiledQuery.Body
         switch ast.body {

@@ -124,7 +124,8 @@ struct ExpressionCompiler {
             op = op.mirrored
         }
         guard let constant = right.constantValue else {
-            throw error("comparing two non-constant expressions is not supported", at: position)
+            throw error("comparing a field with another field is not supported (\"\(op.rawValue)\" between "
+                        + "\(a.referencedFields.first ?? "?") and \(b.referencedFields.first ?? "?"))", at: position)
         }
         if constant.isNull {
             switch op {

@@ -17,7 +17,8 @@ struct RegexMatcher: @unchecked Sendable {  // Regex is an immutable value; safe
         let translated = try translator.translate()
         do {
             var regex = try Regex(translated)
-            regex = regex.dotMatchesNewlines()
+            // Lucene works on code points: "e\u{301}" is two characters to it, not one grapheme.
+            regex = regex.dotMatchesNewlines().matchingSemantics(.unicodeScalar)
             if caseInsensitive { regex = regex.ignoresCase() }
             // Regex lowers its program lazily on first use; do it now, once, on this thread.
             _ = try regex.wholeMatch(in: "")
@@ -59,7 +60,9 @@ private struct LuceneRegexTranslator {
                                        + "escape it as \\\(c) to match it literally")
             case "^", "$", "/", " ":
                 out += "\\" + String(c)
-            case ".", "(", ")", "|", "*", "+", "?", "{", "}":
+            case "{":
+                try repetition()
+            case ".", "(", ")", "|", "*", "+", "?":
                 out.append(c)
             default:
                 appendLiteral(c)
@@ -124,6 +127,21 @@ private struct LuceneRegexTranslator {
         out += "(?:"
         for c in literal { appendLiteral(c) }
         out += ")"
+    }
+
+    /// `{n}`, `{n,}`, `{n,m}`: copied verbatim once checked.
+    mutating func repetition() throws(RegexSyntaxError) {
+        var body = ""
+        while i < chars.count, chars[i] != "}" {
+            body.append(chars[i])
+            i += 1
+        }
+        let bounds = body.split(separator: ",", omittingEmptySubsequences: false)
+        guard i < chars.count, (1...2).contains(bounds.count), Int(bounds[0]) != nil,
+            bounds.count == 1 || bounds[1].isEmpty || Int(bounds[1]) != nil
+        else { throw RegexSyntaxError(message: "invalid repetition {\(body)} in regex") }
+        i += 1
+        out += "{" + body + "}"
     }
 
     /// `<lo-hi>`: an integer in the range, leading zeros allowed (Lucene interval).

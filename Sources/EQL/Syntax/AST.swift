@@ -120,6 +120,13 @@ extension Expr {
 
     var containsField: Bool { !referencedFields.isEmpty }
 
+    /// Whether a non-optional (`?`-less) field occurs in this expression.
+    var containsRequiredField: Bool {
+        var found = false
+        visit { if case .field(_, false) = $0.kind { found = true } }
+        return found
+    }
+
     func visit(_ body: (Expr) -> Void) {
         body(self)
         switch kind {

@@ -105,7 +105,9 @@ public enum Verifier {
         case .comparison(let op, let a, let b):
             try verify(a)
             try verify(b)
-            if a.containsField, b.containsField {
+            // `?x == ?y` is legal when the optional fields are unknown (they become null); the
+            // compiler rejects it if both resolve to real fields.
+            if a.containsRequiredField, b.containsRequiredField {
                 throw error("comparing a field with another field is not supported (\"\(op.rawValue)\" between "
                             + "\(a.referencedFields[0]) and \(b.referencedFields[0]))", at: expr.position)
             }
