@@ -11,15 +11,18 @@ enum FileFields {
 
     static func add(to document: inout Document, syscall: String?) {
         guard let path = document["file.path"]?.stringValue, !path.isEmpty else { return }
-        if document["file.name"] == nil { set(&document, prefix: "file", path: path, includePath: false) }
-        guard let syscall, syscall.hasPrefix("rename"), document["file.Ext.original.path"] == nil,
-              case .array(let items)? = document["auditd.paths"] else { return }
-        let deleted = items.compactMap { item -> String? in
-            guard item["nametype"]?.stringValue == "DELETE" else { return nil }
-            return item["name"]?.stringValue
+        guard let syscall, syscall.hasPrefix("rename"), case .array(let items)? = document["auditd.paths"] else {
+            if document["file.name"] == nil { set(&document, prefix: "file", path: path, includePath: false) }
+            return
         }
-        // rename(old, new): the first DELETE item is the old name (a second one is a replaced target).
-        if let original = deleted.first, original != path || deleted.count == 1 {
+        // rename(old, new): the first DELETE item is the old name (a second one is a replaced target), the CREATE
+        // item the new one. auditd_manager's file.path is the old name; Defend's file.name/extension (which
+        // auditd_manager documents do not have) describe the new one, its file.Ext.original.* the old one.
+        func name(_ type: String) -> String? {
+            items.first { $0["nametype"]?.stringValue == type }?["name"]?.stringValue
+        }
+        if document["file.name"] == nil { set(&document, prefix: "file", path: name("CREATE") ?? path, includePath: false) }
+        if document["file.Ext.original.path"] == nil, let original = name("DELETE") {
             set(&document, prefix: "file.Ext.original", path: original, includePath: true)
         }
     }
