@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "Reassembler", dependencies: ["AuditRecords"]),
         // Audit event → ECS document (auditd_manager shape).
         .target(name: "Events", dependencies: ["AuditRecords", "Reassembler", "EventModel"]),
+        // Process table: entity ids, ancestry, sessions; enriches normalized documents.
+        .target(name: "Processes", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),
         // Elasticsearch EQL: parser, verifier, compiler, streaming matchers. Independent of audit.
         .target(name: "EQL", dependencies: ["EventModel"]),
         // detection-rules TOML loader, diagnostics, audit-rule derivation.
@@ -35,9 +37,9 @@ let package = Package(
         // Alert documents and sinks (journald, spool, stdout).
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
         // Threads, queues, signals, reload, sd_notify.
-        .target(name: "Daemon", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "EQL", "Rules", "Alerting", "CSystemd"]),
+        .target(name: "Daemon", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "CSystemd"]),
         .executableTarget(name: "auspex", dependencies: [
-            "Daemon", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "EQL", "Rules", "Alerting", "EventModel",
+            "Daemon", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // EQL throughput over the Linux detection-rules corpus (`make bench`; not a test).
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "ReassemblerTests", dependencies: ["Reassembler", "AuditRecords"]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "AuditNetlinkTests", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "EventModel"]),
+        .testTarget(name: "ProcessesTests", dependencies: ["Processes", "Daemon", "Rules", "Alerting", "Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "EQLTests", dependencies: ["EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "EQL", "EventModel"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "EventModel"]),

@@ -28,6 +28,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Print only problems and the summary, not the derived audit rules.")
     var quiet = false
 
+    @Flag(name: .long, help: "Print per rule whether audit data serves all, some (naming the missing) or none of its fields.")
+    var coverage = false
+
     func run() throws {
         let resolved = ResolvedConfiguration.load(path: config, overrides: overrides)
         let paths = self.paths.isEmpty ? resolved.config.rules.paths : self.paths
@@ -48,6 +51,7 @@ struct CheckCommand: ParsableCommand {
             for line in plan.auditctlLines(key: resolved.config.audit.ruleKey) { print("  " + line) }
             for note in plan.notes { print("  note: " + note) }
         }
+        if coverage { RuleCoverage.print(load.report.rules) }
         if errors > 0 { throw ExitCode(ExitStatus.config) }
     }
 }

@@ -45,7 +45,7 @@ struct EventsCommand: ParsableCommand {
 
     func run() throws {
         let output = LineOutput(descriptor: 1)
-        var pipeline = EventsPipeline(output: output, documentLimit: count)
+        var pipeline = EventsPipeline(output: output, documentLimit: count, live: file == nil)
         if let file {
             try readFile(file, into: &pipeline)
             printSummary(pipeline, kernel: nil)

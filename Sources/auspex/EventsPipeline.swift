@@ -1,6 +1,7 @@
 import AuditRecords
 import EventModel
 import Events
+import Processes
 import Reassembler
 
 /// Records → events → ECS documents → NDJSON lines, with the counters the final summary reports.
@@ -15,13 +16,15 @@ struct EventsPipeline {
     private(set) var counters = Counters()
     private var reassembler = Reassembler()
     private let normalizer: Normalizer
+    private var processes: ProcessEnricher
     private(set) var normalizerCounters = NormalizerCounters()
     private(set) var output: LineOutput
     /// Stop producing after this many documents (nil: no limit).
     let documentLimit: UInt64?
 
     init(output: LineOutput, documentLimit: UInt64?, host: HostInfo = .current(),
-         names: any NameLookup = SystemNameLookup()) {
+         names: any NameLookup = SystemNameLookup(), live: Bool = false) {
+        processes = ProcessEnricher(source: live ? LiveProcSource() : AbsentProcSource(), scan: live)
         self.output = output
         self.documentLimit = documentLimit
         normalizer = Normalizer(host: host, names: names)
@@ -58,8 +61,9 @@ struct EventsPipeline {
     private mutating func emit(_ events: [AuditEvent]) {
         for event in events where !limitReached {
             counters.events += 1
-            let document = normalizer.normalize(event, counters: &normalizerCounters)
+            var document = normalizer.normalize(event, counters: &normalizerCounters)
             if document.isEmpty { continue }
+            processes.enrich(&document, event: event)
             var line: [UInt8] = []
             JSONWriter.write(document.nested, to: &line)
             line.append(UInt8(ascii: "\n"))

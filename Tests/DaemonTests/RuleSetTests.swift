@@ -39,14 +39,14 @@ final class RuleSetTests: XCTestCase {
     func testFieldsTheAuditSourceNeverProducesAreWarnedAtTheirFirstUse() throws {
         let rule = try Fixtures.rule(id: "parent", query: """
             process where event.action == "executed" and
-              process.parent.name == "nginx" and process.entity_id != null
+              process.env_vars == "LD_PRELOAD=x" and dns.question.name != null
             """)
         let (ruleSet, diagnostics) = RuleSet.compile([rule])
         XCTAssertEqual(ruleSet.rules.count, 1, "a warning does not reject the rule")
-        XCTAssertEqual(ruleSet.rules[0].query.unknownFields, ["process.parent.name", "process.entity_id"])
+        XCTAssertEqual(ruleSet.rules[0].query.unknownFields, ["process.env_vars", "dns.question.name"])
         let warning = try XCTUnwrap(diagnostics.first)
         XCTAssertEqual(warning.severity, .warning)
-        XCTAssertTrue(warning.message.contains("'process.parent.name', 'process.entity_id'"), warning.message)
+        XCTAssertTrue(warning.message.contains("'process.env_vars', 'dns.question.name'"), warning.message)
         XCTAssertEqual(warning.location, SourceLocation(line: rule.queryLocation.line + 1, column: 3))
     }
 

@@ -3,6 +3,7 @@ import AuditRecords
 import EQL
 import EventModel
 import Events
+import Processes
 import Reassembler
 
 /// Bounds and identity the pipeline is built with (from auspex.toml `[audit]`, `[engine]`, `[host]`).
@@ -13,6 +14,9 @@ public struct PipelineSettings: Sendable {
     public var maxEventsInFlight: Int
     /// Age at which an event without EOE is emitted.
     public var reassemblyTimeoutNanos: Int64
+    /// Where the process table reads `/proc` (live: `LiveProcSource`, scanned at start; replay: none).
+    public var processSource: any ProcSource = AbsentProcSource()
+    public var scanProcesses = false
 
     public init(host: HostInfo, matcherLimits: MatcherLimits = MatcherLimits(), maxEventsInFlight: Int = 1024,
                 reassemblyTimeoutNanos: Int64 = 2_000_000_000) {
@@ -32,6 +36,7 @@ public struct DetectionPipeline {
     public let alertBuilder: AlertBuilder
     private var reassembler: Reassembler
     private let normalizer: Normalizer
+    public private(set) var processes: ProcessEnricher
     private var matches: [RuleMatch] = []
 
     public init(ruleSet: RuleSet, settings: PipelineSettings, names: any NameLookup = SystemNameLookup()) {
@@ -39,6 +44,7 @@ public struct DetectionPipeline {
         reassembler = Reassembler(maxInFlight: settings.maxEventsInFlight,
                                   timeoutNanoseconds: settings.reassemblyTimeoutNanos)
         normalizer = Normalizer(host: settings.host, names: names)
+        processes = ProcessEnricher(source: settings.processSource, scan: settings.scanProcesses)
         alertBuilder = AlertBuilder(host: settings.host)
     }
 
@@ -76,8 +82,9 @@ public struct DetectionPipeline {
     private mutating func process(_ events: [AuditEvent], into alerts: inout [Alert]) {
         for event in events {
             counters.events += 1
-            let document = normalizer.normalize(event, counters: &normalizerCounters)
+            var document = normalizer.normalize(event, counters: &normalizerCounters)
             if document.isEmpty { continue }
+            processes.enrich(&document, event: event)
             counters.documents += 1
             let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
             engine.process(document, timestamp: time, serial: event.serial, into: &matches)

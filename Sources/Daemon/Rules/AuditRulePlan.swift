@@ -16,6 +16,7 @@ public struct AuditRulePlan: Sendable, Hashable {
         for rule in ruleSet.rules {
             let requirements = AuditRuleDerivation.requirements(forQuery: rule.source.query)
             total.formUnion(requirements)
+            total.formUnion(AuditRuleDerivation.processTrackingRequirements(forQuery: rule.source.query))
             if !requirements.unmappedActions.isEmpty { unmapped.append((rule.source, requirements.unmappedActions)) }
         }
         syscalls = total.syscalls

@@ -1,6 +1,7 @@
 import Alerting
 import AuditNetlink
 import Foundation
+import Processes
 import Rules
 #if canImport(Glibc)
 import Glibc
@@ -67,7 +68,9 @@ public final class LiveDaemon {
         announce(session)
 
         let queue = RecordQueue(capacity: config.engine.eventQueueSize)
-        let pipeline = DetectionPipeline(ruleSet: ruleSet, settings: config.pipelineSettings)
+        var settings = config.pipelineSettings
+        (settings.processSource, settings.scanProcesses) = (LiveProcSource(), true)
+        let pipeline = DetectionPipeline(ruleSet: ruleSet, settings: settings)
         let processor = Processor(queue: queue, pipeline: pipeline, sinks: sinks)
         let wake: WakeEvent
         do { wake = try WakeEvent() } catch {

@@ -1,3 +1,5 @@
+import Processes
+
 /// The ECS fields the audit normalizer (`Events.Normalizer`) can put in a document, auditd_manager shape
 /// (shared/spec/ecs-mapping.md §2.3). A rule that tests a field outside this catalog can never see a value
 /// from audit data; `auspex check` warns about it.
@@ -35,7 +37,7 @@ public enum ECSCatalog {
         "network.direction",
         // host, tags
         "host.id", "host.name", "host.hostname", "host.os.type", "tags",
-    ]
+    ] + ProcessEnricher.producedFields
 
     /// Prefixes whose field names come from the audit records (`auditd.data.a1`, `auditd.data.socket.port`, …).
     public static let openPrefixes: [String] = [

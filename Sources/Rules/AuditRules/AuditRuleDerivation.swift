@@ -74,6 +74,18 @@ public enum AuditRuleDerivation {
         return requirements
     }
 
+    /// The process life-cycle syscalls (exec, fork family, setsid, exit_group) when `query` reads a field the
+    /// daemon's process table fills (entity ids, parent image, session/entry/group leaders); empty otherwise.
+    /// Kept apart from ``requirements(forQuery:)``, which names what the query's own events need.
+    public static func processTrackingRequirements(forQuery query: String) -> AuditRequirements {
+        var requirements = AuditRequirements()
+        let readsTrackedField = EQLTextScanner.tokens(query).contains { token in
+            token.kind == .word && processTrackingFieldPrefixes.contains { token.text.trimmingPrefix("?").hasPrefix($0) }
+        }
+        if readsTrackedField { requirements.syscalls = processTrackingSyscalls.sorted() }
+        return requirements
+    }
+
     /// The syscall rules in auditctl syntax, one line per architecture, e.g.
     /// `-a always,exit -F arch=b64 -S connect,execve,execveat -F key=auspex`.
     public static func auditctlLines(for requirements: AuditRequirements, key: String,

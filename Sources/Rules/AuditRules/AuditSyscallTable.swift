@@ -87,3 +87,17 @@ let actionsFromRecords: Set<String> = [
     "started-session", "ended-session", "ran-command", "violated-apparmor-policy", "violated-selinux-policy",
     "violated-seccomp-policy", "changed-audit-configuration", "loaded-firewall-rule-to", "typed", "crashed-program",
 ]
+
+/// Fields the daemon's process table fills (entity ids, ancestry, sessions). A rule reading any of them needs the
+/// process life cycle audited, so that processes forked, exec'd and exited between two `/proc` looks still get their
+/// ids and parents. `process.parent.pid` is not among them: the SYSCALL record carries `ppid=` itself.
+let processTrackingFieldPrefixes: [String] = [
+    "process.entity_id", "process.parent.entity_id", "process.parent.name", "process.parent.executable",
+    "process.parent.args", "process.parent.command_line", "process.parent.working_directory",
+    "process.parent.interactive", "process.parent.user.", "process.parent.group.", "process.session_leader.",
+    "process.entry_leader.", "process.group_leader.", "process.previous.",
+]
+
+/// The process life cycle the table follows: exec (image), fork family (new instance, parent), setsid (session and
+/// entry leaders), exit_group (end of the instance, so its pid can be reused).
+let processTrackingSyscalls: [String] = ["execve", "execveat", "fork", "vfork", "clone", "clone3", "setsid", "exit_group"]

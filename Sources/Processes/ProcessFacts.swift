@@ -1,0 +1,122 @@
+import AuditRecords
+import EventModel
+import Reassembler
+
+/// What one audit event says about its process, read from the SYSCALL (or first) record and the normalized
+/// document (which already decoded hex `comm`/`exe`, EXECVE arguments and CWD).
+public struct ProcessFacts: Sendable {
+    public var timeNanos: Int64
+    public var pid: Int32
+    public var parentPid: Int32?
+    /// Syscall name as the document names it (`auditd.data.syscall`), nil for non-syscall events.
+    public var syscall: String?
+    public var success: Bool
+    /// Syscall return value (fork/clone: the child pid).
+    public var exitValue: Int64?
+    /// First syscall argument (clone flags).
+    public var a0: UInt64?
+    public var userID: String?, effectiveUserID: String?, groupID: String?, effectiveGroupID: String?
+    /// `tty=` value; "(none)" means no terminal.
+    public var tty: String?
+    public var name: String?
+    public var executable: String?
+    public var args: [String]?
+    public var workingDirectory: String?
+
+    public init(timeNanos: Int64, pid: Int32, parentPid: Int32? = nil, syscall: String? = nil, success: Bool = true,
+                exitValue: Int64? = nil, a0: UInt64? = nil) {
+        self.timeNanos = timeNanos
+        self.pid = pid
+        self.parentPid = parentPid
+        self.syscall = syscall
+        self.success = success
+        self.exitValue = exitValue
+        self.a0 = a0
+    }
+
+    /// The facts of `event`, or nil when no record names a pid.
+    public init?(event: AuditEvent, document: Document) {
+        guard let record = event.syscall ?? event.records.first(where: { $0.contains("pid") }) else { return nil }
+        let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
+        self.init(timeNanos: time, pid: 0)
+        let isSyscall = record.type == .syscall
+        // One pass over the record's keys, compared as bytes (no string per key).
+        for index in record.fields.indices {
+            guard let key = Key(record.key(at: index)) else { continue }
+            let value = record.value(at: index)
+            switch key {
+            case .pid: pid = Self.pid(value.int) ?? 0
+            case .ppid: parentPid = Self.pid(value.int)
+            case .success: if isSyscall { success = value.rawEquals("yes") }
+            case .exit: if isSyscall { exitValue = value.int }
+            case .a0: if isSyscall { a0 = value.hexUInt }
+            case .uid: userID = value.rawString
+            case .euid: effectiveUserID = value.rawString
+            case .gid: groupID = value.rawString
+            case .egid: effectiveGroupID = value.rawString
+            case .tty: tty = value.rawString
+            }
+        }
+        guard pid > 0 else { return nil }
+        if !isSyscall { success = false }
+        for field in document.fields {
+            switch field.name {
+            case "auditd.data.syscall" where isSyscall: syscall = field.value.stringValue
+            case "process.name": name = field.value.stringValue
+            case "process.executable": executable = field.value.stringValue
+            case "process.args":
+                if case .array(let values) = field.value { args = values.compactMap(\.stringValue) }
+            case "process.working_directory": workingDirectory = field.value.stringValue
+            default: break
+            }
+        }
+    }
+
+    /// The record keys read, recognized from their bytes.
+    private enum Key {
+        case pid, ppid, success, exit, a0, uid, euid, gid, egid, tty
+
+        private static let table: [(bytes: [UInt8], key: Key)] = [
+            (Array("pid".utf8), .pid), (Array("ppid".utf8), .ppid), (Array("success".utf8), .success),
+            (Array("exit".utf8), .exit), (Array("a0".utf8), .a0), (Array("uid".utf8), .uid),
+            (Array("euid".utf8), .euid), (Array("gid".utf8), .gid), (Array("egid".utf8), .egid),
+            (Array("tty".utf8), .tty),
+        ]
+
+        init?(_ bytes: ArraySlice<UInt8>) {
+            guard bytes.count <= 7, let first = bytes.first,
+                  first == UInt8(ascii: "p") || first == UInt8(ascii: "s") || first == UInt8(ascii: "e")
+                    || first == UInt8(ascii: "a") || first == UInt8(ascii: "u") || first == UInt8(ascii: "g")
+                    || first == UInt8(ascii: "t"),
+                  let entry = Self.table.first(where: { $0.bytes.elementsEqual(bytes) }) else { return nil }
+            self = entry.key
+        }
+    }
+
+    private static func pid(_ value: Int64?) -> Int32? {
+        guard let value, value >= 0, value <= Int64(Int32.max) else { return nil }
+        return Int32(value)
+    }
+
+    /// The terminal name, nil for "(none)"/"?"; `.some(nil)` means "known to have none".
+    var terminal: String?? {
+        guard let tty else { return .none }
+        return tty == "(none)" || tty == "?" || tty.isEmpty ? .some(nil) : .some(tty)
+    }
+
+    var isSuccessfulExec: Bool { success && (syscall == "execve" || syscall == "execveat") }
+    var isSuccessfulSetsid: Bool { success && syscall == "setsid" }
+    var isExitGroup: Bool { syscall == "exit_group" }
+
+    /// The child pid of a successful fork/vfork/clone/clone3 that made a new process (not a thread).
+    var forkedChild: Int32? {
+        guard success, let syscall, ProcessFacts.forkSyscalls.contains(syscall),
+              let child = exitValue, child > 0, child <= Int64(Int32.max) else { return nil }
+        // CLONE_THREAD (0x10000) makes a thread of the same process; clone3 passes a struct pointer, so its
+        // flags are unknown and it counts as a fork (a stray thread entry is pruned later).
+        if syscall == "clone", let flags = a0, flags & 0x10000 != 0 { return nil }
+        return Int32(child)
+    }
+
+    static let forkSyscalls: Set<String> = ["fork", "vfork", "clone", "clone3"]
+}
