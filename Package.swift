@@ -44,17 +44,19 @@ let package = Package(
         ]),
         // EQL throughput over the Linux detection-rules corpus (`make bench`; not a test).
         .executableTarget(name: "auspex-bench", dependencies: ["EQL", "EventModel"], path: "Benchmarks/EQLThroughput"),
-        .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
-        .testTarget(name: "AuditRecordsTests", dependencies: ["AuditRecords"]),
-        .testTarget(name: "ReassemblerTests", dependencies: ["Reassembler", "AuditRecords"]),
-        .testTarget(name: "EventsTests", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),
-        .testTarget(name: "AuditNetlinkTests", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "EventModel"]),
-        .testTarget(name: "ProcessesTests", dependencies: ["Processes", "Daemon", "Rules", "Alerting", "Events", "Reassembler", "AuditRecords", "EventModel"]),
-        .testTarget(name: "EQLTests", dependencies: ["EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "EQL", "EventModel"]),
-        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "EventModel"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords"]),
+        // Paths shared by the test targets (package root, ../shared); tests only.
+        .target(name: "PackageTestSupport", path: "Tests/PackageTestSupport"),
+        .testTarget(name: "EventModelTests", dependencies: ["PackageTestSupport", "EventModel"]),
+        .testTarget(name: "AuditRecordsTests", dependencies: ["PackageTestSupport", "AuditRecords"]),
+        .testTarget(name: "ReassemblerTests", dependencies: ["PackageTestSupport", "Reassembler", "AuditRecords"]),
+        .testTarget(name: "EventsTests", dependencies: ["PackageTestSupport", "Events", "Reassembler", "AuditRecords", "EventModel"]),
+        .testTarget(name: "AuditNetlinkTests", dependencies: ["PackageTestSupport", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "EventModel"]),
+        .testTarget(name: "ProcessesTests", dependencies: ["PackageTestSupport", "Processes", "Daemon", "Rules", "Alerting", "Events", "Reassembler", "AuditRecords", "EventModel"]),
+        .testTarget(name: "EQLTests", dependencies: ["PackageTestSupport", "EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "EQL", "EventModel"]),
+        .testTarget(name: "AlertingTests", dependencies: ["PackageTestSupport", "Alerting", "EventModel"]),
+        .testTarget(name: "DaemonTests", dependencies: ["PackageTestSupport", "Daemon", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords"]),
         // Drives the built `auspex` binary against the live kernel and journald (root; skipped otherwise).
-        .testTarget(name: "EndToEndTests", dependencies: ["auspex"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PackageTestSupport", "auspex"]),
     ]
 )

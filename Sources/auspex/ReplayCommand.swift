@@ -21,30 +21,21 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("audit.log file to replay, or '-' for standard input.", valueName: "FILE"))
     var file: String
 
-    @Option(name: .long, help: ArgumentHelp("Configuration file (default /etc/auspex/auspex.toml if present).",
-                                            valueName: "FILE"))
-    var config: String?
-
-    @Option(name: .long, help: ArgumentHelp("Rule file or directory; repeatable. Replaces [rules] paths.",
-                                            valueName: "PATH"))
-    var rules: [String] = []
+    @OptionGroup var source: RuleSourceOptions
 
     @Option(name: .long, help: ArgumentHelp("Also write each alert to this spool directory.", valueName: "DIR"))
     var spool: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a configuration key, e.g. engine.max_samples_per_key=2.",
-                                                          valueName: "SECTION.KEY=VALUE"))
-    var overrides: [String] = []
 
     @Flag(name: .long, help: "Print no alerts on stdout (with --spool, or to measure throughput).")
     var quiet = false
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
-        let resolved = ResolvedConfiguration.load(path: config, overrides: overrides)
+        let resolved = ResolvedConfiguration.load(path: source.config, overrides: source.overrides)
         resolved.diagnostics.forEach { StandardError.line($0.description) }
         if resolved.hasErrors { throw ExitCode(ExitStatus.config) }
-        let paths = rules.isEmpty ? resolved.config.rules.paths : rules
+        let paths = source.rules.isEmpty ? resolved.config.rules.paths : source.rules
 
         let load = RuleSet.load(paths: paths)
         load.diagnostics.forEach { StandardError.line($0.description) }

@@ -15,13 +15,7 @@ struct RunCommand: ParsableCommand {
             77 missing privilege, 78 configuration or rule error.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("Configuration file (default /etc/auspex/auspex.toml if present).",
-                                            valueName: "FILE"))
-    var config: String?
-
-    @Option(name: .long, help: ArgumentHelp("Rule file or directory; repeatable. Replaces [rules] paths.",
-                                            valueName: "PATH"))
-    var rules: [String] = []
+    @OptionGroup var source: RuleSourceOptions
 
     @Option(name: .long, help: ArgumentHelp("Spool directory for alerts (enables the spool).", valueName: "DIR"))
     var spool: String?
@@ -32,17 +26,13 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Read the audit multicast group beside auditd instead of owning the audit socket.")
     var multicast = false
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a configuration key, e.g. spool.max_files=500.",
-                                                          valueName: "SECTION.KEY=VALUE"))
-    var overrides: [String] = []
 
     func validate() throws {
-        if rules.contains(where: \.isEmpty) { throw ValidationError("--rules needs a path.") }
         if let spool, spool.isEmpty { throw ValidationError("--spool needs a directory.") }
     }
 
     func run() throws {
-        let options = RunOptions(configPath: config, overrides: overrides, rulePaths: rules, spoolDirectory: spool,
+        let options = RunOptions(configPath: source.config, overrides: source.overrides, rulePaths: source.rules, spoolDirectory: spool,
                                  noJournald: noJournald, multicast: multicast)
         let status = LiveDaemon.run(options: options)
         if status != ExitStatus.success { throw ExitCode(status) }

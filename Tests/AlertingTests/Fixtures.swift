@@ -1,5 +1,6 @@
 import EventModel
 import Foundation
+import PackageTestSupport
 import XCTest
 @testable import Alerting
 
@@ -43,17 +44,8 @@ enum Fixtures {
     }
 
     /// `../shared` beside the package root, found from this file.
-    static func sharedDirectory(file: String = #filePath) throws -> URL {
-        var url = URL(fileURLWithPath: file).deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                let shared = url.deletingLastPathComponent().appendingPathComponent("shared")
-                if FileManager.default.fileExists(atPath: shared.path) { return shared }
-                break
-            }
-            url.deleteLastPathComponent()
-        }
-        throw XCTSkip("../shared not found beside the package root")
+    static func sharedDirectory() throws -> URL {
+        try PackagePaths.shared()
     }
 
     /// Runs a program to completion and returns its exit status and standard output.

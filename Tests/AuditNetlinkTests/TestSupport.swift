@@ -1,26 +1,12 @@
 import Foundation
+import PackageTestSupport
 import XCTest
 
 /// Paths and subprocesses shared by the tests that run the built `auspex` binary.
 enum TestSupport {
-    /// The package root: the first directory above this file that holds Package.swift.
-    static func packageRoot(file: String = #filePath) -> URL? {
-        var url = URL(fileURLWithPath: file).deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-            url.deleteLastPathComponent()
-        }
-        return nil
-    }
-
-    /// `../shared` beside the package, or skip.
+    /// `../shared` beside the package (with its audit samples), or skip.
     static func sharedDirectory() throws -> URL {
-        guard let root = packageRoot() else { throw XCTSkip("package root not found above \(#filePath)") }
-        let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
-        guard FileManager.default.fileExists(atPath: shared.appendingPathComponent("audit-samples").path) else {
-            throw XCTSkip("reference data absent: \(shared.path)/audit-samples")
-        }
-        return shared
+        try PackagePaths.shared("audit-samples").deletingLastPathComponent()
     }
 
     /// The `auspex` executable in the build directory that holds this test bundle, or skip.

@@ -1,22 +1,12 @@
 import AuditRecords
 import Foundation
+import PackageTestSupport
 import XCTest
 
 /// Locates `../shared/audit-samples` next to the package root, from this file's path.
 enum SharedSamples {
-    static func directory(file: StaticString = #filePath) throws -> URL {
-        var url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                let samples = url.deletingLastPathComponent().appendingPathComponent("shared/audit-samples")
-                guard FileManager.default.fileExists(atPath: samples.path) else {
-                    throw XCTSkip("shared audit samples not found at \(samples.path)")
-                }
-                return samples
-            }
-            url.deleteLastPathComponent()
-        }
-        throw XCTSkip("package root not found above \(file)")
+    static func directory() throws -> URL {
+        try PackagePaths.shared("audit-samples")
     }
 
     static func url(_ relativePath: String) throws -> URL {

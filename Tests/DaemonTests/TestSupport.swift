@@ -2,27 +2,17 @@ import Daemon
 import EventModel
 import Events
 import Rules
+import PackageTestSupport
 import XCTest
 
 /// Builders shared by the Daemon tests.
 enum Fixtures {
     /// The package root, from this file's path.
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }()
+    static var packageRoot: URL { PackagePaths.root }
 
     /// `../shared`, or a skip when the reference data is absent.
     static func shared(_ relative: String) throws -> String {
-        let path = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/" + relative).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("reference data ../shared/\(relative) is absent")
-        }
-        return path
+        try PackagePaths.shared(relative).path
     }
 
     static var defaultRulePack: String { packageRoot.appendingPathComponent("etc/auspex/rules.d").path }

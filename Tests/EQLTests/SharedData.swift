@@ -1,21 +1,11 @@
 import Foundation
+import PackageTestSupport
 import XCTest
 
 /// Locates `../shared` from the package root (found by walking up from this file).
 enum SharedData {
-    static func root(file: StaticString = #filePath) throws -> URL {
-        var url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                let shared = url.deletingLastPathComponent().appendingPathComponent("shared")
-                guard FileManager.default.fileExists(atPath: shared.path) else {
-                    throw XCTSkip("../shared is absent: conformance data not available")
-                }
-                return shared
-            }
-            url = url.deletingLastPathComponent()
-        }
-        throw XCTSkip("package root not found from \(file)")
+    static func root() throws -> URL {
+        try PackagePaths.shared()
     }
 
     static func text(_ relative: String) throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import PackageTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -7,14 +8,7 @@ import Glibc
 /// Commands, paths and waiting helpers for the end-to-end tests, which drive the built `auspex` binary against the
 /// real kernel audit subsystem and a real journald.
 enum Harness {
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }()
+    static var packageRoot: URL { PackagePaths.root }
 
     /// The `auspex` binary next to the test bundle (same scratch path and configuration).
     static func auspexBinary() throws -> String {
@@ -30,11 +24,7 @@ enum Harness {
     }
 
     static func shared(_ relative: String) throws -> String {
-        let path = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/" + relative).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("reference data ../shared/\(relative) is absent")
-        }
-        return path
+        try PackagePaths.shared(relative).path
     }
 
     /// Runs a command to completion; stdout and the exit status.

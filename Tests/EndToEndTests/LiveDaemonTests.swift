@@ -31,14 +31,16 @@ final class LiveDaemonTests: XCTestCase {
         super.tearDown()
     }
 
-    private func start(rules extra: [String] = []) throws -> (RunningDaemon, Workdir, TestHost) {
+    private func start(packRule: String = ourRuleFile, rules extra: [String] = []) throws
+        -> (RunningDaemon, Workdir, TestHost)
+    {
         try Harness.requireLiveAudit()
         let binary = try Harness.auspexBinary()
         try Harness.waitForFreeAudit()
         journald = try Harness.Journald()
         let work = try Workdir()
         self.work = work
-        try work.addPackRule(Self.ourRuleFile)
+        try work.addPackRule(packRule)
         let host = try TestHost()
         self.host = host
         let arguments = ["run", "--config", work.config, "--rules", work.rules, "--spool", work.spool]
@@ -134,5 +136,76 @@ final class LiveDaemonTests: XCTestCase {
         XCTAssertTrue(Harness.wait(seconds: 2) {
             alerts(in: work, rule: Self.ourRuleID).count == 2 && alerts(in: work, rule: secondID).count == 1
         }, "both rules fire after the reload")
+    }
+
+    // MARK: seed rule 2
+
+    static let sessionRuleFile = "command_and_control_root_connection_then_new_session.toml"
+    static let sessionElasticRuleFile =
+        "detection-rules/linux-eql/_deprecated/command_and_control_connection_attempt_by_non_ssh_root_session.toml"
+    static let sessionElasticRuleID = "eb6a3790-d52d-11ec-8ce9-f661ea17fbce"
+
+    /// A root process connects to the test host and then starts a new session → one alert from our pack rule and
+    /// one from Elastic's unchanged (Defend-vocabulary) rule, joined by `process.entity_id`. The same as an
+    /// unprivileged uid, or from an executable the rule excludes, raises none.
+    func testRootConnectionThenNewSessionRaisesBothRules() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/cc") else { throw XCTSkip("cc is not installed") }
+        let elastic = try Harness.shared(Self.sessionElasticRuleFile)
+        let (daemon, work, host) = try start(packRule: Self.sessionRuleFile, rules: [elastic])
+        let ourRuleID = try XCTUnwrap(ruleID(in: work.rules + "/" + Self.sessionRuleFile))
+        let program = try ConnectThenSetsid.build(in: work.root)
+
+        /// Runs the program (behind `prefix`) and returns the pid of the child that connected and called setsid.
+        func attempt(_ prefix: [String]) throws -> String {
+            let (status, output) = Harness.run(prefix[0], Array(prefix.dropFirst()) + [TestHost.address, "9"])
+            XCTAssertEqual(status, 0, "\(prefix.joined(separator: " ")) failed (setsid or connect)")
+            return try XCTUnwrap(output.split(separator: "\n").last.map(String.init), "child pid printed")
+        }
+        func alerts(pid: String) -> [[String: Any]] {
+            work.spooledAlerts().filter { alert in
+                alert.events.contains { ($0.value(at: "process.pid") as? NSNumber)?.stringValue == pid }
+            }
+        }
+        let inHost = ["/usr/sbin/ip", "netns", "exec", host.namespace]
+
+        // 1. root: one alert from each rule within 2 s, in the spool and in the journal.
+        let started = Date()
+        let rootChild = try attempt(inHost + [program])
+        XCTAssertTrue(Harness.wait(seconds: 2) { alerts(pid: rootChild).count >= 2 },
+                      "two alerts within 2 s; stderr:\n\(daemon.stderr)")
+        print("seed rule 2: alerts \(Int(Date().timeIntervalSince(started) * 1000)) ms after the program started")
+        usleep(300_000)  // a duplicate would arrive about as fast
+        let rootAlerts = alerts(pid: rootChild)
+        XCTAssertEqual(rootAlerts.compactMap(\.ruleID).sorted(), [ourRuleID, Self.sessionElasticRuleID].sorted())
+        for alert in rootAlerts {
+            XCTAssertEqual(alert.events.count, 2)
+            let ids = alert.events.compactMap { $0.value(at: "process.entity_id") as? String }
+            XCTAssertEqual(ids.count, 2, "both events carry process.entity_id")
+            XCTAssertEqual(Set(ids).count, 1, "connect and setsid are one process instance")
+        }
+        XCTAssertTrue(Harness.wait(seconds: 2) {
+            Harness.journalEntries(pid: daemon.pid, field: "AUSPEX_PROCESS_PID", value: rootChild).count == 2
+        }, "both alerts in the journal")
+
+        // 2. The same as nobody: no alert.
+        let nobodyChild = try attempt(inHost + ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                                                "--clear-groups", program])
+        // 3. From an excluded executable (the program bind-mounted over /usr/lib/systemd/systemd in a private mount
+        //    namespace, so the kernel reports that path): no alert.
+        let excludedChild = try attempt(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+            "mount --bind \(program) /usr/lib/systemd/systemd && exec \(inHost.joined(separator: " ")) /usr/lib/systemd/systemd \"$0\" \"$1\""])
+        // A root run after both proves the daemon was still matching while we waited for nothing.
+        let lastChild = try attempt(inHost + [program])
+        XCTAssertTrue(Harness.wait(seconds: 2) { alerts(pid: lastChild).count >= 2 }, "the daemon still detects")
+        XCTAssertEqual(alerts(pid: nobodyChild).count, 0, "unprivileged uid raises nothing")
+        XCTAssertEqual(alerts(pid: excludedChild).count, 0, "excluded executable raises nothing")
+    }
+
+    private func ruleID(in file: String) -> String? {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("rule_id") {
+            return line.split(separator: "\"").dropFirst().first.map(String.init)
+        }
+        return nil
     }
 }

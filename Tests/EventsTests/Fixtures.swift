@@ -3,24 +3,14 @@ import Foundation
 import EventModel
 import Events
 import Reassembler
+import PackageTestSupport
 import XCTest
 
 /// Shared test helpers: locating ../shared, turning audit.log text into events, comparing documents.
 enum Fixtures {
     /// `../shared` next to the package root, found from this file's path.
-    static func sharedDirectory(file: StaticString = #filePath) throws -> String {
-        var url = URL(fileURLWithPath: "\(file)")
-        while url.pathComponents.count > 1 {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                let shared = url.deletingLastPathComponent().appendingPathComponent("shared").path
-                guard FileManager.default.fileExists(atPath: shared) else {
-                    throw XCTSkip("reference data ../shared not found next to the package (\(shared))")
-                }
-                return shared
-            }
-        }
-        throw XCTSkip("package root not found above \(file)")
+    static func sharedDirectory() throws -> String {
+        try PackagePaths.shared().path
     }
 
     static func read(_ relativePath: String) throws -> [UInt8] {

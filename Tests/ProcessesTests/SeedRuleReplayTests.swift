@@ -4,6 +4,7 @@ import Daemon
 import EventModel
 import Events
 import Foundation
+import PackageTestSupport
 import XCTest
 
 /// Seed rule 2 through the detection pipeline (no kernel): connect then setsid by one root process, joined by the
@@ -11,7 +12,7 @@ import XCTest
 final class SeedRuleReplayTests: XCTestCase {
     private func pipeline() throws -> DetectionPipeline {
         let shared = try Samples.sharedDirectory()
-        let ours = Live.packageRoot.appendingPathComponent(
+        let ours = PackagePaths.root.appendingPathComponent(
             "etc/auspex/rules.d/command_and_control_root_connection_then_new_session.toml").path
         let load = RuleSet.load(paths: [
             shared + "/detection-rules/linux-eql/_deprecated/command_and_control_connection_attempt_by_non_ssh_root_session.toml",

@@ -4,23 +4,13 @@ import Events
 import Foundation
 import Processes
 import Reassembler
+import PackageTestSupport
 import XCTest
 
 /// Locating ../shared, turning audit.log text into enriched documents, and a substitutable /proc.
 enum Samples {
-    static func sharedDirectory(file: StaticString = #filePath) throws -> String {
-        var url = URL(fileURLWithPath: "\(file)")
-        while url.pathComponents.count > 1 {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                let shared = url.deletingLastPathComponent().appendingPathComponent("shared").path
-                guard FileManager.default.fileExists(atPath: shared) else {
-                    throw XCTSkip("reference data ../shared not found next to the package (\(shared))")
-                }
-                return shared
-            }
-        }
-        throw XCTSkip("package root not found above \(file)")
+    static func sharedDirectory() throws -> String {
+        try PackagePaths.shared().path
     }
 
     static func laurel(_ name: String) throws -> [UInt8] {

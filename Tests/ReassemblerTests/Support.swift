@@ -1,20 +1,13 @@
 import AuditRecords
 import Foundation
 import Reassembler
+import PackageTestSupport
 import XCTest
 
 /// Locates `../shared/audit-samples` next to the package root, from this file's path.
 enum SharedSamples {
-    static func records(_ relativePath: String, file: StaticString = #filePath) throws -> [AuditRecord] {
-        var url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent()
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            url.deleteLastPathComponent()
-        }
-        let samples = url.deletingLastPathComponent().appendingPathComponent("shared/audit-samples")
-        guard FileManager.default.fileExists(atPath: samples.path) else {
-            throw XCTSkip("shared audit samples not found at \(samples.path)")
-        }
-        let data = try Data(contentsOf: samples.appendingPathComponent(relativePath))
+    static func records(_ relativePath: String) throws -> [AuditRecord] {
+        let data = try Data(contentsOf: try PackagePaths.shared("audit-samples/" + relativePath))
         // Laurel's trace files carry `#` comment lines; everything else must parse.
         return try [UInt8](data).split(separator: UInt8(ascii: "\n"))
             .filter { $0.first != UInt8(ascii: "#") && !$0.allSatisfy { $0 == UInt8(ascii: " ") } }

@@ -1,24 +1,14 @@
 import Foundation
 @testable import Rules
+import PackageTestSupport
 import XCTest
 
 /// Paths the tests use: the package root (found from this file) and the shared reference data beside it.
 enum TestPaths {
-    static var packageRoot: URL {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }
+    static var packageRoot: URL { PackagePaths.root }
 
     static func shared(_ relative: String) throws -> String {
-        let path = packageRoot.appendingPathComponent("../shared").appendingPathComponent(relative).standardized.path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw XCTSkip("shared reference data not found at \(path)")
-        }
-        return path
+        try PackagePaths.shared(relative).path
     }
 
     static func inPackage(_ relative: String) -> String { packageRoot.appendingPathComponent(relative).path }
