@@ -75,9 +75,13 @@ final class DefendVocabularyTests: XCTestCase {
                                                             ("/var/log/btmp", "NORMAL", "0100660")])
         let alerts = try TextReplay.alerts(log.text, rules: [
             ("d-deletion", #"file where event.action == "deletion" and event.type == "deletion""#, Self.defend),
+            ("d-type", #"file where event.type == "deletion""#, Self.defend),
             ("a-deleted", #"file where event.action == "deleted""#, Self.audit),
+            ("a-type", #"file where event.type == "deletion""#, Self.audit),
         ])
         XCTAssertEqual(paths(alerts.of("d-deletion")), ["/var/log/wtmp"])
+        XCTAssertEqual(paths(alerts.of("d-type")), ["/var/log/wtmp"], "a refused unlink deleted nothing")
+        XCTAssertEqual(alerts.of("a-type").count, 2)
         XCTAssertEqual(alerts.of("a-deleted").count, 2, "auditd_manager keeps the failed attempt")
     }
 

@@ -45,6 +45,13 @@ enum DefendOperation: Sendable {
     /// clone: a fork unless `CLONE_THREAD` makes it a thread of the caller.
     case clone
     case sessionChange, end, uidChange, gidChange, accept, loadModule
+
+    var isFileChange: Bool {
+        switch self {
+        case .createFile, .modifyFile, .deleteFile, .renameFile: return true
+        default: return false
+        }
+    }
 }
 
 /// Defend's values for one event, given the audit document's slots.
@@ -75,7 +82,12 @@ struct DefendEvent {
     ///   - paths: `auditd.paths`, whose items carry the kernel's `nametype` (CREATE: the call made the name).
     static func reading(syscall: String, success: Bool, argument: (_ index: Int) -> String?,
                         paths: FieldValue) -> DefendEvent {
-        guard success, let operation = DefendVocabulary.operationBySyscall[syscall] else { return .none }
+        guard let operation = DefendVocabulary.operationBySyscall[syscall] else { return .none }
+        guard success else {
+            // A refused unlink is still `deletion` in go-libaudit's table, but no file changed: Defend has no event,
+            // so rules testing only `event.type == "deletion"` (or creation, change) must not see one either.
+            return operation.isFileChange ? DefendEvent(types: ["info"]) : .none
+        }
         switch operation {
         case .openFile, .createFile:
             if Self.item(ofType: "CREATE", in: paths) != nil {
