@@ -49,8 +49,8 @@ struct AuditLogText {
 
 /// Replays log text through a pipeline loaded with rule files (paths) and rule texts written to a temporary directory.
 enum TextReplay {
-    static func alerts(_ log: String, rulePaths: [String] = [], rules: [(id: String, query: String, index: [String])] = [],
-                       file: StaticString = #filePath, line: UInt = #line) throws -> [Alert] {
+    static func alerts(_ log: String, rulePaths: [String] = [],
+                       rules: [(id: String, query: String, index: [String])] = [], file: StaticString = #filePath, line: UInt = #line) throws -> [Alert] {
         let directory = NSTemporaryDirectory() + "auspex-defend-\(getpid())-\(UInt64.random(in: 0 ... .max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }

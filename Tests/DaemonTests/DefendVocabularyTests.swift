@@ -56,10 +56,12 @@ final class DefendVocabularyTests: XCTestCase {
                         ("/tmp/x.service", "DELETE", "0100644"), ("/etc/systemd/system/x.service", "CREATE", "0100644"),
                     ])
         let alerts = try TextReplay.alerts(log.text, rules: [
-            ("d-new", #"file where event.action == "rename" and file.path == "/etc/systemd/system/x.service" and file.Ext.original.path == "/tmp/x.service""#, Self.defend),
+            ("d-new", #"file where event.action == "rename" and file.path == "/etc/systemd/system/x.service" "#
+                + #"and file.Ext.original.path == "/tmp/x.service""#, Self.defend),
             ("d-old", #"file where event.action == "rename" and file.path == "/tmp/x.service""#, Self.defend),
             ("a-old", #"file where event.action == "renamed" and file.path == "/tmp/x.service""#, Self.audit),
-            ("a-new", #"file where event.action == "renamed" and file.path == "/etc/systemd/system/x.service""#, Self.audit),
+            ("a-new", #"file where event.action == "renamed" and file.path == "/etc/systemd/system/x.service""#,
+             Self.audit),
         ])
         XCTAssertEqual(Set(alerts.map(\.rule.id)), ["d-new", "a-old"])
         // The alert carries the normalized document (auditd_manager shape) whichever view matched.
@@ -69,7 +71,8 @@ final class DefendVocabularyTests: XCTestCase {
     func testDeletionIsReportedByDefendOnlyWhenItSucceeded() throws {
         var log = Log()
         log.syscall(Log.unlinkat, args: ["ffffff9c", "7ffc1000", "0"], pid: 320, ppid: 200, comm: "rm",
-                    exe: "/usr/bin/rm", paths: [("/var/log/", "PARENT", "040755"), ("/var/log/wtmp", "DELETE", "0100664")])
+                    exe: "/usr/bin/rm",
+                    paths: [("/var/log/", "PARENT", "040755"), ("/var/log/wtmp", "DELETE", "0100664")])
         log.syscall(Log.unlink, success: false, exit: -13, args: ["7ffc1000"], pid: 321, ppid: 200, uid: 1000,
                     comm: "rm", exe: "/usr/bin/rm", paths: [("/var/log/", "PARENT", "040755"),
                                                             ("/var/log/btmp", "NORMAL", "0100660")])
@@ -118,7 +121,8 @@ final class DefendVocabularyTests: XCTestCase {
         log.syscall(Log.setgid, args: ["0"], pid: 340, ppid: 200, uid: 1000, euid: 0, comm: "exploit",
                     exe: "/tmp/exploit")
         let alerts = try TextReplay.alerts(log.text, rules: [
-            ("d-uid", #"process where event.action == "uid_change" and event.type == "change" and user.id == "0""#, Self.defend),
+            ("d-uid", #"process where event.action == "uid_change" and event.type == "change" and user.id == "0""#,
+             Self.defend),
             ("d-gid", #"process where event.action == "gid_change" and event.type == "change""#, Self.defend),
             ("a-root", #"process where event.action == "changed-identity-of" and user.id == "0""#, Self.audit),
             ("a-user", #"process where event.action == "changed-identity-of" and user.id == "1000""#, Self.audit),

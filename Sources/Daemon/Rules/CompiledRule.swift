@@ -24,8 +24,8 @@ public struct CompiledRule: Sendable {
         self.alertRule = AlertRule(loaded: source)
         // The engine offers events by their audit category; the Defend view files some under another one.
         self.categories = CompiledRule.categories(of: query).map { categories in
-            view == .defend ? categories.union(categories.flatMap { DefendVocabulary.relabeledAuditCategories[$0] ?? [] })
-                            : categories
+            guard view == .defend else { return categories }
+            return categories.union(categories.flatMap { DefendVocabulary.relabeledAuditCategories[$0] ?? [] })
         }
         self.lookbackNanos = Int64(source.lookbackSeconds) * 1_000_000_000
     }

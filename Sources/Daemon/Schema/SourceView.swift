@@ -4,8 +4,9 @@ public enum SourceView: String, Sendable, Hashable {
     /// auditd_manager / Auditbeat documents as the normalizer writes them: `user.id` is the real uid,
     /// `event.action` is go-libaudit's verb (`executed`, `connected-to`).
     case auditd
-    /// Elastic Defend's convention: `user.id` is the effective uid, `event.action` is Defend's verb
-    /// (`exec`, `connection_attempted`, `session_id_change`).
+    /// Elastic Defend's convention: `user.id` is the effective uid, `event.action`/`event.type` are Defend's
+    /// (`exec`, `fork`, `connection_attempted`, `session_id_change`, `creation`, `deletion`, `rename`, `load_module`),
+    /// a rename's `file.path` is the new name, a module load is a `process` event, and a refused file change is none.
     case defend
 
     /// The view for a rule's `index` list: any audit index (`auditbeat-*`, `logs-auditd_manager.*`) wins, since
