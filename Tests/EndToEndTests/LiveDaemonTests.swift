@@ -101,6 +101,7 @@ final class LiveDaemonTests: XCTestCase {
             return (state.value(at: "pipeline.alerts") as? Int ?? 0) >= 3
                 && (state.value(at: "sinks.spool.delivered") as? Int ?? 0) >= 3
                 && state.value(at: "queue.dropped") as? Int == 0
+                && (state.value(at: "processes.execs") as? Int ?? 0) >= 1  // the process table's counters
         }, "state file counters")
 
         // `auspex status` reads the same file and tells a live daemon from a stale file.
@@ -109,6 +110,7 @@ final class LiveDaemonTests: XCTestCase {
         XCTAssertTrue(status.output.contains("daemon: pid \(daemon.pid) running"), status.output)
         XCTAssertTrue(status.output.contains("audit pid \(daemon.pid)"), status.output)
         XCTAssertTrue(status.output.contains("pipeline.alerts: "), status.output)
+        XCTAssertTrue(status.output.contains("processes.forks: "), status.output)
     }
 
     func testReloadKeepsDetectingWhenANewRuleFileIsBroken() throws {

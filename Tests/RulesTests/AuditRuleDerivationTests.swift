@@ -38,6 +38,39 @@ final class AuditRuleDerivationTests: XCTestCase {
         XCTAssertEqual(file.notes.count, 1)
     }
 
+    func testDefendFileAndLifeCycleVocabularyAndEventTypes() throws {
+        func syscalls(_ query: String) -> [String] { AuditRuleDerivation.requirements(forQuery: query).syscalls }
+        // Actions: creation needs the open family (only then is it audited), links and nodes; deletion the unlinks.
+        XCTAssertEqual(syscalls(#"file where event.action == "creation""#),
+                       ["creat", "link", "linkat", "mknod", "mknodat", "open", "openat", "openat2", "symlink", "symlinkat"])
+        XCTAssertEqual(syscalls(#"file where event.action in ("open", "modification")"#),
+                       ["creat", "ftruncate", "open", "openat", "openat2", "truncate"])
+        XCTAssertEqual(syscalls(#"process where event.action in ("exec", "fork")"#),
+                       ["clone", "clone3", "execve", "execveat", "fork", "vfork"])
+        // Types alone (no action, no syscall): the category and type decide.
+        XCTAssertEqual(syscalls(#"file where event.type == "deletion" and file.path : "/var/log/*""#),
+                       ["rmdir", "unlink", "unlinkat"])
+        XCTAssertEqual(syscalls(#"process where event.type == "end" and process.name == "sshd""#), ["exit_group"])
+        XCTAssertEqual(syscalls(#"process where event.type == "start" and process.name == "sh""#), ["execve", "execveat"])
+        // A negated type only excludes: nothing derived, and the note says so.
+        let negated = AuditRuleDerivation.requirements(forQuery: #"file where event.type != "deletion" and file.path == "/etc/doas.conf""#)
+        XCTAssertEqual(negated.syscalls, [])
+        XCTAssertEqual(negated.notes.count, 1)
+
+        let rule = { (name: String) in try self.loadedQuery(TestPaths.shared("detection-rules/linux-eql/" + name)) }
+        XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: try rule("persistence_cron_job_creation.toml")).syscalls,
+                       ["creat", "link", "linkat", "mknod", "mknodat", "open", "openat", "openat2", "rename",
+                        "renameat", "renameat2", "symlink", "symlinkat"])
+        XCTAssertEqual(AuditRuleDerivation.requirements(
+            forQuery: try rule("credential_access_ssh_password_grabbing_via_strace.toml")).syscalls,
+                       ["execve", "execveat", "exit_group"])
+        XCTAssertEqual(AuditRuleDerivation.requirements(
+            forQuery: try rule("defense_evasion_ssl_certificate_deletion.toml")).syscalls, ["rmdir", "unlink", "unlinkat"])
+        let insmod = AuditRuleDerivation.requirements(forQuery: try rule("persistence_insmod_kernel_module_load.toml"))
+        XCTAssertEqual(insmod.syscalls, ["finit_module", "init_module"])
+        XCTAssertEqual(insmod.unmappedActions, [])
+    }
+
     func testSyscallNamesWildcardsCommentsAndUnknownActions() {
         let query = """
         sequence by host.id with maxspan=5s

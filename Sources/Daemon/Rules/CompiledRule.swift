@@ -22,7 +22,11 @@ public struct CompiledRule: Sendable {
         self.query = query
         self.view = view
         self.alertRule = AlertRule(loaded: source)
-        self.categories = CompiledRule.categories(of: query)
+        // The engine offers events by their audit category; the Defend view files some under another one.
+        self.categories = CompiledRule.categories(of: query).map { categories in
+            guard view == .defend else { return categories }
+            return categories.union(categories.flatMap { DefendVocabulary.relabeledAuditCategories[$0] ?? [] })
+        }
         self.lookbackNanos = Int64(source.lookbackSeconds) * 1_000_000_000
     }
 

@@ -1,6 +1,7 @@
 import Alerting
 import AuditRecords
 import Foundation
+import Processes
 
 /// The processing thread: takes raw records off the queue, runs them through the detection pipeline and hands
 /// alerts to the sinks. It alone touches the pipeline; other threads talk to it through `replace(ruleSet:)` and
@@ -112,6 +113,9 @@ struct ProcessorSnapshot: Sendable {
     var rules: Int
     var reassemblyLost: UInt64
     var reassemblyEvicted: UInt64
+    /// The process table's counters and its current size.
+    var processes: ProcessTable.Counters
+    var processCount: Int
 
     init(_ pipeline: DetectionPipeline) {
         self.pipeline = pipeline.counters
@@ -123,5 +127,7 @@ struct ProcessorSnapshot: Sendable {
         rules = pipeline.ruleSet.rules.count
         reassemblyLost = pipeline.reassemblerStatistics.lost
         reassemblyEvicted = pipeline.reassemblerStatistics.evicted
+        processes = pipeline.processes.table.counters
+        processCount = pipeline.processes.table.count
     }
 }

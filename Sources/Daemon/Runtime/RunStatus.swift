@@ -40,6 +40,11 @@ struct RunStatus {
             "  rules: \(processor.rules) rules, \(processor.engine.offers) evaluations, \(p.alerts) alerts; state expired "
                 + "\(processor.expired), evicted \(processor.evicted), dropped on reload \(processor.engine.droppedOnReload)",
         ]
+        let t = processor.processes
+        lines.append("  processes: \(processor.processCount) known, \(t.scanned) scanned at start, \(t.forks) forks, "
+                     + "\(t.execs) execs, \(t.exits) exits, \(t.sessionChanges) new sessions, \(t.pidReuses) pid reuses, "
+                     + "\(t.evicted) evicted, \(t.pruned) pruned, /proc lookups \(t.procLookups) (\(t.procMisses) missed), "
+                     + "\(t.truncatedArguments) argument vectors truncated")
         for sink in sinks { lines.append("  \(sink.name): \(sink.counters)") }
         return lines.joined(separator: "\n")
     }
@@ -66,6 +71,14 @@ struct RunStatus {
         document.append("state.pending_keys", .int(Int64(processor.pendingKeys)))
         document.append("state.expired", .int(Int64(processor.expired)))
         document.append("state.evicted", .int(Int64(processor.evicted)))
+        let t = processor.processes
+        for (name, value) in [("count", UInt64(processor.processCount)), ("scanned", t.scanned), ("forks", t.forks),
+                              ("execs", t.execs), ("exits", t.exits), ("session_changes", t.sessionChanges),
+                              ("pid_reuses", t.pidReuses), ("evicted", t.evicted), ("pruned", t.pruned),
+                              ("proc_lookups", t.procLookups), ("proc_misses", t.procMisses),
+                              ("truncated_arguments", t.truncatedArguments)] {
+            document.append("processes." + name, .int(Int64(clamping: value)))
+        }
         for sink in sinks {
             document.append("sinks.\(sink.name).delivered", .int(Int64(sink.counters.delivered)))
             document.append("sinks.\(sink.name).failed", .int(Int64(sink.counters.failed)))

@@ -17,7 +17,10 @@ public struct ECSSchema: Sendable {
 
     /// Slots the derived fields are computed from.
     struct DerivationSources: Sendable {
-        var userID: Int, effectiveUserID: Int, action: Int, type: Int, syscall: Int, outcome: Int
+        var userID: Int, effectiveUserID: Int, action: Int, type: Int, category: Int, filePath: Int, paths: Int
+        var syscall: Int, outcome: Int
+        /// `auditd.data.a0`…`a2` (clone and open flags).
+        var arguments: [Int]
     }
 
     /// The catalog alone, with no derived fields (e.g. for converting documents in tests).
@@ -49,31 +52,35 @@ public struct ECSSchema: Sendable {
     }
 
     func fillDerived(_ values: inout [FieldValue]) {
+        guard !derivedSlots.isEmpty else { return }
+        let defend = defendEvent(values)
         for (field, slot) in derivedSlots {
-            values[slot] = derive(field, from: values)
+            values[slot] = derive(field, from: values, defend: defend)
         }
     }
 
-    private func derive(_ field: DerivedField, from values: [FieldValue]) -> FieldValue {
+    /// Defend's reading of the event, once for all derived fields (only Defend rules make derived slots).
+    private func defendEvent(_ values: [FieldValue]) -> DefendEvent {
+        guard let syscall = values[sources.syscall].stringValue else { return .none }
+        return DefendEvent.reading(syscall: syscall, success: values[sources.outcome].stringValue == "success",
+                           argument: { values[sources.arguments[$0]].stringValue }, paths: values[sources.paths])
+    }
+
+    private func derive(_ field: DerivedField, from values: [FieldValue], defend: DefendEvent) -> FieldValue {
         switch field {
         case .defendUserID:
             let effective = values[sources.effectiveUserID]
             return effective.isNull ? values[sources.userID] : effective
         case .defendAction:
+            if let action = defend.action { return action }
             if let action = values[sources.action].stringValue,
-               let defend = DefendVocabulary.actionByAuditAction[action] {
-                return .string(defend)
-            }
-            if values[sources.outcome].stringValue == "success", let syscall = values[sources.syscall].stringValue,
-               let defend = DefendVocabulary.actionBySyscall[syscall] {
-                return .string(defend)
+               let renamed = DefendVocabulary.actionByAuditAction[action] {
+                return .string(renamed)
             }
             return values[sources.action]
-        case .defendType:
-            if values[sources.outcome].stringValue == "success", values[sources.syscall].stringValue == "setsid" {
-                return ["change"]
-            }
-            return values[sources.type]
+        case .defendType: return defend.types ?? values[sources.type]
+        case .defendCategory: return defend.category ?? values[sources.category]
+        case .defendFilePath: return defend.filePath ?? values[sources.filePath]
         }
     }
 }
@@ -86,8 +93,11 @@ public final class ECSSchemaBuilder {
 
     public init() {
         for field in ECSCatalog.fields { allocate(field) }
-        allocate("auditd.data.syscall") // read by the Defend view
+        // Read by the Defend view: the syscall, clone's flags (a0) and open's flags (a1 for open, a2 for openat).
+        for field in Self.defendSources { allocate(field) }
     }
+
+    private static let defendSources = ["auditd.data.syscall", "auditd.data.a0", "auditd.data.a1", "auditd.data.a2"]
 
     /// The schema a rule written for `view` compiles against. Unknown names (neither in the catalog nor under an
     /// open prefix) get no slot, so the compiler folds them to null and lists them in `unknownFields`.
@@ -100,7 +110,10 @@ public final class ECSSchemaBuilder {
         let sources = ECSSchema.DerivationSources(
             userID: slotByName["user.id"]!, effectiveUserID: slotByName["user.effective.id"]!,
             action: slotByName["event.action"]!, type: slotByName["event.type"]!,
-            syscall: slotByName["auditd.data.syscall"]!, outcome: slotByName["event.outcome"]!)
+            category: slotByName["event.category"]!, filePath: slotByName["file.path"]!,
+            paths: slotByName["auditd.paths"]!, syscall: slotByName["auditd.data.syscall"]!,
+            outcome: slotByName["event.outcome"]!,
+            arguments: ["auditd.data.a0", "auditd.data.a1", "auditd.data.a2"].map { slotByName[$0]! })
         let derivedSlots = derived.map { (field: $0.key, slot: $0.value) }.sorted { $0.slot < $1.slot }
         return ECSSchema(slotByName: slotByName, slotCount: nextSlot, derivedSlots: derivedSlots, sources: sources)
     }

@@ -4,8 +4,9 @@ public enum SourceView: String, Sendable, Hashable {
     /// auditd_manager / Auditbeat documents as the normalizer writes them: `user.id` is the real uid,
     /// `event.action` is go-libaudit's verb (`executed`, `connected-to`).
     case auditd
-    /// Elastic Defend's convention: `user.id` is the effective uid, `event.action` is Defend's verb
-    /// (`exec`, `connection_attempted`, `session_id_change`).
+    /// Elastic Defend's convention: `user.id` is the effective uid, `event.action`/`event.type` are Defend's
+    /// (`exec`, `fork`, `connection_attempted`, `session_id_change`, `creation`, `deletion`, `rename`, `load_module`),
+    /// a rename's `file.path` is the new name, a module load is a `process` event, and a refused file change is none.
     case defend
 
     /// The view for a rule's `index` list: any audit index (`auditbeat-*`, `logs-auditd_manager.*`) wins, since
@@ -23,8 +24,12 @@ enum DerivedField: Int, CaseIterable, Sendable {
     case defendUserID
     /// Defend's `event.action` for the same operation.
     case defendAction
-    /// Defend's `event.type` (`change` for a new session, else the audit document's).
+    /// Defend's `event.type` (`change` for a new session, `creation` for a created file, `start` for a fork, …).
     case defendType
+    /// Defend's `event.category` (module loads are `process` events there, `driver` in audit data).
+    case defendCategory
+    /// Defend's `file.path`: the new name of a renamed file (auditd_manager's is the old one).
+    case defendFilePath
 
     /// The document field this derived field stands in for in the Defend view.
     var replacedField: String {
@@ -32,31 +37,12 @@ enum DerivedField: Int, CaseIterable, Sendable {
         case .defendUserID: return "user.id"
         case .defendAction: return "event.action"
         case .defendType: return "event.type"
+        case .defendCategory: return "event.category"
+        case .defendFilePath: return "file.path"
         }
     }
 
     static func replacing(_ field: String) -> DerivedField? {
         allCases.first { $0.replacedField == field }
     }
-}
-
-/// go-libaudit verbs → Defend verbs, and syscalls Defend reports that audit leaves without a verb.
-enum DefendVocabulary {
-    static let actionByAuditAction: [String: String] = [
-        "executed": "exec",
-        "connected-to": "connection_attempted",
-        "accepted-connection-from": "connection_accepted",
-        "loaded-kernel-module": "load_module",
-        "deleted": "deletion",
-        "renamed": "rename",
-    ]
-
-    static let actionBySyscall: [String: String] = [
-        "setsid": "session_id_change",
-        "fork": "fork", "vfork": "fork", "clone": "fork", "clone3": "fork",
-        "exit_group": "end",
-        "setuid": "uid_change", "setreuid": "uid_change", "setresuid": "uid_change", "setfsuid": "uid_change",
-        "setgid": "gid_change", "setregid": "gid_change", "setresgid": "gid_change", "setfsgid": "gid_change",
-        "accept": "connection_accepted", "accept4": "connection_accepted",
-    ]
 }

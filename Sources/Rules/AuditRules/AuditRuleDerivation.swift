@@ -58,7 +58,11 @@ public enum AuditRuleDerivation {
                 }
             }
             if tests.actions.isEmpty && tests.syscalls.isEmpty {
-                if let category = syscallsByCategory[clause.category] {
+                let category = clause.category.lowercased()
+                let byType = tests.types.compactMap { syscallsByCategoryAndType[category + "/" + $0] }
+                if !byType.isEmpty {
+                    clauseSyscalls.formUnion(byType.joined())
+                } else if let category = syscallsByCategory[clause.category] {
                     clauseSyscalls.formUnion(category)
                 } else {
                     notes.insert("'\(clause.category) where' clauses without event.action or auditd.data.syscall "
@@ -131,15 +135,19 @@ public enum AuditRuleDerivation {
         return Clause(category: category, condition: tokens[tokens.index(after: whereIndex)...])
     }
 
-    /// String values that `event.action` and `auditd.data.syscall` are positively compared with.
-    static func positiveValues(in condition: ArraySlice<EQLToken>) -> (actions: [String], syscalls: [String]) {
+    /// String values that `event.action`, `auditd.data.syscall` and `event.type` are positively compared with.
+    static func positiveValues(in condition: ArraySlice<EQLToken>)
+        -> (actions: [String], syscalls: [String], types: [String]) {
         var actions: [String] = []
         var syscalls: [String] = []
+        var types: [String] = []
         var position = condition.startIndex
         while position < condition.endIndex {
             let token = condition[position]
             defer { position += 1 }
-            guard token.kind == .word, token.text == "event.action" || token.text == "auditd.data.syscall" else { continue }
+            guard token.kind == .word,
+                  token.text == "event.action" || token.text == "auditd.data.syscall" || token.text == "event.type"
+            else { continue }
             let negated = position > condition.startIndex && condition[position - 1].text.lowercased() == "not"
             var cursor = position + 1
             guard cursor < condition.endIndex else { continue }
@@ -158,9 +166,13 @@ public enum AuditRuleDerivation {
             } else if cursor < condition.endIndex, condition[cursor].kind == .string {
                 values.append(condition[cursor].text)
             }
-            if token.text == "event.action" { actions += values } else { syscalls += values }
+            switch token.text {
+            case "event.action": actions += values
+            case "event.type": types += values
+            default: syscalls += values
+            }
         }
-        return (actions, syscalls)
+        return (actions, syscalls, types)
     }
 
     /// `*` and `?` wildcard match over the whole string, case-insensitive like `:`.

@@ -39,9 +39,15 @@ let syscallsByAction: [String: [String]] = [
     "load_module": ["init_module", "finit_module"],
     "unloaded-kernel-module": ["delete_module"],
     // Files (rules on files usually also want file watches, which the derivation does not produce).
+    // The open family is the costliest audit rule there is (every file any process opens), so it is only derived
+    // when a loaded rule names an action that needs it. A kernel filter on O_CREAT is not used: the flags are a1
+    // for open but a2 for openat (one rule per syscall and arch) and openat2 keeps them in a struct; the
+    // created-or-not decision is made from the PATH record's nametype instead (Daemon's DefendVocabulary).
     "opened-file": ["open", "openat", "openat2", "creat"],
     "wrote-to-file": ["open", "openat", "openat2", "creat"],
-    "creation": ["open", "openat", "openat2", "creat"],
+    "creation": ["open", "openat", "openat2", "creat", "link", "linkat", "symlink", "symlinkat", "mknod", "mknodat"],
+    "modification": ["open", "openat", "openat2", "creat", "truncate", "ftruncate"],
+    "open": ["open", "openat", "openat2"],
     "deleted": ["unlink", "unlinkat", "rmdir"],
     "deletion": ["unlink", "unlinkat", "rmdir"],
     "renamed": ["rename", "renameat", "renameat2"],
@@ -70,9 +76,26 @@ let syscallsByCategory: [String: [String]] = [
     "driver": ["init_module", "finit_module"],
 ]
 
+/// Syscalls for a clause that constrains `event.type` but neither `event.action` nor `auditd.data.syscall`, keyed
+/// `category/type`, in both conventions: `file where event.type == "deletion"` needs the unlink family, `process where
+/// event.type == "end"` exit_group. Takes precedence over ``syscallsByCategory``.
+let syscallsByCategoryAndType: [String: [String]] = [
+    "file/creation": ["open", "openat", "openat2", "creat", "link", "linkat", "symlink", "symlinkat", "mknod",
+                      "mknodat", "mkdir", "mkdirat"],
+    "file/deletion": ["unlink", "unlinkat", "rmdir"],
+    "file/change": ["open", "openat", "openat2", "creat", "truncate", "ftruncate", "rename", "renameat", "renameat2",
+                    "chmod", "fchmod", "fchmodat", "chown", "fchown", "fchownat", "lchown"],
+    "process/start": ["execve", "execveat"],
+    "process/end": ["exit_group"],
+    "process/change": ["setsid", "setuid", "setreuid", "setresuid", "setfsuid", "setgid", "setregid", "setresgid",
+                       "setfsgid"],
+    "driver/start": ["init_module", "finit_module"],
+]
+
 /// Names a wildcard on `auditd.data.syscall` (`"open*"`) is expanded against: the syscalls of the tables above plus
 /// the others detection rules name. A wildcard matching none of them is reported.
-let knownSyscalls: Set<String> = Set(syscallsByAction.values.joined()).union(syscallsByCategory.values.joined()).union([
+let knownSyscalls: Set<String> = Set(syscallsByAction.values.joined()).union(syscallsByCategory.values.joined())
+    .union(syscallsByCategoryAndType.values.joined()).union([
     "socket", "socketpair", "prctl", "mprotect", "mmap", "unshare", "setns", "splice", "pivot_root", "chroot",
     "capset", "personality", "bpf", "perf_event_open", "keyctl", "add_key", "request_key", "io_uring_setup",
     "process_vm_writev", "process_vm_readv", "kexec_load", "kexec_file_load", "truncate", "ftruncate",
