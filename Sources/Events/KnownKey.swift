@@ -1,21 +1,51 @@
-/// Record keys the collector treats specially, found with one hash lookup per field instead of a chain of
-/// string comparisons (this runs for every field of every record).
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Record keys the collector treats specially, recognised straight from the key's bytes (by length, then a byte
+/// compare) instead of hashing a String: this runs for every field of every record.
 enum KnownKey: UInt8 {
     case success, res, ses, key, subj, arch, syscall, exit
     case a0, a1, a2, a3, tty, items, pid, ppid, comm, exe, cwd, proctitle
     case auid, oldAuid
     case msg
 
-    static let byName: [String: KnownKey] = [
-        "success": .success, "res": .res, "ses": .ses, "key": .key, "subj": .subj, "arch": .arch,
-        "syscall": .syscall, "exit": .exit, "a0": .a0, "a1": .a1, "a2": .a2, "a3": .a3, "tty": .tty,
-        "items": .items, "pid": .pid, "ppid": .ppid, "comm": .comm, "exe": .exe, "cwd": .cwd,
-        "proctitle": .proctitle, "auid": .auid, "old-auid": .oldAuid, "msg": .msg,
+    /// The known key spelled by `key` (as logged: a stored space, as in `old auid`, matches nothing).
+    init?(_ key: ArraySlice<UInt8>) {
+        let candidates: [(StaticString, KnownKey)]
+        switch key.count {
+        case 2:
+            guard key.first == UInt8(ascii: "a"), let digit = key.last, digit >= UInt8(ascii: "0"),
+                  digit <= UInt8(ascii: "3") else { return nil }
+            self = [.a0, .a1, .a2, .a3][Int(digit - UInt8(ascii: "0"))]
+            return
+        case 3: candidates = Self.threeLetter
+        case 4: candidates = Self.fourLetter
+        case 5: candidates = [("items", .items)]
+        case 7: candidates = [("success", .success), ("syscall", .syscall)]
+        case 8: candidates = [("old-auid", .oldAuid)]
+        case 9: candidates = [("proctitle", .proctitle)]
+        default: return nil
+        }
+        for (name, known) in candidates where Self.equals(key, name) {
+            self = known
+            return
+        }
+        return nil
+    }
+
+    private static let threeLetter: [(StaticString, KnownKey)] = [
+        ("pid", .pid), ("res", .res), ("ses", .ses), ("key", .key), ("tty", .tty), ("exe", .exe), ("cwd", .cwd),
+        ("msg", .msg),
+    ]
+    private static let fourLetter: [(StaticString, KnownKey)] = [
+        ("auid", .auid), ("ppid", .ppid), ("comm", .comm), ("arch", .arch), ("exit", .exit), ("subj", .subj),
     ]
 
-    init?(_ key: String) {
-        guard let known = Self.byName[key] else { return nil }
-        self = known
+    private static func equals(_ key: ArraySlice<UInt8>, _ name: StaticString) -> Bool {
+        name.withUTF8Buffer { wanted in
+            key.withUnsafeBufferPointer { memcmp($0.baseAddress!, wanted.baseAddress!, wanted.count) == 0 }
+        }
     }
 
     /// `*uid` / `*gid` keys are identities (go-libaudit `User.IDs`).
