@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Record keys the collector treats specially, recognised straight from the key's bytes (by length, then a byte
-/// compare) instead of hashing a String: this runs for every field of every record.
+/// compare of its bytes as an integer) instead of hashing a String: this runs for every field of every record.
 enum KnownKey: UInt8 {
     case success, res, ses, key, subj, arch, syscall, exit
     case a0, a1, a2, a3, tty, items, pid, ppid, comm, exe, cwd, proctitle
@@ -12,39 +8,39 @@ enum KnownKey: UInt8 {
 
     /// The known key spelled by `key` (as logged: a stored space, as in `old auid`, matches nothing).
     init?(_ key: ArraySlice<UInt8>) {
-        let candidates: [(StaticString, KnownKey)]
-        switch key.count {
-        case 2:
-            guard key.first == UInt8(ascii: "a"), let digit = key.last, digit >= UInt8(ascii: "0"),
-                  digit <= UInt8(ascii: "3") else { return nil }
-            self = [.a0, .a1, .a2, .a3][Int(digit - UInt8(ascii: "0"))]
+        if key.count == 9 {
+            guard key.elementsEqual("proctitle".utf8) else { return nil }
+            self = .proctitle
             return
-        case 3: candidates = Self.threeLetter
-        case 4: candidates = Self.fourLetter
-        case 5: candidates = [("items", .items)]
-        case 7: candidates = [("success", .success), ("syscall", .syscall)]
-        case 8: candidates = [("old-auid", .oldAuid)]
-        case 9: candidates = [("proctitle", .proctitle)]
+        }
+        guard key.count >= 2, key.count <= 8 else { return nil }
+        // The key's bytes read as a little-endian integer: one compare per candidate, no hashing, no allocation.
+        var packed: UInt64 = 0
+        for byte in key.reversed() { packed = packed << 8 | UInt64(byte) }
+        switch (key.count, packed) {
+        case (2, 0x3061): self = .a0  // "a0"
+        case (2, 0x3161): self = .a1  // "a1"
+        case (2, 0x3261): self = .a2  // "a2"
+        case (2, 0x3361): self = .a3  // "a3"
+        case (3, 0x736572): self = .res  // "res"
+        case (3, 0x736573): self = .ses  // "ses"
+        case (3, 0x79656B): self = .key  // "key"
+        case (3, 0x797474): self = .tty  // "tty"
+        case (3, 0x646970): self = .pid  // "pid"
+        case (3, 0x657865): self = .exe  // "exe"
+        case (3, 0x647763): self = .cwd  // "cwd"
+        case (3, 0x67736D): self = .msg  // "msg"
+        case (4, 0x6A627573): self = .subj  // "subj"
+        case (4, 0x68637261): self = .arch  // "arch"
+        case (4, 0x74697865): self = .exit  // "exit"
+        case (4, 0x64697070): self = .ppid  // "ppid"
+        case (4, 0x6D6D6F63): self = .comm  // "comm"
+        case (4, 0x64697561): self = .auid  // "auid"
+        case (5, 0x736D657469): self = .items  // "items"
+        case (7, 0x73736563637573): self = .success  // "success"
+        case (7, 0x6C6C6163737973): self = .syscall  // "syscall"
+        case (8, 0x646975612D646C6F): self = .oldAuid  // "old-auid"
         default: return nil
-        }
-        for (name, known) in candidates where Self.equals(key, name) {
-            self = known
-            return
-        }
-        return nil
-    }
-
-    private static let threeLetter: [(StaticString, KnownKey)] = [
-        ("pid", .pid), ("res", .res), ("ses", .ses), ("key", .key), ("tty", .tty), ("exe", .exe), ("cwd", .cwd),
-        ("msg", .msg),
-    ]
-    private static let fourLetter: [(StaticString, KnownKey)] = [
-        ("auid", .auid), ("ppid", .ppid), ("comm", .comm), ("arch", .arch), ("exit", .exit), ("subj", .subj),
-    ]
-
-    private static func equals(_ key: ArraySlice<UInt8>, _ name: StaticString) -> Bool {
-        name.withUTF8Buffer { wanted in
-            key.withUnsafeBufferPointer { memcmp($0.baseAddress!, wanted.baseAddress!, wanted.count) == 0 }
         }
     }
 
