@@ -64,8 +64,7 @@ struct EventCollector {
             let keyBytes = record.key(at: index)
             guard Self.isFieldKey(keyBytes) else { continue }
             let value = record.value(at: index)
-            let key = record.keyString(at: index)
-            let known = KnownKey(key)
+            let known = KnownKey(keyBytes)
             if known == .msg, value.quoting == .single { continue }  // user-space payload, tokenized after it
             guard let text = decode(known, value, counters: &counters) else { continue }
             switch known {
@@ -81,10 +80,11 @@ struct EventCollector {
                 facts.syscall = text
             case .exit: facts.exit = value.int.map(AuditExit.name) ?? text
             default:
+                // The key's String is built only here: the slotted keys above never need it.
                 if KnownKey.isIdentity(keyBytes) {
-                    facts.ids.append((key, text))
+                    facts.ids.append((record.keyString(at: index), text))
                 } else {
-                    setData(known, key, text, in: &facts)
+                    setData(known, record.keyString(at: index), text, in: &facts)
                 }
             }
         }
@@ -101,10 +101,11 @@ struct EventCollector {
 
     private func addGeneric(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
         for index in record.fields.indices {
-            guard Self.isFieldKey(record.key(at: index)) else { continue }
+            let keyBytes = record.key(at: index)
+            guard Self.isFieldKey(keyBytes) else { continue }
             let value = record.value(at: index)
             let key = record.keyString(at: index)
-            let known = KnownKey(key)
+            let known = KnownKey(keyBytes)
             if known == .msg, value.quoting == .single { continue }
             guard let text = decode(known, value, counters: &counters) else { continue }
             if known == .subj {
@@ -122,7 +123,7 @@ struct EventCollector {
         entries.reserveCapacity(record.fields.count + 3)
         for index in record.fields.indices where Self.isFieldKey(record.key(at: index)) {
             let key = record.keyString(at: index)
-            guard let text = decode(KnownKey(key), record.value(at: index), counters: &counters) else { continue }
+            guard let text = decode(KnownKey(record.key(at: index)), record.value(at: index), counters: &counters) else { continue }
             if key == "obj" {
                 for label in Self.selinuxLabels(text) { entries.append(("obj_" + label.key, label.value)) }
             } else {
@@ -172,7 +173,7 @@ struct EventCollector {
     // MARK: values
 
     /// Routes a data key to its slot (when still empty) or to the generic list.
-    private func setData(_ known: KnownKey?, _ key: String, _ text: String, in facts: inout EventFacts) {
+    private func setData(_ known: KnownKey?, _ key: @autoclosure () -> String, _ text: String, in facts: inout EventFacts) {
         func fill(_ slot: inout String?) { if slot == nil { slot = text } }
         switch known {
         case .a0: fill(&facts.a0)
@@ -190,7 +191,7 @@ struct EventCollector {
         case .syscall: fill(&facts.syscall)
         case .arch: fill(&facts.arch)
         case .exit: fill(&facts.exit)
-        default: facts.data.append((key, text))
+        default: facts.data.append((key(), text))
         }
     }
 

@@ -1,21 +1,47 @@
-/// Record keys the collector treats specially, found with one hash lookup per field instead of a chain of
-/// string comparisons (this runs for every field of every record).
+/// Record keys the collector treats specially, recognised straight from the key's bytes (by length, then a byte
+/// compare of its bytes as an integer) instead of hashing a String: this runs for every field of every record.
 enum KnownKey: UInt8 {
     case success, res, ses, key, subj, arch, syscall, exit
     case a0, a1, a2, a3, tty, items, pid, ppid, comm, exe, cwd, proctitle
     case auid, oldAuid
     case msg
 
-    static let byName: [String: KnownKey] = [
-        "success": .success, "res": .res, "ses": .ses, "key": .key, "subj": .subj, "arch": .arch,
-        "syscall": .syscall, "exit": .exit, "a0": .a0, "a1": .a1, "a2": .a2, "a3": .a3, "tty": .tty,
-        "items": .items, "pid": .pid, "ppid": .ppid, "comm": .comm, "exe": .exe, "cwd": .cwd,
-        "proctitle": .proctitle, "auid": .auid, "old-auid": .oldAuid, "msg": .msg,
-    ]
-
-    init?(_ key: String) {
-        guard let known = Self.byName[key] else { return nil }
-        self = known
+    /// The known key spelled by `key` (as logged: a stored space, as in `old auid`, matches nothing).
+    init?(_ key: ArraySlice<UInt8>) {
+        if key.count == 9 {
+            guard key.elementsEqual("proctitle".utf8) else { return nil }
+            self = .proctitle
+            return
+        }
+        guard key.count >= 2, key.count <= 8 else { return nil }
+        // The key's bytes read as a little-endian integer: one compare per candidate, no hashing, no allocation.
+        var packed: UInt64 = 0
+        for byte in key.reversed() { packed = packed << 8 | UInt64(byte) }
+        switch (key.count, packed) {
+        case (2, 0x3061): self = .a0  // "a0"
+        case (2, 0x3161): self = .a1  // "a1"
+        case (2, 0x3261): self = .a2  // "a2"
+        case (2, 0x3361): self = .a3  // "a3"
+        case (3, 0x736572): self = .res  // "res"
+        case (3, 0x736573): self = .ses  // "ses"
+        case (3, 0x79656B): self = .key  // "key"
+        case (3, 0x797474): self = .tty  // "tty"
+        case (3, 0x646970): self = .pid  // "pid"
+        case (3, 0x657865): self = .exe  // "exe"
+        case (3, 0x647763): self = .cwd  // "cwd"
+        case (3, 0x67736D): self = .msg  // "msg"
+        case (4, 0x6A627573): self = .subj  // "subj"
+        case (4, 0x68637261): self = .arch  // "arch"
+        case (4, 0x74697865): self = .exit  // "exit"
+        case (4, 0x64697070): self = .ppid  // "ppid"
+        case (4, 0x6D6D6F63): self = .comm  // "comm"
+        case (4, 0x64697561): self = .auid  // "auid"
+        case (5, 0x736D657469): self = .items  // "items"
+        case (7, 0x73736563637573): self = .success  // "success"
+        case (7, 0x6C6C6163737973): self = .syscall  // "syscall"
+        case (8, 0x646975612D646C6F): self = .oldAuid  // "old-auid"
+        default: return nil
+        }
     }
 
     /// `*uid` / `*gid` keys are identities (go-libaudit `User.IDs`).

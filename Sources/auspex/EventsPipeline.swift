@@ -65,7 +65,7 @@ struct EventsPipeline {
             if document.isEmpty { continue }
             processes.enrich(&document, event: event)
             var line: [UInt8] = []
-            JSONWriter.write(document.nested, to: &line)
+            JSONWriter.write(document, to: &line)  // straight from the flat fields: no nested copy
             line.append(UInt8(ascii: "\n"))
             output.append(line)
             counters.documents += 1
