@@ -70,7 +70,7 @@ bench: release
 	$(SWIFT) run -c release auspex-bench
 	python3 Benchmarks/ReplayLog/generate.py $(BENCH_ROUNDS) > $(BENCH_LOG)
 	@echo "== auspex events --file (parse + reassemble + normalize + JSON out)"
-	$(RELEASE_BIN) events --file $(BENCH_LOG) > /dev/null
+	time $(RELEASE_BIN) events --file $(BENCH_LOG) > /dev/null
 	@echo "== auspex replay, shipped rule pack"
 	$(RELEASE_BIN) replay --quiet --rules etc/auspex/rules.d $(BENCH_LOG) 2>&1 | grep -v warning
 	@if [ -d $(ELASTIC_RULES) ]; then echo "== auspex replay, shipped pack + every Elastic Linux EQL rule"; \
