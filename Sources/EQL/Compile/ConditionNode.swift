@@ -25,25 +25,25 @@ class ConditionNode: @unchecked Sendable {  // immutable after init
     }
 }
 
-private final class ConstantNode: ConditionNode {
+private final class ConstantNode: ConditionNode, @unchecked Sendable {
     let value: Bool
     init(_ value: Bool) { self.value = value }
     override func test(_ event: SlotEvent) -> Bool { value }
 }
 
-private final class NotNode: ConditionNode {
+private final class NotNode: ConditionNode, @unchecked Sendable {
     let child: ConditionNode
     init(_ child: ConditionNode) { self.child = child }
     override func test(_ event: SlotEvent) -> Bool { !child.test(event) }
 }
 
-private final class And2Node: ConditionNode {
+private final class And2Node: ConditionNode, @unchecked Sendable {
     let left: ConditionNode, right: ConditionNode
     init(_ left: ConditionNode, _ right: ConditionNode) { self.left = left; self.right = right }
     override func test(_ event: SlotEvent) -> Bool { left.test(event) && right.test(event) }
 }
 
-private final class Or2Node: ConditionNode {
+private final class Or2Node: ConditionNode, @unchecked Sendable {
     let left: ConditionNode, right: ConditionNode
     init(_ left: ConditionNode, _ right: ConditionNode) { self.left = left; self.right = right }
     override func test(_ event: SlotEvent) -> Bool { left.test(event) || right.test(event) }
@@ -60,7 +60,7 @@ private struct NodeList {
     }
 }
 
-private final class AndNode: ConditionNode {
+private final class AndNode: ConditionNode, @unchecked Sendable {
     let children: NodeList
     init(_ children: [ConditionNode]) { self.children = NodeList(children) }
     override func test(_ event: SlotEvent) -> Bool {
@@ -69,7 +69,7 @@ private final class AndNode: ConditionNode {
     }
 }
 
-private final class OrNode: ConditionNode {
+private final class OrNode: ConditionNode, @unchecked Sendable {
     let children: NodeList
     init(_ children: [ConditionNode]) { self.children = NodeList(children) }
     override func test(_ event: SlotEvent) -> Bool {
@@ -79,7 +79,7 @@ private final class OrNode: ConditionNode {
 }
 
 /// `field == "text"`: the most common leaf in rules.
-private final class FieldEqualsStringNode: ConditionNode {
+private final class FieldEqualsStringNode: ConditionNode, @unchecked Sendable {
     let slot: Int
     let expected: String
     init(slot: Int, expected: String) { self.slot = slot; self.expected = expected }
@@ -98,7 +98,7 @@ private final class FieldEqualsStringNode: ConditionNode {
 }
 
 /// `field in (…)` / `in~`.
-private final class FieldMemberNode: ConditionNode {
+private final class FieldMemberNode: ConditionNode, @unchecked Sendable {
     let slot: Int
     let set: ValueSet
     init(slot: Int, set: ValueSet) { self.slot = slot; self.set = set }
@@ -113,7 +113,7 @@ private final class FieldMemberNode: ConditionNode {
 }
 
 /// `field : …`, `like`, `regex` and their list forms.
-private final class FieldMatchNode: ConditionNode {
+private final class FieldMatchNode: ConditionNode, @unchecked Sendable {
     let slot: Int
     let patterns: PatternSet
     init(slot: Int, patterns: PatternSet) { self.slot = slot; self.patterns = patterns }
@@ -129,7 +129,7 @@ private final class FieldMatchNode: ConditionNode {
 }
 
 /// Everything else runs through the IR's own evaluation.
-private final class PredicateNode: ConditionNode {
+private final class PredicateNode: ConditionNode, @unchecked Sendable {
     let predicate: Predicate
     init(_ predicate: Predicate) { self.predicate = predicate }
     override func test(_ event: SlotEvent) -> Bool { predicate.test(event) }
