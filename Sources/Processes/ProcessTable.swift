@@ -13,7 +13,7 @@ public struct ProcessTable: Sendable {
         /// own `process.args` is not affected. Bounds the table's memory: cap × this, at worst.
         public var maxArgumentBytes: Int
 
-        public init(maxProcesses: Int = 32_768, exitGraceNanos: Int64 = 5_000_000_000,
+        public init(maxProcesses: Int = 65_536, exitGraceNanos: Int64 = 5_000_000_000,
                     startToleranceNanos: Int64 = 2_000_000_000, maxArgumentBytes: Int = 4096) {
             self.maxProcesses = max(16, maxProcesses)
             self.exitGraceNanos = exitGraceNanos

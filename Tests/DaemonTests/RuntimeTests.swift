@@ -50,6 +50,16 @@ final class RuntimeTests: XCTestCase {
         XCTAssertEqual(resolved.config.audit.mode, .multicast)
         XCTAssertEqual(resolved.config.engine.maxSamplesPerKey, 3)
     }
+
+    func testEngineLimitsReachThePipeline() throws {
+        let resolved = ResolvedConfiguration.load(path: nil, overrides: ["engine.max_processes=2048",
+                                                                         "engine.max_sequences_per_rule=77"])
+        XCTAssertFalse(resolved.hasErrors, resolved.diagnostics.map(\.description).joined(separator: "\n"))
+        let pipeline = DetectionPipeline(ruleSet: RuleSet.load(paths: []).ruleSet,
+                                         settings: resolved.config.pipelineSettings)
+        XCTAssertEqual(pipeline.processes.table.limits.maxProcesses, 2048)
+        XCTAssertEqual(resolved.config.pipelineSettings.matcherLimits.capacity, 77)
+    }
 }
 
 final class RunStatusTests: XCTestCase {

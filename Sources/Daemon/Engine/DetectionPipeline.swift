@@ -17,6 +17,8 @@ public struct PipelineSettings: Sendable {
     /// Where the process table reads `/proc` (live: `LiveProcSource`, scanned at start; replay: none).
     public var processSource: any ProcSource = AbsentProcSource()
     public var scanProcesses = false
+    /// Cap of the process table (`[engine] max_processes`).
+    public var maxProcesses = 65_536
 
     public init(host: HostInfo, matcherLimits: MatcherLimits = MatcherLimits(), maxEventsInFlight: Int = 1024,
                 reassemblyTimeoutNanos: Int64 = 2_000_000_000) {
@@ -44,7 +46,9 @@ public struct DetectionPipeline {
         reassembler = Reassembler(maxInFlight: settings.maxEventsInFlight,
                                   timeoutNanoseconds: settings.reassemblyTimeoutNanos)
         normalizer = Normalizer(host: settings.host, names: names)
-        processes = ProcessEnricher(source: settings.processSource, scan: settings.scanProcesses)
+        processes = ProcessEnricher(source: settings.processSource,
+                                    limits: ProcessTable.Limits(maxProcesses: settings.maxProcesses),
+                                    scan: settings.scanProcesses)
         alertBuilder = AlertBuilder(host: settings.host)
     }
 

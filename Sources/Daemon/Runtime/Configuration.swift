@@ -44,11 +44,13 @@ extension AuspexConfig {
 
     /// Pipeline bounds from `[audit]` and `[engine]`.
     public var pipelineSettings: PipelineSettings {
-        PipelineSettings(host: hostInfo,
-                         matcherLimits: MatcherLimits(capacity: engine.maxSequencesPerRule,
-                                                      maxSamplesPerKey: engine.maxSamplesPerKey),
-                         maxEventsInFlight: audit.maxEventsInFlight,
-                         reassemblyTimeoutNanos: Int64(audit.reassemblyTimeoutMilliseconds) * 1_000_000)
+        var settings = PipelineSettings(host: hostInfo,
+                                        matcherLimits: MatcherLimits(capacity: engine.maxSequencesPerRule,
+                                                                     maxSamplesPerKey: engine.maxSamplesPerKey),
+                                        maxEventsInFlight: audit.maxEventsInFlight,
+                                        reassemblyTimeoutNanos: Int64(audit.reassemblyTimeoutMilliseconds) * 1_000_000)
+        settings.maxProcesses = engine.maxProcesses
+        return settings
     }
 
     private static func firstLine(ofFile path: String) -> String? {
