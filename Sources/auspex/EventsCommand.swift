@@ -1,4 +1,5 @@
 import ArgumentParser
+import Daemon
 import AuditNetlink
 import AuditRecords
 #if canImport(Glibc)
@@ -63,12 +64,12 @@ struct EventsCommand: ParsableCommand {
         }
         defer { if descriptor != 0 { close(descriptor) } }
         var lastTime: Int64 = 0
-        var reader = LineReader(descriptor: descriptor)
-        while let (line, number) = reader.next(), !pipeline.limitReached, !pipeline.outputFailed {
+        var reader = LogLineReader(descriptor: descriptor)
+        while let line = reader.next(), !pipeline.limitReached, !pipeline.outputFailed {
             if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { continue }
             let parsed = AuditParser.parseLogLine(line)
             if case .success(let record) = parsed { lastTime = record.timestamp.nanosecondsSinceEpoch }
-            pipeline.add(parsed, now: lastTime, location: "line \(number)")
+            pipeline.add(parsed, now: lastTime, location: "line \(reader.lineNumber)")
         }
         if let error = reader.error { printError("auspex events: reading \(path): \(String(cString: strerror(error)))") }
         pipeline.finish()
@@ -151,40 +152,5 @@ struct EventsCommand: ParsableCommand {
         }
         if pipeline.outputFailed { parts.append("output failed") }
         printError("auspex events: " + parts.joined(separator: ", "))
-    }
-}
-
-/// Splits a descriptor's bytes into lines (without the newline), numbered from 1; reads 1 MiB at a time.
-struct LineReader {
-    let descriptor: Int32
-    private var buffer: [UInt8] = []
-    private var chunk = [UInt8](repeating: 0, count: 1 << 20)
-    private var start = 0
-    private var atEnd = false
-    private var lineNumber = 0
-    private(set) var error: Int32?
-
-    init(descriptor: Int32) { self.descriptor = descriptor }
-
-    mutating func next() -> (ArraySlice<UInt8>, Int)? {
-        while true {
-            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                defer { start = newline + 1 }
-                lineNumber += 1
-                return (buffer[start..<newline], lineNumber)
-            }
-            if atEnd {
-                guard start < buffer.count else { return nil }
-                defer { start = buffer.count }
-                lineNumber += 1
-                return (buffer[start...], lineNumber)
-            }
-            buffer.removeFirst(start)
-            start = 0
-            let n = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { error = errno }
-            if n > 0 { buffer.append(contentsOf: chunk[..<n]) } else { atEnd = true }
-        }
     }
 }
