@@ -33,47 +33,40 @@ public struct PipelineSettings: Sendable {
 /// but the reader and the sinks; `auspex replay` drives it from a file, `auspex run` from the processing thread.
 public struct DetectionPipeline {
     public private(set) var engine: DetectionEngine
-    public private(set) var counters = PipelineCounters()
-    public private(set) var normalizerCounters = NormalizerCounters()
+    public private(set) var documents: DocumentStage
     public let alertBuilder: AlertBuilder
-    private var reassembler: Reassembler
-    private let normalizer: Normalizer
-    public private(set) var processes: ProcessEnricher
     private var matches: [RuleMatch] = []
 
     public init(ruleSet: RuleSet, settings: PipelineSettings, names: any NameLookup = SystemNameLookup()) {
         engine = DetectionEngine(ruleSet: ruleSet, limits: settings.matcherLimits)
-        reassembler = Reassembler(maxInFlight: settings.maxEventsInFlight,
-                                  timeoutNanoseconds: settings.reassemblyTimeoutNanos)
-        normalizer = Normalizer(host: settings.host, names: names)
-        processes = ProcessEnricher(source: settings.processSource,
-                                    limits: ProcessTable.Limits(maxProcesses: settings.maxProcesses),
-                                    scan: settings.scanProcesses)
+        documents = DocumentStage(settings: settings, names: names)
         alertBuilder = AlertBuilder(host: settings.host)
     }
 
     public var ruleSet: RuleSet { engine.ruleSet }
-    public var reassemblerStatistics: Reassembler.Statistics { reassembler.statistics }
+    public var counters: PipelineCounters { documents.counters }
+    public var normalizerCounters: NormalizerCounters { documents.normalizerCounters }
+    public var processes: ProcessEnricher { documents.processes }
+    public var reassemblerStatistics: Reassembler.Statistics { documents.reassemblerStatistics }
 
     /// Adds one parsed record. `now` drives reassembly timeouts: monotonic time when live, record time in replay.
     public mutating func add(_ record: AuditRecord, now: Int64, into alerts: inout [Alert]) {
-        counters.records += 1
-        process(reassembler.push(record, now: now), into: &alerts)
+        process(documents.add(record, now: now), into: &alerts)
     }
 
     /// Counts a record that did not parse.
     public mutating func countMalformed() {
-        counters.malformed += 1
+        documents.countMalformed()
     }
 
     /// Emits events whose reassembly timed out by `now`.
     public mutating func flush(now: Int64, into alerts: inout [Alert]) {
-        process(reassembler.flush(now: now), into: &alerts)
+        process(documents.flush(now: now), into: &alerts)
     }
 
     /// End of input: every pending event is emitted and sequences waiting on a trailing missing stage complete.
     public mutating func finish(into alerts: inout [Alert]) {
-        process(reassembler.finish(), into: &alerts)
+        process(documents.finish(), into: &alerts)
         engine.finish(into: &matches)
         emitAlerts(into: &alerts)
     }
@@ -85,11 +78,7 @@ public struct DetectionPipeline {
 
     private mutating func process(_ events: [AuditEvent], into alerts: inout [Alert]) {
         for event in events {
-            counters.events += 1
-            var document = normalizer.normalize(event, counters: &normalizerCounters)
-            if document.isEmpty { continue }
-            processes.enrich(&document, event: event)
-            counters.documents += 1
+            guard let document = documents.document(for: event) else { continue }
             let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
             engine.process(document, timestamp: time, serial: event.serial, into: &matches)
             if !matches.isEmpty { emitAlerts(into: &alerts) }
@@ -99,7 +88,7 @@ public struct DetectionPipeline {
     private mutating func emitAlerts(into alerts: inout [Alert]) {
         for match in matches {
             alerts.append(alertBuilder.alert(for: match, in: engine.ruleSet))
-            counters.alerts += 1
+            documents.countAlert()
         }
         matches.removeAll(keepingCapacity: true)
     }

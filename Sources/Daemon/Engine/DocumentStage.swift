@@ -1,0 +1,63 @@
+import AuditRecords
+import EventModel
+import Events
+import Processes
+import Reassembler
+
+/// Records → reassembled audit events → enriched ECS documents: the front half that the detection pipeline and
+/// `auspex events` share, configured by the same settings so both reassemble and enrich alike.
+public struct DocumentStage {
+    public private(set) var counters = PipelineCounters()
+    public private(set) var normalizerCounters = NormalizerCounters()
+    public private(set) var processes: ProcessEnricher
+    private var reassembler: Reassembler
+    private let normalizer: Normalizer
+
+    public init(settings: PipelineSettings, names: any NameLookup = SystemNameLookup()) {
+        reassembler = Reassembler(maxInFlight: settings.maxEventsInFlight,
+                                  timeoutNanoseconds: settings.reassemblyTimeoutNanos)
+        normalizer = Normalizer(host: settings.host, names: names)
+        processes = ProcessEnricher(source: settings.processSource,
+                                    limits: ProcessTable.Limits(maxProcesses: settings.maxProcesses),
+                                    scan: settings.scanProcesses)
+    }
+
+    public var reassemblerStatistics: Reassembler.Statistics { reassembler.statistics }
+
+    /// Adds one parsed record; returns the events it completed. `now` drives reassembly timeouts: monotonic
+    /// time when live, record time when reading a log.
+    public mutating func add(_ record: AuditRecord, now: Int64) -> [AuditEvent] {
+        counters.records += 1
+        return reassembler.push(record, now: now)
+    }
+
+    /// Counts a record that did not parse.
+    public mutating func countMalformed() {
+        counters.malformed += 1
+    }
+
+    /// Events whose reassembly timed out by `now`.
+    public mutating func flush(now: Int64) -> [AuditEvent] {
+        reassembler.flush(now: now)
+    }
+
+    /// End of input: every pending event.
+    public mutating func finish() -> [AuditEvent] {
+        reassembler.finish()
+    }
+
+    /// The event's normalized, process-enriched document; nil (and not counted as a document) when it is empty.
+    public mutating func document(for event: AuditEvent) -> Document? {
+        counters.events += 1
+        var document = normalizer.normalize(event, counters: &normalizerCounters)
+        if document.isEmpty { return nil }
+        processes.enrich(&document, event: event)
+        counters.documents += 1
+        return document
+    }
+
+    /// Counts an alert raised from this stage's documents (the counters are the pipeline's summary).
+    mutating func countAlert() {
+        counters.alerts += 1
+    }
+}
