@@ -50,7 +50,7 @@ extension Alert {
     public var jsonLine: [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1024)
-        JSONWriter.write(document.nested, to: &bytes)
+        JSONWriter.write(document, to: &bytes)
         bytes.append(0x0A)
         return bytes
     }
