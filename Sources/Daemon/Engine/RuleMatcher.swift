@@ -1,42 +1,32 @@
 import EQL
 import EventModel
 
-/// Streams events through one compiled rule: a filter for event queries, the EQL sequence or sample state machine
-/// for the others. Sequences without maxspan and samples forget state older than the rule's lookback (the rule's
-/// own window replaces `limits.window`); `limits.capacity` caps the join keys holding state.
+/// Streams events through one compiled rule: its filter for event queries, EQL's sequence or sample engine (the
+/// conformance-tested one `auspex query` runs) for the others, carrying each event's document into the match.
+/// Sequences without maxspan and samples forget state older than the rule's lookback, which replaces
+/// `limits.window`; `limits.capacity` caps the join keys holding state.
 struct RuleMatcher {
     let rule: Int
-    // One of the three is set. Kept as separate optionals (not enum payloads) so the state machines are mutated
-    // in place: taking a machine out of an enum and writing it back would copy its tables on every event.
+    // One of the three is set. Kept as separate optionals (not enum payloads) so the engines are mutated in
+    // place: taking one out of an enum and writing it back would copy its tables on every event.
     private let filter: CompiledFilter?
-    private var sequence: SequenceStateMachine<Document>?
-    private var sample: SampleStateMachine<Document>?
-    /// Sequence stages after `runs` expansion, or sample filters.
-    private let stages: [CompiledStage]
-    private let until: CompiledStage?
+    private var sequence: SequenceEngine<Document>?
+    private var sample: SampleEngine<Document>?
     private var eventMatches = 0
 
     init(rule: Int, compiled: CompiledRule, limits: MatcherLimits) {
         self.rule = rule
+        var ruleLimits = limits
+        ruleLimits.window = compiled.lookbackNanos
         switch compiled.query.body {
         case .event(let filter):
             self.filter = filter
-            stages = []
-            until = nil
         case .sequence(let query):
-            // `[…] with runs=N` is N consecutive copies of the stage.
-            stages = query.stages.flatMap { stage in Array(repeating: stage, count: max(1, stage.runs)) }
-            until = query.until
             filter = nil
-            let shape = SequenceShape(missing: stages.map(\.isMissing), maxspan: query.maxspanNanos,
-                                      window: compiled.lookbackNanos, capacity: limits.capacity)
-            sequence = SequenceStateMachine(shape: shape)
+            sequence = SequenceEngine(query, limits: ruleLimits)
         case .sample(let query):
-            stages = query.stages
-            until = nil
             filter = nil
-            sample = SampleStateMachine(filterCount: query.stages.count, maxSamplesPerKey: limits.maxSamplesPerKey,
-                                        window: compiled.lookbackNanos, capacity: limits.capacity)
+            sample = SampleEngine(query, limits: ruleLimits)
         }
     }
 
@@ -48,21 +38,12 @@ struct RuleMatcher {
                 matches.append(RuleMatch(rule: rule, events: [document], joinKeys: []))
             }
         } else if sequence != nil {
-            // Each stage's filter is evaluated once, up front: most events match no stage, and then the state
-            // machine is not entered at all (time still advances through the engine's periodic sweep).
-            let stageKeys = stages.map { Self.keys(of: event, for: $0) }
-            let untilKeys = until.map { Self.keys(of: event, for: $0) } ?? []
-            guard untilKeys.isEmpty == false || stageKeys.contains(where: { !$0.isEmpty }) else { return }
             var results: [SequenceResult<Document>] = []
-            sequence!.process(document, timestamp: event.timestamp, stageKeys: { stageKeys[$0] },
-                              untilKeys: untilKeys, into: &results)
+            sequence!.process(event, element: document, into: &results)
             append(results, to: &matches)
         } else if sample != nil {
-            let filterKeys = stages.map { Self.keys(of: event, for: $0) }
-            guard filterKeys.contains(where: { !$0.isEmpty }) else { return }
             var results: [SampleStateMachine<Document>.Result] = []
-            sample!.process(document, id: event.ordinal, timestamp: event.timestamp, filterKeys: { filterKeys[$0] },
-                            into: &results)
+            sample!.process(event, element: document, into: &results)
             for result in results {
                 matches.append(RuleMatch(rule: rule, events: result.events, joinKeys: result.key.values))
             }
@@ -75,8 +56,8 @@ struct RuleMatcher {
             var results: [SequenceResult<Document>] = []
             sequence!.advance(to: time, into: &results)
             append(results, to: &matches)
-        } else if sample != nil {
-            sample!.advance(to: time)
+        } else {
+            sample?.advance(to: time)
         }
     }
 
@@ -88,7 +69,7 @@ struct RuleMatcher {
         append(results, to: &matches)
     }
 
-    /// The state machine's counters (event rules count matches only).
+    /// The engine's counters (event rules count matches only).
     var counters: MatchCounters {
         if let sequence { return sequence.counters }
         if let sample { return sample.counters }
@@ -104,12 +85,5 @@ struct RuleMatcher {
         for result in results {
             matches.append(RuleMatch(rule: rule, events: result.events.compactMap { $0 }, joinKeys: result.key.values))
         }
-    }
-
-    /// The event's join keys for a stage, or none when it does not pass the stage's filter.
-    private static func keys(of event: SlotEvent, for stage: CompiledStage) -> [JoinKey] {
-        guard stage.filter.matches(event) else { return [] }
-        if stage.keys.isEmpty { return [JoinKey.empty] }
-        return JoinKey.combinations(stage.keys.map { $0.evaluate(event) }, optional: { stage.keys[$0].isOptional })
     }
 }

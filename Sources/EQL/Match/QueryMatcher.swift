@@ -39,8 +39,8 @@ public struct QueryMatcher {
     private let isEventQuery: Bool
     private let filter: CompiledFilter
     private var filterCounters = MatchCounters()
-    private var sequence: SequenceEngine?
-    private var sample: SampleEngine?
+    private var sequence: SequenceEngine<SlotEvent>?
+    private var sample: SampleEngine<SlotEvent>?
 
     public init(query: CompiledQuery, limits: MatcherLimits = MatcherLimits()) {
         self.query = query
@@ -65,16 +65,28 @@ public struct QueryMatcher {
             filterCounters.matches += 1
             return [Match(joinKeys: [], events: [event])]
         }
-        if sequence != nil { return sequence!.process(event) }
-        if sample != nil { return sample!.process(event) }
+        if sequence != nil {
+            var results: [SequenceResult<SlotEvent>] = []
+            sequence!.process(event, element: event, into: &results)
+            return Self.matches(results)
+        }
+        if sample != nil {
+            var results: [SampleStateMachine<SlotEvent>.Result] = []
+            sample!.process(event, element: event, into: &results)
+            return results.map { Match(joinKeys: $0.key.values, events: $0.events) }
+        }
         return []
     }
 
     /// Moves event time forward without an event: expires state and releases sequences that waited
     /// for a trailing `![…]` window.
     public mutating func advance(to time: Int64) -> [Match] {
-        if sequence != nil { return sequence!.advance(to: time) }
-        sample?.machine.advance(to: time)
+        if sequence != nil {
+            var results: [SequenceResult<SlotEvent>] = []
+            sequence!.advance(to: time, into: &results)
+            return Self.matches(results)
+        }
+        sample?.advance(to: time)
         return []
     }
 
@@ -82,17 +94,21 @@ public struct QueryMatcher {
     public mutating func finish() -> [Match] {
         guard sequence != nil else { return [] }
         var results: [SequenceResult<SlotEvent>] = []
-        sequence!.machine.finish(into: &results)
-        return results.map { Match(joinKeys: $0.key.values, events: $0.events) }
+        sequence!.finish(into: &results)
+        return Self.matches(results)
     }
 
     public var counters: MatchCounters {
-        sequence?.machine.counters ?? sample?.machine.counters ?? filterCounters
+        sequence?.counters ?? sample?.counters ?? filterCounters
     }
 
     /// Join keys currently holding state (0 for event queries).
     public var pendingKeys: Int {
-        sequence?.machine.pendingKeys ?? sample?.machine.pendingKeys ?? 0
+        sequence?.pendingKeys ?? sample?.pendingKeys ?? 0
+    }
+
+    private static func matches(_ results: [SequenceResult<SlotEvent>]) -> [Match] {
+        results.isEmpty ? [] : results.map { Match(joinKeys: $0.key.values, events: $0.events) }
     }
 }
 
@@ -118,37 +134,37 @@ extension CompiledStage {
     }
 }
 
-/// A compiled sequence bound to its state machine; stages expanded by `runs`.
-struct SequenceEngine {
-    let stages: [CompiledStage]
+/// A compiled sequence bound to its state machine; stages expanded by `runs`. `Element` is what a result carries
+/// for each event: the event itself for `QueryMatcher`, the daemon's document for its rules.
+public struct SequenceEngine<Element> {
     /// For each expanded stage, the index of the query stage it came from (filters run once per event).
-    let origin: [Int]
-    let distinct: [CompiledStage]
+    private let origin: [Int]
+    private let distinct: [CompiledStage]
     /// The query stages' filters alone: the per-event test touches nothing else.
-    let filters: [CompiledFilter]
-    let until: CompiledStage?
-    var machine: SequenceStateMachine<SlotEvent>
+    private let filters: [CompiledFilter]
+    private let until: CompiledStage?
+    private var machine: SequenceStateMachine<Element>
 
-    init(_ sequence: CompiledSequence, limits: MatcherLimits) {
-        var stages: [CompiledStage] = [], origin: [Int] = []
+    public init(_ sequence: CompiledSequence, limits: MatcherLimits) {
+        var missing: [Bool] = [], origin: [Int] = []
         for (index, stage) in sequence.stages.enumerated() {
             for _ in 0..<max(1, stage.runs) {
-                stages.append(stage)
+                missing.append(stage.isMissing)
                 origin.append(index)
             }
         }
-        self.stages = stages
         self.origin = origin
         self.distinct = sequence.stages
         self.filters = sequence.stages.map(\.filter)
         // `until ![…]` is accepted and ignored by Elasticsearch.
         self.until = sequence.until.flatMap { $0.isMissing ? nil : $0 }
-        let shape = SequenceShape(missing: stages.map(\.isMissing), maxspan: sequence.maxspanNanos,
+        let shape = SequenceShape(missing: missing, maxspan: sequence.maxspanNanos,
                                   window: limits.window, capacity: limits.capacity)
         machine = SequenceStateMachine(shape: shape)
     }
 
-    mutating func process(_ event: SlotEvent) -> [Match] {
+    /// Offers one event (`element` stands for it in results); appends the sequences it completes.
+    public mutating func process(_ event: SlotEvent, element: Element, into results: inout [SequenceResult<Element>]) {
         // Most events match no stage: test the filters before allocating anything.
         var keysByStage: [[JoinKey]]?
         for index in filters.indices where filters[index].matches(event) {
@@ -156,47 +172,65 @@ struct SequenceEngine {
             keysByStage![index] = distinct[index].keyTuples(event)
         }
         let untilKeys = until == nil ? [] : until!.joinKeys(event)
-        var results: [SequenceResult<SlotEvent>] = []
         if keysByStage == nil && untilKeys.isEmpty {
             machine.counters.events += 1
             machine.advance(to: event.timestamp, into: &results)
         } else {
             let keysByStage = keysByStage ?? Array(repeating: [], count: distinct.count)
             let origin = self.origin
-            machine.process(event, timestamp: event.timestamp, stageKeys: { keysByStage[origin[$0]] },
+            machine.process(element, timestamp: event.timestamp, stageKeys: { keysByStage[origin[$0]] },
                             untilKeys: untilKeys, into: &results)
         }
-        return results.isEmpty ? [] : results.map { Match(joinKeys: $0.key.values, events: $0.events) }
     }
 
-    mutating func advance(to time: Int64) -> [Match] {
-        var results: [SequenceResult<SlotEvent>] = []
+    /// Moves event time forward without an event: expires state, releases trailing `![…]` waits.
+    public mutating func advance(to time: Int64, into results: inout [SequenceResult<Element>]) {
         machine.advance(to: time, into: &results)
-        return results.map { Match(joinKeys: $0.key.values, events: $0.events) }
     }
+
+    /// End of a finite stream: sequences waiting only on a trailing `![…]` stage complete.
+    public mutating func finish(into results: inout [SequenceResult<Element>]) {
+        machine.finish(into: &results)
+    }
+
+    public var counters: MatchCounters { machine.counters }
+    public var pendingKeys: Int { machine.pendingKeys }
 }
 
-/// A compiled sample bound to its state machine.
-struct SampleEngine {
-    let stages: [CompiledStage]
-    var machine: SampleStateMachine<SlotEvent>
+/// A compiled sample bound to its state machine; `Element` as for `SequenceEngine`.
+public struct SampleEngine<Element> {
+    private let stages: [CompiledStage]
+    private var machine: SampleStateMachine<Element>
 
-    init(_ sample: CompiledSample, limits: MatcherLimits) {
+    public init(_ sample: CompiledSample, limits: MatcherLimits) {
         stages = sample.stages
         machine = SampleStateMachine(filterCount: sample.stages.count, maxSamplesPerKey: limits.maxSamplesPerKey,
                                      window: limits.window, capacity: limits.capacity)
     }
 
-    mutating func process(_ event: SlotEvent) -> [Match] {
-        var results: [SampleStateMachine<SlotEvent>.Result] = []
-        guard stages.contains(where: { $0.filter.matches(event) }) else {
+    /// Offers one event (`element` stands for it in results); appends the samples it completes.
+    public mutating func process(_ event: SlotEvent, element: Element,
+                                 into results: inout [SampleStateMachine<Element>.Result]) {
+        // Each filter runs once: matching stages get their key tuples, the others none.
+        var keysByStage: [[JoinKey]]?
+        for index in stages.indices where stages[index].filter.matches(event) {
+            if keysByStage == nil { keysByStage = Array(repeating: [], count: stages.count) }
+            keysByStage![index] = stages[index].keyTuples(event)
+        }
+        guard let keysByStage else {
             machine.counters.events += 1
             machine.advance(to: event.timestamp)
-            return []
+            return
         }
-        let keysByStage = stages.map { $0.joinKeys(event) }
-        machine.process(event, id: event.ordinal, timestamp: event.timestamp, filterKeys: { keysByStage[$0] },
+        machine.process(element, id: event.ordinal, timestamp: event.timestamp, filterKeys: { keysByStage[$0] },
                         into: &results)
-        return results.map { Match(joinKeys: $0.key.values, events: $0.events) }
     }
+
+    /// Moves event time forward without an event: expires samples older than the window.
+    public mutating func advance(to time: Int64) {
+        machine.advance(to: time)
+    }
+
+    public var counters: MatchCounters { machine.counters }
+    public var pendingKeys: Int { machine.pendingKeys }
 }
