@@ -28,9 +28,11 @@ public struct AuditRecordType: RawRepresentable, Hashable, Sendable, CustomStrin
         rawValue == 1005 || (1100...1299).contains(rawValue) || (2100...2999).contains(rawValue)
     }
 
-    /// Records the kernel emits from a syscall context, finished by an EOE record (1300–1399, plus
-    /// AUDIT_LOGIN 1006 and the other kernel-generated types below 1100).
-    public var isKernel: Bool { !isUserSpace }
+    /// Records worth parsing from the netlink stream: 1100–2999 (user and kernel audit records) and AUDIT_LOGIN
+    /// (1006), minus the kernel's AUDIT_REPLACE liveness probe (1329), as Auditbeat filters them.
+    public var isAuditRecord: Bool {
+        (rawValue == 1006 || (1100...2999).contains(rawValue)) && rawValue != 1329
+    }
 
     // The types the pipeline branches on; the full list lives in RecordTypeTable.
     public static let login = AuditRecordType(1006)

@@ -93,27 +93,27 @@ struct EventsCommand: ParsableCommand {
             + (session.ruleReport.skipped.isEmpty ? "" : " (not on this arch: \(session.ruleReport.skipped.joined(separator: " ")))")
             + ", receive buffer \(session.receiveBufferBytes) bytes")
 
-        let deadline = duration.map { monotonicNanoseconds() + Int64($0 * 1e9) }
+        let deadline = duration.map { MonotonicClock.nanoseconds() + Int64($0 * 1e9) }
         var messageNumber: UInt64 = 0
         var failure: Error?
         while !stop.isRaised, !pipeline.limitReached, !pipeline.outputFailed {
-            let now = monotonicNanoseconds()
+            let now = MonotonicClock.nanoseconds()
             if let deadline, now >= deadline { break }
             // Short polls so reassembly timeouts are flushed even when the kernel is quiet.
             let timeout = Int32(clamping: min(250, deadline.map { ($0 - now) / 1_000_000 + 1 } ?? 250))
             do {
                 try session.reader.receive(timeoutMilliseconds: timeout, wakeDescriptor: stop.descriptor) { message in
-                    guard Self.isAuditRecord(message.type) else { return }
+                    guard AuditRecordType(message.type).isAuditRecord else { return }
                     messageNumber += 1
                     pipeline.add(AuditParser.parseNetlink(type: message.type, payload: message.payload),
-                                 now: monotonicNanoseconds(),
+                                 now: MonotonicClock.nanoseconds(),
                                  location: "record \(messageNumber) (type \(message.type))")
                 }
             } catch {
                 failure = error
                 break
             }
-            pipeline.flush(now: monotonicNanoseconds())
+            pipeline.flush(now: MonotonicClock.nanoseconds())
         }
         if !pipeline.limitReached { pipeline.finish() }
         let kernel = KernelFigures(prior: session.prior, now: try? session.status(), receive: session.reader.counters)
@@ -124,11 +124,6 @@ struct EventsCommand: ParsableCommand {
         if failure != nil || !cleanupErrors.isEmpty { throw ExitCode.failure }
     }
 
-    /// Kernel records worth parsing: Auditbeat's filter (1100–2999 and AUDIT_LOGIN), minus the kernel's
-    /// AUDIT_REPLACE liveness probe.
-    static func isAuditRecord(_ type: UInt16) -> Bool {
-        (type == 1006 || (1100...2999).contains(type)) && type != 1329
-    }
 
     // MARK: summary
 

@@ -46,11 +46,11 @@ struct QueryCommand: ParsableCommand {
                 try events.load(try Self.read(file), source: file == "-" ? "stdin" : file)
             }
         } catch {
-            Self.printError("auspex query: \(error)")
+            printError("auspex query: \(error)")
             throw ExitCode(1)
         }
         if events.untimed > 0 {
-            Self.printError("auspex query: \(events.untimed) event(s) without a readable \(timestamp) are placed at time 0")
+            printError("auspex query: \(events.untimed) event(s) without a readable \(timestamp) are placed at time 0")
         }
         let compiled = try Self.compile(query, schema: events.schema)
         let results = BatchRunner.run(compiled, events: events.events,
@@ -85,9 +85,5 @@ struct QueryCommand: ParsableCommand {
             throw JSONEventsError(source: file, message: "cannot read file")
         }
         return Array(data)
-    }
-
-    private static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

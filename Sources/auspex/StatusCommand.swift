@@ -62,8 +62,4 @@ struct StatusCommand: ParsableCommand {
             print("kernel audit: status not readable (\(error))")
         }
     }
-
-    private func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
 }

@@ -1,3 +1,4 @@
+import Daemon
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -54,12 +55,6 @@ final class StopSignal {
     }
 }
 
-/// Monotonic nanoseconds, the reassembler's clock for live input.
-func monotonicNanoseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-}
 
 /// Buffered writes to a file descriptor; a failed write (EPIPE, …) is remembered, not fatal.
 struct LineOutput {
@@ -87,9 +82,7 @@ struct LineOutput {
     }
 }
 
-/// One line on stderr.
+/// One line on stderr (the daemon's writer: one `write`, EINTR and short writes handled).
 func printError(_ message: String) {
-    var line = Array(message.utf8)
-    line.append(UInt8(ascii: "\n"))
-    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    StandardError.line(message)
 }

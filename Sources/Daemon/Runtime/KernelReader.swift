@@ -1,4 +1,5 @@
 import AuditNetlink
+import AuditRecords
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -50,7 +51,7 @@ final class KernelReader: @unchecked Sendable {
         while !isWoken() {
             do {
                 try reader.receive(timeoutMilliseconds: 500, wakeDescriptor: wake.descriptor) { message in
-                    guard Self.isAuditRecord(message.type) else { return }
+                    guard AuditRecordType(message.type).isAuditRecord else { return }
                     batch.append(RawRecord(type: message.type, payload: Array(message.payload)))
                 }
             } catch {
@@ -70,9 +71,4 @@ final class KernelReader: @unchecked Sendable {
         return poll(&pfd, 1, 0) > 0
     }
 
-    /// Kernel records worth parsing: 1100–2999 (user and kernel audit records) and AUDIT_LOGIN (1006), minus the
-    /// kernel's AUDIT_REPLACE liveness probe (1329), as Auditbeat filters them.
-    static func isAuditRecord(_ type: UInt16) -> Bool {
-        (type == 1006 || (1100...2999).contains(type)) && type != 1329
-    }
 }
