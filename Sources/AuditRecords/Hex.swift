@@ -47,19 +47,6 @@ enum Hex {
         }
         return value
     }
-
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// Lower-case hex text of `bytes`.
-    static func encodeLower(_ bytes: some Collection<UInt8>) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }
 
 /// Decimal helpers over bytes, with overflow reported as nil.

@@ -7,12 +7,10 @@
 // numeric range. Complement `~` and intersection `&` have no backtracking equivalent and are rejected.
 
 struct RegexMatcher: @unchecked Sendable {  // Regex is an immutable value; safe to share.
-    let source: String
     private let regex: Regex<AnyRegexOutput>
 
     /// Compiles a Lucene pattern; the error message says what is wrong.
     init(lucene pattern: String, caseInsensitive: Bool) throws(RegexSyntaxError) {
-        source = pattern
         var translator = LuceneRegexTranslator(pattern)
         let translated = try translator.translate()
         do {

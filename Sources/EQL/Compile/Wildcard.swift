@@ -18,13 +18,6 @@ enum CaseFolding {
         s.utf8.allSatisfy { $0 < 0x80 }
     }
 
-    /// Case-insensitive equality, no allocation for ASCII text.
-    static func equal(_ a: String, _ b: String) -> Bool {
-        if isASCII(a), isASCII(b) {
-            return a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) { foldASCII($0) == foldASCII($1) }
-        }
-        return a.lowercased() == b.lowercased()
-    }
 }
 
 /// A string whose hash and equality ignore case; keys of case-insensitive sets (`in~`, `:`).

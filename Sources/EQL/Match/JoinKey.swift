@@ -82,24 +82,15 @@ public enum FieldValueOrder {
         case (_, .null): return 1
         case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
         case (.int(let x), .int(let y)): return x == y ? 0 : (x < y ? -1 : 1)
-        case (.string(let x), .string(let y)):
-            if x == y { return 0 }
-            return x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : 1
+        case (.string(let x), .string(let y)): return ValueSemantics.compareBytes(x, y)
         default:
-            if let x = number(a), let y = number(b) { return x == y ? 0 : (x < y ? -1 : 1) }
+            if let x = ValueSemantics.asDouble(a), let y = ValueSemantics.asDouble(b) { return x == y ? 0 : (x < y ? -1 : 1) }
             let (ra, rb) = (rank(a), rank(b))
             if ra != rb { return ra < rb ? -1 : 1 }
             return 0
         }
     }
 
-    private static func number(_ v: FieldValue) -> Double? {
-        switch v {
-        case .int(let i): return Double(i)
-        case .double(let d): return d
-        default: return nil
-        }
-    }
 
     private static func rank(_ v: FieldValue) -> Int {
         switch v {
