@@ -10,9 +10,9 @@ struct DocumentBuilder {
     private var names: MemoizedNames
     private var fields: [(name: String, value: FieldValue)] = []
 
-    init(host: HostInfo, names: any NameLookup) {
+    init(host: HostInfo, names: MemoizedNames) {
         self.host = host
-        self.names = MemoizedNames(lookup: names)
+        self.names = names
     }
 
     mutating func build(event: AuditEvent, facts: EventFacts, summary: Summary) -> Document {
@@ -273,4 +273,8 @@ struct MemoizedNames {
         groups.append((id, name))
         return name
     }
+
+    /// Name → id (user-space records only; rare, so not memoized).
+    func userID(forName name: String) -> String? { lookup.userID(forName: name) }
+    func groupID(forName name: String) -> String? { lookup.groupID(forName: name) }
 }

@@ -46,8 +46,9 @@ public struct Normalizer: Sendable {
     public func normalize(_ event: AuditEvent, counters: inout NormalizerCounters) -> Document {
         if event.records.isEmpty { counters.emptyEvents += 1 }
         var facts = EventCollector(limits: limits).collect(event, counters: &counters)
-        let summary = Summarizer(names: names).summarize(&facts)
-        var builder = DocumentBuilder(host: host, names: names)
+        var summarizer = Summarizer(names: MemoizedNames(lookup: names))
+        let summary = summarizer.summarize(&facts)
+        var builder = DocumentBuilder(host: host, names: summarizer.names)
         return builder.build(event: event, facts: facts, summary: summary)
     }
 }

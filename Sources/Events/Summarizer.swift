@@ -40,9 +40,10 @@ struct Summary {
 }
 
 struct Summarizer {
-    var names: any NameLookup
+    /// The event's name memo, handed on to the document builder so no id is looked up twice.
+    var names: MemoizedNames
 
-    func summarize(_ facts: inout EventFacts) -> Summary {
+    mutating func summarize(_ facts: inout EventFacts) -> Summary {
         var summary = Summary()
         summary.actorPrimary = facts.ids.first { $0.key == "auid" }?.value
         summary.actorSecondary = facts.ids.first { $0.key == "uid" }?.value
@@ -144,7 +145,7 @@ struct Summarizer {
         }
     }
 
-    private func applyMappings(_ mappings: [Normalization.UserMapping], _ facts: EventFacts, _ summary: inout Summary) {
+    private mutating func applyMappings(_ mappings: [Normalization.UserMapping], _ facts: EventFacts, _ summary: inout Summary) {
         for mapping in mappings {
             switch mapping {
             case .subjectPrimaryToUser: summary.user = Summary.Entity(summary.actorPrimary)
@@ -164,7 +165,7 @@ struct Summarizer {
     }
 
     /// Fills the missing half of an entity (id → name or name → id).
-    private func resolve(_ entity: Summary.Entity, users: Bool) -> Summary.Entity {
+    private mutating func resolve(_ entity: Summary.Entity, users: Bool) -> Summary.Entity {
         var entity = entity
         if let id = entity.id, entity.name == nil, id != "unset" {
             entity.name = users ? names.userName(forID: id) : names.groupName(forID: id)
@@ -175,7 +176,7 @@ struct Summarizer {
     }
 
     /// `ResolveIDs` replaces numeric actors by user names in place.
-    private func resolveActors(_ summary: inout Summary) {
+    private mutating func resolveActors(_ summary: inout Summary) {
         if let id = summary.actorPrimary, let name = names.userName(forID: id) { summary.actorPrimary = name }
         if let id = summary.actorSecondary, let name = names.userName(forID: id) { summary.actorSecondary = name }
     }
