@@ -44,23 +44,10 @@ for rule in corpus {
 }
 let compileTime = ContinuousClock.now - compileStart
 
-/// The categories a rule can match, nil for `any`: rules are offered only the events of their categories.
-func categories(_ query: CompiledQuery) -> [String]? {
-    switch query.body {
-    case .event(let filter): return filter.category.map { [$0] }
-    case .sequence(let sequence):
-        let stages = sequence.stages + (sequence.until.map { [$0] } ?? [])
-        let names = stages.map(\.filter.category)
-        return names.contains(where: { $0 == nil }) ? nil : names.compactMap { $0 }
-    case .sample(let sample):
-        let names = sample.stages.map(\.filter.category)
-        return names.contains(where: { $0 == nil }) ? nil : names.compactMap { $0 }
-    }
-}
 var anyRules: [Int] = []
 var byCategory: [String: [Int]] = [:]
 for (index, matcher) in matchers.enumerated() {
-    if let names = categories(matcher.query) {
+    if let names = matcher.query.categories?.sorted() {
         for name in Set(names) { byCategory[name, default: []].append(index) }
     } else {
         anyRules.append(index)

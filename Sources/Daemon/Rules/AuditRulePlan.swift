@@ -2,7 +2,7 @@ import Rules
 
 /// The kernel audit rules a rule set needs: the syscalls its queries test (by `event.action`,
 /// `auditd.data.syscall` or category), derived by the rule loader's text scan.
-public struct AuditRulePlan: Sendable, Hashable {
+public struct AuditRulePlan: Sendable {
     /// Syscall names, sorted.
     public let syscalls: [String]
     /// Per rule: `event.action` values no syscall produces.
@@ -38,7 +38,4 @@ public struct AuditRulePlan: Sendable, Hashable {
                      "no audited syscall produces event.action " + actions.map { "'\($0)'" }.joined(separator: ", "))
         }
     }
-
-    public static func == (lhs: AuditRulePlan, rhs: AuditRulePlan) -> Bool { lhs.syscalls == rhs.syscalls }
-    public func hash(into hasher: inout Hasher) { hasher.combine(syscalls) }
 }

@@ -23,27 +23,13 @@ public struct CompiledRule: Sendable {
         self.view = view
         self.alertRule = AlertRule(loaded: source)
         // The engine offers events by their audit category; the Defend view files some under another one.
-        self.categories = CompiledRule.categories(of: query).map { categories in
+        self.categories = query.categories.map { categories in
             guard view == .defend else { return categories }
             return categories.union(categories.flatMap { DefendVocabulary.relabeledAuditCategories[$0] ?? [] })
         }
         self.lookbackNanos = Int64(source.lookbackSeconds) * 1_000_000_000
     }
 
-    static func categories(of query: CompiledQuery) -> Set<String>? {
-        let filters: [CompiledFilter]
-        switch query.body {
-        case .event(let filter): filters = [filter]
-        case .sequence(let sequence): filters = (sequence.stages + (sequence.until.map { [$0] } ?? [])).map(\.filter)
-        case .sample(let sample): filters = sample.stages.map(\.filter)
-        }
-        var categories = Set<String>()
-        for filter in filters {
-            guard let category = filter.category else { return nil }
-            categories.insert(category)
-        }
-        return categories
-    }
 }
 
 extension AlertRule {

@@ -43,7 +43,4 @@ public struct RuleIndex: Sendable {
             return anyCategory
         }
     }
-
-    /// Categories with at least one rule (for status output).
-    public var indexedCategories: [String] { byCategory.keys.sorted() }
 }

@@ -27,6 +27,23 @@ public struct CompiledQuery: Sendable {
     /// Dotted names of referenced fields the schema has no slot for; they compiled to null.
     public var unknownFields: [String]
 
+    /// The event categories the query can match (its stages' and `until`'s), nil when a stage is `any`:
+    /// callers offer a query only the events of these categories.
+    public var categories: Set<String>? {
+        let filters: [CompiledFilter]
+        switch body {
+        case .event(let filter): filters = [filter]
+        case .sequence(let sequence): filters = (sequence.stages + (sequence.until.map { [$0] } ?? [])).map(\.filter)
+        case .sample(let sample): filters = sample.stages.map(\.filter)
+        }
+        var categories = Set<String>()
+        for filter in filters {
+            guard let category = filter.category else { return nil }
+            categories.insert(category)
+        }
+        return categories
+    }
+
     public init(body: Body, pipes: [Pipe] = [], unknownFields: [String] = []) {
         self.body = body
         self.pipes = pipes
