@@ -28,7 +28,7 @@ public struct DetectionEngine {
 
     /// Swaps in new rules. Partial sequences and samples of the old rules are dropped (and counted).
     public mutating func replace(with ruleSet: RuleSet) {
-        counters.droppedOnReload += UInt64(matchers.reduce(0) { $0 + $1.pendingKeys })
+        counters.droppedOnReload += UInt64(pendingKeys)
         self = DetectionEngine(ruleSet: ruleSet, limits: limits, keeping: counters, ordinal: nextOrdinal)
     }
 
@@ -48,7 +48,6 @@ public struct DetectionEngine {
         guard !matchers.isEmpty else { return }
         let event = converter.convert(document, timestamp: timestamp, tiebreaker: .int(Int64(serial)), ordinal: ordinal)
         let candidates = ruleSet.index.candidates(forCategory: categorySlot.map { event[$0] } ?? .null)
-        let before = matches.count
         for rule in candidates {
             matchers[rule].offer(event, document: document, into: &matches)
         }
@@ -58,14 +57,11 @@ public struct DetectionEngine {
             nextSweep = latest &+ Self.sweepIntervalNanos
             for index in matchers.indices { matchers[index].advance(to: latest, into: &matches) }
         }
-        counters.matches += UInt64(matches.count - before)
     }
 
     /// End of a finite input (replay): releases sequences that only waited for a trailing missing-event stage.
     public mutating func finish(into matches: inout [RuleMatch]) {
-        let before = matches.count
         for index in matchers.indices { matchers[index].finish(into: &matches) }
-        counters.matches += UInt64(matches.count - before)
     }
 
     /// State counters summed over every rule (sequences started, expired, evicted, …).
@@ -89,13 +85,12 @@ public struct DetectionEngine {
     public var pendingKeys: Int { matchers.reduce(0) { $0 + $1.pendingKeys } }
 }
 
-/// What the engine did, cumulative.
+/// What the engine did, cumulative (matches are the pipeline's alerts).
 public struct EngineCounters: Sendable, Equatable {
-    /// Documents offered to the engine.
+    /// Documents offered to the engine (kept across reloads).
     public var events: UInt64 = 0
     /// (event, rule) pairs evaluated after the category index: the work the index left.
     public var offers: UInt64 = 0
-    public var matches: UInt64 = 0
     /// Partial state discarded when rules were reloaded.
     public var droppedOnReload: UInt64 = 0
 
