@@ -50,15 +50,18 @@ RUN_SPOOL ?= /var/spool/auspex
 run: release
 	$(RELEASE_BIN) run --config etc/auspex/auspex.toml --rules etc/auspex/rules.d --spool $(RUN_SPOOL) $(ARGS)
 
-# XCTest runs the suites one after another (never in parallel): the live-kernel tests need that. The last line
-# is a plain summary of XCTest's totals (swift test itself ends on Swift Testing's line, which counts no XCTest).
+# XCTest runs the suites one after another (never in parallel): the live-kernel tests need that. The run ends on
+# the failed test cases with their assertion lines, then a plain summary of XCTest's totals in test cases (swift
+# test itself ends on Swift Testing's line, which counts no XCTest).
 test: test-deps
 	$(SWIFT) build --build-tests
 	@mkdir -p .build; $(SWIFT) test --skip-build 2>&1 | tee .build/test.log; status=$${PIPESTATUS[0]}; \
 	total=$$(grep -E '^[[:space:]]*Executed [0-9]+ tests?, with' .build/test.log | tail -1); \
 	n=$$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$$total"); \
-	f=$$(sed -E 's/.* ([0-9]+) failures?.*/\1/' <<<"$$total"); \
 	k=$$(grep -oE '[0-9]+ tests? skipped' <<<"$$total" | grep -oE '^[0-9]+' || echo 0); \
+	f=$$(grep -cE "^Test Case '.*' failed \(" .build/test.log); \
+	if [ "$$f" -gt 0 ]; then echo "failed test cases and their assertions:"; \
+	  grep -E "^Test Case '.*' failed \(|: error: " .build/test.log | cut -c1-400; fi; \
 	if [ -n "$$total" ]; then echo "tests: $$((n - f - k)) passed, $$f failed, $$k skipped"; fi; exit $$status
 
 # Figures, not pass/fail: EQL corpus throughput, then the whole pipeline (parse, reassemble, normalize, match)
