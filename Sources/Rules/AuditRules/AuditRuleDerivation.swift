@@ -4,6 +4,9 @@ public struct AuditRequirements: Sendable, Hashable {
     public var syscalls: [String] = []
     /// `event.action` values with no entry in the action table; their rules may never fire on audit data.
     public var unmappedActions: [String] = []
+    /// Syscalls the queries need that are too frequent to audit host-wide (``highVolumeSyscalls``); named in `notes`,
+    /// never installed.
+    public var withheldSyscalls: [String] = []
     /// Other findings worth printing in `auspex check` (categories without syscalls, wildcards that matched nothing).
     public var notes: [String] = []
 
@@ -13,6 +16,7 @@ public struct AuditRequirements: Sendable, Hashable {
     public mutating func formUnion(_ other: AuditRequirements) {
         syscalls = Array(Set(syscalls).union(other.syscalls)).sorted()
         unmappedActions = Array(Set(unmappedActions).union(other.unmappedActions)).sorted()
+        withheldSyscalls = Array(Set(withheldSyscalls).union(other.withheldSyscalls)).sorted()
         notes = Array(Set(notes).union(other.notes)).sorted()
     }
 }
@@ -71,8 +75,14 @@ public enum AuditRuleDerivation {
             }
             syscalls.formUnion(clauseSyscalls)
         }
+        let withheld = syscalls.intersection(highVolumeSyscalls)
+        if !withheld.isEmpty {
+            notes.insert("not audited host-wide, one record per call from every process: "
+                         + withheld.sorted().joined(separator: ", ") + "; file watches (auditctl -w PATH -p rwa -k KEY) or audit rules of your own serve these events")
+        }
         var requirements = AuditRequirements()
-        requirements.syscalls = syscalls.sorted()
+        requirements.syscalls = syscalls.subtracting(withheld).sorted()
+        requirements.withheldSyscalls = withheld.sorted()
         requirements.unmappedActions = unmapped.sorted()
         requirements.notes = notes.sorted()
         return requirements

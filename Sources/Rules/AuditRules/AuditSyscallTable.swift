@@ -20,7 +20,9 @@ let syscallsByAction: [String: [String]] = [
     "session_id_change": ["setsid"],
     "uid_change": ["setuid", "setreuid", "setresuid", "setfsuid"],
     "gid_change": ["setgid", "setregid", "setresgid", "setfsgid"],
-    "changed-identity-of": ["setuid", "setreuid", "setresuid", "setfsuid", "setgid", "setregid", "setresgid", "setfsgid"],
+    "changed-identity-of": ["setuid", "setreuid", "setresuid", "setfsuid", "seteuid", "setgid", "setregid", "setresgid",
+                            "setfsgid", "setegid"],
+    "adjusted-scheduling-policy-of": ["sched_setattr", "sched_setparam", "sched_setscheduler"],
     "ptrace": ["ptrace"],
     "memfd_create": ["memfd_create"],
     "shmget": ["shmget"],
@@ -32,8 +34,8 @@ let syscallsByAction: [String: [String]] = [
     "connection_accepted": ["accept", "accept4"],
     "bound-socket": ["bind"],
     "listen-for-connections": ["listen"],
-    "sent-to": ["sendto", "sendmsg"],
-    "received-from": ["recvfrom", "recvmsg"],
+    "sent-to": ["send", "sendto", "sendmsg", "sendmmsg"],
+    "received-from": ["recv", "recvfrom", "recvmsg", "recvmmsg"],
     // Kernel modules.
     "loaded-kernel-module": ["init_module", "finit_module"],
     "load_module": ["init_module", "finit_module"],
@@ -43,8 +45,12 @@ let syscallsByAction: [String: [String]] = [
     // when a loaded rule names an action that needs it. A kernel filter on O_CREAT is not used: the flags are a1
     // for open but a2 for openat (one rule per syscall and arch) and openat2 keeps them in a struct; the
     // created-or-not decision is made from the PATH record's nametype instead (Daemon's DefendVocabulary).
-    "opened-file": ["open", "openat", "openat2", "creat"],
-    "wrote-to-file": ["open", "openat", "openat2", "creat"],
+    "opened-file": ["open", "openat", "openat2", "creat", "truncate", "ftruncate", "fallocate", "readlink", "readlinkat"],
+    "read-file": ["read"],
+    "wrote-to-file": ["write"],
+    "checked-metadata-of": ["stat", "stat64", "lstat", "fstat", "fstatat", "newfstatat", "access", "faccessat",
+                            "getxattr", "lgetxattr", "fgetxattr"],
+    "checked-filesystem-metadata-of": ["statfs", "fstatfs"],
     "creation": ["open", "openat", "openat2", "creat", "link", "linkat", "symlink", "symlinkat", "mknod", "mknodat"],
     "modification": ["open", "openat", "openat2", "creat", "truncate", "ftruncate"],
     "open": ["open", "openat", "openat2"],
@@ -59,12 +65,22 @@ let syscallsByAction: [String: [String]] = [
     "linked": ["link", "linkat"],
     "symlinked": ["symlink", "symlinkat"],
     "make-device": ["mknod", "mknodat"],
-    "changed-timestamp-of": ["utime", "utimes", "futimesat", "utimensat"],
+    "changed-timestamp-of": ["utime", "utimes", "futimesat", "utimensat", "futimens"],
     "mounted": ["mount"],
-    "unmounted": ["umount2"],
-    "changed-system-time": ["settimeofday", "clock_settime", "adjtimex", "clock_adjtime"],
+    "unmounted": ["umount", "umount2"],
+    "changed-system-time": ["settimeofday", "clock_settime", "adjtimex", "clock_adjtime", "stime"],
     "changed-system-name": ["sethostname", "setdomainname"],
-    "allocated-memory": ["mmap", "brk"],
+    "allocated-memory": ["mmap", "mmap2", "brk"],
+]
+
+/// Syscalls made once per I/O operation or memory mapping by nearly every process. Auditing one of them host-wide
+/// floods the kernel backlog and costs every process on the machine, so the derivation names them in a note instead
+/// of installing them; file watches or narrower rules of the operator's own serve such rules.
+let highVolumeSyscalls: Set<String> = [
+    "read", "write", "readlink", "readlinkat", "mmap", "mmap2", "brk",
+    "stat", "stat64", "lstat", "fstat", "fstatat", "newfstatat", "access", "faccessat", "statfs", "fstatfs",
+    "getxattr", "lgetxattr", "fgetxattr",
+    "send", "sendto", "sendmsg", "sendmmsg", "recv", "recvfrom", "recvmsg", "recvmmsg",
 ]
 
 /// Syscalls an event category needs when a clause constrains neither `event.action` nor `auditd.data.syscall`:
