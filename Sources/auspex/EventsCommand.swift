@@ -63,13 +63,15 @@ struct EventsCommand: ParsableCommand {
             throw ValidationError("cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { if descriptor != 0 { close(descriptor) } }
-        var lastTime: Int64 = 0
+        // The reassembler's clock is the newest record time so far, as in replay: a late, older record must not move
+        // time backwards and hold events open longer.
+        var latestTime: Int64 = 0
         var reader = LogLineReader(descriptor: descriptor)
         while let line = reader.next(), !pipeline.limitReached, !pipeline.outputFailed {
-            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { continue }
+            if LogLineReader.isBlank(line) { continue }
             let parsed = AuditParser.parseLogLine(line)
-            if case .success(let record) = parsed { lastTime = record.timestamp.nanosecondsSinceEpoch }
-            pipeline.add(parsed, now: lastTime, location: "line \(reader.lineNumber)")
+            if case .success(let record) = parsed { latestTime = max(latestTime, record.timestamp.nanosecondsSinceEpoch) }
+            pipeline.add(parsed, now: latestTime, location: "line \(reader.lineNumber)")
         }
         if let error = reader.error { printError("auspex events: reading \(path): \(String(cString: strerror(error)))") }
         pipeline.finish()

@@ -18,6 +18,11 @@ public struct LogLineReader {
     /// One read's worth; reused, so a fill is a read plus a copy.
     private var scratch = [UInt8](repeating: 0, count: 256 << 10)
 
+    /// Whether a line holds only spaces, tabs and carriage returns (skipped, not malformed).
+    public static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+        line.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+    }
+
     public init(descriptor: Int32, maxLineBytes: Int = 1 << 20) {
         self.descriptor = descriptor
         self.maxLineBytes = max(1024, maxLineBytes)

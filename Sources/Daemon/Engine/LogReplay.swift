@@ -24,7 +24,7 @@ public enum LogReplay {
         var alerts: [Alert] = []
         var recordTime: Int64 = 0
         while let line = reader.next() {
-            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
+            if LogLineReader.isBlank(line) {
                 outcome.blankLines += 1
                 continue
             }

@@ -10,6 +10,8 @@ final class Processor: @unchecked Sendable {
     private let queue: RecordQueue
     private let sinks: [AlertSink]
     private var pipeline: DetectionPipeline
+    /// Owned by the processing thread.
+    private var lastSnapshot: Int64 = 0
     private let finished = DispatchSemaphore(value: 0)
     // Guarded by `lock`.
     private let lock = NSLock()
@@ -70,12 +72,12 @@ final class Processor: @unchecked Sendable {
             }
             pipeline.flush(now: MonotonicClock.nanoseconds(), into: &alerts)
             deliver(&alerts)
-            publish()
+            publish(force: batch.isEmpty)
             if batch.isEmpty && queue.isClosed { break }
         }
         pipeline.finish(into: &alerts)
         deliver(&alerts)
-        publish()
+        publish(force: true)
         finished.signal()
     }
 
@@ -94,13 +96,19 @@ final class Processor: @unchecked Sendable {
         return ruleSet
     }
 
-    private func publish() {
-        let snapshot = ProcessorSnapshot(pipeline)
+    /// Counts the iteration and, at most every `snapshotInterval` (or when forced: idle, finished), rebuilds the
+    /// counter snapshot: summing the counters of every rule after each batch would cost most under load.
+    private func publish(force: Bool) {
+        let now = MonotonicClock.nanoseconds()
+        let snapshot = force || now - lastSnapshot >= Self.snapshotInterval ? ProcessorSnapshot(pipeline) : nil
+        if snapshot != nil { lastSnapshot = now }
         lock.lock()
-        latest = snapshot
+        if let snapshot { latest = snapshot }
         iterations += 1
         lock.unlock()
     }
+
+    private static let snapshotInterval: Int64 = 100_000_000
 }
 
 /// The processing thread's counters at one moment.
