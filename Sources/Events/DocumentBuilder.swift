@@ -18,8 +18,9 @@ struct DocumentBuilder {
     mutating func build(event: AuditEvent, facts: EventFacts, summary: Summary) -> Document {
         fields.reserveCapacity(72)
         let timestamp = event.records.first?.timestamp ?? event.timestamp
-        add("@timestamp", .string(TimestampFormatter.format(seconds: timestamp.seconds,
-                                                            milliseconds: Int(timestamp.milliseconds))))
+        let milliseconds = min(Int64(timestamp.milliseconds), 999)  // a forged header may say more
+        add("@timestamp", .string(UTCTime.format(seconds: timestamp.seconds, nanoseconds: milliseconds * 1_000_000,
+                                                 fractionDigits: 3)))
         addEvent(event, facts, summary)
         addAuditd(facts, summary)
         addUser(facts, summary)

@@ -78,17 +78,7 @@ public enum ISO8601 {
             }
         }
         guard bytes.isEmpty else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = UTCTime.daysSinceEpoch(year: year, month: month, day: day)
         return ((days * 86_400 + seconds - offset) * 1_000_000_000) + fraction
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
