@@ -10,6 +10,8 @@ public enum AuditNetlinkError: Error, Equatable, CustomStringConvertible {
     case configurationLocked
     /// Another process (auditd, Auditbeat, osquery, …) is the kernel's unicast audit daemon.
     case daemonAlreadyRegistered(pid: UInt32)
+    /// The kernel state file (see `KernelStateFile`) could not be removed after the settings were restored.
+    case stateFile(KernelStateFileError)
 
     public var description: String {
         switch self {
@@ -20,6 +22,8 @@ public enum AuditNetlinkError: Error, Equatable, CustomStringConvertible {
                 + "--multicast --no-rules reads what the existing rules produce"
         case .daemonAlreadyRegistered(let pid):
             return "pid \(pid) is already the kernel audit daemon; stop it or use --multicast to read beside it"
+        case .stateFile(let error):
+            return "kernel state file: \(error)"
         }
     }
 

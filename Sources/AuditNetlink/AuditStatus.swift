@@ -60,6 +60,13 @@ public struct AuditStatusChange: Equatable, Sendable {
             backlogWaitTime: backlogWaitTime.map { _ in prior.backlogWaitTime })
     }
 
+    /// This change, with the fields it leaves unset taken from `other`.
+    public func filling(from other: AuditStatusChange) -> AuditStatusChange {
+        AuditStatusChange(enabled: enabled ?? other.enabled, pid: pid ?? other.pid,
+                          backlogLimit: backlogLimit ?? other.backlogLimit,
+                          backlogWaitTime: backlogWaitTime ?? other.backlogWaitTime)
+    }
+
     var raw: auspex_audit_status {
         var raw = auspex_audit_status()
         if let enabled { raw.mask |= UInt32(AUSPEX_STATUS_ENABLED); raw.enabled = enabled }

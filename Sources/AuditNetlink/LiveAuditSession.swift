@@ -4,6 +4,8 @@ import Glibc
 
 /// A live connection to the kernel audit subsystem that changes as little as it must and puts back, on
 /// `stop()`, everything it changed: its rules (by key), the audit daemon pid, `enabled`, the backlog settings.
+/// The original settings are also recorded in a state file before they change, so that a run killed before it
+/// could restore them (SIGKILL, crash) is undone by the next run's stop.
 ///
 /// Unicast mode registers this process as the audit daemon (one per kernel), with backlog_limit 8192 and
 /// backlog_wait_time 0 so audited processes never stall on us. Multicast mode only listens beside the owner.
@@ -16,28 +18,39 @@ public final class LiveAuditSession {
         public var rules: AuditRuleSet?
         public var receiveBufferBytes: Int
         public var backlogLimit: UInt32
+        /// Where the original settings are recorded before they change, so that the next run restores them if this
+        /// one is killed (see `KernelStateFile`); nil keeps them in memory only.
+        public var kernelStatePath: String?
         public init(mode: Mode = .unicast, rules: AuditRuleSet? = .events,
-                    receiveBufferBytes: Int = 8 << 20, backlogLimit: UInt32 = 8192) {
+                    receiveBufferBytes: Int = 8 << 20, backlogLimit: UInt32 = 8192,
+                    kernelStatePath: String? = KernelStateFile.defaultPath) {
             self.mode = mode
             self.rules = rules
             self.receiveBufferBytes = receiveBufferBytes
             self.backlogLimit = backlogLimit
+            self.kernelStatePath = kernelStatePath
         }
     }
 
     public let options: Options
     /// Reads the record stream.
     public let reader: AuditReader
-    /// The status before we changed anything.
+    /// The status before we changed anything (after a run that was killed: what it left behind).
     public let prior: AuditStatus
     /// The receive buffer size the kernel granted.
     public let receiveBufferBytes: Int
     public private(set) var ruleReport = RuleInstallReport()
+    /// Lines for the operator about the kernel state file: a recovery from a run that did not stop cleanly, or why
+    /// the file could not be used (the session then restores what it found, as without the file).
+    public var notices: [String] { keeper?.notices ?? [] }
 
     /// Control requests go on their own socket so that queued records never stand between a request and its reply.
     private let control: AuditSocket
-    private var applied = AuditStatusChange()
+    /// The original value of every setting to put back on stop.
+    private var restore = AuditStatusChange()
+    private var keeper: KernelStateKeeper?
     private var registered = false
+    private var rulesTouched = false
     private var stopped = false
 
     /// Connects and configures. On failure everything already changed is put back before the error is thrown.
@@ -69,10 +82,9 @@ public final class LiveAuditSession {
             if prior.supportsBacklogWaitTime, prior.backlogWaitTime != 0 { change.backlogWaitTime = 0 }
         }
         if prior.enabled == 0 { change.enabled = 1 }
-        // Record before applying: a partly applied change is still restored field by field.
-        applied = change
-        try control.apply(change)
         if options.mode == .unicast {
+            // Registering first makes the kernel pick one owner before anything else changes: a reader that loses
+            // the race has changed nothing and touches neither the settings nor the owner's state file.
             // The kernel sends records to the port that registered, so the pid goes out on the reader socket.
             do {
                 try reader.socket.apply(AuditStatusChange(pid: UInt32(getpid())))
@@ -83,7 +95,15 @@ public final class LiveAuditSession {
                 throw error
             }
         }
+        // A run killed before it could restore recorded the true originals; the current values are its own.
+        keeper = options.kernelStatePath.map { KernelStateKeeper(file: KernelStateFile(path: $0)) }
+        let found = change.reverting(to: prior)
+        restore = keeper?.recovered?.filling(from: found) ?? found
+        // Record before applying: the file outlives a SIGKILL, and a partly applied change is restored field by field.
+        keeper?.save(restore)
+        try control.apply(change)
         if let rules = options.rules {
+            rulesTouched = true
             try control.deleteRules(key: rules.key) // leftovers of a run that could not clean up
             ruleReport = try control.install(rules, selfPID: UInt32(getpid()))
         }
@@ -100,13 +120,19 @@ public final class LiveAuditSession {
         stopped = true
         var errors: [AuditNetlinkError] = []
         // Rules first, while records still have a reader, then the pid, then the settings.
-        if let rules = options.rules {
+        // A reader that lost the registration race never reached its rules: the keyed ones are the owner's.
+        if let rules = options.rules, rulesTouched {
             do { _ = try control.deleteRules(key: rules.key) } catch { errors.append(error) }
         }
         if registered {
             do { try control.apply(AuditStatusChange(pid: 0)) } catch { errors.append(error) }
         }
-        do { try control.apply(applied.reverting(to: prior)) } catch { errors.append(error) }
+        do {
+            try control.apply(restore)
+            do { try keeper?.release() } catch { errors.append(.stateFile(error)) }
+        } catch {
+            errors.append(error) // the state file stays: the next run restores what it records
+        }
         return errors
     }
 }

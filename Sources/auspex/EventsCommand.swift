@@ -36,11 +36,17 @@ struct EventsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Netlink receive buffer size.", valueName: "BYTES"))
     var receiveBuffer: Int = 8 << 20
 
+    @Option(name: .customLong("kernel-state-file"),
+            help: ArgumentHelp("Where the original kernel audit settings are recorded while they are changed, so that "
+                + "the next run restores them after a SIGKILL or crash.", valueName: "PATH"))
+    var kernelStateFile = KernelStateFile.defaultPath
+
     func validate() throws {
         if file != nil, multicast { throw ValidationError("--multicast reads the kernel; it cannot go with --file.") }
         if file != nil, noRules { throw ValidationError("--no-rules applies to the kernel; it cannot go with --file.") }
         if let count, count == 0 { throw ValidationError("--count must be at least 1.") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be a positive number of seconds.") }
+        if !kernelStateFile.hasPrefix("/") { throw ValidationError("--kernel-state-file needs an absolute path.") }
         if receiveBuffer < 64 << 10 { throw ValidationError("--receive-buffer must be at least 65536 bytes.") }
     }
 
@@ -82,7 +88,8 @@ struct EventsCommand: ParsableCommand {
     private func readKernel(into pipeline: inout EventsPipeline) throws {
         let stop = StopSignal() // before the session: a signal during setup must not skip the cleanup
         let options = LiveAuditSession.Options(mode: multicast ? .multicast : .unicast,
-                                               rules: noRules ? nil : .events, receiveBufferBytes: receiveBuffer)
+                                               rules: noRules ? nil : .events, receiveBufferBytes: receiveBuffer,
+                                               kernelStatePath: kernelStateFile)
         let session: LiveAuditSession
         do {
             session = try LiveAuditSession(options: options)
@@ -94,6 +101,7 @@ struct EventsCommand: ParsableCommand {
             + "\(session.ruleReport.rulesAdded) audit rules added"
             + (session.ruleReport.skipped.isEmpty ? "" : " (not on this arch: \(session.ruleReport.skipped.joined(separator: " ")))")
             + ", receive buffer \(session.receiveBufferBytes) bytes")
+        session.notices.forEach { printError("auspex events: " + $0) }
 
         let deadline = duration.map { MonotonicClock.nanoseconds() + Int64($0 * 1e9) }
         var messageNumber: UInt64 = 0

@@ -23,8 +23,13 @@ final class KernelOverflowTests: XCTestCase {
         guard probe.pid == 0 else { throw XCTSkip("another audit daemon is registered (pid \(probe.pid))") }
         guard probe.enabled != 2 else { throw XCTSkip("kernel audit configuration is locked") }
 
+        let statePath = NSTemporaryDirectory() + "auspex-overflow-\(getpid())-\(UUID().uuidString.prefix(8))/kernel-state"
+        defer { try? FileManager.default.removeItem(atPath: (statePath as NSString).deletingLastPathComponent) }
         var session: LiveAuditSession? = try LiveAuditSession(
-            options: .init(mode: .multicast, rules: .events, receiveBufferBytes: 4096))
+            options: .init(mode: .multicast, rules: .events, receiveBufferBytes: 4096, kernelStatePath: statePath))
+        XCTAssertEqual(session?.notices, [])
+        // Multicast changes only `enabled`, and only when auditing is off.
+        XCTAssertEqual(FileManager.default.fileExists(atPath: statePath), probe.enabled == 0)
         let reader = try XCTUnwrap(session?.reader)
         // Not reading while 40 processes start: a few kilobytes of buffer cannot hold their records.
         for _ in 0..<40 { _ = try spawnTrue() }
@@ -52,5 +57,6 @@ final class KernelOverflowTests: XCTestCase {
         XCTAssertEqual(after.backlogLimit, probe.backlogLimit)
         XCTAssertEqual(after.backlogWaitTime, probe.backlogWaitTime)
         XCTAssertEqual(try AuditSocket().countRules(key: AuditRuleSet.defaultKey), 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: statePath), "state file left after a clean stop")
     }
 }

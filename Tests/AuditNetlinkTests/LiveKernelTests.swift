@@ -9,6 +9,23 @@ import Glibc
 /// and leaves the audit state as it found it, on SIGTERM and on its own limits. The tests of this class run
 /// one after another (XCTest's default): the kernel has a single unicast audit daemon.
 final class LiveKernelTests: XCTestCase {
+    /// A private kernel state file per test, so that no test touches /run/auspex.
+    private var stateDirectory = ""
+    private var statePath: String { stateDirectory + "/kernel-state" }
+
+    override func setUpWithError() throws {
+        stateDirectory = NSTemporaryDirectory() + "auspex-live-\(getpid())-\(UUID().uuidString.prefix(8))"
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: stateDirectory)
+    }
+
+    /// `auspex events ARGUMENTS` with the test's kernel state file.
+    private func events(_ arguments: [String]) -> [String] {
+        ["events"] + arguments + ["--kernel-state-file", statePath]
+    }
+
     /// The kernel settings `auspex events` changes and must restore: enabled, pid, backlog_limit, backlog_wait_time.
     private struct AuditState: Equatable {
         var fields: [String: String]
@@ -57,7 +74,7 @@ final class LiveKernelTests: XCTestCase {
                              err: TestSupport.TemporaryFile) throws -> Process {
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["events"] + arguments
+        process.arguments = events(arguments)
         process.standardOutput = out.handle
         process.standardError = err.handle
         try process.run()
@@ -156,7 +173,7 @@ final class LiveKernelTests: XCTestCase {
 
     func testDurationEndsTheRunAndRestoresTheKernel() throws {
         let (binary, before) = try requireKernelAudit()
-        let run = try TestSupport.run(binary, ["events", "--duration", "0.5"])
+        let run = try TestSupport.run(binary, events(["--duration", "0.5"]))
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertNotNil(TestSupport.summaryFigure("ENOBUFS", in: run.stderr), run.stderr)
         try assertRestored(before)
@@ -184,14 +201,56 @@ final class LiveKernelTests: XCTestCase {
         let out = try TestSupport.TemporaryFile(), err = try TestSupport.TemporaryFile()
         let first = try startReader(binary, [], out: out, err: err)
         defer { if first.isRunning { kill(first.processIdentifier, SIGKILL); first.waitUntilExit() } }
-        let second = try TestSupport.run(binary, ["events", "--duration", "0.2"])
+        let firstRecord = try String(contentsOfFile: statePath, encoding: .utf8)
+        XCTAssertTrue(firstRecord.contains("\npid=\(first.processIdentifier)\n"), firstRecord)
+        let second = try TestSupport.run(binary, events(["--duration", "0.2"]))
         XCTAssertNotEqual(second.status, 0)
         XCTAssertTrue(second.stderr.contains("already the kernel audit daemon"), second.stderr)
-        // The refused reader must not have touched the first one's rules.
+        // The refused reader must not have touched the first one's rules, nor its kernel state file.
         XCTAssertTrue(try auditState().rules.contains { $0.contains("key=auspex") })
+        XCTAssertEqual(try String(contentsOfFile: statePath, encoding: .utf8), firstRecord)
         kill(first.processIdentifier, SIGINT)
         XCTAssertTrue(waitForExit(first, seconds: 10), "auspex events did not stop on SIGINT")
         XCTAssertEqual(first.terminationStatus, 0, err.contents())
         try assertRestored(before)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: statePath), "state file left after a clean stop")
+    }
+
+    /// SIGKILL leaves the settings changed and the state file behind; the next run restores the recorded originals
+    /// (not the values it finds) when it stops, and removes the file.
+    func testRunAfterASIGKILLRestoresTheSettingsTheKilledRunRecorded() throws {
+        let (binary, before) = try requireKernelAudit()
+        guard before.fields["backlog_limit"] != "8192" || before.fields["backlog_wait_time"] != "0"
+            || before.fields["enabled"] == "0" else {
+            throw XCTSkip("auspex would change none of enabled, backlog_limit, backlog_wait_time on this kernel")
+        }
+        let out = try TestSupport.TemporaryFile(), err = try TestSupport.TemporaryFile()
+        let killed = try startReader(binary, [], out: out, err: err)
+        defer { if killed.isRunning { kill(killed.processIdentifier, SIGKILL); killed.waitUntilExit() } }
+        let deadline = Date().addingTimeInterval(5)
+        while try auditState().fields["pid"] != String(killed.processIdentifier), Date() < deadline { usleep(20_000) }
+        let owned = try auditState()
+        XCTAssertEqual(owned.fields["pid"], String(killed.processIdentifier), "auspex events never owned the audit pid")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: statePath), "no state file while the settings are changed")
+
+        kill(killed.processIdentifier, SIGKILL)
+        killed.waitUntilExit()
+        XCTAssertEqual(killed.terminationReason, .uncaughtSignal)
+        var left = try auditState()
+        let released = Date().addingTimeInterval(2)
+        while left.fields["pid"] != "0", Date() < released { usleep(20_000); left = try auditState() }
+        XCTAssertEqual(left.fields["pid"], "0", "the kernel keeps a dead audit daemon's pid")
+        XCTAssertEqual(left.fields["backlog_limit"], "8192")
+        XCTAssertEqual(left.fields["enabled"], "1")
+        XCTAssertNotEqual(left.fields, before.fields, "SIGKILL left nothing to restore")
+        let record = try String(contentsOfFile: statePath, encoding: .utf8)
+        XCTAssertTrue(record.contains("\npid=\(killed.processIdentifier)\n"), record)
+        XCTAssertTrue(record.contains("\nbacklog_limit=\(before.fields["backlog_limit"] ?? "?")\n"), record)
+
+        let next = try TestSupport.run(binary, events(["--duration", "0.3"]))
+        XCTAssertEqual(next.status, 0, next.stderr)
+        XCTAssertEqual(next.stderr.components(separatedBy: "previous run did not stop cleanly").count, 2, next.stderr)
+        try assertRestored(before)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: statePath), "state file left after a clean restore")
     }
 }

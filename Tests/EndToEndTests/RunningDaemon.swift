@@ -18,6 +18,7 @@ final class Workdir {
         try """
             [daemon]
             state_file = "\(root)/state.json"
+            kernel_state_file = "\(root)/kernel-state"
             status_interval_seconds = 1
             """.write(toFile: config, atomically: true, encoding: .utf8)
     }

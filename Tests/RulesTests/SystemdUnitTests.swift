@@ -26,6 +26,10 @@ final class SystemdUnitTests: XCTestCase {
         XCTAssertEqual(unit["ReadWritePaths"], [defaults.spool.dir])
         XCTAssertEqual(unit["RuntimeDirectory"].map { $0.map { "/run/" + $0 } },
                        [(defaults.daemon.stateFile as NSString).deletingLastPathComponent])
+        // The kernel state file must outlive a crash and the automatic restart, or a stop in between.
+        XCTAssertEqual(unit["RuntimeDirectory"].map { $0.map { "/run/" + $0 } },
+                       [(defaults.daemon.kernelStateFile as NSString).deletingLastPathComponent])
+        XCTAssertEqual(unit["RuntimeDirectoryPreserve"], ["yes"])
         XCTAssertEqual(unit["RestrictAddressFamilies"], ["AF_NETLINK AF_UNIX"])
         XCTAssertNil(unit["PrivateNetwork"], "audit multicast is only delivered in the initial network namespace")
         XCTAssertNil(unit["PrivateUsers"], "audit capabilities must be held in the initial user namespace")

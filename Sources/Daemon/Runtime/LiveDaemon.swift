@@ -66,6 +66,7 @@ public final class LiveDaemon {
             return ExitStatus.failure
         }
         announce(session)
+        session.notices.forEach(Self.log)
 
         let queue = RecordQueue(capacity: config.engine.eventQueueSize)
         var settings = config.pipelineSettings
@@ -163,7 +164,8 @@ public final class LiveDaemon {
             ? AuditRuleSet(key: config.audit.ruleKey, syscalls: plan.syscalls) : nil
         return LiveAuditSession.Options(mode: unicast ? .unicast : .multicast, rules: rules,
                                         receiveBufferBytes: config.audit.receiveBufferBytes,
-                                        backlogLimit: UInt32(clamping: config.audit.backlogLimit))
+                                        backlogLimit: UInt32(clamping: config.audit.backlogLimit),
+                                        kernelStatePath: config.daemon.kernelStateFile)
     }
 
     private func announce(_ session: LiveAuditSession) {
@@ -222,8 +224,9 @@ public final class LiveDaemon {
             return
         }
         if resolved.config.audit.mode != config.audit.mode || resolved.config.spool != config.spool
-            || resolved.config.journald != config.journald {
-            Self.log("reload: audit mode, spool and journald changes take effect at the next start")
+            || resolved.config.journald != config.journald
+            || resolved.config.daemon.kernelStateFile != config.daemon.kernelStateFile {
+            Self.log("reload: audit mode, spool, journald and kernel_state_file changes take effect at the next start")
         }
         let newPlan = AuditRulePlan(ruleSet: load.ruleSet)
         if config.audit.mode == .unicast, config.audit.installRules, newPlan.syscalls != plan.syscalls {

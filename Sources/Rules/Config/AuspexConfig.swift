@@ -97,4 +97,7 @@ public struct DaemonSettings: Sendable, Hashable {
     public var stateFile = "/run/auspex/state.json"
     /// How often the status line (sd_notify STATUS=) and the state file are refreshed.
     public var statusIntervalSeconds = 10
+    /// The kernel audit settings auspex changes, recorded before it changes them so that the next start restores
+    /// them after a SIGKILL or crash. Its directory must survive a service restart (RuntimeDirectoryPreserve=yes).
+    public var kernelStateFile = "/run/auspex/kernel-state"
 }

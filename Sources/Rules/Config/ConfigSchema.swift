@@ -102,6 +102,7 @@ enum ConfigSchema {
             ConfigKey(section: "daemon", name: "status_interval_seconds", kind: .int(1...3600)) {
                 $0.daemon.statusIntervalSeconds = $1.int
             },
+            ConfigKey(section: "daemon", name: "kernel_state_file", kind: .path) { $0.daemon.kernelStateFile = $1.string },
         ]
     }
 
