@@ -19,7 +19,7 @@ public enum SourceView: String, Sendable, Hashable {
 }
 
 /// Fields of the Defend view computed from the audit document during conversion (no second document).
-enum DerivedField: Int, CaseIterable, Sendable {
+enum DerivedField: Hashable, Sendable {
     /// Effective uid: `user.effective.id` when present (the normalizer drops it when equal to the uid), else `user.id`.
     case defendUserID
     /// Defend's `event.action` for the same operation.
@@ -30,6 +30,19 @@ enum DerivedField: Int, CaseIterable, Sendable {
     case defendCategory
     /// Defend's `file.path`: the new name of a renamed file (auditd_manager's is the old one).
     case defendFilePath
+    /// `process.pid`: the child's on a fork (``DefendFork``), else the document's.
+    case defendPid
+    /// `process.entity_id`: the child's on a fork, else the document's.
+    case defendEntityID
+    /// `process.parent.<suffix>`: on a fork the caller's `process.<suffix>`, else the document's.
+    case defendParent(suffix: String)
+    /// A leader's `same_as_process` (the field's name): false on a fork (the child leads nothing yet).
+    case defendLeaderSameAsProcess(String)
+
+    static let all: [DerivedField] = [
+        .defendUserID, .defendAction, .defendType, .defendCategory, .defendFilePath, .defendPid, .defendEntityID,
+    ] + DefendFork.parentSuffixes.map { .defendParent(suffix: $0) }
+      + DefendFork.leaderSameAsProcessFields.map { .defendLeaderSameAsProcess($0) }
 
     /// The document field this derived field stands in for in the Defend view.
     var replacedField: String {
@@ -39,10 +52,20 @@ enum DerivedField: Int, CaseIterable, Sendable {
         case .defendType: return "event.type"
         case .defendCategory: return "event.category"
         case .defendFilePath: return "file.path"
+        case .defendPid: return "process.pid"
+        case .defendEntityID: return "process.entity_id"
+        case .defendParent(let suffix): return "process.parent." + suffix
+        case .defendLeaderSameAsProcess(let field): return field
         }
     }
 
-    static func replacing(_ field: String) -> DerivedField? {
-        allCases.first { $0.replacedField == field }
+    /// The document field whose value this one takes on a fork, when it is another field.
+    var forkSourceField: String? {
+        guard case .defendParent(let suffix) = self else { return nil }
+        return "process." + suffix
     }
+
+    static func replacing(_ field: String) -> DerivedField? { byReplacedField[field] }
+
+    private static let byReplacedField = Dictionary(uniqueKeysWithValues: all.map { ($0.replacedField, $0) })
 }
