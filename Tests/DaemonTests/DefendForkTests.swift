@@ -100,6 +100,34 @@ final class DefendForkTests: XCTestCase {
         XCTAssertEqual(forked?["process.parent.entity_id"], exec?["process.parent.entity_id"])
     }
 
+    /// Every parent field the enricher writes comes from the caller on a fork; the child leads no session.
+    func testDefendForkParentFieldsAreTheCallersAndTheChildLeadsNothing() throws {
+        var log = Log()
+        interactiveShell(&log, pid: Self.shell, ppid: Self.terminal)
+        log.syscall(112, exit: Int64(Self.shell), pid: Self.shell, ppid: Self.terminal, comm: "bash",
+                    exe: "/usr/bin/bash")  // setsid(): the shell leads its session and process group
+        fork(&log, pid: Self.shell, ppid: Self.terminal, child: Self.child)
+        let parent = #"process.parent.executable == "/usr/bin/bash" and process.parent.command_line == "bash -i" "#
+            + #"and process.parent.args_count == 2 and process.parent.working_directory == "/root" and "#
+            + #"process.parent.interactive == true and process.parent.user.id == "0" and "#
+            + #"process.parent.group.id == "0""#
+        let leaders = "process.session_leader.pid == \(Self.shell) and "
+            + "process.session_leader.same_as_process == false and process.group_leader.same_as_process == false"
+        let alerts = try TextReplay.alerts(log.text, rules: [
+            ("d-parent", #"process where event.action == "fork" and "# + parent, Self.defend),
+            ("d-leaders", #"process where event.action == "fork" and "# + leaders, Self.defend),
+            ("a-leaders", #"process where auditd.data.syscall == "clone" and "#
+                + "process.session_leader.same_as_process == true", Self.audit),
+        ])
+        XCTAssertEqual(alerts.of("d-parent").count, 1)
+        XCTAssertEqual(alerts.of("d-leaders").count, 1)
+        XCTAssertEqual(alerts.of("a-leaders").count, 1, "auditd_manager's fork document is the caller, a leader")
+        let document = alerts.of("d-leaders").first?.events[0]
+        XCTAssertEqual(document?["process.session_leader.same_as_process"], false)
+        XCTAssertEqual(document?["process.parent.command_line"], "bash -i")
+        XCTAssertEqual(document?["process.parent.interactive"], true)
+    }
+
     /// `auspex events` and auditd-view alerts carry the fork document as before: the caller, no extra field.
     func testAuditdDocumentOfTheForkIsUnchanged() throws {
         let text = reverseShell().text
