@@ -80,7 +80,8 @@ public struct ProcessTable: Sendable {
     }
 
     /// ``observe(_:)``, also returning the process a fork-family call created (nil for other events and threads).
-    public mutating func observeWithChild(_ facts: ProcessFacts) -> (process: ProcessInstance, child: ProcessInstance?) {
+    public mutating func observeWithChild(_ facts: ProcessFacts)
+        -> (process: ProcessInstance, child: ProcessInstance?) {
         var current = resolve(facts.pid, facts: facts)
         current.lastSeenNanos = facts.timeNanos
 

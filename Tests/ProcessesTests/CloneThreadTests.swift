@@ -6,6 +6,9 @@ import Events
 import Processes
 import Rules
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// clone3 hides its flags in a struct, so the process table asks `/proc` whether the new task is a thread
 /// (`Tgid` ≠ pid); when it is already gone, the call counts as a fork as before.
@@ -44,6 +47,21 @@ final class CloneThreadTests: XCTestCase {
         XCTAssertEqual(table.counters.threads, 1)
         XCTAssertEqual(table.counters.forks, 2)
         XCTAssertEqual(table.instance(pid: 602)?.parentEntityID, table.instance(pid: 600)?.entityID)
+    }
+
+    /// `Tgid` read from a procfs-shaped tree: a thread's differs from its id; a missing task is unknown.
+    func testLiveSourceReadsTheThreadGroupFromStatus() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("auspex-tgid-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for (task, group) in [(700, 699), (701, 701)] {
+            try FileManager.default.createDirectory(atPath: "\(root)/\(task)", withIntermediateDirectories: true)
+            try "Name:\tpython3\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t\(group)\nNgid:\t0\nPid:\t\(task)\n"
+                .write(toFile: "\(root)/\(task)/status", atomically: true, encoding: .utf8)
+        }
+        let source = LiveProcSource(root: root)
+        XCTAssertEqual(source.threadGroupID(of: 700), 699)
+        XCTAssertEqual(source.threadGroupID(of: 701), 701)
+        XCTAssertNil(source.threadGroupID(of: 702))
     }
 
     /// The Defend view follows the table: only the clone3 calls that made a process are `fork` events.

@@ -6,7 +6,8 @@ public enum SourceView: String, Sendable, Hashable {
     case auditd
     /// Elastic Defend's convention: `user.id` is the effective uid, `event.action`/`event.type` are Defend's
     /// (`exec`, `fork`, `connection_attempted`, `session_id_change`, `creation`, `deletion`, `rename`, `load_module`),
-    /// a rename's `file.path` is the new name, a module load is a `process` event, and a refused file change is none.
+    /// a rename's `file.path` is the new name, a module load is a `process` event, a refused file change is none,
+    /// and a fork describes the child (its pid and entity id, the caller as `process.parent.*`).
     case defend
 
     /// The view for a rule's `index` list: any audit index (`auditbeat-*`, `logs-auditd_manager.*`) wins, since
