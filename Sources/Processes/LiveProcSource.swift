@@ -48,6 +48,15 @@ public struct LiveProcSource: ProcSource {
         return ProcStatLine(bytes)?.startTicks
     }
 
+    public func threadGroupID(of pid: Int32) -> Int32? {
+        // Tgid is the fourth line of status (Name, Umask, State, Tgid): the first chunk holds it.
+        guard let status = ProcFile.read("\(root)/\(pid)/status", limit: 512) else { return nil }
+        for line in status.split(separator: UInt8(ascii: "\n")) where line.starts(with: Array("Tgid:".utf8)) {
+            return ProcFile.numbers(line.dropFirst(5)).first.flatMap { Int32(exactly: $0) }
+        }
+        return nil
+    }
+
     public func snapshot(of pid: Int32) -> ProcSnapshot? {
         let base = "\(root)/\(pid)"
         guard let statBytes = ProcFile.read(base + "/stat", limit: 4096), let stat = ProcStatLine(statBytes) else {

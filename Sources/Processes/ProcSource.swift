@@ -9,6 +9,13 @@ public protocol ProcSource: Sendable {
     func snapshot(of pid: Int32) -> ProcSnapshot?
     /// `/proc/<pid>/stat` start time only (cheap check for pid reuse), or nil when gone.
     func startTicks(of pid: Int32) -> UInt64?
+    /// `Tgid` from `/proc/<pid>/status` (differs from `pid` for a thread), or nil when gone or unknown.
+    func threadGroupID(of pid: Int32) -> Int32?
+}
+
+extension ProcSource {
+    /// Unknown by default: sources that cannot tell (replays, fixed test worlds) treat every task as a process.
+    public func threadGroupID(of pid: Int32) -> Int32? { nil }
 }
 
 /// Facts that make entity ids unique across reboots, hosts and pid namespaces.

@@ -23,10 +23,13 @@ public struct ProcessEnricher: Sendable {
         self.table = table
     }
 
-    /// Updates the table from `event` and enriches `document` (the normalizer's output for it).
-    public mutating func enrich(_ document: inout Document, event: AuditEvent) {
-        guard !document.isEmpty, let facts = ProcessFacts(event: event, document: document) else { return }
-        let instance = table.observe(facts)
+    /// Updates the table from `event` and enriches `document` (the normalizer's output for it). The document
+    /// describes the caller, as auditd_manager's do; for a fork-family call the result says what it created, for
+    /// views (Elastic Defend's) whose fork event describes the child. Nil for every other event.
+    @discardableResult
+    public mutating func enrich(_ document: inout Document, event: AuditEvent) -> ForkOutcome? {
+        guard !document.isEmpty, let facts = ProcessFacts(event: event, document: document) else { return nil }
+        let (instance, child) = table.observeWithChild(facts)
         if let due = nextPruneNanos, facts.timeNanos >= due {
             table.prune(nowNanos: facts.timeNanos)
             nextPruneNanos = facts.timeNanos + pruneIntervalNanos
@@ -36,6 +39,8 @@ public struct ProcessEnricher: Sendable {
         enriched += 1
         ProcessEnricher.write(instance, parent: parent(of: instance), facts: facts, into: &document)
         FileFields.add(to: &document, syscall: facts.syscall)
+        guard facts.clonedTask != nil else { return nil }
+        return child.map { .process(pid: $0.pid, entityID: $0.entityID) } ?? .thread
     }
 
     private func parent(of instance: ProcessInstance) -> ProcessInstance? {
@@ -117,6 +122,21 @@ public struct ProcessEnricher: Sendable {
         }
         writer.leader(.group, instance.groupLeader, of: instance)
         document = writer.document
+    }
+}
+
+/// What a successful fork/vfork/clone/clone3 created, as the process table judged it.
+public enum ForkOutcome: Sendable, Equatable {
+    /// A new process: the child's pid (the call's return value) and its entity id.
+    case process(pid: Int32, entityID: String)
+    /// A thread of the caller (clone with CLONE_THREAD, or a clone3 whose child `/proc` shows in the caller's
+    /// thread group): no new process.
+    case thread
+
+    /// The child process, nil for a thread.
+    public var child: (pid: Int32, entityID: String)? {
+        if case .process(let pid, let entityID) = self { return (pid, entityID) }
+        return nil
     }
 }
 

@@ -108,15 +108,23 @@ public struct ProcessFacts: Sendable {
     var isSuccessfulSetsid: Bool { success && syscall == "setsid" }
     var isExitGroup: Bool { syscall == "exit_group" }
 
-    /// The child pid of a successful fork/vfork/clone/clone3 that made a new process (not a thread).
-    var forkedChild: Int32? {
+    /// The new task's id of a successful fork/vfork/clone/clone3, thread or process.
+    var clonedTask: Int32? {
         guard success, let syscall, ProcessFacts.forkSyscalls.contains(syscall),
               let child = exitValue, child > 0, child <= Int64(Int32.max) else { return nil }
-        // CLONE_THREAD (0x10000) makes a thread of the same process; clone3 passes a struct pointer, so its
-        // flags are unknown and it counts as a fork (a stray thread entry is pruned later).
-        if syscall == "clone", let flags = a0, flags & 0x10000 != 0 { return nil }
         return Int32(child)
     }
+
+    /// The child pid of a successful fork/vfork/clone/clone3 that made a new process as far as the record tells:
+    /// clone's CLONE_THREAD (0x10000) makes a thread instead. clone3 passes its flags in a struct the record does
+    /// not show, so the table asks `/proc` (``ProcSource/threadGroupID(of:)``).
+    var forkedChild: Int32? {
+        guard let child = clonedTask else { return nil }
+        if syscall == "clone", let flags = a0, flags & 0x10000 != 0 { return nil }
+        return child
+    }
+
+    var isClone3: Bool { syscall == "clone3" }
 
     static let forkSyscalls: Set<String> = ["fork", "vfork", "clone", "clone3"]
 }

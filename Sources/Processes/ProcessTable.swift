@@ -28,6 +28,8 @@ public struct ProcessTable: Sendable {
         public var procLookups: UInt64 = 0
         public var procMisses: UInt64 = 0
         public var forks: UInt64 = 0
+        /// clone3 calls `/proc` showed to have made a thread (not counted in `forks`).
+        public var threads: UInt64 = 0
         public var execs: UInt64 = 0
         public var exits: UInt64 = 0
         public var sessionChanges: UInt64 = 0
@@ -74,6 +76,12 @@ public struct ProcessTable: Sendable {
 
     /// Applies one event and returns the instance it belongs to (after the event: an exec shows the new image).
     public mutating func observe(_ facts: ProcessFacts) -> ProcessInstance {
+        observeWithChild(facts).process
+    }
+
+    /// ``observe(_:)``, also returning the process a fork-family call created (nil for other events and threads).
+    public mutating func observeWithChild(_ facts: ProcessFacts)
+        -> (process: ProcessInstance, child: ProcessInstance?) {
         var current = resolve(facts.pid, facts: facts)
         current.lastSeenNanos = facts.timeNanos
 
@@ -106,8 +114,12 @@ public struct ProcessTable: Sendable {
             current.exitedAtNanos = facts.timeNanos
         }
         insert(current)
-        if let child = facts.forkedChild { fork(from: current, child: child, at: facts.timeNanos) }
-        return current
+        guard let child = facts.forkedChild else { return (current, nil) }
+        if facts.isClone3, let group = source.threadGroupID(of: child), group != child {
+            counters.threads += 1  // pthread_create's clone3: a thread of the caller, no new process
+            return (current, nil)
+        }
+        return (current, fork(from: current, child: child, at: facts.timeNanos))
     }
 
     /// Removes exited instances past their grace period and those whose pid left `/proc` or now belongs to a
@@ -182,7 +194,7 @@ public struct ProcessTable: Sendable {
         return snapshot
     }
 
-    private mutating func fork(from parent: ProcessInstance, child pid: Int32, at time: Int64) {
+    private mutating func fork(from parent: ProcessInstance, child pid: Int32, at time: Int64) -> ProcessInstance {
         counters.forks += 1
         // Prefer the kernel's start time when the child is still there: ids then match a /proc scan (e.g. after
         // a restart of auspex). A far-off value means the pid was already reused; keep the audit time then.
@@ -195,7 +207,7 @@ public struct ProcessTable: Sendable {
             var linked = existing
             linked.parentEntityID = parent.entityID
             insert(linked)
-            return
+            return linked
         }
         if byPid[pid] != nil { counters.pidReuses += 1 }
         var child = blankInstance(pid: pid, startTicks: start, parentPid: parent.pid, origin: .fork, seenAt: time)
@@ -211,6 +223,7 @@ public struct ProcessTable: Sendable {
         child.tty = parent.tty
         child.ttyKnown = parent.ttyKnown
         insert(child)
+        return child
     }
 
     /// setsid(): the caller leads a new session and process group. It also becomes the entry leader when its

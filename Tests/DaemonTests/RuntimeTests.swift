@@ -92,6 +92,7 @@ final class RunStatusTests: XCTestCase {
         XCTAssertEqual(state["count"] as? Int, pipeline.processes.table.count)
         XCTAssertNotNil(state["proc_lookups"] as? Int)
         XCTAssertNotNil(state["pid_reuses"] as? Int)
+        XCTAssertEqual(state["clone3_threads"] as? Int, 0)
         XCTAssertTrue(status.summary.contains("processes: \(pipeline.processes.table.count) known"), status.summary)
         XCTAssertTrue(status.summary.contains("1 forks, 1 execs, 1 exits"), status.summary)
     }

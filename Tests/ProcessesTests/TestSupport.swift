@@ -77,6 +77,9 @@ final class FakeProcSource: ProcSource, @unchecked Sendable {
         return processes[pid]
     }
     func startTicks(of pid: Int32) -> UInt64? { processes[pid]?.startTicks }
+    /// Task id → thread group, for tasks that are threads (or processes) `/proc` still shows; nil: gone.
+    var threadGroups: [Int32: Int32] = [:]
+    func threadGroupID(of pid: Int32) -> Int32? { threadGroups[pid] }
 }
 
 /// Audit lines for synthetic scenarios (x86_64 syscall numbers).

@@ -3,7 +3,9 @@ import EventModel
 import Events
 
 /// Turns rule matches into alerts: the rule's metadata, the matched documents in stage order, the join-key values
-/// and this host's identity.
+/// and this host's identity. The documents are the audit documents, except that a Defend rule's matched fork event
+/// shows the child's `process.pid`/`entity_id` and the caller as `process.parent.*` (``RuleMatch/events``), as
+/// the rule saw them, so the document agrees with the join keys.
 public struct AlertBuilder: Sendable {
     /// `host.*` (names relative to `host.`) stamped on every alert.
     public let host: Document

@@ -42,14 +42,21 @@ public struct DetectionEngine {
     /// (the tiebreaker). Matches are appended to `matches`.
     public mutating func process(_ document: Document, timestamp: Int64, serial: UInt32,
                                  into matches: inout [RuleMatch]) {
+        process(EnrichedDocument(document: document), timestamp: timestamp, serial: serial, into: &matches)
+    }
+
+    /// Offers one document with what its fork-family call created (the Defend view's fork describes the child).
+    public mutating func process(_ enriched: EnrichedDocument, timestamp: Int64, serial: UInt32,
+                                 into matches: inout [RuleMatch]) {
         let ordinal = nextOrdinal
         nextOrdinal += 1
         counters.events += 1
         guard !matchers.isEmpty else { return }
-        let event = converter.convert(document, timestamp: timestamp, tiebreaker: .int(Int64(serial)), ordinal: ordinal)
+        let event = converter.convert(enriched.document, fork: enriched.fork, timestamp: timestamp,
+                                      tiebreaker: .int(Int64(serial)), ordinal: ordinal)
         let candidates = ruleSet.index.candidates(forCategory: categorySlot.map { event[$0] } ?? .null)
         for rule in candidates {
-            matchers[rule].offer(event, document: document, into: &matches)
+            matchers[rule].offer(event, enriched: enriched, into: &matches)
         }
         counters.offers += UInt64(candidates.count)
         if timestamp > latest { latest = timestamp }

@@ -78,9 +78,9 @@ public struct DetectionPipeline {
 
     private mutating func process(_ events: [AuditEvent], into alerts: inout [Alert]) {
         for event in events {
-            guard let document = documents.document(for: event) else { continue }
+            guard let enriched = documents.enriched(event) else { continue }
             let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
-            engine.process(document, timestamp: time, serial: event.serial, into: &matches)
+            engine.process(enriched, timestamp: time, serial: event.serial, into: &matches)
             if !matches.isEmpty { emitAlerts(into: &alerts) }
         }
     }

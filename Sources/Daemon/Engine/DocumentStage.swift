@@ -48,16 +48,33 @@ public struct DocumentStage {
 
     /// The event's normalized, process-enriched document; nil (and not counted as a document) when it is empty.
     public mutating func document(for event: AuditEvent) -> Document? {
+        enriched(event)?.document
+    }
+
+    /// ``document(for:)`` with what a fork-family call created, which the Defend view needs beside the document.
+    public mutating func enriched(_ event: AuditEvent) -> EnrichedDocument? {
         counters.events += 1
         var document = normalizer.normalize(event, counters: &normalizerCounters)
         if document.isEmpty { return nil }
-        processes.enrich(&document, event: event)
+        let fork = processes.enrich(&document, event: event)
         counters.documents += 1
-        return document
+        return EnrichedDocument(document: document, fork: fork)
     }
 
     /// Counts an alert raised from this stage's documents (the counters are the pipeline's summary).
     mutating func countAlert() {
         counters.alerts += 1
+    }
+}
+
+/// An audit event's ECS document (auditd_manager shape: a fork describes the caller) and, for a fork-family call,
+/// what it created: the Defend view reads the child from it, so no second document is built.
+public struct EnrichedDocument: Sendable {
+    public var document: Document
+    public var fork: ForkOutcome?
+
+    public init(document: Document, fork: ForkOutcome? = nil) {
+        self.document = document
+        self.fork = fork
     }
 }

@@ -4,6 +4,8 @@ import EventModel
 public struct RuleMatch: Sendable {
     /// Position of the rule in its `RuleSet`.
     public var rule: Int
+    /// The matched documents. A Defend-view rule's fork event is shown as Defend's (``DefendFork``): the child's
+    /// pid and entity id, the caller as parent; every other document is the audit document as produced.
     public var events: [Document]
     /// `by` values in key order (empty for event queries).
     public var joinKeys: [FieldValue]

@@ -2,20 +2,24 @@ import EQL
 import EventModel
 
 /// Streams events through one compiled rule: its filter for event queries, EQL's sequence or sample engine (the
-/// conformance-tested one `auspex query` runs) for the others, carrying each event's document into the match.
+/// conformance-tested one `auspex query` runs) for the others, carrying each event's document (with its fork
+/// outcome) into the match.
 /// Sequences without maxspan and samples forget state older than the rule's lookback, which replaces
 /// `limits.window`; `limits.capacity` caps the join keys holding state.
 struct RuleMatcher {
     let rule: Int
+    /// The rule's view: a Defend rule's matched fork events are shown as it saw them (describing the child).
+    let view: SourceView
     // One of the three is set. Kept as separate optionals (not enum payloads) so the engines are mutated in
     // place: taking one out of an enum and writing it back would copy its tables on every event.
     private let filter: CompiledFilter?
-    private var sequence: SequenceEngine<Document>?
-    private var sample: SampleEngine<Document>?
+    private var sequence: SequenceEngine<EnrichedDocument>?
+    private var sample: SampleEngine<EnrichedDocument>?
     private var eventMatches = 0
 
     init(rule: Int, compiled: CompiledRule, limits: MatcherLimits) {
         self.rule = rule
+        self.view = compiled.view
         var ruleLimits = limits
         ruleLimits.window = compiled.lookbackNanos
         switch compiled.query.body {
@@ -31,21 +35,21 @@ struct RuleMatcher {
     }
 
     /// Offers one event (in audit time, serial, arrival order); completed matches are appended to `matches`.
-    mutating func offer(_ event: SlotEvent, document: Document, into matches: inout [RuleMatch]) {
+    mutating func offer(_ event: SlotEvent, enriched: EnrichedDocument, into matches: inout [RuleMatch]) {
         if let filter {
             if filter.matches(event) {
                 eventMatches += 1
-                matches.append(RuleMatch(rule: rule, events: [document], joinKeys: []))
+                matches.append(RuleMatch(rule: rule, events: documents([enriched]), joinKeys: []))
             }
         } else if sequence != nil {
-            var results: [SequenceResult<Document>] = []
-            sequence!.process(event, element: document, into: &results)
+            var results: [SequenceResult<EnrichedDocument>] = []
+            sequence!.process(event, element: enriched, into: &results)
             append(results, to: &matches)
         } else if sample != nil {
-            var results: [SampleStateMachine<Document>.Result] = []
-            sample!.process(event, element: document, into: &results)
+            var results: [SampleStateMachine<EnrichedDocument>.Result] = []
+            sample!.process(event, element: enriched, into: &results)
             for result in results {
-                matches.append(RuleMatch(rule: rule, events: result.events, joinKeys: result.key.values))
+                matches.append(RuleMatch(rule: rule, events: documents(result.events), joinKeys: result.key.values))
             }
         }
     }
@@ -53,7 +57,7 @@ struct RuleMatcher {
     /// Moves event time forward without an event for this rule, so expired state is released.
     mutating func advance(to time: Int64, into matches: inout [RuleMatch]) {
         if sequence != nil {
-            var results: [SequenceResult<Document>] = []
+            var results: [SequenceResult<EnrichedDocument>] = []
             sequence!.advance(to: time, into: &results)
             append(results, to: &matches)
         } else {
@@ -64,7 +68,7 @@ struct RuleMatcher {
     /// End of a finite input: sequences waiting only on a trailing missing-event stage complete.
     mutating func finish(into matches: inout [RuleMatch]) {
         guard sequence != nil else { return }
-        var results: [SequenceResult<Document>] = []
+        var results: [SequenceResult<EnrichedDocument>] = []
         sequence!.finish(into: &results)
         append(results, to: &matches)
     }
@@ -81,9 +85,19 @@ struct RuleMatcher {
     /// Join keys holding state.
     var pendingKeys: Int { sequence?.pendingKeys ?? sample?.pendingKeys ?? 0 }
 
-    private func append(_ results: [SequenceResult<Document>], to matches: inout [RuleMatch]) {
+    private func append(_ results: [SequenceResult<EnrichedDocument>], to matches: inout [RuleMatch]) {
         for result in results {
-            matches.append(RuleMatch(rule: rule, events: result.events.compactMap { $0 }, joinKeys: result.key.values))
+            matches.append(RuleMatch(rule: rule, events: documents(result.events.compactMap { $0 }),
+                                     joinKeys: result.key.values))
+        }
+    }
+
+    /// The matched documents as the rule saw them. Only matches pay for this: a Defend rule's fork event is
+    /// rewritten to describe the child (``DefendFork/document(_:child:)``); every other document is as produced.
+    private func documents(_ matched: [EnrichedDocument]) -> [Document] {
+        matched.map { enriched in
+            guard view == .defend, let child = enriched.fork?.child else { return enriched.document }
+            return DefendFork.document(enriched.document, child: child)
         }
     }
 }

@@ -43,7 +43,8 @@ struct RunStatus {
         let t = processor.processes
         lines.append("  processes: \(processor.processCount) known, \(t.scanned) scanned at start, \(t.forks) forks, "
                      + "\(t.execs) execs, \(t.exits) exits, \(t.sessionChanges) new sessions, \(t.pidReuses) pid reuses, "
-                     + "\(t.evicted) evicted, \(t.pruned) pruned, /proc lookups \(t.procLookups) (\(t.procMisses) missed), "
+                     + "\(t.threads) clone3 threads, \(t.evicted) evicted, \(t.pruned) pruned, "
+                     + "/proc lookups \(t.procLookups) (\(t.procMisses) missed), "
                      + "\(t.truncatedArguments) argument vectors truncated")
         for sink in sinks { lines.append("  \(sink.name): \(sink.counters)") }
         return lines.joined(separator: "\n")
@@ -74,7 +75,8 @@ struct RunStatus {
         let t = processor.processes
         for (name, value) in [("count", UInt64(processor.processCount)), ("scanned", t.scanned), ("forks", t.forks),
                               ("execs", t.execs), ("exits", t.exits), ("session_changes", t.sessionChanges),
-                              ("pid_reuses", t.pidReuses), ("evicted", t.evicted), ("pruned", t.pruned),
+                              ("pid_reuses", t.pidReuses), ("clone3_threads", t.threads), ("evicted", t.evicted),
+                              ("pruned", t.pruned),
                               ("proc_lookups", t.procLookups), ("proc_misses", t.procMisses),
                               ("truncated_arguments", t.truncatedArguments)] {
             document.append("processes." + name, .int(Int64(clamping: value)))

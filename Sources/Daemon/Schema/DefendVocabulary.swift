@@ -1,4 +1,5 @@
 import EventModel
+import Processes
 
 /// Elastic Defend's names for what an audit event records (rule-corpus.md "action vocabulary", ecs-mapping.md §3.2).
 /// Only values the detection-rules corpus tests are produced.
@@ -40,7 +41,8 @@ enum DefendVocabulary {
 /// and the PATH items' `nametype`.
 enum DefendOperation: Sendable {
     case openFile, createFile, modifyFile, deleteFile, renameFile
-    /// fork/vfork/clone3 (clone3's flags sit in a struct the record does not show, so it counts as a fork).
+    /// fork/vfork/clone3 (clone3's flags sit in a struct the record does not show: a fork unless the process
+    /// table found its child to be a thread).
     case fork
     /// clone: a fork unless `CLONE_THREAD` makes it a thread of the caller.
     case clone
@@ -80,8 +82,9 @@ struct DefendEvent {
     ///   - syscall, success: the SYSCALL record's name and outcome.
     ///   - argument: the syscall argument `a<index>` in hex: open's flags (`a1`; `a2` for openat), clone's (`a0`).
     ///   - paths: `auditd.paths`, whose items carry the kernel's `nametype` (CREATE: the call made the name).
+    ///   - fork: what a fork-family call created, as the process table judged it (nil: not known).
     static func reading(syscall: String, success: Bool, argument: (_ index: Int) -> String?,
-                        paths: FieldValue) -> DefendEvent {
+                        paths: FieldValue, fork: ForkOutcome? = nil) -> DefendEvent {
         guard let operation = DefendVocabulary.operationBySyscall[syscall] else { return .none }
         guard success else {
             // A refused unlink is still `deletion` in go-libaudit's table, but no file changed: Defend has no event,
@@ -104,9 +107,10 @@ struct DefendEvent {
         case .renameFile:
             // rename(old, new): the CREATE item is the new name; a replaced target is a second DELETE item.
             return DefendEvent(action: "rename", filePath: Self.item(ofType: "CREATE", in: paths))
-        case .fork: return DefendEvent(action: "fork", types: ["start"])
+        case .fork:
+            return fork == .thread ? .none : DefendEvent(action: "fork", types: ["start"])
         case .clone:
-            guard let flags = argument(0).flatMap({ UInt64($0, radix: 16) }), flags & Self.cloneThread == 0 else {
+            guard fork != .thread, let flags = argument(0).flatMap({ UInt64($0, radix: 16) }), flags & Self.cloneThread == 0 else {
                 return .none
             }
             return DefendEvent(action: "fork", types: ["start"])

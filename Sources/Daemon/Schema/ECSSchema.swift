@@ -1,5 +1,6 @@
 import EQL
 import EventModel
+import Processes
 
 /// The slot table for audit documents: every field the normalizer can produce has a slot, so rules compile to
 /// slot reads and a document becomes a `SlotEvent` in one pass over its fields.
@@ -12,8 +13,17 @@ public struct ECSSchema: Sendable {
     /// Number of slots an event carries.
     public let slotCount: Int
     /// Slots of the Defend-view fields, when a rule uses them.
-    let derivedSlots: [(field: DerivedField, slot: Int)]
+    let derivedSlots: [DerivedSlot]
     let sources: DerivationSources
+
+    /// One Defend-view field: its slot, the slot of the field it replaces and, for a parent field, the slot of
+    /// the caller's field it takes on a fork (-1: none). Resolved once when the rules compile.
+    struct DerivedSlot: Sendable {
+        let field: DerivedField
+        let slot: Int
+        let replaced: Int
+        let forkSource: Int
+    }
 
     /// Slots the derived fields are computed from.
     struct DerivationSources: Sendable {
@@ -28,8 +38,7 @@ public struct ECSSchema: Sendable {
         self = ECSSchemaBuilder().freeze()
     }
 
-    init(slotByName: [String: Int], slotCount: Int, derivedSlots: [(field: DerivedField, slot: Int)],
-         sources: DerivationSources) {
+    init(slotByName: [String: Int], slotCount: Int, derivedSlots: [DerivedSlot], sources: DerivationSources) {
         self.slotByName = slotByName
         self.slotCount = slotCount
         self.derivedSlots = derivedSlots
@@ -41,33 +50,38 @@ public struct ECSSchema: Sendable {
 
     /// Converts a normalized document: one pass over its fields, each placed by a table lookup. Fields without a
     /// slot (no rule reads them) are skipped.
-    public func slotEvent(from document: Document, timestamp: Int64, tiebreaker: FieldValue = .null,
-                          ordinal: Int) -> SlotEvent {
+    /// `fork`: what the event's fork-family call created (``EnrichedDocument/fork``), for the Defend view.
+    public func slotEvent(from document: Document, fork: ForkOutcome? = nil, timestamp: Int64,
+                          tiebreaker: FieldValue = .null, ordinal: Int) -> SlotEvent {
         var values = [FieldValue](repeating: .null, count: slotCount)
         for field in document.fields {
             if let slot = slotByName[field.name] { values[slot] = field.value }
         }
-        fillDerived(&values)
+        fillDerived(&values, fork: fork)
         return SlotEvent(values: values, timestamp: timestamp, tiebreaker: tiebreaker, ordinal: ordinal)
     }
 
-    func fillDerived(_ values: inout [FieldValue]) {
+    func fillDerived(_ values: inout [FieldValue], fork: ForkOutcome?) {
         guard !derivedSlots.isEmpty else { return }
-        let defend = defendEvent(values)
-        for (field, slot) in derivedSlots {
-            values[slot] = derive(field, from: values, defend: defend)
+        let defend = defendEvent(values, fork: fork)
+        let child = fork?.child
+        for entry in derivedSlots {
+            values[entry.slot] = derive(entry, from: values, defend: defend, child: child)
         }
     }
 
     /// Defend's reading of the event, once for all derived fields (only Defend rules make derived slots).
-    private func defendEvent(_ values: [FieldValue]) -> DefendEvent {
+    private func defendEvent(_ values: [FieldValue], fork: ForkOutcome?) -> DefendEvent {
         guard let syscall = values[sources.syscall].stringValue else { return .none }
         return DefendEvent.reading(syscall: syscall, success: values[sources.outcome].stringValue == "success",
-                           argument: { values[sources.arguments[$0]].stringValue }, paths: values[sources.paths])
+                                   argument: { values[sources.arguments[$0]].stringValue },
+                                   paths: values[sources.paths], fork: fork)
     }
 
-    private func derive(_ field: DerivedField, from values: [FieldValue], defend: DefendEvent) -> FieldValue {
-        switch field {
+    /// `child`: the process a fork created; Defend's fork event describes it, with the caller as its parent.
+    private func derive(_ entry: DerivedSlot, from values: [FieldValue], defend: DefendEvent,
+                        child: (pid: Int32, entityID: String)?) -> FieldValue {
+        switch entry.field {
         case .defendUserID:
             let effective = values[sources.effectiveUserID]
             return effective.isNull ? values[sources.userID] : effective
@@ -81,6 +95,12 @@ public struct ECSSchema: Sendable {
         case .defendType: return defend.types ?? values[sources.type]
         case .defendCategory: return defend.category ?? values[sources.category]
         case .defendFilePath: return defend.filePath ?? values[sources.filePath]
+        case .defendPid: return child.map { .int(Int64($0.pid)) } ?? values[entry.replaced]
+        case .defendEntityID: return child.map { .string($0.entityID) } ?? values[entry.replaced]
+        case .defendParent: return values[child == nil ? entry.replaced : entry.forkSource]
+        case .defendLeaderSameAsProcess:
+            let value = values[entry.replaced]
+            return child == nil || value.isNull ? value : .bool(false)
         }
     }
 }
@@ -114,7 +134,11 @@ public final class ECSSchemaBuilder {
             paths: slotByName["auditd.paths"]!, syscall: slotByName["auditd.data.syscall"]!,
             outcome: slotByName["event.outcome"]!,
             arguments: ["auditd.data.a0", "auditd.data.a1", "auditd.data.a2"].map { slotByName[$0]! })
-        let derivedSlots = derived.map { (field: $0.key, slot: $0.value) }.sorted { $0.slot < $1.slot }
+        // Every replaced field and fork source is a catalog field, allocated in init.
+        let derivedSlots = derived.map { field, slot in
+            ECSSchema.DerivedSlot(field: field, slot: slot, replaced: slotByName[field.replacedField]!,
+                                  forkSource: field.forkSourceField.map { slotByName[$0]! } ?? -1)
+        }.sorted { $0.slot < $1.slot }
         return ECSSchema(slotByName: slotByName, slotCount: nextSlot, derivedSlots: derivedSlots, sources: sources)
     }
 

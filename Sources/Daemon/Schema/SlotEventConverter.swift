@@ -3,6 +3,7 @@ import Glibc
 #endif
 import EQL
 import EventModel
+import Processes
 
 /// `ECSSchema.slotEvent(from:…)` for a stream: the normalizer writes its fields in a stable order per kind of event,
 /// so the slots of the last few names seen at each position are remembered and a name is hashed only when it is
@@ -18,8 +19,9 @@ public struct SlotEventConverter {
         self.schema = schema
     }
 
-    public mutating func convert(_ document: Document, timestamp: Int64, tiebreaker: FieldValue = .null,
-                                 ordinal: Int) -> SlotEvent {
+    /// `fork`: what the event's fork-family call created, for the Defend view (nil: read from the document alone).
+    public mutating func convert(_ document: Document, fork: ForkOutcome? = nil, timestamp: Int64,
+                                 tiebreaker: FieldValue = .null, ordinal: Int) -> SlotEvent {
         var values = [FieldValue](repeating: .null, count: schema.slotCount)
         if recent.count < document.fields.count {
             recent.append(contentsOf: repeatElement([], count: document.fields.count - recent.count))
@@ -28,7 +30,7 @@ public struct SlotEventConverter {
             let slot = self.slot(of: field.name, at: position)
             if slot >= 0 { values[slot] = field.value }
         }
-        schema.fillDerived(&values)
+        schema.fillDerived(&values, fork: fork)
         return SlotEvent(values: values, timestamp: timestamp, tiebreaker: tiebreaker, ordinal: ordinal)
     }
 

@@ -6,7 +6,8 @@ public enum SourceView: String, Sendable, Hashable {
     case auditd
     /// Elastic Defend's convention: `user.id` is the effective uid, `event.action`/`event.type` are Defend's
     /// (`exec`, `fork`, `connection_attempted`, `session_id_change`, `creation`, `deletion`, `rename`, `load_module`),
-    /// a rename's `file.path` is the new name, a module load is a `process` event, and a refused file change is none.
+    /// a rename's `file.path` is the new name, a module load is a `process` event, a refused file change is none,
+    /// and a fork describes the child (its pid and entity id, the caller as `process.parent.*`).
     case defend
 
     /// The view for a rule's `index` list: any audit index (`auditbeat-*`, `logs-auditd_manager.*`) wins, since
@@ -19,7 +20,7 @@ public enum SourceView: String, Sendable, Hashable {
 }
 
 /// Fields of the Defend view computed from the audit document during conversion (no second document).
-enum DerivedField: Int, CaseIterable, Sendable {
+enum DerivedField: Hashable, Sendable {
     /// Effective uid: `user.effective.id` when present (the normalizer drops it when equal to the uid), else `user.id`.
     case defendUserID
     /// Defend's `event.action` for the same operation.
@@ -30,6 +31,19 @@ enum DerivedField: Int, CaseIterable, Sendable {
     case defendCategory
     /// Defend's `file.path`: the new name of a renamed file (auditd_manager's is the old one).
     case defendFilePath
+    /// `process.pid`: the child's on a fork (``DefendFork``), else the document's.
+    case defendPid
+    /// `process.entity_id`: the child's on a fork, else the document's.
+    case defendEntityID
+    /// `process.parent.<suffix>`: on a fork the caller's `process.<suffix>`, else the document's.
+    case defendParent(suffix: String)
+    /// A leader's `same_as_process` (the field's name): false on a fork (the child leads nothing yet).
+    case defendLeaderSameAsProcess(String)
+
+    static let all: [DerivedField] = [
+        .defendUserID, .defendAction, .defendType, .defendCategory, .defendFilePath, .defendPid, .defendEntityID,
+    ] + DefendFork.parentSuffixes.map { .defendParent(suffix: $0) }
+      + DefendFork.leaderSameAsProcessFields.map { .defendLeaderSameAsProcess($0) }
 
     /// The document field this derived field stands in for in the Defend view.
     var replacedField: String {
@@ -39,10 +53,20 @@ enum DerivedField: Int, CaseIterable, Sendable {
         case .defendType: return "event.type"
         case .defendCategory: return "event.category"
         case .defendFilePath: return "file.path"
+        case .defendPid: return "process.pid"
+        case .defendEntityID: return "process.entity_id"
+        case .defendParent(let suffix): return "process.parent." + suffix
+        case .defendLeaderSameAsProcess(let field): return field
         }
     }
 
-    static func replacing(_ field: String) -> DerivedField? {
-        allCases.first { $0.replacedField == field }
+    /// The document field whose value this one takes on a fork, when it is another field.
+    var forkSourceField: String? {
+        guard case .defendParent(let suffix) = self else { return nil }
+        return "process." + suffix
     }
+
+    static func replacing(_ field: String) -> DerivedField? { byReplacedField[field] }
+
+    private static let byReplacedField = Dictionary(uniqueKeysWithValues: all.map { ($0.replacedField, $0) })
 }
