@@ -49,17 +49,17 @@ public struct DetectionEngine {
         let event = converter.convert(document, timestamp: timestamp, tiebreaker: .int(Int64(serial)), ordinal: ordinal)
         let first = matches.count
         // The matchers are moved out while the index walks them, so the closures own them (no copy, no overlap).
-        var matchers: [RuleMatcher] = []
-        swap(&matchers, &self.matchers)
+        var taken: [RuleMatcher] = []
+        swap(&taken, &matchers)
         var evaluated = 0
         let categoryRules = ruleSet.index.visit(
             category: categorySlot.map { event[$0] } ?? .null, event: event,
             evaluate: { rule in
                 evaluated += 1
-                matchers[rule].offer(event, document: document, into: &matches)
+                taken[rule].offer(event, document: document, into: &matches)
             },
-            tick: { rule in matchers[rule].pass(at: timestamp, into: &matches) })
-        swap(&matchers, &self.matchers)
+            tick: { rule in taken[rule].pass(at: timestamp, into: &matches) })
+        swap(&taken, &matchers)
         if matches.count - first > 1 { Self.sortByRule(&matches, from: first) }
         counters.offers += UInt64(evaluated)
         counters.categoryOffers += UInt64(categoryRules)
