@@ -88,12 +88,14 @@ struct ReplaySummary {
         let counters = pipeline.counters
         let seconds = max(Double(outcome.elapsedNanos) / 1e9, 1e-9)
         let match = pipeline.engine.matchCounters
+        let engine = pipeline.engine.counters
+        let perEvent = { (offers: UInt64) in String(format: "%.1f", Double(offers) / Double(max(engine.events, 1))) }
         var lines = [
             "auspex replay: \(outcome.lines) lines, \(counters.records) records (\(counters.malformed) malformed), "
                 + "\(counters.events) events, \(counters.alerts) alerts from \(pipeline.ruleSet.rules.count) rules",
             "  \(Int(Double(counters.records) / seconds)) records/s, \(Int(Double(counters.events) / seconds)) events/s "
-                + "in \(String(format: "%.3f", seconds)) s; \(pipeline.engine.counters.offers) rule evaluations "
-                + "after the category index",
+                + "in \(String(format: "%.3f", seconds)) s; \(engine.offers) rule evaluations, \(perEvent(engine.offers)) "
+                + "rules offered per event (category index alone: \(perEvent(engine.categoryOffers)))",
             "  state: \(match.sequencesStarted) sequences started, \(match.expired) expired, \(match.evicted) evicted, "
                 + "\(pipeline.engine.pendingKeys) keys pending",
         ]

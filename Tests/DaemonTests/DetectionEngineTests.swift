@@ -54,6 +54,21 @@ final class DetectionEngineTests: XCTestCase {
         XCTAssertGreaterThan(engine.matchCounters.expired, 0)
     }
 
+    func testTimeFromEventsTheRuleIsNeverOfferedStillExpiresItsState() throws {
+        var engine = try engine(twoStep, from: "now-1m")
+        var matches: [RuleMatch] = []
+        engine.process(exec(10), timestamp: 100 * s, serial: 1, into: &matches)
+        XCTAssertEqual(engine.pendingKeys, 1)
+        // Only file events follow: the sequence sees none of them, the engine's periodic sweep moves its time on.
+        for step in 1...16 {
+            let open = Fixtures.document(category: "file", type: "access", action: "opened-file", pid: 20)
+            engine.process(open, timestamp: (100 + 10 * Int64(step)) * s, serial: UInt32(1 + step), into: &matches)
+        }
+        XCTAssertEqual(engine.matchCounters.expired, 1, "the exec expired with no event of the rule's categories")
+        XCTAssertEqual(engine.pendingKeys, 0)
+        XCTAssertEqual(engine.matchCounters.events, 1, "the file events were neither offered nor told to the rule")
+    }
+
     func testPerRuleKeyTableIsCappedAndEvictionsCounted() throws {
         var engine = try engine(twoStep, limits: MatcherLimits(capacity: 8))
         var matches: [RuleMatch] = []

@@ -2,7 +2,8 @@ import EQL
 import EventModel
 
 /// Runs every rule of a `RuleSet` over a stream of normalized documents: each document becomes a `SlotEvent` once,
-/// then meets only the rules its `event.category` can advance. Single-threaded; owned by the processing thread.
+/// then meets only the rules its `event.category` and `event.action` can advance. Single-threaded; owned by the
+/// processing thread.
 public struct DetectionEngine {
     public private(set) var ruleSet: RuleSet
     public let limits: MatcherLimits
@@ -54,15 +55,38 @@ public struct DetectionEngine {
         guard !matchers.isEmpty else { return }
         let event = converter.convert(enriched.document, fork: enriched.fork, timestamp: timestamp,
                                       tiebreaker: .int(Int64(serial)), ordinal: ordinal)
-        let candidates = ruleSet.index.candidates(forCategory: categorySlot.map { event[$0] } ?? .null)
-        for rule in candidates {
-            matchers[rule].offer(event, enriched: enriched, into: &matches)
-        }
-        counters.offers += UInt64(candidates.count)
+        let first = matches.count
+        // The matchers are moved out while the index walks them, so the closures own them (no copy, no overlap).
+        var taken: [RuleMatcher] = []
+        swap(&taken, &matchers)
+        var evaluated = 0
+        let categoryRules = ruleSet.index.visit(
+            category: categorySlot.map { event[$0] } ?? .null, event: event,
+            evaluate: { rule in
+                evaluated += 1
+                taken[rule].offer(event, enriched: enriched, into: &matches)
+            },
+            tick: { rule in taken[rule].pass(at: timestamp, into: &matches) })
+        swap(&taken, &matchers)
+        if matches.count - first > 1 { Self.sortByRule(&matches, from: first) }
+        counters.offers += UInt64(evaluated)
+        counters.categoryOffers += UInt64(categoryRules)
         if timestamp > latest { latest = timestamp }
         if latest >= nextSweep {
             nextSweep = latest &+ Self.sweepIntervalNanos
             for index in matchers.indices { matchers[index].advance(to: latest, into: &matches) }
+        }
+    }
+
+    /// The index visits rules in no set order; matches go out in rule order, each rule's own in the order it
+    /// gave them, as when every rule of the category was offered in turn (a stable insertion sort: matches are few).
+    private static func sortByRule(_ matches: inout [RuleMatch], from first: Int) {
+        for index in (first + 1)..<matches.count {
+            var position = index
+            while position > first, matches[position - 1].rule > matches[position].rule {
+                matches.swapAt(position - 1, position)
+                position -= 1
+            }
         }
     }
 
@@ -96,8 +120,10 @@ public struct DetectionEngine {
 public struct EngineCounters: Sendable, Equatable {
     /// Documents offered to the engine (kept across reloads).
     public var events: UInt64 = 0
-    /// (event, rule) pairs evaluated after the category index: the work the index left.
+    /// (event, rule) pairs evaluated after the category and action index: the work the index left.
     public var offers: UInt64 = 0
+    /// (event, rule) pairs the category index alone would have evaluated.
+    public var categoryOffers: UInt64 = 0
     /// Partial state discarded when rules were reloaded.
     public var droppedOnReload: UInt64 = 0
 

@@ -54,6 +54,18 @@ struct RuleMatcher {
         }
     }
 
+    /// An event of the rule's categories that the index knows no filter matches: as `offer` would treat it,
+    /// without testing the filters (its time still expires state and releases trailing `![…]` waits).
+    mutating func pass(at timestamp: Int64, into matches: inout [RuleMatch]) {
+        if sequence != nil {
+            var results: [SequenceResult<EnrichedDocument>] = []
+            sequence!.pass(at: timestamp, into: &results)
+            append(results, to: &matches)
+        } else {
+            sample?.pass(at: timestamp)
+        }
+    }
+
     /// Moves event time forward without an event for this rule, so expired state is released.
     mutating func advance(to time: Int64, into matches: inout [RuleMatch]) {
         if sequence != nil {

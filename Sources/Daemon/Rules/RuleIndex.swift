@@ -1,40 +1,99 @@
+import EQL
 import EventModel
 
-/// Rules indexed by event category, so an event meets only the rules that can match it
-/// (architecture.md: "rules are indexed by event category").
+/// Rules indexed by event category and `event.action`, so an event meets only the rules that can match it
+/// (architecture.md: "rules are indexed by event category"; most rules of a category also test one action).
 ///
-/// Each category's list already includes the rules with an `any` stage, sorted by rule position, so the common
-/// single-category event costs one dictionary lookup and no merging.
+/// Per category, rules whose filters of that category do not constrain the action (and `any where` rules) are
+/// always offered; the others are grouped by the slot their view reads `event.action` from (auditd's own field, or
+/// the Defend view's derived one) and looked up with the value in that slot, so each rule is matched against the
+/// action as its own view sees it. A sequence or sample rule that cannot match an event of its category is still
+/// told the event's time (`tick`): its expiry sweeps and trailing `![…]` releases run on the event times it is shown,
+/// so it must see the same times as without the action index for its alerts to stay identical.
 public struct RuleIndex: Sendable {
-    private let byCategory: [String: [Int]]
+    /// What the index needs to know about one rule.
+    public struct Rule: Sendable {
+        /// Categories whose events can advance the rule; nil for "any" (see `CompiledRule.categories`).
+        public var categories: Set<String>?
+        /// Per category, the actions the rule's filters of that category need; a category not listed is unconstrained.
+        public var actions: [String: ActionConstraint]
+        /// Sequences and samples keep state that ages with the event times they are shown.
+        public var tracksTime: Bool
+
+        public init(categories: Set<String>?, actions: [String: ActionConstraint] = [:], tracksTime: Bool = false) {
+            self.categories = categories
+            self.actions = actions
+            self.tracksTime = tracksTime
+        }
+    }
+
+    /// Rule numbers to evaluate, and stateful rules to only tell the time.
+    struct Offer: Sendable {
+        var evaluate: [Int] = []
+        var tick: [Int] = []
+    }
+
+    /// The rules of one category.
+    struct CategoryRules: Sendable {
+        /// Offered whatever the action.
+        var unconstrained: [Int] = []
+        var groups: [ActionGroup] = []
+        /// Rules the category index alone would offer (for the counters).
+        var ruleCount: Int { unconstrained.count + groups.reduce(0) { $0 + $1.ruleCount } }
+    }
+
+    private let byCategory: [String: CategoryRules]
+    /// Events of no indexed category (or none) meet only the `any where` rules.
+    private let otherCategories: CategoryRules
+    /// Per category, every rule of it in order (the category index alone).
+    private let rulesByCategory: [String: [Int]]
     /// Rules with an `any where` stage: every event goes to them.
     public let anyCategory: [Int]
 
-    /// `categories[i]` is rule i's category set, nil for "any".
-    public init(categories: [Set<String>?]) {
+    public init(rules: [Rule]) {
         var any: [Int] = []
-        var lists: [String: [Int]] = [:]
-        for (rule, set) in categories.enumerated() {
-            guard let set else {
-                any.append(rule)
+        var unconstrained: [String: [Int]] = [:]
+        var constrained: [String: [Int: [(rule: Int, actions: ActionConstraint, tracksTime: Bool)]]] = [:]
+        for (number, rule) in rules.enumerated() {
+            guard let categories = rule.categories else {
+                any.append(number)
                 continue
             }
-            for category in set { lists[category, default: []].append(rule) }
+            for category in categories {
+                if let actions = rule.actions[category] {
+                    constrained[category, default: [:]][actions.slot, default: []]
+                        .append((number, actions, rule.tracksTime))
+                } else {
+                    unconstrained[category, default: []].append(number)
+                }
+            }
         }
         anyCategory = any
-        byCategory = lists.mapValues { Array(Set($0).union(any)).sorted() }
+        otherCategories = CategoryRules(unconstrained: any)
+        var tables: [String: CategoryRules] = [:]
+        for category in Set(unconstrained.keys).union(constrained.keys) {
+            let groups = (constrained[category] ?? [:]).sorted { $0.key < $1.key }.map { slot, members in
+                ActionGroup(slot: slot, members: members)
+            }
+            tables[category] = CategoryRules(unconstrained: ((unconstrained[category] ?? []) + any).sorted(),
+                                             groups: groups)
+        }
+        byCategory = tables
+        rulesByCategory = tables.mapValues { table in
+            (table.unconstrained + table.groups.flatMap(\.everything.evaluate)).sorted()
+        }
     }
 
-    /// The rules an event with this `event.category` value (a string, an array, or null) can advance,
-    /// in rule order, each once.
+    /// The rules an event with this `event.category` value (a string, an array, or null) can advance whatever its
+    /// action, in rule order, each once: what a category-only index offers.
     public func candidates(forCategory value: FieldValue) -> [Int] {
         switch value {
         case .string(let category):
-            return byCategory[category] ?? anyCategory
+            return rulesByCategory[category] ?? anyCategory
         case .array(let elements):
             var lists: [[Int]] = []
             for case .string(let category) in elements {
-                if let list = byCategory[category] { lists.append(list) }
+                if let list = rulesByCategory[category] { lists.append(list) }
             }
             if lists.isEmpty { return anyCategory }
             if lists.count == 1 { return lists[0] }
@@ -42,5 +101,53 @@ public struct RuleIndex: Sendable {
         default:
             return anyCategory
         }
+    }
+
+    /// Visits the rules `event` may advance (`evaluate`) and the stateful rules of its categories it cannot
+    /// (`tick`), each rule once, in no particular order. `category` is the event's `event.category` value.
+    /// Returns the number of rules the category index alone would have offered.
+    @discardableResult
+    func visit(category: FieldValue, event: SlotEvent, evaluate: (Int) -> Void, tick: (Int) -> Void) -> Int {
+        let table: CategoryRules
+        switch category {
+        case .string(let name):
+            table = byCategory[name] ?? otherCategories
+        case .array(let elements) where elements.count == 1:
+            if case .string(let name) = elements[0] { table = byCategory[name] ?? otherCategories }
+            else { table = otherCategories }
+        case .array(let elements):
+            return visitSeveral(elements.compactMap { $0.stringValue.flatMap { byCategory[$0] } }, event: event,
+                                evaluate: evaluate, tick: tick)
+        default:
+            table = otherCategories
+        }
+        for rule in table.unconstrained { evaluate(rule) }
+        for group in table.groups {
+            group.offer(for: event[group.slot]) { offer in
+                for rule in offer.evaluate { evaluate(rule) }
+                for rule in offer.tick { tick(rule) }
+            }
+        }
+        return table.ruleCount
+    }
+
+    /// An event of several categories: each rule once, evaluated when any of its categories' entries says so.
+    private func visitSeveral(_ tables: [CategoryRules], event: SlotEvent,
+                              evaluate: (Int) -> Void, tick: (Int) -> Void) -> Int {
+        if tables.isEmpty { return visit(category: .null, event: event, evaluate: evaluate, tick: tick) }
+        var evaluated = Set<Int>(), ticked = Set<Int>()
+        for table in tables {
+            evaluated.formUnion(table.unconstrained)
+            for group in table.groups {
+                group.offer(for: event[group.slot]) { offer in
+                    evaluated.formUnion(offer.evaluate)
+                    ticked.formUnion(offer.tick)
+                }
+            }
+        }
+        ticked.subtract(evaluated)
+        for rule in evaluated.sorted() { evaluate(rule) }
+        for rule in ticked.sorted() { tick(rule) }
+        return Set(tables.flatMap { $0.unconstrained + $0.groups.flatMap(\.everything.evaluate) }).count
     }
 }

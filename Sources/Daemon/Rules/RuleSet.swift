@@ -1,8 +1,8 @@
 import EQL
 import Rules
 
-/// The detection rules in force: compiled against one ECS schema and indexed by category. Immutable; a reload
-/// builds a new one and swaps it in only when it compiled without errors.
+/// The detection rules in force: compiled against one ECS schema and indexed by category and action. Immutable;
+/// a reload builds a new one and swaps it in only when it compiled without errors.
 public struct RuleSet: Sendable {
     public let rules: [CompiledRule]
     /// The slot table every event is converted with for these rules.
@@ -15,7 +15,9 @@ public struct RuleSet: Sendable {
     init(rules: [CompiledRule], schema: ECSSchema) {
         self.rules = rules
         self.schema = schema
-        self.index = RuleIndex(categories: rules.map(\.categories))
+        self.index = RuleIndex(rules: rules.map {
+            RuleIndex.Rule(categories: $0.categories, actions: $0.actionsByCategory, tracksTime: $0.tracksTime)
+        })
     }
 
     /// Compiles loaded rules. A rule whose query does not compile is left out with an error located in its file;

@@ -27,15 +27,23 @@ public struct CompiledQuery: Sendable {
     /// Dotted names of referenced fields the schema has no slot for; they compiled to null.
     public var unknownFields: [String]
 
+    /// Every filter an event may be tested against: the event query's, or each stage's (`![…]` stages included)
+    /// followed by `until`'s, in query order.
+    public var filters: [CompiledFilter] {
+        switch body {
+        case .event(let filter): return [filter]
+        case .sequence(let sequence): return (sequence.stages + (sequence.until.map { [$0] } ?? [])).map(\.filter)
+        case .sample(let sample): return sample.stages.map(\.filter)
+        }
+    }
+
+    /// Per filter (in ``filters`` order), the `event.action` values an event needs to possibly satisfy it; nil for
+    /// a filter that does not constrain the action. An event may advance the query only if some filter admits it.
+    public var actionConstraints: [ActionConstraint?] { filters.map(\.actions) }
+
     /// The event categories the query can match (its stages' and `until`'s), nil when a stage is `any`:
     /// callers offer a query only the events of these categories.
     public var categories: Set<String>? {
-        let filters: [CompiledFilter]
-        switch body {
-        case .event(let filter): filters = [filter]
-        case .sequence(let sequence): filters = (sequence.stages + (sequence.until.map { [$0] } ?? [])).map(\.filter)
-        case .sample(let sample): filters = sample.stages.map(\.filter)
-        }
         var categories = Set<String>()
         for filter in filters {
             guard let category = filter.category else { return nil }
@@ -61,12 +69,17 @@ public struct CompiledFilter: Sendable {
     let node: ConditionNode
     /// Slot of `event.category`, or nil when the schema has none (then only `any` can match).
     let categorySlot: Int?
+    /// The `event.action` values the condition needs (category aside), nil when it needs none: see
+    /// ``ActionConstraint``. Useful for indexing rules by action.
+    public let actions: ActionConstraint?
 
-    init(category: String?, categorySlot: Int?, condition: Predicate) {
+    /// - Parameter actionSlot: where the schema put `event.action`, when the query read it.
+    init(category: String?, categorySlot: Int?, condition: Predicate, actionSlot: Int? = nil) {
         self.category = category
         self.categorySlot = categorySlot
         self.condition = condition
         self.node = ConditionNode.lower(condition)
+        self.actions = actionSlot.flatMap { ActionConstraint.derive(from: condition, slot: $0) }
     }
 
     /// A filter that never matches.

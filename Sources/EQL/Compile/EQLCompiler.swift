@@ -11,6 +11,8 @@ public struct EQLCompiler {
 
     /// The field holding the event category (`category where …`).
     public static let categoryField = "event.category"
+    /// The field `ActionConstraint` is about.
+    public static let actionField = "event.action"
 
     public init(schema: any FieldSchema) {
         self.schema = schema
@@ -65,7 +67,7 @@ public struct EQLCompiler {
     {
         let condition = try expressions.predicate(filter.condition)
         return CompiledFilter(category: filter.category, categorySlot: schema.slot(for: Self.categoryField),
-                              condition: condition)
+                              condition: condition, actionSlot: expressions.actionSlot)
     }
 
     private func compile(_ stage: StageAST, sharedKeys: [Expr], _ expressions: inout ExpressionCompiler)

@@ -7,6 +7,8 @@ struct ExpressionCompiler {
     /// Referenced fields without a slot, in first-seen order.
     private(set) var unknownFields: [String] = []
     private var unknownSet: Set<String> = []
+    /// The slot `event.action` resolved to, once a condition read it (for `ActionConstraint`).
+    private(set) var actionSlot: Int?
     private let emptyEvent = SlotEvent(values: [], timestamp: 0, ordinal: 0)
 
     init(schema: any FieldSchema) {
@@ -159,7 +161,10 @@ struct ExpressionCompiler {
         case .literal(let v):
             return .constant(v)
         case .field(let name, let optional):
-            if let slot = schema.slot(for: name) { return .field(slot) }
+            if let slot = schema.slot(for: name) {
+                if name == EQLCompiler.actionField { actionSlot = slot }
+                return .field(slot)
+            }
             if unknownSet.insert(name).inserted { unknownFields.append(name) }
             // An optional field unknown to the source is a null literal (ES); a plain one is a field
             // that is always missing, so negations still match.

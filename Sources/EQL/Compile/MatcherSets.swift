@@ -27,6 +27,13 @@ struct ValueSet: Sendable {
         }
     }
 
+    /// The list when it holds only strings (case-insensitive ones in `CaseFolding.comparable` form), else nil:
+    /// then a string is a member exactly when it is one of them (numbers would also match numeric text).
+    var stringsOnly: Set<String>? {
+        guard integers.isEmpty, doubles.isEmpty, booleans.isEmpty else { return nil }
+        return caseInsensitive ? Set(foldedStrings.map(\.text)) : strings
+    }
+
     /// Membership of one non-null scalar.
     func contains(_ value: FieldValue) -> Bool {
         switch value {
@@ -83,6 +90,13 @@ struct PatternSet: Sendable {
     init(regexes: [RegexMatcher], caseInsensitive: Bool) {
         self.caseInsensitive = caseInsensitive
         self.regexes = regexes
+    }
+
+    /// The patterns when none has a wildcard or is a regex (case-insensitive ones in `CaseFolding.comparable`
+    /// form), else nil: then a string matches exactly when it is one of them.
+    var literalsOnly: Set<String>? {
+        guard wildcards.isEmpty, regexes.isEmpty else { return nil }
+        return caseInsensitive ? Set(foldedExact.map(\.text)) : exact
     }
 
     /// Matches one non-null scalar; numbers and booleans are matched by their text.

@@ -183,6 +183,13 @@ public struct SequenceEngine<Element> {
         }
     }
 
+    /// An event the caller knows no filter matches (e.g. from ``ActionConstraint``s): exactly what `process`
+    /// does with it, without testing the filters. The time still counts: expiry and trailing `![…]` releases run on it.
+    public mutating func pass(at timestamp: Int64, into results: inout [SequenceResult<Element>]) {
+        machine.counters.events += 1
+        machine.advance(to: timestamp, into: &results)
+    }
+
     /// Moves event time forward without an event: expires state, releases trailing `![…]` waits.
     public mutating func advance(to time: Int64, into results: inout [SequenceResult<Element>]) {
         machine.advance(to: time, into: &results)
@@ -224,6 +231,13 @@ public struct SampleEngine<Element> {
         }
         machine.process(element, id: event.ordinal, timestamp: event.timestamp, filterKeys: { keysByStage[$0] },
                         into: &results)
+    }
+
+    /// An event the caller knows no filter matches: exactly what `process` does with it, without testing the
+    /// filters (the time still expires samples).
+    public mutating func pass(at timestamp: Int64) {
+        machine.counters.events += 1
+        machine.advance(to: timestamp)
     }
 
     /// Moves event time forward without an event: expires samples older than the window.

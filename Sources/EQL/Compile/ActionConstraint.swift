@@ -1,0 +1,108 @@
+import EventModel
+
+/// The `event.action` values an event must have for a filter to possibly match it: callers index rules by action
+/// (as they do by ``CompiledFilter/category``) and offer an event only to the filters its action can satisfy.
+///
+/// Derived from the compiled condition, as a sound over-approximation of `CompiledFilter.matches`: a filter
+/// carries a constraint only when every event it matches has a string `event.action` that ``admits(_:)`` accepts.
+/// The condition must need, at its top level (`and` conjuncts), one of
+/// * `event.action == "x"` (case-sensitive),
+/// * `event.action in ("x", "y")` / `in~` (all items strings),
+/// * `event.action : "x"` / `like` / `like~` with patterns free of `*` and `?`,
+/// * an `or` whose every branch is constrained (the union), or `false` (nothing).
+///
+/// Anything else — negations, wildcards, regexes, functions, numbers in the list — leaves the filter
+/// unconstrained (nil). Like every leaf, these tests are false on a missing `event.action` (spec §4.4: only
+/// negation matches a missing field), so an event without one can only meet unconstrained filters.
+/// Values of other types (numbers, booleans) may equal a constant by its text: callers must offer such events
+/// to every filter of the category.
+public struct ActionConstraint: Sendable, Equatable {
+    /// The slot the condition reads `event.action` from: the view's own field (a Defend-view schema maps it to its
+    /// derived action), so callers look each constraint up with the value in this slot.
+    public let slot: Int
+    /// Values matched case-sensitively (`==`, `in`, `like`).
+    public let values: Set<String>
+    /// Values matched case-insensitively (`:`, `in~`, `like~`), each in ``caseFolded(_:)`` form.
+    public let caseInsensitiveValues: Set<String>
+
+    public init(slot: Int, values: Set<String> = [], caseInsensitiveValues: Set<String> = []) {
+        self.slot = slot
+        self.values = values
+        self.caseInsensitiveValues = Set(caseInsensitiveValues.map(Self.caseFolded))
+    }
+
+    /// True when an event whose action is `action` may satisfy the filter.
+    public func admits(_ action: String) -> Bool {
+        values.contains(action)
+            || (!caseInsensitiveValues.isEmpty && caseInsensitiveValues.contains(Self.caseFolded(action)))
+    }
+
+    /// The key two strings share exactly when the case-insensitive operators call them equal: non-ASCII text
+    /// lowercased, then ASCII letters folded (the matchers' `CaseInsensitiveKey` equality).
+    public static func caseFolded(_ text: String) -> String {
+        foldingASCII(CaseFolding.comparable(text))
+    }
+
+    /// ASCII letters folded; `comparable` is already in `CaseFolding.comparable` form (as the matchers' sets hold it).
+    static func foldingASCII(_ comparable: String) -> String {
+        guard comparable.utf8.contains(where: { (0x41...0x5A).contains($0) }) else { return comparable }
+        return String(decoding: comparable.utf8.map(foldASCII), as: UTF8.self)
+    }
+
+    /// The constraint a condition puts on the field in `slot`, nil when it has none (see the type's rules).
+    static func derive(from condition: Predicate, slot: Int) -> ActionConstraint? {
+        switch condition {
+        case .constant(let value):
+            return value == true ? nil : ActionConstraint(slot: slot)
+        case .fieldEqualsString(let field, let value) where field == slot:
+            return ActionConstraint(slot: slot, values: [value])
+        case .compare(.equal, .field(let field), .string(let value)) where field == slot:
+            return ActionConstraint(slot: slot, values: [value])
+        case .member(.field(let field), let set) where field == slot:
+            guard let strings = set.stringsOnly else { return nil }
+            return ActionConstraint(slot: slot, literals: strings, caseInsensitive: set.caseInsensitive)
+        case .match(.field(let field), let patterns) where field == slot:
+            guard let literals = patterns.literalsOnly else { return nil }
+            return ActionConstraint(slot: slot, literals: literals, caseInsensitive: patterns.caseInsensitive)
+        case .and(let conjuncts):
+            // Every conjunct must hold, so each constrained one bounds the action; intersect them.
+            return conjuncts.compactMap { derive(from: $0, slot: slot) }.reduce(nil) { $0?.intersection($1) ?? $1 }
+        case .or(let branches):
+            var union = ActionConstraint(slot: slot)
+            for branch in branches {
+                guard let constraint = derive(from: branch, slot: slot) else { return nil }
+                union = union.union(constraint)
+            }
+            return union
+        default:
+            return nil
+        }
+    }
+
+    /// The actions either admits (both read `slot`): the constraint of a rule with several filters.
+    public func union(_ other: ActionConstraint) -> ActionConstraint {
+        ActionConstraint(slot: slot, folded: caseInsensitiveValues.union(other.caseInsensitiveValues),
+                         values: values.union(other.values))
+    }
+
+    /// Exactly the actions both admit: a case-sensitive value either side keeps it when the other admits it too;
+    /// a case-insensitive one must be on both sides.
+    private func intersection(_ other: ActionConstraint) -> ActionConstraint {
+        let exact = values.filter(other.admits).union(other.values.filter(admits))
+        return ActionConstraint(slot: slot, folded: caseInsensitiveValues.intersection(other.caseInsensitiveValues),
+                                values: exact)
+    }
+
+    /// The literals of a value or pattern set, case-insensitive ones in `CaseFolding.comparable` form.
+    private init(slot: Int, literals: Set<String>, caseInsensitive: Bool) {
+        self.init(slot: slot, folded: caseInsensitive ? Set(literals.map(Self.foldingASCII)) : [],
+                  values: caseInsensitive ? [] : literals)
+    }
+
+    /// Values already folded.
+    private init(slot: Int, folded: Set<String>, values: Set<String>) {
+        self.slot = slot
+        self.values = values
+        self.caseInsensitiveValues = folded
+    }
+}
