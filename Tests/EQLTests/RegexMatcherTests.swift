@@ -136,6 +136,10 @@ final class RegexMatcherTests: XCTestCase {
             }
         }
         XCTAssertNoThrow(try matcher("[a-z0-9_]{1,254}"))
+        // Thousands of distinct characters need a class × set table beyond the cap.
+        let distinct = { (n: Int) in String(String.UnicodeScalarView((0..<n).map { Unicode.Scalar(0x4E00 + UInt32($0))! })) }
+        XCTAssertThrowsError(try matcher(distinct(5_000)))
+        XCTAssertTrue(try matcher(distinct(500)).matches(distinct(500)))
     }
 
     /// Catastrophic-backtracking shapes run in one pass: NFA work is bounded by input × automaton size.
@@ -161,6 +165,11 @@ final class RegexMatcherTests: XCTestCase {
         XCTAssertFalse(m.isDeterministic, "2^15 DFA states exceed the cap")
         XCTAssertTrue(m.matches("xxa" + String(repeating: "b", count: 14)))
         XCTAssertFalse(m.matches("xxa" + String(repeating: "b", count: 15)))
+        let blowUp = try matcher("(.*[a-m].{12}[n-z]){3}")
+        XCTAssertFalse(blowUp.isDeterministic)
+        let block = "xxa" + String(repeating: "x", count: 12) + "n"
+        XCTAssertTrue(blowUp.matches(String(repeating: block, count: 3)))
+        XCTAssertFalse(blowUp.matches(String(repeating: block, count: 2)))
         XCTAssertTrue(try matcher(".*[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}:[0-9]{1,5}.*").isDeterministic)
     }
 

@@ -13,7 +13,7 @@ enum NFANode: Sendable {
     case fail
 }
 
-/// The compiled pattern: nodes, alphabet classes, and which class each set admits.
+/// The compiled pattern: nodes and alphabet classes.
 struct RegexNFA: Sendable {
     /// Largest automaton accepted, in NFA nodes; beyond it the pattern is rejected.
     static let maxNodes = 20_000
@@ -21,8 +21,6 @@ struct RegexNFA: Sendable {
     let nodes: [NFANode]
     let start: Int32
     let alphabet: ScalarClasses
-    /// `admits[set * alphabet.count + class]`.
-    let admits: [Bool]
 
     /// Builds the automaton; throws when it would exceed `maxNodes`.
     init(_ root: RegexNode, caseInsensitive: Bool, tooLarge: RegexSyntaxError) throws(RegexSyntaxError) {
@@ -31,14 +29,8 @@ struct RegexNFA: Sendable {
         let accept = builder.add(.accept)
         start = builder.compile(root, next: accept)
         nodes = builder.nodes
-        alphabet = ScalarClasses(builder.sets, caseInsensitive: caseInsensitive)
-        var admits = [Bool](repeating: false, count: builder.sets.count * alphabet.count)
-        for (s, set) in builder.sets.enumerated() {
-            for c in 0..<alphabet.count where set.contains(alphabet.representatives[c]) {
-                admits[s * alphabet.count + c] = true
-            }
-        }
-        self.admits = admits
+        guard let alphabet = ScalarClasses(builder.sets, caseInsensitive: caseInsensitive) else { throw tooLarge }
+        self.alphabet = alphabet
     }
 
     /// Upper bound on the nodes `Builder` makes for the tree (saturating).
@@ -119,20 +111,26 @@ struct RegexNFA: Sendable {
     }
 }
 
-/// The alphabet split into classes of scalars that every set of the pattern treats alike.
-/// ASCII maps through a table (folded when case-insensitive); other scalars by binary search.
+/// The alphabet split into classes of scalars that every set of the pattern treats alike, and which
+/// class each set admits. ASCII maps through a table (folded when case-insensitive); other scalars
+/// by binary search.
 struct ScalarClasses: Sendable {
+    /// Limit on set × class membership bits (and on the work to find them); beyond it the pattern is
+    /// rejected as too large. Reached only by thousands of distinct characters.
+    static let maxMembershipBits = 16 << 20
+
     /// Class of each ASCII byte.
     let ascii: [UInt16]
     /// Starts (≥ 0x80) of the non-ASCII intervals, ascending, and their classes.
     let highStarts: [UInt32]
     let highClasses: [UInt16]
-    /// One member scalar per class.
-    let representatives: [UInt32]
+    let count: Int
+    private let setCount: Int
+    /// Bit `class * setCount + set`.
+    private let membership: [UInt64]
 
-    var count: Int { representatives.count }
-
-    init(_ sets: [ScalarSet], caseInsensitive: Bool) {
+    /// Nil when the pattern has too many distinct sets and classes (see `maxMembershipBits`).
+    init?(_ sets: [ScalarSet], caseInsensitive: Bool) {
         var cuts: Set<UInt32> = [0, 0x80]
         for set in sets {
             for r in set.ranges {
@@ -141,36 +139,62 @@ struct ScalarClasses: Sendable {
             }
         }
         let starts = cuts.sorted()
-        // Intervals with the same membership in every set share a class.
-        var classOfSignature: [[Bool]: UInt16] = [:]
-        var representatives: [UInt32] = []
-        var intervalClass: [UInt16] = []
-        for start in starts {
-            let signature = sets.map { $0.contains(start) }
-            if let known = classOfSignature[signature] {
-                intervalClass.append(known)
-            } else {
-                let id = UInt16(representatives.count)
-                classOfSignature[signature] = id
-                representatives.append(start)
-                intervalClass.append(id)
+        // The sets covering each elementary interval; intervals covered alike share a class.
+        var covering = [[Int32]](repeating: [], count: starts.count)
+        var work = 0
+        for (s, set) in sets.enumerated() {
+            for r in set.ranges {
+                var k = Self.interval(of: r.lowerBound, in: starts)
+                while k < starts.count, starts[k] <= r.upperBound {
+                    covering[k].append(Int32(s))
+                    k += 1
+                    work += 1
+                }
+                if work > Self.maxMembershipBits { return nil }
             }
         }
-        func classOf(_ v: UInt32) -> UInt16 {
-            var lo = 0, hi = starts.count
-            while hi - lo > 1 {
-                let mid = (lo + hi) / 2
-                if starts[mid] <= v { lo = mid } else { hi = mid }
+        var classOfCovering: [[Int32]: UInt16] = [:]
+        var classMembers: [[Int32]] = []
+        let intervalClass = covering.map { members in
+            if let known = classOfCovering[members] { return known }
+            let id = UInt16(classMembers.count)
+            classOfCovering[members] = id
+            classMembers.append(members)
+            return id
+        }
+        guard classMembers.count * sets.count <= Self.maxMembershipBits else { return nil }
+        var membership = [UInt64](repeating: 0, count: (classMembers.count * sets.count + 63) / 64)
+        for (c, members) in classMembers.enumerated() {
+            for s in members {
+                let bit = c * sets.count + Int(s)
+                membership[bit >> 6] |= 1 << UInt64(bit & 63)
             }
-            return intervalClass[lo]
         }
         ascii = (0..<128).map { b in
-            classOf(caseInsensitive && (b &- 0x41) < 26 ? UInt32(b | 0x20) : UInt32(b))
+            let v = caseInsensitive && (b &- 0x41) < 26 ? UInt32(b | 0x20) : UInt32(b)
+            return intervalClass[Self.interval(of: v, in: starts)]
         }
-        let firstHigh = starts.firstIndex(of: 0x80)!
+        let firstHigh = Self.interval(of: 0x80, in: starts)
         highStarts = Array(starts[firstHigh...])
         highClasses = Array(intervalClass[firstHigh...])
-        self.representatives = representatives
+        count = classMembers.count
+        setCount = sets.count
+        self.membership = membership
+    }
+
+    /// Index of the interval holding `v`: the last start ≤ v.
+    private static func interval(of v: UInt32, in starts: [UInt32]) -> Int {
+        var lo = 0, hi = starts.count
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if starts[mid] <= v { lo = mid } else { hi = mid }
+        }
+        return lo
+    }
+
+    @inline(__always) func admits(set: Int, class cls: Int) -> Bool {
+        let bit = cls &* setCount &+ set
+        return membership[bit &>> 6] & (1 &<< UInt64(bit & 63)) != 0
     }
 
     /// Class of any scalar.
@@ -230,9 +254,8 @@ struct NFASimulation {
     /// Steps the live set over one scalar of class `cls`.
     mutating func advance(class cls: Int) {
         roots.removeAll(keepingCapacity: true)
-        let classCount = nfa.alphabet.count
         for id in current {
-            if case .consume(let set, let next) = nfa.nodes[Int(id)], nfa.admits[Int(set) * classCount + cls] {
+            if case .consume(let set, let next) = nfa.nodes[Int(id)], nfa.alphabet.admits(set: Int(set), class: cls) {
                 roots.append(next)
             }
         }
