@@ -126,6 +126,13 @@ final class RegexMatcherTests: XCTestCase {
             }
         }
         XCTAssertNoThrow(try matcher(#"a\~b\&c"#))
+        let deepGroups = String(repeating: "(", count: 100_000) + "a" + String(repeating: ")", count: 100_000)
+        XCTAssertThrowsError(try matcher(deepGroups)) { error in
+            XCTAssertEqual((error as? RegexSyntaxError)?.message, "invalid regular expression \"" + String(repeating: "(", count: 200)
+                           + "…\": groups and quantifiers nested more than 100 deep at position 100", "long patterns are cut short")
+        }
+        XCTAssertThrowsError(try matcher("a" + String(repeating: "?", count: 100_000)))
+        XCTAssertTrue(try matcher(String(repeating: "(", count: 50) + "a??" + String(repeating: ")", count: 50)).matches("a"))
     }
 
     func testAbsurdSizesAreRejectedNotBuilt() {

@@ -17,8 +17,7 @@ struct RegexMatcher: Sendable {
     init(lucene pattern: String, caseInsensitive: Bool) throws(RegexSyntaxError) {
         var parser = LuceneRegexParser(pattern, caseInsensitive: caseInsensitive)
         let root = try parser.parse()
-        let tooLarge = RegexSyntaxError(message: "invalid regular expression \"\(pattern)\": too large "
-                                        + "(its automaton would exceed \(RegexNFA.maxNodes) states)")
+        let tooLarge = LuceneRegexParser.error(pattern, "too large (its automaton would exceed \(RegexNFA.maxNodes) states)")
         nfa = try RegexNFA(root, caseInsensitive: caseInsensitive, tooLarge: tooLarge)
         dfa = RegexDFA(nfa)
         self.caseInsensitive = caseInsensitive

@@ -30,6 +30,7 @@ struct RegexSyntaxError: Error, Equatable {
     var message: String
 }
 
+/// Parses one pattern (Unicode scalars, positions counted in scalars from 0).
 struct LuceneRegexParser {
     private let pattern: String
     private let scalars: [UInt32]
@@ -38,6 +39,10 @@ struct LuceneRegexParser {
 
     /// Repetition counts above this are rejected outright (the automaton cap would reject them anyway).
     static let maxRepetitionCount = 100_000
+    /// Groups inside groups, and quantifiers on quantifiers (`a?????`), nest the tree; deeper ones
+    /// are rejected so that parsing and compiling, which recurse, stay within any thread's stack.
+    static let maxNesting = 100
+    private var depth = 0
 
     init(_ pattern: String, caseInsensitive: Bool) {
         self.pattern = pattern
@@ -53,16 +58,26 @@ struct LuceneRegexParser {
     }
 
     func error(_ what: String, at offset: Int) -> RegexSyntaxError {
-        RegexSyntaxError(message: "invalid regular expression \"\(pattern)\": \(what) at position \(offset)")
+        Self.error(pattern, "\(what) at position \(offset)")
+    }
+
+    /// `invalid regular expression "…": what`, quoting at most 200 characters of the pattern.
+    static func error(_ pattern: String, _ what: String) -> RegexSyntaxError {
+        let quoted = pattern.unicodeScalars.count > 200 ? String(pattern.unicodeScalars.prefix(200)) + "…" : pattern
+        return RegexSyntaxError(message: "invalid regular expression \"\(quoted)\": \(what)")
+    }
+
+    private func tooDeep(at offset: Int) -> RegexSyntaxError {
+        error("groups and quantifiers nested more than \(Self.maxNesting) deep", at: offset)
     }
 
     // MARK: - Reading
 
     private var more: Bool { position < scalars.count }
 
-    private func peek(_ c: Character) -> Bool { more && scalars[position] == c.unicodeScalars.first!.value }
+    private func peek(_ c: Unicode.Scalar) -> Bool { more && scalars[position] == c.value }
 
-    private mutating func match(_ c: Character) -> Bool {
+    private mutating func match(_ c: Unicode.Scalar) -> Bool {
         guard peek(c) else { return false }
         position += 1
         return true
@@ -90,7 +105,12 @@ struct LuceneRegexParser {
 
     private mutating func repeated() throws(RegexSyntaxError) -> RegexNode {
         var node = try atom()
+        var stacked = 0
         while more {
+            if peek("?") || peek("*") || peek("+") || peek("{") {
+                stacked += 1
+                if depth + stacked > Self.maxNesting { throw tooDeep(at: position) }
+            }
             if match("?") {
                 node = .repetition(node, min: 0, max: 1)
             } else if match("*") {
@@ -149,6 +169,9 @@ struct LuceneRegexParser {
             return text.isEmpty ? .empty : .concat(text)
         case 0x28:  // (
             if match(")") { return .empty }
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Self.maxNesting { throw tooDeep(at: start) }
             let inner = try union()
             guard match(")") else { throw error("expected \")\" to close the group opened", at: start) }
             return inner

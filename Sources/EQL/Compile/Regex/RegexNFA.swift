@@ -40,8 +40,10 @@ struct RegexNFA: Sendable {
         case .concat(let parts): return parts.reduce(1) { sat($0, estimatedNodes($1)) }
         case .alternation(let branches): return branches.reduce(1) { sat($0, sat(estimatedNodes($1), 1)) }
         case .repetition(let inner, let min, let max):
+            // Counts are at most `LuceneRegexParser.maxRepetitionCount` and estimates at most Int32.max,
+            // so the product cannot overflow.
             let copies = Swift.max(max ?? (min + 1), 1)
-            return sat(estimatedNodes(inner).multipliedReportingOverflow(by: copies + 1).partialValue, copies)
+            return sat(estimatedNodes(inner) * (copies + 1), copies)
         }
     }
 
