@@ -17,7 +17,8 @@ struct RegexMatcher: Sendable {
     init(lucene pattern: String, caseInsensitive: Bool) throws(RegexSyntaxError) {
         var parser = LuceneRegexParser(pattern, caseInsensitive: caseInsensitive)
         let root = try parser.parse()
-        let tooLarge = LuceneRegexParser.error(pattern, "too large (its automaton would exceed \(RegexNFA.maxNodes) states)")
+        let tooLarge = LuceneRegexParser.error(pattern, "too large (the automaton is limited to \(RegexNFA.maxNodes) states "
+                                               + "and \(ScalarClasses.maxMembershipBits) character-class entries)")
         nfa = try RegexNFA(root, caseInsensitive: caseInsensitive, tooLarge: tooLarge)
         dfa = RegexDFA(nfa)
         self.caseInsensitive = caseInsensitive
