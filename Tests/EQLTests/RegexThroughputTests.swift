@@ -59,6 +59,34 @@ final class RegexThroughputTests: XCTestCase {
                      Double(patterns.count) / totals.new))
     }
 
+    /// Backtracking blow-up: the old matcher's time on `(a|aa)*c` over n `a`s grows with n's Fibonacci
+    /// number, so n grows only until a match takes half a second; the new one takes 10 000 `a`s.
+    func testHostilePatternTimes() throws {
+        guard ProcessInfo.processInfo.environment["AUSPEX_BENCH"] == "1" else {
+            throw XCTSkip("set AUSPEX_BENCH=1 (and build with -c release) to measure regex throughput")
+        }
+        for pattern in ["(a|aa)*c", "(a*)*b"] {
+            let old = try LegacySwiftRegexMatcher(lucene: pattern, caseInsensitive: false)
+            let new = try RegexMatcher(lucene: pattern, caseInsensitive: false)
+            var n = 8
+            var line = "\(pattern): old"
+            while n <= 64 {
+                let text = String(repeating: "a", count: n)
+                let start = DispatchTime.now().uptimeNanoseconds
+                XCTAssertFalse(old.matches(text))
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                line += String(format: " n=%d %.4fs", n, seconds)
+                if seconds > 0.5 { break }
+                n += 4
+            }
+            let long = String(repeating: "a", count: 10_000)
+            let start = DispatchTime.now().uptimeNanoseconds
+            XCTAssertFalse(new.matches(long))
+            line += String(format: "; new n=10000 %.1f µs", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3)
+            print(line)
+        }
+    }
+
     /// Best of three: matches per second over `values`, `rounds` times; `matching` values match each round.
     private func rate(_ rounds: Int, expecting matching: Int, _ match: (String) -> Bool) -> Double {
         var best = Double.infinity
