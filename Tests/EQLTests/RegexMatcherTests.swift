@@ -69,6 +69,8 @@ final class RegexMatcherTests: XCTestCase {
         check(#"\s"#, matches: [" ", "\t", "\n", "\r"], rejects: ["\u{A0}", "x"])
         check(#"\D\S\W"#, matches: ["a-é", "é.."], rejects: ["1-.", "a .", "a-b"])
         check(#"[\d_]+"#, matches: ["1_2"], rejects: ["a"])
+        check(#"[\d\D]"#, matches: ["1", "x", "\u{10FFFF}"], rejects: ["", "12"])
+        check(#"a[^\d\D]|b"#, matches: ["b"], rejects: ["a", "a1", "ax"])
         check(#"/[a-z0-9\s_\-\\./]+\s"#, matches: ["/usr/bin/sshd ", "/tmp/x.y\\z\t"], rejects: ["/usr/bin/sshd"])
     }
 

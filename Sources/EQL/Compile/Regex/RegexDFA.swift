@@ -74,6 +74,4 @@ struct RegexDFA: Sendable {
             return accepting[s] ? .alwaysMatches : .neverMatches
         }
     }
-
-    var stateCount: Int { accepting.count }
 }

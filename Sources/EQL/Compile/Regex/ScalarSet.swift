@@ -15,17 +15,14 @@ struct ScalarSet: Hashable, Sendable {
 
     /// Any ranges; normalized here.
     init<S: Sequence>(ranges input: S) where S.Element == ClosedRange<UInt32> {
-        var sorted = input.sorted { $0.lowerBound < $1.lowerBound }
         var merged: [ClosedRange<UInt32>] = []
-        merged.reserveCapacity(sorted.count)
-        for r in sorted {
+        for r in input.sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if let last = merged.last, r.lowerBound <= last.upperBound &+ 1 {
                 merged[merged.count - 1] = last.lowerBound...max(last.upperBound, r.upperBound)
             } else {
                 merged.append(r)
             }
         }
-        sorted = []
         ranges = merged
     }
 
@@ -35,8 +32,6 @@ struct ScalarSet: Hashable, Sendable {
     static let word = ScalarSet(ranges: [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A])
 
     var isEmpty: Bool { ranges.isEmpty }
-
-    func union(_ other: ScalarSet) -> ScalarSet { ScalarSet(ranges: ranges + other.ranges) }
 
     /// Every scalar not in the set.
     func inverted() -> ScalarSet {
@@ -50,15 +45,6 @@ struct ScalarSet: Hashable, Sendable {
         var result = ScalarSet()
         result.ranges = out
         return result
-    }
-
-    func contains(_ scalar: UInt32) -> Bool {
-        var lo = 0, hi = ranges.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ranges[mid].upperBound < scalar { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < ranges.count && ranges[lo].lowerBound <= scalar
     }
 
     /// Limit on the non-ASCII scalars examined per set when folding case; beyond it the set is kept as is.
