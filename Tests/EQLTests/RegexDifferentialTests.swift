@@ -1,8 +1,9 @@
 @testable import EQL
 import XCTest
 
-/// Random Lucene patterns, rendered from a small syntax tree, matched by `RegexMatcher` (DFA and NFA
-/// simulation) and by a brute-force reference that walks the tree over the input's scalars.
+/// Random Lucene patterns, rendered from a small syntax tree, matched by `RegexMatcher` (full DFA,
+/// partial DFA handing over to the NFA, NFA simulation alone) and by a brute-force reference that
+/// walks the tree over the input's scalars.
 final class RegexDifferentialTests: XCTestCase {
     private indirect enum Pattern {
         case literal(Unicode.Scalar)
@@ -176,6 +177,8 @@ final class RegexDifferentialTests: XCTestCase {
             let source = render(pattern)
             let insensitive = round % 3 == 0
             let m = try RegexMatcher(lucene: source, caseInsensitive: insensitive)
+            // A DFA cut short after 1–4 states hands over to NFA simulation mid-value.
+            let partial = try RegexMatcher(lucene: source, caseInsensitive: insensitive, dfaStates: 1 + round % 4)
             var inputs: [String] = [""]
             for _ in 0..<6 {
                 var text = sample(pattern, &rng)
@@ -187,6 +190,7 @@ final class RegexDifferentialTests: XCTestCase {
                 let expected = referenceMatches(pattern, text, insensitive: insensitive)
                 XCTAssertEqual(m.matches(text), expected, "\(source)\(insensitive ? " (ci)" : "") on \(text.debugDescription)")
                 XCTAssertEqual(m.simulate(text).matched, expected, "NFA: \(source) on \(text.debugDescription)")
+                XCTAssertEqual(partial.matches(text), expected, "partial DFA: \(source) on \(text.debugDescription)")
                 compared += 1
                 if expected { matched += 1 }
             }

@@ -185,6 +185,19 @@ final class RegexMatcherTests: XCTestCase {
         XCTAssertTrue(try matcher(".*[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}:[0-9]{1,5}.*").isDeterministic)
     }
 
+    /// `regex~` lowercases İ to two scalars (i + U+0307), as `like~` does; a DFA cut short between
+    /// them hands the second one to the NFA simulation.
+    func testMultiScalarLowercaseAcrossTheDFAHandOver() throws {
+        for states in [1, 2, 3, RegexDFA.maxStates] {
+            let m = try RegexMatcher(lucene: "xİy", caseInsensitive: true, dfaStates: states)
+            XCTAssertTrue(m.matches("XİY"), "\(states)")
+            XCTAssertTrue(m.matches("xi\u{307}y"), "\(states)")
+            XCTAssertFalse(m.matches("xiy"), "\(states)")
+            XCTAssertFalse(m.matches("xİ"), "\(states)")
+        }
+        XCTAssertFalse(try RegexMatcher(lucene: "xİy", caseInsensitive: true, dfaStates: 2).isDeterministic)
+    }
+
     /// Matchers are shared between threads: concurrent use gives the same answers.
     func testConcurrentUse() throws {
         let m = try matcher(".*[A-Za-z0-9][A-Za-z0-9\\-]*(\\.[A-Za-z0-9][A-Za-z0-9\\-]*)+(:[0-9]{1,5})?\\/[^ ]+.*")

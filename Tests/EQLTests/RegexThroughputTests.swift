@@ -85,6 +85,16 @@ final class RegexThroughputTests: XCTestCase {
             line += String(format: "; new n=10000 %.1f µs", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3)
             print(line)
         }
+        // Patterns past the DFA caps: NFA simulation, linear in the value but × automaton size.
+        for (pattern, text) in [("(.*[a-m].{12}[n-z]){3}", String(repeating: "xxaxxxxxxxxxxxxxn", count: 60)),
+                                ("(.?){4000}", String(repeating: "x", count: 1_000))] {
+            let new = try RegexMatcher(lucene: pattern, caseInsensitive: false)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let matched = new.matches(text)
+            let micros = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3
+            print(String(format: "%@ (%d NFA nodes, DFA %@) over %d characters: %@ in %.0f µs", pattern, new.automatonSize,
+                         new.isDeterministic ? "yes" : "no", text.count, matched ? "match" : "no match", micros))
+        }
     }
 
     /// Best of three: matches per second over `values`, `rounds` times; `matching` values match each round.

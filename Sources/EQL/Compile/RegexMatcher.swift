@@ -10,57 +10,63 @@
 /// One compiled Lucene regular expression. An immutable value, safe to share between threads.
 struct RegexMatcher: Sendable {
     private let nfa: RegexNFA
-    private let dfa: RegexDFA?
+    private let dfa: RegexDFA
     private let caseInsensitive: Bool
 
     /// Compiles a Lucene pattern; the error message says what is wrong and where.
     init(lucene pattern: String, caseInsensitive: Bool) throws(RegexSyntaxError) {
+        try self.init(lucene: pattern, caseInsensitive: caseInsensitive, dfaStates: RegexDFA.maxStates)
+    }
+
+    /// `dfaStates` caps the states expanded ahead of time (tests lower it to exercise the hand-off).
+    init(lucene pattern: String, caseInsensitive: Bool, dfaStates: Int) throws(RegexSyntaxError) {
         var parser = LuceneRegexParser(pattern, caseInsensitive: caseInsensitive)
         let root = try parser.parse()
         let tooLarge = LuceneRegexParser.error(pattern, "too large (the automaton is limited to \(RegexNFA.maxNodes) states "
                                                + "and \(ScalarClasses.maxMembershipBits) character-class entries)")
         nfa = try RegexNFA(root, caseInsensitive: caseInsensitive, tooLarge: tooLarge)
-        dfa = RegexDFA(nfa)
+        dfa = RegexDFA(nfa, maxStates: dfaStates)
         self.caseInsensitive = caseInsensitive
     }
 
     /// Whether the whole of `s` matches.
     func matches(_ s: String) -> Bool {
         var text = s
-        return text.withUTF8 { bytes in
-            if let dfa { return dfaMatches(dfa, bytes) }
-            var simulation = NFASimulation(nfa)
-            return nfaMatches(&simulation, bytes)
-        }
+        return text.withUTF8(matches)
     }
 
-    /// Whether a DFA was built (false: the NFA is simulated).
-    var isDeterministic: Bool { dfa != nil }
+    /// Whether the DFA covers every reachable state (false: some inputs continue by NFA simulation).
+    var isDeterministic: Bool { dfa.isComplete }
 
     /// NFA nodes: simulation visits at most this many per input scalar.
     var automatonSize: Int { nfa.nodes.count }
 
-    /// Matches by NFA simulation even when a DFA exists, counting the NFA nodes visited (tests).
+    /// Matches by NFA simulation alone, counting the NFA nodes visited (tests).
     func simulate(_ s: String) -> (matched: Bool, steps: Int) {
         var text = s
         var simulation = NFASimulation(nfa)
-        let matched = text.withUTF8 { nfaMatches(&simulation, $0) }
+        let matched = text.withUTF8 { nfaMatches(&simulation, $0, from: 0) }
         return (matched, simulation.steps)
     }
 
-    private func dfaMatches(_ dfa: RegexDFA, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// DFA steps until the value ends, the verdict is certain, or an unexpanded state is reached;
+    /// in the last case the NFA simulation takes over from that state's nodes.
+    private func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let classCount = dfa.classCount
-        return dfa.transitions.withUnsafeBufferPointer { table in
+        var state = Int(dfa.start)
+        var i = 0
+        // Scalars of one lowercase mapping met after an unexpanded state, for the simulation.
+        var pending: [UInt32] = []
+        let verdict: Bool? = dfa.transitions.withUnsafeBufferPointer { table in
             nfa.alphabet.ascii.withUnsafeBufferPointer { ascii in
                 dfa.outcome.withUnsafeBufferPointer { outcome in
-                    var state = Int(dfa.start)
-                    var i = 0
                     let end = bytes.count
                     while i < end {
                         switch outcome[state] {
                         case .open: break
                         case .neverMatches: return false
                         case .alwaysMatches: return true
+                        case .unexpanded: return nil
                         }
                         let b = bytes[i]
                         if b < 0x80 {
@@ -71,17 +77,26 @@ struct RegexMatcher: Sendable {
                         let (scalar, length) = Self.decode(bytes, at: i)
                         i &+= length
                         forEachScalar(folding: scalar) { v in
-                            state = Int(table[state &* classCount &+ nfa.alphabet.classOf(v)])
+                            if outcome[state] == .unexpanded || !pending.isEmpty {
+                                pending.append(v)
+                            } else {
+                                state = Int(table[state &* classCount &+ nfa.alphabet.classOf(v)])
+                            }
                         }
                     }
-                    return dfa.accepting[state]
+                    return pending.isEmpty ? dfa.accepting[state] : nil
                 }
             }
         }
+        if let verdict { return verdict }
+        var simulation = NFASimulation(nfa)
+        simulation.load(dfa.frontier[state - dfa.expanded], accepting: dfa.accepting[state])
+        for v in pending { simulation.advance(class: nfa.alphabet.classOf(v)) }
+        return nfaMatches(&simulation, bytes, from: i)
     }
 
-    private func nfaMatches(_ simulation: inout NFASimulation, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
+    private func nfaMatches(_ simulation: inout NFASimulation, _ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        var i = start
         while i < bytes.count {
             if simulation.isDead { return false }
             let b = bytes[i]
