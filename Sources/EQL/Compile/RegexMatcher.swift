@@ -32,7 +32,7 @@ struct RegexMatcher: Sendable {
     /// Whether the whole of `s` matches.
     func matches(_ s: String) -> Bool {
         var text = s
-        return text.withUTF8(matches)
+        return text.withUTF8 { matches(utf8: $0) }
     }
 
     /// Whether the DFA covers every reachable state (false: some inputs continue by NFA simulation).
@@ -49,24 +49,39 @@ struct RegexMatcher: Sendable {
         return (matched, simulation.steps)
     }
 
-    /// DFA steps until the value ends, the verdict is certain, or an unexpanded state is reached;
-    /// in the last case the NFA simulation takes over from that state's nodes.
-    private func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    private enum DFARun {
+        case verdict(Bool)
+        /// Reached an unexpanded state before `resumeAt`, with `pending` scalars of a lowercase mapping left.
+        case handOff(state: Int, resumeAt: Int, pending: [UInt32])
+    }
+
+    /// The DFA until the value ends or the verdict is certain; from an unexpanded state, NFA simulation.
+    private func matches(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch runDFA(bytes) {
+        case .verdict(let matched):
+            return matched
+        case .handOff(let state, let resumeAt, let pending):
+            var simulation = NFASimulation(nfa)
+            simulation.load(dfa.frontier[state - dfa.expanded], accepting: dfa.accepting[state])
+            for v in pending { simulation.advance(class: nfa.alphabet.classOf(v)) }
+            return nfaMatches(&simulation, bytes, from: resumeAt)
+        }
+    }
+
+    private func runDFA(_ bytes: UnsafeBufferPointer<UInt8>) -> DFARun {
         let classCount = dfa.classCount
-        var state = Int(dfa.start)
-        var i = 0
-        // Scalars of one lowercase mapping met after an unexpanded state, for the simulation.
-        var pending: [UInt32] = []
-        let verdict: Bool? = dfa.transitions.withUnsafeBufferPointer { table in
+        return dfa.transitions.withUnsafeBufferPointer { table in
             nfa.alphabet.ascii.withUnsafeBufferPointer { ascii in
                 dfa.outcome.withUnsafeBufferPointer { outcome in
+                    var state = Int(dfa.start)
+                    var i = 0
                     let end = bytes.count
                     while i < end {
                         switch outcome[state] {
                         case .open: break
-                        case .neverMatches: return false
-                        case .alwaysMatches: return true
-                        case .unexpanded: return nil
+                        case .neverMatches: return .verdict(false)
+                        case .alwaysMatches: return .verdict(true)
+                        case .unexpanded: return .handOff(state: state, resumeAt: i, pending: [])
                         }
                         let b = bytes[i]
                         if b < 0x80 {
@@ -74,25 +89,26 @@ struct RegexMatcher: Sendable {
                             i &+= 1
                             continue
                         }
-                        let (scalar, length) = Self.decode(bytes, at: i)
+                        let (v, length) = Self.decode(bytes, at: i)
                         i &+= length
-                        forEachScalar(folding: scalar) { v in
-                            if outcome[state] == .unexpanded || !pending.isEmpty {
-                                pending.append(v)
+                        guard caseInsensitive, let scalar = Unicode.Scalar(v), scalar.properties.changesWhenLowercased else {
+                            state = Int(table[state &* classCount &+ nfa.alphabet.classOf(high: v)])
+                            continue
+                        }
+                        var pending: [UInt32] = []
+                        for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                            if pending.isEmpty, outcome[state] != .unexpanded {
+                                state = Int(table[state &* classCount &+ nfa.alphabet.classOf(lower.value)])
                             } else {
-                                state = Int(table[state &* classCount &+ nfa.alphabet.classOf(v)])
+                                pending.append(lower.value)
                             }
                         }
+                        if !pending.isEmpty { return .handOff(state: state, resumeAt: i, pending: pending) }
                     }
-                    return pending.isEmpty ? dfa.accepting[state] : nil
+                    return .verdict(dfa.accepting[state])
                 }
             }
         }
-        if let verdict { return verdict }
-        var simulation = NFASimulation(nfa)
-        simulation.load(dfa.frontier[state - dfa.expanded], accepting: dfa.accepting[state])
-        for v in pending { simulation.advance(class: nfa.alphabet.classOf(v)) }
-        return nfaMatches(&simulation, bytes, from: i)
     }
 
     private func nfaMatches(_ simulation: inout NFASimulation, _ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
