@@ -1,160 +1,149 @@
-// `regex` / `regex~` use Lucene RegExp syntax, always anchored to the whole value. We translate
-// the pattern once into Swift Regex syntax and match with `wholeMatch`.
+// `regex` / `regex~` use Lucene RegExp syntax, always anchored to the whole value (spec §4.2).
+// The pattern is parsed (Regex/LuceneRegexParser), compiled to a Thompson NFA over scalar classes
+// (Regex/RegexNFA) and, within size caps, to a DFA (Regex/RegexDFA). Matching never backtracks:
+// one table lookup per input scalar with the DFA, one pass over the live NFA states without it.
+// So a hostile pattern or value costs at most O(value length × pattern size).
 //
-// Lucene differences handled: `^`/`$` are literal; `\c` escapes any character (plus the
-// predefined classes \d \s \w \D \S \W); `"…"` quotes a literal string; `.` matches any
-// character including newlines; `@` is any string; `#` is the empty language; `<a-b>` is a
-// numeric range. Complement `~` and intersection `&` have no backtracking equivalent and are rejected.
+// Input is read as UTF-8 bytes: ASCII bytes index a class table directly (case folded in the
+// table for `regex~`); other scalars are decoded, lowercased for `regex~`, and classed by binary search.
 
-struct RegexMatcher: @unchecked Sendable {  // Regex is an immutable value; safe to share.
-    private let regex: Regex<AnyRegexOutput>
+/// One compiled Lucene regular expression. An immutable value, safe to share between threads.
+struct RegexMatcher: Sendable {
+    private let nfa: RegexNFA
+    private let dfa: RegexDFA
+    private let caseInsensitive: Bool
 
-    /// Compiles a Lucene pattern; the error message says what is wrong.
+    /// Compiles a Lucene pattern; the error message says what is wrong and where.
     init(lucene pattern: String, caseInsensitive: Bool) throws(RegexSyntaxError) {
-        var translator = LuceneRegexTranslator(pattern)
-        let translated = try translator.translate()
-        do {
-            var regex = try Regex(translated)
-            // Lucene works on code points: "e\u{301}" is two characters to it, not one grapheme.
-            regex = regex.dotMatchesNewlines().matchingSemantics(.unicodeScalar)
-            if caseInsensitive { regex = regex.ignoresCase() }
-            // Regex lowers its program lazily on first use; do it now, once, on this thread.
-            _ = try regex.wholeMatch(in: "")
-            self.regex = regex
-        } catch {
-            throw RegexSyntaxError(message: "invalid regular expression \"\(pattern)\": \(error)")
-        }
+        try self.init(lucene: pattern, caseInsensitive: caseInsensitive, dfaStates: RegexDFA.maxStates)
     }
 
+    /// `dfaStates` caps the states expanded ahead of time (tests lower it to exercise the hand-off).
+    init(lucene pattern: String, caseInsensitive: Bool, dfaStates: Int) throws(RegexSyntaxError) {
+        var parser = LuceneRegexParser(pattern, caseInsensitive: caseInsensitive)
+        let root = try parser.parse()
+        let tooLarge = LuceneRegexParser.error(pattern, "too large (the automaton is limited to \(RegexNFA.maxNodes) states "
+                                               + "and \(ScalarClasses.maxMembershipBits) character-class entries)")
+        nfa = try RegexNFA(root, caseInsensitive: caseInsensitive, tooLarge: tooLarge)
+        dfa = RegexDFA(nfa, maxStates: dfaStates)
+        self.caseInsensitive = caseInsensitive
+    }
+
+    /// Whether the whole of `s` matches.
     func matches(_ s: String) -> Bool {
-        (try? regex.wholeMatch(in: s)) != nil
+        var text = s
+        return text.withUTF8 { matches(utf8: $0) }
     }
-}
 
-struct RegexSyntaxError: Error {
-    var message: String
-}
+    /// Whether the DFA covers every reachable state (false: some inputs continue by NFA simulation).
+    var isDeterministic: Bool { dfa.isComplete }
 
-private struct LuceneRegexTranslator {
-    let chars: [Character]
-    var i = 0
-    var out = ""
+    /// NFA nodes: simulation visits at most this many per input scalar.
+    var automatonSize: Int { nfa.nodes.count }
 
-    init(_ pattern: String) { chars = Array(pattern) }
+    /// Matches by NFA simulation alone, counting the NFA nodes visited (tests).
+    func simulate(_ s: String) -> (matched: Bool, steps: Int) {
+        var text = s
+        var simulation = NFASimulation(nfa)
+        let matched = text.withUTF8 { nfaMatches(&simulation, $0, from: 0) }
+        return (matched, simulation.steps)
+    }
 
-    mutating func translate() throws(RegexSyntaxError) -> String {
-        while i < chars.count {
-            let c = chars[i]
-            i += 1
-            switch c {
-            case "\\": try escape(inClass: false)
-            case "[": try characterClass()
-            case "\"": try quoted()
-            case "@": out += "(?:.*)"
-            case "#": out += "(?!)"
-            case "<": try numericRange()
-            case "~", "&":
-                throw RegexSyntaxError(message: "regex operator \"\(c)\" (complement/intersection) is not supported; "
-                                       + "escape it as \\\(c) to match it literally")
-            case "^", "$", "/", " ":
-                out += "\\" + String(c)
-            case "{":
-                try repetition()
-            case ".", "(", ")", "|", "*", "+", "?":
-                out.append(c)
-            default:
-                appendLiteral(c)
+    private enum DFARun {
+        case verdict(Bool)
+        /// Reached an unexpanded state before `resumeAt`, with `pending` scalars of a lowercase mapping left.
+        case handOff(state: Int, resumeAt: Int, pending: [UInt32])
+    }
+
+    /// The DFA until the value ends or the verdict is certain; from an unexpanded state, NFA simulation.
+    private func matches(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch runDFA(bytes) {
+        case .verdict(let matched):
+            return matched
+        case .handOff(let state, let resumeAt, let pending):
+            var simulation = NFASimulation(nfa)
+            simulation.load(dfa.frontier[state - dfa.expanded], accepting: dfa.accepting[state])
+            for v in pending { simulation.advance(class: nfa.alphabet.classOf(v)) }
+            return nfaMatches(&simulation, bytes, from: resumeAt)
+        }
+    }
+
+    private func runDFA(_ bytes: UnsafeBufferPointer<UInt8>) -> DFARun {
+        let classCount = dfa.classCount
+        return dfa.transitions.withUnsafeBufferPointer { table in
+            nfa.alphabet.ascii.withUnsafeBufferPointer { ascii in
+                dfa.outcome.withUnsafeBufferPointer { outcome in
+                    var state = Int(dfa.start)
+                    var i = 0
+                    let end = bytes.count
+                    while i < end {
+                        switch outcome[state] {
+                        case .open: break
+                        case .neverMatches: return .verdict(false)
+                        case .alwaysMatches: return .verdict(true)
+                        case .unexpanded: return .handOff(state: state, resumeAt: i, pending: [])
+                        }
+                        let b = bytes[i]
+                        if b < 0x80 {
+                            state = Int(table[state &* classCount &+ Int(ascii[Int(b)])])
+                            i &+= 1
+                            continue
+                        }
+                        let (v, length) = Self.decode(bytes, at: i)
+                        i &+= length
+                        guard caseInsensitive, let scalar = Unicode.Scalar(v), scalar.properties.changesWhenLowercased else {
+                            state = Int(table[state &* classCount &+ nfa.alphabet.classOf(high: v)])
+                            continue
+                        }
+                        var pending: [UInt32] = []
+                        for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                            if pending.isEmpty, outcome[state] != .unexpanded {
+                                state = Int(table[state &* classCount &+ nfa.alphabet.classOf(lower.value)])
+                            } else {
+                                pending.append(lower.value)
+                            }
+                        }
+                        if !pending.isEmpty { return .handOff(state: state, resumeAt: i, pending: pending) }
+                    }
+                    return .verdict(dfa.accepting[state])
+                }
             }
         }
-        return out
     }
 
-    mutating func appendLiteral(_ c: Character) {
-        if c.isLetter || c.isNumber || c == "_" || !c.isASCII {
-            out.append(c)
-        } else {
-            out += "\\" + String(c)
-        }
-    }
-
-    mutating func escape(inClass: Bool) throws(RegexSyntaxError) {
-        guard i < chars.count else { throw RegexSyntaxError(message: "regex ends with a lone backslash") }
-        let c = chars[i]
-        i += 1
-        if "dDsSwW".contains(c) {
-            out += "\\" + String(c)
-        } else {
-            appendLiteral(c)
-        }
-    }
-
-    mutating func characterClass() throws(RegexSyntaxError) {
-        out += "["
-        if i < chars.count, chars[i] == "^" {
-            out += "^"
-            i += 1
-        }
-        var first = true
-        while i < chars.count {
-            let c = chars[i]
-            i += 1
-            switch c {
-            case "]" where !first:
-                out += "]"
-                return
-            case "\\":
-                try escape(inClass: true)
-            case "-" where !first && i < chars.count && chars[i] != "]":
-                out += "-"
-            default:
-                appendLiteral(c)
+    private func nfaMatches(_ simulation: inout NFASimulation, _ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        var i = start
+        while i < bytes.count {
+            if simulation.isDead { return false }
+            let b = bytes[i]
+            if b < 0x80 {
+                simulation.advance(class: Int(nfa.alphabet.ascii[Int(b)]))
+                i += 1
+                continue
             }
-            first = false
+            let (scalar, length) = Self.decode(bytes, at: i)
+            i += length
+            forEachScalar(folding: scalar) { simulation.advance(class: nfa.alphabet.classOf($0)) }
         }
-        throw RegexSyntaxError(message: "unterminated character class \"[\" in regex")
+        return simulation.accepting
     }
 
-    mutating func quoted() throws(RegexSyntaxError) {
-        var literal = ""
-        while i < chars.count, chars[i] != "\"" {
-            literal.append(chars[i])
-            i += 1
+    /// A non-ASCII scalar, or its lowercase mapping (one or more scalars) for `regex~`.
+    @inline(__always) private func forEachScalar(folding v: UInt32, _ body: (UInt32) -> Void) {
+        guard caseInsensitive, let scalar = Unicode.Scalar(v), scalar.properties.changesWhenLowercased else {
+            return body(v)
         }
-        guard i < chars.count else { throw RegexSyntaxError(message: "unterminated \"…\" in regex") }
-        i += 1
-        out += "(?:"
-        for c in literal { appendLiteral(c) }
-        out += ")"
+        for lower in scalar.properties.lowercaseMapping.unicodeScalars { body(lower.value) }
     }
 
-    /// `{n}`, `{n,}`, `{n,m}`: copied verbatim once checked.
-    mutating func repetition() throws(RegexSyntaxError) {
-        var body = ""
-        while i < chars.count, chars[i] != "}" {
-            body.append(chars[i])
-            i += 1
+    /// Decodes the non-ASCII scalar starting at `i` (Swift strings hold valid UTF-8).
+    @inline(__always) private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
+        let b0 = UInt32(bytes[i])
+        if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F), 2) }
+        if b0 < 0xF0 {
+            return ((b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F), 3)
         }
-        let bounds = body.split(separator: ",", omittingEmptySubsequences: false)
-        guard i < chars.count, (1...2).contains(bounds.count), Int(bounds[0]) != nil,
-            bounds.count == 1 || bounds[1].isEmpty || Int(bounds[1]) != nil
-        else { throw RegexSyntaxError(message: "invalid repetition {\(body)} in regex") }
-        i += 1
-        out += "{" + body + "}"
-    }
-
-    /// `<lo-hi>`: an integer in the range, leading zeros allowed (Lucene interval).
-    mutating func numericRange() throws(RegexSyntaxError) {
-        var body = ""
-        while i < chars.count, chars[i] != ">" {
-            body.append(chars[i])
-            i += 1
-        }
-        guard i < chars.count else { throw RegexSyntaxError(message: "unterminated <…> interval in regex") }
-        i += 1
-        let parts = body.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, let lo = Int(parts[0]), let hi = Int(parts[1]), lo <= hi, hi - lo <= 10_000 else {
-            throw RegexSyntaxError(message: "unsupported interval <\(body)> in regex")
-        }
-        out += "0*(?:" + (lo...hi).reversed().map(String.init).joined(separator: "|") + ")"
+        return ((b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
+                | UInt32(bytes[i + 3] & 0x3F), 4)
     }
 }

@@ -1,0 +1,89 @@
+// Deterministic automaton built once from the NFA by subset construction, breadth first, until a
+// cap on expanded states, table size or construction work. States found but not expanded by then
+// keep their NFA node sets: matching that reaches one continues by NFA simulation from there (still
+// linear in the input). Small patterns, the corpus's included, are fully deterministic.
+
+struct RegexDFA: Sendable {
+    static let maxStates = 4_096
+    static let maxTableEntries = 1 << 20
+    /// NFA nodes visited while building, summed: bounds compile time and the frontier's size.
+    static let maxConstructionSteps = 2_000_000
+
+    /// State 0 is dead: no input takes it anywhere else.
+    static let dead: UInt32 = 0
+
+    let classCount: Int
+    let start: UInt32
+    /// States below this have a transition row; the others are in `frontier`.
+    let expanded: Int
+    /// `transitions[state * classCount + class]` for expanded states.
+    let transitions: [UInt32]
+    /// For every known state.
+    let accepting: [Bool]
+    /// Per state: `.open`, `.unexpanded`, or the verdict whatever input follows (dead; accepting with
+    /// every class looping back, as after a trailing `.*`), so matching can stop early.
+    let outcome: [Outcome]
+    /// NFA consume nodes of the unexpanded states (`state - expanded`).
+    let frontier: [[Int32]]
+
+    enum Outcome: UInt8, Sendable {
+        case open, neverMatches, alwaysMatches, unexpanded
+    }
+
+    /// Whether every reachable state is expanded (no NFA simulation at match time).
+    var isComplete: Bool { frontier.isEmpty }
+
+    init(_ nfa: RegexNFA, maxStates: Int = Self.maxStates) {
+        let classCount = nfa.alphabet.count
+        var simulation = NFASimulation(nfa)
+        // A state's key: its sorted consume nodes, then -1 when it accepts.
+        func key(_ s: NFASimulation) -> [Int32] {
+            var nodes = s.current.sorted()
+            if s.accepting { nodes.append(-1) }
+            return nodes
+        }
+        func nodes(_ key: [Int32]) -> [Int32] { key.last == -1 ? Array(key.dropLast()) : key }
+        var keys: [[Int32]] = [[]]
+        var index: [[Int32]: UInt32] = [[]: Self.dead]
+        var accepting: [Bool] = [false]
+        let startKey = key(simulation)
+        if startKey != [] {
+            keys.append(startKey)
+            index[startKey] = 1
+            accepting.append(simulation.accepting)
+        }
+        var transitions: [UInt32] = []
+        var state = 0
+        while state < keys.count, state < max(maxStates, 1), (state + 1) * classCount <= Self.maxTableEntries,
+            state == 0 || simulation.steps <= Self.maxConstructionSteps {
+            let from = nodes(keys[state])
+            for cls in 0..<classCount {
+                simulation.load(from, accepting: accepting[state])
+                simulation.advance(class: cls)
+                let target = key(simulation)
+                if let known = index[target] {
+                    transitions.append(known)
+                } else {
+                    let id = UInt32(keys.count)
+                    keys.append(target)
+                    index[target] = id
+                    accepting.append(simulation.accepting)
+                    transitions.append(id)
+                }
+            }
+            state += 1
+        }
+        let expanded = state
+        self.classCount = classCount
+        self.start = startKey == [] ? Self.dead : 1
+        self.expanded = expanded
+        self.transitions = transitions
+        self.accepting = accepting
+        frontier = keys[expanded...].map(nodes)
+        outcome = accepting.indices.map { s in
+            guard s < expanded else { return .unexpanded }
+            guard (0..<classCount).allSatisfy({ transitions[s * classCount + $0] == UInt32(s) }) else { return .open }
+            return accepting[s] ? .alwaysMatches : .neverMatches
+        }
+    }
+}
