@@ -1,13 +1,13 @@
-/// Record keys the collector treats specially, recognised straight from the key's bytes (by length, then a byte
-/// compare of its bytes as an integer) instead of hashing a String: this runs for every field of every record.
-enum KnownKey: UInt8 {
+/// Record keys the normalizer and the process table read, recognised straight from the key's bytes (by length, then
+/// a compare of its bytes as an integer) instead of hashing a String: this runs for every field of every record.
+public enum KnownKey: UInt8, Sendable {
     case success, res, ses, key, subj, arch, syscall, exit
     case a0, a1, a2, a3, tty, items, pid, ppid, comm, exe, cwd, proctitle
-    case auid, oldAuid
+    case auid, oldAuid, uid, euid, gid, egid
     case msg
 
     /// The known key spelled by `key` (as logged: a stored space, as in `old auid`, matches nothing).
-    init?(_ key: ArraySlice<UInt8>) {
+    public init?(_ key: ArraySlice<UInt8>) {
         if key.count == 9 {
             guard key.elementsEqual("proctitle".utf8) else { return nil }
             self = .proctitle
@@ -30,12 +30,16 @@ enum KnownKey: UInt8 {
         case (3, 0x657865): self = .exe  // "exe"
         case (3, 0x647763): self = .cwd  // "cwd"
         case (3, 0x67736D): self = .msg  // "msg"
+        case (3, 0x646975): self = .uid  // "uid"
+        case (3, 0x646967): self = .gid  // "gid"
         case (4, 0x6A627573): self = .subj  // "subj"
         case (4, 0x68637261): self = .arch  // "arch"
         case (4, 0x74697865): self = .exit  // "exit"
         case (4, 0x64697070): self = .ppid  // "ppid"
         case (4, 0x6D6D6F63): self = .comm  // "comm"
         case (4, 0x64697561): self = .auid  // "auid"
+        case (4, 0x64697565): self = .euid  // "euid"
+        case (4, 0x64696765): self = .egid  // "egid"
         case (5, 0x736D657469): self = .items  // "items"
         case (7, 0x73736563637573): self = .success  // "success"
         case (7, 0x6C6C6163737973): self = .syscall  // "syscall"

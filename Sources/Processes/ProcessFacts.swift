@@ -1,5 +1,6 @@
 import AuditRecords
 import EventModel
+import Events
 import Reassembler
 
 /// What one audit event says about its process, read from the SYSCALL (or first) record and the normalized
@@ -42,7 +43,7 @@ public struct ProcessFacts: Sendable {
         let isSyscall = record.type == .syscall
         // One pass over the record's keys, compared as bytes (no string per key).
         for index in record.fields.indices {
-            guard let key = Key(record.key(at: index)) else { continue }
+            guard let key = KnownKey(record.key(at: index)) else { continue }
             let value = record.value(at: index)
             switch key {
             case .pid: pid = Self.pid(value.int) ?? 0
@@ -55,6 +56,7 @@ public struct ProcessFacts: Sendable {
             case .gid: groupID = value.rawString
             case .egid: effectiveGroupID = value.rawString
             case .tty: tty = value.rawString
+            default: break
             }
         }
         guard pid > 0 else { return nil }
@@ -69,27 +71,6 @@ public struct ProcessFacts: Sendable {
             case "process.working_directory": workingDirectory = field.value.stringValue
             default: break
             }
-        }
-    }
-
-    /// The record keys read, recognized from their bytes.
-    private enum Key {
-        case pid, ppid, success, exit, a0, uid, euid, gid, egid, tty
-
-        private static let table: [(bytes: [UInt8], key: Key)] = [
-            (Array("pid".utf8), .pid), (Array("ppid".utf8), .ppid), (Array("success".utf8), .success),
-            (Array("exit".utf8), .exit), (Array("a0".utf8), .a0), (Array("uid".utf8), .uid),
-            (Array("euid".utf8), .euid), (Array("gid".utf8), .gid), (Array("egid".utf8), .egid),
-            (Array("tty".utf8), .tty),
-        ]
-
-        init?(_ bytes: ArraySlice<UInt8>) {
-            guard bytes.count <= 7, let first = bytes.first,
-                  first == UInt8(ascii: "p") || first == UInt8(ascii: "s") || first == UInt8(ascii: "e")
-                    || first == UInt8(ascii: "a") || first == UInt8(ascii: "u") || first == UInt8(ascii: "g")
-                    || first == UInt8(ascii: "t"),
-                  let entry = Self.table.first(where: { $0.bytes.elementsEqual(bytes) }) else { return nil }
-            self = entry.key
         }
     }
 
