@@ -36,6 +36,26 @@ final class AuditRuleDerivationTests: XCTestCase {
         let file = AuditRuleDerivation.requirements(forQuery: #"file where file.path : "/etc/shadow""#)
         XCTAssertEqual(file.syscalls, [])
         XCTAssertEqual(file.notes.count, 1)
+        // An action inside a negated group only excludes events (Elastic's PAM module rule has `not (… or
+        // (process.name == "perl" and event.action == "rename" …))`): it must not add the rename family.
+        let groupNegated = AuditRuleDerivation.requirements(forQuery: """
+            file where event.action == "deletion" and not (process.name == "perl" and event.action == "rename")
+            """)
+        XCTAssertEqual(groupNegated.syscalls, ["rmdir", "unlink", "unlinkat"])
+        // A double negation is positive again.
+        XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: #"any where not event.action != "bound-socket""#).syscalls,
+                       ["bind"])
+        // Missing-event stages and `until` need their events seen; `by` keys on tracked fields add the life cycle.
+        let sequence = AuditRuleDerivation.requirements(forQuery: """
+            sequence by process.entity_id with maxspan=1m
+              [process where event.action == "executed"] ![network where event.action == "connected-to"]
+            until [process where event.action == "end"]
+            """)
+        XCTAssertEqual(sequence.syscalls, ["connect", "execve", "execveat", "exit_group"])
+        XCTAssertEqual(AuditRuleDerivation.processTrackingRequirements(forQuery: """
+            sequence with maxspan=1m [process where true] by process.parent.entity_id [network where true] by process.pid
+            """).syscalls, ["clone", "clone3", "execve", "execveat", "exit_group", "fork", "setsid", "vfork"])
+        XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: "process where (").syscalls, [], "unparsable: nothing")
     }
 
     func testDefendFileAndLifeCycleVocabularyAndEventTypes() throws {

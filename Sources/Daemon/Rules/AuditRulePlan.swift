@@ -1,7 +1,7 @@
 import Rules
 
 /// The kernel audit rules a rule set needs: the syscalls its queries test (by `event.action`,
-/// `auditd.data.syscall` or category), derived by the rule loader's text scan.
+/// `auditd.data.syscall` or category), derived from their syntax trees (`AuditRuleDerivation`).
 public struct AuditRulePlan: Sendable {
     /// Syscall names, sorted.
     public let syscalls: [String]

@@ -111,8 +111,8 @@ public enum ArithmeticOperator: String, Sendable {
 }
 
 extension Expr {
-    /// Field names referenced anywhere in this expression.
-    var referencedFields: [String] {
+    /// Field names referenced anywhere in this expression (`?` stripped).
+    public var referencedFields: [String] {
         var out: [String] = []
         visit { if case .field(let name, _) = $0.kind { out.append(name) } }
         return out

@@ -1,3 +1,5 @@
+import EQL
+
 /// What the kernel must audit for a set of rules to see their events.
 public struct AuditRequirements: Sendable, Hashable {
     /// Syscall names, sorted.
@@ -21,10 +23,11 @@ public struct AuditRequirements: Sendable, Hashable {
     }
 }
 
-/// Derives the syscall audit rules from rule queries by scanning their text: each event clause contributes the
-/// syscalls of the `event.action` values and the `auditd.data.syscall` names it tests positively, or, when it tests
-/// neither, the syscalls of its event category. Negated tests (`!=`, `not …`, `not in`) only exclude events, so they
-/// add nothing. The scan errs towards auditing too much: a value in any positive test counts, even inside an `or`.
+/// Derives the syscall audit rules from rule queries, read from their syntax tree (``QueryScan``): each event filter
+/// contributes the syscalls of the `event.action` values and the `auditd.data.syscall` names it tests positively, or,
+/// when it tests neither, the syscalls of its event category (narrowed by `event.type`). Negated tests (`!=`,
+/// `not …`, `not in`) only exclude events, so they add nothing. It errs towards auditing too much: a value in any
+/// positive test counts, even inside an `or`.
 public enum AuditRuleDerivation {
     public static func requirements(forQueries queries: [String]) -> AuditRequirements {
         var total = AuditRequirements()
@@ -32,12 +35,17 @@ public enum AuditRuleDerivation {
         return total
     }
 
+    /// What the kernel must audit for `query`; nothing for a query that does not parse (its rule fails to load).
     public static func requirements(forQuery query: String) -> AuditRequirements {
+        guard let ast = try? Parser.parse(query) else { return AuditRequirements() }
+        return requirements(forFilters: QueryScan.filters(of: ast).map(QueryScan.tests))
+    }
+
+    static func requirements(forFilters filters: [FilterTests]) -> AuditRequirements {
         var syscalls: Set<String> = []
         var unmapped: Set<String> = []
         var notes: Set<String> = []
-        for clause in clauses(of: EQLTextScanner.tokens(query)) {
-            let tests = positiveValues(in: clause.condition)
+        for tests in filters {
             var clauseSyscalls: Set<String> = []
             for action in tests.actions {
                 if let mapped = syscallsByAction[action] {
@@ -62,14 +70,14 @@ public enum AuditRuleDerivation {
                 }
             }
             if tests.actions.isEmpty && tests.syscalls.isEmpty {
-                let category = clause.category.lowercased()
+                let category = tests.category.lowercased()
                 let byType = tests.types.compactMap { syscallsByCategoryAndType[category + "/" + $0] }
                 if !byType.isEmpty {
                     clauseSyscalls.formUnion(byType.joined())
-                } else if let category = syscallsByCategory[clause.category] {
+                } else if let category = syscallsByCategory[tests.category] {
                     clauseSyscalls.formUnion(category)
                 } else {
-                    notes.insert("'\(clause.category) where' clauses without event.action or auditd.data.syscall "
+                    notes.insert("'\(tests.category) where' clauses without event.action or auditd.data.syscall "
                                  + "need file watches or non-syscall records; no syscall rule derived")
                 }
             }
@@ -78,7 +86,8 @@ public enum AuditRuleDerivation {
         let withheld = syscalls.intersection(highVolumeSyscalls)
         if !withheld.isEmpty {
             notes.insert("not audited host-wide, one record per call from every process: "
-                         + withheld.sorted().joined(separator: ", ") + "; file watches (auditctl -w PATH -p rwa -k KEY) or audit rules of your own serve these events")
+                         + withheld.sorted().joined(separator: ", ") + "; file watches (auditctl -w PATH -p rwa -k KEY) "
+                         + "or audit rules of your own serve these events")
         }
         var requirements = AuditRequirements()
         requirements.syscalls = syscalls.subtracting(withheld).sorted()
@@ -93,8 +102,9 @@ public enum AuditRuleDerivation {
     /// Kept apart from ``requirements(forQuery:)``, which names what the query's own events need.
     public static func processTrackingRequirements(forQuery query: String) -> AuditRequirements {
         var requirements = AuditRequirements()
-        let readsTrackedField = EQLTextScanner.tokens(query).contains { token in
-            token.kind == .word && processTrackingFieldPrefixes.contains { token.text.trimmingPrefix("?").hasPrefix($0) }
+        guard let ast = try? Parser.parse(query) else { return requirements }
+        let readsTrackedField = QueryScan.referencedFields(of: ast).contains { field in
+            processTrackingFieldPrefixes.contains { field.hasPrefix($0) }
         }
         if readsTrackedField { requirements.syscalls = processTrackingSyscalls.sorted() }
         return requirements
@@ -107,82 +117,6 @@ public enum AuditRuleDerivation {
         guard !requirements.syscalls.isEmpty else { return [] }
         let list = requirements.syscalls.joined(separator: ",")
         return architectures.map { "-a always,exit -F arch=\($0) -S \(list) -F key=\(key)" }
-    }
-
-    // MARK: - Text scan
-
-    struct Clause {
-        var category: String
-        var condition: ArraySlice<EQLToken>
-    }
-
-    /// The event clauses of a query: the bracketed filters of `sequence`/`sample` (including `until`), or the whole
-    /// query for a single-event query. Each is `category where condition`.
-    static func clauses(of tokens: [EQLToken]) -> [Clause] {
-        guard let first = tokens.first, first.kind == .word, ["sequence", "sample"].contains(first.text.lowercased()) else {
-            return clause(from: tokens[...]).map { [$0] } ?? []
-        }
-        var clauses: [Clause] = []
-        var depth = 0
-        var start = 0
-        for (position, token) in tokens.enumerated() where token.kind == .symbol {
-            if token.text == "[" {
-                if depth == 0 { start = position + 1 }
-                depth += 1
-            } else if token.text == "]" {
-                depth -= 1
-                if depth == 0, let found = clause(from: tokens[start..<position]) { clauses.append(found) }
-            }
-        }
-        return clauses
-    }
-
-    private static func clause(from tokens: ArraySlice<EQLToken>) -> Clause? {
-        guard let whereIndex = tokens.firstIndex(where: { $0.kind == .word && $0.text.lowercased() == "where" }),
-              whereIndex > tokens.startIndex
-        else { return nil }
-        let category = tokens[tokens.index(before: whereIndex)].text
-        return Clause(category: category, condition: tokens[tokens.index(after: whereIndex)...])
-    }
-
-    /// String values that `event.action`, `auditd.data.syscall` and `event.type` are positively compared with.
-    static func positiveValues(in condition: ArraySlice<EQLToken>)
-        -> (actions: [String], syscalls: [String], types: [String]) {
-        var actions: [String] = []
-        var syscalls: [String] = []
-        var types: [String] = []
-        var position = condition.startIndex
-        while position < condition.endIndex {
-            let token = condition[position]
-            defer { position += 1 }
-            guard token.kind == .word,
-                  token.text == "event.action" || token.text == "auditd.data.syscall" || token.text == "event.type"
-            else { continue }
-            let negated = position > condition.startIndex && condition[position - 1].text.lowercased() == "not"
-            var cursor = position + 1
-            guard cursor < condition.endIndex else { continue }
-            let op = condition[cursor].text.lowercased()
-            if op == "not" { continue }  // `not in`
-            if op == "!=" || negated { continue }
-            guard ["==", ":", "in", "in~", "like", "like~"].contains(op) else { continue }
-            cursor += 1
-            var values: [String] = []
-            if cursor < condition.endIndex, condition[cursor].text == "(" {
-                cursor += 1
-                while cursor < condition.endIndex, condition[cursor].text != ")" {
-                    if condition[cursor].kind == .string { values.append(condition[cursor].text) }
-                    cursor += 1
-                }
-            } else if cursor < condition.endIndex, condition[cursor].kind == .string {
-                values.append(condition[cursor].text)
-            }
-            switch token.text {
-            case "event.action": actions += values
-            case "event.type": types += values
-            default: syscalls += values
-            }
-        }
-        return (actions, syscalls, types)
     }
 
     /// `*` and `?` wildcard match over the whole string, case-insensitive like `:`.
