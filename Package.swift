@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "EQLTests", dependencies: ["PackageTestSupport", "EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
         .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "EQL", "EventModel"]),
         .testTarget(name: "AlertingTests", dependencies: ["PackageTestSupport", "Alerting", "EventModel"]),
-        .testTarget(name: "DaemonTests", dependencies: ["PackageTestSupport", "Daemon", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords"]),
+        .testTarget(name: "DaemonTests", dependencies: ["PackageTestSupport", "Daemon", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords", "AuditNetlink"]),
         // Drives the built `auspex` binary against the live kernel and journald (root; skipped otherwise).
         .testTarget(name: "EndToEndTests", dependencies: ["PackageTestSupport", "auspex"]),
     ]

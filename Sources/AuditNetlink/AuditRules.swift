@@ -73,6 +73,36 @@ extension AuditSocket {
     public func countRules(key: String) throws(AuditNetlinkError) -> Int {
         Int(try AuditNetlinkError.check(auspex_rules_count_keyed(descriptor, key), "list audit rules"))
     }
+
+    /// The syscalls the kernel's exit,always rules audit, one entry per rule, whoever added them (auditd's rules in
+    /// multicast mode). A rule narrowed by other fields (`-F auid>=1000`) still counts in full.
+    public func auditedSyscallMasks() throws(AuditNetlinkError) -> [AuditedSyscallMask] {
+        var masks = [auspex_syscall_mask](repeating: auspex_syscall_mask(), count: 1024)
+        let count = Int(try AuditNetlinkError.check(
+            auspex_rules_list_syscall_masks(descriptor, &masks, UInt32(masks.count)), "list audit rules"))
+        return masks.prefix(min(count, masks.count)).map(AuditedSyscallMask.init)
+    }
+}
+
+/// The syscalls one kernel exit,always rule audits.
+public struct AuditedSyscallMask: Sendable, Equatable {
+    /// The rule's `AUDIT_ARCH_*` value; 0 when it names none (the kernel then applies it to the native arch).
+    public var arch: UInt32
+    /// The syscall numbers whose bit is set.
+    public var numbers: [Int]
+    /// Whether every bit is set (`-S all`).
+    public var coversAll: Bool
+
+    init(_ mask: auspex_syscall_mask) {
+        arch = mask.arch
+        let words = withUnsafeBytes(of: mask.mask) { Array($0.bindMemory(to: UInt32.self)) }
+        var numbers: [Int] = []
+        for (index, word) in words.enumerated() where word != 0 {
+            for bit in 0..<32 where word & (1 << UInt32(bit)) != 0 { numbers.append(index * 32 + bit) }
+        }
+        self.numbers = numbers
+        coversAll = words.allSatisfy { $0 == UInt32.max }
+    }
 }
 
 /// Kernel rule encoding without the kernel: what would be sent, and whether a listed rule is ours.
@@ -86,6 +116,13 @@ public enum AuditRuleData {
                 "build audit rule arch=\(arch)")
         }
         return Array(out.prefix(Int(length)))
+    }
+
+    /// The syscalls of the rule in `bytes` (as AUDIT_LIST_RULES returns it): nil for a rule that is not
+    /// exit,always, or bytes that are not a well-formed rule.
+    public static func syscallMask(_ bytes: [UInt8]) -> AuditedSyscallMask? {
+        var mask = auspex_syscall_mask()
+        return auspex_rule_data_syscall_mask(bytes, bytes.count, &mask) == 1 ? AuditedSyscallMask(mask) : nil
     }
 
     /// Whether the rule in `bytes` (as AUDIT_LIST_RULES returns it) has exactly the key `key`;

@@ -125,16 +125,15 @@ int auspex_rule_add_self_exclusion(int fd, uint32_t pid, const char *key) {
     return rc < 0 ? rc : 0;
 }
 
-/* Lists every kernel rule; copies of those carrying `key` go to *matches (caller frees). Returns the count. */
-static int list_keyed(int fd, const char *key, struct audit_rule_data ***matches) {
+/* Lists every kernel rule and hands each (bytes, length) to `visit`; stops at the first negative return of `visit`.
+   Returns 0 or a negative errno. */
+static int list_rules(int fd, int (*visit)(const uint8_t *bytes, size_t length, void *context), void *context) {
     set_aumessage_mode(MSG_QUIET, DBG_NO);
-    *matches = NULL;
     int rc = audit_request_rules_list_data(fd);
     if (rc < 0) return rc;
     struct audit_reply *reply = malloc(sizeof *reply); /* ~9 KB: keep it off the stack */
-    struct audit_rule_data **found = calloc(MAX_LISTED_RULES, sizeof *found);
-    if (!reply || !found) { free(reply); free(found); return -ENOMEM; }
-    int count = 0, result = 0;
+    if (!reply) return -ENOMEM;
+    int result = 0;
     for (;;) {
         struct pollfd pfd = { .fd = fd, .events = POLLIN };
         int ready = poll(&pfd, 1, LIST_TIMEOUT_MS);
@@ -151,20 +150,78 @@ static int list_keyed(int fd, const char *key, struct audit_rule_data ***matches
         if (reply->type != AUDIT_LIST_RULES) continue;
         if (reply->len < (int)NLMSG_HDRLEN) continue;
         size_t length = (size_t)reply->len - NLMSG_HDRLEN; /* len is nlmsg_len, header included */
-        if (auspex_rule_data_has_key((const uint8_t *)reply->ruledata, length, key) != 1) continue;
-        if (count == MAX_LISTED_RULES) continue;
-        found[count] = malloc(length);
-        if (!found[count]) { result = -ENOMEM; break; }
-        memcpy(found[count++], reply->ruledata, length);
+        rc = visit((const uint8_t *)reply->ruledata, length, context);
+        if (rc < 0) { result = rc; break; }
     }
     free(reply);
-    if (result < 0) {
-        for (int i = 0; i < count; i++) free(found[i]);
-        free(found);
-        return result;
+    return result;
+}
+
+struct keyed_matches {
+    const char *key;
+    struct audit_rule_data **found;
+    int count;
+};
+
+static int collect_keyed(const uint8_t *bytes, size_t length, void *context) {
+    struct keyed_matches *matches = context;
+    if (auspex_rule_data_has_key(bytes, length, matches->key) != 1) return 0;
+    if (matches->count == MAX_LISTED_RULES) return 0;
+    struct audit_rule_data *copy = malloc(length);
+    if (!copy) return -ENOMEM;
+    memcpy(copy, bytes, length);
+    matches->found[matches->count++] = copy;
+    return 0;
+}
+
+/* Lists every kernel rule; copies of those carrying `key` go to *matches (caller frees). Returns the count. */
+static int list_keyed(int fd, const char *key, struct audit_rule_data ***matches) {
+    *matches = NULL;
+    struct keyed_matches found = { .key = key, .found = calloc(MAX_LISTED_RULES, sizeof(struct audit_rule_data *)) };
+    if (!found.found) return -ENOMEM;
+    int rc = list_rules(fd, collect_keyed, &found);
+    if (rc < 0) {
+        for (int i = 0; i < found.count; i++) free(found.found[i]);
+        free(found.found);
+        return rc;
     }
-    *matches = found;
-    return count;
+    *matches = found.found;
+    return found.count;
+}
+
+int auspex_rule_data_syscall_mask(const uint8_t *bytes, size_t length, struct auspex_syscall_mask *out) {
+    if (length < sizeof(struct audit_rule_data)) return -EINVAL;
+    struct audit_rule_data header;
+    memcpy(&header, bytes, sizeof header);
+    if (header.field_count > AUDIT_MAX_FIELDS || header.buflen > length - sizeof header) return -EINVAL;
+    if ((header.flags & ~AUDIT_FILTER_PREPEND) != AUDIT_FILTER_EXIT || header.action != AUDIT_ALWAYS) return 0;
+    out->arch = 0;
+    for (uint32_t i = 0; i < header.field_count; i++) {
+        if (header.fields[i] == AUDIT_ARCH && header.fieldflags[i] == AUDIT_EQUAL) out->arch = header.values[i];
+    }
+    memcpy(out->mask, header.mask, sizeof out->mask);
+    return 1;
+}
+
+struct mask_list {
+    struct auspex_syscall_mask *out;
+    uint32_t capacity;
+    int count;
+};
+
+static int collect_mask(const uint8_t *bytes, size_t length, void *context) {
+    struct mask_list *list = context;
+    struct auspex_syscall_mask mask;
+    if (auspex_rule_data_syscall_mask(bytes, length, &mask) != 1) return 0;
+    if ((uint32_t)list->count < list->capacity) list->out[list->count] = mask;
+    list->count++;
+    return 0;
+}
+
+int auspex_rules_list_syscall_masks(int fd, struct auspex_syscall_mask *out, uint32_t capacity) {
+    struct mask_list list = { .out = out, .capacity = capacity };
+    int rc = list_rules(fd, collect_mask, &list);
+    return rc < 0 ? rc : list.count;
 }
 
 int auspex_rules_count_keyed(int fd, const char *key) {

@@ -1,3 +1,4 @@
+import AuditNetlink
 import EventModel
 import Foundation
 import XCTest
@@ -152,6 +153,12 @@ final class LiveKernelTests: XCTestCase {
             docs = documents()
         }
         let elapsed = Date().timeIntervalSince(started)
+        #if arch(x86_64)
+        // The reader's rules, listed back over netlink as multicast mode lists auditd's.
+        let masks = try AuditSocket(.unicast).auditedSyscallMasks()
+        XCTAssertTrue(masks.contains { $0.arch == 0xc000_003e && $0.numbers.contains(59) && !$0.coversAll },
+                      "execve (59) is in no x86_64 exit rule: \(masks.map(\.arch))")
+        #endif
 
         kill(reader.processIdentifier, SIGTERM)
         XCTAssertTrue(waitForExit(reader, seconds: 10), "auspex events did not stop on SIGTERM")

@@ -106,7 +106,21 @@ int auspex_rules_delete_keyed(int fd, const char *key);
 /* Lists the kernel rules and counts those whose key list contains `key`. */
 int auspex_rules_count_keyed(int fd, const char *key);
 
+/* The syscalls one exit,always rule audits: its arch (AUDIT_ARCH value; 0 when the rule names none, which means the
+   native arch) and the kernel's syscall bitmask (bit n of mask[n / 32] = syscall n). */
+struct auspex_syscall_mask {
+    uint32_t arch;
+    uint32_t mask[64];
+};
+/* Lists the kernel rules and writes the syscall masks of the exit,always rules to out (at most `capacity`; the count
+   of such rules is returned even when larger). */
+int auspex_rules_list_syscall_masks(int fd, struct auspex_syscall_mask *out, uint32_t capacity);
+
 /* Pure helpers, usable without the kernel (unit tests). */
+
+/* The syscall mask of the rule in `bytes` (as AUDIT_LIST_RULES returns it): 1 for an exit,always rule, 0 for any
+   other rule, negative errno when the bytes are not a well-formed rule. */
+int auspex_rule_data_syscall_mask(const uint8_t *bytes, size_t length, struct auspex_syscall_mask *out);
 
 /* 1 if the audit_rule_data at bytes[0 ..< length] carries `key` among its keys, 0 if not, negative if malformed. */
 int auspex_rule_data_has_key(const uint8_t *bytes, size_t length, const char *key);

@@ -1,34 +1,35 @@
-import Foundation
+import AuditNetlink
+import AuditRecords
 
-/// Which syscalls the kernel's current audit rules cover, read from `auditctl -l` (multicast mode cannot install
-/// rules, so it reports what is missing instead).
+/// Which syscalls the kernel's current audit rules cover, read over netlink (AUDIT_LIST_RULES): multicast mode cannot
+/// install rules, so it reports what is missing instead.
 enum KernelRuleListing {
-    /// Syscall names named in `-S` lists of exit rules, or nil when auditctl is unavailable or fails.
+    /// Syscall names the kernel's exit rules audit (`all` when one rule audits every syscall), or nil when the rules
+    /// cannot be listed (no CAP_AUDIT_CONTROL).
     static func auditedSyscalls() -> Set<String>? {
-        guard let path = ["/sbin/auditctl", "/usr/sbin/auditctl"].first(where: FileManager.default.isExecutableFile)
-        else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-l"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return syscalls(inListing: String(decoding: data, as: UTF8.self))
+        guard let socket = try? AuditSocket(.unicast), let masks = try? socket.auditedSyscallMasks() else { return nil }
+        return syscalls(in: masks)
     }
 
-    /// Parses auditctl's rule listing: every `-S a,b,c` of an `exit` rule (`-S all` is reported as `all`).
-    static func syscalls(inListing text: String) -> Set<String> {
+    /// Names for the numbers of each mask, on the mask's arch (the native one, x86_64 or aarch64, when it names none).
+    static func syscalls(in masks: [AuditedSyscallMask], native: AuditArch = .native) -> Set<String> {
         var names = Set<String>()
-        for line in text.split(separator: "\n") where line.contains("exit") {
-            let words = line.split(separator: " ")
-            for (index, word) in words.enumerated() where word == "-S" && index + 1 < words.count {
-                for name in words[index + 1].split(separator: ",") { names.insert(String(name)) }
-            }
+        for mask in masks {
+            if mask.coversAll { names.insert("all") }
+            let arch = mask.arch == 0 ? native : AuditArch(rawValue: mask.arch)
+            for number in mask.numbers { names.insert(arch.syscallName(number) ?? String(number)) }
         }
         return names
+    }
+}
+
+extension AuditArch {
+    /// The arch this binary was built for: what a rule without `-F arch=` applies to.
+    static var native: AuditArch {
+        #if arch(arm64)
+        return .aarch64
+        #else
+        return .x86_64
+        #endif
     }
 }

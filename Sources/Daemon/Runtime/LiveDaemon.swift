@@ -187,7 +187,7 @@ public final class LiveDaemon {
     private func reportMissingKernelRules() {
         guard !plan.syscalls.isEmpty else { return }
         guard let audited = KernelRuleListing.auditedSyscalls() else {
-            Self.log("multicast: cannot list the kernel's audit rules (auditctl -l); the rules need these syscalls "
+            Self.log("multicast: cannot list the kernel's audit rules (needs CAP_AUDIT_CONTROL); the rules need these syscalls "
                 + "audited: " + plan.syscalls.joined(separator: ","))
             return
         }
