@@ -1,3 +1,4 @@
+import PackageTestSupport
 @testable import EQL
 import XCTest
 
@@ -128,8 +129,8 @@ final class RegexDifferentialTests: XCTestCase {
 
     // MARK: - Generation
 
-    private func generate(_ rng: inout SplitMix, depth: Int) -> Pattern {
-        let letter = { (rng: inout SplitMix) in Self.alphabet[rng.below(Self.alphabet.count)] }
+    private func generate(_ rng: inout SplitMix64, depth: Int) -> Pattern {
+        let letter = { (rng: inout SplitMix64) in Self.alphabet[rng.below(Self.alphabet.count)] }
         if depth == 0 || rng.below(3) == 0 {
             switch rng.below(12) {
             case 0: return .any
@@ -155,7 +156,7 @@ final class RegexDifferentialTests: XCTestCase {
     }
 
     /// A value in the language (when cheap to find), so that matches are not all rare accidents.
-    private func sample(_ p: Pattern, _ rng: inout SplitMix) -> [Unicode.Scalar] {
+    private func sample(_ p: Pattern, _ rng: inout SplitMix64) -> [Unicode.Scalar] {
         switch p {
         case .literal(let c): return [rng.below(2) == 0 ? c : Unicode.Scalar(String(c).uppercased())!]
         case .any, .anyString, .nothing: return rng.below(2) == 0 ? [] : [Self.alphabet[rng.below(Self.alphabet.count)]]
@@ -170,7 +171,7 @@ final class RegexDifferentialTests: XCTestCase {
     }
 
     func testMatcherAgreesWithBruteForceReference() throws {
-        var rng = SplitMix(seed: 0x5EED_2026)
+        var rng = SplitMix64(seed: 0x5EED_2026)
         var compared = 0, matched = 0
         for round in 0..<1_000 {
             let pattern = generate(&rng, depth: 3)
@@ -199,16 +200,3 @@ final class RegexDifferentialTests: XCTestCase {
     }
 }
 
-/// Deterministic generator (SplitMix64) so failures reproduce.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}

@@ -1,3 +1,4 @@
+import PackageTestSupport
 import EventModel
 import Foundation
 import XCTest
@@ -6,18 +7,11 @@ final class UTCTimeTests: XCTestCase {
     func testFormattingAgreesWithFoundation() {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        var state: UInt64 = 42
-        func next() -> UInt64 {  // SplitMix64
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator = SplitMix64(seed: 42)
         var samples: [Int64] = [0, -1, 951_782_400, 1_700_000_000, 4_102_444_800, 253_402_300_799]
-        for _ in 0..<2000 { samples.append(Int64(next() % 8_000_000_000) - 2_000_000_000) }
+        for _ in 0..<2000 { samples.append(Int64(generator.next() % 8_000_000_000) - 2_000_000_000) }
         for seconds in samples {
-            let milliseconds = Int64(next() % 1000)
+            let milliseconds = Int64(generator.next() % 1000)
             let ours = UTCTime.format(seconds: seconds, nanoseconds: milliseconds * 1_000_000, fractionDigits: 3)
             XCTAssertEqual(formatter.date(from: ours).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) },
                            seconds * 1000 + milliseconds, ours)
