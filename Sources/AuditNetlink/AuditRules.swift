@@ -90,7 +90,7 @@ public struct AuditedSyscallMask: Sendable, Equatable {
     public var arch: UInt32
     /// The syscall numbers whose bit is set.
     public var numbers: [Int]
-    /// Whether every bit is set (`-S all`).
+    /// Whether every syscall bit is set (`-S all`).
     public var coversAll: Bool
 
     init(_ mask: auspex_syscall_mask) {
@@ -101,7 +101,8 @@ public struct AuditedSyscallMask: Sendable, Equatable {
             for bit in 0..<32 where word & (1 << UInt32(bit)) != 0 { numbers.append(index * 32 + bit) }
         }
         self.numbers = numbers
-        coversAll = words.allSatisfy { $0 == UInt32.max }
+        // libaudit's `-S all` sets words 0…62; the kernel keeps the last word for syscall classes.
+        coversAll = words.prefix(63).allSatisfy { $0 == UInt32.max }
     }
 }
 

@@ -147,13 +147,17 @@ public struct KernelStateFile: Sendable {
         guard descriptor >= 0 else { throw .system(operation: "create \(temporary)", errno: errno) }
         let bytes = Array(record.text.utf8)
         var written = 0
+        var failure: Int32 = 0
         while written < bytes.count {
             let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
+            guard count > 0 else {
+                failure = count < 0 ? errno : EIO  // a write of nothing would loop forever; a short file is no record
+                break
+            }
             written += count
         }
-        let failure = written < bytes.count ? errno : (fsync(descriptor) != 0 ? errno : 0)
+        if failure == 0, fsync(descriptor) != 0 { failure = errno }
         close(descriptor)
         guard failure == 0, rename(temporary, path) == 0 else {
             let code = failure != 0 ? failure : errno

@@ -9,13 +9,16 @@ struct KernelStateKeeper {
     private(set) var notices: [String] = []
     private let bootID: String?
     private let identity: ProcessIdentity?
-    /// The pid of a running auspex that owns the file: its record is neither trusted nor replaced.
+    /// The pid of the auspex whose record the file holds when that record is not this session's to use: a running
+    /// one, or a dead one while this session is not the audit daemon. Neither trusted nor replaced.
     private var liveOwner: Int32?
     /// A file is there that must not be trusted (another boot's, corrupt): replaced or removed.
     private var stale = false
     private var saved = false
 
-    init(file: KernelStateFile, bootID: String? = KernelStateFile.currentBootID(),
+    /// - Parameter adoptsRecovery: whether a dead run's record is this session's to restore (the audit daemon's);
+    ///   otherwise such a record is left for the next one, untouched.
+    init(file: KernelStateFile, adoptsRecovery: Bool = true, bootID: String? = KernelStateFile.currentBootID(),
          identity: ProcessIdentity? = .current()) {
         self.file = file
         self.bootID = bootID
@@ -35,6 +38,10 @@ struct KernelStateKeeper {
             stale = true // settings do not outlive a reboot
         case .record(let record) where record.owner.isRunning:
             liveOwner = record.owner.pid
+        case .record(let record) where !adoptsRecovery:
+            liveOwner = record.owner.pid  // not ours to restore or replace: left for the next audit daemon
+            notices.append("the kernel state file \(file.path) records the settings of auspex pid \(record.owner.pid), "
+                + "which did not stop cleanly; left for the next run that owns the audit socket to restore")
         case .record(let record):
             recovered = record.originals
             notices.append("previous run did not stop cleanly; restoring the settings it recorded "
@@ -49,7 +56,7 @@ struct KernelStateKeeper {
         guard let bootID, let identity else { return }
         if let liveOwner {
             if !originals.isEmpty {
-                notices.append("the kernel state file \(file.path) belongs to running auspex pid \(liveOwner); "
+                notices.append("the kernel state file \(file.path) holds the record of auspex pid \(liveOwner); "
                     + "leaving it alone: \(Self.cleanStopOnly)")
             }
             return

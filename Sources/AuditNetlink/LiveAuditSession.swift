@@ -96,7 +96,10 @@ public final class LiveAuditSession {
             }
         }
         // A run killed before it could restore recorded the true originals; the current values are its own.
-        keeper = options.kernelStatePath.map { KernelStateKeeper(file: KernelStateFile(path: $0)) }
+        // Only the audit daemon adopts a dead run's record: beside another owner (multicast) the settings are that
+        // owner's now, and a locked configuration cannot be changed back anyway.
+        let adopts = options.mode == .unicast && prior.enabled != 2
+        keeper = options.kernelStatePath.map { KernelStateKeeper(file: KernelStateFile(path: $0), adoptsRecovery: adopts) }
         let found = change.reverting(to: prior)
         restore = keeper?.recovered?.filling(from: found) ?? found
         // Record before applying: the file outlives a SIGKILL, and a partly applied change is restored field by field.

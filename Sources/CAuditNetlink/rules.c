@@ -197,7 +197,17 @@ int auspex_rule_data_syscall_mask(const uint8_t *bytes, size_t length, struct au
     if ((header.flags & ~AUDIT_FILTER_PREPEND) != AUDIT_FILTER_EXIT || header.action != AUDIT_ALWAYS) return 0;
     out->arch = 0;
     for (uint32_t i = 0; i < header.field_count; i++) {
-        if (header.fields[i] == AUDIT_ARCH && header.fieldflags[i] == AUDIT_EQUAL) out->arch = header.values[i];
+        switch (header.fields[i]) {
+        case AUDIT_ARCH:
+            if (header.fieldflags[i] == AUDIT_EQUAL) out->arch = header.values[i];
+            break;
+        /* A watch (`-w PATH`, `-F path=`, `-F dir=`) is stored as an exit rule on every syscall narrowed to one
+           object: it audits no syscall in general. */
+        case AUDIT_WATCH: case AUDIT_DIR: case AUDIT_INODE: case AUDIT_PERM:
+            return 0;
+        default:
+            break;
+        }
     }
     memcpy(out->mask, header.mask, sizeof out->mask);
     return 1;

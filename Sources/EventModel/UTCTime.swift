@@ -39,7 +39,8 @@ public enum UTCTime {
     }
 
     /// Parses RFC 3339 as event producers write it: `2023-11-14T22:13:20.1Z`, `…20.123456789+02:00`, `…20Z`
-    /// (a space for the `T`; fractions beyond nanoseconds are cut). Nil for anything else, a date alone included.
+    /// (a space for the `T`; fractions beyond nanoseconds are cut). Nil for anything else: a date alone, a day the
+    /// month does not have, a time outside what nanoseconds since the epoch can hold in Int64 (1678–2261).
     public static func parseRFC3339(_ text: String) -> Int64? {
         let b = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int64? {
@@ -83,9 +84,12 @@ public enum UTCTime {
         } else {
             return nil
         }
-        guard i == b.count else { return nil }
+        guard i == b.count, day <= daysInMonth(year: year, month: month) else { return nil }
         let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
-        return (seconds - offsetSeconds) &* 1_000_000_000 &+ nanos
+        // Nanoseconds since the epoch fit in Int64 for years 1678–2261 only: later or earlier times are no answer.
+        let (scaled, overflow) = (seconds - offsetSeconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, carry) = scaled.addingReportingOverflow(nanos)
+        return overflow || carry ? nil : total
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (`days_from_civil`).
@@ -96,6 +100,15 @@ public enum UTCTime {
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// 28–31: the days of `month` (1–12) in the proleptic Gregorian `year`.
+    public static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Days since 1970-01-01 → (year, month, day) (`civil_from_days`).

@@ -36,8 +36,9 @@ final class KernelStateFileTests: XCTestCase {
         return identity
     }
 
-    private func keeper(bootID: String? = nil) throws -> KernelStateKeeper {
-        KernelStateKeeper(file: KernelStateFile(path: path), bootID: bootID ?? self.bootID, identity: try me())
+    private func keeper(bootID: String? = nil, adoptsRecovery: Bool = true) throws -> KernelStateKeeper {
+        KernelStateKeeper(file: KernelStateFile(path: path), adoptsRecovery: adoptsRecovery,
+                          bootID: bootID ?? self.bootID, identity: try me())
     }
 
     private func mode(_ path: String) throws -> Int {
@@ -189,6 +190,22 @@ final class KernelStateFileTests: XCTestCase {
         XCTAssertEqual(file.read(), .absent)
     }
 
+    func testOnlyTheAuditDaemonAdoptsADeadRunsRecord() throws {
+        // A multicast reader (or a locked kernel) beside whoever owns the settings now must neither restore the dead
+        // run's originals under that owner nor replace the record: the next audit daemon does.
+        let file = KernelStateFile(path: path)
+        let deadRecord = KernelStateRecord(bootID: bootID, owner: try deadProcess(), originals: originals)
+        try file.write(deadRecord)
+        var beside = try keeper(adoptsRecovery: false)
+        XCTAssertNil(beside.recovered)
+        XCTAssertEqual(beside.notices.count, 1)
+        XCTAssertTrue(beside.notices[0].contains("left for the next run that owns the audit socket"), beside.notices[0])
+        beside.save(AuditStatusChange(enabled: 0))
+        try beside.release()
+        XCTAssertEqual(file.read(), .record(deadRecord))
+        XCTAssertEqual(try keeper().recovered, originals, "the audit daemon still finds it")
+    }
+
     func testPidReusedByAnotherProcessDoesNotKeepTheRecordAlive() throws {
         let me = try me()
         // Our pid with another start time: the recorded process is gone, whoever holds its pid now.
@@ -215,7 +232,7 @@ final class KernelStateFileTests: XCTestCase {
         second.save(AuditStatusChange(enabled: 1))
         XCTAssertEqual(file.read(), .record(ownersRecord))
         XCTAssertEqual(second.notices.count, 1)
-        XCTAssertTrue(second.notices[0].contains("belongs to running auspex pid \(owner.pid)"), second.notices[0])
+        XCTAssertTrue(second.notices[0].contains("holds the record of auspex pid \(owner.pid)"), second.notices[0])
         try second.release()
         XCTAssertEqual(file.read(), .record(ownersRecord), "release must not remove the owner's record")
 

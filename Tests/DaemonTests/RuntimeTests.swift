@@ -50,11 +50,15 @@ final class RuntimeTests: XCTestCase {
         setWord(&never, 1, 1)  // AUDIT_NEVER: excludes, audits nothing
         XCTAssertNil(AuditRuleData.syscallMask(never))
         var all = b64
-        for word in 3..<67 { setWord(&all, word, .max) }
+        for word in 3..<66 { setWord(&all, word, .max) }  // words 0…62 of the mask, as libaudit's `-S all`
         let allMask = try XCTUnwrap(AuditRuleData.syscallMask(all))
         XCTAssertTrue(allMask.coversAll)
         XCTAssertTrue(KernelRuleListing.syscalls(in: [allMask]).contains("all"))
         XCTAssertNil(AuditRuleData.syscallMask(Array(b64.prefix(100))), "a truncated rule is no rule")
+        var watch = all
+        XCTAssertEqual(AuditRuleData.syscallMask(watch)?.arch, AuditArch.x86_64.rawValue, "fields[0] is the arch")
+        setWord(&watch, 67, 106)  // fields[0] = AUDIT_PERM: `-w PATH -p wa`, stored on every syscall
+        XCTAssertNil(AuditRuleData.syscallMask(watch), "a watch audits one object, not syscalls")
         // A rule without an arch field applies to the native arch.
         var noArch = masks[0]
         noArch.arch = 0

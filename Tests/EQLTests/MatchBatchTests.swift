@@ -44,6 +44,8 @@ final class MatchBatchTests: XCTestCase {
         XCTAssertEqual(ISO8601.nanos("1974-03-03T02:22:54.294365140Z"), 131_509_374_294_365_140)
         XCTAssertNil(ISO8601.nanos("2017-13-01"))
         XCTAssertNil(ISO8601.nanos("yesterday"))
+        XCTAssertNil(ISO8601.nanos("9999-01-01T00:00:00Z"), "beyond Int64 nanoseconds: no time, no trap")
+        XCTAssertNil(ISO8601.nanos("1000-01-01"))
         XCTAssertEqual(TimestampEncoding.fileTime.nanos(131_509_374_020_000_000), 1_506_463_802_000 * 1_000_000)
         XCTAssertEqual(TimestampEncoding.millisOrISO.nanos("42"), 42_000_000)
     }

@@ -41,8 +41,12 @@ final class UTCTimeTests: XCTestCase {
         XCTAssertEqual(UTCTime.parseRFC3339("2023-11-14 22:13:20.1z"), 1_700_000_000_100_000_000)
         XCTAssertEqual(UTCTime.parseRFC3339("2023-11-15T00:13:20.123456789+02:00"), 1_700_000_000_123_456_789)
         XCTAssertEqual(UTCTime.parseRFC3339("2023-11-14T20:13:20.1234567891-02:00"), 1_700_000_000_123_456_789)
+        XCTAssertEqual(UTCTime.parseRFC3339("2000-02-29T00:00:00Z"), 951_782_400_000_000_000)
+        XCTAssertEqual(UTCTime.parseRFC3339("2262-04-11T23:47:16.854775807Z"), .max)
         for bad in ["", "2023-11-14", "2023-13-14T22:13:20Z", "2023-11-14T22:13:20", "2023-11-14T22:13:20.Z",
-                    "2023-11-14T22:13:20Zjunk", "2023-11-14T22:13:20+0200", "<ingest time>"] {
+                    "2023-11-14T22:13:20Zjunk", "2023-11-14T22:13:20+0200", "<ingest time>",
+                    "2023-02-29T00:00:00Z", "2023-04-31T00:00:00Z", "1900-02-29T00:00:00Z",
+                    "2262-04-12T00:00:00Z", "1677-09-21T00:00:00Z", "9999-12-31T23:59:59Z"] {
             XCTAssertNil(UTCTime.parseRFC3339(bad), bad)
         }
     }

@@ -56,6 +56,22 @@ final class AuditRuleDerivationTests: XCTestCase {
             sequence with maxspan=1m [process where true] by process.parent.entity_id [network where true] by process.pid
             """).syscalls, ["clone", "clone3", "execve", "execveat", "exit_group", "fork", "setsid", "vfork"])
         XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: "process where (").syscalls, [], "unparsable: nothing")
+        // An `or` branch without an action test still needs its category's events audited.
+        XCTAssertEqual(AuditRuleDerivation.requirements(
+            forQuery: #"process where event.action == "end" or process.name == "nc""#).syscalls,
+                       ["execve", "execveat", "exit_group"])
+        XCTAssertEqual(AuditRuleDerivation.requirements(
+            forQuery: #"process where not (event.action != "end" and event.action != "exec")"#).syscalls,
+                       ["execve", "execveat", "exit_group"], "De Morgan: bounded by the two actions")
+        let unbounded = AuditRuleDerivation.requirements(
+            forQuery: #"file where event.action == "deleted" or file.path == "/etc/shadow""#)
+        XCTAssertEqual(unbounded.syscalls, ["rmdir", "unlink", "unlinkat"])
+        XCTAssertEqual(unbounded.notes.count, 1, "the file branch needs a watch: \(unbounded.notes)")
+        // Case-insensitive operators find the action in any case.
+        XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: #"network where event.action : "Connected-To""#).syscalls,
+                       ["connect"])
+        XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: #"any where event.action in~ ("EXECUTED")"#).unmappedActions,
+                       [])
     }
 
     func testDefendFileAndLifeCycleVocabularyAndEventTypes() throws {

@@ -119,7 +119,8 @@ int auspex_rules_list_syscall_masks(int fd, struct auspex_syscall_mask *out, uin
 /* Pure helpers, usable without the kernel (unit tests). */
 
 /* The syscall mask of the rule in `bytes` (as AUDIT_LIST_RULES returns it): 1 for an exit,always rule, 0 for any
-   other rule, negative errno when the bytes are not a well-formed rule. */
+   other rule (watches included: they narrow every syscall to one object), negative errno when the bytes are not a
+   well-formed rule. */
 int auspex_rule_data_syscall_mask(const uint8_t *bytes, size_t length, struct auspex_syscall_mask *out);
 
 /* 1 if the audit_rule_data at bytes[0 ..< length] carries `key` among its keys, 0 if not, negative if malformed. */

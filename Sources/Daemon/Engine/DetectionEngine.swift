@@ -79,15 +79,12 @@ public struct DetectionEngine {
     }
 
     /// The index visits rules in no set order; matches go out in rule order, each rule's own in the order it
-    /// gave them, as when every rule of the category was offered in turn (a stable insertion sort: matches are few).
+    /// gave them, as when every rule of the category was offered in turn.
     private static func sortByRule(_ matches: inout [RuleMatch], from first: Int) {
-        for index in (first + 1)..<matches.count {
-            var position = index
-            while position > first, matches[position - 1].rule > matches[position].rule {
-                matches.swapAt(position - 1, position)
-                position -= 1
-            }
+        let ordered = matches[first...].enumerated().sorted { lhs, rhs in
+            (lhs.element.rule, lhs.offset) < (rhs.element.rule, rhs.offset)
         }
+        matches.replaceSubrange(first..., with: ordered.map(\.element))
     }
 
     /// End of a finite input (replay): releases sequences that only waited for a trailing missing-event stage.

@@ -48,7 +48,8 @@ public enum AuditRuleDerivation {
         for tests in filters {
             var clauseSyscalls: Set<String> = []
             for action in tests.actions {
-                if let mapped = syscallsByAction[action] {
+                // `:`, `in~` and `like~` match any case; `==` in another case never matches, so folding costs nothing.
+                if let mapped = syscallsByAction[action] ?? syscallsByLowercasedAction[action.lowercased()] {
                     clauseSyscalls.formUnion(mapped)
                 } else if actionsFromRecords.contains(action) {
                     notes.insert("event.action \"\(action)\" comes from user-space or kernel records, not syscalls")
@@ -69,7 +70,7 @@ public enum AuditRuleDerivation {
                     clauseSyscalls.insert(name.lowercased())
                 }
             }
-            if tests.actions.isEmpty && tests.syscalls.isEmpty {
+            if !tests.isBounded {
                 let category = tests.category.lowercased()
                 let byType = tests.types.compactMap { syscallsByCategoryAndType[category + "/" + $0] }
                 if !byType.isEmpty {
@@ -77,8 +78,8 @@ public enum AuditRuleDerivation {
                 } else if let category = syscallsByCategory[tests.category] {
                     clauseSyscalls.formUnion(category)
                 } else {
-                    notes.insert("'\(tests.category) where' clauses without event.action or auditd.data.syscall "
-                                 + "need file watches or non-syscall records; no syscall rule derived")
+                    notes.insert("'\(tests.category) where' filters not bounded by event.action or "
+                                 + "auditd.data.syscall need file watches or non-syscall records; no syscall rule derived")
                 }
             }
             syscalls.formUnion(clauseSyscalls)

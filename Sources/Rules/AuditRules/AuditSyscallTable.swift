@@ -73,6 +73,10 @@ let syscallsByAction: [String: [String]] = [
     "allocated-memory": ["mmap", "mmap2", "brk"],
 ]
 
+/// ``syscallsByAction`` keyed by lower-cased action, for the case-insensitive operators.
+let syscallsByLowercasedAction: [String: [String]] = Dictionary(
+    syscallsByAction.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { Array(Set($0 + $1)).sorted() })
+
 /// Syscalls made once per I/O operation or memory mapping by nearly every process. Auditing one of them host-wide
 /// floods the kernel backlog and costs every process on the machine, so the derivation names them in a note instead
 /// of installing them; file watches or narrower rules of the operator's own serve such rules.

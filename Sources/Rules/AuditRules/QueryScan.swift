@@ -10,11 +10,16 @@ struct FilterTests: Equatable {
     var syscalls: [String] = []
     /// Values `event.type` must equal or match.
     var types: [String] = []
+    /// Whether every event the filter accepts passes one of the action or syscall tests above. False when an `or`
+    /// branch tests neither (`event.action == "deleted" or file.path == "/etc/shadow"`): that branch's events need
+    /// the category's syscalls as well.
+    var isBounded = false
 }
 
 /// Reads a query's syntax tree for the audit-rule derivation. Only positive tests count: a value under `not`, after
 /// `!=` or in `not in` only excludes events, so it needs no syscall audited (`not x != "a"` is positive again).
-/// Values inside an `or` count too, which errs towards auditing too much, never too little.
+/// Values inside an `or` count too; an `or` with a branch that tests no action or syscall also leaves the filter
+/// unbounded, so it gets its category's syscalls as well: the scan errs towards auditing too much, never too little.
 enum QueryScan {
     /// Every event filter a query evaluates: the query's own, or each `sequence`/`sample` stage, missing-event
     /// stages `![…]` (their absence is only known by seeing the events) and `until`.
@@ -29,6 +34,7 @@ enum QueryScan {
     static func tests(of filter: EventFilterAST) -> FilterTests {
         var tests = FilterTests(category: filter.category ?? "any")
         collect(filter.condition, positive: true, into: &tests)
+        tests.isBounded = bounds(filter.condition, positive: true)
         return tests
     }
 
@@ -67,6 +73,28 @@ enum QueryScan {
             add(values.compactMap(\.stringLiteral), to: name, in: &tests)
         case .literal, .field, .arithmetic, .negate, .call:
             return
+        }
+    }
+
+    /// Whether `expr` (negated when `positive` is false) holds only for events that pass a positive test of
+    /// `event.action` or `auditd.data.syscall` found by ``collect``.
+    private static func bounds(_ expr: Expr, positive: Bool) -> Bool {
+        switch expr.kind {
+        case .not(let inner):
+            return bounds(inner, positive: !positive)
+        case .and(let left, let right):
+            // Negated, `a and b` is `not a or not b` (De Morgan): both sides must bound.
+            return positive ? bounds(left, positive: true) || bounds(right, positive: true)
+                : bounds(left, positive: false) && bounds(right, positive: false)
+        case .or(let left, let right):
+            return positive ? bounds(left, positive: true) && bounds(right, positive: true)
+                : bounds(left, positive: false) || bounds(right, positive: false)
+        case .comparison, .match, .membership:
+            var leaf = FilterTests(category: "")
+            collect(expr, positive: positive, into: &leaf)
+            return !leaf.actions.isEmpty || !leaf.syscalls.isEmpty
+        case .literal, .field, .arithmetic, .negate, .call:
+            return false
         }
     }
 

@@ -6,7 +6,8 @@
 struct RegexDFA: Sendable {
     static let maxStates = 4_096
     static let maxTableEntries = 1 << 20
-    /// NFA nodes visited while building, summed: bounds compile time and the frontier's size.
+    /// NFA nodes visited while building, summed and checked before every transition: bounds compile time and the
+    /// frontier's size.
     static let maxConstructionSteps = 2_000_000
 
     /// State 0 is dead: no input takes it anywhere else.
@@ -54,10 +55,16 @@ struct RegexDFA: Sendable {
         }
         var transitions: [UInt32] = []
         var state = 0
-        while state < keys.count, state < max(maxStates, 1), (state + 1) * classCount <= Self.maxTableEntries,
-            state == 0 || simulation.steps <= Self.maxConstructionSteps {
+        construction: while state < keys.count, state < max(maxStates, 1),
+            (state + 1) * classCount <= Self.maxTableEntries, state == 0 || simulation.steps <= Self.maxConstructionSteps {
             let from = nodes(keys[state])
             for cls in 0..<classCount {
+                // One state can cost classes × nodes steps: the budget is checked per class, and a state cut short
+                // is dropped (left unexpanded, for NFA simulation), so the table only holds whole states.
+                if state > 0, simulation.steps > Self.maxConstructionSteps {
+                    transitions.removeLast(cls)
+                    break construction
+                }
                 simulation.load(from, accepting: accepting[state])
                 simulation.advance(class: cls)
                 let target = key(simulation)

@@ -157,12 +157,18 @@ struct ScalarClasses: Sendable {
         }
         var classOfCovering: [[Int32]: UInt16] = [:]
         var classMembers: [[Int32]] = []
-        let intervalClass = covering.map { members in
-            if let known = classOfCovering[members] { return known }
+        var intervalClass: [UInt16] = []
+        intervalClass.reserveCapacity(covering.count)
+        for members in covering {
+            if let known = classOfCovering[members] {
+                intervalClass.append(known)
+                continue
+            }
+            guard classMembers.count < Int(UInt16.max) else { return nil }  // class ids are 16-bit: too large
             let id = UInt16(classMembers.count)
             classOfCovering[members] = id
             classMembers.append(members)
-            return id
+            intervalClass.append(id)
         }
         guard classMembers.count * sets.count <= Self.maxMembershipBits else { return nil }
         var membership = [UInt64](repeating: 0, count: (classMembers.count * sets.count + 63) / 64)
