@@ -11,12 +11,11 @@ public struct CompiledRule: Sendable {
     public let view: SourceView
     /// The identity and metadata alerts carry.
     public let alertRule: AlertRule
-    /// Event categories that can advance this rule (one per stage; `until` stages included); nil when some stage
-    /// is `any where`, so every event must be offered.
-    public let categories: Set<String>?
-    /// Per category of `categories`, the `event.action` values (as the rule's view sees them) one of its filters
-    /// that can match an event of that category needs; a category not listed has a filter that needs none.
-    public let actionsByCategory: [String: ActionConstraint]
+    /// What the rule index needs: the event categories that can advance the rule (its stages', `until` included; nil
+    /// when some stage is `any where`), per category the `event.action` values (as the rule's view sees them) its
+    /// filters of that category need, and whether it keeps state that ages.
+    public let indexEntry: RuleIndex.Rule
+    public var categories: Set<String>? { indexEntry.categories }
     /// The rule's lookback (`from`) in nanoseconds: how long sequences without maxspan and samples wait.
     public let lookbackNanos: Int64
 
@@ -26,41 +25,10 @@ public struct CompiledRule: Sendable {
         self.view = view
         self.alertRule = AlertRule(loaded: source)
         // The engine offers events by their audit category; the Defend view files some under another one.
-        self.categories = query.categories.map { categories in
-            guard view == .defend else { return categories }
-            return categories.union(categories.flatMap { DefendVocabulary.relabeledAuditCategories[$0] ?? [] })
-        }
+        self.indexEntry = RuleIndex.Rule(
+            query: query, alsoFiledUnder: view == .defend ? DefendVocabulary.relabeledAuditCategories : [:])
         self.lookbackNanos = Int64(source.lookbackSeconds) * 1_000_000_000
-        self.actionsByCategory = Self.actionsByCategory(query.filters, view: view)
     }
-
-    /// Sequences and samples hold state that ages with the event times they are shown.
-    public var tracksTime: Bool {
-        if case .event = query.body { return false }
-        return true
-    }
-
-    /// Unions each category's filters' constraints; one unconstrained filter frees the category.
-    private static func actionsByCategory(_ filters: [CompiledFilter], view: SourceView) -> [String: ActionConstraint] {
-        var constraints: [String: ActionConstraint] = [:]
-        var unconstrained = Set<String>()
-        for filter in filters {
-            guard let category = filter.category else { return [:] }  // `any where`: offered every event anyway
-            let relabeled = view == .defend ? DefendVocabulary.relabeledAuditCategories[category] ?? [] : []
-            for auditCategory in [category] + relabeled {
-                // (One view reads one action slot; were two to differ, the category would just stay unconstrained.)
-                guard let actions = filter.actions, constraints[auditCategory].map({ $0.slot == actions.slot }) ?? true
-                else {
-                    unconstrained.insert(auditCategory)
-                    continue
-                }
-                constraints[auditCategory] = constraints[auditCategory]?.union(actions) ?? actions
-            }
-        }
-        for category in unconstrained { constraints[category] = nil }
-        return constraints
-    }
-
 }
 
 extension AlertRule {

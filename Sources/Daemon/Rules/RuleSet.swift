@@ -15,9 +15,7 @@ public struct RuleSet: Sendable {
     init(rules: [CompiledRule], schema: ECSSchema) {
         self.rules = rules
         self.schema = schema
-        self.index = RuleIndex(rules: rules.map {
-            RuleIndex.Rule(categories: $0.categories, actions: $0.actionsByCategory, tracksTime: $0.tracksTime)
-        })
+        self.index = RuleIndex(rules: rules.map(\.indexEntry))
     }
 
     /// Compiles loaded rules. A rule whose query does not compile is left out with an error located in its file;

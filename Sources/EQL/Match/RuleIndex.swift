@@ -1,13 +1,13 @@
-import EQL
 import EventModel
 
-/// Rules indexed by event category and `event.action`, so an event meets only the rules that can match it
-/// (architecture.md: "rules are indexed by event category"; most rules of a category also test one action).
+/// Compiled queries indexed by event category and `event.action`, so an event meets only the queries that can match
+/// it (architecture.md: "rules are indexed by event category"; most rules of a category also test one action). The
+/// daemon and the benchmark use it alike.
 ///
 /// Per category, rules whose filters of that category do not constrain the action (and `any where` rules) are
-/// always offered; the others are grouped by the slot their view reads `event.action` from (auditd's own field, or
-/// the Defend view's derived one) and looked up with the value in that slot, so each rule is matched against the
-/// action as its own view sees it. A sequence or sample rule that cannot match an event of its category is still
+/// always offered; the others are grouped by the slot they read `event.action` from (a daemon view's own field, e.g.
+/// auditd's or the Defend view's derived one) and looked up with the value in that slot, so each rule is matched
+/// against the action as it sees it. A sequence or sample rule that cannot match an event of its category is still
 /// told the event's time (`tick`): its expiry sweeps and trailing `![…]` releases run on the event times it is shown,
 /// so it must see the same times as without the action index for its alerts to stay identical.
 public struct RuleIndex: Sendable {
@@ -25,12 +25,43 @@ public struct RuleIndex: Sendable {
             self.actions = actions
             self.tracksTime = tracksTime
         }
+
+        /// What `query` needs. `alsoFiledUnder` maps a category the query tests to other categories the caller files
+        /// the same events under (the Defend view's module loads are `process` events, `driver` in audit data).
+        public init(query: CompiledQuery, alsoFiledUnder: [String: [String]] = [:]) {
+            categories = query.categories.map { categories in
+                categories.union(categories.flatMap { alsoFiledUnder[$0] ?? [] })
+            }
+            if case .event = query.body { tracksTime = false } else { tracksTime = true }
+            actions = Self.actionsByCategory(query.filters, alsoFiledUnder: alsoFiledUnder)
+        }
+
+        /// Unions each category's filters' constraints; one unconstrained filter frees the category.
+        private static func actionsByCategory(_ filters: [CompiledFilter], alsoFiledUnder: [String: [String]])
+            -> [String: ActionConstraint] {
+            var constraints: [String: ActionConstraint] = [:]
+            var unconstrained = Set<String>()
+            for filter in filters {
+                guard let category = filter.category else { return [:] }  // `any where`: offered every event anyway
+                for filedUnder in [category] + (alsoFiledUnder[category] ?? []) {
+                    // (A query reads one action slot; were two to differ, the category would just stay unconstrained.)
+                    guard let actions = filter.actions, constraints[filedUnder].map({ $0.slot == actions.slot }) ?? true
+                    else {
+                        unconstrained.insert(filedUnder)
+                        continue
+                    }
+                    constraints[filedUnder] = constraints[filedUnder]?.union(actions) ?? actions
+                }
+            }
+            for category in unconstrained { constraints[category] = nil }
+            return constraints
+        }
     }
 
     /// Rule numbers to evaluate, and stateful rules to only tell the time.
-    struct Offer: Sendable {
-        var evaluate: [Int] = []
-        var tick: [Int] = []
+    public struct Offer: Sendable {
+        public var evaluate: [Int] = []
+        public var tick: [Int] = []
     }
 
     /// The rules of one category.
@@ -107,7 +138,7 @@ public struct RuleIndex: Sendable {
     /// (`tick`), each rule once, in no particular order. `category` is the event's `event.category` value.
     /// Returns the number of rules the category index alone would have offered.
     @discardableResult
-    func visit(category: FieldValue, event: SlotEvent, evaluate: (Int) -> Void, tick: (Int) -> Void) -> Int {
+    public func visit(category: FieldValue, event: SlotEvent, evaluate: (Int) -> Void, tick: (Int) -> Void) -> Int {
         let table: CategoryRules
         switch category {
         case .string(let name):

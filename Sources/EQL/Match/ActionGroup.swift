@@ -1,8 +1,8 @@
-import EQL
 import EventModel
 
 /// The rules of one category whose filters there need certain `event.action` values, read from one slot (one
 /// view's action field): per action value, which to evaluate and which stateful ones to only tell the time.
+/// Part of ``RuleIndex``.
 struct ActionGroup: Sendable {
     typealias Offer = RuleIndex.Offer
 
