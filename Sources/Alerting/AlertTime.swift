@@ -31,11 +31,8 @@ public struct AlertTime: Hashable, Comparable, Sendable, CustomStringConvertible
         lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch
     }
 
-    public var seconds: Int64 { UTCTime.floorDivide(nanosecondsSinceEpoch, 1_000_000_000) }
-    public var subsecondNanoseconds: Int64 {
-        let remainder = nanosecondsSinceEpoch % 1_000_000_000
-        return remainder < 0 ? remainder + 1_000_000_000 : remainder
-    }
+    public var seconds: Int64 { UTCTime.split(nanosecondsSinceEpoch).seconds }
+    public var subsecondNanoseconds: Int64 { UTCTime.split(nanosecondsSinceEpoch).nanoseconds }
 
     /// `2023-11-14T22:13:20.100000Z`.
     public var rfc3339: String { UTCTime.format(nanosecondsSinceEpoch: nanosecondsSinceEpoch, fractionDigits: 6) }

@@ -6,9 +6,8 @@ public enum UTCTime {
     /// Times outside years 0001–9999 (only forged records have them) are clamped to that range, all RFC 3339 can
     /// express.
     public static func format(nanosecondsSinceEpoch: Int64, fractionDigits: Int) -> String {
-        let remainder = nanosecondsSinceEpoch % 1_000_000_000
-        return format(seconds: floorDivide(nanosecondsSinceEpoch, 1_000_000_000),
-                      nanoseconds: remainder < 0 ? remainder + 1_000_000_000 : remainder, fractionDigits: fractionDigits)
+        let (seconds, nanoseconds) = split(nanosecondsSinceEpoch)
+        return format(seconds: seconds, nanoseconds: nanoseconds, fractionDigits: fractionDigits)
     }
 
     /// The same from whole `seconds` since the epoch (any Int64: clamped first) and `nanoseconds` into the second
@@ -85,11 +84,25 @@ public enum UTCTime {
             return nil
         }
         guard i == b.count, day <= daysInMonth(year: year, month: month) else { return nil }
-        let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
-        // Nanoseconds since the epoch fit in Int64 for years 1678–2261 only: later or earlier times are no answer.
-        let (scaled, overflow) = (seconds - offsetSeconds).multipliedReportingOverflow(by: 1_000_000_000)
-        let (total, carry) = scaled.addingReportingOverflow(nanos)
+        return nanosecondsSinceEpoch(year: year, month: month, day: day,
+                                     seconds: hour * 3600 + minute * 60 + second - offsetSeconds, nanoseconds: nanos)
+    }
+
+    /// Nanoseconds since the epoch of `seconds` (any sign: a zone offset is already taken off) plus `nanoseconds`
+    /// into the UTC day `year-month-day`; nil outside what Int64 holds (years 1678–2261), never a trap.
+    public static func nanosecondsSinceEpoch(year: Int64, month: Int64, day: Int64, seconds: Int64,
+                                             nanoseconds: Int64) -> Int64? {
+        let (scaled, overflow) = (daysSinceEpoch(year: year, month: month, day: day) * 86_400 + seconds)
+            .multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, carry) = scaled.addingReportingOverflow(nanoseconds)
         return overflow || carry ? nil : total
+    }
+
+    /// Whole seconds since the epoch (rounded down) and the nanoseconds into that second (0…999 999 999).
+    public static func split(_ nanosecondsSinceEpoch: Int64) -> (seconds: Int64, nanoseconds: Int64) {
+        let remainder = nanosecondsSinceEpoch % 1_000_000_000
+        return (floorDivide(nanosecondsSinceEpoch, 1_000_000_000),
+                remainder < 0 ? remainder + 1_000_000_000 : remainder)
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (`days_from_civil`).

@@ -78,10 +78,7 @@ public enum ISO8601 {
             }
         }
         guard bytes.isEmpty else { return nil }
-        let days = UTCTime.daysSinceEpoch(year: year, month: month, day: day)
-        // Nanoseconds since the epoch hold years 1678–2261 only: a later or earlier time is not a timestamp here.
-        let (scaled, overflow) = (days * 86_400 + seconds - offset).multipliedReportingOverflow(by: 1_000_000_000)
-        let (total, carry) = scaled.addingReportingOverflow(fraction)
-        return overflow || carry ? nil : total
+        return UTCTime.nanosecondsSinceEpoch(year: year, month: month, day: day, seconds: seconds - offset,
+                                             nanoseconds: fraction)
     }
 }
