@@ -49,7 +49,7 @@ public enum AuditRuleDerivation {
             var clauseSyscalls: Set<String> = []
             for action in tests.actions {
                 // `:`, `in~` and `like~` match any case; `==` in another case never matches, so folding costs nothing.
-                if let mapped = syscallsByAction[action] ?? syscallsByLowercasedAction[action.lowercased()] {
+                if let mapped = syscallsByLowercasedAction[action.lowercased()] {
                     clauseSyscalls.formUnion(mapped)
                 } else if actionsFromRecords.contains(action) {
                     notes.insert("event.action \"\(action)\" comes from user-space or kernel records, not syscalls")

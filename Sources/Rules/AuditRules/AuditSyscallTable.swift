@@ -73,7 +73,8 @@ let syscallsByAction: [String: [String]] = [
     "allocated-memory": ["mmap", "mmap2", "brk"],
 ]
 
-/// ``syscallsByAction`` keyed by lower-cased action, for the case-insensitive operators.
+/// ``syscallsByAction`` keyed by lower-cased action (no two actions differ only by case), the key the derivation
+/// looks up: the case-insensitive operators match any case.
 let syscallsByLowercasedAction: [String: [String]] = Dictionary(
     syscallsByAction.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { Array(Set($0 + $1)).sorted() })
 
