@@ -2,24 +2,24 @@ import AuditRecords
 import EventModel
 import Reassembler
 
-/// Writes the document fields in one pass, in the shape the auditd_manager ingest pipeline leaves
+/// Writes the event's fields into its slots in one pass, in the shape the auditd_manager ingest pipeline leaves
 /// (§2.1–§2.2): `auditd.user.{audit,saved,filesystem,selinux}`, `destination.address` for unix paths, keys with
 /// `-` renamed to `_`, numeric `auditd.data` keys as longs, empty values dropped.
 struct DocumentBuilder {
     let host: HostInfo
     private var names: MemoizedNames
-    private var fields: [(name: String, value: FieldValue)] = []
+    private var slots: EventSlots
 
-    init(host: HostInfo, names: MemoizedNames) {
+    init(host: HostInfo, names: MemoizedNames, slots: EventSlots) {
         self.host = host
         self.names = names
+        self.slots = slots
     }
 
-    mutating func build(event: AuditEvent, facts: EventFacts, summary: Summary) -> Document {
-        fields.reserveCapacity(72)
+    mutating func build(event: AuditEvent, facts: EventFacts, summary: Summary) -> EventSlots {
         let timestamp = event.records.first?.timestamp ?? event.timestamp
         let milliseconds = min(Int64(timestamp.milliseconds), 999)  // a forged header may say more
-        add("@timestamp", .string(UTCTime.format(seconds: timestamp.seconds, nanoseconds: milliseconds * 1_000_000,
+        add(.timestamp, .string(UTCTime.format(seconds: timestamp.seconds, nanoseconds: milliseconds * 1_000_000,
                                                  fractionDigits: 3)))
         addEvent(event, facts, summary)
         addAuditd(facts, summary)
@@ -27,116 +27,127 @@ struct DocumentBuilder {
         addProcess(facts)
         addFile(summary)
         addNetwork(facts, summary)
-        if let id = host.id { add("host.id", .string(id)) }
+        if let id = host.id { add(.hostId, .string(id)) }
         if let name = host.name {
-            add("host.name", .string(name))
-            add("host.hostname", .string(name))
+            add(.hostName, .string(name))
+            add(.hostHostname, .string(name))
         }
-        add("host.os.type", "linux")
-        var tags = facts.tags.map(FieldValue.string)
-        tags.append("auditd_manager-auditd")
-        add("tags", .array(tags))
-        return Document(fields: fields)
+        add(.hostOsType, "linux")
+        add(.tags, facts.tags.isEmpty ? Self.defaultTags : .array(facts.tags.map(FieldValue.string) + [Self.tag]))
+        return slots
     }
 
-    private mutating func add(_ name: String, _ value: FieldValue) { fields.append((name, value)) }
+    private static let tag: FieldValue = "auditd_manager-auditd"
+    private static let defaultTags: FieldValue = .array([tag])
 
-    private mutating func add(_ name: String, _ value: String?) {
-        if let value, !value.isEmpty { fields.append((name, .string(value))) }
+    private mutating func add(_ field: ECSField, _ value: FieldValue) { slots[field] = value }
+
+    private mutating func add(_ field: ECSField, _ value: String?) {
+        if let value, !value.isEmpty { slots[field] = .string(value) }
+    }
+
+    /// A name built from record keys: a fixed field when it is one, else an open field.
+    private mutating func add(named name: String, _ value: FieldValue) { slots.set(named: name, value) }
+
+    private mutating func add(named name: String, _ value: String?) {
+        if let value, !value.isEmpty { slots.set(named: name, .string(value)) }
     }
 
     // MARK: event.*, data_stream.*
 
     private mutating func addEvent(_ event: AuditEvent, _ facts: EventFacts, _ summary: Summary) {
-        add("event.kind", "event")
-        add("event.module", "auditd")
-        add("event.dataset", "auditd_manager.auditd")
-        if !summary.categories.isEmpty { add("event.category", .array(summary.categories.map(FieldValue.string))) }
-        if !summary.types.isEmpty { add("event.type", .array(summary.types.map(FieldValue.string))) }
-        add("event.action", summary.action)
-        add("event.outcome", facts.result == "success" ? "success" : facts.result == "fail" ? "failure" : "unknown")
-        add("event.sequence", .int(Int64(event.serial)))
+        add(.eventKind, "event")
+        add(.eventModule, "auditd")
+        add(.eventDataset, "auditd_manager.auditd")
+        if !summary.categories.isEmpty { add(.eventCategory, .array(summary.categories.map(FieldValue.string))) }
+        if !summary.types.isEmpty { add(.eventType, .array(summary.types.map(FieldValue.string))) }
+        add(.eventAction, summary.action)
+        add(.eventOutcome, facts.result == "success" ? "success" : facts.result == "fail" ? "failure" : "unknown")
+        add(.eventSequence, .int(Int64(event.serial)))
         // The pipeline moves auditd.data.id to event.id (user-space records' `id=`).
-        if let id = facts.data.first(where: { $0.key == "id" })?.value { add("event.id", .string(id)) }
-        add("data_stream.type", "logs")
-        add("data_stream.dataset", "auditd_manager.auditd")
-        add("ecs.version", "8.11.0")
-        add("service.type", "auditd")
+        if let id = facts.data.first(where: { $0.key == "id" })?.value { add(.eventId, .string(id)) }
+        add(.dataStreamType, "logs")
+        add(.dataStreamDataset, "auditd_manager.auditd")
+        add(.ecsVersion, "8.11.0")
+        add(.serviceType, "auditd")
     }
 
     // MARK: auditd.*
 
     private mutating func addAuditd(_ facts: EventFacts, _ summary: Summary) {
-        add("auditd.message_type", .string(facts.eventType.name.lowercased()))
-        add("auditd.result", .string(facts.result))
-        if let session = facts.session, session != "unset" { add("auditd.session", .string(session)) }
+        add(.auditdMessageType, .string(facts.eventType.name.lowercased()))
+        add(.auditdResult, .string(facts.result))
+        if let session = facts.session, session != "unset" { add(.auditdSession, .string(session)) }
 
-        add("auditd.data.syscall", facts.syscall)
-        add("auditd.data.arch", facts.arch)
-        add("auditd.data.a0", facts.a0)
-        add("auditd.data.a1", facts.a1)
-        add("auditd.data.a2", facts.a2)
-        add("auditd.data.a3", facts.a3)
-        add("auditd.data.exit", facts.exit)
-        add("auditd.data.tty", facts.tty)
-        if !facts.isCompound, let items = facts.items { addLong("auditd.data.items", items) }
-        if let argc = facts.argc { addLong("auditd.data.argc", argc) }
+        add(.auditdDataSyscall, facts.syscall)
+        add(.auditdDataArch, facts.arch)
+        add(.auditdDataA0, facts.a0)
+        add(.auditdDataA1, facts.a1)
+        add(.auditdDataA2, facts.a2)
+        add(.auditdDataA3, facts.a3)
+        add(.auditdDataExit, facts.exit)
+        add(.auditdDataTty, facts.tty)
+        if !facts.isCompound, let items = facts.items { addLong(.auditdDataItems, items) }
+        if let argc = facts.argc { addLong(.auditdDataArgc, argc) }
         if let socket = facts.socket {
-            add("auditd.data.socket.family", .string(socket.family))
-            add("auditd.data.socket.addr", socket.addr)
-            if let port = socket.port { addLong("auditd.data.socket.port", port) }
-            add("auditd.data.socket.path", socket.path)
-            add("auditd.data.socket.flow", socket.flow)
-            add("auditd.data.socket.saddr", socket.saddr)
+            add(.auditdDataSocketFamily, .string(socket.family))
+            add(.auditdDataSocketAddr, socket.addr)
+            if let port = socket.port { addLong(.auditdDataSocketPort, port) }
+            add(.auditdDataSocketPath, socket.path)
+            add(.auditdDataSocketFlow, socket.flow)
+            add(.auditdDataSocketSaddr, socket.saddr)
         }
         for (key, value) in facts.data where key != "id" {
             let name = "auditd.data." + Self.pipelineKey(key)
-            if Self.longDataKeys.contains(key) { addLong(name, value) } else { add(name, .string(value)) }
+            add(named: name, Self.longDataKeys.contains(key) ? Self.long(value) : .string(value))
         }
         if !facts.paths.isEmpty {
-            add("auditd.paths", .array(facts.paths.map { path in
+            add(.auditdPaths, .array(facts.paths.map { path in
                 .object(path.map { FieldValue.ObjectEntry(Self.pipelineKey($0.key), .string($0.value)) })
             }))
         }
 
-        add("auditd.summary.actor.primary", summary.actorPrimary)
-        add("auditd.summary.actor.secondary", summary.actorSecondary)
-        add("auditd.summary.object.type", summary.objectType)
-        add("auditd.summary.object.primary", summary.objectPrimary)
-        add("auditd.summary.object.secondary", summary.objectSecondary)
-        add("auditd.summary.how", summary.how)
+        add(.auditdSummaryActorPrimary, summary.actorPrimary)
+        add(.auditdSummaryActorSecondary, summary.actorSecondary)
+        add(.auditdSummaryObjectType, summary.objectType)
+        add(.auditdSummaryObjectPrimary, summary.objectPrimary)
+        add(.auditdSummaryObjectSecondary, summary.objectSecondary)
+        add(.auditdSummaryHow, summary.how)
 
         for (key, value) in facts.ids where value != "unset" {
             let isGroup = key.utf8.last == UInt8(ascii: "d") && key.utf8.dropLast(2).last == UInt8(ascii: "g")
             let name = isGroup ? names.groupName(forID: value) : names.userName(forID: value)
             switch key {
-            case "auid": addIdentity("auditd.user.audit", value, name)
-            case "suid": addIdentity("auditd.user.saved", value, name)
-            case "sgid": addIdentity("auditd.user.saved.group", value, name)
-            case "fsuid": addIdentity("auditd.user.filesystem", value, name)
-            case "fsgid": addIdentity("auditd.user.filesystem.group", value, name)
-            case "old-auid", "old_auid": addIdentity("auditd.user.old_auid", value, name)
-            case "new-auid", "new_auid": addIdentity("auditd.user.new_auid", value, name)
+            case "auid": addIdentity(.auditdUserAuditId, .auditdUserAuditName, value, name)
+            case "suid": addIdentity(.auditdUserSavedId, .auditdUserSavedName, value, name)
+            case "sgid": addIdentity(.auditdUserSavedGroupId, .auditdUserSavedGroupName, value, name)
+            case "fsuid": addIdentity(.auditdUserFilesystemId, .auditdUserFilesystemName, value, name)
+            case "fsgid": addIdentity(.auditdUserFilesystemGroupId, .auditdUserFilesystemGroupName, value, name)
+            case "old-auid", "old_auid": addIdentity(.auditdUserOldAuidId, .auditdUserOldAuidName, value, name)
+            case "new-auid", "new_auid": addIdentity(.auditdUserNewAuidId, .auditdUserNewAuidName, value, name)
             default: break  // uid/gid/euid/egid go to user.*, others after it (addUser)
             }
         }
         if facts.ids.contains(where: { $0.value != "unset" }) {  // Beats adds labels along with a set id
-            for (key, value) in facts.selinux { add("auditd.user.selinux." + key, .string(value)) }
+            for (key, value) in facts.selinux { add(named: "auditd.user.selinux." + key, .string(value)) }
         }
         if let file = summary.file {
             for (key, value) in file where key.hasPrefix("obj_") {
-                add("auditd.file.selinux." + key.dropFirst(4), .string(value))
+                add(named: "auditd.file.selinux." + key.dropFirst(4), .string(value))
             }
         }
     }
 
-    private mutating func addIdentity(_ prefix: String, _ id: String, _ name: String?) {
-        add(prefix + ".id", .string(id))
-        add(prefix + ".name", name)
+    private mutating func addIdentity(_ idField: ECSField, _ nameField: ECSField, _ id: String, _ name: String?) {
+        add(idField, .string(id))
+        add(nameField, name)
     }
 
-    private mutating func addLong(_ name: String, _ value: String) {
-        if let number = Int64(value) { add(name, .int(number)) } else { add(name, .string(value)) }
+    private mutating func addLong(_ field: ECSField, _ value: String) { add(field, Self.long(value)) }
+
+    /// A long when the text is a decimal number, else the text.
+    private static func long(_ value: String) -> FieldValue {
+        if let number = Int64(value) { .int(number) } else { .string(value) }
     }
 
     /// auditd_manager renames every key containing `-` to `_`; a `.` (only in forged records) would nest the
@@ -176,64 +187,65 @@ struct DocumentBuilder {
         // user.effective disappears when it repeats user (by id, else by name).
         let redundant = (user.id != nil && user.id == effective.id) || (user.name != nil && user.name == effective.name)
 
-        add("user.id", user.id)
-        add("user.name", user.name)
+        add(.userId, user.id)
+        add(.userName, user.name)
         if let groupID {
-            add("user.group.id", .string(groupID))
-            add("user.group.name", names.groupName(forID: groupID))
+            add(.userGroupId, .string(groupID))
+            add(.userGroupName, names.groupName(forID: groupID))
         }
         if !redundant {
-            add("user.effective.id", effective.id)
-            add("user.effective.name", effective.name)
+            add(.userEffectiveId, effective.id)
+            add(.userEffectiveName, effective.name)
             if let effectiveGroupID {
-                add("user.effective.group.id", .string(effectiveGroupID))
-                add("user.effective.group.name", names.groupName(forID: effectiveGroupID))
+                add(.userEffectiveGroupId, .string(effectiveGroupID))
+                add(.userEffectiveGroupName, names.groupName(forID: effectiveGroupID))
             }
         }
         if let target = summary.userTarget {
-            add("user.target.id", target.id == "unset" ? nil : target.id)
-            add("user.target.name", target.name)
+            add(.userTargetId, target.id == "unset" ? nil : target.id)
+            add(.userTargetName, target.name)
         }
         for (key, value) in others {
             let prefix = "user." + Self.pipelineKey(key)
-            add(prefix + ".id", .string(value))
-            add(prefix + ".name", key.hasSuffix("gid") ? names.groupName(forID: value) : names.userName(forID: value))
+            add(named: prefix + ".id", .string(value))
+            add(named: prefix + ".name",
+                key.hasSuffix("gid") ? names.groupName(forID: value) : names.userName(forID: value))
         }
         if let group = summary.group {
-            add("group.id", group.id == "unset" ? nil : group.id)
-            add("group.name", group.name)
+            add(.groupId, group.id == "unset" ? nil : group.id)
+            add(.groupName, group.name)
         }
     }
 
     // MARK: process.*, file.*
 
     private mutating func addProcess(_ facts: EventFacts) {
-        if let pid = facts.pid, let number = Int64(pid) { add("process.pid", .int(number)) }
-        if let ppid = facts.ppid, let number = Int64(ppid) { add("process.parent.pid", .int(number)) }
-        add("process.name", facts.comm)
-        add("process.executable", facts.exe)
-        if let args = facts.args, !args.isEmpty { add("process.args", .array(args.map(FieldValue.string))) }
-        add("process.title", facts.proctitle)
-        add("process.working_directory", facts.cwd)
+        if let pid = facts.pid, let number = Int64(pid) { add(.processPid, .int(number)) }
+        if let ppid = facts.ppid, let number = Int64(ppid) { add(.processParentPid, .int(number)) }
+        add(.processName, facts.comm)
+        add(.processExecutable, facts.exe)
+        if let args = facts.args, !args.isEmpty { add(.processArgs, .array(args.map(FieldValue.string))) }
+        add(.processTitle, facts.proctitle)
+        add(.processWorkingDirectory, facts.cwd)
     }
 
     private mutating func addFile(_ summary: Summary) {
         guard let path = summary.file else { return }
         func value(_ key: String) -> String? { path.first { $0.key == key }?.value }
-        add("file.path", value("name"))
-        add("file.device", value("rdev"))
-        add("file.inode", value("inode"))
+        add(.filePath, value("name"))
+        add(.fileDevice, value("rdev"))
+        add(.fileInode, value("inode"))
         if let mode = value("mode"), let bits = UInt32(mode, radix: 8) {
             let permissions = String(bits & 0o7777, radix: 8)  // permission, setuid/setgid and sticky bits
-            add("file.mode", .string(String(repeating: "0", count: 4 - permissions.count) + permissions))
+            add(.fileMode, .string(String(repeating: "0", count: 4 - permissions.count) + permissions))
         }
         if let uid = value("ouid") {
-            add("file.uid", .string(uid))
-            add("file.owner", names.userName(forID: uid))
+            add(.fileUid, .string(uid))
+            add(.fileOwner, names.userName(forID: uid))
         }
         if let gid = value("ogid") {
-            add("file.gid", .string(gid))
-            add("file.group", names.groupName(forID: gid))
+            add(.fileGid, .string(gid))
+            add(.fileGroup, names.groupName(forID: gid))
         }
     }
 
@@ -241,14 +253,14 @@ struct DocumentBuilder {
 
     private mutating func addNetwork(_ facts: EventFacts, _ summary: Summary) {
         if let socket = facts.socket, let direction = Summarizer.direction(of: facts.syscall) {
-            let prefix = direction == .ingress ? "source" : "destination"
-            add(prefix + ".ip", socket.addr)
-            if let port = socket.port { addLong(prefix + ".port", port) }
-            add(prefix + ".address", socket.path)  // the pipeline renames *.path to *.address
-            add("network.direction", .string(direction.rawValue))
+            let ingress = direction == .ingress
+            add(ingress ? .sourceIp : .destinationIp, socket.addr)
+            if let port = socket.port { addLong(ingress ? .sourcePort : .destinationPort, port) }
+            add(ingress ? .sourceAddress : .destinationAddress, socket.path)  // the pipeline renames *.path
+            add(.networkDirection, .string(direction.rawValue))
         } else if let ip = summary.sourceIP {
-            add("source.ip", .string(ip))
-            add("network.direction", "ingress")
+            add(.sourceIp, .string(ip))
+            add(.networkDirection, "ingress")
         }
     }
 }

@@ -44,11 +44,18 @@ public struct Normalizer: Sendable {
 
     /// The document for `event`, adding to `counters` whatever could not be decoded.
     public func normalize(_ event: AuditEvent, counters: inout NormalizerCounters) -> Document {
+        normalize(event, into: EventSlots(), counters: &counters).document()
+    }
+
+    /// The event's fields written into `slots` (fresh ones: every slot `.null`, no extras), adding to `counters`
+    /// whatever could not be decoded. The hot path: no document is built.
+    public func normalize(_ event: AuditEvent, into slots: EventSlots,
+                          counters: inout NormalizerCounters) -> EventSlots {
         if event.records.isEmpty { counters.emptyEvents += 1 }
         var facts = EventCollector(limits: limits).collect(event, counters: &counters)
         var summarizer = Summarizer(names: MemoizedNames(lookup: names))
         let summary = summarizer.summarize(&facts)
-        var builder = DocumentBuilder(host: host, names: summarizer.names)
+        var builder = DocumentBuilder(host: host, names: summarizer.names, slots: slots)
         return builder.build(event: event, facts: facts, summary: summary)
     }
 }

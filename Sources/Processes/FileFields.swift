@@ -1,18 +1,14 @@
 import EventModel
+import Events
 
 /// Defend's derived file fields, from what the normalizer wrote: `file.name`/`file.extension` from `file.path`,
 /// and for renames `file.Ext.original.*` from the PATH item the kernel marks `DELETE`. Audit-derivable fields
 /// rules use (rule-corpus.md field table) that the auditd_manager shape lacks; only absent fields are added.
 enum FileFields {
-    static let produced: [String] = [
-        "file.name", "file.extension", "file.Ext.original.path", "file.Ext.original.name",
-        "file.Ext.original.extension",
-    ]
-
-    static func add(to document: inout Document, syscall: String?) {
-        guard let path = document["file.path"]?.stringValue, !path.isEmpty else { return }
-        guard let syscall, syscall.hasPrefix("rename"), case .array(let items)? = document["auditd.paths"] else {
-            if document["file.name"] == nil { set(&document, prefix: "file", path: path, includePath: false) }
+    static func add(to slots: inout EventSlots, syscall: String?) {
+        guard let path = slots[.filePath].stringValue, !path.isEmpty else { return }
+        guard let syscall, syscall.hasPrefix("rename"), case .array(let items) = slots[.auditdPaths] else {
+            if !slots.has(.fileName) { set(&slots, path: path) }
             return
         }
         // rename(old, new): the first DELETE item is the old name (a second one is a replaced target), the CREATE
@@ -21,19 +17,20 @@ enum FileFields {
         func name(_ type: String) -> String? {
             items.first { $0["nametype"]?.stringValue == type }?["name"]?.stringValue
         }
-        if document["file.name"] == nil { set(&document, prefix: "file", path: name("CREATE") ?? path, includePath: false) }
-        if document["file.Ext.original.path"] == nil, let original = name("DELETE") {
-            set(&document, prefix: "file.Ext.original", path: original, includePath: true)
+        if !slots.has(.fileName) { set(&slots, path: name("CREATE") ?? path) }
+        if !slots.has(.fileExtOriginalPath), let original = name("DELETE") {
+            slots[.fileExtOriginalPath] = .string(original)
+            set(&slots, path: original, name: .fileExtOriginalName, extension: .fileExtOriginalExtension)
         }
     }
 
-    private static func set(_ document: inout Document, prefix: String, path: String, includePath: Bool) {
+    private static func set(_ slots: inout EventSlots, path: String, name nameField: ECSField = .fileName,
+                            extension extensionField: ECSField = .fileExtension) {
         let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
-        if includePath { document.append(prefix + ".path", .string(path)) }
-        document.append(prefix + ".name", .string(name))
+        slots[nameField] = .string(name)
         // ECS: the extension without the dot; none for dotfiles (".bashrc") or names without one.
         if let dot = name.lastIndex(of: "."), dot != name.startIndex, name.index(after: dot) != name.endIndex {
-            document.append(prefix + ".extension", .string(String(name[name.index(after: dot)...])))
+            slots[extensionField] = .string(String(name[name.index(after: dot)...]))
         }
     }
 }

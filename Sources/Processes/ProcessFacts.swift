@@ -4,7 +4,7 @@ import Events
 import Reassembler
 
 /// What one audit event says about its process, read from the SYSCALL (or first) record and the normalized
-/// document (which already decoded hex `comm`/`exe`, EXECVE arguments and CWD).
+/// normalizer's slots (which already decoded hex `comm`/`exe`, EXECVE arguments and CWD).
 public struct ProcessFacts: Sendable {
     public var timeNanos: Int64
     public var pid: Int32
@@ -35,8 +35,9 @@ public struct ProcessFacts: Sendable {
         self.a0 = a0
     }
 
-    /// The facts of `event`, or nil when no record names a pid.
-    public init?(event: AuditEvent, document: Document) {
+    /// The facts of `event`, or nil when no record names a pid. `slots`: what the normalizer wrote for it
+    /// (decoded hex `comm`/`exe`, EXECVE arguments, CWD).
+    public init?(event: AuditEvent, slots: EventSlots) {
         guard let record = event.syscall ?? event.records.first(where: { $0.contains("pid") }) else { return nil }
         let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
         self.init(timeNanos: time, pid: 0)
@@ -61,17 +62,11 @@ public struct ProcessFacts: Sendable {
         }
         guard pid > 0 else { return nil }
         if !isSyscall { success = false }
-        for field in document.fields {
-            switch field.name {
-            case "auditd.data.syscall" where isSyscall: syscall = field.value.stringValue
-            case "process.name": name = field.value.stringValue
-            case "process.executable": executable = field.value.stringValue
-            case "process.args":
-                if case .array(let values) = field.value { args = values.compactMap(\.stringValue) }
-            case "process.working_directory": workingDirectory = field.value.stringValue
-            default: break
-            }
-        }
+        if isSyscall { syscall = slots[.auditdDataSyscall].stringValue }
+        name = slots[.processName].stringValue
+        executable = slots[.processExecutable].stringValue
+        if case .array(let values) = slots[.processArgs] { args = values.compactMap(\.stringValue) }
+        workingDirectory = slots[.processWorkingDirectory].stringValue
     }
 
     private static func pid(_ value: Int64?) -> Int32? {

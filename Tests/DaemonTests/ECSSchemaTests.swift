@@ -1,6 +1,7 @@
 import Daemon
 import EQL
 import EventModel
+import Events
 import XCTest
 
 final class ECSSchemaTests: XCTestCase {
@@ -20,29 +21,32 @@ final class ECSSchemaTests: XCTestCase {
     func testOpenPrefixFieldsGetSlotsOnDemandAndKeepThem() {
         let builder = ECSSchemaBuilder()
         let schema = builder.schema(for: .auditd)
-        let a1 = schema.slot(for: "auditd.data.a1")
-        XCTAssertNotNil(a1)
-        XCTAssertEqual(schema.slot(for: "auditd.data.a1"), a1)
-        XCTAssertNotNil(schema.slot(for: "auditd.data.socket.port"))
+        let acct = schema.slot(for: "auditd.data.acct")
+        XCTAssertNotNil(acct)
+        XCTAssertEqual(schema.slot(for: "auditd.data.acct"), acct)
+        XCTAssertGreaterThanOrEqual(acct ?? 0, EventSlots.fixedCount, "open fields come after the fixed ones")
+        XCTAssertEqual(schema.slot(for: "auditd.data.a1"), ECSField.auditdDataA1.rawValue, "fixed field n, slot n")
         let frozen = builder.freeze()
-        XCTAssertEqual(frozen.slot(for: "auditd.data.a1"), a1)
-        XCTAssertNil(frozen.slot(for: "auditd.data.a3"), "a3 was never asked for, so documents skip it")
+        XCTAssertEqual(frozen.slot(for: "auditd.data.acct"), acct)
+        XCTAssertNil(frozen.slot(for: "auditd.data.terminal"), "never asked for, so events skip it")
     }
 
     func testDocumentBecomesSlotEventInOnePass() {
         let builder = ECSSchemaBuilder()
-        _ = builder.schema(for: .auditd).slot(for: "auditd.data.a1")
+        _ = builder.schema(for: .auditd).slot(for: "auditd.data.acct")
         let schema = builder.freeze()
         var document = Document()
         document.append("process.pid", 4300)
         document.append("process.args", ["python3", "-c", "x"])
         document.append("auditd.data.a1", "80002")
-        document.append("auditd.data.a3", "0")          // no slot: skipped
+        document.append("auditd.data.acct", "root")
+        document.append("auditd.data.terminal", "0")    // no slot: skipped
         document.append("something.unknown", "value")   // not in the catalog: skipped
         let event = schema.slotEvent(from: document, timestamp: 5, tiebreaker: 7, ordinal: 9)
         XCTAssertEqual(event[schema.slot(for: "process.pid")!], 4300)
         XCTAssertEqual(event[schema.slot(for: "process.args")!], ["python3", "-c", "x"])
         XCTAssertEqual(event[schema.slot(for: "auditd.data.a1")!], "80002")
+        XCTAssertEqual(event[schema.slot(for: "auditd.data.acct")!], "root")
         XCTAssertEqual(event[schema.slot(for: "process.name")!], .null)
         XCTAssertEqual(event.values.count, schema.slotCount)
         XCTAssertEqual(event.timestamp, 5)
@@ -85,26 +89,43 @@ final class ECSSchemaTests: XCTestCase {
     }
 }
 
-final class SlotEventConverterTests: XCTestCase {
-    func testStreamingConversionEqualsTheTableLookupWhateverTheLayout() {
+final class EventSlotsTests: XCTestCase {
+    /// The normalizer writes fixed fields by slot and open fields by name; completing them for a schema gives the
+    /// same slot event as placing the document's fields by name, whatever the fields' order.
+    func testCompletedSlotsEqualTheDocumentPlacedByName() {
         let builder = ECSSchemaBuilder()
-        _ = builder.schema(for: .auditd).slot(for: "auditd.data.a1")
+        _ = builder.schema(for: .auditd).slot(for: "auditd.data.acct")
         _ = builder.schema(for: .defend).slot(for: "user.id")
         let schema = builder.freeze()
-        var converter = SlotEventConverter(schema: schema)
         var first = Document()
         first.append("process.pid", 1)
-        first.append("auditd.data.a1", "2")
+        first.append("auditd.data.acct", "root")
         first.append("user.id", "1000")
-        var reordered = Document() // a different layout at the same positions
+        var reordered = Document()
+        reordered.append("auditd.data.acct", "nobody")
         reordered.append("user.id", "0")
         reordered.append("process.name", "sh")
         reordered.append("auditd.data.a1", "802")
         reordered.append("event.outcome", "success")
-        for document in [first, reordered, first, reordered, Document()] {
-            let streamed = converter.convert(document, timestamp: 1, ordinal: 2)
+        for document in [first, reordered, Document()] {
+            var slots = EventSlots(slotCount: schema.slotCount)
+            for field in document.fields.reversed() { slots.set(named: field.name, field.value) }
+            schema.complete(&slots, fork: nil)
             let direct = schema.slotEvent(from: document, timestamp: 1, ordinal: 2)
-            XCTAssertEqual(streamed.values, direct.values)
+            XCTAssertEqual(slots.values, direct.values)
+            XCTAssertEqual(Set(slots.document().fields.map(\.name)), Set(document.fields.map(\.name)))
         }
+    }
+
+    /// Every fixed field's name is its case's name in camel case (the two lists cannot drift apart).
+    func testEveryFixedFieldIsNamedAfterItsCase() {
+        for field in ECSField.allCases {
+            let words = field.name.split(whereSeparator: { $0 == "." || $0 == "_" || $0 == "@" })
+            let camel = words.enumerated().map { $0.offset == 0 ? String($0.element)
+                : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
+            XCTAssertEqual(camel, String(describing: field), field.name)
+            XCTAssertEqual(ECSField(name: field.name), field)
+        }
+        XCTAssertEqual(Set(ECSField.allCases.map(\.name)).count, ECSField.allCases.count)
     }
 }

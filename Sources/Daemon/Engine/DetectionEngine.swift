@@ -1,5 +1,6 @@
 import EQL
 import EventModel
+import Events
 
 /// Runs every rule of a `RuleSet` over a stream of normalized documents: each document becomes a `SlotEvent` once,
 /// then meets only the rules its `event.category` and `event.action` can advance. Single-threaded; owned by the
@@ -10,7 +11,6 @@ public struct DetectionEngine {
     private var matchers: [RuleMatcher]
     /// Slot of `event.category`, the index key.
     private let categorySlot: Int?
-    private var converter: SlotEventConverter
     private var nextOrdinal = 0
     private var latest: Int64 = .min
     private var nextSweep: Int64 = .min
@@ -24,7 +24,6 @@ public struct DetectionEngine {
         self.limits = limits
         matchers = ruleSet.rules.indices.map { RuleMatcher(rule: $0, compiled: ruleSet.rules[$0], limits: limits) }
         categorySlot = ruleSet.schema.slot(for: "event.category")
-        converter = SlotEventConverter(schema: ruleSet.schema)
     }
 
     /// Swaps in new rules. Partial sequences and samples of the old rules are dropped (and counted).
@@ -43,18 +42,22 @@ public struct DetectionEngine {
     /// (the tiebreaker). Matches are appended to `matches`.
     public mutating func process(_ document: Document, timestamp: Int64, serial: UInt32,
                                  into matches: inout [RuleMatch]) {
-        process(EnrichedDocument(document: document), timestamp: timestamp, serial: serial, into: &matches)
+        var enriched = EnrichedEvent(slots: EventSlots(document: document, slotCount: ruleSet.schema.slotCount))
+        process(&enriched, timestamp: timestamp, serial: serial, into: &matches)
     }
 
-    /// Offers one document with what its fork-family call created (the Defend view's fork describes the child).
-    public mutating func process(_ enriched: EnrichedDocument, timestamp: Int64, serial: UInt32,
+    /// Offers one event with what its fork-family call created (the Defend view's fork describes the child). The
+    /// schema's own slots (open fields rules read, Defend-view fields) are filled in `enriched` itself, so the
+    /// rules read its array with no copy.
+    public mutating func process(_ enriched: inout EnrichedEvent, timestamp: Int64, serial: UInt32,
                                  into matches: inout [RuleMatch]) {
         let ordinal = nextOrdinal
         nextOrdinal += 1
         counters.events += 1
         guard !matchers.isEmpty else { return }
-        let event = converter.convert(enriched.document, fork: enriched.fork, timestamp: timestamp,
-                                      tiebreaker: .int(Int64(serial)), ordinal: ordinal)
+        ruleSet.schema.complete(&enriched.slots, fork: enriched.fork)
+        let event = SlotEvent(values: enriched.slots.values, timestamp: timestamp,
+                              tiebreaker: .int(Int64(serial)), ordinal: ordinal)
         let first = matches.count
         // The matchers are moved out while the index walks them, so the closures own them (no copy, no overlap).
         var taken: [RuleMatcher] = []

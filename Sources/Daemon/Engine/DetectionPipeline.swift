@@ -40,6 +40,7 @@ public struct DetectionPipeline {
     public init(ruleSet: RuleSet, settings: PipelineSettings, names: any NameLookup = SystemNameLookup()) {
         engine = DetectionEngine(ruleSet: ruleSet, limits: settings.matcherLimits)
         documents = DocumentStage(settings: settings, names: names)
+        documents.slotCount = ruleSet.schema.slotCount
         alertBuilder = AlertBuilder(host: settings.host)
     }
 
@@ -74,13 +75,14 @@ public struct DetectionPipeline {
     /// Swaps in new rules (partial sequences of the old ones are dropped and counted).
     public mutating func replace(ruleSet: RuleSet) {
         engine.replace(with: ruleSet)
+        documents.slotCount = ruleSet.schema.slotCount
     }
 
     private mutating func process(_ events: [AuditEvent], into alerts: inout [Alert]) {
         for event in events {
-            guard let enriched = documents.enriched(event) else { continue }
+            guard var enriched = documents.enriched(event) else { continue }
             let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
-            engine.process(enriched, timestamp: time, serial: event.serial, into: &matches)
+            engine.process(&enriched, timestamp: time, serial: event.serial, into: &matches)
             if !matches.isEmpty { emitAlerts(into: &alerts) }
         }
     }

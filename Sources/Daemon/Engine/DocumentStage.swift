@@ -22,6 +22,10 @@ public struct DocumentStage {
                                     scan: settings.scanProcesses)
     }
 
+    /// Slots each event carries: the detection schema's count (fixed fields, then the slots its rules added), so
+    /// rules read the normalizer's array itself.
+    public var slotCount = EventSlots.fixedCount
+
     public var reassemblerStatistics: Reassembler.Statistics { reassembler.statistics }
 
     /// Adds one parsed record; returns the events it completed. `now` drives reassembly timeouts: monotonic
@@ -48,17 +52,18 @@ public struct DocumentStage {
 
     /// The event's normalized, process-enriched document; nil (and not counted as a document) when it is empty.
     public mutating func document(for event: AuditEvent) -> Document? {
-        enriched(event)?.document
+        enriched(event)?.slots.document()
     }
 
-    /// ``document(for:)`` with what a fork-family call created, which the Defend view needs beside the document.
-    public mutating func enriched(_ event: AuditEvent) -> EnrichedDocument? {
+    /// The event's normalized, process-enriched slots (the hot path: no document), with what a fork-family call
+    /// created, which the Defend view needs; nil (and not counted) when the event has no field.
+    public mutating func enriched(_ event: AuditEvent) -> EnrichedEvent? {
         counters.events += 1
-        var document = normalizer.normalize(event, counters: &normalizerCounters)
-        if document.isEmpty { return nil }
-        let fork = processes.enrich(&document, event: event)
+        var slots = normalizer.normalize(event, into: EventSlots(slotCount: slotCount), counters: &normalizerCounters)
+        if slots.isEmpty { return nil }
+        let fork = processes.enrich(&slots, event: event)
         counters.documents += 1
-        return EnrichedDocument(document: document, fork: fork)
+        return EnrichedEvent(slots: slots, fork: fork)
     }
 
     /// Counts an alert raised from this stage's documents (the counters are the pipeline's summary).
@@ -67,14 +72,22 @@ public struct DocumentStage {
     }
 }
 
-/// An audit event's ECS document (auditd_manager shape: a fork describes the caller) and, for a fork-family call,
-/// what it created: the Defend view reads the child from it, so no second document is built.
-public struct EnrichedDocument: Sendable {
-    public var document: Document
+/// An audit event's slots (auditd_manager shape: a fork describes the caller) and, for a fork-family call, what it
+/// created: the Defend view reads the child from it, so no second event is built.
+public struct EnrichedEvent: Sendable {
+    public var slots: EventSlots
     public var fork: ForkOutcome?
 
-    public init(document: Document, fork: ForkOutcome? = nil) {
-        self.document = document
+    public init(slots: EventSlots, fork: ForkOutcome? = nil) {
+        self.slots = slots
         self.fork = fork
     }
+
+    /// An event from a document (tests, JSON input).
+    public init(document: Document, fork: ForkOutcome? = nil) {
+        self.init(slots: EventSlots(document: document), fork: fork)
+    }
+
+    /// The event as a document (for people and programs; not on the hot path).
+    public var document: Document { slots.document() }
 }

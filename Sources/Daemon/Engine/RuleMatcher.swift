@@ -1,5 +1,6 @@
 import EQL
 import EventModel
+import Events
 
 /// Streams events through one compiled rule: its filter for event queries, EQL's sequence or sample engine (the
 /// conformance-tested one `auspex query` runs) for the others, carrying each event's document (with its fork
@@ -13,8 +14,8 @@ struct RuleMatcher {
     // One of the three is set. Kept as separate optionals (not enum payloads) so the engines are mutated in
     // place: taking one out of an enum and writing it back would copy its tables on every event.
     private let filter: CompiledFilter?
-    private var sequence: SequenceEngine<EnrichedDocument>?
-    private var sample: SampleEngine<EnrichedDocument>?
+    private var sequence: SequenceEngine<EnrichedEvent>?
+    private var sample: SampleEngine<EnrichedEvent>?
     private var eventMatches = 0
 
     init(rule: Int, compiled: CompiledRule, limits: MatcherLimits) {
@@ -35,18 +36,18 @@ struct RuleMatcher {
     }
 
     /// Offers one event (in audit time, serial, arrival order); completed matches are appended to `matches`.
-    mutating func offer(_ event: SlotEvent, enriched: EnrichedDocument, into matches: inout [RuleMatch]) {
+    mutating func offer(_ event: SlotEvent, enriched: EnrichedEvent, into matches: inout [RuleMatch]) {
         if let filter {
             if filter.matches(event) {
                 eventMatches += 1
                 matches.append(RuleMatch(rule: rule, events: documents([enriched]), joinKeys: []))
             }
         } else if sequence != nil {
-            var results: [SequenceResult<EnrichedDocument>] = []
+            var results: [SequenceResult<EnrichedEvent>] = []
             sequence!.process(event, element: enriched, into: &results)
             append(results, to: &matches)
         } else if sample != nil {
-            var results: [SampleStateMachine<EnrichedDocument>.Result] = []
+            var results: [SampleStateMachine<EnrichedEvent>.Result] = []
             sample!.process(event, element: enriched, into: &results)
             for result in results {
                 matches.append(RuleMatch(rule: rule, events: documents(result.events), joinKeys: result.key.values))
@@ -58,7 +59,7 @@ struct RuleMatcher {
     /// without testing the filters (its time still expires state and releases trailing `![…]` waits).
     mutating func pass(at timestamp: Int64, into matches: inout [RuleMatch]) {
         if sequence != nil {
-            var results: [SequenceResult<EnrichedDocument>] = []
+            var results: [SequenceResult<EnrichedEvent>] = []
             sequence!.pass(at: timestamp, into: &results)
             append(results, to: &matches)
         } else {
@@ -69,7 +70,7 @@ struct RuleMatcher {
     /// Moves event time forward without an event for this rule, so expired state is released.
     mutating func advance(to time: Int64, into matches: inout [RuleMatch]) {
         if sequence != nil {
-            var results: [SequenceResult<EnrichedDocument>] = []
+            var results: [SequenceResult<EnrichedEvent>] = []
             sequence!.advance(to: time, into: &results)
             append(results, to: &matches)
         } else {
@@ -80,7 +81,7 @@ struct RuleMatcher {
     /// End of a finite input: sequences waiting only on a trailing missing-event stage complete.
     mutating func finish(into matches: inout [RuleMatch]) {
         guard sequence != nil else { return }
-        var results: [SequenceResult<EnrichedDocument>] = []
+        var results: [SequenceResult<EnrichedEvent>] = []
         sequence!.finish(into: &results)
         append(results, to: &matches)
     }
@@ -97,7 +98,7 @@ struct RuleMatcher {
     /// Join keys holding state.
     var pendingKeys: Int { sequence?.pendingKeys ?? sample?.pendingKeys ?? 0 }
 
-    private func append(_ results: [SequenceResult<EnrichedDocument>], to matches: inout [RuleMatch]) {
+    private func append(_ results: [SequenceResult<EnrichedEvent>], to matches: inout [RuleMatch]) {
         for result in results {
             matches.append(RuleMatch(rule: rule, events: documents(result.events.compactMap { $0 }),
                                      joinKeys: result.key.values))
@@ -106,10 +107,11 @@ struct RuleMatcher {
 
     /// The matched documents as the rule saw them. Only matches pay for this: a Defend rule's fork event is
     /// rewritten to describe the child (``DefendFork/document(_:child:)``); every other document is as produced.
-    private func documents(_ matched: [EnrichedDocument]) -> [Document] {
+    private func documents(_ matched: [EnrichedEvent]) -> [Document] {
         matched.map { enriched in
-            guard view == .defend, let child = enriched.fork?.child else { return enriched.document }
-            return DefendFork.document(enriched.document, child: child)
+            let document = enriched.slots.document()
+            guard view == .defend, let child = enriched.fork?.child else { return document }
+            return DefendFork.document(document, child: child)
         }
     }
 }

@@ -1,9 +1,11 @@
 import EQL
 import EventModel
+import Events
 import Processes
 
-/// The slot table for audit documents: every field the normalizer can produce has a slot, so rules compile to
-/// slot reads and a document becomes a `SlotEvent` in one pass over its fields.
+/// The slot table for audit events: fixed field `n` (``ECSField``) has slot `n`, so rules compile to reads of the
+/// slots the normalizer and the process table wrote; open fields a rule reads and Defend-view fields get the
+/// slots after them, filled by ``complete(_:fork:)``.
 ///
 /// Built by ``ECSSchemaBuilder`` while rules compile (names under ``ECSCatalog/openPrefixes`` get a slot only
 /// when some rule asks for them), then frozen: an `ECSSchema` is immutable and shared by the processing thread.
@@ -38,27 +40,41 @@ public struct ECSSchema: Sendable {
         self = ECSSchemaBuilder().freeze()
     }
 
+    /// Open fields (`auditd.data.<key>`, SELinux labels) with a slot: only then are an event's extras looked up.
+    private let openSlots: Bool
+
     init(slotByName: [String: Int], slotCount: Int, derivedSlots: [DerivedSlot], sources: DerivationSources) {
         self.slotByName = slotByName
         self.slotCount = slotCount
         self.derivedSlots = derivedSlots
         self.sources = sources
+        openSlots = slotByName.values.contains { $0 >= EventSlots.fixedCount }
     }
 
     /// The slot of a document field, or nil when no rule can read it.
     public func slot(for field: String) -> Int? { slotByName[field] }
 
-    /// Converts a normalized document: one pass over its fields, each placed by a table lookup. Fields without a
-    /// slot (no rule reads them) are skipped.
-    /// `fork`: what the event's fork-family call created (``EnrichedDocument/fork``), for the Defend view.
+    /// Converts a document (tests, JSON input): its fields placed in their slots, then ``complete(_:fork:)``.
+    /// `fork`: what the event's fork-family call created (``EnrichedEvent/fork``), for the Defend view.
     public func slotEvent(from document: Document, fork: ForkOutcome? = nil, timestamp: Int64,
                           tiebreaker: FieldValue = .null, ordinal: Int) -> SlotEvent {
-        var values = [FieldValue](repeating: .null, count: slotCount)
-        for field in document.fields {
-            if let slot = slotByName[field.name] { values[slot] = field.value }
+        var slots = EventSlots(document: document, slotCount: slotCount)
+        complete(&slots, fork: fork)
+        return SlotEvent(values: slots.values, timestamp: timestamp, tiebreaker: tiebreaker, ordinal: ordinal)
+    }
+
+    /// Fills the schema's own slots of an event the sources wrote: open fields some rule reads (from its extras)
+    /// and the Defend-view fields. In place, so the rules then read the event's own array.
+    public func complete(_ slots: inout EventSlots, fork: ForkOutcome?) {
+        if slots.values.count < slotCount {
+            slots.values.append(contentsOf: repeatElement(.null, count: slotCount - slots.values.count))
         }
-        fillDerived(&values, fork: fork)
-        return SlotEvent(values: values, timestamp: timestamp, tiebreaker: tiebreaker, ordinal: ordinal)
+        if openSlots {
+            for extra in slots.extras {
+                if let slot = slotByName[extra.name] { slots.values[slot] = extra.value }
+            }
+        }
+        fillDerived(&slots.values, fork: fork)
     }
 
     func fillDerived(_ values: inout [FieldValue], fork: ForkOutcome?) {
@@ -112,6 +128,10 @@ public final class ECSSchemaBuilder {
     private var nextSlot = 0
 
     public init() {
+        for field in ECSField.allCases {
+            let slot = allocate(field.name)
+            precondition(slot == field.rawValue, "fixed field \(field.name) must have slot \(field.rawValue)")
+        }
         for field in ECSCatalog.fields { allocate(field) }
         // Read by the Defend view: the syscall, clone's flags (a0) and open's flags (a1 for open, a2 for openat).
         for field in Self.defendSources { allocate(field) }

@@ -1,0 +1,60 @@
+import EventModel
+
+/// One audit event's field values, as the normalizer and the process table write them: fixed fields by
+/// ``ECSField`` (slot = the field's raw value), open fields (`auditd.data.<key>` of other keys, SELinux labels,
+/// `user.<key>.*` of unusual ids) by name in ``extras``. Rules read the slots directly; a ``Document`` (names →
+/// values) is built only for people and programs that read one (``document``).
+///
+/// A value type over one array: a rule that keeps an event (a pending sequence stage) shares it, and the next
+/// event's writes copy it only then.
+public struct EventSlots: Sendable {
+    /// Values by slot: `ECSField.allCases.count` fixed fields first, then any further slots the detection schema
+    /// asked for (``init(slotCount:)``), which the schema fills.
+    public var values: [FieldValue]
+    /// Open fields in the order they were written.
+    public var extras: [(name: String, value: FieldValue)] = []
+
+    /// Slots of the fixed fields.
+    public static let fixedCount = ECSField.allCases.count
+
+    /// An event with no field set and `slotCount` slots (at least the fixed fields').
+    public init(slotCount: Int = EventSlots.fixedCount) {
+        values = [FieldValue](repeating: .null, count: max(slotCount, Self.fixedCount))
+    }
+
+    /// A fixed field's value (`.null` when unset); setting `.null` clears it.
+    @inlinable public subscript(field: ECSField) -> FieldValue {
+        get { values[field.rawValue] }
+        set { values[field.rawValue] = newValue }
+    }
+
+    /// Whether the field holds a value.
+    @inlinable public func has(_ field: ECSField) -> Bool { !values[field.rawValue].isNull }
+
+    /// Sets a field by name: a fixed one by its slot, any other as an open field (rare names only: this hashes).
+    public mutating func set(named name: String, _ value: FieldValue) {
+        if let field = ECSField(name: name) { values[field.rawValue] = value } else { extras.append((name, value)) }
+    }
+
+    /// True when no field is set.
+    public var isEmpty: Bool {
+        extras.isEmpty && !values.prefix(Self.fixedCount).contains { !$0.isNull }
+    }
+
+    /// The document: fixed fields in ``ECSField`` order, then the open fields.
+    public func document() -> Document {
+        var fields: [(name: String, value: FieldValue)] = []
+        fields.reserveCapacity(96)
+        for field in ECSField.allCases where !values[field.rawValue].isNull {
+            fields.append((field.name, values[field.rawValue]))
+        }
+        fields.append(contentsOf: extras)
+        return Document(fields: fields)
+    }
+
+    /// The slots of a document (tests and JSON input): fixed names to their slots, the rest as open fields.
+    public init(document: Document, slotCount: Int = EventSlots.fixedCount) {
+        self.init(slotCount: slotCount)
+        for field in document.fields { set(named: field.name, field.value) }
+    }
+}
