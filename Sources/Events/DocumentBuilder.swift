@@ -75,7 +75,7 @@ struct DocumentBuilder {
     // MARK: auditd.*
 
     private mutating func addAuditd(_ facts: EventFacts, _ summary: Summary) {
-        add(.auditdMessageType, .string(facts.eventType.name.lowercased()))
+        add(.auditdMessageType, .string(facts.eventType.lowercaseName))
         add(.auditdResult, .string(facts.result))
         if let session = facts.session, session != "unset" { add(.auditdSession, .string(session)) }
 
@@ -290,4 +290,13 @@ struct MemoizedNames {
     /// Name → id (user-space records only; rare, so not memoized).
     func userID(forName name: String) -> String? { lookup.userID(forName: name) }
     func groupID(forName name: String) -> String? { lookup.groupID(forName: name) }
+}
+
+extension AuditRecordType {
+    /// `auditd.message_type`: the name in lower case, made once per type number below 3000 (every audit type).
+    var lowercaseName: String {
+        Int(rawValue) < Self.lowercaseNames.count ? Self.lowercaseNames[Int(rawValue)] : name.lowercased()
+    }
+
+    private static let lowercaseNames: [String] = (0..<3000).map { AuditRecordType(UInt16($0)).name.lowercased() }
 }

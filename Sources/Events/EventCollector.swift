@@ -248,6 +248,8 @@ struct EventCollector {
     /// Audit rule keys: several keys are hex-encoded joined by 0x01; as in go-libaudit, a key containing `=`
     /// (`key="key=net"`) is the text after the last `=`.
     static func tags(_ text: String) -> [String] {
+        // One plain key (the usual case): no split.
+        if !text.utf8.contains(where: { $0 == 1 || $0 == UInt8(ascii: "=") }) { return [text] }
         var tags: [String] = []
         for part in text.split(separator: "\u{1}", omittingEmptySubsequences: true) {
             if let equals = part.lastIndex(of: "=") {
@@ -268,10 +270,13 @@ struct EventCollector {
 
     /// `user:role:domain:level[:category]` → labelled parts (the level may itself contain `-`).
     static func selinuxLabels(_ text: String) -> [(key: String, value: String)] {
-        let names = ["user", "role", "domain", "level", "category"]
-        let parts = text.split(separator: ":", maxSplits: names.count - 1, omittingEmptySubsequences: false)
+        // A context without `:` (AppArmor's `unconfined`, the usual case) is the user part alone.
+        if !text.utf8.contains(UInt8(ascii: ":")) { return text.isEmpty ? [] : [("user", text)] }
+        let parts = text.split(separator: ":", maxSplits: labelNames.count - 1, omittingEmptySubsequences: false)
         var labels: [(key: String, value: String)] = []
-        for (name, part) in zip(names, parts) where !part.isEmpty { labels.append((name, String(part))) }
+        for (name, part) in zip(labelNames, parts) where !part.isEmpty { labels.append((name, String(part))) }
         return labels
     }
+
+    private static let labelNames = ["user", "role", "domain", "level", "category"]
 }

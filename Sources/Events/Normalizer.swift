@@ -44,18 +44,18 @@ public struct Normalizer: Sendable {
 
     /// The document for `event`, adding to `counters` whatever could not be decoded.
     public func normalize(_ event: AuditEvent, counters: inout NormalizerCounters) -> Document {
-        normalize(event, into: EventSlots(), counters: &counters).document()
+        normalize(event, counters: &counters).document()
     }
 
-    /// The event's fields written into `slots` (fresh ones: every slot `.null`, no extras), adding to `counters`
+    /// The event's fields in slots (`slotCount` of them, at least the fixed fields'), adding to `counters`
     /// whatever could not be decoded. The hot path: no document is built.
-    public func normalize(_ event: AuditEvent, into slots: EventSlots,
+    public func normalize(_ event: AuditEvent, slotCount: Int = EventSlots.fixedCount,
                           counters: inout NormalizerCounters) -> EventSlots {
         if event.records.isEmpty { counters.emptyEvents += 1 }
         var facts = EventCollector(limits: limits).collect(event, counters: &counters)
         var summarizer = Summarizer(names: MemoizedNames(lookup: names))
         let summary = summarizer.summarize(&facts)
-        var builder = DocumentBuilder(host: host, names: summarizer.names, slots: slots)
+        var builder = DocumentBuilder(host: host, names: summarizer.names, slots: EventSlots(slotCount: slotCount))
         return builder.build(event: event, facts: facts, summary: summary)
     }
 }

@@ -59,7 +59,7 @@ public struct DocumentStage {
     /// created, which the Defend view needs; nil (and not counted) when the event has no field.
     public mutating func enriched(_ event: AuditEvent) -> EnrichedEvent? {
         counters.events += 1
-        var slots = normalizer.normalize(event, into: EventSlots(slotCount: slotCount), counters: &normalizerCounters)
+        var slots = normalizer.normalize(event, slotCount: slotCount, counters: &normalizerCounters)
         if slots.isEmpty { return nil }
         let fork = processes.enrich(&slots, event: event)
         counters.documents += 1
