@@ -85,7 +85,10 @@ def evaluate(expression):
 
 
 def run(command, stdin):
-    return subprocess.run(command, input=stdin, capture_output=True, text=True, check=True).stdout
+    result = subprocess.run(command, input=stdin, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed (linux-libc-dev and libaudit-dev installed?):\n{result.stderr}")
+    return result.stdout
 
 
 def linux_version():
@@ -96,7 +99,8 @@ def linux_version():
 def libaudit_version():
     """Upstream version of the installed libaudit-dev (Debian's 1:3.0.9-1 → 3.0.9)."""
     try:
-        text = run(["dpkg-query", "-W", "-f=${Version}", "libaudit-dev"], "")
+        text = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libaudit-dev"], capture_output=True,
+                              text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return "(unknown version)"
     return re.sub(r"^\d+:|-[^-]*$", "", text)
