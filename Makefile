@@ -2,6 +2,7 @@
 #   make run     build, install missing system packages when root, run auspex in the foreground
 #   make test    the whole test suite (root runs the real-kernel and journald tests too)
 #   make bench   benchmarks (figures, not pass/fail)
+#   make tables  regenerate the kernel tables of Sources/AuditRecords from the installed Linux and libaudit headers
 
 SHELL      := /bin/bash
 SWIFT      ?= swift
@@ -16,8 +17,12 @@ RELEASE_BIN = .build/release/auspex
 # Debian packages: libraries we link, and the tools the tests drive (auditctl, journald, ip, python3).
 BUILD_PACKAGES = libaudit-dev libsystemd-dev
 TEST_PACKAGES  = $(BUILD_PACKAGES) auditd systemd iproute2 python3
+# Headers the kernel tables are generated from (syscalls, errno, AUDIT_ARCH_*, record types), and their reader.
+TABLE_PACKAGES = linux-libc-dev libaudit-dev gcc python3
+TABLES_SCRIPT  = Scripts/generate-tables.py
+TABLES_DIR     = Sources/AuditRecords
 
-.PHONY: all build release run test bench deps test-deps install uninstall clean
+.PHONY: all build release run test bench deps test-deps tables tables-check install uninstall clean
 
 all: build
 
@@ -38,6 +43,23 @@ deps:
 test-deps:
 	$(call install_missing,$(TEST_PACKAGES))
 
+# The syscall, errno, arch and record-type tables: generated, committed, and checked by `make test`.
+tables:
+	$(call install_missing,$(TABLE_PACKAGES))
+	python3 $(TABLES_SCRIPT) $(TABLES_DIR)
+
+# Regenerates the tables into a temporary directory and fails, naming the file, when a committed one differs.
+tables-check:
+	$(call install_missing,$(TABLE_PACKAGES))
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; python3 $(TABLES_SCRIPT) "$$tmp" || exit 1; stale=0; \
+	for f in "$$tmp"/*; do name=$$(basename "$$f"); \
+	  if ! cmp -s "$$f" $(TABLES_DIR)/$$name; then stale=1; \
+	    echo "$(TABLES_DIR)/$$name differs from what $(TABLES_SCRIPT) generates from the installed headers:"; \
+	    diff -u $(TABLES_DIR)/$$name "$$f" | head -20; fi; \
+	done; \
+	if [ $$stale = 1 ]; then echo "run 'make tables' and commit the result (or fix the generator)"; exit 1; fi; \
+	echo "tables: $(TABLES_DIR) matches $(TABLES_SCRIPT)"
+
 build: deps
 	$(SWIFT) build
 
@@ -53,7 +75,7 @@ run: release
 # XCTest runs the suites one after another (never in parallel): the live-kernel tests need that. The run ends on
 # the failed test cases with their assertion lines, then a plain summary of XCTest's totals in test cases (swift
 # test itself ends on Swift Testing's line, which counts no XCTest).
-test: test-deps
+test: test-deps tables-check
 	$(SWIFT) build --build-tests
 	@mkdir -p .build; $(SWIFT) test --skip-build 2>&1 | tee .build/test.log; status=$${PIPESTATUS[0]}; \
 	total=$$(grep -E '^[[:space:]]*Executed [0-9]+ tests?, with' .build/test.log | tail -1); \

@@ -44,19 +44,20 @@ let package = Package(
         ]),
         // EQL throughput over the Linux detection-rules corpus (`make bench`; not a test).
         .executableTarget(name: "auspex-bench", dependencies: ["EQL", "EventModel"], path: "Benchmarks/EQLThroughput"),
-        // Paths shared by the test targets (package root, ../shared); tests only.
+        // Shared by the test targets (package root, ../shared, the built auspex, subprocesses); tests only.
         .target(name: "PackageTestSupport", path: "Tests/PackageTestSupport"),
         .testTarget(name: "EventModelTests", dependencies: ["PackageTestSupport", "EventModel"]),
         .testTarget(name: "AuditRecordsTests", dependencies: ["PackageTestSupport", "AuditRecords"]),
         .testTarget(name: "ReassemblerTests", dependencies: ["PackageTestSupport", "Reassembler", "AuditRecords"]),
         .testTarget(name: "EventsTests", dependencies: ["PackageTestSupport", "Events", "Reassembler", "AuditRecords", "EventModel"]),
-        .testTarget(name: "AuditNetlinkTests", dependencies: ["PackageTestSupport", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "EventModel"]),
+        .testTarget(name: "AuditNetlinkTests", dependencies: ["AuditNetlink", "AuditRecords"]),
         .testTarget(name: "ProcessesTests", dependencies: ["PackageTestSupport", "Processes", "Daemon", "Rules", "Alerting", "Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "EQLTests", dependencies: ["PackageTestSupport", "EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
         .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "EQL", "EventModel"]),
         .testTarget(name: "AlertingTests", dependencies: ["PackageTestSupport", "Alerting", "EventModel"]),
         .testTarget(name: "DaemonTests", dependencies: ["PackageTestSupport", "Daemon", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords", "AuditNetlink"]),
-        // Drives the built `auspex` binary against the live kernel and journald (root; skipped otherwise).
-        .testTarget(name: "EndToEndTests", dependencies: ["PackageTestSupport", "auspex"]),
+        // Drives the built `auspex` binary: over audit.log files, and against the live kernel and journald (root;
+        // skipped otherwise).
+        .testTarget(name: "EndToEndTests", dependencies: ["PackageTestSupport", "auspex", "AuditNetlink", "EventModel"]),
     ]
 )

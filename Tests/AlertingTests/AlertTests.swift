@@ -1,4 +1,5 @@
 import EventModel
+import PackageTestSupport
 import XCTest
 @testable import Alerting
 
@@ -123,8 +124,7 @@ final class AlertTests: XCTestCase {
 
     /// The synthetic UDP reverse shell from the shared examples, as the seed rule's sample would match it.
     func testAlertFromSharedExampleEvents() throws {
-        let file = try Fixtures.sharedDirectory()
-            .appendingPathComponent("spec/examples/udp-reverse-shell-synthetic.auditd_manager-doc.json")
+        let file = try PackagePaths.shared("spec/examples/udp-reverse-shell-synthetic.auditd_manager-doc.json")
         guard case .array(let documents) = try JSONReader.parse(Array(try Data(contentsOf: file))) else {
             return XCTFail("expected a JSON array")
         }

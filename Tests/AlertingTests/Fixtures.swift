@@ -1,6 +1,5 @@
 import EventModel
 import Foundation
-import PackageTestSupport
 import XCTest
 @testable import Alerting
 
@@ -41,26 +40,6 @@ enum Fixtures {
     static func alert(processName: String = "nc", pid: Int64 = 4242) -> Alert {
         Alert(rule: udpShellRule, events: events(processName: processName, pid: pid),
               joinKeys: ["0123456789abcdef0123456789abcdef", .int(pid)])
-    }
-
-    /// `../shared` beside the package root, found from this file.
-    static func sharedDirectory() throws -> URL {
-        try PackagePaths.shared()
-    }
-
-    /// Runs a program to completion and returns its exit status and standard output.
-    @discardableResult
-    static func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     static func temporaryDirectory(_ label: String) throws -> String {

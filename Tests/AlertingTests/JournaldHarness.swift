@@ -1,5 +1,6 @@
 import EventModel
 import Foundation
+import PackageTestSupport
 import XCTest
 
 struct HarnessError: Error, CustomStringConvertible {
@@ -75,9 +76,9 @@ final class JournaldHarness {
     }
 
     func entries(matching matches: [String]) throws -> [Entry] {
-        let (status, output) = try Fixtures.run("/usr/bin/journalctl", matches + ["-o", "json", "--all", "--no-pager", "-q"])
-        guard status == 0 || status == 1 else { return [] }
-        return try output.split(separator: "\n").map { line in
+        let run = try Subprocess.run("/usr/bin/journalctl", matches + ["-o", "json", "--all", "--no-pager", "-q"])
+        guard run.status == 0 || run.status == 1 else { return [] }
+        return try run.stdout.split(separator: "\n").map { line in
             guard case .object(let entries) = try JSONReader.parse(String(line)) else { return Entry(fields: [:]) }
             return Entry(fields: Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }))
         }

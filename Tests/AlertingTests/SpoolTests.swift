@@ -1,5 +1,6 @@
 import EventModel
 import Foundation
+import PackageTestSupport
 import XCTest
 @testable import Alerting
 
@@ -158,7 +159,7 @@ final class SpoolTests: XCTestCase {
         try Fixtures.requireRoot("mounting a tmpfs")
         let mountPoint = try Fixtures.temporaryDirectory("enospc")
         directories.append(mountPoint)
-        let mounted = try Fixtures.run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", mountPoint])
+        let mounted = try Subprocess.run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", mountPoint])
         guard mounted.status == 0 else { throw XCTSkip("cannot mount a tmpfs here (status \(mounted.status))") }
         defer { Fixtures.umount(mountPoint) }
 
@@ -188,6 +189,6 @@ final class SpoolTests: XCTestCase {
 
 extension Fixtures {
     static func umount(_ path: String) {
-        _ = try? run("/bin/umount", [path])
+        _ = try? Subprocess.run("/bin/umount", [path])
     }
 }

@@ -1,6 +1,7 @@
 import Alerting
 import Daemon
 import EventModel
+import PackageTestSupport
 import XCTest
 
 /// Elastic detection rules that depend on the Defend (and auditd_manager) file, module and deletion vocabulary,
@@ -9,7 +10,7 @@ final class DefendCorpusRuleTests: XCTestCase {
     private typealias Log = AuditLogText
 
     private func rule(_ file: String) throws -> String {
-        try Fixtures.shared("detection-rules/linux-eql/" + file)
+        try PackagePaths.shared("detection-rules/linux-eql/" + file).path
     }
 
     private func paths(_ alerts: [Alert]) -> [String] {

@@ -3,6 +3,7 @@ import AuditRecords
 import Daemon
 import EventModel
 import Events
+import PackageTestSupport
 import XCTest
 
 /// Elastic Defend's fork event describes the child (pid, entity id; the caller as parent); auditd_manager's
@@ -47,7 +48,7 @@ final class DefendForkTests: XCTestCase {
     /// The unchanged corpus rule: [connect by a shell] by process.entity_id → [exec or fork of `bash -i`] by
     /// process.parent.entity_id. The fork joins because its parent is the connecting shell.
     func testTCPReverseShellRuleJoinsTheShellsForkOnParentEntityID() throws {
-        let rule = try Fixtures.shared("detection-rules/linux-eql/execution_shell_via_tcp_cli_utility_linux.toml")
+        let rule = try PackagePaths.shared("detection-rules/linux-eql/execution_shell_via_tcp_cli_utility_linux.toml").path
         let alerts = try TextReplay.alerts(reverseShell().text, rulePaths: [rule]).of(Self.tcpReverseShellRuleID)
         XCTAssertEqual(alerts.count, 1)
         guard let alert = alerts.first, alert.events.count == 2 else { return XCTFail("no two-event alert") }
@@ -65,7 +66,7 @@ final class DefendForkTests: XCTestCase {
     }
 
     func testTCPReverseShellRuleIgnoresAForkOfAnUnrelatedShell() throws {
-        let rule = try Fixtures.shared("detection-rules/linux-eql/execution_shell_via_tcp_cli_utility_linux.toml")
+        let rule = try PackagePaths.shared("detection-rules/linux-eql/execution_shell_via_tcp_cli_utility_linux.toml").path
         var log = Log()
         interactiveShell(&log, pid: Self.shell, ppid: Self.terminal)
         interactiveShell(&log, pid: 510, ppid: Self.terminal)

@@ -2,6 +2,7 @@ import Alerting
 import Daemon
 import EventModel
 import Events
+import PackageTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -27,8 +28,8 @@ final class ReplayTests: XCTestCase {
     }
 
     func testSyntheticUDPReverseShellRaisesOurRuleAndTheElasticRule() throws {
-        let log = try Fixtures.shared("audit-samples/synthetic/udp-reverse-shell-synthetic.log")
-        let elastic = try Fixtures.shared("detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml")
+        let log = try PackagePaths.shared("audit-samples/synthetic/udp-reverse-shell-synthetic.log").path
+        let elastic = try PackagePaths.shared("detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml").path
         let (alerts, pipeline) = try replay(log, rules: [Fixtures.defaultRulePack, elastic])
 
         XCTAssertEqual(pipeline.counters.malformed, 0)
@@ -45,15 +46,15 @@ final class ReplayTests: XCTestCase {
     }
 
     func testTheElasticRuleAloneDoesNotFireOnUnrelatedSamples() throws {
-        let log = try Fixtures.shared("audit-samples/laurel/src/testdata/record-connect.txt")
-        let elastic = try Fixtures.shared("detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml")
+        let log = try PackagePaths.shared("audit-samples/laurel/src/testdata/record-connect.txt").path
+        let elastic = try PackagePaths.shared("detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml").path
         let (alerts, pipeline) = try replay(log, rules: [elastic])
         XCTAssertGreaterThan(pipeline.counters.documents, 0)
         XCTAssertEqual(alerts.count, 0)
     }
 
     func testRuleIndexPatternsChooseTheDocumentConvention() throws {
-        let log = try Fixtures.shared("audit-samples/synthetic/udp-reverse-shell-synthetic.log")
+        let log = try PackagePaths.shared("audit-samples/synthetic/udp-reverse-shell-synthetic.log").path
         let query = #"process where event.type == "change" and event.action == "session_id_change" and user.id == "1000""#
         let directory = NSTemporaryDirectory() + "auspex-daemon-tests-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

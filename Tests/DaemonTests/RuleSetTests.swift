@@ -1,6 +1,7 @@
 import Daemon
 import EventModel
 import Rules
+import PackageTestSupport
 import XCTest
 
 final class RuleSetTests: XCTestCase {
@@ -62,7 +63,7 @@ final class RuleSetTests: XCTestCase {
     }
 
     func testTheDefaultRulePackAndTheElasticCorpusCompile() throws {
-        let corpus = try Fixtures.shared("detection-rules/linux-eql")
+        let corpus = try PackagePaths.shared("detection-rules/linux-eql").path
         let load = RuleSet.load(paths: [Fixtures.defaultRulePack, corpus])
         XCTAssertEqual(load.diagnostics.filter { $0.severity == .error }, [])
         XCTAssertGreaterThanOrEqual(load.ruleSet.rules.count, 295)

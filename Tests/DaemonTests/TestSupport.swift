@@ -7,15 +7,7 @@ import XCTest
 
 /// Builders shared by the Daemon tests.
 enum Fixtures {
-    /// The package root, from this file's path.
-    static var packageRoot: URL { PackagePaths.root }
-
-    /// `../shared`, or a skip when the reference data is absent.
-    static func shared(_ relative: String) throws -> String {
-        try PackagePaths.shared(relative).path
-    }
-
-    static var defaultRulePack: String { packageRoot.appendingPathComponent("etc/auspex/rules.d").path }
+    static var defaultRulePack: String { PackagePaths.root.appendingPathComponent("etc/auspex/rules.d").path }
 
     /// A detection-rules TOML rule around `query`.
     static func ruleText(id: String, name: String = "Test rule", query: String, from: String = "now-9m",

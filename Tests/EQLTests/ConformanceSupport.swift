@@ -1,6 +1,7 @@
 import EQL
 import EventModel
 import Foundation
+import PackageTestSupport
 import TOMLKit
 import XCTest
 
@@ -32,7 +33,7 @@ enum ConformanceSupport {
     static func dataset(files: [String], options: JSONEventSet.Options, idField: String) throws -> SpecDataset {
         var events = JSONEventSet(options: options)
         for file in files {
-            let url = try SharedData.root().appendingPathComponent("eql-suite/es-qa/data/\(file)")
+            let url = try PackagePaths.shared().appendingPathComponent("eql-suite/es-qa/data/\(file)")
             try events.load(Array(try Data(contentsOf: url)), source: file)
         }
         return SpecDataset(events: events, idField: idField)

@@ -1,5 +1,6 @@
 import EQL
 import Foundation
+import PackageTestSupport
 import TOMLKit
 import XCTest
 
@@ -7,7 +8,7 @@ import XCTest
 /// front end must accept and compile all of them.
 final class CorpusConformanceQueryTests: XCTestCase {
     func testEveryQASuiteQueryCompiles() throws {
-        let directory = try SharedData.root().appendingPathComponent("eql-suite/es-qa")
+        let directory = try PackagePaths.shared().appendingPathComponent("eql-suite/es-qa")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".toml") }
         XCTAssertFalse(files.isEmpty)
         var total = 0

@@ -1,6 +1,7 @@
 @testable import EQL
 import EventModel
 import Foundation
+import PackageTestSupport
 import TOMLKit
 import XCTest
 
@@ -8,7 +9,7 @@ import XCTest
 /// verify and compile.
 final class CorpusRuleTests: XCTestCase {
     func testEveryCorpusRuleCompiles() throws {
-        let root = try SharedData.root().appendingPathComponent("detection-rules/linux-eql")
+        let root = try PackagePaths.shared().appendingPathComponent("detection-rules/linux-eql")
         var files: [URL] = []
         for directory in [root, root.appendingPathComponent("_deprecated")] {
             let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -51,7 +52,7 @@ final class CorpusRuleTests: XCTestCase {
     /// arrays: evaluation must never trap, and the per-event filters must behave per ES semantics
     /// (an all-missing event matches only rules whose condition tolerates missing fields).
     func testEveryCorpusRuleEvaluatesOnOddEvents() throws {
-        let root = try SharedData.root().appendingPathComponent("detection-rules/linux-eql")
+        let root = try PackagePaths.shared().appendingPathComponent("detection-rules/linux-eql")
         let schema = GrowingSchema()
         var filters: [CompiledFilter] = []
         var keys: [KeyExpression] = []
@@ -92,7 +93,7 @@ final class CorpusRuleTests: XCTestCase {
     }
 
     private func ruleFilter(_ file: String, _ schema: GrowingSchema) throws -> CompiledFilter {
-        let url = try SharedData.root().appendingPathComponent("detection-rules/linux-eql/\(file)")
+        let url = try PackagePaths.shared().appendingPathComponent("detection-rules/linux-eql/\(file)")
         let table = try TOMLTable(string: String(contentsOf: url, encoding: .utf8))
         let query = try XCTUnwrap(table["rule"]?["query"]?.string)
         return try XCTUnwrap(EQLCompiler(schema: schema).compile(query).eventFilter)
@@ -130,7 +131,7 @@ final class CorpusRuleTests: XCTestCase {
     /// Throughput of all corpus filters over realistic process events (printed; a figure for the
     /// README when run with `-c release`). Asserts only that the work was done.
     func testCorpusFilterThroughput() throws {
-        let root = try SharedData.root().appendingPathComponent("detection-rules/linux-eql")
+        let root = try PackagePaths.shared().appendingPathComponent("detection-rules/linux-eql")
         let schema = GrowingSchema()
         var filters: [CompiledFilter] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: root.path) where name.hasSuffix(".toml") {

@@ -1,4 +1,5 @@
 import Foundation
+import PackageTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -41,8 +42,7 @@ enum ConnectThenSetsid {
         let sourcePath = directory + "/connect-setsid.c"
         let binary = directory + "/connect-setsid"
         try source.write(toFile: sourcePath, atomically: true, encoding: .utf8)
-        let (status, _) = Harness.run("/usr/bin/cc", ["-O1", "-o", binary, sourcePath])
-        guard status == 0 else { throw XCTSkip("cc could not build the test program") }
+        guard (try? Subprocess.run("/usr/bin/cc", ["-O1", "-o", binary, sourcePath]))?.status == 0 else { throw XCTSkip("cc could not build the test program") }
         chmod(directory, 0o755)
         chmod(binary, 0o755)
         return binary

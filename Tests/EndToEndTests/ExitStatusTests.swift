@@ -1,10 +1,11 @@
 import Foundation
+import PackageTestSupport
 import XCTest
 
 /// Exit statuses of `auspex run` that are decided before the kernel is touched, and `auspex check`'s.
 final class ExitStatusTests: XCTestCase {
-    private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        Harness.run(try Harness.auspexBinary(), arguments)
+    private func run(_ arguments: [String]) throws -> Subprocess.Result {
+        try Subprocess.run(try PackagePaths.auspexBinary(), arguments)
     }
 
     func testStatusWithoutADaemonSaysSo() throws {
@@ -17,8 +18,8 @@ final class ExitStatusTests: XCTestCase {
             .write(toFile: work.root + "/state.json", atomically: true, encoding: .utf8)
         let stale = try run(["status", "--config", work.config])
         XCTAssertEqual(stale.status, 0)
-        XCTAssertTrue(stale.output.contains("pid 2147483646 NOT running"), stale.output)
-        XCTAssertTrue(stale.output.contains("pipeline.alerts: 7"), stale.output)
+        XCTAssertTrue(stale.stdout.contains("pid 2147483646 NOT running"), stale.stdout)
+        XCTAssertTrue(stale.stdout.contains("pipeline.alerts: 7"), stale.stdout)
     }
 
     func testUsageErrorsExit64() throws {
@@ -38,22 +39,23 @@ final class ExitStatusTests: XCTestCase {
         XCTAssertEqual(try run(["run", "--config", work.config, "--rules", work.rules, "--no-journald"]).status, 78)
         let check = try run(["check", "--config", work.config, work.rules])
         XCTAssertEqual(check.status, 78)
-        XCTAssertTrue(check.output.contains(work.rules + "/broken.toml:"), check.output)
-        XCTAssertTrue(check.output.contains("1 failed"), check.output)
+        XCTAssertTrue(check.stdout.contains(work.rules + "/broken.toml:"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("1 failed"), check.stdout)
     }
 
     func testMissingPrivilegeExits77() throws {
         guard geteuid() == 0 else { throw XCTSkip("needs root to drop to nobody") }
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { throw XCTSkip("no setpriv") }
-        let binary = try Harness.auspexBinary()
+        let binary = try PackagePaths.auspexBinary().path
         let work = try Workdir()
         defer { work.remove() }
         try work.addPackRule(LiveDaemonTests.ourRuleFile)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: work.root)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: work.rules)
-        let result = Harness.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", binary,
-                                                      "run", "--config", work.config, "--rules", work.rules,
-                                                      "--no-journald", "--set", "spool.enabled=false"])
+        let result = try Subprocess.run("/usr/bin/setpriv", [
+            "--reuid=65534", "--regid=65534", "--clear-groups", binary,
+            "run", "--config", work.config, "--rules", work.rules, "--no-journald", "--set", "spool.enabled=false",
+        ])
         guard result.status != 126, result.status != 127 else {
             throw XCTSkip("nobody cannot execute \(binary)")
         }

@@ -8,38 +8,14 @@ import Glibc
 /// Commands, paths and waiting helpers for the end-to-end tests, which drive the built `auspex` binary against the
 /// real kernel audit subsystem and a real journald.
 enum Harness {
-    static var packageRoot: URL { PackagePaths.root }
-
-    /// The `auspex` binary next to the test bundle (same scratch path and configuration).
-    static func auspexBinary() throws -> String {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("auspex"),
-            Bundle.main.bundleURL.appendingPathComponent("auspex"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("auspex"),
-        ]
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("the auspex binary was not built next to the tests (\(candidates[0].path))")
+    /// The value after `name ` in the stderr summary line of `auspex events` ("…, documents 8, …").
+    static func summaryFigure(_ name: String, in stderr: String) -> Int? {
+        guard let line = stderr.split(separator: "\n").last(where: { $0.contains("documents ") }) else { return nil }
+        for part in line.split(separator: ",") {
+            let words = part.split(separator: " ")
+            if let last = words.last, words.dropLast().joined(separator: " ").hasSuffix(name) { return Int(last) }
         }
-        return found.path
-    }
-
-    static func shared(_ relative: String) throws -> String {
-        try PackagePaths.shared(relative).path
-    }
-
-    /// Runs a command to completion; stdout and the exit status.
-    @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return (-1, "") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return nil
     }
 
     /// Polls `condition` every 10 ms until it holds or `seconds` pass.
@@ -67,9 +43,8 @@ enum Harness {
 
     /// The kernel's audit daemon pid (`auditctl -s`), nil when the status cannot be read.
     static func auditPID() -> Int? {
-        let (status, output) = run("/usr/sbin/auditctl", ["-s"])
-        guard status == 0 else { return nil }
-        for line in output.split(separator: "\n") where line.hasPrefix("pid ") {
+        guard let status = try? Subprocess.run("/usr/sbin/auditctl", ["-s"]), status.status == 0 else { return nil }
+        for line in status.stdout.split(separator: "\n") where line.hasPrefix("pid ") {
             return Int(line.dropFirst(4))
         }
         return nil
@@ -84,7 +59,7 @@ enum Harness {
 
     /// Kernel audit rules carrying `key`.
     static func auditRules(key: String) -> [String] {
-        run("/usr/sbin/auditctl", ["-l"]).output.split(separator: "\n").map(String.init)
+        ((try? Subprocess.run("/usr/sbin/auditctl", ["-l"]))?.stdout ?? "").split(separator: "\n").map(String.init)
             .filter { $0.contains("key=\(key)") }
     }
 
@@ -96,7 +71,7 @@ enum Harness {
 
         /// Starts `/lib/systemd/systemd-journald` unless one runs already.
         init() throws {
-            if Harness.run("/usr/bin/pgrep", ["-x", "systemd-journal"]).status == 0 {
+            if try Subprocess.run("/usr/bin/pgrep", ["-x", "systemd-journal"]).status == 0 {
                 process = nil
                 return
             }
@@ -123,8 +98,9 @@ enum Harness {
 
     /// Journal entries (JSON objects) from `pid` whose `field` equals `value`.
     static func journalEntries(pid: Int32, field: String, value: String) -> [[String: Any]] {
-        let (_, output) = run("/usr/bin/journalctl", ["--no-pager", "-o", "json", "_PID=\(pid)", "\(field)=\(value)"])
-        return output.split(separator: "\n").compactMap {
+        let journal = try? Subprocess.run("/usr/bin/journalctl",
+                                          ["--no-pager", "-o", "json", "_PID=\(pid)", "\(field)=\(value)"])
+        return (journal?.stdout ?? "").split(separator: "\n").compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
         }
     }

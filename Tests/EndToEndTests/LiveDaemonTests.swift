@@ -1,4 +1,5 @@
 import Foundation
+import PackageTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -35,7 +36,7 @@ final class LiveDaemonTests: XCTestCase {
         -> (RunningDaemon, Workdir, TestHost)
     {
         try Harness.requireLiveAudit()
-        let binary = try Harness.auspexBinary()
+        let binary = try PackagePaths.auspexBinary().path
         try Harness.waitForFreeAudit()
         journald = try Harness.Journald()
         let work = try Workdir()
@@ -56,7 +57,7 @@ final class LiveDaemonTests: XCTestCase {
     }
 
     func testUDPReverseShellsAreDetectedLiveInJournalAndSpool() throws {
-        let elastic = try Harness.shared(Self.elasticRuleFile)
+        let elastic = try PackagePaths.shared(Self.elasticRuleFile).path
         let (daemon, work, host) = try start(rules: [elastic])
 
         // A bash UDP reverse shell from inside the test host's namespace to its own 192.0.2.2.
@@ -78,7 +79,7 @@ final class LiveDaemonTests: XCTestCase {
         XCTAssertEqual(bashAlert.events.last?.value(at: "destination.ip") as? String, TestHost.address)
 
         // The same shell to a loopback address raises nothing.
-        Harness.run("/bin/bash", ["-c", "exec 3<>/dev/udp/127.0.0.53/4444"])
+        _ = try Subprocess.run("/bin/bash", ["-c", "exec 3<>/dev/udp/127.0.0.53/4444"])
 
         // python3 opens its socket with SOCK_CLOEXEC (a1 = 80002): ours matches, the Elastic rule cannot.
         XCTAssertEqual(host.exec(["/usr/bin/python3", "-c",
@@ -105,12 +106,12 @@ final class LiveDaemonTests: XCTestCase {
         }, "state file counters")
 
         // `auspex status` reads the same file and tells a live daemon from a stale file.
-        let status = Harness.run(try Harness.auspexBinary(), ["status", "--config", work.config])
+        let status = try Subprocess.run(try PackagePaths.auspexBinary(), ["status", "--config", work.config])
         XCTAssertEqual(status.status, 0)
-        XCTAssertTrue(status.output.contains("daemon: pid \(daemon.pid) running"), status.output)
-        XCTAssertTrue(status.output.contains("audit pid \(daemon.pid)"), status.output)
-        XCTAssertTrue(status.output.contains("pipeline.alerts: "), status.output)
-        XCTAssertTrue(status.output.contains("processes.forks: "), status.output)
+        XCTAssertTrue(status.stdout.contains("daemon: pid \(daemon.pid) running"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("audit pid \(daemon.pid)"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("pipeline.alerts: "), status.stdout)
+        XCTAssertTrue(status.stdout.contains("processes.forks: "), status.stdout)
     }
 
     func testReloadKeepsDetectingWhenANewRuleFileIsBroken() throws {
@@ -152,16 +153,16 @@ final class LiveDaemonTests: XCTestCase {
     /// unprivileged uid, or from an executable the rule excludes, raises none.
     func testRootConnectionThenNewSessionRaisesBothRules() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/cc") else { throw XCTSkip("cc is not installed") }
-        let elastic = try Harness.shared(Self.sessionElasticRuleFile)
+        let elastic = try PackagePaths.shared(Self.sessionElasticRuleFile).path
         let (daemon, work, host) = try start(packRule: Self.sessionRuleFile, rules: [elastic])
         let ourRuleID = try XCTUnwrap(ruleID(in: work.rules + "/" + Self.sessionRuleFile))
         let program = try ConnectThenSetsid.build(in: work.root)
 
         /// Runs the program (behind `prefix`) and returns the pid of the child that connected and called setsid.
         func attempt(_ prefix: [String]) throws -> String {
-            let (status, output) = Harness.run(prefix[0], Array(prefix.dropFirst()) + [TestHost.address, "9"])
-            XCTAssertEqual(status, 0, "\(prefix.joined(separator: " ")) failed (setsid or connect)")
-            return try XCTUnwrap(output.split(separator: "\n").last.map(String.init), "child pid printed")
+            let run = try Subprocess.run(prefix[0], Array(prefix.dropFirst()) + [TestHost.address, "9"])
+            XCTAssertEqual(run.status, 0, "\(prefix.joined(separator: " ")) failed (setsid or connect)")
+            return try XCTUnwrap(run.stdout.split(separator: "\n").last.map(String.init), "child pid printed")
         }
         func alerts(pid: String) -> [[String: Any]] {
             work.spooledAlerts().filter { alert in

@@ -1,4 +1,5 @@
 import Foundation
+import PackageTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -25,7 +26,7 @@ final class Workdir {
 
     /// Copies a rule of the repository's default pack into the rules directory.
     func addPackRule(_ name: String) throws {
-        let source = Harness.packageRoot.appendingPathComponent("etc/auspex/rules.d/" + name).path
+        let source = PackagePaths.root.appendingPathComponent("etc/auspex/rules.d/" + name).path
         try FileManager.default.copyItem(atPath: source, toPath: rules + "/" + name)
     }
 

@@ -6,15 +6,10 @@ import Reassembler
 import PackageTestSupport
 import XCTest
 
-/// Shared test helpers: locating ../shared, turning audit.log text into events, comparing documents.
+/// Shared test helpers: reading ../shared, turning audit.log text into events, comparing documents.
 enum Fixtures {
-    /// `../shared` next to the package root, found from this file's path.
-    static func sharedDirectory() throws -> String {
-        try PackagePaths.shared().path
-    }
-
     static func read(_ relativePath: String) throws -> [UInt8] {
-        let path = try sharedDirectory() + "/" + relativePath
+        let path = try PackagePaths.shared(relativePath).path
         guard let data = FileManager.default.contents(atPath: path) else {
             throw XCTSkip("missing reference file \(path)")
         }

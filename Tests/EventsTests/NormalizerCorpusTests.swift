@@ -3,6 +3,7 @@ import EventModel
 import Events
 import Foundation
 import Reassembler
+import PackageTestSupport
 import XCTest
 
 /// The whole raw-sample corpus (../shared/audit-samples) through the real parser, reassembler and normalizer,
@@ -10,7 +11,7 @@ import XCTest
 final class NormalizerCorpusTests: XCTestCase {
     /// Every audit.log-format file of the corpus (goldens and JSON outputs excluded).
     private func corpusFiles() throws -> [String] {
-        let root = try Fixtures.sharedDirectory() + "/audit-samples"
+        let root = try PackagePaths.shared("audit-samples").path
         guard let walker = FileManager.default.enumerator(atPath: root) else { throw XCTSkip("cannot list \(root)") }
         var files: [String] = []
         for case let path as String in walker where path.hasSuffix(".log") || path.hasSuffix(".txt") {
@@ -59,7 +60,7 @@ final class NormalizerCorpusTests: XCTestCase {
 
     func testArgumentVectorsMatchLaurel() throws {
         let directory = "audit-samples/laurel/src/testdata"
-        let root = try Fixtures.sharedDirectory() + "/" + directory
+        let root = try PackagePaths.shared(directory).path
         let names = try FileManager.default.contentsOfDirectory(atPath: root).filter {
             $0.hasPrefix("record-") && $0.hasSuffix(".json")
         }

@@ -2,6 +2,7 @@ import Daemon
 import Foundation
 import Processes
 import Rules
+import PackageTestSupport
 import XCTest
 
 /// `auspex check --coverage` over the Linux EQL corpus, judged against the corpus survey's field tiers.
@@ -19,7 +20,7 @@ final class CoverageTests: XCTestCase {
 
     /// Field → tier ("T1", "T2", "T3") from the field table of shared/spec/rule-corpus.md.
     private func tiers() throws -> [String: String] {
-        let text = try String(contentsOfFile: try Samples.sharedDirectory() + "/spec/rule-corpus.md", encoding: .utf8)
+        let text = try String(contentsOfFile: try PackagePaths.shared("spec/rule-corpus.md").path, encoding: .utf8)
         var tiers: [String: String] = [:]
         for line in text.split(separator: "\n") where line.hasPrefix("| `") {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -32,7 +33,7 @@ final class CoverageTests: XCTestCase {
     func testCorpusRulesNeedingOnlyAuditFieldsAreFullyCovered() throws {
         let tiers = try tiers()
         XCTAssertGreaterThan(tiers.count, 80, "field table parsed")
-        let directory = try Samples.sharedDirectory() + "/detection-rules/linux-eql"
+        let directory = try PackagePaths.shared("detection-rules/linux-eql").path
         let report = RuleLoader().load(paths: [directory])
         let coverage = RuleCoverage.of(report.rules)
         XCTAssertGreaterThan(coverage.count, 250)
@@ -55,9 +56,8 @@ final class CoverageTests: XCTestCase {
     }
 
     func testSeedRulesAreFullyCovered() throws {
-        let shared = try Samples.sharedDirectory()
-        let ours = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("etc/auspex/rules.d").path
+        let shared = try PackagePaths.shared().path
+        let ours = PackagePaths.root.appendingPathComponent("etc/auspex/rules.d").path
         let report = RuleLoader().load(paths: [
             shared + "/detection-rules/linux-eql/_deprecated/command_and_control_connection_attempt_by_non_ssh_root_session.toml",
             shared + "/detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml",

@@ -11,7 +11,7 @@ import XCTest
 /// entity id the process table gives both events.
 final class SeedRuleReplayTests: XCTestCase {
     private func pipeline() throws -> DetectionPipeline {
-        let shared = try Samples.sharedDirectory()
+        let shared = try PackagePaths.shared().path
         let ours = PackagePaths.root.appendingPathComponent(
             "etc/auspex/rules.d/command_and_control_root_connection_then_new_session.toml").path
         let load = RuleSet.load(paths: [

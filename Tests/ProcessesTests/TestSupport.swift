@@ -7,14 +7,10 @@ import Reassembler
 import PackageTestSupport
 import XCTest
 
-/// Locating ../shared, turning audit.log text into enriched documents, and a substitutable /proc.
+/// Reading ../shared, turning audit.log text into enriched documents, and a substitutable /proc.
 enum Samples {
-    static func sharedDirectory() throws -> String {
-        try PackagePaths.shared().path
-    }
-
     static func laurel(_ name: String) throws -> [UInt8] {
-        let path = try sharedDirectory() + "/audit-samples/laurel/src/testdata/" + name
+        let path = try PackagePaths.shared("audit-samples/laurel/src/testdata/" + name).path
         guard let data = FileManager.default.contents(atPath: path) else { throw XCTSkip("missing \(path)") }
         return [UInt8](data)
     }

@@ -1,12 +1,13 @@
 import Foundation
+import PackageTestSupport
 import XCTest
 @testable import Rules
 
 final class AuditRuleDerivationTests: XCTestCase {
     func testSeedRulesFromElastic() throws {
-        let udp = try loadedQuery(TestPaths.shared("detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml"))
-        let root = try loadedQuery(TestPaths.shared(
-            "detection-rules/linux-eql/_deprecated/command_and_control_connection_attempt_by_non_ssh_root_session.toml"))
+        let udp = try loadedQuery(PackagePaths.shared("detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml").path)
+        let root = try loadedQuery(PackagePaths.shared(
+            "detection-rules/linux-eql/_deprecated/command_and_control_connection_attempt_by_non_ssh_root_session.toml").path)
         XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: udp).syscalls, ["connect", "execve", "execveat", "socket"])
         XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: root).syscalls, ["connect", "setsid"])
         let both = AuditRuleDerivation.requirements(forQueries: [udp, root])
@@ -19,7 +20,7 @@ final class AuditRuleDerivationTests: XCTestCase {
     }
 
     func testSeedRulesOfOurPack() throws {
-        let pack = TestPaths.inPackage("etc/auspex/rules.d")
+        let pack = PackagePaths.root.appendingPathComponent("etc/auspex/rules.d").path
         let udp = try loadedQuery(pack + "/command_and_control_udp_reverse_shell.toml")
         let root = try loadedQuery(pack + "/command_and_control_root_connection_then_new_session.toml")
         XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: udp).syscalls, ["connect", "execve", "execveat", "socket"])
@@ -93,7 +94,7 @@ final class AuditRuleDerivationTests: XCTestCase {
         XCTAssertEqual(negated.syscalls, [])
         XCTAssertEqual(negated.notes.count, 1)
 
-        let rule = { (name: String) in try self.loadedQuery(TestPaths.shared("detection-rules/linux-eql/" + name)) }
+        let rule = { (name: String) in try self.loadedQuery(PackagePaths.shared("detection-rules/linux-eql/" + name).path) }
         XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: try rule("persistence_cron_job_creation.toml")).syscalls,
                        ["creat", "link", "linkat", "mknod", "mknodat", "open", "openat", "openat2", "rename",
                         "renameat", "renameat2", "symlink", "symlinkat"])

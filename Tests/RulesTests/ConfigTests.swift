@@ -1,4 +1,5 @@
 import Foundation
+import PackageTestSupport
 import XCTest
 @testable import Rules
 
@@ -16,7 +17,7 @@ final class ConfigTests: XCTestCase {
 
     /// The shipped, commented file documents every key and states exactly the built-in defaults.
     func testShippedFileMatchesDefaultsAndDocumentsEveryKey() throws {
-        let path = TestPaths.inPackage("etc/auspex/auspex.toml")
+        let path = PackagePaths.root.appendingPathComponent("etc/auspex/auspex.toml").path
         let result = ConfigLoader.load(path: path)
         XCTAssertTrue(result.fileFound)
         XCTAssertEqual(result.diagnostics, [])

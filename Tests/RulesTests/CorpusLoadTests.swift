@@ -1,4 +1,5 @@
 import Foundation
+import PackageTestSupport
 import XCTest
 @testable import Rules
 
@@ -36,7 +37,7 @@ final class CorpusLoadTests: XCTestCase {
     }
 
     func testSeedRulesAreReadFieldByField() throws {
-        let path = try TestPaths.shared("detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml")
+        let path = try PackagePaths.shared("detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml").path
         let (outcome, diagnostics) = RuleLoader().loadFile(atPath: path)
         XCTAssertEqual(diagnostics, [])
         guard case .loaded(let rule) = outcome else { return XCTFail("not loaded: \(outcome)") }
@@ -67,8 +68,8 @@ final class CorpusLoadTests: XCTestCase {
         let fileLine = lines[mapped.line - 1]
         XCTAssertEqual(String(fileLine.dropFirst(mapped.column - 1).prefix(9)), "cidrmatch")
 
-        let deprecated = try TestPaths.shared(
-            "detection-rules/linux-eql/_deprecated/command_and_control_connection_attempt_by_non_ssh_root_session.toml")
+        let deprecated = try PackagePaths.shared(
+            "detection-rules/linux-eql/_deprecated/command_and_control_connection_attempt_by_non_ssh_root_session.toml").path
         guard case .loaded(let root) = RuleLoader().loadFile(atPath: deprecated).0 else { return XCTFail("not loaded") }
         XCTAssertTrue(root.isDeprecated)
         XCTAssertEqual(root.metadata.deprecationDate, "2023/07/31")

@@ -1,11 +1,12 @@
 import Foundation
+import PackageTestSupport
 import XCTest
 import EQL
 @testable import Rules
 
 /// The default rule pack in etc/auspex/rules.d: our own rules, in detection-rules format, that audit data can serve.
 final class ShippedRulesTests: XCTestCase {
-    var packPath: String { TestPaths.inPackage("etc/auspex/rules.d") }
+    var packPath: String { PackagePaths.root.appendingPathComponent("etc/auspex/rules.d").path }
 
     func testEveryShippedRuleLoadsCleanly() throws {
         let report = RuleLoader().load(paths: [packPath])

@@ -1,10 +1,11 @@
 import Foundation
+import PackageTestSupport
 import XCTest
 @testable import Rules
 
 /// The shipped unit and tmpfiles agree with the configuration defaults, and systemd accepts them.
 final class SystemdUnitTests: XCTestCase {
-    private var unitPath: String { TestPaths.inPackage("systemd/auspex.service") }
+    private var unitPath: String { PackagePaths.root.appendingPathComponent("systemd/auspex.service").path }
 
     private func directives(_ path: String) throws -> [String: [String]] {
         var result: [String: [String]] = [:]
@@ -37,10 +38,10 @@ final class SystemdUnitTests: XCTestCase {
             XCTAssertTrue(unit["CapabilityBoundingSet"]?.first?.contains(capability) ?? false)
             XCTAssertTrue(unit["AmbientCapabilities"]?.first?.contains(capability) ?? false)
         }
-        let tmpfiles = try String(contentsOfFile: TestPaths.inPackage("systemd/auspex.tmpfiles"), encoding: .utf8)
+        let tmpfiles = try String(contentsOfFile: PackagePaths.root.appendingPathComponent("systemd/auspex.tmpfiles").path, encoding: .utf8)
         XCTAssertTrue(tmpfiles.split(separator: "\n").contains { $0.hasPrefix("d \(defaults.spool.dir) ") })
         // The unit runs as the user auspex.sysusers creates, which owns the spool.
-        let sysusers = try String(contentsOfFile: TestPaths.inPackage("systemd/auspex.sysusers"), encoding: .utf8)
+        let sysusers = try String(contentsOfFile: PackagePaths.root.appendingPathComponent("systemd/auspex.sysusers").path, encoding: .utf8)
         XCTAssertTrue(sysusers.contains("u \(unit["User"]?.first ?? "?") "))
     }
 
@@ -54,27 +55,15 @@ final class SystemdUnitTests: XCTestCase {
             .replacingOccurrences(of: "ExecStart=/usr/local/bin/auspex run", with: "ExecStart=/bin/true")
         let copy = try directory.write("auspex.service", text)
 
-        let verify = try run(analyze, ["verify", copy])
-        XCTAssertEqual(verify.status, 0, verify.output)
-        XCTAssertEqual(verify.output.trimmingCharacters(in: .whitespacesAndNewlines), "")
+        let verify = try Subprocess.run(analyze, ["verify", copy])
+        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
+        XCTAssertEqual((verify.stdout + verify.stderr).trimmingCharacters(in: .whitespacesAndNewlines), "")
 
-        let security = try run(analyze, ["security", "--offline=yes", copy])
-        let rating = security.output.split(separator: "\n").last { $0.contains("Overall exposure level") } ?? ""
+        let security = try Subprocess.run(analyze, ["security", "--offline=yes", copy])
+        let output = security.stdout + security.stderr
+        let rating = output.split(separator: "\n").last { $0.contains("Overall exposure level") } ?? ""
         let score = rating.split(separator: " ").compactMap { Double($0) }.first
-        XCTAssertNotNil(score, security.output)
+        XCTAssertNotNil(score, output)
         XCTAssertLessThanOrEqual(score ?? 10, 1.5, String(rating))
-    }
-
-    private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

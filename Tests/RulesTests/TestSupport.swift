@@ -3,17 +3,6 @@ import Foundation
 import PackageTestSupport
 import XCTest
 
-/// Paths the tests use: the package root (found from this file) and the shared reference data beside it.
-enum TestPaths {
-    static var packageRoot: URL { PackagePaths.root }
-
-    static func shared(_ relative: String) throws -> String {
-        try PackagePaths.shared(relative).path
-    }
-
-    static func inPackage(_ relative: String) -> String { packageRoot.appendingPathComponent(relative).path }
-}
-
 /// A fresh temporary directory, removed when the test ends.
 final class TemporaryDirectory {
     let path: String
@@ -35,7 +24,7 @@ final class TemporaryDirectory {
 
 /// The Elastic corpus, loaded once for all tests that need it (loading 320 files takes a second or more).
 enum Corpus {
-    private static let active: String? = try? TestPaths.shared("detection-rules/linux-eql")
+    private static let active: String? = try? PackagePaths.shared("detection-rules/linux-eql").path
 
     /// Active and deprecated rules together.
     static let everything: RuleLoadReport? = active.map { RuleLoader().load(paths: [$0, $0 + "/_deprecated"]) }

@@ -1,6 +1,7 @@
 import AuditNetlink
 import EventModel
 import Foundation
+import PackageTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -35,7 +36,7 @@ final class LiveKernelTests: XCTestCase {
 
     private func auditState() throws -> AuditState {
         let auditctl = URL(fileURLWithPath: "/sbin/auditctl")
-        let status = try TestSupport.run(auditctl, ["-s"])
+        let status = try Subprocess.run(auditctl, ["-s"])
         guard status.status == 0 else { throw XCTSkip("auditctl -s failed: \(status.stderr)") }
         var fields: [String: String] = [:]
         for line in status.stdout.split(separator: "\n") {
@@ -44,7 +45,7 @@ final class LiveKernelTests: XCTestCase {
                 fields[words[0]] = words[1]
             }
         }
-        let rules = try TestSupport.run(auditctl, ["-l"]).stdout.split(separator: "\n").map(String.init)
+        let rules = try Subprocess.run(auditctl, ["-l"]).stdout.split(separator: "\n").map(String.init)
         return AuditState(fields: fields, rules: rules)
     }
 
@@ -54,7 +55,7 @@ final class LiveKernelTests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: "/sbin/auditctl") else {
             throw XCTSkip("auditctl not installed (package auditd)")
         }
-        let binary = try TestSupport.auspexBinary()
+        let binary = try PackagePaths.auspexBinary()
         let before = try auditState()
         guard before.fields["pid"] == "0" else {
             throw XCTSkip("another audit daemon is registered (pid \(before.fields["pid"] ?? "?")); not taking it over")
@@ -71,8 +72,8 @@ final class LiveKernelTests: XCTestCase {
     }
 
     /// Starts `auspex events` and waits until it reports that it reads the kernel.
-    private func startReader(_ binary: URL, _ arguments: [String], out: TestSupport.TemporaryFile,
-                             err: TestSupport.TemporaryFile) throws -> Process {
+    private func startReader(_ binary: URL, _ arguments: [String], out: TemporaryFile,
+                             err: TemporaryFile) throws -> Process {
         let process = Process()
         process.executableURL = binary
         process.arguments = events(arguments)
@@ -117,7 +118,7 @@ final class LiveKernelTests: XCTestCase {
 
     func testLiveExecveSocketConnectAndCleanupOnSIGTERM() throws {
         let (binary, before) = try requireKernelAudit()
-        let out = try TestSupport.TemporaryFile(), err = try TestSupport.TemporaryFile()
+        let out = try TemporaryFile(), err = try TemporaryFile()
         let reader = try startReader(binary, [], out: out, err: err)
         defer { if reader.isRunning { kill(reader.processIdentifier, SIGKILL); reader.waitUntilExit() } }
 
@@ -180,21 +181,21 @@ final class LiveKernelTests: XCTestCase {
         XCTAssertEqual(connect?["network.direction"], "egress")
         XCTAssertEqual(connect?["event.action"], "connected-to")
         XCTAssertEqual(inetConnect(pythonPID, in: docs)?["destination.ip"], "127.0.0.1")
-        XCTAssertNotNil(TestSupport.summaryFigure("kernel lost", in: err.contents()), err.contents())
-        XCTAssertEqual(TestSupport.summaryFigure("malformed", in: err.contents()), 0, err.contents())
+        XCTAssertNotNil(Harness.summaryFigure("kernel lost", in: err.contents()), err.contents())
+        XCTAssertEqual(Harness.summaryFigure("malformed", in: err.contents()), 0, err.contents())
     }
 
     func testDurationEndsTheRunAndRestoresTheKernel() throws {
         let (binary, before) = try requireKernelAudit()
-        let run = try TestSupport.run(binary, events(["--duration", "0.5"]))
+        let run = try Subprocess.run(binary, events(["--duration", "0.5"]))
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertNotNil(TestSupport.summaryFigure("ENOBUFS", in: run.stderr), run.stderr)
+        XCTAssertNotNil(Harness.summaryFigure("ENOBUFS", in: run.stderr), run.stderr)
         try assertRestored(before)
     }
 
     func testMulticastReaderSeesRecordsBesideTheOwnerSlot() throws {
         let (binary, before) = try requireKernelAudit()
-        let out = try TestSupport.TemporaryFile(), err = try TestSupport.TemporaryFile()
+        let out = try TemporaryFile(), err = try TemporaryFile()
         let reader = try startReader(binary, ["--multicast", "--duration", "1.5"], out: out, err: err)
         defer { if reader.isRunning { kill(reader.processIdentifier, SIGKILL); reader.waitUntilExit() } }
         XCTAssertTrue(try auditState().fields["pid"] == "0", "multicast mode must not register as the audit daemon")
@@ -211,14 +212,14 @@ final class LiveKernelTests: XCTestCase {
 
     func testSecondReaderIsRefusedWhileTheFirstOwnsTheKernel() throws {
         let (binary, before) = try requireKernelAudit()
-        let out = try TestSupport.TemporaryFile(), err = try TestSupport.TemporaryFile()
+        let out = try TemporaryFile(), err = try TemporaryFile()
         let first = try startReader(binary, [], out: out, err: err)
         defer { if first.isRunning { kill(first.processIdentifier, SIGKILL); first.waitUntilExit() } }
         // A kernel already at auspex's settings gets no record (nothing to restore).
         let firstRecord = try? String(contentsOfFile: statePath, encoding: .utf8)
         XCTAssertEqual(firstRecord != nil, Self.auspexChangesSettings(before), "state file \(statePath)")
         if let firstRecord { XCTAssertTrue(firstRecord.contains("\npid=\(first.processIdentifier)\n"), firstRecord) }
-        let second = try TestSupport.run(binary, events(["--duration", "0.2"]))
+        let second = try Subprocess.run(binary, events(["--duration", "0.2"]))
         XCTAssertNotEqual(second.status, 0)
         XCTAssertTrue(second.stderr.contains("already the kernel audit daemon"), second.stderr)
         // The refused reader must not have touched the first one's rules, nor its kernel state file.
@@ -238,7 +239,7 @@ final class LiveKernelTests: XCTestCase {
         guard Self.auspexChangesSettings(before) else {
             throw XCTSkip("auspex would change none of enabled, backlog_limit, backlog_wait_time on this kernel")
         }
-        let out = try TestSupport.TemporaryFile(), err = try TestSupport.TemporaryFile()
+        let out = try TemporaryFile(), err = try TemporaryFile()
         let killed = try startReader(binary, [], out: out, err: err)
         defer { if killed.isRunning { kill(killed.processIdentifier, SIGKILL); killed.waitUntilExit() } }
         let deadline = Date().addingTimeInterval(5)
@@ -261,7 +262,7 @@ final class LiveKernelTests: XCTestCase {
         XCTAssertTrue(record.contains("\npid=\(killed.processIdentifier)\n"), record)
         XCTAssertTrue(record.contains("\nbacklog_limit=\(before.fields["backlog_limit"] ?? "?")\n"), record)
 
-        let next = try TestSupport.run(binary, events(["--duration", "0.3"]))
+        let next = try Subprocess.run(binary, events(["--duration", "0.3"]))
         XCTAssertEqual(next.status, 0, next.stderr)
         XCTAssertEqual(next.stderr.components(separatedBy: "previous run did not stop cleanly").count, 2, next.stderr)
         try assertRestored(before)

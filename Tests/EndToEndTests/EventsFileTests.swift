@@ -1,5 +1,6 @@
 import EventModel
 import Foundation
+import PackageTestSupport
 import XCTest
 
 /// `auspex events --file`: audit.log text through the built binary, over ../shared/audit-samples.
@@ -9,13 +10,13 @@ final class EventsFileTests: XCTestCase {
     }
 
     func testSyntheticSampleGivesSocketAndConnectDocuments() throws {
-        let binary = try TestSupport.auspexBinary()
-        let sample = try TestSupport.sharedDirectory().appendingPathComponent("audit-samples/synthetic/udp-reverse-shell-synthetic.log")
-        let run = try TestSupport.run(binary, ["events", "--file", sample.path])
+        let binary = try PackagePaths.auspexBinary()
+        let sample = try PackagePaths.shared("audit-samples/synthetic/udp-reverse-shell-synthetic.log")
+        let run = try Subprocess.run(binary, ["events", "--file", sample.path])
         XCTAssertEqual(run.status, 0, run.stderr)
         let docs = try documents(run.stdout)
-        XCTAssertEqual(TestSupport.summaryFigure("documents", in: run.stderr), docs.count)
-        XCTAssertEqual(TestSupport.summaryFigure("malformed", in: run.stderr), 0)
+        XCTAssertEqual(Harness.summaryFigure("documents", in: run.stderr), docs.count)
+        XCTAssertEqual(Harness.summaryFigure("malformed", in: run.stderr), 0)
 
         let socket = docs.first { $0["auditd.data.syscall"] == "socket" && $0["auditd.data.a1"] == "2" }
         XCTAssertEqual(socket?["auditd.data.a0"], "2")
@@ -29,51 +30,51 @@ final class EventsFileTests: XCTestCase {
     }
 
     func testEveryLogSampleGivesOneJSONDocumentPerLine() throws {
-        let binary = try TestSupport.auspexBinary()
-        let samples = try TestSupport.sharedDirectory().appendingPathComponent("audit-samples")
+        let binary = try PackagePaths.auspexBinary()
+        let samples = try PackagePaths.shared("audit-samples")
         let files = [
             "audit-userspace/auparse/test/test.log", "audit-userspace/auparse/test/test3.log",
             "audit-userspace/auparse/test/test4.log", "beats/auditbeat/module/auditd/testdata/sudo.log",
             "beats/auditbeat/module/auditd/testdata/centos7.log", "go-libaudit/testdata/normal.log",
         ]
         for file in files {
-            let run = try TestSupport.run(binary, ["events", "--file", samples.appendingPathComponent(file).path])
+            let run = try Subprocess.run(binary, ["events", "--file", samples.appendingPathComponent(file).path])
             XCTAssertEqual(run.status, 0, "\(file): \(run.stderr)")
             let docs = try documents(run.stdout)
             XCTAssertGreaterThan(docs.count, 0, file)
-            XCTAssertEqual(TestSupport.summaryFigure("documents", in: run.stderr), docs.count, file)
-            XCTAssertEqual(TestSupport.summaryFigure("malformed", in: run.stderr), 0, "\(file): \(run.stderr)")
+            XCTAssertEqual(Harness.summaryFigure("documents", in: run.stderr), docs.count, file)
+            XCTAssertEqual(Harness.summaryFigure("malformed", in: run.stderr), 0, "\(file): \(run.stderr)")
             XCTAssertTrue(docs.allSatisfy { $0["event.module"] == "auditd" && $0["@timestamp"] != nil }, file)
         }
         // go-libaudit's normal.log: serials 58–62 are five events (no EOE lines in that file).
-        let normal = try TestSupport.run(binary, ["events", "--file", samples.appendingPathComponent("go-libaudit/testdata/normal.log").path])
+        let normal = try Subprocess.run(binary, ["events", "--file", samples.appendingPathComponent("go-libaudit/testdata/normal.log").path])
         XCTAssertEqual(try documents(normal.stdout).compactMap { $0["event.sequence"]?.intValue }.sorted(), [58, 59, 60, 61, 62])
     }
 
     func testMalformedLinesAreCountedWithTheirLineNumbersFromStdin() throws {
-        let binary = try TestSupport.auspexBinary()
-        let sample = try TestSupport.sharedDirectory().appendingPathComponent("audit-samples/synthetic/udp-reverse-shell-synthetic.log")
-        let clean = try TestSupport.run(binary, ["events", "--file", sample.path])
+        let binary = try PackagePaths.auspexBinary()
+        let sample = try PackagePaths.shared("audit-samples/synthetic/udp-reverse-shell-synthetic.log")
+        let clean = try Subprocess.run(binary, ["events", "--file", sample.path])
         var lines = try String(contentsOf: sample, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines.insert("this is not an audit record", at: 3)                    // line 4
         lines.insert("type=SYSCALL msg=audit(17000x0.1:5): arch=c000003e", at: 7) // line 8
-        let run = try TestSupport.run(binary, ["events", "--file", "-"], input: Data(lines.joined(separator: "\n").utf8))
+        let run = try Subprocess.run(binary, ["events", "--file", "-"], input: Data(lines.joined(separator: "\n").utf8))
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stderr.contains("malformed line 4:"), run.stderr)
         XCTAssertTrue(run.stderr.contains("malformed line 8:"), run.stderr)
-        XCTAssertEqual(TestSupport.summaryFigure("malformed", in: run.stderr), 2)
+        XCTAssertEqual(Harness.summaryFigure("malformed", in: run.stderr), 2)
         XCTAssertEqual(try documents(run.stdout).count, try documents(clean.stdout).count)
     }
 
     func testCountBoundsTheOutputAndBadArgumentsAreRefused() throws {
-        let binary = try TestSupport.auspexBinary()
-        let sample = try TestSupport.sharedDirectory().appendingPathComponent("audit-samples/synthetic/udp-reverse-shell-synthetic.log")
-        let run = try TestSupport.run(binary, ["events", "--file", sample.path, "--count", "2"])
+        let binary = try PackagePaths.auspexBinary()
+        let sample = try PackagePaths.shared("audit-samples/synthetic/udp-reverse-shell-synthetic.log")
+        let run = try Subprocess.run(binary, ["events", "--file", sample.path, "--count", "2"])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try documents(run.stdout).count, 2)
-        XCTAssertNotEqual(try TestSupport.run(binary, ["events", "--file", sample.path, "--multicast"]).status, 0)
-        XCTAssertNotEqual(try TestSupport.run(binary, ["events", "--count", "0"]).status, 0)
-        let missing = try TestSupport.run(binary, ["events", "--file", "/nonexistent/audit.log"])
+        XCTAssertNotEqual(try Subprocess.run(binary, ["events", "--file", sample.path, "--multicast"]).status, 0)
+        XCTAssertNotEqual(try Subprocess.run(binary, ["events", "--count", "0"]).status, 0)
+        let missing = try Subprocess.run(binary, ["events", "--file", "/nonexistent/audit.log"])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("cannot open"), missing.stderr)
     }
