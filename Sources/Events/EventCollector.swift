@@ -12,6 +12,7 @@ struct EventCollector {
         let records = event.records
         let firstType = records.first?.type ?? .syscall
         var facts = EventFacts(eventType: firstType)
+        facts.ids.reserveCapacity(12)  // a SYSCALL record has 9 uid/gid keys
         guard !records.isEmpty else { return facts }
 
         // The identity record: the SYSCALL of a compound event, else the only (or first) record.
