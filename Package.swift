@@ -2,7 +2,8 @@
 import PackageDescription
 
 // The layout follows the data flow (see README "Architecture"):
-// CAuditNetlink → AuditNetlink → AuditRecords → Reassembler → Events → EQL → Rules → Alerting → Daemon → auspex.
+// CAuditNetlink → AuditNetlink → AuditRecords → Reassembler → Events → Processes → Detection (using EQL, Rules)
+// → Alerting; Daemon is the runtime around them; auspex is the CLI.
 let package = Package(
     name: "auspex",
     platforms: [.macOS(.v13)],
@@ -32,14 +33,16 @@ let package = Package(
         .target(name: "Processes", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),
         // Elasticsearch EQL: parser, verifier, compiler, streaming matchers. Independent of audit.
         .target(name: "EQL", dependencies: ["EventModel"]),
-        // detection-rules TOML loader, diagnostics, audit-rule derivation.
+        // detection-rules TOML loader and diagnostics; the auspex.toml reader (same TOML machinery, data only).
         .target(name: "Rules", dependencies: ["EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
         // Alert documents and sinks (journald, spool, stdout).
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
-        // Threads, queues, signals, reload, sd_notify.
-        .target(name: "Daemon", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "CSystemd"]),
+        // Schema and views, rule set, compiled rules, audit-rule plan, engine, pipeline, replay, alert building.
+        .target(name: "Detection", dependencies: ["AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel"]),
+        // The runtime: threads, queues, signals, reload, sd_notify, status.
+        .target(name: "Daemon", dependencies: ["Detection", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "CSystemd"]),
         .executableTarget(name: "auspex", dependencies: [
-            "Daemon", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel",
+            "Daemon", "Detection", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // EQL throughput over the Linux detection-rules corpus (`make bench`; not a test).
@@ -51,11 +54,14 @@ let package = Package(
         .testTarget(name: "ReassemblerTests", dependencies: ["PackageTestSupport", "Reassembler", "AuditRecords"]),
         .testTarget(name: "EventsTests", dependencies: ["PackageTestSupport", "Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "AuditNetlinkTests", dependencies: ["PackageTestSupport", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "EventModel"]),
-        .testTarget(name: "ProcessesTests", dependencies: ["PackageTestSupport", "Processes", "Daemon", "Rules", "Alerting", "Events", "Reassembler", "AuditRecords", "EventModel"]),
+        .testTarget(name: "ProcessesTests", dependencies: ["PackageTestSupport", "Processes", "Detection", "Rules", "Alerting", "Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "EQLTests", dependencies: ["PackageTestSupport", "EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
-        .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "EQL", "EventModel"]),
+        .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "Detection", "EQL", "EventModel"]),
         .testTarget(name: "AlertingTests", dependencies: ["PackageTestSupport", "Alerting", "EventModel"]),
-        .testTarget(name: "DaemonTests", dependencies: ["PackageTestSupport", "Daemon", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords", "AuditNetlink"]),
+        // Kernel-format audit.log text for the Detection and Daemon tests.
+        .target(name: "DetectionTestSupport", path: "Tests/DetectionTestSupport"),
+        .testTarget(name: "DetectionTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Detection", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords"]),
+        .testTarget(name: "DaemonTests", dependencies: ["DetectionTestSupport", "Daemon", "Detection", "Events", "AuditRecords", "AuditNetlink"]),
         // Drives the built `auspex` binary against the live kernel and journald (root; skipped otherwise).
         .testTarget(name: "EndToEndTests", dependencies: ["PackageTestSupport", "auspex"]),
     ]

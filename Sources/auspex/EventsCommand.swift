@@ -1,5 +1,5 @@
 import ArgumentParser
-import Daemon
+import Detection
 import AuditNetlink
 import AuditRecords
 #if canImport(Glibc)

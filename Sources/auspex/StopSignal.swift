@@ -1,4 +1,4 @@
-import Daemon
+import Detection
 import Dispatch
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,8 @@
 @testable import Daemon
 import AuditNetlink
 import AuditRecords
+import Detection
+import DetectionTestSupport
 import Events
 import Foundation
 import XCTest

@@ -1,11 +1,12 @@
 import Foundation
 import XCTest
-@testable import Rules
+@testable import Detection
+import Rules
 
 final class AuditRuleDerivationTests: XCTestCase {
     func testSeedRulesFromElastic() throws {
-        let udp = try loadedQuery(TestPaths.shared("detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml"))
-        let root = try loadedQuery(TestPaths.shared(
+        let udp = try loadedQuery(Fixtures.shared("detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml"))
+        let root = try loadedQuery(Fixtures.shared(
             "detection-rules/linux-eql/_deprecated/command_and_control_connection_attempt_by_non_ssh_root_session.toml"))
         XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: udp).syscalls, ["connect", "execve", "execveat", "socket"])
         XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: root).syscalls, ["connect", "setsid"])
@@ -19,7 +20,7 @@ final class AuditRuleDerivationTests: XCTestCase {
     }
 
     func testSeedRulesOfOurPack() throws {
-        let pack = TestPaths.inPackage("etc/auspex/rules.d")
+        let pack = Fixtures.defaultRulePack
         let udp = try loadedQuery(pack + "/command_and_control_udp_reverse_shell.toml")
         let root = try loadedQuery(pack + "/command_and_control_root_connection_then_new_session.toml")
         XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: udp).syscalls, ["connect", "execve", "execveat", "socket"])
@@ -93,7 +94,7 @@ final class AuditRuleDerivationTests: XCTestCase {
         XCTAssertEqual(negated.syscalls, [])
         XCTAssertEqual(negated.notes.count, 1)
 
-        let rule = { (name: String) in try self.loadedQuery(TestPaths.shared("detection-rules/linux-eql/" + name)) }
+        let rule = { (name: String) in try self.loadedQuery(Fixtures.shared("detection-rules/linux-eql/" + name)) }
         XCTAssertEqual(AuditRuleDerivation.requirements(forQuery: try rule("persistence_cron_job_creation.toml")).syscalls,
                        ["creat", "link", "linkat", "mknod", "mknodat", "open", "openat", "openat2", "rename",
                         "renameat", "renameat2", "symlink", "symlinkat"])
@@ -131,7 +132,7 @@ final class AuditRuleDerivationTests: XCTestCase {
 
     /// Over the whole corpus: prints what Elastic's Linux EQL rules would make auspex audit.
     func testCorpusDerivation() throws {
-        let rules = try Corpus.report().rules.filter { !$0.isDeprecated }
+        let rules = try Fixtures.corpusReport().rules.filter { !$0.isDeprecated }
         let auditRules = rules.filter { $0.index.contains { $0.hasPrefix("auditbeat-") || $0.hasPrefix("logs-auditd_manager") } }
         var withoutSyscalls = 0
         for rule in auditRules where AuditRuleDerivation.requirements(forQuery: rule.query).syscalls.isEmpty {

@@ -1,4 +1,4 @@
-@testable import Daemon
+@testable import Detection
 import Events
 import Rules
 import XCTest

@@ -1,11 +1,11 @@
-import Daemon
+import Detection
 import EventModel
 import Events
 import Rules
 import PackageTestSupport
 import XCTest
 
-/// Builders shared by the Daemon tests.
+/// Builders shared by the Detection tests.
 enum Fixtures {
     /// The package root, from this file's path.
     static var packageRoot: URL { PackagePaths.root }
@@ -16,6 +16,16 @@ enum Fixtures {
     }
 
     static var defaultRulePack: String { packageRoot.appendingPathComponent("etc/auspex/rules.d").path }
+
+    /// Elastic's Linux EQL rules, active and deprecated, loaded once (a skip when the reference data is absent).
+    static func corpusReport() throws -> RuleLoadReport {
+        guard let corpus else { throw XCTSkip("shared detection-rules corpus not found") }
+        return corpus
+    }
+
+    private static let corpus: RuleLoadReport? = (try? shared("detection-rules/linux-eql")).map {
+        RuleLoader().load(paths: [$0, $0 + "/_deprecated"])
+    }
 
     /// A detection-rules TOML rule around `query`.
     static func ruleText(id: String, name: String = "Test rule", query: String, from: String = "now-9m",

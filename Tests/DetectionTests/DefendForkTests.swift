@@ -1,6 +1,7 @@
 import Alerting
 import AuditRecords
-import Daemon
+import Detection
+import DetectionTestSupport
 import EventModel
 import Events
 import XCTest

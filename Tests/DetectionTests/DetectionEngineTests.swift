@@ -1,4 +1,4 @@
-import Daemon
+import Detection
 import EQL
 import EventModel
 import XCTest

@@ -1,5 +1,6 @@
 import Alerting
-import Daemon
+import Detection
+import DetectionTestSupport
 import EventModel
 import XCTest
 

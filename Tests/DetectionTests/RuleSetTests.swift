@@ -1,4 +1,4 @@
-import Daemon
+import Detection
 import EventModel
 import Rules
 import XCTest

@@ -1,5 +1,5 @@
 import Alerting
-import Daemon
+import Detection
 import EventModel
 import Events
 import XCTest
