@@ -21,13 +21,13 @@ let package = Package(
         .target(name: "CSystemd", linkerSettings: [.linkedLibrary("systemd")]),
         // Values and documents shared by the event producers and the EQL engine; JSON in and out.
         .target(name: "EventModel"),
-        // Swift face of the netlink shim: unicast/multicast reader, status, audit rules.
-        .target(name: "AuditNetlink", dependencies: ["CAuditNetlink"]),
-        // Audit record tokenizer and decoders over bytes (netlink payloads and audit.log lines).
+        // Swift face of the netlink shim: unicast/multicast reader, status, audit rules, kernel rule listing.
+        .target(name: "AuditNetlink", dependencies: ["CAuditNetlink", "AuditRecords"]),
+        // Audit record tokenizer and decoders over bytes (netlink payloads and audit.log lines), audit.log line reader.
         .target(name: "AuditRecords"),
         // Records → one audit event per serial.
         .target(name: "Reassembler", dependencies: ["AuditRecords"]),
-        // Audit event → ECS document (auditd_manager shape).
+        // Audit event → ECS document (auditd_manager shape); the Defend vocabulary beside it.
         .target(name: "Events", dependencies: ["AuditRecords", "Reassembler", "EventModel"]),
         // Process table: entity ids, ancestry, sessions; enriches normalized documents.
         .target(name: "Processes", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),

@@ -44,7 +44,7 @@ let syscallsByAction: [String: [String]] = [
     // The open family is the costliest audit rule there is (every file any process opens), so it is only derived
     // when a loaded rule names an action that needs it. A kernel filter on O_CREAT is not used: the flags are a1
     // for open but a2 for openat (one rule per syscall and arch) and openat2 keeps them in a struct; the
-    // created-or-not decision is made from the PATH record's nametype instead (Daemon's DefendVocabulary).
+    // created-or-not decision is made from the PATH record's nametype instead (Events' DefendVocabulary).
     "opened-file": ["open", "openat", "openat2", "creat", "truncate", "ftruncate", "fallocate", "readlink", "readlinkat"],
     "read-file": ["read"],
     "wrote-to-file": ["write"],

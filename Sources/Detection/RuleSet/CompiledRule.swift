@@ -1,5 +1,6 @@
 import Alerting
 import EQL
+import Events
 import Rules
 
 /// One loaded detection rule compiled against the ECS schema, with what the engine and the sinks need from it.

@@ -1,5 +1,6 @@
 import EQL
 import EventModel
+import Events
 import Processes
 
 /// The slot table for audit documents: every field the normalizer can produce has a slot, so rules compile to

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Alerting
+@testable import Daemon
 
 final class ServiceNotifierTests: XCTestCase {
     /// Real sd_notify: a datagram socket stands in for the service manager via NOTIFY_SOCKET.

@@ -1,60 +1,6 @@
 import EventModel
+import Events
 import Processes
-
-/// Elastic Defend's names for what an audit event records (rule-corpus.md "action vocabulary", ecs-mapping.md §3.2).
-/// Only values the detection-rules corpus tests are produced.
-enum DefendVocabulary {
-    /// go-libaudit verbs Defend names differently whatever the outcome: a non-blocking connect "fails" with
-    /// EINPROGRESS yet is Defend's connection attempt, and Defend reports failed execs too.
-    static let actionByAuditAction: [String: String] = [
-        "executed": "exec",
-        "connected-to": "connection_attempted",
-    ]
-
-    /// Defend category → audit categories whose events the Defend view files under it (module loads: `driver` in
-    /// audit data, `process` in Defend's), so the engine's category index still offers them to Defend rules.
-    static let relabeledAuditCategories: [String: [String]] = ["process": ["driver"]]
-
-    /// Operations Defend reports only when they succeeded, by syscall.
-    static let operationBySyscall: [String: DefendOperation] = {
-        var table: [String: DefendOperation] = [:]
-        func add(_ names: [String], _ operation: DefendOperation) { for name in names { table[name] = operation } }
-        add(["open", "openat", "openat2"], .openFile)
-        add(["creat"], .createFile)
-        add(["link", "linkat", "symlink", "symlinkat", "mknod", "mknodat"], .createFile)
-        add(["truncate", "ftruncate"], .modifyFile)
-        add(["unlink", "unlinkat", "rmdir"], .deleteFile)
-        add(["rename", "renameat", "renameat2"], .renameFile)
-        add(["fork", "vfork", "clone3"], .fork)
-        add(["clone"], .clone)
-        add(["setsid"], .sessionChange)
-        add(["exit_group"], .end)
-        add(["setuid", "setreuid", "setresuid", "setfsuid"], .uidChange)
-        add(["setgid", "setregid", "setresgid", "setfsgid"], .gidChange)
-        add(["accept", "accept4"], .accept)
-        add(["init_module", "finit_module"], .loadModule)
-        return table
-    }()
-}
-
-/// A successful syscall Defend has a name for. Decided once per event from the syscall name, its flags argument
-/// and the PATH items' `nametype`.
-enum DefendOperation: Sendable {
-    case openFile, createFile, modifyFile, deleteFile, renameFile
-    /// fork/vfork/clone3 (clone3's flags sit in a struct the record does not show: a fork unless the process
-    /// table found its child to be a thread).
-    case fork
-    /// clone: a fork unless `CLONE_THREAD` makes it a thread of the caller.
-    case clone
-    case sessionChange, end, uidChange, gidChange, accept, loadModule
-
-    var isFileChange: Bool {
-        switch self {
-        case .createFile, .modifyFile, .deleteFile, .renameFile: return true
-        default: return false
-        }
-    }
-}
 
 /// Defend's values for one event, given the audit document's slots.
 struct DefendEvent {
