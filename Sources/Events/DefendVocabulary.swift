@@ -32,6 +32,29 @@ public enum DefendVocabulary {
         add(["init_module", "finit_module"], .loadModule)
         return table
     }()
+
+    /// The `event.action` values a successful call of `syscall` gets in the Defend view (what the Defend view's
+    /// reading of the event can write), empty when Defend has no name for it: what a rule testing one of them needs
+    /// audited.
+    public static func actions(ofSyscall syscall: String) -> [String] {
+        guard let operation = operationBySyscall[syscall] else { return [] }
+        switch operation {
+        // By the PATH item's nametype and the open flags: made the file, rewrote it, or only opened it.
+        case .openFile: return ["creation", "modification", "open"]
+        // creat() on an existing file truncates it; links and nodes only exist once made.
+        case .createFile: return syscall == "creat" ? ["creation", "modification"] : ["creation"]
+        case .modifyFile: return ["modification"]
+        case .deleteFile: return ["deletion"]
+        case .renameFile: return ["rename"]
+        case .fork, .clone: return ["fork"]
+        case .sessionChange: return ["session_id_change"]
+        case .end: return ["end"]
+        case .uidChange: return ["uid_change"]
+        case .gidChange: return ["gid_change"]
+        case .accept: return ["connection_accepted"]
+        case .loadModule: return ["load_module"]
+        }
+    }
 }
 
 /// A successful syscall Defend has a name for. Decided once per event from the syscall name, its flags argument
