@@ -104,9 +104,7 @@ public enum AuditRuleDerivation {
     public static func processTrackingRequirements(forQuery query: String) -> AuditRequirements {
         var requirements = AuditRequirements()
         guard let ast = try? Parser.parse(query) else { return requirements }
-        let readsTrackedField = QueryScan.referencedFields(of: ast).contains { field in
-            processTrackingFieldPrefixes.contains { field.hasPrefix($0) }
-        }
+        let readsTrackedField = QueryScan.referencedFields(of: ast).contains(where: processTrackingFields.contains)
         if readsTrackedField { requirements.syscalls = processTrackingSyscalls.sorted() }
         return requirements
     }

@@ -1,4 +1,5 @@
 import Events
+import Processes
 
 /// Which syscalls the kernel must audit for an event to exist, by the `event.action` value that names it.
 ///
@@ -100,14 +101,18 @@ let actionsFromRecords: Set<String> = [
     "violated-seccomp-policy", "changed-audit-configuration", "loaded-firewall-rule-to", "typed", "crashed-program",
 ]
 
-/// Fields the daemon's process table fills (entity ids, ancestry, sessions). A rule reading any of them needs the
-/// process life cycle audited, so that processes forked, exec'd and exited between two `/proc` looks still get their
-/// ids and parents. `process.parent.pid` is not among them: the SYSCALL record carries `ppid=` itself.
-let processTrackingFieldPrefixes: [String] = [
-    "process.entity_id", "process.parent.entity_id", "process.parent.name", "process.parent.executable",
-    "process.parent.args", "process.parent.command_line", "process.parent.working_directory",
-    "process.parent.interactive", "process.parent.user.", "process.parent.group.", "process.session_leader.",
-    "process.entry_leader.", "process.group_leader.", "process.previous.",
+/// Fields the daemon's process table fills from what it remembers of other events: those of the enricher's
+/// ``ProcessEnricher/producedFields`` that describe another process (parent, session, entry and group leaders), the
+/// image before an exec, or the entity id. A rule reading any of them needs the process life cycle audited, so that
+/// processes forked, exec'd and exited between two `/proc` looks still get their ids and parents.
+/// `process.parent.pid` is not among them: the SYSCALL record carries `ppid=` itself.
+let processTrackingFields: Set<String> = Set(ProcessEnricher.producedFields.filter { field in
+    field == "process.entity_id" || processTrackingNamespaces.contains { field.hasPrefix($0) }
+})
+
+/// The other processes (and the previous image) the table remembers, as field-name prefixes.
+private let processTrackingNamespaces = [
+    "process.parent.", "process.session_leader.", "process.entry_leader.", "process.group_leader.", "process.previous.",
 ]
 
 /// The process life cycle the table follows: exec (image), fork family (new instance, parent), setsid (session and
