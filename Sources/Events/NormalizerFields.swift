@@ -1,14 +1,8 @@
-import Processes
-
-/// The ECS fields the audit normalizer (`Events.Normalizer`) can put in a document, auditd_manager shape
-/// (shared/spec/ecs-mapping.md §2.3). A rule that tests a field outside this catalog can never see a value
-/// from audit data; `auspex check` warns about it.
-///
-/// Fields under `openPrefixes` are named after keys found in the records themselves (`auditd.data.<key>` for any
-/// key of the SYSCALL or user-space record); any name under them is accepted.
-public enum ECSCatalog {
-    /// Exact field names, grouped as the document builder writes them.
-    public static let fields: [String] = [
+extension Normalizer {
+    /// The ECS fields the normalizer (``DocumentBuilder``) can put in a document, auditd_manager shape
+    /// (shared/spec/ecs-mapping.md §2.3), grouped as the document builder writes them. A rule that tests a field no
+    /// source produces can never see a value from audit data; `auspex check` warns about it.
+    public static let producedFields: [String] = [
         "@timestamp",
         // event.*, data_stream.*, ecs, service
         "event.kind", "event.module", "event.dataset", "event.category", "event.type", "event.action",
@@ -37,17 +31,11 @@ public enum ECSCatalog {
         "network.direction",
         // host, tags
         "host.id", "host.name", "host.hostname", "host.os.type", "tags",
-    ] + ProcessEnricher.producedFields
-
-    /// Prefixes whose field names come from the audit records (`auditd.data.a1`, `auditd.data.socket.port`, …).
-    public static let openPrefixes: [String] = [
-        "auditd.data.", "auditd.user.selinux.", "auditd.file.selinux.",
     ]
 
-    /// True when a document from the normalizer can carry `field`.
-    public static func canProduce(_ field: String) -> Bool {
-        fieldSet.contains(field) || openPrefixes.contains { field.hasPrefix($0) && field.count > $0.count }
-    }
-
-    private static let fieldSet = Set(fields)
+    /// Prefixes whose field names are keys found in the records themselves (`auditd.data.<key>` for any key of the
+    /// SYSCALL or user-space record: `auditd.data.a1`, `auditd.data.socket.port`, …); any name under them is produced.
+    public static let producedFieldPrefixes: [String] = [
+        "auditd.data.", "auditd.user.selinux.", "auditd.file.selinux.",
+    ]
 }
