@@ -2,7 +2,8 @@ import EventModel
 
 /// The identity and metadata of the rule that produced an alert, as detection-rules TOML states them.
 ///
-/// Alerting does not depend on the rule loader: the daemon copies these fields from the loaded rule.
+/// Alerting does not depend on the rule loader: the loader takes ``Severity`` as its own (`RuleSeverity`), and
+/// Detection copies the other fields from the loaded rule.
 public struct AlertRule: Hashable, Sendable {
     /// `rule.rule_id` (a UUID in detection-rules).
     public var id: String

@@ -49,7 +49,7 @@ extension AlertRule {
                         })
                 })
         }
-        self.init(id: rule.ruleID, name: rule.name, severity: AlertRule.Severity(name: rule.severity.rawValue) ?? .medium,
+        self.init(id: rule.ruleID, name: rule.name, severity: rule.severity,
                   riskScore: rule.riskScore, tags: rule.tags, threats: threats, version: rule.version)
     }
 }

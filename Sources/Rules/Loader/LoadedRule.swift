@@ -1,3 +1,5 @@
+import Alerting
+
 /// An EQL detection rule read from an elastic/detection-rules TOML file, validated but not yet compiled.
 ///
 /// The query stays text here: the EQL compiler is wired in by the daemon. `queryLocation` lets it report EQL errors
@@ -54,14 +56,9 @@ public struct LoadedRule: Sendable, Hashable {
     public var isDeprecated: Bool { metadata.maturity == "deprecated" }
 }
 
-/// Kibana's four severities, in increasing order.
-public enum RuleSeverity: String, Sendable, Hashable, CaseIterable, Comparable {
-    case low, medium, high, critical
-
-    public static func < (lhs: RuleSeverity, rhs: RuleSeverity) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
-}
+/// Kibana's four severities, in increasing order: the one severity type, which alerts carry too (Alerting does not
+/// depend on the loader, so the type lives there).
+public typealias RuleSeverity = AlertRule.Severity
 
 /// The `[metadata]` table. Dates stay as written (`YYYY/MM/DD`).
 public struct RuleMetadata: Sendable, Hashable {
