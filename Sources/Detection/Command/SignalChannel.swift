@@ -3,8 +3,9 @@ import Glibc
 #endif
 
 /// SIGTERM, SIGINT and SIGHUP as events of the main loop: the signals are blocked in every thread (create this
-/// before starting any) and taken with `sigtimedwait`, so no code runs in signal-handler context.
-public final class SignalChannel {
+/// before starting any) and taken with `sigtimedwait`, so no code runs in signal-handler context. Sendable: the
+/// mask is set once, in `init`, and only read after.
+public final class SignalChannel: @unchecked Sendable {
     public enum Event: Equatable, Sendable {
         case stop(signal: Int32)
         case reload
@@ -31,7 +32,7 @@ public final class SignalChannel {
     }
 }
 
-/// A pipe another thread's poll can wait on: the reader's "stop now".
+/// A pipe another thread's poll can wait on: the reader's "stop now". Once raised it stays readable (never drained).
 public final class WakeEvent: @unchecked Sendable {
     public let descriptor: Int32
     private let writeEnd: Int32
@@ -55,6 +56,12 @@ public final class WakeEvent: @unchecked Sendable {
     public func raise() {
         var one: UInt8 = 1
         _ = write(writeEnd, &one, 1)
+    }
+
+    /// Whether ``raise()`` was called.
+    public var isRaised: Bool {
+        var pfd = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&pfd, 1, 0) > 0
     }
 }
 
