@@ -34,13 +34,13 @@ let package = Package(
         // Elasticsearch EQL: parser, verifier, compiler, streaming matchers. Independent of audit.
         .target(name: "EQL", dependencies: ["EventModel"]),
         // detection-rules TOML loader and diagnostics; the auspex.toml reader (same TOML machinery, data only).
-        .target(name: "Rules", dependencies: ["Alerting", "EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "Rules", dependencies: ["Alerting", "EQL", .product(name: "TOMLKit", package: "TOMLKit")]),
         // Alert documents and sinks (journald, spool, stdout).
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
         // Schema and views, rule set, compiled rules, audit-rule plan, engine, pipeline, replay, alert building.
         .target(name: "Detection", dependencies: ["AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel"]),
         // The runtime: threads, queues, signals, reload, sd_notify, status.
-        .target(name: "Daemon", dependencies: ["Detection", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "CSystemd"]),
+        .target(name: "Daemon", dependencies: ["Detection", "AuditNetlink", "AuditRecords", "Processes", "Rules", "Alerting", "EventModel", "CSystemd"]),
         .executableTarget(name: "auspex", dependencies: [
             "Daemon", "Detection", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -53,10 +53,10 @@ let package = Package(
         .testTarget(name: "AuditRecordsTests", dependencies: ["PackageTestSupport", "AuditRecords"]),
         .testTarget(name: "ReassemblerTests", dependencies: ["PackageTestSupport", "Reassembler", "AuditRecords"]),
         .testTarget(name: "EventsTests", dependencies: ["PackageTestSupport", "Events", "Reassembler", "AuditRecords", "EventModel"]),
-        .testTarget(name: "AuditNetlinkTests", dependencies: ["PackageTestSupport", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "EventModel"]),
+        .testTarget(name: "AuditNetlinkTests", dependencies: ["PackageTestSupport", "AuditNetlink", "CAuditNetlink", "AuditRecords", "EventModel"]),
         .testTarget(name: "ProcessesTests", dependencies: ["PackageTestSupport", "Processes", "Detection", "Rules", "Alerting", "Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "EQLTests", dependencies: ["PackageTestSupport", "EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
-        .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "Detection", "EQL", "EventModel"]),
+        .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "Detection", "EQL"]),
         .testTarget(name: "AlertingTests", dependencies: ["PackageTestSupport", "Alerting", "EventModel"]),
         // Kernel-format audit.log text for the Detection and Daemon tests.
         .target(name: "DetectionTestSupport", path: "Tests/DetectionTestSupport"),
