@@ -1,9 +1,11 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// The layout follows the data flow (see README "Architecture"):
-// CAuditNetlink → AuditNetlink → AuditRecords → Reassembler → Events → Processes → Detection (using EQL, Rules)
-// → Alerting; Daemon is the runtime around them; auspex is the CLI.
+// The layout follows the data flow (see README "Architecture"), one module per step:
+// CAuditNetlink / AuditNetlink → AuditRecords → Reassembler → Events → Processes → Detection → Alerting.
+// Detection compiles rules with EQL and loads them with Rules; EventModel holds the values every step shares.
+// Daemon is the runtime around Detection (only `auspex run` uses it); auspex is the CLI.
+// Every target's dependencies are exactly the modules its files import (Scripts/check-imports.sh, `make test`).
 let package = Package(
     name: "auspex",
     platforms: [.macOS(.v13)],
@@ -35,11 +37,12 @@ let package = Package(
         .target(name: "EQL", dependencies: ["EventModel"]),
         // detection-rules TOML loader and diagnostics; the auspex.toml reader (same TOML machinery, data only).
         .target(name: "Rules", dependencies: ["Alerting", "EQL", .product(name: "TOMLKit", package: "TOMLKit")]),
-        // Alert documents and sinks (journald, spool, stdout).
+        // Alert documents, rule metadata and severity; sinks (journald, spool, stdout).
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
-        // Schema and views, rule set, compiled rules, audit-rule plan, engine, pipeline, replay, alert building.
+        // Schema and views, rule set, compiled rules, audit-rule plan, engine, pipeline, replay, alert building;
+        // what every command shares (resolved configuration, exit statuses, signals).
         .target(name: "Detection", dependencies: ["AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel"]),
-        // The runtime: threads, queues, signals, reload, sd_notify, status.
+        // The runtime of `auspex run`: reader and processing threads, queues, reload, sd_notify, status.
         .target(name: "Daemon", dependencies: ["Detection", "AuditNetlink", "AuditRecords", "Processes", "Rules", "Alerting", "EventModel", "CSystemd"]),
         .executableTarget(name: "auspex", dependencies: [
             "Daemon", "Detection", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel",
