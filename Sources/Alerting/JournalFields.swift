@@ -82,8 +82,8 @@ public enum JournalEntry {
         add("AUSPEX_SEVERITY", alert.rule.severity.rawValue)
         add("AUSPEX_RISK_SCORE", String(alert.rule.riskScore))
         let threats = alert.rule.threats
-        for tactic in threats.compactMap(\.tactic).prefix(maxRepeatedFields) { add("AUSPEX_TACTIC_ID", tactic.id) }
-        let techniques = threats.flatMap(\.techniques).flatMap { [$0.technique] + $0.subtechniques }
+        for tactic in threats.map(\.tactic).prefix(maxRepeatedFields) { add("AUSPEX_TACTIC_ID", tactic.id) }
+        let techniques = threats.flatMap(\.techniques).flatMap { [$0.entry] + $0.subtechniques }
         for technique in techniques.prefix(maxRepeatedFields) { add("AUSPEX_TECHNIQUE_ID", technique.id) }
         for tag in alert.rule.tags.prefix(maxRepeatedFields) { add("AUSPEX_TAG", tag) }
         if let hostID = alert.host["id"].flatMap(ReasonLine.text(of:)) { add("AUSPEX_HOST_ID", hostID) }

@@ -22,7 +22,7 @@ final class AlertBuilderTests: XCTestCase {
         XCTAssertEqual(alert.rule.name, "Shell then connect")
         XCTAssertEqual(alert.rule.severity, .high)
         XCTAssertEqual(alert.rule.riskScore, 73)
-        XCTAssertEqual(alert.rule.threats.first?.tactic?.id, "TA0002")
+        XCTAssertEqual(alert.rule.threats.first?.tactic.id, "TA0002")
         XCTAssertEqual(alert.events, [first, second])
         XCTAssertEqual(alert.joinKeys, ["machine-1", 42])
         XCTAssertEqual(alert.host["id"], "machine-1")

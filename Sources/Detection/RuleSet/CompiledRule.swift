@@ -35,21 +35,7 @@ public struct CompiledRule: Sendable {
 extension AlertRule {
     /// The alert metadata of a loaded rule (id, name, severity, risk, tags, MITRE mappings, version).
     public init(loaded rule: LoadedRule) {
-        let threats = rule.threat.map { mapping in
-            AlertRule.Threat(
-                framework: mapping.framework,
-                tactic: AlertRule.Reference(id: mapping.tactic.id, name: mapping.tactic.name,
-                                            reference: mapping.tactic.reference),
-                techniques: mapping.techniques.map { technique in
-                    AlertRule.Technique(
-                        AlertRule.Reference(id: technique.entry.id, name: technique.entry.name,
-                                            reference: technique.entry.reference),
-                        subtechniques: technique.subtechniques.map {
-                            AlertRule.Reference(id: $0.id, name: $0.name, reference: $0.reference)
-                        })
-                })
-        }
         self.init(id: rule.ruleID, name: rule.name, severity: rule.severity,
-                  riskScore: rule.riskScore, tags: rule.tags, threats: threats, version: rule.version)
+                  riskScore: rule.riskScore, tags: rule.tags, threats: rule.threat, version: rule.version)
     }
 }

@@ -41,7 +41,8 @@ public struct LoadedRule: Sendable, Hashable {
     public var timestampOverride: String?
     /// `default` for building-block rules, whose alerts are hidden by default in Kibana.
     public var buildingBlockType: String?
-    public var threat: [ThreatMapping]
+    /// The `[[rule.threat]]` entries, as alerts carry them.
+    public var threat: [AlertRule.Threat]
     public var metadata: RuleMetadata
 
     /// Maps a 1-based line and column inside `query` (as the EQL parser reports them) to the rule file.
@@ -77,42 +78,6 @@ public struct RuleMetadata: Sendable, Hashable {
         self.maturity = maturity
         self.integration = integration
         self.minStackVersion = minStackVersion
-    }
-}
-
-/// One `[[rule.threat]]` entry: a tactic and the techniques (with sub-techniques) the rule maps to.
-public struct ThreatMapping: Sendable, Hashable {
-    public struct Entry: Sendable, Hashable {
-        public var id: String
-        public var name: String
-        public var reference: String?
-
-        public init(id: String, name: String, reference: String? = nil) {
-            self.id = id
-            self.name = name
-            self.reference = reference
-        }
-    }
-
-    public struct Technique: Sendable, Hashable {
-        public var entry: Entry
-        public var subtechniques: [Entry]
-
-        public init(entry: Entry, subtechniques: [Entry] = []) {
-            self.entry = entry
-            self.subtechniques = subtechniques
-        }
-    }
-
-    /// `MITRE ATT&CK` or `MITRE ATLAS`.
-    public var framework: String
-    public var tactic: Entry
-    public var techniques: [Technique]
-
-    public init(framework: String, tactic: Entry, techniques: [Technique]) {
-        self.framework = framework
-        self.tactic = tactic
-        self.techniques = techniques
     }
 }
 
