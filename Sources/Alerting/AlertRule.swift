@@ -40,7 +40,7 @@ public struct AlertRule: Hashable, Sendable {
         /// The syslog priority journald stores in `PRIORITY=`:
         /// critical → 2 (crit), high → 3 (err), medium → 4 (warning), low → 5 (notice).
         /// journald syncs priorities ≤ 2 to disk immediately, so only critical alerts force a sync.
-        public var syslogPriority: Int {
+        var syslogPriority: Int {
             switch self {
             case .critical: return 2
             case .high: return 3

@@ -27,14 +27,14 @@ public struct ServiceNotifier: Sendable {
 
     /// `WATCHDOG=1`: send at least every `watchdogInterval / 2`.
     @discardableResult
-    public func watchdog() -> Int32 {
+    func watchdog() -> Int32 {
         notify(["WATCHDOG=1"])
     }
 
     /// `RELOADING=1` with `MONOTONIC_USEC=` (required by Type=notify-reload, harmless before systemd 253).
     /// Send `ready()` when the new rules are in place.
     @discardableResult
-    public func reloading(status: String? = nil) -> Int32 {
+    func reloading(status: String? = nil) -> Int32 {
         notify(["RELOADING=1", "MONOTONIC_USEC=\(auspex_monotonic_usec())"]
             + (status.map { ["STATUS=" + ServiceNotifier.statusLine($0)] } ?? []))
     }
@@ -47,7 +47,7 @@ public struct ServiceNotifier: Sendable {
 
     /// The interval within which the manager expects `WATCHDOG=1` (from `WATCHDOG_USEC`, checked against
     /// `WATCHDOG_PID` by sd_watchdog_enabled), or nil when no watchdog is set up for this process.
-    public static func watchdogInterval() -> Duration? {
+    static func watchdogInterval() -> Duration? {
         var usec: UInt64 = 0
         guard auspex_watchdog_enabled(&usec) > 0, usec > 0 else { return nil }
         return .microseconds(Int64(clamping: usec))

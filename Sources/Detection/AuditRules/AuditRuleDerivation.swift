@@ -5,10 +5,10 @@ public struct AuditRequirements: Sendable, Hashable {
     /// Syscall names, sorted.
     public var syscalls: [String] = []
     /// `event.action` values with no entry in the action table; their rules may never fire on audit data.
-    public var unmappedActions: [String] = []
+    var unmappedActions: [String] = []
     /// Syscalls the queries need that are too frequent to audit host-wide (``highVolumeSyscalls``); named in `notes`,
     /// never installed.
-    public var withheldSyscalls: [String] = []
+    var withheldSyscalls: [String] = []
     /// Other findings worth printing in `auspex check` (categories without syscalls, wildcards that matched nothing).
     public var notes: [String] = []
 

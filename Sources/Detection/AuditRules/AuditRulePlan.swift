@@ -6,7 +6,7 @@ public struct AuditRulePlan: Sendable {
     /// Syscall names, sorted.
     public let syscalls: [String]
     /// Per rule: `event.action` values no syscall produces.
-    public let unmappedActions: [(rule: LoadedRule, actions: [String])]
+    let unmappedActions: [(rule: LoadedRule, actions: [String])]
     /// Findings worth printing (file watches needed, wildcard syscalls that match nothing).
     public let notes: [String]
 

@@ -66,7 +66,7 @@ public final class WakeEvent: @unchecked Sendable {
 }
 
 /// A failed system call, with errno captured at the point of failure.
-public struct SystemError: Error, CustomStringConvertible, Sendable {
+struct SystemError: Error, CustomStringConvertible, Sendable {
     public var operation: String
     public var code: Int32
 

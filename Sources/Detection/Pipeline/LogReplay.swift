@@ -7,7 +7,7 @@ public enum LogReplay {
     /// What a replay read and raised.
     public struct Outcome: Sendable {
         public var lines = 0
-        public var blankLines = 0
+        var blankLines = 0
         public var truncatedLines = 0
         /// errno of a failed read, if the input ended on an error.
         public var readError: Int32?

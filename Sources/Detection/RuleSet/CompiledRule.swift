@@ -11,11 +11,11 @@ public struct CompiledRule: Sendable {
     /// The document convention the rule's `index` patterns select.
     public let view: SourceView
     /// The identity and metadata alerts carry.
-    public let alertRule: AlertRule
+    let alertRule: AlertRule
     /// What the rule index needs: the event categories that can advance the rule (its stages', `until` included; nil
     /// when some stage is `any where`), per category the `event.action` values (as the rule's view sees them) its
     /// filters of that category need, and whether it keeps state that ages.
-    public let indexEntry: RuleIndex.Rule
+    let indexEntry: RuleIndex.Rule
     public var categories: Set<String>? { indexEntry.categories }
     /// The rule's lookback (`from`) in nanoseconds: how long sequences without maxspan and samples wait.
     public let lookbackNanos: Int64

@@ -12,7 +12,7 @@ public enum ECSCatalog {
     public static let fields: [String] = Normalizer.producedFields + ProcessEnricher.producedFields
 
     /// Prefixes whose field names come from the audit records (`auditd.data.a1`, `auditd.data.socket.port`, …).
-    public static let openPrefixes: [String] = Normalizer.producedFieldPrefixes
+    static let openPrefixes: [String] = Normalizer.producedFieldPrefixes
 
     /// True when a document from the normalizer can carry `field`.
     public static func canProduce(_ field: String) -> Bool {
