@@ -3,9 +3,9 @@ import Events
 import Rules
 import XCTest
 
-/// The audit-rule derivation (Rules) keeps its own action → syscall table, because Rules does not depend on the
-/// normalizer. These tests hold it to the tables that actually produce the actions, so that a rule testing an action
-/// always gets every syscall that can carry it audited.
+/// The audit-rule derivation (Detection) computes its action → syscall table from the tables that produce the
+/// actions (Events' normalizations and Defend vocabulary). These tests hold it to them, so that a rule testing an
+/// action always gets every syscall that can carry it audited.
 final class AuditRuleTableTests: XCTestCase {
     /// The syscalls a rule testing `action` gets audited, or named as withheld (too frequent to audit host-wide).
     private func derivedSyscalls(forAction action: String) -> Set<String> {
