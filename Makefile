@@ -1,6 +1,6 @@
 # auspex — build, run, test, install.
 #   make run     build, install missing system packages when root, run auspex in the foreground
-#   make test    the whole test suite (root runs the real-kernel and journald tests too)
+#   make test    the import check, then the whole test suite (root runs the real-kernel and journald tests too)
 #   make bench   benchmarks (figures, not pass/fail)
 #   make tables  regenerate the kernel tables of Sources/AuditRecords from the installed Linux and libaudit headers
 
@@ -22,7 +22,7 @@ TABLE_PACKAGES = linux-libc-dev libaudit-dev gcc python3
 TABLES_SCRIPT  = Scripts/generate-tables.py
 TABLES_DIR     = Sources/AuditRecords
 
-.PHONY: all build release run test bench deps test-deps tables tables-check install uninstall clean
+.PHONY: all build release run test check-imports bench deps test-deps tables tables-check install uninstall clean
 
 all: build
 
@@ -75,7 +75,7 @@ run: release
 # XCTest runs the suites one after another (never in parallel): the live-kernel tests need that. The run ends on
 # the failed test cases with their assertion lines, then a plain summary of XCTest's totals in test cases (swift
 # test itself ends on Swift Testing's line, which counts no XCTest).
-test: test-deps tables-check
+test: test-deps tables-check check-imports
 	$(SWIFT) build --build-tests
 	@mkdir -p .build; $(SWIFT) test --skip-build 2>&1 | tee .build/test.log; status=$${PIPESTATUS[0]}; \
 	total=$$(grep -E '^[[:space:]]*Executed [0-9]+ tests?, with' .build/test.log | tail -1); \
@@ -85,6 +85,10 @@ test: test-deps tables-check
 	if [ "$$f" -gt 0 ]; then echo "failed test cases and their assertions:"; \
 	  grep -E "^Test Case '.*' failed \(|: error: " .build/test.log | cut -c1-400; fi; \
 	if [ -n "$$total" ]; then echo "tests: $$((n - f - k)) passed, $$f failed, $$k skipped"; fi; exit $$status
+
+# Package.swift's dependencies of every target are exactly the modules its files import.
+check-imports:
+	SWIFT=$(SWIFT) Scripts/check-imports.sh
 
 # Figures, not pass/fail: EQL corpus throughput, then the whole pipeline (parse, reassemble, normalize, match)
 # over a generated mixed audit.log of BENCH_ROUNDS processes (14 records each; every 100th a UDP reverse shell).

@@ -1,8 +1,11 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// The layout follows the data flow (see README "Architecture"):
-// CAuditNetlink → AuditNetlink → AuditRecords → Reassembler → Events → EQL → Rules → Alerting → Daemon → auspex.
+// The layout follows the data flow (see README "Architecture"), one module per step:
+// CAuditNetlink / AuditNetlink → AuditRecords → Reassembler → Events → Processes → Detection → Alerting.
+// Detection compiles rules with EQL and loads them with Rules; EventModel holds the values every step shares.
+// Daemon is the runtime around Detection (only `auspex run` uses it); auspex is the CLI.
+// Every target's dependencies are exactly the modules its files import (Scripts/check-imports.sh, `make test`).
 let package = Package(
     name: "auspex",
     platforms: [.macOS(.v13)],
@@ -20,26 +23,29 @@ let package = Package(
         .target(name: "CSystemd", linkerSettings: [.linkedLibrary("systemd")]),
         // Values and documents shared by the event producers and the EQL engine; JSON in and out.
         .target(name: "EventModel"),
-        // Swift face of the netlink shim: unicast/multicast reader, status, audit rules.
-        .target(name: "AuditNetlink", dependencies: ["CAuditNetlink"]),
-        // Audit record tokenizer and decoders over bytes (netlink payloads and audit.log lines).
+        // Swift face of the netlink shim: unicast/multicast reader, status, audit rules, kernel rule listing.
+        .target(name: "AuditNetlink", dependencies: ["CAuditNetlink", "AuditRecords"]),
+        // Audit record tokenizer and decoders over bytes (netlink payloads and audit.log lines), audit.log line reader.
         .target(name: "AuditRecords"),
         // Records → one audit event per serial.
         .target(name: "Reassembler", dependencies: ["AuditRecords"]),
-        // Audit event → ECS document (auditd_manager shape).
+        // Audit event → ECS document (auditd_manager shape); the Defend vocabulary beside it.
         .target(name: "Events", dependencies: ["AuditRecords", "Reassembler", "EventModel"]),
         // Process table: entity ids, ancestry, sessions; enriches normalized documents.
         .target(name: "Processes", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),
         // Elasticsearch EQL: parser, verifier, compiler, streaming matchers. Independent of audit.
         .target(name: "EQL", dependencies: ["EventModel"]),
-        // detection-rules TOML loader, diagnostics, audit-rule derivation.
-        .target(name: "Rules", dependencies: ["EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
-        // Alert documents and sinks (journald, spool, stdout).
+        // detection-rules TOML loader and diagnostics; the auspex.toml reader (same TOML machinery, data only).
+        .target(name: "Rules", dependencies: ["Alerting", "EQL", .product(name: "TOMLKit", package: "TOMLKit")]),
+        // Alert documents, rule metadata and severity; sinks (journald, spool, stdout).
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
-        // Threads, queues, signals, reload, sd_notify.
-        .target(name: "Daemon", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "CSystemd"]),
+        // Schema and views, rule set, compiled rules, audit-rule plan, engine, pipeline, replay, alert building;
+        // what every command shares (resolved configuration, exit statuses, signals).
+        .target(name: "Detection", dependencies: ["AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel"]),
+        // The runtime of `auspex run`: reader and processing threads, queues, reload, sd_notify, status.
+        .target(name: "Daemon", dependencies: ["Detection", "AuditNetlink", "AuditRecords", "Processes", "Rules", "Alerting", "EventModel", "CSystemd"]),
         .executableTarget(name: "auspex", dependencies: [
-            "Daemon", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel",
+            "Daemon", "Detection", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // EQL throughput over the Linux detection-rules corpus (`make bench`; not a test).
@@ -50,12 +56,15 @@ let package = Package(
         .testTarget(name: "AuditRecordsTests", dependencies: ["PackageTestSupport", "AuditRecords"]),
         .testTarget(name: "ReassemblerTests", dependencies: ["PackageTestSupport", "Reassembler", "AuditRecords"]),
         .testTarget(name: "EventsTests", dependencies: ["PackageTestSupport", "Events", "Reassembler", "AuditRecords", "EventModel"]),
-        .testTarget(name: "AuditNetlinkTests", dependencies: ["AuditNetlink", "AuditRecords"]),
-        .testTarget(name: "ProcessesTests", dependencies: ["PackageTestSupport", "Processes", "Daemon", "Rules", "Alerting", "Events", "Reassembler", "AuditRecords", "EventModel"]),
+        .testTarget(name: "AuditNetlinkTests", dependencies: ["AuditNetlink", "CAuditNetlink", "AuditRecords"]),
+        .testTarget(name: "ProcessesTests", dependencies: ["PackageTestSupport", "Processes", "Detection", "Rules", "Alerting", "Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "EQLTests", dependencies: ["PackageTestSupport", "EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
-        .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "EQL", "EventModel"]),
+        .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "Detection", "EQL"]),
         .testTarget(name: "AlertingTests", dependencies: ["PackageTestSupport", "Alerting", "EventModel"]),
-        .testTarget(name: "DaemonTests", dependencies: ["PackageTestSupport", "Daemon", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords", "AuditNetlink"]),
+        // Kernel-format audit.log text for the Detection and Daemon tests.
+        .target(name: "DetectionTestSupport", path: "Tests/DetectionTestSupport"),
+        .testTarget(name: "DetectionTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Detection", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords"]),
+        .testTarget(name: "DaemonTests", dependencies: ["DetectionTestSupport", "Daemon", "Detection", "Events", "AuditRecords", "AuditNetlink"]),
         // Drives the built `auspex` binary: over audit.log files, and against the live kernel and journald (root;
         // skipped otherwise).
         .testTarget(name: "EndToEndTests", dependencies: ["PackageTestSupport", "auspex", "AuditNetlink", "EventModel"]),

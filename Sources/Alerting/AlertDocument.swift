@@ -47,7 +47,7 @@ extension Alert {
     public var json: String { JSONWriter.string(document) }
 
     /// The document as UTF-8 bytes followed by `\n`: one NDJSON record, one spool file.
-    public var jsonLine: [UInt8] {
+    var jsonLine: [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1024)
         JSONWriter.write(document, to: &bytes)

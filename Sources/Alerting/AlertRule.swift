@@ -2,7 +2,8 @@ import EventModel
 
 /// The identity and metadata of the rule that produced an alert, as detection-rules TOML states them.
 ///
-/// Alerting does not depend on the rule loader: the daemon copies these fields from the loaded rule.
+/// Alerting does not depend on the rule loader: the loader reads ``Severity`` and ``Threat`` as they are, and
+/// Detection copies the fields from the loaded rule.
 public struct AlertRule: Hashable, Sendable {
     /// `rule.rule_id` (a UUID in detection-rules).
     public var id: String
@@ -39,7 +40,7 @@ public struct AlertRule: Hashable, Sendable {
         /// The syslog priority journald stores in `PRIORITY=`:
         /// critical → 2 (crit), high → 3 (err), medium → 4 (warning), low → 5 (notice).
         /// journald syncs priorities ≤ 2 to disk immediately, so only critical alerts force a sync.
-        public var syslogPriority: Int {
+        var syslogPriority: Int {
             switch self {
             case .critical: return 2
             case .high: return 3
@@ -53,13 +54,14 @@ public struct AlertRule: Hashable, Sendable {
         }
     }
 
-    /// One `[[rule.threat]]` entry: a framework, a tactic and its techniques.
+    /// One `[[rule.threat]]` entry: a framework (`MITRE ATT&CK` or `MITRE ATLAS`), a tactic and the techniques
+    /// (with sub-techniques) the rule maps to. The rule loader reads it as it is.
     public struct Threat: Hashable, Sendable {
         public var framework: String
-        public var tactic: Reference?
+        public var tactic: Reference
         public var techniques: [Technique]
 
-        public init(framework: String = "MITRE ATT&CK", tactic: Reference?, techniques: [Technique] = []) {
+        public init(framework: String = "MITRE ATT&CK", tactic: Reference, techniques: [Technique] = []) {
             self.framework = framework
             self.tactic = tactic
             self.techniques = techniques
@@ -80,12 +82,16 @@ public struct AlertRule: Hashable, Sendable {
     }
 
     public struct Technique: Hashable, Sendable {
-        public var technique: Reference
+        public var entry: Reference
         public var subtechniques: [Reference]
 
-        public init(_ technique: Reference, subtechniques: [Reference] = []) {
-            self.technique = technique
+        public init(entry: Reference, subtechniques: [Reference] = []) {
+            self.entry = entry
             self.subtechniques = subtechniques
+        }
+
+        public init(_ entry: Reference, subtechniques: [Reference] = []) {
+            self.init(entry: entry, subtechniques: subtechniques)
         }
     }
 }
@@ -102,10 +108,10 @@ extension AlertRule.Threat {
     /// The detection-rules shape (`framework`, `tactic{}`, `technique[]{…, subtechnique[]}`), as Kibana stores it.
     var fieldValue: FieldValue {
         var entries: [FieldValue.ObjectEntry] = [.init("framework", .string(framework))]
-        if let tactic { entries.append(.init("tactic", tactic.fieldValue)) }
+        entries.append(.init("tactic", tactic.fieldValue))
         if !techniques.isEmpty {
             entries.append(.init("technique", .array(techniques.map { technique in
-                guard case .object(var fields) = technique.technique.fieldValue else { return .null }
+                guard case .object(var fields) = technique.entry.fieldValue else { return .null }
                 if !technique.subtechniques.isEmpty {
                     fields.append(.init("subtechnique", .array(technique.subtechniques.map(\.fieldValue))))
                 }

@@ -32,7 +32,7 @@ public struct SinkCounters: Hashable, Sendable, CustomStringConvertible {
     public var failed: UInt64 = 0
     /// Older alerts removed by the spool's retention limits.
     public var evicted: UInt64 = 0
-    public var lastError: String?
+    var lastError: String?
 
     public init() {}
 
@@ -65,7 +65,7 @@ public struct AlertWriteReport: Hashable, Sendable {
 }
 
 /// A failed system call while writing an alert.
-public struct AlertSinkError: Error, Hashable, Sendable, CustomStringConvertible {
+struct AlertSinkError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The errno value (`ENOENT`, `ENOSPC`, …).
     public var code: Int32
     /// What was being done: `sd_journal_sendv`, `write tmp/<name>`, …

@@ -32,7 +32,7 @@ public struct AlertTime: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var seconds: Int64 { UTCTime.split(nanosecondsSinceEpoch).seconds }
-    public var subsecondNanoseconds: Int64 { UTCTime.split(nanosecondsSinceEpoch).nanoseconds }
+    var subsecondNanoseconds: Int64 { UTCTime.split(nanosecondsSinceEpoch).nanoseconds }
 
     /// `2023-11-14T22:13:20.100000Z`.
     public var rfc3339: String { UTCTime.format(nanosecondsSinceEpoch: nanosecondsSinceEpoch, fractionDigits: 6) }

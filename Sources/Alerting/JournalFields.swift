@@ -18,7 +18,7 @@ public struct JournalField: Hashable, Sendable {
 
     /// journald's rule: 1…64 characters of `A–Z`, `0–9`, `_`, not starting with `_` (trusted fields) or a digit.
     /// journald silently drops anything else, so we refuse it up front.
-    public static func isValidName(_ name: String) -> Bool {
+    static func isValidName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         guard (1...64).contains(bytes.count), bytes[0] != UInt8(ascii: "_"),
               !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[0]) else { return false }
@@ -47,14 +47,14 @@ public struct JournalField: Hashable, Sendable {
 ///
 /// Values are raw (they may hold newlines or any byte: sd_journal_sendv then uses the length-prefixed form, so
 /// nothing in a value can start another field); event values are cut at `maxEventValueBytes`.
-public enum JournalEntry {
+enum JournalEntry {
     /// Fixed `MESSAGE_ID` of every alert (generated once with `systemd-id128 new`); `journalctl MESSAGE_ID=…`
     /// lists all auspex alerts, and a catalog entry can explain them.
-    public static let messageID = "e9f10111b32d456f862be33190266186"
-    public static let syslogIdentifier = "auspex"
-    public static let maxEventValueBytes = 4096
+    static let messageID = "e9f10111b32d456f862be33190266186"
+    static let syslogIdentifier = "auspex"
+    static let maxEventValueBytes = 4096
     /// Repeated fields (tags, techniques) per entry; journald refuses entries of more than 1024 fields.
-    public static let maxRepeatedFields = 32
+    static let maxRepeatedFields = 32
 
     /// ECS fields copied from the events, with their journal names.
     static let eventFields: [(ecs: String, journal: String)] = [
@@ -82,8 +82,8 @@ public enum JournalEntry {
         add("AUSPEX_SEVERITY", alert.rule.severity.rawValue)
         add("AUSPEX_RISK_SCORE", String(alert.rule.riskScore))
         let threats = alert.rule.threats
-        for tactic in threats.compactMap(\.tactic).prefix(maxRepeatedFields) { add("AUSPEX_TACTIC_ID", tactic.id) }
-        let techniques = threats.flatMap(\.techniques).flatMap { [$0.technique] + $0.subtechniques }
+        for tactic in threats.map(\.tactic).prefix(maxRepeatedFields) { add("AUSPEX_TACTIC_ID", tactic.id) }
+        let techniques = threats.flatMap(\.techniques).flatMap { [$0.entry] + $0.subtechniques }
         for technique in techniques.prefix(maxRepeatedFields) { add("AUSPEX_TECHNIQUE_ID", technique.id) }
         for tag in alert.rule.tags.prefix(maxRepeatedFields) { add("AUSPEX_TAG", tag) }
         if let hostID = alert.host["id"].flatMap(ReasonLine.text(of:)) { add("AUSPEX_HOST_ID", hostID) }

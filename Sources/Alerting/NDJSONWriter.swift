@@ -4,7 +4,7 @@ import Glibc
 /// (`auspex replay`). Callers that write to a pipe should ignore SIGPIPE so a closed reader is an
 /// `EPIPE` error, not a signal.
 public final class NDJSONWriter: AlertWriter {
-    public let fileDescriptor: Int32
+    let fileDescriptor: Int32
 
     public init(fileDescriptor: Int32 = STDOUT_FILENO) {
         self.fileDescriptor = fileDescriptor

@@ -7,7 +7,7 @@ import Foundation
 public final class QueuedSink: AlertSink, @unchecked Sendable {
     public let name: String
     public let capacity: Int
-    public let batchSize: Int
+    let batchSize: Int
     private let writer: AlertWriter
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()

@@ -7,7 +7,7 @@ import EventModel
 /// Process names, arguments and paths come from whoever started the process, so every value is escaped
 /// (no control, line-separator or bidi characters survive) and bounded; the whole line never exceeds
 /// `ReasonLine.maxBytes`.
-public enum ReasonLine {
+enum ReasonLine {
     /// Upper bound of the whole line in UTF-8 bytes.
     public static let maxBytes = 1024
     static let maxValueBytes = 200

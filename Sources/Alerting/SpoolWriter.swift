@@ -10,7 +10,7 @@ public struct SpoolConfiguration: Hashable, Sendable {
     /// Retention: at most this many bytes of alert files in `new/` (oldest removed first).
     public var maxBytes: Int64
     /// Mode of each alert file (the directories get the same bits plus search permission).
-    public var fileMode: mode_t
+    var fileMode: mode_t
     /// fsync each file before its rename and `new/` after it. Off trades crash safety for fewer disk
     /// flushes; the tmp → rename order still keeps partial files out of `new/`.
     public var fsync: Bool
@@ -79,7 +79,7 @@ public final class SpoolWriter: AlertWriter {
     }
 
     /// Alert files and bytes in `new/` as far as this writer knows.
-    public var retained: (files: Int, bytes: Int64) { (files.count - oldest, totalBytes) }
+    var retained: (files: Int, bytes: Int64) { (files.count - oldest, totalBytes) }
 
     public func write(_ alert: Alert) throws -> AlertWriteReport {
         try write(batch: [alert])[0].get()

@@ -1,15 +1,7 @@
-/// A position in a text file, 1-based like compilers and TOML parsers report it.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
+import EQL
 
-    public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
-    }
-
-    public var description: String { "\(line):\(column)" }
-}
+/// A position in a rule or configuration file, 1-based: the same type as a position in an EQL query.
+public typealias SourceLocation = SourcePosition
 
 /// One finding about a rule or configuration file, printed as `file:line:col: severity: message`
 /// so editors and CI logs can jump to it.

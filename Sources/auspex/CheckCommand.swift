@@ -1,5 +1,5 @@
 import ArgumentParser
-import Daemon
+import Detection
 import Rules
 
 /// `auspex check [--config FILE] [PATH…]`: validates configuration and rules without touching the kernel.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Daemon
+import Detection
 import AuditNetlink
 import AuditRecords
 #if canImport(Glibc)
@@ -86,7 +86,7 @@ struct EventsCommand: ParsableCommand {
     // MARK: live kernel
 
     private func readKernel(into pipeline: inout EventsPipeline) throws {
-        let stop = StopSignal() // before the session: a signal during setup must not skip the cleanup
+        let stop = try StopSignal() // before the session: a signal during setup must not skip the cleanup
         let options = LiveAuditSession.Options(mode: multicast ? .multicast : .unicast,
                                                rules: noRules ? nil : .events, receiveBufferBytes: receiveBuffer,
                                                kernelStatePath: kernelStateFile)

@@ -1,5 +1,5 @@
 import AuditRecords
-import Daemon
+import Detection
 import EventModel
 import Events
 import Processes

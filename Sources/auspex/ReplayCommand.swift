@@ -1,6 +1,6 @@
 import Alerting
 import ArgumentParser
-import Daemon
+import Detection
 import Rules
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Detection
 
 /// `auspex run`: the detection daemon in the foreground (systemd Type=notify service).
 struct RunCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import AuditNetlink
-import Daemon
+import Detection
 import EventModel
 import Foundation
 

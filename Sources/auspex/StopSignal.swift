@@ -1,58 +1,40 @@
-import Daemon
-import Dispatch
+import Detection
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Turns SIGINT, SIGTERM and SIGHUP into a readable self-pipe, so a loop blocked in poll wakes at once and
-/// cleans up on its own thread (nothing runs in signal-handler context; the pipe is never drained).
+/// SIGINT, SIGTERM and SIGHUP as a readable descriptor, so a loop blocked in poll wakes at once and cleans up on
+/// its own thread: the daemon's mechanism (`SignalChannel` takes the blocked signals with `sigtimedwait` on a
+/// thread of its own, which raises a `WakeEvent`), so nothing runs in signal-handler context.
 final class StopSignal {
-    /// Readable once a stop was requested; pass it to poll as the wake descriptor.
-    let descriptor: Int32
-    private let writeEnd: Int32
-    private var sources: [any DispatchSourceSignal] = []
+    private let wake: WakeEvent
+    private let watcher: Thread
 
-    init(signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]) {
-        var ends: [Int32] = [-1, -1]
-        if pipe(&ends) == 0 {
-            for end in ends {
-                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+    /// Readable once a stop was requested; pass it to poll as the wake descriptor.
+    var descriptor: Int32 { wake.descriptor }
+
+    /// Create it before any other thread starts: the signals stay blocked in every thread started after it.
+    init() throws {
+        let signals = try SignalChannel()
+        let wake = try WakeEvent()
+        watcher = Thread {
+            while !Thread.current.isCancelled {
+                if signals.wait(timeoutMilliseconds: 100) != nil { wake.raise() }
             }
         }
-        descriptor = ends[0]
-        writeEnd = ends[1]
-        let queue = DispatchQueue(label: "auspex.stop-signal")
-        let fd = writeEnd
-        for number in signals {
-            signal(number, SIG_IGN) // the dispatch source receives it instead of the default action
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { StopSignal.raise(fd) }
-            source.resume()
-            sources.append(source)
-        }
-        // A closed stdout must end the run through the normal cleanup, not kill the process.
-        signal(SIGPIPE, SIG_IGN)
+        self.wake = wake
+        watcher.start()
     }
 
     deinit {
-        sources.forEach { $0.cancel() }
-        close(descriptor)
-        close(writeEnd)
+        watcher.cancel()
     }
 
     /// Requests a stop (also used for limits reached and output errors).
-    func raise() { StopSignal.raise(writeEnd) }
+    func raise() { wake.raise() }
 
-    private static func raise(_ fd: Int32) {
-        var byte: UInt8 = 1
-        _ = write(fd, &byte, 1)
-    }
-
-    var isRaised: Bool {
-        var pfd = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        return poll(&pfd, 1, 0) > 0
-    }
+    var isRaised: Bool { wake.isRaised }
 }
 
 

@@ -1,6 +1,8 @@
 @testable import Daemon
 import AuditNetlink
 import AuditRecords
+import Detection
+import DetectionTestSupport
 import Events
 import Foundation
 import XCTest
@@ -26,44 +28,6 @@ final class RuntimeTests: XCTestCase {
         queue.close()
         XCTAssertEqual(queue.takeAll(timeoutMilliseconds: 1000).count, 1, "a closed queue still drains")
         XCTAssertTrue(queue.isClosed)
-    }
-
-    func testKernelRuleListingNamesTheSyscallsOfExitAlwaysRules() throws {
-        // struct audit_rule_data: flags, action, field_count, mask[64], … (native-endian u32s).
-        func setWord(_ bytes: inout [UInt8], _ index: Int, _ value: UInt32) {
-            withUnsafeBytes(of: value) { for (offset, byte) in $0.enumerated() { bytes[index * 4 + offset] = byte } }
-        }
-        // Rules built by libaudit as auditctl would, then listed as the kernel lists them: exit (4), always (2).
-        func listed(_ arch: String, _ syscalls: [String]) throws -> [UInt8] {
-            var bytes = try AuditRuleData.syscallRule(arch: arch, syscalls: syscalls, key: "k")
-            setWord(&bytes, 0, 4)
-            setWord(&bytes, 1, 2)
-            return bytes
-        }
-        let b64 = try listed("b64", ["execve", "execveat"]), b32 = try listed("b32", ["socket"])
-        let masks = try [b64, b32].map { try XCTUnwrap(AuditRuleData.syscallMask($0)) }
-        XCTAssertEqual(masks.map(\.arch), [AuditArch.x86_64.rawValue, AuditArch.i386.rawValue])
-        XCTAssertEqual(masks[0].numbers, [59, 322])  // x86_64 execve, execveat
-        XCTAssertEqual(KernelRuleListing.syscalls(in: masks), ["execve", "execveat", "socket"])
-
-        var never = b64
-        setWord(&never, 1, 1)  // AUDIT_NEVER: excludes, audits nothing
-        XCTAssertNil(AuditRuleData.syscallMask(never))
-        var all = b64
-        for word in 3..<66 { setWord(&all, word, .max) }  // words 0…62 of the mask, as libaudit's `-S all`
-        let allMask = try XCTUnwrap(AuditRuleData.syscallMask(all))
-        XCTAssertTrue(allMask.coversAll)
-        XCTAssertTrue(KernelRuleListing.syscalls(in: [allMask]).contains("all"))
-        XCTAssertNil(AuditRuleData.syscallMask(Array(b64.prefix(100))), "a truncated rule is no rule")
-        var watch = all
-        XCTAssertEqual(AuditRuleData.syscallMask(watch)?.arch, AuditArch.x86_64.rawValue, "fields[0] is the arch")
-        setWord(&watch, 67, 106)  // fields[0] = AUDIT_PERM: `-w PATH -p wa`, stored on every syscall
-        XCTAssertNil(AuditRuleData.syscallMask(watch), "a watch audits one object, not syscalls")
-        // A rule without an arch field applies to the native arch.
-        var noArch = masks[0]
-        noArch.arch = 0
-        XCTAssertEqual(KernelRuleListing.syscalls(in: [noArch], native: .x86_64), ["execve", "execveat"])
-        XCTAssertFalse(KernelRuleListing.syscalls(in: [noArch], native: .aarch64).contains("execve"))
     }
 
     func testRunOptionsOverrideTheConfiguration() {

@@ -1,4 +1,4 @@
-import Daemon
+import Detection
 import Foundation
 import Processes
 import Rules

@@ -1,6 +1,6 @@
 import Alerting
 import AuditRecords
-import Daemon
+import Detection
 import EventModel
 import Events
 import Foundation

@@ -1,6 +1,7 @@
 import Foundation
 import PackageTestSupport
 import XCTest
+@testable import Detection
 import EQL
 @testable import Rules
 

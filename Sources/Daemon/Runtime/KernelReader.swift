@@ -1,5 +1,6 @@
 import AuditNetlink
 import AuditRecords
+import Detection
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 import Alerting
 import AuditNetlink
+import Detection
 import Foundation
 import Processes
 import Rules

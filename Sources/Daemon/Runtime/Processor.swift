@@ -1,5 +1,6 @@
 import Alerting
 import AuditRecords
+import Detection
 import Foundation
 import Processes
 

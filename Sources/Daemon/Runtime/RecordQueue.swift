@@ -1,7 +1,7 @@
 import Foundation
 
 /// One kernel record as the reader received it: the netlink type and a copy of the payload.
-public struct RawRecord: Sendable {
+struct RawRecord: Sendable {
     public var type: UInt16
     public var payload: [UInt8]
 
@@ -13,7 +13,7 @@ public struct RawRecord: Sendable {
 
 /// The bounded queue between the netlink reader and the processing thread. The reader never waits: a batch that
 /// does not fit is dropped record by record and counted. The consumer takes everything queued at once.
-public final class RecordQueue: @unchecked Sendable {
+final class RecordQueue: @unchecked Sendable {
     public let capacity: Int
     // Guarded by `condition`.
     private let condition = NSCondition()
@@ -44,7 +44,7 @@ public final class RecordQueue: @unchecked Sendable {
 
     /// Everything queued, waiting up to `timeoutMilliseconds` for the first record; empty on timeout, or when
     /// the queue is closed and drained.
-    public func takeAll(timeoutMilliseconds: Int) -> [RawRecord] {
+    func takeAll(timeoutMilliseconds: Int) -> [RawRecord] {
         let deadline = Date(timeIntervalSinceNow: Double(timeoutMilliseconds) / 1000)
         condition.lock()
         defer { condition.unlock() }
@@ -64,7 +64,7 @@ public final class RecordQueue: @unchecked Sendable {
         condition.unlock()
     }
 
-    public var isClosed: Bool {
+    var isClosed: Bool {
         condition.lock()
         defer { condition.unlock() }
         return closed
@@ -74,7 +74,7 @@ public final class RecordQueue: @unchecked Sendable {
         public var accepted: UInt64
         public var dropped: UInt64
         public var depth: Int
-        public var highWater: Int
+        var highWater: Int
     }
 
     public var counters: Counters {

@@ -1,3 +1,4 @@
+import Detection
 import Rules
 
 /// `auspex run` flags. They override the configuration file and are applied again on every reload, so a

@@ -1,5 +1,6 @@
 import Alerting
 import AuditNetlink
+import Detection
 import EventModel
 import Foundation
 

@@ -1,11 +1,14 @@
-/// A position in the query text, 1-based.
-public struct SourcePosition: Sendable, Equatable {
+/// A position in a text, 1-based like compilers and TOML parsers report it: in an EQL query here, in a rule or
+/// configuration file in the loader's diagnostics (`SourceLocation` there).
+public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
     public var line: Int
     public var column: Int
     public init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
+
+    public var description: String { "\(line):\(column)" }
 }
 
 /// One lexical token of an EQL query.

@@ -74,7 +74,7 @@ public enum ConfigLoader {
     }
 
     /// Every key auspex.toml accepts, as `section.key`.
-    public static var knownKeys: [String] { ConfigSchema.keyPaths }
+    static var knownKeys: [String] { ConfigSchema.keyPaths }
 
     private static func value(of raw: TOMLValueConvertible, for key: ConfigKey) -> Result<ConfigValue, ConfigOverrideError> {
         let mismatch = ConfigOverrideError(message: "'\(key.path)' must be \(key.kind.expectation), found \(raw.type.withArticle)")

@@ -1,3 +1,5 @@
+import Alerting
+
 /// An EQL detection rule read from an elastic/detection-rules TOML file, validated but not yet compiled.
 ///
 /// The query stays text here: the EQL compiler is wired in by the daemon. `queryLocation` lets it report EQL errors
@@ -7,7 +9,7 @@ public struct LoadedRule: Sendable, Hashable {
     public var file: String
     public var ruleID: String
     /// Where `rule_id` is written, for duplicate-id diagnostics.
-    public var ruleIDLocation: SourceLocation
+    var ruleIDLocation: SourceLocation
     public var name: String
     public var description: String
     public var severity: RuleSeverity
@@ -21,25 +23,26 @@ public struct LoadedRule: Sendable, Hashable {
     public var queryLocation: SourceLocation
     /// True when the query came from a multi-line literal string (`'''`): every query line maps 1:1 to a file line.
     /// Basic strings may contain escapes, so columns there are exact only up to the first escape on a line.
-    public var queryIsLiteral: Bool
+    var queryIsLiteral: Bool
     public var index: [String]
     /// Seconds of history the rule looks at, from `from` (`now-9m` → 540). See ``RuleDefaults``.
     public var lookbackSeconds: Int
     /// Seconds between two scheduled runs in Kibana, from `interval`; informative for a streaming engine.
-    public var intervalSeconds: Int
+    var intervalSeconds: Int
     public var tags: [String]
     public var references: [String]
-    public var falsePositives: [String]
+    var falsePositives: [String]
     public var note: String?
     public var setup: String?
     public var author: [String]
     public var license: String?
     public var version: Int?
-    public var maxSignals: Int?
-    public var timestampOverride: String?
+    var maxSignals: Int?
+    var timestampOverride: String?
     /// `default` for building-block rules, whose alerts are hidden by default in Kibana.
-    public var buildingBlockType: String?
-    public var threat: [ThreatMapping]
+    var buildingBlockType: String?
+    /// The `[[rule.threat]]` entries, as alerts carry them.
+    public var threat: [AlertRule.Threat]
     public var metadata: RuleMetadata
 
     /// Maps a 1-based line and column inside `query` (as the EQL parser reports them) to the rule file.
@@ -54,23 +57,18 @@ public struct LoadedRule: Sendable, Hashable {
     public var isDeprecated: Bool { metadata.maturity == "deprecated" }
 }
 
-/// Kibana's four severities, in increasing order.
-public enum RuleSeverity: String, Sendable, Hashable, CaseIterable, Comparable {
-    case low, medium, high, critical
-
-    public static func < (lhs: RuleSeverity, rhs: RuleSeverity) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
-}
+/// Kibana's four severities, in increasing order: the one severity type, which alerts carry too (Alerting does not
+/// depend on the loader, so the type lives there).
+public typealias RuleSeverity = AlertRule.Severity
 
 /// The `[metadata]` table. Dates stay as written (`YYYY/MM/DD`).
 public struct RuleMetadata: Sendable, Hashable {
-    public var creationDate: String?
-    public var updatedDate: String?
-    public var deprecationDate: String?
+    var creationDate: String?
+    var updatedDate: String?
+    var deprecationDate: String?
     public var maturity: String?
     public var integration: [String]
-    public var minStackVersion: String?
+    var minStackVersion: String?
 
     public init(creationDate: String? = nil, updatedDate: String? = nil, deprecationDate: String? = nil,
                 maturity: String? = nil, integration: [String] = [], minStackVersion: String? = nil) {
@@ -83,48 +81,12 @@ public struct RuleMetadata: Sendable, Hashable {
     }
 }
 
-/// One `[[rule.threat]]` entry: a tactic and the techniques (with sub-techniques) the rule maps to.
-public struct ThreatMapping: Sendable, Hashable {
-    public struct Entry: Sendable, Hashable {
-        public var id: String
-        public var name: String
-        public var reference: String?
-
-        public init(id: String, name: String, reference: String? = nil) {
-            self.id = id
-            self.name = name
-            self.reference = reference
-        }
-    }
-
-    public struct Technique: Sendable, Hashable {
-        public var entry: Entry
-        public var subtechniques: [Entry]
-
-        public init(entry: Entry, subtechniques: [Entry] = []) {
-            self.entry = entry
-            self.subtechniques = subtechniques
-        }
-    }
-
-    /// `MITRE ATT&CK` or `MITRE ATLAS`.
-    public var framework: String
-    public var tactic: Entry
-    public var techniques: [Technique]
-
-    public init(framework: String, tactic: Entry, techniques: [Technique]) {
-        self.framework = framework
-        self.tactic = tactic
-        self.techniques = techniques
-    }
-}
-
 /// Values the loader uses when a rule omits a key; they follow Kibana's rule defaults.
-public enum RuleDefaults {
+enum RuleDefaults {
     /// Kibana's default `from` is `now-6m`: 6 minutes of lookback.
     public static let lookbackSeconds = 6 * 60
     /// Kibana's default `interval` is `5m`.
-    public static let intervalSeconds = 5 * 60
+    static let intervalSeconds = 5 * 60
     /// The largest lookback accepted (a week); longer windows would let sequence and sample state grow unbounded.
-    public static let maximumLookbackSeconds = 7 * 24 * 3600
+    static let maximumLookbackSeconds = 7 * 24 * 3600
 }

@@ -1,3 +1,4 @@
+import Alerting
 import TOMLKit
 
 /// What reading one rule file produced.
@@ -119,34 +120,34 @@ enum RuleFileParser {
             buildingBlockType: buildingBlockType, threat: threat, metadata: metadata)
     }
 
-    private static func readThreat(_ rule: TOMLTable, reader: inout TOMLFieldReader) -> [ThreatMapping] {
-        var mappings: [ThreatMapping] = []
+    private static func readThreat(_ rule: TOMLTable, reader: inout TOMLFieldReader) -> [AlertRule.Threat] {
+        var mappings: [AlertRule.Threat] = []
         for (threat, path) in reader.tables(rule, "threat", in: "rule") {
             let framework = reader.string(threat, "framework", in: path, required: true)
             let tactic = reader.table(threat, "tactic", in: path, required: true)
                 .flatMap { readEntry($0, in: path + ".tactic", reader: &reader) }
-            var techniques: [ThreatMapping.Technique] = []
+            var techniques: [AlertRule.Technique] = []
             for (technique, techniquePath) in reader.tables(threat, "technique", in: path) {
                 guard let entry = readEntry(technique, in: techniquePath, reader: &reader) else { continue }
-                var subtechniques: [ThreatMapping.Entry] = []
+                var subtechniques: [AlertRule.Reference] = []
                 for (sub, subPath) in reader.tables(technique, "subtechnique", in: techniquePath) {
                     if let subEntry = readEntry(sub, in: subPath, reader: &reader) { subtechniques.append(subEntry) }
                 }
                 techniques.append(.init(entry: entry, subtechniques: subtechniques))
             }
             if let framework, let tactic {
-                mappings.append(ThreatMapping(framework: framework, tactic: tactic, techniques: techniques))
+                mappings.append(AlertRule.Threat(framework: framework, tactic: tactic, techniques: techniques))
             }
         }
         return mappings
     }
 
-    private static func readEntry(_ table: TOMLTable, in path: String, reader: inout TOMLFieldReader) -> ThreatMapping.Entry? {
+    private static func readEntry(_ table: TOMLTable, in path: String, reader: inout TOMLFieldReader) -> AlertRule.Reference? {
         let id = reader.string(table, "id", in: path, required: true)
         let name = reader.string(table, "name", in: path, required: true)
         let reference = reader.string(table, "reference", in: path)
         guard let id, let name else { return nil }
-        return ThreatMapping.Entry(id: id, name: name, reference: reference)
+        return AlertRule.Reference(id: id, name: name, reference: reference)
     }
 
     private static func readMetadata(_ root: TOMLTable, reader: inout TOMLFieldReader) -> RuleMetadata {

@@ -1,0 +1,41 @@
+import Rules
+
+/// The kernel audit rules a rule set needs: the syscalls its queries test (by `event.action`,
+/// `auditd.data.syscall` or category), derived from their syntax trees (`AuditRuleDerivation`).
+public struct AuditRulePlan: Sendable {
+    /// Syscall names, sorted.
+    public let syscalls: [String]
+    /// Per rule: `event.action` values no syscall produces.
+    let unmappedActions: [(rule: LoadedRule, actions: [String])]
+    /// Findings worth printing (file watches needed, wildcard syscalls that match nothing).
+    public let notes: [String]
+
+    public init(ruleSet: RuleSet) {
+        var total = AuditRequirements()
+        var unmapped: [(LoadedRule, [String])] = []
+        for rule in ruleSet.rules {
+            let requirements = AuditRuleDerivation.requirements(forQuery: rule.source.query)
+            total.formUnion(requirements)
+            total.formUnion(AuditRuleDerivation.processTrackingRequirements(forQuery: rule.source.query))
+            if !requirements.unmappedActions.isEmpty { unmapped.append((rule.source, requirements.unmappedActions)) }
+        }
+        syscalls = total.syscalls
+        unmappedActions = unmapped
+        notes = total.notes
+    }
+
+    /// auditctl syntax for both ABIs, e.g. `-a always,exit -F arch=b64 -S connect,execve -F key=auspex`.
+    public func auditctlLines(key: String) -> [String] {
+        var requirements = AuditRequirements()
+        requirements.syscalls = syscalls
+        return AuditRuleDerivation.auditctlLines(for: requirements, key: key, architectures: ["b64", "b32"])
+    }
+
+    /// Warnings about actions no audited syscall produces, located at each rule's query.
+    public var diagnostics: [Diagnostic] {
+        unmappedActions.map { rule, actions in
+            .warning(rule.file, rule.queryLocation,
+                     "no audited syscall produces event.action " + actions.map { "'\($0)'" }.joined(separator: ", "))
+        }
+    }
+}

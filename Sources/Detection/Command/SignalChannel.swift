@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SIGTERM, SIGINT and SIGHUP as events of the main loop: the signals are blocked in every thread (create this
+/// before starting any) and taken with `sigtimedwait`, so no code runs in signal-handler context. Sendable: the
+/// mask is set once, in `init`, and only read after.
+public final class SignalChannel: @unchecked Sendable {
+    public enum Event: Equatable, Sendable {
+        case stop(signal: Int32)
+        case reload
+    }
+
+    private var mask = sigset_t()
+
+    /// Blocks the signals for this thread and every thread started after it.
+    public init() throws {
+        sigemptyset(&mask)
+        for number in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&mask, number) }
+        guard pthread_sigmask(SIG_BLOCK, &mask, nil) == 0 else { throw SystemError(operation: "pthread_sigmask") }
+        // A closed stdout or stderr must not kill the daemon.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Waits up to `timeoutMilliseconds` for a signal; nil on timeout.
+    public func wait(timeoutMilliseconds: Int) -> Event? {
+        var timeout = timespec(tv_sec: timeoutMilliseconds / 1000, tv_nsec: (timeoutMilliseconds % 1000) * 1_000_000)
+        var info = siginfo_t()
+        let number = sigtimedwait(&mask, &info, &timeout)
+        guard number > 0 else { return nil }
+        return number == SIGHUP ? .reload : .stop(signal: number)
+    }
+}
+
+/// A pipe another thread's poll can wait on: the reader's "stop now". Once raised it stays readable (never drained).
+public final class WakeEvent: @unchecked Sendable {
+    public let descriptor: Int32
+    private let writeEnd: Int32
+
+    public init() throws {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw SystemError(operation: "pipe") }
+        for end in ends {
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+        }
+        descriptor = ends[0]
+        writeEnd = ends[1]
+    }
+
+    deinit {
+        close(descriptor)
+        close(writeEnd)
+    }
+
+    public func raise() {
+        var one: UInt8 = 1
+        _ = write(writeEnd, &one, 1)
+    }
+
+    /// Whether ``raise()`` was called.
+    public var isRaised: Bool {
+        var pfd = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&pfd, 1, 0) > 0
+    }
+}
+
+/// A failed system call, with errno captured at the point of failure.
+struct SystemError: Error, CustomStringConvertible, Sendable {
+    public var operation: String
+    public var code: Int32
+
+    public init(operation: String, code: Int32 = errno) {
+        self.operation = operation
+        self.code = code
+    }
+
+    public var description: String { "\(operation): \(String(cString: strerror(code)))" }
+}

@@ -1,0 +1,51 @@
+import Alerting
+import AuditRecords
+
+/// Runs audit.log text through a `DetectionPipeline`: lines in file order, reassembly timeouts driven by record
+/// time, every alert handed to `deliver` as soon as it is raised.
+public enum LogReplay {
+    /// What a replay read and raised.
+    public struct Outcome: Sendable {
+        public var lines = 0
+        var blankLines = 0
+        public var truncatedLines = 0
+        /// errno of a failed read, if the input ended on an error.
+        public var readError: Int32?
+        /// Wall-clock nanoseconds spent.
+        public var elapsedNanos: Int64 = 0
+    }
+
+    /// Replays everything readable from `descriptor`.
+    public static func run(descriptor: Int32, through pipeline: inout DetectionPipeline,
+                           deliver: (Alert) -> Void) -> Outcome {
+        var outcome = Outcome()
+        let started = MonotonicClock.nanoseconds()
+        var reader = LogLineReader(descriptor: descriptor)
+        var alerts: [Alert] = []
+        var recordTime: Int64 = 0
+        while let line = reader.next() {
+            if LogLineReader.isBlank(line) {
+                outcome.blankLines += 1
+                continue
+            }
+            switch AuditParser.parseLogLine(line) {
+            case .success(let record):
+                recordTime = max(recordTime, record.timestamp.nanosecondsSinceEpoch)
+                pipeline.add(record, now: recordTime, into: &alerts)
+            case .failure:
+                pipeline.countMalformed()
+            }
+            if !alerts.isEmpty {
+                alerts.forEach(deliver)
+                alerts.removeAll(keepingCapacity: true)
+            }
+        }
+        pipeline.finish(into: &alerts)
+        alerts.forEach(deliver)
+        outcome.lines = reader.lineNumber
+        outcome.truncatedLines = reader.truncatedLines
+        outcome.readError = reader.error
+        outcome.elapsedNanos = MonotonicClock.nanoseconds() - started
+        return outcome
+    }
+}

@@ -1,0 +1,155 @@
+import Alerting
+import AuditRecords
+import Detection
+import EventModel
+import Events
+import Foundation
+import PackageTestSupport
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The documents and alerts of every audit log we test with, held against golden files that the string-keyed
+/// document path recorded before the slot path replaced it (`Goldens/`, our own output, gzip'd). Documents compare
+/// field by field (names sorted, so field order is free); alerts by rule, join keys and matched events.
+///
+/// Re-record only when a change of output is intended: `AUSPEX_RECORD_GOLDENS=1 swift test --filter ParityGoldenTests`.
+final class ParityGoldenTests: XCTestCase {
+    private static let goldens = PackagePaths.root.appendingPathComponent("Tests/DetectionTests/Goldens")
+    private static var recording: Bool { ProcessInfo.processInfo.environment["AUSPEX_RECORD_GOLDENS"] == "1" }
+
+    func testDocumentsOfEveryLogEqualTheGoldenDocuments() throws {
+        var lines: [String] = []
+        for log in try Self.logs() {
+            lines.append("# " + log.name)
+            var stage = DocumentStage(settings: Self.settings, names: StaticNameLookup())
+            for record in try Self.records(log.text) {
+                for event in stage.add(record.record, now: record.time) {
+                    if let document = stage.document(for: event) { lines.append(Self.canonical(document)) }
+                }
+            }
+            for event in stage.finish() {
+                if let document = stage.document(for: event) { lines.append(Self.canonical(document)) }
+            }
+        }
+        try compare(lines, golden: "documents.ndjson.gz")
+    }
+
+    func testAlertsOfEveryLogWithThePackAndElasticRulesEqualTheGoldenAlerts() throws {
+        let elastic = try PackagePaths.shared("detection-rules/linux-eql").path
+        let load = RuleSet.load(paths: [Fixtures.defaultRulePack, elastic])
+        XCTAssertEqual(load.diagnostics.filter { $0.severity == .error }, [])
+        var lines: [String] = []
+        for log in try Self.logs() {
+            lines.append("# " + log.name)
+            var pipeline = DetectionPipeline(ruleSet: load.ruleSet, settings: Self.settings, names: StaticNameLookup())
+            let path = NSTemporaryDirectory() + "auspex-parity-\(getpid()).log"
+            try log.text.write(toFile: path, atomically: false, encoding: .utf8)
+            defer { unlink(path) }
+            let descriptor = open(path, O_RDONLY)
+            XCTAssertGreaterThanOrEqual(descriptor, 0)
+            _ = LogReplay.run(descriptor: descriptor, through: &pipeline) { lines.append(Self.line(for: $0)) }
+            close(descriptor)
+        }
+        try compare(lines, golden: "alerts.ndjson.gz")
+    }
+
+    // MARK: the logs
+
+    private static let settings = PipelineSettings(host: HostInfo(id: "golden-host", name: "golden"))
+
+    /// Every audit.log-text file under `../shared/audit-samples`, then our generated benchmark log.
+    private static func logs() throws -> [(name: String, text: String)] {
+        let samples = try PackagePaths.shared("audit-samples")
+        var logs: [(String, String)] = []
+        let files = FileManager.default.enumerator(atPath: samples.path)?.compactMap { $0 as? String } ?? []
+        for file in files.sorted() where isAuditLogText(file) {
+            let data = try Data(contentsOf: samples.appendingPathComponent(file))
+            logs.append(("audit-samples/" + file, String(decoding: data, as: UTF8.self)))
+        }
+        let bench = String(decoding: try gunzip(goldens.appendingPathComponent("bench-1000.log.gz")), as: UTF8.self)
+        logs.append(("bench-1000.log", bench))
+        return logs
+    }
+
+    private static func isAuditLogText(_ file: String) -> Bool {
+        (file.hasSuffix(".log") || file.hasSuffix(".txt")) && !file.hasSuffix("README.md")
+    }
+
+    /// Parsed records with the replay clock (the newest record time so far).
+    private static func records(_ text: String) throws -> [(record: AuditRecord, time: Int64)] {
+        var latest: Int64 = 0
+        var out: [(AuditRecord, Int64)] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            guard case .success(let record) = AuditParser.parseLogLine(Array(line.utf8)) else { continue }
+            latest = max(latest, record.timestamp.nanosecondsSinceEpoch)
+            out.append((record, latest))
+        }
+        return out
+    }
+
+    // MARK: canonical lines
+
+    /// The document as JSON with its dotted names sorted (equal documents give equal lines whatever their order).
+    static func canonical(_ document: Document) -> String {
+        let sorted = document.fields.enumerated().sorted { ($0.element.name, $0.offset) < ($1.element.name, $1.offset) }
+        return JSONWriter.string(Document(fields: sorted.map(\.element)))
+    }
+
+    private static func line(for alert: Alert) -> String {
+        let keys = alert.joinKeys.map(JSONWriter.string).joined(separator: ",")
+        let events = alert.events.map(canonical).joined(separator: ",")
+        return #"{"rule":"\#(alert.rule.id)","join_keys":[\#(keys)],"events":[\#(events)]}"#
+    }
+
+    // MARK: golden files
+
+    private func compare(_ lines: [String], golden name: String) throws {
+        let url = Self.goldens.appendingPathComponent(name)
+        let text = lines.joined(separator: "\n") + "\n"
+        if Self.recording {
+            try Self.gzip(Data(text.utf8), to: url)
+            return
+        }
+        let expected = String(decoding: try Self.gunzip(url), as: UTF8.self).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, expected.count, "\(name): line count")
+        var mismatches = 0
+        for (index, (got, want)) in zip(lines, expected).enumerated() where got != want {
+            mismatches += 1
+            if mismatches <= 5 { XCTFail("\(name) line \(index + 1):\n got  \(got)\n want \(want)") }
+        }
+        XCTAssertEqual(mismatches, 0, "\(name): lines that differ")
+    }
+
+    private static func gunzip(_ url: URL) throws -> Data {
+        try run(["gzip", "-dc", url.path], input: nil)
+    }
+
+    private static func gzip(_ data: Data, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try run(["gzip", "-9n"], input: data).write(to: url)
+    }
+
+    private static func run(_ arguments: [String], input: Data?) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let inputFile = NSTemporaryDirectory() + "auspex-gz-in-\(getpid())"
+        let outputFile = NSTemporaryDirectory() + "auspex-gz-out-\(getpid())"
+        FileManager.default.createFile(atPath: inputFile, contents: input ?? Data())
+        FileManager.default.createFile(atPath: outputFile, contents: nil)
+        defer { unlink(inputFile); unlink(outputFile) }
+        process.standardInput = FileHandle(forReadingAtPath: inputFile)
+        process.standardOutput = FileHandle(forWritingAtPath: outputFile)
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw GzipFailed(command: arguments, status: process.terminationStatus) }
+        return try Data(contentsOf: URL(fileURLWithPath: outputFile))
+    }
+}
+
+private struct GzipFailed: Error {
+    var command: [String]
+    var status: Int32
+}

@@ -1,0 +1,97 @@
+import Detection
+import EventModel
+import Events
+import Rules
+import PackageTestSupport
+import XCTest
+
+/// Builders shared by the Detection tests.
+enum Fixtures {
+    /// The package root, from this file's path.
+    static var packageRoot: URL { PackagePaths.root }
+
+    /// `../shared`, or a skip when the reference data is absent.
+    static func shared(_ relative: String) throws -> String {
+        try PackagePaths.shared(relative).path
+    }
+
+    static var defaultRulePack: String { packageRoot.appendingPathComponent("etc/auspex/rules.d").path }
+
+    /// Elastic's Linux EQL rules, active and deprecated, loaded once (a skip when the reference data is absent).
+    static func corpusReport() throws -> RuleLoadReport {
+        guard let corpus else { throw XCTSkip("shared detection-rules corpus not found") }
+        return corpus
+    }
+
+    private static let corpus: RuleLoadReport? = (try? shared("detection-rules/linux-eql")).map {
+        RuleLoader().load(paths: [$0, $0 + "/_deprecated"])
+    }
+
+    /// A detection-rules TOML rule around `query`.
+    static func ruleText(id: String, name: String = "Test rule", query: String, from: String = "now-9m",
+                         index: [String] = ["logs-auditd_manager.auditd-*"], severity: String = "high") -> String {
+        """
+        [metadata]
+        creation_date = "2026/11/22"
+        maturity = "production"
+        updated_date = "2026/11/22"
+
+        [rule]
+        author = ["tests"]
+        description = "A rule written by the Daemon tests."
+        from = "\(from)"
+        index = [\(index.map { "\"\($0)\"" }.joined(separator: ", "))]
+        language = "eql"
+        license = "Elastic License v2"
+        name = "\(name)"
+        risk_score = 73
+        rule_id = "\(id)"
+        severity = "\(severity)"
+        tags = ["OS: Linux"]
+        type = "eql"
+        query = '''
+        \(query)
+        '''
+
+        [[rule.threat]]
+        framework = "MITRE ATT&CK"
+
+        [rule.threat.tactic]
+        id = "TA0002"
+        name = "Execution"
+        reference = "https://attack.mitre.org/tactics/TA0002/"
+        """
+    }
+
+    /// A parsed rule, failing the test when the text is not a valid rule file.
+    static func rule(id: String, name: String = "Test rule", query: String, from: String = "now-9m",
+                     index: [String] = ["logs-auditd_manager.auditd-*"], file: String = "test.toml",
+                     line: UInt = #line) throws -> LoadedRule {
+        let (outcome, diagnostics) = RuleLoader().parse(text: ruleText(id: id, name: name, query: query, from: from,
+                                                                       index: index), file: file)
+        guard case .loaded(let rule) = outcome else {
+            XCTFail("rule did not load: \(diagnostics)", line: line)
+            throw XCTSkip("unusable fixture")
+        }
+        return rule
+    }
+
+    /// A document in the normalizer's shape.
+    static func document(category: String, type: String, action: String?, pid: Int64, ppid: Int64 = 1,
+                         name: String = "bash", extra: [(String, FieldValue)] = []) -> Document {
+        var document = Document()
+        document.append("event.category", [.string(category)])
+        document.append("event.type", [.string(type)])
+        if let action { document.append("event.action", .string(action)) }
+        document.append("event.outcome", "success")
+        document.append("process.pid", .int(pid))
+        document.append("process.parent.pid", .int(ppid))
+        document.append("process.name", .string(name))
+        document.append("host.id", "host-1")
+        document.append("host.os.type", "linux")
+        for (field, value) in extra { document.append(field, value) }
+        return document
+    }
+
+    static let seconds: Int64 = 1_000_000_000
+}
