@@ -69,15 +69,9 @@ struct EventsCommand: ParsableCommand {
             throw ValidationError("cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { if descriptor != 0 { close(descriptor) } }
-        // The reassembler's clock is the newest record time so far, as in replay: a late, older record must not move
-        // time backwards and hold events open longer.
-        var latestTime: Int64 = 0
-        var reader = LogLineReader(descriptor: descriptor)
-        while let line = reader.next(), !pipeline.limitReached, !pipeline.outputFailed {
-            if LogLineReader.isBlank(line) { continue }
-            let parsed = AuditParser.parseLogLine(line)
-            if case .success(let record) = parsed { latestTime = max(latestTime, record.timestamp.nanosecondsSinceEpoch) }
-            pipeline.add(parsed, now: latestTime, location: "line \(reader.lineNumber)")
+        var reader = LogRecordReader(descriptor: descriptor)
+        while !pipeline.limitReached, !pipeline.outputFailed, let parsed = reader.next() {
+            pipeline.add(parsed, now: reader.now, location: "line \(reader.lineNumber)")
         }
         if let error = reader.error { printError("auspex events: reading \(path): \(String(cString: strerror(error)))") }
         pipeline.finish()

@@ -24,9 +24,13 @@ final class ParityGoldenTests: XCTestCase {
         for log in try Self.logs() {
             lines.append("# " + log.name)
             var stage = DocumentStage(settings: Self.settings, names: StaticNameLookup())
-            for record in try Self.records(log.text) {
-                for event in stage.add(record.record, now: record.time) {
-                    if let document = stage.document(for: event) { lines.append(Self.canonical(document)) }
+            try Self.withDescriptor(log.text) { descriptor in
+                var reader = LogRecordReader(descriptor: descriptor)
+                while let parsed = reader.next() {
+                    guard case .success(let record) = parsed else { continue }
+                    for event in stage.add(record, now: reader.now) {
+                        if let document = stage.document(for: event) { lines.append(Self.canonical(document)) }
+                    }
                 }
             }
             for event in stage.finish() {
@@ -44,13 +48,9 @@ final class ParityGoldenTests: XCTestCase {
         for log in try Self.logs() {
             lines.append("# " + log.name)
             var pipeline = DetectionPipeline(ruleSet: load.ruleSet, settings: Self.settings, names: StaticNameLookup())
-            let path = NSTemporaryDirectory() + "auspex-parity-\(getpid()).log"
-            try log.text.write(toFile: path, atomically: false, encoding: .utf8)
-            defer { unlink(path) }
-            let descriptor = open(path, O_RDONLY)
-            XCTAssertGreaterThanOrEqual(descriptor, 0)
-            _ = LogReplay.run(descriptor: descriptor, through: &pipeline) { lines.append(Self.line(for: $0)) }
-            close(descriptor)
+            try Self.withDescriptor(log.text) { descriptor in
+                _ = LogReplay.run(descriptor: descriptor, through: &pipeline) { lines.append(Self.line(for: $0)) }
+            }
         }
         try compare(lines, golden: "alerts.ndjson.gz")
     }
@@ -77,16 +77,15 @@ final class ParityGoldenTests: XCTestCase {
         (file.hasSuffix(".log") || file.hasSuffix(".txt")) && !file.hasSuffix("README.md")
     }
 
-    /// Parsed records with the replay clock (the newest record time so far).
-    private static func records(_ text: String) throws -> [(record: AuditRecord, time: Int64)] {
-        var latest: Int64 = 0
-        var out: [(AuditRecord, Int64)] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            guard case .success(let record) = AuditParser.parseLogLine(Array(line.utf8)) else { continue }
-            latest = max(latest, record.timestamp.nanosecondsSinceEpoch)
-            out.append((record, latest))
-        }
-        return out
+    /// Runs `body` with a descriptor reading `text` (from a temporary file).
+    private static func withDescriptor(_ text: String, _ body: (Int32) throws -> Void) throws {
+        let path = NSTemporaryDirectory() + "auspex-parity-\(getpid()).log"
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        defer { unlink(path) }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw GoldenFileError(command: ["open", path], status: errno) }
+        defer { close(descriptor) }
+        try body(descriptor)
     }
 
     // MARK: canonical lines
@@ -144,12 +143,13 @@ final class ParityGoldenTests: XCTestCase {
         process.standardOutput = FileHandle(forWritingAtPath: outputFile)
         try process.run()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw GzipFailed(command: arguments, status: process.terminationStatus) }
+        guard process.terminationStatus == 0 else { throw GoldenFileError(command: arguments, status: process.terminationStatus) }
         return try Data(contentsOf: URL(fileURLWithPath: outputFile))
     }
 }
 
-private struct GzipFailed: Error {
+/// A gzip run or an open(2) that failed.
+private struct GoldenFileError: Error {
     var command: [String]
     var status: Int32
 }

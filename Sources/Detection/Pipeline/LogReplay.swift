@@ -20,20 +20,12 @@ public enum LogReplay {
                            deliver: (Alert) -> Void) -> Outcome {
         var outcome = Outcome()
         let started = MonotonicClock.nanoseconds()
-        var reader = LogLineReader(descriptor: descriptor)
+        var reader = LogRecordReader(descriptor: descriptor)
         var alerts: [Alert] = []
-        var recordTime: Int64 = 0
-        while let line = reader.next() {
-            if LogLineReader.isBlank(line) {
-                outcome.blankLines += 1
-                continue
-            }
-            switch AuditParser.parseLogLine(line) {
-            case .success(let record):
-                recordTime = max(recordTime, record.timestamp.nanosecondsSinceEpoch)
-                pipeline.add(record, now: recordTime, into: &alerts)
-            case .failure:
-                pipeline.countMalformed()
+        while let parsed = reader.next() {
+            switch parsed {
+            case .success(let record): pipeline.add(record, now: reader.now, into: &alerts)
+            case .failure: pipeline.countMalformed()
             }
             if !alerts.isEmpty {
                 alerts.forEach(deliver)
@@ -43,6 +35,7 @@ public enum LogReplay {
         pipeline.finish(into: &alerts)
         alerts.forEach(deliver)
         outcome.lines = reader.lineNumber
+        outcome.blankLines = reader.blankLines
         outcome.truncatedLines = reader.truncatedLines
         outcome.readError = reader.error
         outcome.elapsedNanos = MonotonicClock.nanoseconds() - started
