@@ -1,3 +1,5 @@
+import EventModel
+
 /// A position in a text file, 1-based like compilers and TOML parsers report it.
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public var line: Int
@@ -24,11 +26,13 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     public var severity: Severity
     public var message: String
 
+    /// `message` and `file` often quote rule or configuration text: their control, bidi and zero-width
+    /// characters are escaped here (`UntrustedText`), so a value with `\n` or ESC cannot forge a log line.
     public init(file: String, location: SourceLocation, severity: Severity, message: String) {
-        self.file = file
+        self.file = UntrustedText.escaped(file)
         self.location = location
         self.severity = severity
-        self.message = message
+        self.message = UntrustedText.escaped(message)
     }
 
     public static func error(_ file: String, _ location: SourceLocation, _ message: String) -> Diagnostic {
