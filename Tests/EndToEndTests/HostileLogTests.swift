@@ -40,3 +40,17 @@ final class HostileLogTests: XCTestCase {
         XCTAssertTrue(run.stderr.contains("(2 malformed)"), run.stderr)
     }
 }
+
+extension HostileLogTests {
+    /// F8: a serial without EOE whose records all share one time is delivered in pieces of 4,096 records
+    /// (counted), instead of growing until the end of the file.
+    func testASerialWithoutEOEIsDeliveredInBoundedPieces() throws {
+        let binary = try PackagePaths.auspexBinary()
+        let line = "type=PATH msg=audit(1700000000.000:7): item=0 name=\"/x\" nametype=NORMAL\n"
+        let input = Data(String(repeating: line, count: 10_000).utf8)
+        let run = try Subprocess.run(binary, ["events", "--file", "-"], input: input)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("oversized events 2"), run.stderr)
+        XCTAssertEqual(Harness.summaryFigure("events", in: run.stderr), 3, run.stderr)
+    }
+}
