@@ -43,7 +43,7 @@ private struct NameTree {
     /// Children of nodes with many of them (an event with thousands of keys): a linear search per insert
     /// would make the writer quadratic.
     var wide: [ChildName: Int] = [:]
-    static let linearSearchLimit = 16
+    static let linearSearchLimit = 64
 
     mutating func insert(_ name: String, field: Int) {
         let start = bytes.count

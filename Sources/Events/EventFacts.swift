@@ -38,7 +38,7 @@ struct EventFacts {
     var dataKeys: Set<String> = []
     var dataKeysIndexed = 0
     /// Beyond this many generic keys, `hasData` looks them up in a set.
-    static let linearSearchLimit = 32
+    static let linearSearchLimit = 64
 
     var argc: String?
     var args: [String]?

@@ -22,14 +22,14 @@ final class WideDocumentTests: XCTestCase {
     func testWideObjectsKeepTheNestedWritersSemantics() {
         // Replacement rules under an indexed (wide) node: a later leaf replaces an earlier leaf or object.
         var document = Document()
-        for index in 0..<40 { document.append("a.k\(index)", .int(Int64(index))) }
-        for index in 0..<40 { document.append("a.k7.sub\(index)", .int(Int64(index))) }
+        for index in 0..<100 { document.append("a.k\(index)", .int(Int64(index))) }
+        for index in 0..<100 { document.append("a.k7.sub\(index)", .int(Int64(index))) }
         document.append("a.k3", .string("replaced"))
         document.append("a.k7", .string("leaf again"))
         document.append("a.k7.x", .bool(true))
         document.append("a", .string("whole")) // replaces the wide object itself
         document.append("a.z", .null)
-        for index in 0..<20 { document.append("b.\(index)", .int(Int64(index))) }
+        for index in 0..<80 { document.append("b.\(index)", .int(Int64(index))) }
         document.append("b.5", .string("five"))
         var fast: [UInt8] = []
         JSONWriter.write(document, to: &fast)
