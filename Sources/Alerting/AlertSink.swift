@@ -32,12 +32,15 @@ public struct SinkCounters: Hashable, Sendable, CustomStringConvertible {
     public var failed: UInt64 = 0
     /// Older alerts removed by the spool's retention limits.
     public var evicted: UInt64 = 0
+    /// Old alerts the spool's retention could not remove (unlink failed); skipped, logged once.
+    public var retentionErrors: UInt64 = 0
     var lastError: String?
 
     public init() {}
 
     public var description: String {
         "delivered=\(delivered) dropped=\(dropped) failed=\(failed) evicted=\(evicted)"
+            + (retentionErrors > 0 ? " retention_errors=\(retentionErrors)" : "")
             + (lastError.map { " last_error=\"\($0)\"" } ?? "")
     }
 }
@@ -61,7 +64,12 @@ extension AlertWriter {
 
 public struct AlertWriteReport: Hashable, Sendable {
     public var evicted: Int
-    public init(evicted: Int = 0) { self.evicted = evicted }
+    /// Files retention failed to remove (skipped; see `SpoolWriter.retentionErrors`).
+    public var retentionErrors: Int
+    public init(evicted: Int = 0, retentionErrors: Int = 0) {
+        self.evicted = evicted
+        self.retentionErrors = retentionErrors
+    }
 }
 
 /// A failed system call while writing an alert.

@@ -90,7 +90,7 @@ enum JournalEntry {
         if let hostName = alert.host["name"].flatMap(ReasonLine.text(of:)) { add("AUSPEX_HOST_NAME", hostName) }
         for (ecs, journal) in eventFields {
             guard let value = alert.firstValue(of: ecs).flatMap(ReasonLine.text(of:)) else { continue }
-            addBytes(journal, Array(value.utf8.prefix(maxEventValueBytes)))
+            addBytes(journal, UntrustedText.utf8Prefix(value, maxBytes: maxEventValueBytes))  // whole characters
         }
         add("AUSPEX_EVENT_COUNT", String(alert.events.count))
         addBytes("AUSPEX_ALERT_JSON", Array(alert.json.utf8))
@@ -99,8 +99,7 @@ enum JournalEntry {
 
     /// MESSAGE must stay one line even when a caller replaced `reason` by hand.
     static func oneLine(_ text: String) -> String {
-        text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\u{2028}" || $0 == "\u{2029}" || $0 == "\u{85}" })
-            ? ReasonLine.escape(text, limit: ReasonLine.maxBytes) : text
+        UntrustedText.needsEscaping(text) ? ReasonLine.escape(text, limit: ReasonLine.maxBytes) : text
     }
 }
 

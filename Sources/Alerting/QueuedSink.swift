@@ -123,6 +123,7 @@ extension SinkCounters {
         case .success(let report):
             delivered += 1
             evicted += UInt64(report.evicted)
+            retentionErrors += UInt64(report.retentionErrors)
         case .failure(let error):
             failed += 1
             lastError = String(describing: error)

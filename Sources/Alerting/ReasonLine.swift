@@ -64,8 +64,8 @@ enum ReasonLine {
 
     /// Escapes `text` for a single printable line and bounds it to `limit` UTF-8 bytes (then appends `…`).
     /// `\n`, `\r`, `\t` and `\\` keep their C spelling; other C0/C1 controls and DEL become `\xNN`;
-    /// line/paragraph separators and bidirectional overrides become `\u{NNNN}` so a name cannot reorder or
-    /// split what an operator sees.
+    /// line/paragraph separators, bidirectional controls and zero-width characters become `\u{NNNN}` so a name
+    /// cannot reorder, hide or split what an operator sees.
     public static func escape(_ text: String, limit: Int) -> String {
         var out = ""
         var bytes = 0
@@ -90,9 +90,9 @@ enum ReasonLine {
         case 0x09: return "\\t"
         case 0x5C: return "\\\\"
         case 0x00..<0x20, 0x7F..<0xA0: return "\\x" + hex(v, width: 2)
-        case 0x2028, 0x2029, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFEFF:
-            return "\\u{" + hex(v, width: 4) + "}"
-        default: return String(scalar)
+        default:
+            // Separators, bidi controls (U+061C too) and zero-width characters: `UntrustedText.mustEscape`.
+            return UntrustedText.mustEscape(scalar) ? "\\u{" + hex(v, width: 4) + "}" : String(scalar)
         }
     }
 

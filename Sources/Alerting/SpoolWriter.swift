@@ -47,35 +47,46 @@ public final class SpoolWriter: AlertWriter {
     private var totalBytes: Int64 = 0
 
     /// Creates `tmp/` and `new/` when missing, removes leftovers in `tmp/` (partial files of a crash) and
-    /// indexes `new/` for retention.
+    /// indexes `new/` for retention. Each directory is opened without following symlinks and refused unless it
+    /// belongs to the daemon's user (or root) and is not group- or world-writable; only names this writer's
+    /// pattern produces are removed or counted (`SpoolDirectory`).
     public init(configuration: SpoolConfiguration) throws {
         self.configuration = configuration
         let root = configuration.directory
         let directoryMode = configuration.fileMode | ((configuration.fileMode & 0o444) >> 2)
-        for path in [root, root + "/tmp", root + "/new"] {
-            if mkdir(path, directoryMode) != 0 && errno != EEXIST {
-                throw AlertSinkError(code: errno, operation: "mkdir \(path)")
-            }
-        }
-        tmpFD = open(root + "/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard tmpFD >= 0 else { throw AlertSinkError(code: errno, operation: "open \(root)/tmp") }
-        newFD = open(root + "/new", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard newFD >= 0 else {
-            let code = errno
+        let rootFD = try SpoolDirectory.openTrusted(root, in: nil, mode: directoryMode, display: root)
+        defer { Glibc.close(rootFD) }
+        tmpFD = try SpoolDirectory.openTrusted("tmp", in: rootFD, mode: directoryMode, display: root + "/tmp")
+        do {
+            newFD = try SpoolDirectory.openTrusted("new", in: rootFD, mode: directoryMode, display: root + "/new")
+        } catch {
             Glibc.close(tmpFD)
-            throw AlertSinkError(code: code, operation: "open \(root)/new")
+            throw error
         }
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/tmp")) ?? [] {
-            unlinkat(tmpFD, name, 0)
+        for name in SpoolDirectory.names(in: tmpFD) where SpoolDirectory.isSpoolName(name) {
+            if SpoolDirectory.regularFileSize(name, in: tmpFD) != nil { unlinkat(tmpFD, name, 0) }
         }
-        let existing = ((try? FileManager.default.contentsOfDirectory(atPath: root + "/new")) ?? [])
-            .filter { !$0.hasPrefix(".") }.sorted()
+        let existing = SpoolDirectory.names(in: newFD).filter(SpoolDirectory.isSpoolName).sorted()
         for name in existing {
-            var info = stat()
-            guard fstatat(newFD, name, &info, 0) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            files.append((name, Int64(info.st_size)))
-            totalBytes += Int64(info.st_size)
+            guard let size = SpoolDirectory.regularFileSize(name, in: newFD) else { continue }
+            files.append((name, size))
+            totalBytes += size
         }
+    }
+
+    /// Files retention could not remove (an unlink error other than ENOENT); they are skipped, not retried.
+    public private(set) var retentionErrors = 0
+    private var pendingRetentionErrors = 0
+
+    private func noteRetentionError(_ code: Int32, name: String) {
+        if retentionErrors == 0 {
+            let message = "auspex: spool retention could not remove new/\(name): \(String(cString: strerror(code)));"
+                + " skipped (further failures are counted as retention_errors, not logged)\n"
+            let bytes = Array(message.utf8)
+            _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        }
+        retentionErrors += 1
+        pendingRetentionErrors += 1
     }
 
     /// Alert files and bytes in `new/` as far as this writer knows.
@@ -110,7 +121,11 @@ public final class SpoolWriter: AlertWriter {
             for index in renamed { outcomes[index] = .failure(error) }
         }
         let evicted = enforceRetention()
-        if evicted > 0, case .success = outcomes[last] { outcomes[last] = .success(AlertWriteReport(evicted: evicted)) }
+        let errors = pendingRetentionErrors
+        pendingRetentionErrors = 0
+        if evicted > 0 || errors > 0, case .success = outcomes[last] {
+            outcomes[last] = .success(AlertWriteReport(evicted: evicted, retentionErrors: errors))
+        }
         return outcomes
     }
 
@@ -160,8 +175,13 @@ public final class SpoolWriter: AlertWriter {
               files.count - oldest > configuration.maxFiles || totalBytes > configuration.maxBytes
         {
             let victim = files[oldest]
-            // ENOENT: a consumer took it already; either way it no longer counts.
-            if unlinkat(newFD, victim.name, 0) == 0 { removed += 1 } else if errno != ENOENT { break }
+            // ENOENT: a consumer took it already; either way it no longer counts. Any other error is counted
+            // and logged once, and the file is skipped: retention goes on with the next one.
+            if unlinkat(newFD, victim.name, 0) == 0 {
+                removed += 1
+            } else if errno != ENOENT {
+                noteRetentionError(errno, name: victim.name)
+            }
             oldest += 1
             totalBytes -= victim.size
         }

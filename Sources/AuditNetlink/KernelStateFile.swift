@@ -195,7 +195,7 @@ public struct KernelStateFile: Sendable {
 
 /// The whole file if it is regular and at most `limit` bytes, else nil.
 func readSmallFile(_ path: String, limit: Int) -> [UInt8]? {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // a FIFO must not block the start
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
     return readAll(descriptor, limit: limit)

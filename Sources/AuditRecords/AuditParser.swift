@@ -85,6 +85,10 @@ public enum AuditParser {
             return .failure(AuditParseError(.malformedTimestamp, at: cursor.position))
         }
         let milliseconds = scaleToMilliseconds(fraction, digits: cursor.position - fractionStart)
+        // Times are carried as Int64 nanoseconds downstream: a stamp beyond that range is malformed.
+        guard AuditTimestamp.fitsInt64Nanoseconds(seconds: seconds, milliseconds: milliseconds) else {
+            return .failure(AuditParseError(.timestampOutOfRange, at: fractionStart))
+        }
         guard cursor.consume(":") else { return .failure(AuditParseError(.malformedSerial, at: cursor.position)) }
         guard let serial = cursor.decimal(maxDigits: 10), serial <= UInt64(UInt32.max) else {
             return .failure(AuditParseError(.malformedSerial, at: cursor.position))
@@ -128,6 +132,7 @@ public struct AuditParseError: Error, Sendable, Equatable, CustomStringConvertib
         case unknownType = "unknown record type name"
         case missingHeader = "no msg=audit( header"
         case malformedTimestamp = "malformed timestamp in audit(SECS.MSEC:SERIAL)"
+        case timestampOutOfRange = "timestamp in audit(SECS.MSEC:SERIAL) beyond the year 2262 (64-bit nanoseconds)"
         case malformedSerial = "malformed serial in audit(SECS.MSEC:SERIAL)"
         case unterminatedHeader = "audit( header not closed by )"
         case tooLong = "record longer than 4 GiB"

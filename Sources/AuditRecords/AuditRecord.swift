@@ -119,11 +119,30 @@ public struct AuditTimestamp: Sendable, Hashable, Comparable {
         self.milliseconds = milliseconds
     }
 
-    /// Nanoseconds since the Unix epoch.
-    public var nanosecondsSinceEpoch: Int64 { seconds &* 1_000_000_000 &+ Int64(milliseconds) &* 1_000_000 }
+    /// Nanoseconds since the Unix epoch; saturates at `Int64.max` / `Int64.min` (the parser refuses stamps
+    /// beyond that range, so only hand-built timestamps can reach it).
+    public var nanosecondsSinceEpoch: Int64 {
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        let (sum, carry) = scaled.addingReportingOverflow(Int64(milliseconds) * 1_000_000)
+        return carry ? .max : sum
+    }
 
-    /// Milliseconds since the Unix epoch.
-    public var millisecondsSinceEpoch: Int64 { seconds &* 1000 &+ Int64(milliseconds) }
+    /// Milliseconds since the Unix epoch (saturating, like `nanosecondsSinceEpoch`).
+    public var millisecondsSinceEpoch: Int64 {
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return seconds < 0 ? .min : .max }
+        let (sum, carry) = scaled.addingReportingOverflow(Int64(milliseconds))
+        return carry ? .max : sum
+    }
+
+    /// Whether `seconds.milliseconds` is representable as Int64 nanoseconds since the epoch.
+    public static func fitsInt64Nanoseconds(seconds: UInt64, milliseconds: UInt16) -> Bool {
+        guard seconds <= UInt64(Int64.max) else { return false }
+        let (scaled, overflow) = Int64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return false }
+        return !scaled.addingReportingOverflow(Int64(milliseconds) * 1_000_000).overflow
+    }
 
     public static func < (lhs: AuditTimestamp, rhs: AuditTimestamp) -> Bool {
         (lhs.seconds, lhs.milliseconds) < (rhs.seconds, rhs.milliseconds)

@@ -27,11 +27,23 @@ private struct NameTree {
         /// Index in the document of the field written here when the node has no children.
         var leaf: Int?
         var children: [Int] = []
+        /// Whether `wide` indexes this node's children (it has more than `linearSearchLimit`).
+        var indexed = false
+    }
+
+    /// A child's name under its parent, for the index of wide nodes.
+    struct ChildName: Hashable {
+        var parent: Int
+        var name: [UInt8]
     }
 
     let root = 0
     var bytes: [UInt8] = []
     var nodes: [Node] = [Node(key: 0..<0, leaf: nil)]
+    /// Children of nodes with many of them (an event with thousands of keys): a linear search per insert
+    /// would make the writer quadratic.
+    var wide: [ChildName: Int] = [:]
+    static let linearSearchLimit = 64
 
     mutating func insert(_ name: String, field: Int) {
         let start = bytes.count
@@ -48,12 +60,26 @@ private struct NameTree {
                 child = existing
                 if isLeaf {  // a later leaf replaces an earlier leaf and an object alike
                     nodes[child].leaf = field
+                    if nodes[child].indexed {
+                        for grandchild in nodes[child].children {
+                            wide[ChildName(parent: child, name: Array(bytes[nodes[grandchild].key]))] = nil
+                        }
+                        nodes[child].indexed = false
+                    }
                     nodes[child].children.removeAll()
                 }
             } else {
                 child = nodes.count
                 nodes.append(Node(key: key, leaf: isLeaf ? field : nil))
                 nodes[node].children.append(child)
+                if nodes[node].indexed {
+                    wide[ChildName(parent: node, name: Array(bytes[key]))] = child
+                } else if nodes[node].children.count > Self.linearSearchLimit {
+                    nodes[node].indexed = true
+                    for existing in nodes[node].children {
+                        wide[ChildName(parent: node, name: Array(bytes[nodes[existing].key]))] = existing
+                    }
+                }
             }
             if isLeaf { return }
             node = child
@@ -63,7 +89,8 @@ private struct NameTree {
 
     /// Child names are unique, so the search may run backwards: fields of one object usually arrive together.
     private func findChild(of node: Int, named key: Range<Int>) -> Int? {
-        bytes.withUnsafeBufferPointer { buffer in
+        if nodes[node].indexed { return wide[ChildName(parent: node, name: Array(bytes[key]))] }
+        return bytes.withUnsafeBufferPointer { buffer in
             for child in nodes[node].children.reversed() {
                 let other = nodes[child].key
                 if other.count == key.count,

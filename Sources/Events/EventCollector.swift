@@ -110,10 +110,10 @@ struct EventCollector {
             if known == .msg, value.quoting == .single { continue }
             guard let text = decode(known, value, counters: &counters) else { continue }
             if known == .subj {
-                for label in Self.selinuxLabels(text) where !facts.hasData("subj_" + label.key) {
+                for label in Self.selinuxLabels(text) where !facts.containsData("subj_" + label.key) {
                     facts.data.append(("subj_" + label.key, label.value))
                 }
-            } else if !facts.hasData(key) {
+            } else if !facts.containsData(key) {
                 setData(known, key, text, in: &facts)  // first one wins, as go-libaudit's duplicate-key rule
             }
         }

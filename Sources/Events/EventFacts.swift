@@ -30,7 +30,15 @@ struct EventFacts {
     var pid: String?, ppid: String?, comm: String?, exe: String?, cwd: String?, proctitle: String?
 
     /// All other keys, in order of appearance, names as logged.
-    var data: [(key: String, value: String)] = []
+    var data: [(key: String, value: String)] = [] {
+        didSet { if data.count < dataKeysIndexed { dataKeys.removeAll(); dataKeysIndexed = 0 } }
+    }
+    /// The keys of `data[..<dataKeysIndexed]`, built only once `data` is long (a record with thousands of keys
+    /// must not cost a linear search per key); a removal resets it.
+    var dataKeys: Set<String> = []
+    var dataKeysIndexed = 0
+    /// Beyond this many generic keys, `hasData` looks them up in a set.
+    static let linearSearchLimit = 64
 
     var argc: String?
     var args: [String]?
@@ -88,6 +96,20 @@ struct EventFacts {
         default: return data.contains { $0.key == key }
         }
     }
+
+    /// `hasData` for the collector, which asks once per key of every record: beyond `linearSearchLimit` generic
+    /// keys the lookup goes through `dataKeys` (updated here), so it stays linear in the keys of the event.
+    mutating func containsData(_ key: String) -> Bool {
+        guard data.count > Self.linearSearchLimit, !Self.slotKeys.contains(key) else { return hasData(key) }
+        while dataKeysIndexed < data.count {
+            dataKeys.insert(data[dataKeysIndexed].key)
+            dataKeysIndexed += 1
+        }
+        return dataKeys.contains(key)
+    }
+
+    private static let slotKeys: Set<String> = ["a0", "a1", "a2", "a3", "items", "syscall", "arch", "exit", "tty", "pid",
+                                                "ppid", "comm", "exe", "cwd", "proctitle"]
 
     /// Removes a generic data key (go-libaudit deletes `addr` once it became `source.ip`).
     mutating func removeData(_ key: String) {

@@ -1,3 +1,5 @@
+import EventModel
+
 /// What the process table needs from `/proc`, behind a small protocol so unit tests substitute a fixed world
 /// while integration tests (and the daemon) read the real one.
 public protocol ProcSource: Sendable {
@@ -38,7 +40,7 @@ public struct ProcSystemFacts: Sendable, Equatable {
 
     /// Start ticks (since boot) of a process that started at `nanos` since the epoch; 0 for times before boot.
     public func ticks(atEpochNanos nanos: Int64) -> UInt64 {
-        let sinceBoot = nanos - bootTimeNanos
+        let sinceBoot = nanos.saturatingSubtract(bootTimeNanos)
         guard sinceBoot > 0 else { return 0 }
         return UInt64(sinceBoot / (1_000_000_000 / clockTicksPerSecond))
     }

@@ -33,9 +33,9 @@ public struct ProcessEnricher: Sendable {
         let (instance, child) = table.observeWithChild(facts)
         if let due = nextPruneNanos, facts.timeNanos >= due {
             table.prune(nowNanos: facts.timeNanos)
-            nextPruneNanos = facts.timeNanos + pruneIntervalNanos
+            nextPruneNanos = facts.timeNanos.saturatingAdd(pruneIntervalNanos)
         } else if nextPruneNanos == nil {
-            nextPruneNanos = facts.timeNanos + pruneIntervalNanos
+            nextPruneNanos = facts.timeNanos.saturatingAdd(pruneIntervalNanos)
         }
         enriched += 1
         ProcessEnricher.write(instance, parent: parent(of: instance), facts: facts, into: &slots)

@@ -1,3 +1,5 @@
+import EventModel
+
 /// pid → current process instance, fed by audit events (fork/clone, execve, setsid, exit_group), a `/proc` scan
 /// at start and lazy `/proc` lookups for pids it has not seen. Bounded: exited entries linger for late events,
 /// then go; at the cap the least recently seen entries are evicted (counted).
@@ -128,11 +130,11 @@ public struct ProcessTable: Sendable {
         let tolerance = ticks(limits.startToleranceNanos)
         for (pid, instance) in byPid {
             if let exited = instance.exitedAtNanos {
-                if nowNanos - exited >= limits.exitGraceNanos { remove(pid) }
+                if nowNanos.saturatingSubtract(exited) >= limits.exitGraceNanos { remove(pid) }
                 continue
             }
             // Recently created entries may not be in /proc yet or any more; leave them until they are older.
-            guard nowNanos - instance.lastSeenNanos >= limits.exitGraceNanos else { continue }
+            guard nowNanos.saturatingSubtract(instance.lastSeenNanos) >= limits.exitGraceNanos else { continue }
             guard let start = source.startTicks(of: pid) else {
                 // Gone from /proc. With no /proc at all (replay), only the cap bounds the table.
                 if !(source is AbsentProcSource) { remove(pid) }
@@ -149,7 +151,7 @@ public struct ProcessTable: Sendable {
 
     private mutating func resolve(_ pid: Int32, facts: ProcessFacts) -> ProcessInstance {
         if let known = byPid[pid] {
-            let expired = known.exitedAtNanos.map { facts.timeNanos - $0 >= limits.exitGraceNanos } ?? false
+            let expired = known.exitedAtNanos.map { facts.timeNanos.saturatingSubtract($0) >= limits.exitGraceNanos } ?? false
             if !expired && !(facts.isSuccessfulExec && execReusedPid(known, facts: facts)) { return known }
             counters.pidReuses += 1
             remove(pid)

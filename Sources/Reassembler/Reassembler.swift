@@ -31,12 +31,22 @@ public struct Reassembler: Sendable {
         public var flushedAtEnd: UInt64 = 0
         /// EOE records whose event was not pending (already delivered or never seen).
         public var orphanEOE: UInt64 = 0
+        /// Events delivered early because they reached `maxRecordsPerEvent` (a serial that never ends; later
+        /// records of the serial start another event).
+        public var oversized: UInt64 = 0
+        /// `node=` names whose last retired serial was forgotten because more than `maxTrackedNodes` were seen
+        /// (their next gap is not counted as lost).
+        public var nodesForgotten: UInt64 = 0
 
         public init() {}
     }
 
     public let maxInFlight: Int
     public let timeoutNanoseconds: Int64
+    /// Records one pending event may collect before it is delivered anyway.
+    public let maxRecordsPerEvent: Int
+    /// `node=` names (plus the local one) whose last retired serial is remembered for loss counting.
+    public let maxTrackedNodes: Int
     public private(set) var statistics = Statistics()
 
     /// Serials seen and not yet retired, oldest first in serial-number order.
@@ -44,16 +54,29 @@ public struct Reassembler: Sendable {
     private var pending = 0
     /// Earliest expiry among pending slots, so pushes skip the expiry scan until something can expire.
     private var earliestExpiry = Int64.max
-    /// Last retired serial, per node (nil node = local/netlink).
-    private var lastRetired: [(node: [UInt8]?, serial: UInt32)] = []
+    /// Last retired serial, per node (nil node = local/netlink); at most `maxTrackedNodes` entries.
+    private var lastRetired: [NodeKey: UInt32] = [:]
+
+    private struct NodeKey: Hashable, Sendable {
+        let bytes: [UInt8]?
+    }
 
     /// - Parameters:
     ///   - maxInFlight: pending kernel events allowed before the oldest is delivered early (go-libaudit/Auditbeat: 50).
     ///   - timeoutNanoseconds: age at which a pending event is delivered without EOE (Auditbeat: 2 s).
-    public init(maxInFlight: Int = 50, timeoutNanoseconds: Int64 = 2_000_000_000) {
+    ///   - maxRecordsPerEvent: records a pending event may hold before it is delivered (counted as `oversized`):
+    ///     in a file whose clock stands still, a serial without EOE must not grow without bound.
+    ///   - maxTrackedNodes: `node=` names remembered for loss counting (beyond it the oldest is forgotten).
+    public init(maxInFlight: Int = 50, timeoutNanoseconds: Int64 = 2_000_000_000, maxRecordsPerEvent: Int = 4096,
+                maxTrackedNodes: Int = 4096) {
         self.maxInFlight = max(1, maxInFlight)
         self.timeoutNanoseconds = max(0, timeoutNanoseconds)
+        self.maxRecordsPerEvent = max(1, maxRecordsPerEvent)
+        self.maxTrackedNodes = max(1, maxTrackedNodes)
     }
+
+    /// Nodes whose last retired serial is remembered (at most `maxTrackedNodes`).
+    public var trackedNodes: Int { lastRetired.count }
 
     /// Number of kernel events still waiting for completion.
     public var pendingCount: Int { pending }
@@ -82,6 +105,10 @@ public struct Reassembler: Sendable {
             }
         } else if let index, slots[index].isPending {
             slots[index].records.append(record)
+            if slots[index].records.count >= maxRecordsPerEvent {
+                delivered.append(complete(at: index))
+                statistics.oversized += 1
+            }
         } else {
             // A new event, or a record arriving after its event was completed by EOE: start a (new) pending event.
             let expiry = now.addingReportingOverflow(timeoutNanoseconds)
@@ -199,14 +226,21 @@ public struct Reassembler: Sendable {
     /// Removes the head slot and counts the serials missing between it and the previous retired one.
     private mutating func retireHead() {
         let head = slots.removeFirst()
-        if let index = lastRetired.firstIndex(where: { Self.sameNode($0.node, head.node.map { $0[...] }) }) {
-            let gap = Serial.distance(from: lastRetired[index].serial, to: head.serial)
+        let key = NodeKey(bytes: head.node)
+        if let previous = lastRetired[key] {
+            let gap = Serial.distance(from: previous, to: head.serial)
             if gap > 0 {
                 statistics.lost += UInt64(gap - 1)
-                lastRetired[index].serial = head.serial
+                lastRetired[key] = head.serial
             }
         } else {
-            lastRetired.append((head.node, head.serial))
+            if lastRetired.count >= maxTrackedNodes {
+                // Bounded: forget some other node (never the local one, when it can be helped).
+                let victim = lastRetired.keys.first { $0.bytes != nil } ?? lastRetired.keys.first!
+                lastRetired[victim] = nil
+                statistics.nodesForgotten += 1
+            }
+            lastRetired[key] = head.serial
         }
     }
 }

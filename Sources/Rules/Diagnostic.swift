@@ -1,4 +1,5 @@
 import EQL
+import EventModel
 
 /// A position in a rule or configuration file, 1-based: the same type as a position in an EQL query.
 public typealias SourceLocation = SourcePosition
@@ -16,11 +17,13 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     public var severity: Severity
     public var message: String
 
+    /// `message` and `file` often quote rule or configuration text: their control, bidi and zero-width
+    /// characters are escaped here (`UntrustedText`), so a value with `\n` or ESC cannot forge a log line.
     public init(file: String, location: SourceLocation, severity: Severity, message: String) {
-        self.file = file
+        self.file = UntrustedText.escaped(file)
         self.location = location
         self.severity = severity
-        self.message = message
+        self.message = UntrustedText.escaped(message)
     }
 
     public static func error(_ file: String, _ location: SourceLocation, _ message: String) -> Diagnostic {

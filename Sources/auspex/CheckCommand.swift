@@ -34,7 +34,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let resolved = ResolvedConfiguration.load(path: config, overrides: overrides)
         let paths = self.paths.isEmpty ? resolved.config.rules.paths : self.paths
-        let load = RuleSet.load(paths: paths)
+        let load = RuleSet.load(paths: paths, strictPermissions: resolved.config.rules.strictPermissions)
         let plan = AuditRulePlan(ruleSet: load.ruleSet)
         let diagnostics = resolved.diagnostics + load.diagnostics + plan.diagnostics
         for diagnostic in diagnostics { print(diagnostic.description) }

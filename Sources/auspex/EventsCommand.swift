@@ -149,6 +149,9 @@ struct EventsCommand: ParsableCommand {
             parts.append("ENOBUFS \(kernel.receive.enobufs)")
             if kernel.receive.truncated > 0 { parts.append("truncated \(kernel.receive.truncated)") }
         }
+        let reassembly = pipeline.reassemblerStatistics
+        if reassembly.oversized > 0 { parts.append("oversized events \(reassembly.oversized)") }
+        if reassembly.nodesForgotten > 0 { parts.append("nodes forgotten \(reassembly.nodesForgotten)") }
         if pipeline.outputFailed { parts.append("output failed") }
         printError("auspex events: " + parts.joined(separator: ", "))
     }

@@ -37,7 +37,7 @@ struct ReplayCommand: ParsableCommand {
         if resolved.hasErrors { throw ExitCode(ExitStatus.config) }
         let paths = source.rules.isEmpty ? resolved.config.rules.paths : source.rules
 
-        let load = RuleSet.load(paths: paths)
+        let load = RuleSet.load(paths: paths, strictPermissions: resolved.config.rules.strictPermissions)
         load.diagnostics.forEach { StandardError.line($0.description) }
         if load.ruleSet.rules.isEmpty {
             StandardError.line("auspex replay: no rule compiled from \(paths.joined(separator: ", "))")

@@ -86,6 +86,7 @@ struct RunStatus {
             document.append("sinks.\(sink.name).delivered", .int(Int64(sink.counters.delivered)))
             document.append("sinks.\(sink.name).failed", .int(Int64(sink.counters.failed)))
             document.append("sinks.\(sink.name).dropped", .int(Int64(sink.counters.dropped)))
+            document.append("sinks.\(sink.name).retention_errors", .int(Int64(sink.counters.retentionErrors)))
         }
         return JSONWriter.string(document) + "\n"
     }

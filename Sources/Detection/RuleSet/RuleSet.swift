@@ -62,8 +62,8 @@ public struct RuleSet: Sendable {
     }
 
     /// Loads rule files and directories and compiles them: the whole path `auspex check`, `replay` and `run` share.
-    public static func load(paths: [String]) -> RuleSetLoad {
-        let report = RuleLoader().load(paths: paths)
+    public static func load(paths: [String], strictPermissions: Bool = true) -> RuleSetLoad {
+        let report = RuleLoader(strictPermissions: strictPermissions).load(paths: paths)
         let (ruleSet, compileDiagnostics) = compile(report.rules)
         return RuleSetLoad(ruleSet: ruleSet, report: report, diagnostics: report.diagnostics + compileDiagnostics)
     }

@@ -29,7 +29,7 @@ indirect enum ValueExpr: Sendable {
             return ValueSemantics.arithmetic(op, x, y)
         case .negate(let a):
             switch a.evaluate(event) {
-            case .int(let i): return .int(0 &- i)
+            case .int(let i): return i == .min ? .null : .int(-i)  // ES: Math.negateExact, "long overflow"
             case .double(let d): return .double(-d)
             default: return .null
             }

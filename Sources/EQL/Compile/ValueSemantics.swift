@@ -80,14 +80,18 @@ enum ValueSemantics {
         return .double(d)
     }
 
-    /// Java arithmetic: long op long stays long (truncating division, wrap-around), otherwise double.
-    /// Division or modulo by integer zero yields null (ES fails the query).
+    /// Java arithmetic: long op long stays long (truncating division), otherwise double.
+    /// Division or modulo by integer zero yields null (ES fails the query). A long `+ - *` that overflows yields
+    /// null: Elasticsearch uses `Math.addExact` & co. and fails with "long overflow" instead of wrapping.
     static func arithmetic(_ op: ArithmeticOperator, _ a: FieldValue, _ b: FieldValue) -> FieldValue {
         if case .int(let x) = a, case .int(let y) = b {
+            func exact(_ result: (partialValue: Int64, overflow: Bool)) -> FieldValue {
+                result.overflow ? .null : .int(result.partialValue)
+            }
             switch op {
-            case .add: return .int(x &+ y)
-            case .subtract: return .int(x &- y)
-            case .multiply: return .int(x &* y)
+            case .add: return exact(x.addingReportingOverflow(y))
+            case .subtract: return exact(x.subtractingReportingOverflow(y))
+            case .multiply: return exact(x.multipliedReportingOverflow(by: y))
             case .divide:
                 guard y != 0 else { return .null }
                 return .int(x.dividedReportingOverflow(by: y).partialValue)

@@ -1,3 +1,5 @@
+import EventModel
+
 /// The `![…]` missing-event check of a sequence (spec §5.4), done online.
 ///
 /// Elasticsearch checks each completed candidate with per-stage look-ups by join key: a hit between two
@@ -130,7 +132,7 @@ struct MissingEventTracker<Element> {
 
     private func far(_ a: Int64?, _ b: Int64?) -> Bool {
         guard let a, let b else { return true }
-        return b &- a >= maxspan
+        return b.saturatingSubtract(a) >= maxspan
     }
 
     private func interleave(_ events: [Element]) -> [Element?] {

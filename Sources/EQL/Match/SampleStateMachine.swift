@@ -1,3 +1,5 @@
+import EventModel
+
 /// The `sample` matcher (spec §4.7), online.
 ///
 /// Per join-key tuple it keeps, for each filter, the first events that matched it (at most
@@ -100,8 +102,8 @@ public struct SampleStateMachine<Element> {
     /// Expires key tuples whose first event is older than the window.
     public mutating func advance(to time: Int64) {
         guard let window, time >= nextSweep else { return }
-        nextSweep = time &+ max(window / 4, 1_000_000)
-        let cutoff = time &- window
+        nextSweep = time.saturatingAdd(max(window / 4, 1_000_000))
+        let cutoff = time.saturatingSubtract(window)
         let before = keys.count
         keys = keys.filter { $0.value.first >= cutoff }
         counters.expired += before - keys.count

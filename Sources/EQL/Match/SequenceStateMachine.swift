@@ -1,3 +1,5 @@
+import EventModel
+
 /// The Elasticsearch sequence state machine over an ordered event stream (spec §4.6, §5.2–5.4).
 ///
 /// Per join key there is one pending sequence per positive stage; a newer one overwrites the older.
@@ -85,7 +87,7 @@ public struct SequenceStateMachine<Element> {
             state.slots[position - 1] = nil
             state.touched = timestamp
             keys[key] = state
-            if let maxspan = shape.maxspan, timestamp - previous.first > maxspan {
+            if let maxspan = shape.maxspan, timestamp.saturatingSubtract(previous.first) > maxspan {
                 counters.rejectedMaxspan += 1
                 dropIfEmpty(key)
                 return
@@ -128,8 +130,8 @@ public struct SequenceStateMachine<Element> {
         now = time
         if missing.hasDeferred { missing.release(upTo: time, counters: &counters, into: &results) }
         if time >= nextSweep, let horizon = shape.horizon {
-            expire(before: time &- horizon)
-            nextSweep = time &+ max(horizon / 4, 1_000_000)
+            expire(before: time.saturatingSubtract(horizon))
+            nextSweep = time.saturatingAdd(max(horizon / 4, 1_000_000))
         }
     }
 
@@ -157,7 +159,7 @@ public struct SequenceStateMachine<Element> {
     /// Keeps the number of keys under the cap: expire first, then evict the least recently touched eighth.
     private mutating func makeRoom(at time: Int64) {
         guard keys.count >= shape.capacity else { return }
-        if let horizon = shape.horizon { expire(before: time &- horizon) }
+        if let horizon = shape.horizon { expire(before: time.saturatingSubtract(horizon)) }
         guard keys.count >= shape.capacity else { return }
         let victims = keys.sorted { $0.value.touched < $1.value.touched }.prefix(max(1, shape.capacity / 8))
         for (key, state) in victims {

@@ -23,7 +23,8 @@ public enum TimestampEncoding: Sendable, Equatable {
             }
         case .fileTime:
             guard let ticks = value.intValue ?? value.stringValue.flatMap({ Int64($0) }) else { return nil }
-            return (ticks / 10_000 - 11_644_473_600_000) * 1_000_000
+            let (nanos, overflow) = (ticks / 10_000 - 11_644_473_600_000).multipliedReportingOverflow(by: 1_000_000)
+            return overflow ? nil : nanos
         case .nanoseconds:
             return value.intValue ?? value.stringValue.flatMap { Int64($0) }
         }

@@ -19,6 +19,9 @@ public struct AuspexConfig: Sendable, Hashable {
 public struct RulesSettings: Sendable, Hashable {
     /// Rule files or directories (`*.toml` inside, sorted, not recursive), loaded in this order.
     public var paths = ["/etc/auspex/rules.d"]
+    /// Refuse rule files and their directories unless owned by root or the daemon's user and not group- or
+    /// world-writable. `false` is for development only.
+    public var strictPermissions = true
 }
 
 /// `[spool]`: the crash-safe alert store (one JSON file per alert, maildir style: tmp → new).

@@ -20,15 +20,28 @@ public struct ConfigOverrideError: Error, Sendable, CustomStringConvertible {
 /// Reads auspex.toml: known keys are type-checked, unknown keys and sections are errors (a typo must not silently
 /// fall back to a default), and each problem is reported with its line and column.
 public enum ConfigLoader {
+    /// Configuration files are small; a larger one is refused unread.
+    public static let maximumFileBytes = 1 << 20
+
     public static func load(path: String = AuspexConfig.defaultPath) -> ConfigLoadResult {
         guard FileManager.default.fileExists(atPath: path) else {
             return ConfigLoadResult(config: AuspexConfig(), diagnostics: [], fileFound: false)
         }
         let origin = SourceLocation(line: 1, column: 1)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return ConfigLoadResult(config: AuspexConfig(), diagnostics: [.error(path, origin, "cannot read file")], fileFound: true)
+        // Capped on the opened descriptor; the file and its directory must be trusted (always: it is what
+        // could relax the rule files' check).
+        let data: [UInt8]
+        switch TrustedFileReader.read(path, maxBytes: maximumFileBytes, strict: true) {
+        case .success(let bytes): data = bytes
+        case .failure(let failure):
+            return ConfigLoadResult(config: AuspexConfig(), diagnostics: [.error(path, origin, failure.description)], fileFound: true)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        let directory = TrustedFileReader.parentDirectory(of: path)
+        if let failure = TrustedFileReader.checkDirectory(directory) {
+            return ConfigLoadResult(config: AuspexConfig(), diagnostics: [.error(path, origin, "\(failure.description) (\(directory))")],
+                                    fileFound: true)
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
             return ConfigLoadResult(config: AuspexConfig(), diagnostics: [.error(path, origin, "file is not valid UTF-8")],
                                     fileFound: true)
         }

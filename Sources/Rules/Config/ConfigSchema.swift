@@ -59,6 +59,7 @@ enum ConfigSchema {
     static var keys: [ConfigKey] {
         [
             ConfigKey(section: "rules", name: "paths", kind: .paths) { $0.rules.paths = $1.strings },
+            ConfigKey(section: "rules", name: "strict_permissions", kind: .bool) { $0.rules.strictPermissions = $1.bool },
 
             ConfigKey(section: "spool", name: "enabled", kind: .bool) { $0.spool.enabled = $1.bool },
             ConfigKey(section: "spool", name: "dir", kind: .path) { $0.spool.dir = $1.string },

@@ -34,7 +34,13 @@ public struct RuleLoadReport: Sendable {
 /// Loads elastic/detection-rules TOML files: single files, or directories whose `*.toml` files are read in sorted
 /// order (not recursively, like other `*.d` directories). Rule ids must be unique across everything loaded.
 public struct RuleLoader: Sendable {
-    public init() {}
+    /// Refuse rule files and directories not owned by root or the daemon's user, or group/world-writable
+    /// (`[rules] strict_permissions`, on by default).
+    public var strictPermissions: Bool
+
+    public init(strictPermissions: Bool = true) {
+        self.strictPermissions = strictPermissions
+    }
 
     /// Parses one rule from text; `file` only names it in diagnostics.
     public func parse(text: String, file: String) -> (RuleFileOutcome, [Diagnostic]) {
@@ -92,6 +98,13 @@ public struct RuleLoader: Sendable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             return .failure(.error(path, Self.origin, "no such file or directory"))
         }
+        if strictPermissions {
+            let directory = isDirectory.boolValue ? path : TrustedFileReader.parentDirectory(of: path)
+            if let failure = TrustedFileReader.checkDirectory(directory) {
+                return .failure(.error(path, Self.origin, isDirectory.boolValue ? failure.description
+                                           : "\(failure.description) (\(directory))"))
+            }
+        }
         guard isDirectory.boolValue else { return .success([path]) }
         let names: [String]
         do {
@@ -111,16 +124,18 @@ public struct RuleLoader: Sendable {
     }
 
     private func readText(atPath path: String) -> Result<String, Diagnostic> {
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
-           size > RuleFileParser.maximumFileBytes {
-            return .failure(.error(path, Self.origin, "file is larger than \(RuleFileParser.maximumFileBytes) bytes; not a rule file"))
+        // The cap is checked on the opened descriptor and at most cap + 1 bytes are read (a symlink to a huge
+        // file or a FIFO costs nothing).
+        switch TrustedFileReader.read(path, maxBytes: RuleFileParser.maximumFileBytes, strict: strictPermissions) {
+        case .failure(.tooLarge(let cap)):
+            return .failure(.error(path, Self.origin, "file is larger than \(cap) bytes; not a rule file"))
+        case .failure(let failure):
+            return .failure(.error(path, Self.origin, failure.description))
+        case .success(let bytes):
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                return .failure(.error(path, Self.origin, "file is not valid UTF-8"))
+            }
+            return .success(text)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(.error(path, Self.origin, "cannot read file"))
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return .failure(.error(path, Self.origin, "file is not valid UTF-8"))
-        }
-        return .success(text)
     }
 }
