@@ -47,7 +47,7 @@ public enum ReasonLine {
     }
 
     /// The scalar text of a value (strings as they are, numbers in decimal), nil for arrays, objects and null.
-    static func text(of value: FieldValue) -> String? {
+    public static func text(of value: FieldValue) -> String? {
         switch value {
         case .string(let s): return s
         case .int(let i): return String(i)

@@ -48,6 +48,8 @@ public final class LiveDaemon {
     }
 
     private func run(signals: SignalChannel) -> Int32 {
+        // Before any thread starts, so that every thread inherits it.
+        if let note = Scheduling.apply(nice: config.daemon.nice) { Self.log(note) }
         // Sinks first: a spool that cannot be created is a configuration error, found before touching the kernel.
         let sinks: [AlertSink]
         do {
@@ -83,10 +85,28 @@ public final class LiveDaemon {
         processor.start()
         reader.start()
 
+        // Blind-spot alerts: checked by this main loop (never by the processing thread, which is the one that falls
+        // behind), delivered to the alert sinks, plus a journal warning with its own MESSAGE_ID.
+        let warning = config.journald.enabled
+            ? JournalNoticeWriter.sink(name: "journal-warning", entry: BlindSpotAlert.warningFields) : nil
+        var loss = LossMonitor(intervalSeconds: config.daemon.lossAlertInterval, wallClock: .now())
+        let host = AlertBuilder(host: config.hostInfo).host
         let status = { [self] in
             RunStatus(processor: processor.snapshot, queue: queue.counters, receive: reader.counters,
                       kernelLost: kernelLost(session), sinks: sinks.map { ($0.name, $0.counters) },
-                      uptimeSeconds: Int((MonotonicClock.nanoseconds() - started) / 1_000_000_000))
+                      uptimeSeconds: Int((MonotonicClock.nanoseconds() - started) / 1_000_000_000),
+                      lossAlerts: loss.reports)
+        }
+        var kernelLostSeen: UInt64 = 0
+        let checkLoss = { [self] in
+            let current = status()
+            kernelLostSeen = max(kernelLostSeen, current.kernelLost.map(UInt64.init) ?? 0)
+            guard let report = loss.check(current.lossCounts(kernelLost: kernelLostSeen),
+                                          monotonic: MonotonicClock.nanoseconds(), wallClock: .now()) else { return }
+            let alert = BlindSpotAlert.alert(for: report, host: host)
+            Self.log("blind spot: " + BlindSpotAlert.summary(report) + " (alert \(alert.id))")
+            warning?.deliver(alert)
+            for sink in sinks { sink.deliver(alert) }
         }
         notifier.ready(status: status().line)
 
@@ -112,6 +132,7 @@ public final class LiveDaemon {
                 exitStatus = ExitStatus.failure
                 break loop
             }
+            checkLoss()
             let now = MonotonicClock.nanoseconds()
             // WATCHDOG=1 only while the processing thread makes progress: a wedged pipeline gets restarted.
             if let watchdog, now >= nextWatchdog, processor.heartbeat != lastHeartbeat {
@@ -136,6 +157,7 @@ public final class LiveDaemon {
         }
         queue.close()
         if !processor.waitUntilFinished(timeoutSeconds: 10) { Self.log("the processing thread did not finish in 10 s") }
+        warning?.close(timeoutMilliseconds: 1000)
         for sink in sinks where !sink.close(timeoutMilliseconds: 5000) {
             Self.log("sink \(sink.name) did not finish writing in 5 s")
         }
