@@ -183,7 +183,7 @@ public final class LiveDaemon {
     private func sessionOptions() -> LiveAuditSession.Options {
         let unicast = config.audit.mode == .unicast
         let rules = unicast && config.audit.installRules && !plan.syscalls.isEmpty
-            ? AuditRuleSet(key: config.audit.ruleKey, syscalls: plan.syscalls) : nil
+            ? plan.auditRuleSet(key: config.audit.ruleKey) : nil
         return LiveAuditSession.Options(mode: unicast ? .unicast : .multicast, rules: rules,
                                         receiveBufferBytes: config.audit.receiveBufferBytes,
                                         backlogLimit: UInt32(clamping: config.audit.backlogLimit),
@@ -196,7 +196,7 @@ public final class LiveDaemon {
             + "; receive buffer \(session.receiveBufferBytes) bytes"
         if config.audit.mode == .unicast, config.audit.installRules {
             line += "; \(session.ruleReport.rulesAdded) audit rules added (key \(config.audit.ruleKey)): "
-                + plan.syscalls.joined(separator: ",")
+                + plan.installedSummary
             if !session.ruleReport.skipped.isEmpty {
                 line += " (not on this arch: \(session.ruleReport.skipped.joined(separator: " ")))"
             }
@@ -251,7 +251,8 @@ public final class LiveDaemon {
             Self.log("reload: audit mode, spool, journald and kernel_state_file changes take effect at the next start")
         }
         let newPlan = AuditRulePlan(ruleSet: load.ruleSet)
-        if config.audit.mode == .unicast, config.audit.installRules, newPlan.syscalls != plan.syscalls {
+        if config.audit.mode == .unicast, config.audit.installRules,
+           newPlan.syscalls != plan.syscalls || newPlan.filters != plan.filters {
             reinstallAuditRules(newPlan)
         }
         config.rules = resolved.config.rules
@@ -269,9 +270,8 @@ public final class LiveDaemon {
             let control = try AuditSocket(.unicast)
             try control.deleteRules(key: config.audit.ruleKey)
             if !newPlan.syscalls.isEmpty {
-                let report = try control.install(AuditRuleSet(key: config.audit.ruleKey, syscalls: newPlan.syscalls),
-                                                 selfPID: UInt32(getpid()))
-                Self.log("reload: \(report.rulesAdded) audit rules installed: " + newPlan.syscalls.joined(separator: ","))
+                let report = try control.install(newPlan.auditRuleSet(key: config.audit.ruleKey), selfPID: UInt32(getpid()))
+                Self.log("reload: \(report.rulesAdded) audit rules installed: " + newPlan.installedSummary)
             }
         } catch {
             Self.log("reload: installing the audit rules failed: \(error)")
