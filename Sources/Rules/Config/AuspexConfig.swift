@@ -51,7 +51,7 @@ public enum AuditMode: String, Sendable, Hashable, CaseIterable {
 public struct AuditSettings: Sendable, Hashable {
     public var mode = AuditMode.unicast
     /// Kernel backlog queue length (`auditctl -b`), set in unicast mode.
-    public var backlogLimit = 8192
+    public var backlogLimit = 32_768
     /// How long the kernel may block a syscall when the backlog is full, in jiffies; 0 never blocks (drops are counted).
     public var backlogWaitTime = 0
     /// Kernel message rate limit per second (`auditctl -r`); 0 means none.
