@@ -42,6 +42,15 @@ final class LossMonitorTests: XCTestCase {
         XCTAssertEqual(monitor.reports, 3)
     }
 
+    func testANewIntervalAppliesFromTheLastReport() {
+        var monitor = LossMonitor(intervalSeconds: 10, wallClock: wall(0))
+        XCTAssertNotNil(monitor.check(LossCounts(enobufs: 1), monotonic: second, wallClock: wall(1)))
+        monitor.setInterval(seconds: 2)
+        XCTAssertNil(monitor.check(LossCounts(enobufs: 2), monotonic: 2 * second, wallClock: wall(2)))
+        XCTAssertEqual(monitor.check(LossCounts(enobufs: 3), monotonic: 3 * second, wallClock: wall(3))?.counts,
+                       LossCounts(enobufs: 2))
+    }
+
     func testEveryCauseCounts() {
         let causes: [LossCounts] = [LossCounts(kernelLost: 1), LossCounts(enobufs: 1), LossCounts(queueDropped: 1),
                                     LossCounts(reassemblyLost: 1), LossCounts(reassemblyEvicted: 1),

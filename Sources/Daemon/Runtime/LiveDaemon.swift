@@ -124,6 +124,7 @@ public final class LiveDaemon {
                 break loop
             case .reload?:
                 reload(processor: processor, session: session, status: status)
+                loss.setInterval(seconds: config.daemon.lossAlertInterval)
             case nil:
                 break
             }

@@ -60,7 +60,7 @@ public struct LossReport: Hashable, Sendable {
 ///
 /// Driven by the daemon's main loop, not the processing thread: it must fire exactly when that thread is saturated.
 public struct LossMonitor: Sendable {
-    public let intervalNanoseconds: Int64
+    public private(set) var intervalNanoseconds: Int64
     /// Counts already reported (or present at start).
     private var reported: LossCounts
     private var windowStart: AlertTime
@@ -72,6 +72,11 @@ public struct LossMonitor: Sendable {
         intervalNanoseconds = Int64(max(1, intervalSeconds)) * 1_000_000_000
         reported = initial
         windowStart = wallClock
+    }
+
+    /// A new interval (a reload); what was reported and when stays.
+    public mutating func setInterval(seconds: Int) {
+        intervalNanoseconds = Int64(max(1, seconds)) * 1_000_000_000
     }
 
     /// Compares `counts` (cumulative) with what was reported; returns a report when there is new loss and the
