@@ -15,8 +15,12 @@ import AuditRecords
 public struct Reassembler: Sendable {
     /// Counters since creation.
     public struct Statistics: Sendable, Equatable {
-        /// Serials never seen between two retired ones.
+        /// Serials never seen between two retired ones. A serial that shows up after a later one retired (records of
+        /// concurrent events reach netlink out of serial order on several CPUs) is taken back out and counted in
+        /// `late` instead: it was not lost.
         public var lost: UInt64 = 0
+        /// Serials first counted as lost that arrived afterwards.
+        public var late: UInt64 = 0
         /// Events delivered (all reasons).
         public var completed: UInt64 = 0
         /// Kernel events completed by their EOE record.
@@ -46,6 +50,11 @@ public struct Reassembler: Sendable {
     private var earliestExpiry = Int64.max
     /// Last retired serial, per node (nil node = local/netlink).
     private var lastRetired: [(node: [UInt8]?, serial: UInt32)] = []
+    /// Recent serials counted in `lost`, per node (same order as `lastRetired`), so a late arrival can be taken back.
+    private var missing: [Set<UInt32>] = []
+    /// Gaps wider than this are counted but not remembered; beyond `maxRemembered` serials memory is reset.
+    private static let maxRememberedGap: Int64 = 1024
+    private static let maxRemembered = 16_384
 
     /// - Parameters:
     ///   - maxInFlight: pending kernel events allowed before the oldest is delivered early (go-libaudit/Auditbeat: 50).
@@ -203,10 +212,18 @@ public struct Reassembler: Sendable {
             let gap = Serial.distance(from: lastRetired[index].serial, to: head.serial)
             if gap > 0 {
                 statistics.lost += UInt64(gap - 1)
+                if gap > 1, gap - 1 <= Self.maxRememberedGap {
+                    if missing[index].count + Int(gap - 1) > Self.maxRemembered { missing[index].removeAll() }
+                    for step in 1..<UInt32(gap) { missing[index].insert(lastRetired[index].serial &+ step) }
+                }
                 lastRetired[index].serial = head.serial
+            } else if gap < 0, missing[index].remove(head.serial) != nil {
+                statistics.lost -= 1
+                statistics.late += 1
             }
         } else {
             lastRetired.append((head.node, head.serial))
+            missing.append([])
         }
     }
 }
