@@ -20,6 +20,9 @@ public struct Alert: Hashable, Sendable {
     /// One printable line: rule, severity, what ran, which pid, who, where it connected. Hostile values are
     /// escaped and bounded (see `ReasonLine`).
     public var reason: String
+    /// Extra top-level fields of the document (dotted names from the root, e.g. `auspex.loss.queue_dropped`),
+    /// written after `auspex.alert.*`; empty for rule alerts.
+    public var fields: Document = Document()
 
     /// Builds an alert. Missing times are taken from the events' `@timestamp` (earliest / latest), then from
     /// `created`; a missing host is taken from the first event that has `host.*` fields.

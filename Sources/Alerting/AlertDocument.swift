@@ -13,6 +13,7 @@ import EventModel
 ///   "threat": [ { "framework", "tactic": {id,name,reference}, "technique": [ {id,name,reference,subtechnique[]} ] } ],
 ///   "host": { …host.* of the events },
 ///   "auspex": { "alert": { "id", "reason", "join_keys": [], "event_count" } },
+///   …`fields` (extra top-level fields, e.g. the blind-spot alert's `auspex.loss.*`)
 ///   "events": [ {…ECS event…}, … ]           matched events in match order
 /// }
 /// ```
@@ -38,6 +39,7 @@ extension Alert {
         doc.append("auspex.alert.reason", .string(reason))
         doc.append("auspex.alert.join_keys", .array(joinKeys))
         doc.append("auspex.alert.event_count", .int(Int64(events.count)))
+        for field in fields.fields { doc.append(field.name, field.value) }
         doc.append("events", .array(events.map(\.nested)))
         return doc
     }

@@ -47,11 +47,11 @@ public struct JournalField: Hashable, Sendable {
 ///
 /// Values are raw (they may hold newlines or any byte: sd_journal_sendv then uses the length-prefixed form, so
 /// nothing in a value can start another field); event values are cut at `maxEventValueBytes`.
-enum JournalEntry {
+public enum JournalEntry {
     /// Fixed `MESSAGE_ID` of every alert (generated once with `systemd-id128 new`); `journalctl MESSAGE_ID=…`
     /// lists all auspex alerts, and a catalog entry can explain them.
-    static let messageID = "e9f10111b32d456f862be33190266186"
-    static let syslogIdentifier = "auspex"
+    public static let messageID = "e9f10111b32d456f862be33190266186"
+    public static let syslogIdentifier = "auspex"
     static let maxEventValueBytes = 4096
     /// Repeated fields (tags, techniques) per entry; journald refuses entries of more than 1024 fields.
     static let maxRepeatedFields = 32

@@ -7,7 +7,7 @@ import EventModel
 /// Process names, arguments and paths come from whoever started the process, so every value is escaped
 /// (no control, line-separator or bidi characters survive) and bounded; the whole line never exceeds
 /// `ReasonLine.maxBytes`.
-enum ReasonLine {
+public enum ReasonLine {
     /// Upper bound of the whole line in UTF-8 bytes.
     public static let maxBytes = 1024
     static let maxValueBytes = 200
@@ -47,7 +47,7 @@ enum ReasonLine {
     }
 
     /// The scalar text of a value (strings as they are, numbers in decimal), nil for arrays, objects and null.
-    static func text(of value: FieldValue) -> String? {
+    public static func text(of value: FieldValue) -> String? {
         switch value {
         case .string(let s): return s
         case .int(let i): return String(i)

@@ -12,13 +12,36 @@ public struct AuditRuleSet: Equatable, Sendable {
     public var arches: [String]
     /// Prepend `never` for the reader's own pid, so it does not audit itself.
     public var excludeSelf: Bool
+    /// Syscalls audited only for some argument values (`-S socket -F a0=2`): installed as one rule per value and
+    /// left out of the combined rule.
+    public var filters: [ArgumentFilter]
 
     public init(key: String = AuditRuleSet.defaultKey, syscalls: [String], arches: [String] = ["b64", "b32"],
-                excludeSelf: Bool = true) {
+                excludeSelf: Bool = true, filters: [ArgumentFilter] = []) {
         self.key = key
         self.syscalls = syscalls
         self.arches = arches
         self.excludeSelf = excludeSelf
+        self.filters = filters
+    }
+
+    /// `-S <syscall> -F a<argument>=<value>` for each value.
+    public struct ArgumentFilter: Equatable, Sendable {
+        public var syscall: String
+        public var argument: Int
+        public var values: [UInt64]
+
+        public init(syscall: String, argument: Int, values: [UInt64]) {
+            self.syscall = syscall
+            self.argument = argument
+            self.values = values
+        }
+    }
+
+    /// The syscalls of the combined rule: all but the filtered ones.
+    public var unfilteredSyscalls: [String] {
+        let filtered = Set(filters.map(\.syscall))
+        return syscalls.filter { !filtered.contains($0) }
     }
 
     public static let defaultKey = "auspex"
@@ -48,16 +71,31 @@ extension AuditSocket {
                                         "add audit rule never,exit pid=\(selfPID)")
             report.rulesAdded += 1
         }
+        let syscalls = set.unfilteredSyscalls
         for arch in set.arches {
-            var skipped = [UInt8](repeating: 0, count: set.syscalls.count)
-            let added = try withCStrings(set.syscalls) { names throws(AuditNetlinkError) in
-                try AuditNetlinkError.check(
-                    auspex_rule_add_syscalls(descriptor, arch, names, UInt32(set.syscalls.count), set.key, &skipped),
-                    "add audit rule arch=\(arch) key=\(set.key)")
+            if !syscalls.isEmpty {
+                var skipped = [UInt8](repeating: 0, count: syscalls.count)
+                let added = try withCStrings(syscalls) { names throws(AuditNetlinkError) in
+                    try AuditNetlinkError.check(
+                        auspex_rule_add_syscalls(descriptor, arch, names, UInt32(syscalls.count), set.key, &skipped),
+                        "add audit rule arch=\(arch) key=\(set.key)")
+                }
+                if added > 0 { report.rulesAdded += 1 }
+                for (index, flag) in skipped.enumerated() where flag != 0 {
+                    report.skipped.append("\(arch):\(syscalls[index])")
+                }
             }
-            if added > 0 { report.rulesAdded += 1 }
-            for (index, flag) in skipped.enumerated() where flag != 0 {
-                report.skipped.append("\(arch):\(set.syscalls[index])")
+            for filter in set.filters {
+                var added: Int32 = 0
+                for value in filter.values {
+                    let pair = "a\(filter.argument)=\(value)"
+                    added = try AuditNetlinkError.check(
+                        auspex_rule_add_filtered_syscall(descriptor, arch, filter.syscall, pair, set.key),
+                        "add audit rule arch=\(arch) -S \(filter.syscall) -F \(pair) key=\(set.key)")
+                    if added == 0 { break } // no such syscall on this arch
+                    report.rulesAdded += 1
+                }
+                if added == 0 { report.skipped.append("\(arch):\(filter.syscall)") }
             }
         }
         return report

@@ -56,9 +56,10 @@ int auspex_rule_data_has_key(const uint8_t *bytes, size_t length, const char *ke
     return 0;
 }
 
-/* Builds `exit,always -F arch=<arch> -S ... -F key=<key>`. *error gets a negative errno on failure. */
+/* Builds `exit,always -F arch=<arch> -S ... [-F <filter>] -F key=<key>`. *error gets a negative errno on failure. */
 static struct audit_rule_data *build_syscall_rule(const char *arch, const char *const *syscalls, uint32_t count,
-                                                  const char *key, uint8_t *skipped, int *added, int *error) {
+                                                  const char *filter, const char *key, uint8_t *skipped, int *added,
+                                                  int *error) {
     reset_builder_state();
     char pair[AUDIT_MAX_KEY_LEN + 16];
     struct audit_rule_data *rule = audit_rule_create_data();
@@ -76,6 +77,7 @@ static struct audit_rule_data *build_syscall_rule(const char *arch, const char *
     }
     if (*added == 0) { *error = 0; goto fail; } /* no syscall exists on this arch: nothing to add */
     _audit_syscalladded = 1;
+    if (filter && audit_rule_fieldpair_data(&rule, filter, AUDIT_FILTER_EXIT) != 0) goto fail;
     if (strlen(key) > AUDIT_MAX_KEY_LEN) goto fail;
     snprintf(pair, sizeof pair, "key=%s", key);
     if (audit_rule_fieldpair_data(&rule, pair, AUDIT_FILTER_EXIT) != 0) goto fail;
@@ -89,7 +91,7 @@ fail:
 int auspex_rule_build_syscalls(const char *arch, const char *const *syscalls, uint32_t count, const char *key,
                                uint8_t *out, size_t capacity) {
     int added, error;
-    struct audit_rule_data *rule = build_syscall_rule(arch, syscalls, count, key, NULL, &added, &error);
+    struct audit_rule_data *rule = build_syscall_rule(arch, syscalls, count, NULL, key, NULL, &added, &error);
     if (!rule) return error;
     size_t size = rule_size(rule);
     if (size > capacity) { audit_rule_free_data(rule); return -ENOSPC; }
@@ -101,11 +103,34 @@ int auspex_rule_build_syscalls(const char *arch, const char *const *syscalls, ui
 int auspex_rule_add_syscalls(int fd, const char *arch, const char *const *syscalls, uint32_t count,
                              const char *key, uint8_t *skipped) {
     int added, error;
-    struct audit_rule_data *rule = build_syscall_rule(arch, syscalls, count, key, skipped, &added, &error);
+    struct audit_rule_data *rule = build_syscall_rule(arch, syscalls, count, NULL, key, skipped, &added, &error);
     if (!rule) return error;
     int rc = audit_add_rule_data(fd, rule, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
     audit_rule_free_data(rule);
     return rc < 0 ? rc : added;
+}
+
+int auspex_rule_add_filtered_syscall(int fd, const char *arch, const char *syscall, const char *filter,
+                                     const char *key) {
+    int added, error;
+    uint8_t skipped = 0;
+    struct audit_rule_data *rule = build_syscall_rule(arch, &syscall, 1, filter, key, &skipped, &added, &error);
+    if (!rule) return error;
+    int rc = audit_add_rule_data(fd, rule, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+    audit_rule_free_data(rule);
+    return rc < 0 ? rc : added;
+}
+
+int auspex_rule_build_filtered_syscall(const char *arch, const char *syscall, const char *filter, const char *key,
+                                       uint8_t *out, size_t capacity) {
+    int added, error;
+    struct audit_rule_data *rule = build_syscall_rule(arch, &syscall, 1, filter, key, NULL, &added, &error);
+    if (!rule) return error;
+    size_t size = rule_size(rule);
+    if (size > capacity) { audit_rule_free_data(rule); return -ENOSPC; }
+    memcpy(out, rule, size);
+    audit_rule_free_data(rule);
+    return (int)size;
 }
 
 int auspex_rule_add_self_exclusion(int fd, uint32_t pid, const char *key) {

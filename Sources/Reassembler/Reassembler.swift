@@ -15,8 +15,12 @@ import AuditRecords
 public struct Reassembler: Sendable {
     /// Counters since creation.
     public struct Statistics: Sendable, Equatable {
-        /// Serials never seen between two retired ones.
+        /// Serials never seen between two retired ones. A serial that shows up after a later one retired (records of
+        /// concurrent events reach netlink out of serial order on several CPUs) is taken back out and counted in
+        /// `late` instead: it was not lost.
         public var lost: UInt64 = 0
+        /// Serials first counted as lost that arrived afterwards.
+        public var late: UInt64 = 0
         /// Events delivered (all reasons).
         public var completed: UInt64 = 0
         /// Kernel events completed by their EOE record.
@@ -54,11 +58,20 @@ public struct Reassembler: Sendable {
     private var pending = 0
     /// Earliest expiry among pending slots, so pushes skip the expiry scan until something can expire.
     private var earliestExpiry = Int64.max
-    /// Last retired serial, per node (nil node = local/netlink); at most `maxTrackedNodes` entries.
-    private var lastRetired: [NodeKey: UInt32] = [:]
+    /// Per node (nil node = local/netlink), at most `maxTrackedNodes` entries: the last retired serial and the
+    /// recent serials counted in `lost`, so a late arrival can be taken back.
+    private var lastRetired: [NodeKey: NodeSerials] = [:]
+    /// Gaps wider than this are counted but not remembered; beyond `maxRemembered` serials memory is reset.
+    private static let maxRememberedGap: Int64 = 1024
+    private static let maxRemembered = 16_384
 
     private struct NodeKey: Hashable, Sendable {
         let bytes: [UInt8]?
+    }
+
+    private struct NodeSerials: Sendable {
+        var serial: UInt32
+        var missing: Set<UInt32> = []
     }
 
     /// - Parameters:
@@ -223,15 +236,27 @@ public struct Reassembler: Sendable {
         earliestExpiry = next
     }
 
-    /// Removes the head slot and counts the serials missing between it and the previous retired one.
+    /// Removes the head slot and counts the serials missing between it and the previous retired one; a serial that
+    /// retires after a later one and was counted missing is taken back as `late`.
     private mutating func retireHead() {
         let head = slots.removeFirst()
         let key = NodeKey(bytes: head.node)
-        if let previous = lastRetired[key] {
+        if let index = lastRetired.index(forKey: key) {
+            // Mutated in place through the index: a copy of the entry would copy its set on every insert.
+            let previous = lastRetired.values[index].serial
             let gap = Serial.distance(from: previous, to: head.serial)
             if gap > 0 {
                 statistics.lost += UInt64(gap - 1)
-                lastRetired[key] = head.serial
+                if gap > 1, gap - 1 <= Self.maxRememberedGap {
+                    if lastRetired.values[index].missing.count + Int(gap - 1) > Self.maxRemembered {
+                        lastRetired.values[index].missing.removeAll()
+                    }
+                    for step in 1..<UInt32(gap) { lastRetired.values[index].missing.insert(previous &+ step) }
+                }
+                lastRetired.values[index].serial = head.serial
+            } else if gap < 0, lastRetired.values[index].missing.remove(head.serial) != nil {
+                statistics.lost -= 1
+                statistics.late += 1
             }
         } else {
             if lastRetired.count >= maxTrackedNodes {
@@ -240,7 +265,7 @@ public struct Reassembler: Sendable {
                 lastRetired[victim] = nil
                 statistics.nodesForgotten += 1
             }
-            lastRetired[key] = head.serial
+            lastRetired[key] = NodeSerials(serial: head.serial)
         }
     }
 }

@@ -16,7 +16,7 @@ import Glibc
 ///
 /// Re-record only when a change of output is intended: `AUSPEX_RECORD_GOLDENS=1 swift test --filter ParityGoldenTests`.
 final class ParityGoldenTests: XCTestCase {
-    private static let goldens = PackagePaths.root.appendingPathComponent("Tests/DetectionTests/Goldens")
+    private static let goldens = Fixtures.goldens
     private static var recording: Bool { ProcessInfo.processInfo.environment["AUSPEX_RECORD_GOLDENS"] == "1" }
 
     func testDocumentsOfEveryLogEqualTheGoldenDocuments() throws {
@@ -68,8 +68,7 @@ final class ParityGoldenTests: XCTestCase {
             let data = try Data(contentsOf: samples.appendingPathComponent(file))
             logs.append(("audit-samples/" + file, String(decoding: data, as: UTF8.self)))
         }
-        let bench = String(decoding: try gunzip(goldens.appendingPathComponent("bench-1000.log.gz")), as: UTF8.self)
-        logs.append(("bench-1000.log", bench))
+        logs.append(("bench-1000.log", try Fixtures.benchmarkLog()))
         return logs
     }
 

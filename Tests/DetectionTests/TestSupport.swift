@@ -17,6 +17,17 @@ enum Fixtures {
 
     static var defaultRulePack: String { packageRoot.appendingPathComponent("etc/auspex/rules.d").path }
 
+    /// Golden files and our own test logs (gzip'd).
+    static var goldens: URL { packageRoot.appendingPathComponent("Tests/DetectionTests/Goldens") }
+
+    /// A generated benchmark-style log written by us: 1,000 processes each exec, open a socket and connect, every
+    /// 100th a bash UDP reverse shell (kernel record shapes, with EOE as netlink delivers them).
+    static func benchmarkLog() throws -> String {
+        let result = try Subprocess.run("/bin/gzip", ["-dc", goldens.appendingPathComponent("bench-1000.log.gz").path])
+        guard result.status == 0 else { throw FixtureError(message: "gzip -dc bench-1000.log.gz: \(result.stderr)") }
+        return result.stdout
+    }
+
     /// Elastic's Linux EQL rules, active and deprecated, loaded once (a skip when the reference data is absent).
     static func corpusReport() throws -> RuleLoadReport {
         guard let corpus else { throw XCTSkip("shared detection-rules corpus not found") }
@@ -94,4 +105,9 @@ enum Fixtures {
     }
 
     static let seconds: Int64 = 1_000_000_000
+}
+
+/// A fixture that could not be made (a failed helper program), with what it said.
+struct FixtureError: Error {
+    var message: String
 }

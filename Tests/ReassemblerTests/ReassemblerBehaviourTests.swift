@@ -116,6 +116,25 @@ final class ReassemblerBehaviourTests: XCTestCase {
         XCTAssertEqual(reassembler.statistics.lost, 1, "serial 3 never seen")
     }
 
+    func testASerialArrivingAfterALaterOneRetiredIsLateNotLost() {
+        var reassembler = Reassembler()
+        _ = reassembler.push(record("SYSCALL", serial: 1), now: 0)
+        _ = reassembler.push(record("EOE", serial: 1), now: 0)
+        _ = reassembler.push(record("SYSCALL", serial: 3), now: 0)
+        _ = reassembler.push(record("EOE", serial: 3), now: 0)
+        XCTAssertEqual(reassembler.statistics.lost, 1, "serial 2 not seen yet")
+        _ = reassembler.push(record("SYSCALL", serial: 2), now: 0)
+        XCTAssertEqual(summary(reassembler.push(record("EOE", serial: 2), now: 0)), "2(1)")
+        XCTAssertEqual(reassembler.statistics.lost, 0, "serial 2 came late")
+        XCTAssertEqual(reassembler.statistics.late, 1)
+        // A straggler of serial 2 again, and serial 5 never: only 4 counts.
+        _ = reassembler.push(record("PATH", serial: 2), now: 0)
+        _ = reassembler.push(record("SYSCALL", serial: 5), now: 0)
+        _ = reassembler.finish()
+        XCTAssertEqual(reassembler.statistics.lost, 1, "serial 4 never seen")
+        XCTAssertEqual(reassembler.statistics.late, 1)
+    }
+
     func testEOEWithoutPendingEventIsCountedNotDelivered() {
         var reassembler = Reassembler()
         XCTAssertEqual(reassembler.push(record("EOE", serial: 5), now: 0).count, 0)

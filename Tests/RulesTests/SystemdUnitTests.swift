@@ -24,6 +24,8 @@ final class SystemdUnitTests: XCTestCase {
         XCTAssertEqual(unit["ExecReload"], ["/bin/kill -HUP $MAINPID"])
         XCTAssertEqual(unit["RestartPreventExitStatus"], ["64 77 78"])
         XCTAssertEqual(unit["LogRateLimitIntervalSec"], ["0"])
+        // The seccomp filter refuses setpriority: the unit applies [daemon] nice.
+        XCTAssertEqual(unit["Nice"], [String(defaults.daemon.nice)])
         XCTAssertEqual(unit["ReadWritePaths"], [defaults.spool.dir])
         XCTAssertEqual(unit["RuntimeDirectory"].map { $0.map { "/run/" + $0 } },
                        [(defaults.daemon.stateFile as NSString).deletingLastPathComponent])

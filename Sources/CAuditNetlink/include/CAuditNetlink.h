@@ -99,6 +99,10 @@ uint32_t auspex_nl_frame(const uint8_t *bytes, uint32_t length, uint32_t base_of
  */
 int auspex_rule_add_syscalls(int fd, const char *arch, const char *const *syscalls, uint32_t count,
                              const char *key, uint8_t *skipped);
+/* Adds `exit,always -F arch=<arch> -S <syscall> -F <filter> -F key=<key>`, filter an auditctl field pair such as
+ * "a0=2". Returns 1, 0 when the syscall does not exist on that arch (nothing added), or a negative errno. */
+int auspex_rule_add_filtered_syscall(int fd, const char *arch, const char *syscall, const char *filter,
+                                     const char *key);
 /* Adds (prepended) `exit,never -S all -F pid=<pid> -F key=<key>`, so the reader does not audit itself. */
 int auspex_rule_add_self_exclusion(int fd, uint32_t pid, const char *key);
 /* Lists the kernel rules (AUDIT_LIST_RULES) and deletes those whose key list contains `key`. Returns the count. */
@@ -128,5 +132,9 @@ int auspex_rule_data_has_key(const uint8_t *bytes, size_t length, const char *ke
 /* Builds the rule that auspex_rule_add_syscalls would add, into out[0 ..< capacity]. Returns its length. */
 int auspex_rule_build_syscalls(const char *arch, const char *const *syscalls, uint32_t count, const char *key,
                                uint8_t *out, size_t capacity);
+
+/* Builds the rule that auspex_rule_add_filtered_syscall would add. Returns its length (0: no such syscall). */
+int auspex_rule_build_filtered_syscall(const char *arch, const char *syscall, const char *filter, const char *key,
+                                       uint8_t *out, size_t capacity);
 
 #endif

@@ -49,6 +49,8 @@ public final class LiveDaemon {
     }
 
     private func run(signals: SignalChannel) -> Int32 {
+        // Before any thread starts, so that every thread inherits it.
+        if let note = Scheduling.apply(nice: config.daemon.nice) { Self.log(note) }
         // Sinks first: a spool that cannot be created is a configuration error, found before touching the kernel.
         let sinks: [AlertSink]
         do {
@@ -84,10 +86,28 @@ public final class LiveDaemon {
         processor.start()
         reader.start()
 
+        // Blind-spot alerts: checked by this main loop (never by the processing thread, which is the one that falls
+        // behind), delivered to the alert sinks, plus a journal warning with its own MESSAGE_ID.
+        let warning = config.journald.enabled
+            ? JournalNoticeWriter.sink(name: "journal-warning", entry: BlindSpotAlert.warningFields) : nil
+        var loss = LossMonitor(intervalSeconds: config.daemon.lossAlertInterval, wallClock: .now())
+        let host = AlertBuilder(host: config.hostInfo).host
         let status = { [self] in
             RunStatus(processor: processor.snapshot, queue: queue.counters, receive: reader.counters,
                       kernelLost: kernelLost(session), sinks: sinks.map { ($0.name, $0.counters) },
-                      uptimeSeconds: Int((MonotonicClock.nanoseconds() - started) / 1_000_000_000))
+                      uptimeSeconds: Int((MonotonicClock.nanoseconds() - started) / 1_000_000_000),
+                      lossAlerts: loss.reports)
+        }
+        var kernelLostSeen: UInt64 = 0
+        let checkLoss = { [self] in
+            let current = status()
+            kernelLostSeen = max(kernelLostSeen, current.kernelLost.map(UInt64.init) ?? 0)
+            guard let report = loss.check(current.lossCounts(kernelLost: kernelLostSeen),
+                                          monotonic: MonotonicClock.nanoseconds(), wallClock: .now()) else { return }
+            let alert = BlindSpotAlert.alert(for: report, host: host)
+            Self.log("blind spot: " + BlindSpotAlert.summary(report) + " (alert \(alert.id))")
+            warning?.deliver(alert)
+            for sink in sinks { sink.deliver(alert) }
         }
         notifier.ready(status: status().line)
 
@@ -105,6 +125,7 @@ public final class LiveDaemon {
                 break loop
             case .reload?:
                 reload(processor: processor, session: session, status: status)
+                loss.setInterval(seconds: config.daemon.lossAlertInterval)
             case nil:
                 break
             }
@@ -113,6 +134,7 @@ public final class LiveDaemon {
                 exitStatus = ExitStatus.failure
                 break loop
             }
+            checkLoss()
             let now = MonotonicClock.nanoseconds()
             // WATCHDOG=1 only while the processing thread makes progress: a wedged pipeline gets restarted.
             if let watchdog, now >= nextWatchdog, processor.heartbeat != lastHeartbeat {
@@ -137,6 +159,7 @@ public final class LiveDaemon {
         }
         queue.close()
         if !processor.waitUntilFinished(timeoutSeconds: 10) { Self.log("the processing thread did not finish in 10 s") }
+        warning?.close(timeoutMilliseconds: 1000)
         for sink in sinks where !sink.close(timeoutMilliseconds: 5000) {
             Self.log("sink \(sink.name) did not finish writing in 5 s")
         }
@@ -162,7 +185,7 @@ public final class LiveDaemon {
     private func sessionOptions() -> LiveAuditSession.Options {
         let unicast = config.audit.mode == .unicast
         let rules = unicast && config.audit.installRules && !plan.syscalls.isEmpty
-            ? AuditRuleSet(key: config.audit.ruleKey, syscalls: plan.syscalls) : nil
+            ? plan.auditRuleSet(key: config.audit.ruleKey) : nil
         return LiveAuditSession.Options(mode: unicast ? .unicast : .multicast, rules: rules,
                                         receiveBufferBytes: config.audit.receiveBufferBytes,
                                         backlogLimit: UInt32(clamping: config.audit.backlogLimit),
@@ -175,7 +198,7 @@ public final class LiveDaemon {
             + "; receive buffer \(session.receiveBufferBytes) bytes"
         if config.audit.mode == .unicast, config.audit.installRules {
             line += "; \(session.ruleReport.rulesAdded) audit rules added (key \(config.audit.ruleKey)): "
-                + plan.syscalls.joined(separator: ",")
+                + plan.installedSummary
             if !session.ruleReport.skipped.isEmpty {
                 line += " (not on this arch: \(session.ruleReport.skipped.joined(separator: " ")))"
             }
@@ -230,7 +253,8 @@ public final class LiveDaemon {
             Self.log("reload: audit mode, spool, journald and kernel_state_file changes take effect at the next start")
         }
         let newPlan = AuditRulePlan(ruleSet: load.ruleSet)
-        if config.audit.mode == .unicast, config.audit.installRules, newPlan.syscalls != plan.syscalls {
+        if config.audit.mode == .unicast, config.audit.installRules,
+           newPlan.syscalls != plan.syscalls || newPlan.filters != plan.filters {
             reinstallAuditRules(newPlan)
         }
         config.rules = resolved.config.rules
@@ -248,9 +272,8 @@ public final class LiveDaemon {
             let control = try AuditSocket(.unicast)
             try control.deleteRules(key: config.audit.ruleKey)
             if !newPlan.syscalls.isEmpty {
-                let report = try control.install(AuditRuleSet(key: config.audit.ruleKey, syscalls: newPlan.syscalls),
-                                                 selfPID: UInt32(getpid()))
-                Self.log("reload: \(report.rulesAdded) audit rules installed: " + newPlan.syscalls.joined(separator: ","))
+                let report = try control.install(newPlan.auditRuleSet(key: config.audit.ruleKey), selfPID: UInt32(getpid()))
+                Self.log("reload: \(report.rulesAdded) audit rules installed: " + newPlan.installedSummary)
             }
         } catch {
             Self.log("reload: installing the audit rules failed: \(error)")

@@ -13,13 +13,23 @@ struct RunStatus {
     var kernelLost: UInt32?
     var sinks: [(name: String, counters: SinkCounters)]
     var uptimeSeconds: Int
+    /// Blind-spot alerts raised so far (see `LossMonitor`).
+    var lossAlerts: UInt64 = 0
+
+    /// The loss counters, with the kernel's `lost` as the caller last saw it.
+    func lossCounts(kernelLost: UInt64) -> LossCounts {
+        LossCounts(kernelLost: kernelLost, enobufs: UInt64(receive.enobufs), queueDropped: queue.dropped,
+                   reassemblyLost: processor.reassemblyLost, reassemblyEvicted: processor.reassemblyEvicted,
+                   ruleStateEvicted: UInt64(max(0, processor.evicted)),
+                   sinkDropped: sinks.reduce(0) { $0 + $1.counters.dropped })
+    }
 
     /// One line for `systemctl status`.
     var line: String {
         var parts = [
             "rules=\(processor.rules)", "events=\(processor.pipeline.events)", "alerts=\(processor.pipeline.alerts)",
             "queue_drops=\(queue.dropped)", "lost=\(kernelLost.map(String.init) ?? "n/a")",
-            "enobufs=\(receive.enobufs)", "malformed=\(processor.pipeline.malformed)",
+            "enobufs=\(receive.enobufs)", "loss_alerts=\(lossAlerts)", "malformed=\(processor.pipeline.malformed)",
             "pending_keys=\(processor.pendingKeys)", "evicted=\(processor.evicted)",
         ]
         for sink in sinks {
@@ -36,6 +46,7 @@ struct RunStatus {
             "  kernel: \(receive.messages) messages in \(receive.datagrams) datagrams, lost \(kernelLost.map(String.init) ?? "n/a (multicast)"), "
                 + "enobufs \(receive.enobufs), truncated \(receive.truncated)",
             "  queue: \(queue.accepted) accepted, \(queue.dropped) dropped, high water \(queue.highWater)",
+            "  blind spots: \(lossAlerts) loss alerts",
             "  pipeline: \(p.records) records (\(p.malformed) malformed), \(p.events) events, \(p.documents) documents, "
                 + "reassembly lost \(processor.reassemblyLost) evicted \(processor.reassemblyEvicted)",
             "  rules: \(processor.rules) rules, \(processor.engine.offers) evaluations, \(p.alerts) alerts; state expired "
@@ -66,6 +77,7 @@ struct RunStatus {
         document.append("queue.accepted", .int(Int64(queue.accepted)))
         document.append("queue.dropped", .int(Int64(queue.dropped)))
         document.append("queue.high_water", .int(Int64(queue.highWater)))
+        document.append("loss_alerts", .int(Int64(clamping: lossAlerts)))
         document.append("pipeline.records", .int(Int64(p.records)))
         document.append("pipeline.malformed", .int(Int64(p.malformed)))
         document.append("pipeline.events", .int(Int64(p.events)))

@@ -9,6 +9,9 @@ public struct AuditRulePlan: Sendable {
     let unmappedActions: [(rule: LoadedRule, actions: [String])]
     /// Findings worth printing (file watches needed, wildcard syscalls that match nothing).
     public let notes: [String]
+    /// Kernel-side argument filters on some of `syscalls` (`-S socket -F a0=2`), where every rule allows them
+    /// (``KernelFilterDerivation``).
+    public let filters: [SyscallArgumentFilter]
 
     public init(ruleSet: RuleSet) {
         var total = AuditRequirements()
@@ -22,13 +25,21 @@ public struct AuditRulePlan: Sendable {
         syscalls = total.syscalls
         unmappedActions = unmapped
         notes = total.notes
+        let socketFilter = total.syscalls.contains("socket")
+            ? KernelFilterDerivation.socketFamilyFilter(forQueries: ruleSet.rules.map(\.source.query)) : nil
+        filters = socketFilter.map { [$0] } ?? []
     }
 
-    /// auditctl syntax for both ABIs, e.g. `-a always,exit -F arch=b64 -S connect,execve -F key=auspex`.
+    /// auditctl syntax for both ABIs, e.g. `-a always,exit -F arch=b64 -S connect,execve -F key=auspex`, then one
+    /// line per filtered syscall and value (`-a always,exit -F arch=b64 -S socket -F a0=2 -F key=auspex`).
     public func auditctlLines(key: String) -> [String] {
         var requirements = AuditRequirements()
-        requirements.syscalls = syscalls
+        let filtered = Set(filters.map(\.syscall))
+        requirements.syscalls = syscalls.filter { !filtered.contains($0) }
         return AuditRuleDerivation.auditctlLines(for: requirements, key: key, architectures: ["b64", "b32"])
+            + ["b64", "b32"].flatMap { arch in
+                filters.flatMap(\.auditctlParts).map { "-a always,exit -F arch=\(arch) \($0) -F key=\(key)" }
+            }
     }
 
     /// Warnings about actions no audited syscall produces, located at each rule's query.

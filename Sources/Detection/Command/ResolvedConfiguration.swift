@@ -36,7 +36,7 @@ public struct ResolvedConfiguration: Sendable {
 
 extension AuspexConfig {
     /// The host identity: `[host]` values, else the machine id file and the kernel host name.
-    var hostInfo: HostInfo {
+    public var hostInfo: HostInfo {
         let current = HostInfo.current()
         let id = host.id ?? Self.firstLine(ofFile: host.machineIDPath) ?? current.id
         return HostInfo(id: id, name: host.name ?? current.name)

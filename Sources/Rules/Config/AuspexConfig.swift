@@ -54,7 +54,7 @@ public enum AuditMode: String, Sendable, Hashable, CaseIterable {
 public struct AuditSettings: Sendable, Hashable {
     public var mode = AuditMode.unicast
     /// Kernel backlog queue length (`auditctl -b`), set in unicast mode.
-    public var backlogLimit = 8192
+    public var backlogLimit = 32_768
     /// How long the kernel may block a syscall when the backlog is full, in jiffies; 0 never blocks (drops are counted).
     public var backlogWaitTime = 0
     /// Kernel message rate limit per second (`auditctl -r`); 0 means none.
@@ -103,4 +103,10 @@ public struct DaemonSettings: Sendable, Hashable {
     /// The kernel audit settings auspex changes, recorded before it changes them so that the next start restores
     /// them after a SIGKILL or crash. Its directory must survive a service restart (RuntimeDirectoryPreserve=yes).
     public var kernelStateFile = "/run/auspex/kernel-state"
+    /// Loss of audit data (kernel lost, ENOBUFS, record-queue drops, reassembly loss, rule-state evictions, sink
+    /// drops) raises the blind-spot alert at most once per this many seconds.
+    public var lossAlertInterval = 10
+    /// Scheduling priority of the daemon's threads when it may raise it (root or CAP_SYS_NICE; the unit sets
+    /// Nice= instead): under a saturating workload auspex, not the audited processes, gets the CPU.
+    public var nice = -10
 }

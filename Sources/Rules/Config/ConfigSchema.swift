@@ -104,6 +104,10 @@ enum ConfigSchema {
                 $0.daemon.statusIntervalSeconds = $1.int
             },
             ConfigKey(section: "daemon", name: "kernel_state_file", kind: .path) { $0.daemon.kernelStateFile = $1.string },
+            ConfigKey(section: "daemon", name: "loss_alert_interval", kind: .int(1...86_400)) {
+                $0.daemon.lossAlertInterval = $1.int
+            },
+            ConfigKey(section: "daemon", name: "nice", kind: .int(-20...19)) { $0.daemon.nice = $1.int },
         ]
     }
 
