@@ -17,6 +17,15 @@ public enum SourceView: String, Sendable, Hashable {
         let defend = indexPatterns.contains { $0.hasPrefix("logs-endpoint") }
         self = defend && !audit ? .defend : .auditd
     }
+
+    /// Every view a rule with this `index` list is evaluated in: both when it names audit and Defend indices (in
+    /// Elastic such a rule searches both sources, so an event of either convention can match it), else the one of
+    /// ``init(indexPatterns:)``. The first is the rule's primary view (the one `auspex check --coverage` reports).
+    public static func views(indexPatterns: [String]) -> [SourceView] {
+        let audit = indexPatterns.contains { $0.hasPrefix("auditbeat") || $0.hasPrefix("logs-auditd_manager") }
+        let defend = indexPatterns.contains { $0.hasPrefix("logs-endpoint") }
+        return audit && defend ? [.auditd, .defend] : [SourceView(indexPatterns: indexPatterns)]
+    }
 }
 
 /// Fields of the Defend view computed from the audit document during conversion (no second document).
