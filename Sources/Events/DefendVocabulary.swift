@@ -1,12 +1,17 @@
 /// Elastic Defend's names for what an audit event records (rule-corpus.md "action vocabulary", ecs-mapping.md §3.2).
 /// Only values the detection-rules corpus tests are produced.
 public enum DefendVocabulary {
-    /// go-libaudit verbs Defend names differently whatever the outcome: a non-blocking connect "fails" with
-    /// EINPROGRESS yet is Defend's connection attempt, and Defend reports failed execs too.
+    /// go-libaudit verbs Defend names differently: a non-blocking connect "fails" with EINPROGRESS yet is Defend's
+    /// connection attempt, whatever the outcome; an exec is Defend's `exec` only when it succeeded (see
+    /// ``eventlessFailedSyscalls``).
     public static let actionByAuditAction: [String: String] = [
         "executed": "exec",
         "connected-to": "connection_attempted",
     ]
+
+    /// Syscalls Defend reports nothing for when they fail: a refused execve (each miss of a shell's `PATH` search)
+    /// starts no program, so Defend has no `exec` event for it; the Defend view gives it no action and type `info`.
+    public static let eventlessFailedSyscalls: Set<String> = ["execve", "execveat"]
 
     /// Defend category → audit categories whose events the Defend view files under it (module loads: `driver` in
     /// audit data, `process` in Defend's), so the engine's category index still offers them to Defend rules.

@@ -76,8 +76,10 @@ public struct ProcessEnricher: Sendable {
         slots.add(.processEntityId, .string(instance.entityID))
         slots.fill(.processExecutable, instance.executable.map(FieldValue.string))
         slots.fill(.processName, instance.name.map(FieldValue.string))
-        // The exec event's own vector (complete) wins over the table's (bounded) copy.
-        if let args = facts.args, !args.isEmpty {
+        // The exec event's own vector (complete) wins over the table's (bounded) copy. A failed exec has none: the
+        // caller's would describe another program, and auditd_manager writes no arguments for it either.
+        if facts.isFailedExec {
+        } else if let args = facts.args, !args.isEmpty {
             slots.add(.processCommandLine, .string(args.joined(separator: " ")))
             slots.add(.processArgsCount, .int(Int64(args.count)))
         } else if !instance.args.isEmpty {

@@ -81,6 +81,9 @@ public struct ProcessFacts: Sendable {
     }
 
     var isSuccessfulExec: Bool { success && (syscall == "execve" || syscall == "execveat") }
+    /// An execve/execveat the kernel refused (a `PATH` search's misses, ENOENT/EACCES): the caller keeps running,
+    /// and the kernel wrote no EXECVE record, so the event has no arguments of the program tried.
+    var isFailedExec: Bool { !success && (syscall == "execve" || syscall == "execveat") }
     var isSuccessfulSetsid: Bool { success && syscall == "setsid" }
     var isExitGroup: Bool { syscall == "exit_group" }
 

@@ -11,7 +11,8 @@ struct CheckCommand: ParsableCommand {
             Loads the configuration (default /etc/auspex/auspex.toml, if present) and the rule files or directories \
             given (default: [rules] paths), compiles every EQL query as the daemon would and prints each problem as \
             file:line:col: severity: message, then a summary and the kernel audit rules the rules need. Warns when a \
-            rule tests fields the audit source never produces. Exits 78 when the configuration or any rule has an \
+            rule tests fields the audit source never produces, and counts the rules that can never match (a category, \
+            action or type value no view produces, a field no source produces). Exits 78 when the configuration or any rule has an \
             error, 0 otherwise (warnings alone pass).
             """)
 
@@ -36,7 +37,8 @@ struct CheckCommand: ParsableCommand {
         let paths = self.paths.isEmpty ? resolved.config.rules.paths : self.paths
         let load = RuleSet.load(paths: paths, strictPermissions: resolved.config.rules.strictPermissions)
         let plan = AuditRulePlan(ruleSet: load.ruleSet)
-        let diagnostics = resolved.diagnostics + load.diagnostics + plan.diagnostics
+        let dead = DeadRule.find(in: load.ruleSet.rules.map(\.source))
+        let diagnostics = resolved.diagnostics + load.diagnostics + plan.diagnostics + dead.map(\.diagnostic)
         for diagnostic in diagnostics { print(diagnostic.description) }
 
         let errors = diagnostics.filter { $0.severity == .error }.count
@@ -46,6 +48,7 @@ struct CheckCommand: ParsableCommand {
             + (skipped > 0 ? ", \(skipped) skipped (not EQL)" : "")
             + "; configuration \(resolved.file ?? "defaults") \(resolved.hasErrors ? "has errors" : "ok")"
             + "; \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+        print("\(dead.count) of \(load.ruleSet.rules.count) rules can never match (their data is not in audit events)")
         if !quiet, !plan.syscalls.isEmpty {
             print("audit rules needed (installed by `auspex run` in unicast mode):")
             for line in plan.auditctlLines(key: resolved.config.audit.ruleKey) { print("  " + line) }

@@ -50,4 +50,14 @@ public struct AuditLogText {
             .map { String(format: "%02X", $0) }.joined() + "0000000000000000"
     }
     public static let finitModule = 313, initModule = 175
+
+    /// An AF_INET6 SOCKADDR payload for `address` (eight groups, `::` allowed) and `port`.
+    public static func inet6(_ address: String, port: UInt16) -> String {
+        let halves = address.components(separatedBy: "::")
+        let head = halves[0].split(separator: ":").map(String.init)
+        let tail = halves.count > 1 ? halves[1].split(separator: ":").map(String.init) : []
+        let groups = head + Array(repeating: "0", count: 8 - head.count - tail.count) + tail
+        return "0A00" + String(format: "%04X", port) + "00000000"
+            + groups.map { String(format: "%04X", UInt16($0, radix: 16) ?? 0) }.joined() + "00000000"
+    }
 }

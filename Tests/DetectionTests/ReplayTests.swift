@@ -62,12 +62,17 @@ final class ReplayTests: XCTestCase {
         try Fixtures.ruleText(id: "defend-view", name: "Defend view", query: query, index: ["logs-endpoint.events.*"])
             .write(toFile: directory + "/defend.toml", atomically: true, encoding: .utf8)
         try Fixtures.ruleText(id: "audit-view", name: "Audit view", query: query,
-                              index: ["logs-endpoint.events.*", "logs-auditd_manager.auditd-*"])
+                              index: ["logs-auditd_manager.auditd-*"])
             .write(toFile: directory + "/audit.toml", atomically: true, encoding: .utf8)
+        try Fixtures.ruleText(id: "both-views", name: "Both views", query: query,
+                              index: ["logs-endpoint.events.*", "logs-auditd_manager.auditd-*"])
+            .write(toFile: directory + "/both.toml", atomically: true, encoding: .utf8)
 
         let (alerts, _) = try replay(log, rules: [directory])
-        // setsid() by pid 4301 is Defend's session_id_change; auditd_manager documents have no action for it.
-        XCTAssertEqual(alerts.map(\.rule.id), ["defend-view"])
+        // setsid() by pid 4301 is Defend's session_id_change; auditd_manager documents have no action for it. A rule
+        // naming both conventions searches both, as in Elastic, and raises once.
+        XCTAssertEqual(alerts.map(\.rule.id).sorted(), ["both-views", "defend-view"])
         XCTAssertEqual(alerts.first?.events.first?["process.pid"], 4301)
+        XCTAssertEqual(alerts.last?.events.first?["process.pid"], 4301)
     }
 }

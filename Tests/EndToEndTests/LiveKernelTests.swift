@@ -185,6 +185,47 @@ final class LiveKernelTests: XCTestCase {
         XCTAssertEqual(Harness.summaryFigure("malformed", in: err.contents()), 0, err.contents())
     }
 
+    /// A `PATH` search on the real kernel: glibc's execvp (here env's) tries five empty directories (ENOENT) before
+    /// /usr/bin. Each miss is a failed execve with the caller's exe and no arguments; only the program that ran has them.
+    func testLivePathSearchMissesCarryNoArguments() throws {
+        let (binary, before) = try requireKernelAudit()
+        let directories = (1...5).map { "\(stateDirectory)-path\($0)" }
+        for directory in directories { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        defer { for directory in directories { try? FileManager.default.removeItem(atPath: directory) } }
+        let out = try TemporaryFile(), err = try TemporaryFile()
+        let reader = try startReader(binary, [], out: out, err: err)
+        defer { if reader.isRunning { kill(reader.processIdentifier, SIGKILL); reader.waitUntilExit() } }
+
+        let started = Date()
+        let env = try launch("/usr/bin/env", ["PATH=" + (directories + ["/usr/bin"]).joined(separator: ":"), "true", "--fidelity"])
+        let pid = Int64(env.processIdentifier)
+        env.waitUntilExit()
+        func execs() -> [Document] {
+            out.contents().split(separator: "\n").compactMap { try? Document(flattening: JSONReader.parse(String($0))) }
+                .filter { $0["process.pid"]?.intValue == pid && $0["auditd.data.syscall"] == "execve" }
+        }
+        var docs = execs()
+        while docs.filter({ $0["event.outcome"] == "success" }).count < 2 && Date().timeIntervalSince(started) < 3 {
+            usleep(50_000)
+            docs = execs()
+        }
+        kill(reader.processIdentifier, SIGTERM)
+        XCTAssertTrue(waitForExit(reader, seconds: 10), "auspex events did not stop on SIGTERM")
+        try assertRestored(before)
+
+        let failed = docs.filter { $0["event.outcome"] == "failure" }
+        XCTAssertEqual(failed.count, 5, "\(docs.count) execve documents; stderr: \(err.contents())")
+        for document in failed {
+            XCTAssertEqual(document["process.executable"], "/usr/bin/env", "the caller's exe")
+            XCTAssertNil(document["process.args"])
+            XCTAssertNil(document["process.command_line"])
+            XCTAssertNil(document["process.args_count"])
+        }
+        let ran = docs.last { $0["event.outcome"] == "success" }
+        XCTAssertEqual(ran?["process.executable"], "/usr/bin/true")
+        XCTAssertEqual(ran?["process.args"], ["true", "--fidelity"])
+    }
+
     func testDurationEndsTheRunAndRestoresTheKernel() throws {
         let (binary, before) = try requireKernelAudit()
         let run = try Subprocess.run(binary, events(["--duration", "0.5"]))

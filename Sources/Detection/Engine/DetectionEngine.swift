@@ -22,7 +22,9 @@ public struct DetectionEngine {
     public init(ruleSet: RuleSet, limits: MatcherLimits = MatcherLimits()) {
         self.ruleSet = ruleSet
         self.limits = limits
-        matchers = ruleSet.rules.indices.map { RuleMatcher(rule: $0, compiled: ruleSet.rules[$0], limits: limits) }
+        matchers = ruleSet.matchers.map {
+            RuleMatcher(rule: $0.rule, compiled: ruleSet.rules[$0.rule], evaluation: $0.evaluation, limits: limits)
+        }
         categorySlot = ruleSet.schema.slot(for: "event.category")
     }
 
@@ -56,6 +58,7 @@ public struct DetectionEngine {
         counters.events += 1
         guard !matchers.isEmpty else { return }
         ruleSet.schema.complete(&enriched.slots, fork: enriched.fork)
+        enriched.ordinal = ordinal
         let event = SlotEvent(values: enriched.slots.values, timestamp: timestamp,
                               tiebreaker: .int(Int64(serial)), ordinal: ordinal)
         let first = matches.count
@@ -79,6 +82,20 @@ public struct DetectionEngine {
             nextSweep = latest &+ Self.sweepIntervalNanos
             for index in matchers.indices { matchers[index].advance(to: latest, into: &matches) }
         }
+        if ruleSet.hasMultiViewRules { Self.mergeViews(&matches, from: first) }
+    }
+
+    /// A rule evaluated in two views raises once for the same events: of the matches appended since `first`, a
+    /// later one of the same rule over the same event ordinals is dropped (the first view's, auditd's, is kept).
+    /// Matches of one rule are adjacent after ``sortByRule(_:from:)``, except those the sweep released.
+    static func mergeViews(_ matches: inout [RuleMatch], from first: Int) {
+        guard matches.count - first > 1 else { return }
+        var seen = Set<[Int]>()
+        var kept: [RuleMatch] = []
+        for match in matches[first...] {
+            if match.ordinals.isEmpty || seen.insert([match.rule] + match.ordinals).inserted { kept.append(match) }
+        }
+        if kept.count != matches.count - first { matches.replaceSubrange(first..., with: kept) }
     }
 
     /// The index visits rules in no set order; matches go out in rule order, each rule's own in the order it
@@ -92,7 +109,9 @@ public struct DetectionEngine {
 
     /// End of a finite input (replay): releases sequences that only waited for a trailing missing-event stage.
     public mutating func finish(into matches: inout [RuleMatch]) {
+        let first = matches.count
         for index in matchers.indices { matchers[index].finish(into: &matches) }
+        if ruleSet.hasMultiViewRules { Self.mergeViews(&matches, from: first) }
     }
 
     /// State counters summed over every rule (sequences started, expired, evicted, …).

@@ -9,6 +9,9 @@ public struct RuleMatch: Sendable {
     public var events: [Document]
     /// `by` values in key order (empty for event queries).
     public var joinKeys: [FieldValue]
+    /// The engine's ordinals of the matched events, in stage order: a rule evaluated in two views raises one alert
+    /// per distinct list (empty when not known).
+    public internal(set) var ordinals: [Int] = []
 
     public init(rule: Int, events: [Document], joinKeys: [FieldValue]) {
         self.rule = rule

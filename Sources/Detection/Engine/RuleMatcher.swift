@@ -18,12 +18,12 @@ struct RuleMatcher {
     private var sample: SampleEngine<EnrichedEvent>?
     private var eventMatches = 0
 
-    init(rule: Int, compiled: CompiledRule, limits: MatcherLimits) {
+    init(rule: Int, compiled: CompiledRule, evaluation: Int = 0, limits: MatcherLimits) {
         self.rule = rule
-        self.view = compiled.view
+        self.view = compiled.evaluations[evaluation].view
         var ruleLimits = limits
         ruleLimits.window = compiled.lookbackNanos
-        switch compiled.query.body {
+        switch compiled.evaluations[evaluation].query.body {
         case .event(let filter):
             self.filter = filter
         case .sequence(let query):
@@ -40,7 +40,7 @@ struct RuleMatcher {
         if let filter {
             if filter.matches(event) {
                 eventMatches += 1
-                matches.append(RuleMatch(rule: rule, events: documents([enriched]), joinKeys: []))
+                matches.append(match([enriched], joinKeys: []))
             }
         } else if sequence != nil {
             var results: [SequenceResult<EnrichedEvent>] = []
@@ -50,7 +50,7 @@ struct RuleMatcher {
             var results: [SampleStateMachine<EnrichedEvent>.Result] = []
             sample!.process(event, element: enriched, into: &results)
             for result in results {
-                matches.append(RuleMatch(rule: rule, events: documents(result.events), joinKeys: result.key.values))
+                matches.append(match(result.events, joinKeys: result.key.values))
             }
         }
     }
@@ -100,9 +100,14 @@ struct RuleMatcher {
 
     private func append(_ results: [SequenceResult<EnrichedEvent>], to matches: inout [RuleMatch]) {
         for result in results {
-            matches.append(RuleMatch(rule: rule, events: documents(result.events.compactMap { $0 }),
-                                     joinKeys: result.key.values))
+            matches.append(match(result.events.compactMap { $0 }, joinKeys: result.key.values))
         }
+    }
+
+    private func match(_ matched: [EnrichedEvent], joinKeys: [FieldValue]) -> RuleMatch {
+        var match = RuleMatch(rule: rule, events: documents(matched), joinKeys: joinKeys)
+        match.ordinals = matched.map(\.ordinal)
+        return match
     }
 
     /// The matched documents as the rule saw them. Only matches pay for this: a Defend rule's fork event is

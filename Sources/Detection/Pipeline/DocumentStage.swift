@@ -77,6 +77,8 @@ public struct DocumentStage {
 public struct EnrichedEvent: Sendable {
     public var slots: EventSlots
     public var fork: ForkOutcome?
+    /// The engine's arrival number for the event, set when it is offered (identifies it in matches).
+    public internal(set) var ordinal = -1
 
     public init(slots: EventSlots, fork: ForkOutcome? = nil) {
         self.slots = slots

@@ -7,7 +7,12 @@ public struct RuleSet: Sendable {
     public let rules: [CompiledRule]
     /// The slot table every event is converted with for these rules.
     public let schema: ECSSchema
+    /// The index over ``matchers``: its rule numbers are positions in that list.
     public let index: RuleIndex
+    /// Every (rule, view) pair the engine runs, in rule order: one per rule, two for a rule evaluated in both views.
+    let matchers: [(rule: Int, evaluation: Int)]
+    /// Some rule is evaluated in two views: the engine then merges matches of the same events.
+    let hasMultiViewRules: Bool
 
     /// A set with no rules (the daemon still reads and counts events).
     public static let empty = RuleSet(rules: [], schema: ECSSchema())
@@ -15,7 +20,12 @@ public struct RuleSet: Sendable {
     init(rules: [CompiledRule], schema: ECSSchema) {
         self.rules = rules
         self.schema = schema
-        self.index = RuleIndex(rules: rules.map(\.indexEntry))
+        let matchers: [(rule: Int, evaluation: Int)] = rules.indices.flatMap { rule in
+            rules[rule].evaluations.indices.map { (rule: rule, evaluation: $0) }
+        }
+        self.matchers = matchers
+        self.hasMultiViewRules = matchers.count > rules.count
+        self.index = RuleIndex(rules: matchers.map { rules[$0.rule].evaluations[$0.evaluation].indexEntry })
     }
 
     /// Compiles loaded rules. A rule whose query does not compile is left out with an error located in its file;
@@ -24,19 +34,22 @@ public struct RuleSet: Sendable {
         let builder = ECSSchemaBuilder()
         var compiled: [CompiledRule] = []
         var diagnostics: [Diagnostic] = []
-        for rule in loaded {
-            let view = SourceView(indexPatterns: rule.index)
-            let query: CompiledQuery
-            do {
-                query = try EQLCompiler(schema: builder.schema(for: view)).compile(rule.query)
-            } catch let error as EQLError {
-                let location = rule.fileLocation(ofQueryLine: error.line, column: error.column)
-                diagnostics.append(.error(rule.file, location, "query: \(error.message)"))
-                continue
-            } catch {
-                diagnostics.append(.error(rule.file, rule.queryLocation, "query: \(error)"))
-                continue
+        ruleLoop: for rule in loaded {
+            var evaluations: [CompiledRule.Evaluation] = []
+            for view in SourceView.views(indexPatterns: rule.index) {
+                do {
+                    let query = try EQLCompiler(schema: builder.schema(for: view)).compile(rule.query)
+                    evaluations.append(CompiledRule.Evaluation(view: view, query: query))
+                } catch let error as EQLError {
+                    let location = rule.fileLocation(ofQueryLine: error.line, column: error.column)
+                    diagnostics.append(.error(rule.file, location, "query: \(error.message)"))
+                    continue ruleLoop
+                } catch {
+                    diagnostics.append(.error(rule.file, rule.queryLocation, "query: \(error)"))
+                    continue ruleLoop
+                }
             }
+            let query = evaluations[0].query
             if let first = query.unknownFields.first {
                 diagnostics.append(.warning(rule.file, location(of: first, in: rule),
                     "the audit source never produces " + query.unknownFields.map { "'\($0)'" }.joined(separator: ", ")
@@ -47,7 +60,7 @@ public struct RuleSet: Sendable {
                 diagnostics.append(.warning(rule.file, rule.queryLocation,
                     "pipes (| head, | tail) select among batch results; a streaming engine ignores them"))
             }
-            compiled.append(CompiledRule(source: rule, query: query, view: view))
+            compiled.append(CompiledRule(source: rule, evaluations: evaluations))
         }
         return (RuleSet(rules: compiled, schema: builder.freeze()), diagnostics)
     }

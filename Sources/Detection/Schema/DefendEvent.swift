@@ -31,6 +31,9 @@ struct DefendEvent {
     ///   - fork: what a fork-family call created, as the process table judged it (nil: not known).
     static func reading(syscall: String, success: Bool, argument: (_ index: Int) -> String?,
                         paths: FieldValue, fork: ForkOutcome? = nil) -> DefendEvent {
+        if !success && DefendVocabulary.eventlessFailedSyscalls.contains(syscall) {
+            return DefendEvent(action: .null, types: ["info"])  // no program started: no `exec`, no `start`
+        }
         guard let operation = DefendVocabulary.operationBySyscall[syscall] else { return .none }
         guard success else {
             // A refused unlink is still `deletion` in go-libaudit's table, but no file changed: Defend has no event,

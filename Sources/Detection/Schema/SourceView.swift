@@ -11,11 +11,29 @@ public enum SourceView: String, Sendable, Hashable {
     case defend
 
     /// The view for a rule's `index` list: any audit index (`auditbeat-*`, `logs-auditd_manager.*`) wins, since
-    /// the rule was then written against audit documents; Defend indices alone (`logs-endpoint.*`) select Defend.
+    /// the rule was then written against audit documents; Defend indices alone (`logs-endpoint.*`, and Cloud
+    /// Defend's `logs-cloud_defend.*`, which writes the same `exec`/`fork`/`open` vocabulary) select Defend.
     public init(indexPatterns: [String]) {
-        let audit = indexPatterns.contains { $0.hasPrefix("auditbeat") || $0.hasPrefix("logs-auditd_manager") }
-        let defend = indexPatterns.contains { $0.hasPrefix("logs-endpoint") }
+        let audit = indexPatterns.contains(where: Self.isAudit)
+        let defend = indexPatterns.contains(where: Self.isDefend)
         self = defend && !audit ? .defend : .auditd
+    }
+
+    static func isAudit(_ pattern: String) -> Bool {
+        pattern.hasPrefix("auditbeat") || pattern.hasPrefix("logs-auditd_manager")
+    }
+
+    static func isDefend(_ pattern: String) -> Bool {
+        pattern.hasPrefix("logs-endpoint") || pattern.hasPrefix("logs-cloud_defend")
+    }
+
+    /// Every view a rule with this `index` list is evaluated in: both when it names audit and Defend indices (in
+    /// Elastic such a rule searches both sources, so an event of either convention can match it), else the one of
+    /// ``init(indexPatterns:)``. The first is the rule's primary view (the one `auspex check --coverage` reports).
+    public static func views(indexPatterns: [String]) -> [SourceView] {
+        let audit = indexPatterns.contains(where: isAudit)
+        let defend = indexPatterns.contains(where: isDefend)
+        return audit && defend ? [.auditd, .defend] : [SourceView(indexPatterns: indexPatterns)]
     }
 }
 

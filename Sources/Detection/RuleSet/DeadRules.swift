@@ -1,0 +1,89 @@
+import EQL
+import Events
+import Rules
+
+/// Rules that can never match: in every view the rule is evaluated in, some filter it needs (an event query's, a
+/// sequence's stages other than `![…]` and `until`, every sample stage) requires an `event.category`,
+/// `event.action` or `event.type` value that view never produces, or a field no source produces. `auspex check`
+/// reports each with its reason.
+public struct DeadRule: Sendable, Equatable {
+    public let file: String
+    public let name: String
+    /// Where the rule's query starts.
+    public let location: SourceLocation
+    /// Why, per view: `auditd view: event.action must be one of exec, start; that view writes none of them`.
+    public let reasons: [String]
+
+    public var reason: String { reasons.joined(separator: "; ") }
+
+    /// The values each view can give the three fields (the Defend view relabels module loads `process`, writes
+    /// `info` for a refused file change or exec, `start`/`change`/`creation` for forks, sessions and new files).
+    static func produced(_ field: String, in view: SourceView) -> Set<String> {
+        switch (field, view) {
+        case ("event.action", .auditd): return ProducedValues.auditActions
+        case ("event.action", .defend): return ProducedValues.defendActions
+        case ("event.type", .auditd): return ProducedValues.auditTypes
+        case ("event.type", .defend): return ProducedValues.auditTypes.union(["info", "start", "change", "creation"])
+        case ("event.category", .auditd): return ProducedValues.auditCategories
+        default: return ProducedValues.auditCategories.union(DefendVocabulary.relabeledAuditCategories.keys)
+        }
+    }
+
+    static let checkedFields = ["event.category", "event.action", "event.type"]
+
+    /// The rules of `rules` that can never match, in order. `views` chooses the views a rule is evaluated in
+    /// (the engine's choice by default). Rules whose query does not compile are left out (the compiler reports them).
+    public static func find(in rules: [LoadedRule],
+                            views: (LoadedRule) -> [SourceView] = { SourceView.views(indexPatterns: $0.index) })
+        -> [DeadRule] {
+        rules.compactMap { rule in
+            var reasons: [String] = []
+            for view in views(rule) {
+                let builder = ECSSchemaBuilder()
+                let schema = builder.schema(for: view)
+                guard let query = try? EQLCompiler(schema: schema).compile(rule.query) else { return nil }
+                guard let reason = reason(query, schema: schema, view: view) else { return nil }
+                reasons.append("\(view.rawValue) view: " + reason)
+            }
+            return reasons.isEmpty ? nil : DeadRule(file: rule.file, name: rule.name, location: rule.queryLocation, reasons: reasons)
+        }
+    }
+
+    /// Why `query` can never match in `view`, nil when it may.
+    static func reason(_ query: CompiledQuery, schema: any FieldSchema, view: SourceView) -> String? {
+        let needed: [CompiledFilter]
+        switch query.body {
+        case .event(let filter): needed = [filter]
+        case .sequence(let sequence): needed = sequence.stages.filter { !$0.isMissing }.map(\.filter)
+        case .sample(let sample): needed = sample.stages.map(\.filter)
+        }
+        for filter in needed {
+            if let category = filter.category, !produced("event.category", in: view).contains(category) {
+                return "'\(category) where': no \(category) events in this view"
+            }
+            for field in checkedFields {
+                guard let slot = schema.slot(for: field) else { continue }
+                let producedValues = produced(field, in: view)
+                // event.action holds one value, so its conjuncts intersect; the category and type are lists.
+                let failed = field == "event.action"
+                    ? filter.requiredValues(atSlot: slot).flatMap { producedValues.contains(where: $0.admits) ? nil : $0 }
+                    : filter.unsatisfiableValues(atSlot: slot, produced: producedValues)
+                if let required = failed {
+                    let values = (required.values.union(required.caseInsensitiveValues)).sorted()
+                    return "\(field) must be " + (values.isEmpty ? "nothing" : values.joined(separator: ", "))
+                        + ", which this view never writes"
+                }
+            }
+            if filter.requiresAbsentField {
+                return "needs " + query.unknownFields.map { "'\($0)'" }.joined(separator: ", ")
+                    + ", which no source produces"
+            }
+        }
+        return nil
+    }
+
+    /// As `auspex check` prints it: a warning at the rule's query.
+    public var diagnostic: Diagnostic {
+        .warning(file, location, "'\(name)' can never match: \(reason)")
+    }
+}

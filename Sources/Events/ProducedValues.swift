@@ -1,0 +1,25 @@
+/// The `event.action`, `event.type` and `event.category` values the normalizer can write, computed from the tables
+/// that write them (``SyscallNormalizations``, ``RecordTypeNormalizations``), so a rule requiring another value can
+/// be told that it never matches (`auspex check`).
+public enum ProducedValues {
+    private static var normalizations: [Normalization] {
+        [SyscallNormalizations.fallback] + Array(SyscallNormalizations.table.values)
+            + RecordTypeNormalizations.table.values.flatMap { $0 }
+    }
+
+    /// auditd_manager's verbs (`executed`, `connected-to`, `opened-file`, …).
+    public static let auditActions: Set<String> = Set(normalizations.compactMap(\.action))
+    public static let auditTypes: Set<String> = Set(normalizations.flatMap(\.types))
+    public static let auditCategories: Set<String> = Set(normalizations.flatMap(\.categories))
+
+    /// The Defend view's actions: Defend's names for what audit records (``DefendVocabulary``), plus the audit verbs
+    /// it leaves as they are (events Defend has no name for, e.g. refused calls) — never a renamed verb.
+    public static let defendActions: Set<String> = {
+        var actions = auditActions.subtracting(DefendVocabulary.actionByAuditAction.keys)
+        actions.formUnion(DefendVocabulary.actionByAuditAction.values)
+        for syscall in DefendVocabulary.operationBySyscall.keys {
+            actions.formUnion(DefendVocabulary.actions(ofSyscall: syscall))
+        }
+        return actions
+    }()
+}
