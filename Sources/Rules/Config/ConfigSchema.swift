@@ -103,6 +103,24 @@ enum ConfigSchema {
                 $0.daemon.statusIntervalSeconds = $1.int
             },
             ConfigKey(section: "daemon", name: "kernel_state_file", kind: .path) { $0.daemon.kernelStateFile = $1.string },
+
+            ConfigKey(section: "alerts", name: "max_alert_bytes", kind: .int(8192...(1 << 20))) { $0.alerts.maxAlertBytes = $1.int },
+            ConfigKey(section: "alerts", name: "max_field_bytes", kind: .int(64...(1 << 20))) { $0.alerts.maxFieldBytes = $1.int },
+            ConfigKey(section: "alerts", name: "max_array_elements", kind: .int(1...100_000)) {
+                $0.alerts.maxArrayElements = $1.int
+            },
+            ConfigKey(section: "alerts", name: "suppress_duplicates", kind: .bool) { $0.alerts.suppressDuplicates = $1.bool },
+            ConfigKey(section: "alerts", name: "suppress_duplicates_seconds", kind: .int(1...86_400)) {
+                $0.alerts.suppressDuplicatesSeconds = $1.int
+            },
+            ConfigKey(section: "alerts", name: "max_suppression_groups", kind: .int(1...10_000_000)) {
+                $0.alerts.maxSuppressionGroups = $1.int
+            },
+            ConfigKey(section: "alerts", name: "rate_limit_per_minute", kind: .int(0...1_000_000)) {
+                $0.alerts.rateLimitPerMinute = $1.int
+            },
+            ConfigKey(section: "alerts", name: "rate_limit_burst", kind: .int(1...1_000_000)) { $0.alerts.rateLimitBurst = $1.int },
+            ConfigKey(section: "alerts", name: "queue_max_bytes", kind: .int(65_536...(1 << 34))) { $0.alerts.queueMaxBytes = $1.int },
         ]
     }
 
