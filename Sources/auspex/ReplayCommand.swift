@@ -15,7 +15,8 @@ struct ReplayCommand: ParsableCommand {
             Reads audit.log text (auditd's on-disk format, also ENRICHED and node= lines), reassembles, normalizes \
             and matches it exactly as `auspex run` does, in file order. Alerts go to stdout, one JSON object per \
             line, and with --spool also to a spool directory. Rules that fail to compile are reported on stderr \
-            and left out. A summary (records, events, alerts, throughput) goes to stderr.
+            and left out. Suppression, rate limits and size bounds apply as in the daemon, on event time \
+            (--no-suppression passes every alert). A summary (records, events, alerts, throughput) goes to stderr.
             """)
 
     @Argument(help: ArgumentHelp("audit.log file to replay, or '-' for standard input.", valueName: "FILE"))
@@ -29,6 +30,10 @@ struct ReplayCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Print no alerts on stdout (with --spool, or to measure throughput).")
     var quiet = false
+
+    @Flag(name: .customLong("no-suppression"),
+          help: "Pass every alert: no suppression and no rate limit (alerts are still size-bounded).")
+    var noSuppression = false
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
@@ -62,12 +67,23 @@ struct ReplayCommand: ParsableCommand {
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
 
         var pipeline = DetectionPipeline(ruleSet: load.ruleSet, settings: resolved.config.pipelineSettings)
+        // The daemon's gate after the rules, on event time: suppression windows and rate limits follow the log.
+        var policy = noSuppression ? AlertPolicy.unsuppressed : resolved.config.alertPolicy
+        policy.limits = resolved.config.alertPolicy.limits
+        var gate = AlertGate(policy: policy)
+        var latest = AlertTime(nanosecondsSinceEpoch: 0)
+        var out: [Alert] = []
         let outcome = LogReplay.run(descriptor: descriptor, through: &pipeline) { alert in
-            for sink in sinks { sink.deliver(alert) }
+            latest = max(latest, alert.lastEventTime)
+            gate.offer(alert, now: latest, into: &out)
+            for record in out { for sink in sinks { sink.deliver(record) } }
+            out.removeAll(keepingCapacity: true)
         }
+        gate.finish(now: latest, into: &out)
+        for record in out { for sink in sinks { sink.deliver(record) } }
         for sink in sinks { sink.close(timeoutMilliseconds: 10_000) }
 
-        StandardError.line(ReplaySummary(pipeline: pipeline, outcome: outcome, sinks: sinks).text)
+        StandardError.line(ReplaySummary(pipeline: pipeline, outcome: outcome, sinks: sinks).text + "\n  alerts: \(gate.counters)")
         if let error = outcome.readError {
             StandardError.line("auspex replay: reading \(file): \(String(cString: strerror(error)))")
             throw ExitCode(ExitStatus.failure)

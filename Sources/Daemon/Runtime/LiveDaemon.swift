@@ -73,7 +73,7 @@ public final class LiveDaemon {
         var settings = config.pipelineSettings
         (settings.processSource, settings.scanProcesses) = (LiveProcSource(), true)
         let pipeline = DetectionPipeline(ruleSet: ruleSet, settings: settings)
-        let processor = Processor(queue: queue, pipeline: pipeline, sinks: sinks)
+        let processor = Processor(queue: queue, pipeline: pipeline, sinks: sinks, policy: config.alertPolicy)
         let wake: WakeEvent
         do { wake = try WakeEvent() } catch {
             Self.log("\(error)")
@@ -150,11 +150,19 @@ public final class LiveDaemon {
 
     private func makeSinks() throws -> [AlertSink] {
         var sinks: [AlertSink] = []
-        if config.journald.enabled { sinks.append(JournalWriter.sink(capacity: config.engine.alertQueueSize)) }
+        if let terminal = options.terminal {
+            sinks.append(TerminalWriter.sink(format: terminal.format, color: terminal.color,
+                                             capacity: config.engine.alertQueueSize, maxBytes: config.alerts.queueMaxBytes))
+        }
+        let queueBytes = config.alerts.queueMaxBytes
+        if config.journald.enabled {
+            sinks.append(JournalWriter.sink(capacity: config.engine.alertQueueSize, maxBytes: queueBytes))
+        }
         if config.spool.enabled {
             let spool = SpoolConfiguration(directory: config.spool.dir, maxFiles: config.spool.maxFiles,
                                            maxBytes: Int64(config.spool.maxBytes), fsync: config.spool.fsync)
-            sinks.append(try SpoolWriter.sink(configuration: spool, capacity: config.engine.alertQueueSize))
+            sinks.append(try SpoolWriter.sink(configuration: spool, capacity: config.engine.alertQueueSize,
+                                              maxBytes: queueBytes))
         }
         return sinks
     }
@@ -236,9 +244,10 @@ public final class LiveDaemon {
         config.rules = resolved.config.rules
         config.engine = resolved.config.engine
         config.daemon = resolved.config.daemon
+        config.alerts = resolved.config.alerts
         ruleSet = load.ruleSet
         plan = newPlan
-        processor.replace(ruleSet: load.ruleSet)
+        processor.replace(ruleSet: load.ruleSet, policy: config.alertPolicy)
         Self.log("reload: \(load.ruleSet.rules.count) rules in force")
     }
 

@@ -21,6 +21,7 @@ struct RunStatus {
             "queue_drops=\(queue.dropped)", "lost=\(kernelLost.map(String.init) ?? "n/a")",
             "enobufs=\(receive.enobufs)", "malformed=\(processor.pipeline.malformed)",
             "pending_keys=\(processor.pendingKeys)", "evicted=\(processor.evicted)",
+            "suppressed=\(processor.gate.suppressed)", "rate_limited=\(processor.gate.rateLimited)",
         ]
         for sink in sinks {
             parts.append("\(sink.name)=\(sink.counters.delivered)/\(sink.counters.failed + sink.counters.dropped)")
@@ -47,6 +48,7 @@ struct RunStatus {
                      + "\(t.threads) clone3 threads, \(t.evicted) evicted, \(t.pruned) pruned, "
                      + "/proc lookups \(t.procLookups) (\(t.procMisses) missed), "
                      + "\(t.truncatedArguments) argument vectors truncated")
+        lines.append("  alerts: \(processor.gate)")
         for sink in sinks { lines.append("  \(sink.name): \(sink.counters)") }
         return lines.joined(separator: "\n")
     }
@@ -70,6 +72,12 @@ struct RunStatus {
         document.append("pipeline.malformed", .int(Int64(p.malformed)))
         document.append("pipeline.events", .int(Int64(p.events)))
         document.append("pipeline.alerts", .int(Int64(p.alerts)))
+        let g = processor.gate
+        for (name, value) in [("raised", g.raised), ("passed", g.passed), ("suppressed", g.suppressed),
+                              ("summaries", g.summaries), ("rate_limited", g.rateLimited), ("truncated", g.truncated),
+                              ("groups_evicted", g.groupsEvicted)] {
+            document.append("alerts." + name, .int(Int64(clamping: value)))
+        }
         document.append("state.pending_keys", .int(Int64(processor.pendingKeys)))
         document.append("state.expired", .int(Int64(processor.expired)))
         document.append("state.evicted", .int(Int64(processor.evicted)))
