@@ -71,16 +71,9 @@ struct ReplayCommand: ParsableCommand {
         var policy = noSuppression ? AlertPolicy.unsuppressed : resolved.config.alertPolicy
         policy.limits = resolved.config.alertPolicy.limits
         var gate = AlertGate(policy: policy)
-        var latest = AlertTime(nanosecondsSinceEpoch: 0)
-        var out: [Alert] = []
-        let outcome = LogReplay.run(descriptor: descriptor, through: &pipeline) { alert in
-            latest = max(latest, alert.lastEventTime)
-            gate.offer(alert, now: latest, into: &out)
-            for record in out { for sink in sinks { sink.deliver(record) } }
-            out.removeAll(keepingCapacity: true)
+        let outcome = LogReplay.run(descriptor: descriptor, through: &pipeline, gate: &gate) { alert in
+            for sink in sinks { sink.deliver(alert) }
         }
-        gate.finish(now: latest, into: &out)
-        for record in out { for sink in sinks { sink.deliver(record) } }
         for sink in sinks { sink.close(timeoutMilliseconds: 10_000) }
 
         StandardError.line(ReplaySummary(pipeline: pipeline, outcome: outcome, sinks: sinks).text + "\n  alerts: \(gate.counters)")
