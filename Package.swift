@@ -36,7 +36,7 @@ let package = Package(
         // Elasticsearch EQL: parser, verifier, compiler, streaming matchers. Independent of audit.
         .target(name: "EQL", dependencies: ["EventModel"]),
         // detection-rules TOML loader and diagnostics; the auspex.toml reader (same TOML machinery, data only).
-        .target(name: "Rules", dependencies: ["Alerting", "EQL", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "Rules", dependencies: ["Alerting", "EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
         // Alert documents, rule metadata and severity; sinks (journald, spool, stdout).
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
         // Schema and views, rule set, compiled rules, audit-rule plan, engine, pipeline, replay, alert building;

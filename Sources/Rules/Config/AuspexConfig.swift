@@ -12,6 +12,7 @@ public struct AuspexConfig: Sendable, Hashable {
     public var host = HostSettings()
     public var daemon = DaemonSettings()
     public var alerts = AlertsSettings()
+    public var exceptions = ExceptionsSettings()
 
     public init() {}
 }
@@ -121,4 +122,13 @@ public struct DaemonSettings: Sendable, Hashable {
     /// The kernel audit settings auspex changes, recorded before it changes them so that the next start restores
     /// them after a SIGKILL or crash. Its directory must survive a service restart (RuntimeDirectoryPreserve=yes).
     public var kernelStateFile = "/run/auspex/kernel-state"
+}
+
+/// `[exceptions]`: Elastic exception lists (Kibana's NDJSON export) that keep events from rules.
+public struct ExceptionsSettings: Sendable, Hashable {
+    public var enabled = true
+    /// Exception files or directories (`*.ndjson` inside, sorted). Missing ones mean no exceptions.
+    public var paths = ["/etc/auspex/exceptions.d"]
+    /// `list_id`s applied to every rule, besides the lists a rule names in `[[rule.exceptions_list]]`.
+    public var attachToAllRules: [String] = []
 }

@@ -30,6 +30,8 @@ struct ConfigKey {
         /// An absolute filesystem path.
         case path
         case paths
+        /// An array of strings.
+        case strings
         case int(ClosedRange<Int>)
         case bool
         case choice([String])
@@ -39,6 +41,7 @@ struct ConfigKey {
             case .string: return "a string"
             case .path: return "an absolute path"
             case .paths: return "an array of absolute paths"
+            case .strings: return "an array of strings"
             case .int(let range): return "an integer from \(range.lowerBound) to \(range.upperBound)"
             case .bool: return "true or false"
             case .choice(let options): return "one of " + options.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -120,6 +123,11 @@ enum ConfigSchema {
                 $0.alerts.rateLimitPerMinute = $1.int
             },
             ConfigKey(section: "alerts", name: "rate_limit_burst", kind: .int(1...1_000_000)) { $0.alerts.rateLimitBurst = $1.int },
+            ConfigKey(section: "exceptions", name: "enabled", kind: .bool) { $0.exceptions.enabled = $1.bool },
+            ConfigKey(section: "exceptions", name: "paths", kind: .paths) { $0.exceptions.paths = $1.strings },
+            ConfigKey(section: "exceptions", name: "attach_to_all_rules", kind: .strings) {
+                $0.exceptions.attachToAllRules = $1.strings
+            },
             ConfigKey(section: "alerts", name: "queue_max_bytes", kind: .int(65_536...(1 << 34))) { $0.alerts.queueMaxBytes = $1.int },
         ]
     }

@@ -109,6 +109,10 @@ enum RuleFileParser {
         }
 
         let suppression = AlertSuppressionReader.read(rule, intervalSeconds: intervalSeconds, reader: &reader)
+        var exceptionLists: [String] = []
+        for (reference, path) in reader.tables(rule, "exceptions_list", in: "rule") {
+            if let listID = reader.string(reference, "list_id", in: path, required: true) { exceptionLists.append(listID) }
+        }
 
         guard let ruleID, let name, let description, let severity, let riskScore, let language, let query else { return nil }
         let literal = reader.locator.keys["rule.query"]?.isLiteralString ?? false
@@ -121,6 +125,7 @@ enum RuleFileParser {
             license: license, version: version, maxSignals: maxSignals, timestampOverride: timestampOverride,
             buildingBlockType: buildingBlockType, threat: threat, metadata: metadata)
         loaded.alertSuppression = suppression
+        loaded.exceptionLists = exceptionLists
         return loaded
     }
 
