@@ -10,7 +10,7 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Loads the configuration (default /etc/auspex/auspex.toml, if present) and the rule files or directories \
             given (default: [rules] paths), compiles every EQL query as the daemon would and prints each problem as \
-            file:line:col: severity: message, then a summary and the kernel audit rules the rules need. Warns when a \
+            file:line:col: severity: message (exception files of [exceptions] paths too), then a summary and the kernel audit rules the rules need. Warns when a \
             rule tests fields the audit source never produces. Exits 78 when the configuration or any rule has an \
             error, 0 otherwise (warnings alone pass).
             """)
@@ -34,7 +34,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let resolved = ResolvedConfiguration.load(path: config, overrides: overrides)
         let paths = self.paths.isEmpty ? resolved.config.rules.paths : self.paths
-        let load = RuleSet.load(paths: paths)
+        let load = resolved.config.loadRules(paths: paths)
         let plan = AuditRulePlan(ruleSet: load.ruleSet)
         let diagnostics = resolved.diagnostics + load.diagnostics + plan.diagnostics
         for diagnostic in diagnostics { print(diagnostic.description) }
@@ -45,6 +45,9 @@ struct CheckCommand: ParsableCommand {
         print("\(load.report.filesRead) rule files: \(load.ruleSet.rules.count) rules ok, \(load.failedRuleCount) failed"
             + (skipped > 0 ? ", \(skipped) skipped (not EQL)" : "")
             + "; configuration \(resolved.file ?? "defaults") \(resolved.hasErrors ? "has errors" : "ok")"
+            + (load.exceptionLists.filesRead > 0
+                ? "; \(load.exceptionLists.filesRead) exception files, \(load.exceptionLists.lists.count) lists, "
+                    + "\(load.exceptionLists.itemCount) items" : "")
             + "; \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
         if !quiet, !plan.syscalls.isEmpty {
             print("audit rules needed (installed by `auspex run` in unicast mode):")

@@ -42,7 +42,7 @@ struct ReplayCommand: ParsableCommand {
         if resolved.hasErrors { throw ExitCode(ExitStatus.config) }
         let paths = source.rules.isEmpty ? resolved.config.rules.paths : source.rules
 
-        let load = RuleSet.load(paths: paths)
+        let load = resolved.config.loadRules(paths: paths)
         load.diagnostics.forEach { StandardError.line($0.description) }
         if load.ruleSet.rules.isEmpty {
             StandardError.line("auspex replay: no rule compiled from \(paths.joined(separator: ", "))")
@@ -108,6 +108,11 @@ struct ReplaySummary {
             "  state: \(match.sequencesStarted) sequences started, \(match.expired) expired, \(match.evicted) evicted, "
                 + "\(pipeline.engine.pendingKeys) keys pending",
         ]
+        if engine.excepted > 0 {
+            lines.append("  exceptions: \(engine.excepted) events kept from rules; "
+                + pipeline.engine.exceptionHits.sorted { $0.key.description < $1.key.description }
+                    .map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
         for sink in sinks { lines.append("  \(sink.name): \(sink.counters)") }
         return lines.joined(separator: "\n")
     }

@@ -38,7 +38,7 @@ public final class LiveDaemon {
         let resolved = options.resolve()
         resolved.diagnostics.forEach { log($0.description) }
         if resolved.hasErrors { return ExitStatus.config }
-        let load = RuleSet.load(paths: resolved.config.rules.paths)
+        let load = resolved.config.loadRules()
         load.diagnostics.forEach { log($0.description) }
         if load.hasErrors {
             log("\(load.failedRuleCount) rule(s) failed; fix them (auspex check) before starting")
@@ -226,7 +226,7 @@ public final class LiveDaemon {
             Self.log("reload: the configuration has errors; keeping the running configuration and rules")
             return
         }
-        let load = RuleSet.load(paths: resolved.config.rules.paths)
+        let load = resolved.config.loadRules()
         load.diagnostics.forEach { Self.log($0.description) }
         if load.hasErrors {
             Self.log("reload: \(load.failedRuleCount) rule(s) failed; keeping the \(ruleSet.rules.count) running rules")

@@ -54,6 +54,13 @@ extension AuspexConfig {
         return settings
     }
 
+    /// Rules from `paths` with the `[exceptions]` lists attached (none when disabled).
+    public func loadRules(paths: [String]? = nil) -> RuleSetLoad {
+        let rulePaths = paths ?? rules.paths
+        guard exceptions.enabled else { return RuleSet.load(paths: rulePaths) }
+        return RuleSet.load(paths: rulePaths, exceptionPaths: exceptions.paths, attachToAllRules: exceptions.attachToAllRules)
+    }
+
     /// Alert bounds, suppression and rate limits from `[alerts]`.
     public var alertPolicy: AlertPolicy {
         var policy = AlertPolicy()

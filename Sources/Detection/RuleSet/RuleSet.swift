@@ -8,21 +8,29 @@ public struct RuleSet: Sendable {
     /// The slot table every event is converted with for these rules.
     public let schema: ECSSchema
     public let index: RuleIndex
+    /// Per rule (same order as `rules`), the exception items that keep events from it.
+    public let exceptions: [RuleExceptions]
 
     /// A set with no rules (the daemon still reads and counts events).
     public static let empty = RuleSet(rules: [], schema: ECSSchema())
 
-    init(rules: [CompiledRule], schema: ECSSchema) {
+    init(rules: [CompiledRule], schema: ECSSchema, exceptions: [RuleExceptions] = []) {
         self.rules = rules
         self.schema = schema
         self.index = RuleIndex(rules: rules.map(\.indexEntry))
+        self.exceptions = exceptions.count == rules.count ? exceptions : rules.map { _ in .none }
     }
+
+    /// True when some rule has exception items.
+    public var hasExceptions: Bool { exceptions.contains { !$0.isEmpty } }
 
     /// Compiles loaded rules. A rule whose query does not compile is left out with an error located in its file;
     /// rules that test fields audit never produces, or use batch-only pipes, compile with a warning.
-    public static func compile(_ loaded: [LoadedRule]) -> (ruleSet: RuleSet, diagnostics: [Diagnostic]) {
+    public static func compile(_ loaded: [LoadedRule], exceptions: ExceptionLists = ExceptionLists(),
+                               attachToAllRules: [String] = []) -> (ruleSet: RuleSet, diagnostics: [Diagnostic]) {
         let builder = ECSSchemaBuilder()
         var compiled: [CompiledRule] = []
+        var compiledExceptions: [RuleExceptions] = []
         var diagnostics: [Diagnostic] = []
         for rule in loaded {
             let view = SourceView(indexPatterns: rule.index)
@@ -48,8 +56,12 @@ public struct RuleSet: Sendable {
                     "pipes (| head, | tail) select among batch results; a streaming engine ignores them"))
             }
             compiled.append(CompiledRule(source: rule, query: query, view: view))
+            var listIDs: [String] = []
+            for id in rule.exceptionLists + attachToAllRules where !listIDs.contains(id) { listIDs.append(id) }
+            let lists = listIDs.compactMap { exceptions.lists[$0] }
+            compiledExceptions.append(lists.isEmpty ? .none : RuleExceptions.compile(lists, schema: builder.schema(for: view)))
         }
-        return (RuleSet(rules: compiled, schema: builder.freeze()), diagnostics)
+        return (RuleSet(rules: compiled, schema: builder.freeze(), exceptions: compiledExceptions), diagnostics)
     }
 
     /// Where `text` first appears in the rule's query, as a file location (the query start when not found).
@@ -67,6 +79,18 @@ public struct RuleSet: Sendable {
         let (ruleSet, compileDiagnostics) = compile(report.rules)
         return RuleSetLoad(ruleSet: ruleSet, report: report, diagnostics: report.diagnostics + compileDiagnostics)
     }
+
+    /// Loads rules and the exception lists attached to them (`[exceptions]`); exception-file problems are
+    /// diagnostics like rule problems.
+    public static func load(paths: [String], exceptionPaths: [String], attachToAllRules: [String] = []) -> RuleSetLoad {
+        let report = RuleLoader().load(paths: paths)
+        let lists = ExceptionLists.load(paths: exceptionPaths)
+        let (ruleSet, compileDiagnostics) = compile(report.rules, exceptions: lists, attachToAllRules: attachToAllRules)
+        var load = RuleSetLoad(ruleSet: ruleSet, report: report,
+                               diagnostics: report.diagnostics + lists.diagnostics + compileDiagnostics)
+        load.exceptionLists = lists
+        return load
+    }
 }
 
 /// The outcome of loading and compiling rules from disk.
@@ -76,6 +100,8 @@ public struct RuleSetLoad: Sendable {
     public let report: RuleLoadReport
     /// Loader and compiler findings, in file order.
     public let diagnostics: [Diagnostic]
+    /// The exception lists read (empty when none were asked for).
+    public var exceptionLists = ExceptionLists()
 
     /// True when any file or rule failed (the daemon then keeps its previous rules on reload).
     public var hasErrors: Bool { diagnostics.containsErrors }
