@@ -40,7 +40,8 @@ struct RunStatus {
             "  pipeline: \(p.records) records (\(p.malformed) malformed), \(p.events) events, \(p.documents) documents, "
                 + "reassembly lost \(processor.reassemblyLost) evicted \(processor.reassemblyEvicted)",
             "  rules: \(processor.rules) rules, \(processor.engine.offers) evaluations, \(p.alerts) alerts; state expired "
-                + "\(processor.expired), evicted \(processor.evicted), dropped on reload \(processor.engine.droppedOnReload)",
+                + "\(processor.expired), evicted \(processor.evicted), dropped on reload \(processor.engine.droppedOnReload); "
+                + "\(processor.engine.excepted) events kept from rules by exceptions",
         ]
         let t = processor.processes
         lines.append("  processes: \(processor.processCount) known, \(t.scanned) scanned at start, \(t.forks) forks, "
@@ -78,6 +79,7 @@ struct RunStatus {
                               ("groups_evicted", g.groupsEvicted)] {
             document.append("alerts." + name, .int(Int64(clamping: value)))
         }
+        document.append("exceptions.excepted", .int(Int64(clamping: processor.engine.excepted)))
         document.append("state.pending_keys", .int(Int64(processor.pendingKeys)))
         document.append("state.expired", .int(Int64(processor.expired)))
         document.append("state.evicted", .int(Int64(processor.evicted)))
