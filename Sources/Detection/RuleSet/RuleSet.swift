@@ -19,10 +19,11 @@ public struct RuleSet: Sendable {
         self.schema = schema
         self.index = RuleIndex(rules: rules.map(\.indexEntry))
         self.exceptions = exceptions.count == rules.count ? exceptions : rules.map { _ in .none }
+        self.hasExceptions = self.exceptions.contains { !$0.isEmpty }
     }
 
-    /// True when some rule has exception items.
-    public var hasExceptions: Bool { exceptions.contains { !$0.isEmpty } }
+    /// True when some rule has exception items (the engine skips the test otherwise).
+    public let hasExceptions: Bool
 
     /// Compiles loaded rules. A rule whose query does not compile is left out with an error located in its file;
     /// rules that test fields audit never produces, or use batch-only pipes, compile with a warning.
