@@ -135,4 +135,33 @@ final class AlertGateTests: XCTestCase {
         XCTAssertLessThanOrEqual(out[0].json.utf8.count, 65_536)
         XCTAssertEqual(gate.counters.truncated, 1)
     }
+
+    /// Real journald: a summary record reads back with its count, window and first alert id.
+    func testRealJournaldSummaryRecord() throws {
+        try Fixtures.requireRoot("starting journald")
+        let journald = try JournaldHarness.start()
+        defer { journald.stop() }
+        var gate = AlertGate()
+        var out: [Alert] = []
+        for second in 0..<3 { gate.offer(Self.alert(at: Double(second)), now: Self.at(Double(second)), into: &out) }
+        gate.finish(now: Self.at(10), into: &out)
+        XCTAssertEqual(out.count, 2)
+        let sink = JournalWriter.sink()
+        out.forEach(sink.deliver)
+        XCTAssertTrue(sink.flush(timeoutMilliseconds: 5000))
+        XCTAssertEqual(sink.counters.delivered, 2, sink.counters.description)
+        let summary = out[1]
+        let entry = try journald.entry(matching: ["SYSLOG_IDENTIFIER=auspex", "AUSPEX_ALERT_ID=\(summary.id)"])
+        XCTAssertEqual(entry.text("AUSPEX_SUPPRESSED_COUNT"), "2")
+        XCTAssertEqual(entry.text("AUSPEX_SUPPRESSION_SUMMARY_OF"), out[0].id)
+        XCTAssertEqual(entry.text("AUSPEX_SUPPRESSION_START"), Self.at(0).rfc3339)
+        XCTAssertEqual(entry.text("AUSPEX_SUPPRESSION_END"), Self.at(2).rfc3339)
+        XCTAssertEqual(entry.text("AUSPEX_SUPPRESSION_WINDOW_END"), Self.at(60).rfc3339)
+        XCTAssertEqual(entry.text("AUSPEX_SUPPRESSION_ID"), out[0].suppression?.instanceID)
+        XCTAssertEqual(entry.text("MESSAGE"), summary.reason)
+        let first = try journald.entry(matching: ["SYSLOG_IDENTIFIER=auspex", "AUSPEX_ALERT_ID=\(out[0].id)"])
+        XCTAssertNil(first.text("AUSPEX_SUPPRESSED_COUNT"))
+        XCTAssertEqual(first.text("AUSPEX_SUPPRESSION_ID"), out[0].suppression?.instanceID)
+        sink.close(timeoutMilliseconds: 1000)
+    }
 }

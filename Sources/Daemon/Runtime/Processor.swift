@@ -28,7 +28,7 @@ final class Processor: @unchecked Sendable {
         self.pipeline = pipeline
         self.sinks = sinks
         self.gate = AlertGate(policy: policy)
-        latest = ProcessorSnapshot(pipeline, gate: gate.counters)
+        latest = ProcessorSnapshot(pipeline, gate: gate)
     }
 
     func start() {
@@ -127,7 +127,7 @@ final class Processor: @unchecked Sendable {
     /// counter snapshot: summing the counters of every rule after each batch would cost most under load.
     private func publish(force: Bool) {
         let now = MonotonicClock.nanoseconds()
-        let snapshot = force || now - lastSnapshot >= Self.snapshotInterval ? ProcessorSnapshot(pipeline, gate: gate.counters) : nil
+        let snapshot = force || now - lastSnapshot >= Self.snapshotInterval ? ProcessorSnapshot(pipeline, gate: gate) : nil
         if snapshot != nil { lastSnapshot = now }
         lock.lock()
         if let snapshot { latest = snapshot }
@@ -153,9 +153,16 @@ struct ProcessorSnapshot: Sendable {
     var processCount: Int
     /// Suppression, rate limits and bounds after the rules.
     var gate: AlertGateCounters
+    /// Per rule id: alerts suppressed, alerts dropped by the rate limit; per rule and item: events excepted.
+    var suppressedByRule: [String: UInt64]
+    var rateLimitedByRule: [String: UInt64]
+    var exceptionHits: [ExceptionHit: UInt64]
 
-    init(_ pipeline: DetectionPipeline, gate: AlertGateCounters = AlertGateCounters()) {
-        self.gate = gate
+    init(_ pipeline: DetectionPipeline, gate: AlertGate = AlertGate()) {
+        self.gate = gate.counters
+        suppressedByRule = gate.suppressedByRule
+        rateLimitedByRule = gate.rateLimitedByRule
+        exceptionHits = pipeline.engine.exceptionHits
         self.pipeline = pipeline.counters
         engine = pipeline.engine.counters
         let match = pipeline.engine.matchCounters

@@ -80,6 +80,16 @@ struct RunStatus {
             document.append("alerts." + name, .int(Int64(clamping: value)))
         }
         document.append("exceptions.excepted", .int(Int64(clamping: processor.engine.excepted)))
+        // Per rule (ids may hold dots, so these are arrays of objects, not keys).
+        document.append("exceptions.hits", .array(processor.exceptionHits.sorted { $0.key.description < $1.key.description }.map {
+            .object([.init("rule", .string($0.key.rule)), .init("item", .string($0.key.item)), .init("count", .int(Int64(clamping: $0.value)))])
+        }))
+        let rules = Set(processor.suppressedByRule.keys).union(processor.rateLimitedByRule.keys).sorted()
+        document.append("alerts.by_rule", .array(rules.map { rule in
+            .object([.init("rule", .string(rule)),
+                     .init("suppressed", .int(Int64(clamping: processor.suppressedByRule[rule] ?? 0))),
+                     .init("rate_limited", .int(Int64(clamping: processor.rateLimitedByRule[rule] ?? 0)))])
+        }))
         document.append("state.pending_keys", .int(Int64(processor.pendingKeys)))
         document.append("state.expired", .int(Int64(processor.expired)))
         document.append("state.evicted", .int(Int64(processor.evicted)))
