@@ -1,16 +1,9 @@
 import Alerting
 import TOMLKit
 
-/// Reads `[rule.alert_suppression]` as detection-rules defines it (`AlertSuppressionMapping`):
-///
-/// ```toml
-/// [rule.alert_suppression]
-/// group_by = ["host.name", "process.executable"]   # 1–3 non-empty fields
-/// missing_fields_strategy = "suppress"             # suppress | doNotSuppress
-/// [rule.alert_suppression.duration]                # optional
-/// value = 30                                       # integer ≥ 1
-/// unit = "m"                                       # s | m | h
-/// ```
+/// Reads `[rule.alert_suppression]` as detection-rules defines it: `group_by` (an array of one to three field
+/// names), optional `missing_fields_strategy` (`suppress`, the default, or `doNotSuppress`) and an optional
+/// `[rule.alert_suppression.duration]` table with an integer `value` of at least 1 and a `unit` of `s`, `m` or `h`.
 enum AlertSuppressionReader {
     static func read(_ rule: TOMLTable, intervalSeconds: Int, reader: inout TOMLFieldReader) -> AlertSuppression? {
         guard rule["alert_suppression"] != nil,
