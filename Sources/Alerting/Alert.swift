@@ -23,6 +23,14 @@ public struct Alert: Hashable, Sendable {
     /// Extra top-level fields of the document (dotted names from the root, e.g. `auspex.loss.queue_dropped`),
     /// written after `auspex.alert.*`; empty for rule alerts.
     public var fields: Document = Document()
+    /// Where this alert stands in its suppression group (nil when suppression does not apply).
+    public var suppression: Suppression?
+    /// Values cut to keep the alert within its limits (see `AlertLimits`), with their original sizes.
+    public var truncations: [Truncation] = []
+    /// Matched events left out because even cut values did not fit the alert's byte cap.
+    public var eventsOmitted = 0
+    /// Size of the JSON document once bounded (`AlertLimits.bound`); 0 when not measured yet.
+    public var encodedBytes = 0
 
     /// Builds an alert. Missing times are taken from the events' `@timestamp` (earliest / latest), then from
     /// `created`; a missing host is taken from the first event that has `host.*` fields.

@@ -15,9 +15,20 @@ public struct AlertRule: Hashable, Sendable {
     public var threats: [Threat]
     /// `rule.version` when the file states one.
     public var version: Int?
+    /// `rule.description`, `rule.references`, `rule.author`, `rule.license` (ECS `rule.*` in the document).
+    public var description: String
+    public var references: [String]
+    public var author: [String]
+    public var license: String?
+    /// ECS `rule.ruleset`: where the rule comes from (`elastic/detection-rules` for Elastic's, else `auspex`).
+    public var ruleset: String
+    /// `[rule.alert_suppression]`; nil means the default of `[alerts] suppress_duplicates`.
+    public var suppression: AlertSuppression?
 
     public init(id: String, name: String, severity: Severity, riskScore: Int, tags: [String] = [],
-                threats: [Threat] = [], version: Int? = nil)
+                threats: [Threat] = [], version: Int? = nil, description: String = "", references: [String] = [],
+                author: [String] = [], license: String? = nil, ruleset: String? = nil,
+                suppression: AlertSuppression? = nil)
     {
         self.id = id
         self.name = name
@@ -26,6 +37,12 @@ public struct AlertRule: Hashable, Sendable {
         self.tags = tags
         self.threats = threats
         self.version = version
+        self.description = description
+        self.references = references
+        self.author = author
+        self.license = license
+        self.ruleset = ruleset ?? (author.contains("Elastic") ? "elastic/detection-rules" : "auspex")
+        self.suppression = suppression
     }
 
     /// Rule severity, ordered from least to most severe.
@@ -46,6 +63,16 @@ public struct AlertRule: Hashable, Sendable {
             case .high: return 3
             case .medium: return 4
             case .low: return 5
+            }
+        }
+
+        /// `event.severity` as Elastic's "External Alerts" rule maps it back: 21 low, 47 medium, 73 high, 99 critical.
+        public var eventSeverity: Int {
+            switch self {
+            case .low: return 21
+            case .medium: return 47
+            case .high: return 73
+            case .critical: return 99
             }
         }
 

@@ -43,6 +43,7 @@ public struct JournalField: Hashable, Sendable {
 /// | `AUSPEX_HOST_ID`, `AUSPEX_HOST_NAME` | the alert's host |
 /// | `AUSPEX_PROCESS_PID`, `…_NAME`, `…_EXECUTABLE`, `…_PARENT_PID`, `…_PARENT_NAME`, `AUSPEX_USER_ID`, `AUSPEX_USER_NAME`, `AUSPEX_SOURCE_IP`, `…_PORT`, `AUSPEX_DESTINATION_IP`, `…_PORT` | first value in event order |
 /// | `AUSPEX_EVENT_COUNT` | matched events |
+/// | `AUSPEX_SUPPRESSION_ID`, `AUSPEX_SUPPRESSED_COUNT`, `AUSPEX_SUPPRESSION_START`, `…_END`, `AUSPEX_SUPPRESSION_WINDOW_START`, `…_END`, `AUSPEX_SUPPRESSION_SUMMARY_OF` | suppression (see `JournalEntry.addSuppressionFields`) |
 /// | `AUSPEX_ALERT_JSON` | the whole alert document |
 ///
 /// Values are raw (they may hold newlines or any byte: sd_journal_sendv then uses the length-prefixed form, so
@@ -93,6 +94,7 @@ public enum JournalEntry {
             addBytes(journal, UntrustedText.utf8Prefix(value, maxBytes: maxEventValueBytes))  // whole characters
         }
         add("AUSPEX_EVENT_COUNT", String(alert.events.count))
+        addSuppressionFields(of: alert, add)
         addBytes("AUSPEX_ALERT_JSON", Array(alert.json.utf8))
         return fields
     }

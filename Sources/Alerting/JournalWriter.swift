@@ -24,8 +24,9 @@ public final class JournalWriter: AlertWriter {
     public func close() {}
 
     /// A journald sink on its own thread behind a queue of `capacity` alerts.
-    public static func sink(capacity: Int = 1024, send: @escaping Send = JournalWriter.libsystemdSend) -> QueuedSink {
-        QueuedSink(name: "journal", writer: JournalWriter(send: send), capacity: capacity)
+    public static func sink(capacity: Int = 1024, maxBytes: Int = 16 << 20,
+                            send: @escaping Send = JournalWriter.libsystemdSend) -> QueuedSink {
+        QueuedSink(name: "journal", writer: JournalWriter(send: send), capacity: capacity, maxBytes: maxBytes)
     }
 
     /// The real sender: one contiguous buffer of `NAME=value` items, one iovec per field.

@@ -7,13 +7,17 @@ import Foundation
 public final class QueuedSink: AlertSink, @unchecked Sendable {
     public let name: String
     public let capacity: Int
+    /// Bound of the queued alerts' JSON bytes (`[alerts] queue_max_bytes`): many large alerts drop like many alerts.
+    public let maxBytes: Int
     let batchSize: Int
     private let writer: AlertWriter
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()
     private var ring: [Alert?]
+    private var sizes: [Int]
     private var head = 0
     private var count = 0
+    private var queuedBytes = 0
     private var writing = false
     private var closed = false
     private var finished = false
@@ -21,26 +25,32 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
 
     /// Starts the writer thread. `capacity` bounds the alerts waiting for the destination.
     /// The thread holds the sink until `close(timeoutMilliseconds:)` is called.
-    public init(name: String, writer: AlertWriter, capacity: Int = 1024, batchSize: Int = 64) {
+    public init(name: String, writer: AlertWriter, capacity: Int = 1024, maxBytes: Int = 16 << 20, batchSize: Int = 64) {
         self.name = name
         self.writer = writer
         self.capacity = max(1, capacity)
+        self.maxBytes = max(1, maxBytes)
         self.batchSize = max(1, batchSize)
         self.ring = Array(repeating: nil, count: max(1, capacity))
+        self.sizes = Array(repeating: 0, count: max(1, capacity))
         let thread = Thread { [self] in run() }
         thread.name = "auspex-sink-" + name
         thread.start()
     }
 
     public func deliver(_ alert: Alert) {
+        let size = Self.size(of: alert)
         condition.lock()
         defer { condition.unlock() }
-        guard !closed, count < capacity else {
+        // One alert always fits an empty queue, whatever its size.
+        guard !closed, count < capacity, count == 0 || queuedBytes + size <= maxBytes else {
             state.dropped += 1
             return
         }
         ring[(head + count) % capacity] = alert
+        sizes[(head + count) % capacity] = size
         count += 1
+        queuedBytes += size
         condition.signal()
     }
 
@@ -48,6 +58,18 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return state
+    }
+
+    /// JSON bytes of the alerts waiting in the queue.
+    public var bytesQueued: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queuedBytes
+    }
+
+    /// An alert's JSON size: measured when it was bounded, else measured here.
+    static func size(of alert: Alert) -> Int {
+        alert.encodedBytes > 0 ? alert.encodedBytes : AlertLimits.size(of: alert)
     }
 
     /// Alerts waiting in the queue (not counting the one being written).
@@ -99,6 +121,7 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
             batch.reserveCapacity(min(count, batchSize))
             while count > 0 && batch.count < batchSize {
                 batch.append(ring[head]!)
+                queuedBytes -= sizes[head]
                 ring[head] = nil
                 head = (head + 1) % capacity
                 count -= 1

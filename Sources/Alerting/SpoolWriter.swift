@@ -196,7 +196,8 @@ public final class SpoolWriter: AlertWriter {
 
 extension SpoolWriter {
     /// A spool sink writing on its own thread behind a queue of `capacity` alerts.
-    public static func sink(configuration: SpoolConfiguration, capacity: Int = 4096) throws -> QueuedSink {
-        QueuedSink(name: "spool", writer: try SpoolWriter(configuration: configuration), capacity: capacity)
+    public static func sink(configuration: SpoolConfiguration, capacity: Int = 4096, maxBytes: Int = 16 << 20) throws -> QueuedSink {
+        QueuedSink(name: "spool", writer: try SpoolWriter(configuration: configuration), capacity: capacity,
+                   maxBytes: maxBytes)
     }
 }

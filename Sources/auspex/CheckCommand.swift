@@ -10,9 +10,10 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Loads the configuration (default /etc/auspex/auspex.toml, if present) and the rule files or directories \
             given (default: [rules] paths), compiles every EQL query as the daemon would and prints each problem as \
-            file:line:col: severity: message, then a summary and the kernel audit rules the rules need. Warns when a \
-            rule tests fields the audit source never produces, and counts the rules that can never match (a category, \
-            action or type value no view produces, a field no source produces). Exits 78 when the configuration or any rule has an \
+            file:line:col: severity: message (exception files of [exceptions] paths too), then a summary and the \
+            kernel audit rules the rules need. Warns when a rule tests fields the audit source never produces, and \
+            counts the rules that can never match (a category, action or type value no view produces, a field no \
+            source produces). Exits 78 when the configuration or any rule has an \
             error, 0 otherwise (warnings alone pass).
             """)
 
@@ -35,7 +36,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let resolved = ResolvedConfiguration.load(path: config, overrides: overrides)
         let paths = self.paths.isEmpty ? resolved.config.rules.paths : self.paths
-        let load = RuleSet.load(paths: paths, strictPermissions: resolved.config.rules.strictPermissions)
+        let load = resolved.config.loadRules(paths: paths)
         let plan = AuditRulePlan(ruleSet: load.ruleSet)
         let dead = DeadRule.find(in: load.ruleSet.rules.map(\.source))
         let diagnostics = resolved.diagnostics + load.diagnostics + plan.diagnostics + dead.map(\.diagnostic)
@@ -47,6 +48,9 @@ struct CheckCommand: ParsableCommand {
         print("\(load.report.filesRead) rule files: \(load.ruleSet.rules.count) rules ok, \(load.failedRuleCount) failed"
             + (skipped > 0 ? ", \(skipped) skipped (not EQL)" : "")
             + "; configuration \(resolved.file ?? "defaults") \(resolved.hasErrors ? "has errors" : "ok")"
+            + (load.exceptionLists.filesRead > 0
+                ? "; \(load.exceptionLists.filesRead) exception files, \(load.exceptionLists.lists.count) lists, "
+                    + "\(load.exceptionLists.itemCount) items" : "")
             + "; \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
         print("\(dead.count) of \(load.ruleSet.rules.count) rules can never match (their data is not in audit events)")
         if !quiet, !plan.syscalls.isEmpty {

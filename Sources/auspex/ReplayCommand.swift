@@ -15,7 +15,8 @@ struct ReplayCommand: ParsableCommand {
             Reads audit.log text (auditd's on-disk format, also ENRICHED and node= lines), reassembles, normalizes \
             and matches it exactly as `auspex run` does, in file order. Alerts go to stdout, one JSON object per \
             line, and with --spool also to a spool directory. Rules that fail to compile are reported on stderr \
-            and left out. A summary (records, events, alerts, throughput) goes to stderr.
+            and left out. Suppression, rate limits and size bounds apply as in the daemon, on event time \
+            (--no-suppression passes every alert). A summary (records, events, alerts, throughput) goes to stderr.
             """)
 
     @Argument(help: ArgumentHelp("audit.log file to replay, or '-' for standard input.", valueName: "FILE"))
@@ -30,6 +31,10 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .long, help: "Print no alerts on stdout (with --spool, or to measure throughput).")
     var quiet = false
 
+    @Flag(name: .customLong("no-suppression"),
+          help: "Pass every alert: no suppression and no rate limit (alerts are still size-bounded).")
+    var noSuppression = false
+
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
         let resolved = ResolvedConfiguration.load(path: source.config, overrides: source.overrides)
@@ -37,7 +42,7 @@ struct ReplayCommand: ParsableCommand {
         if resolved.hasErrors { throw ExitCode(ExitStatus.config) }
         let paths = source.rules.isEmpty ? resolved.config.rules.paths : source.rules
 
-        let load = RuleSet.load(paths: paths, strictPermissions: resolved.config.rules.strictPermissions)
+        let load = resolved.config.loadRules(paths: paths)
         load.diagnostics.forEach { StandardError.line($0.description) }
         if load.ruleSet.rules.isEmpty {
             StandardError.line("auspex replay: no rule compiled from \(paths.joined(separator: ", "))")
@@ -62,12 +67,16 @@ struct ReplayCommand: ParsableCommand {
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
 
         var pipeline = DetectionPipeline(ruleSet: load.ruleSet, settings: resolved.config.pipelineSettings)
-        let outcome = LogReplay.run(descriptor: descriptor, through: &pipeline) { alert in
+        // The daemon's gate after the rules, on event time: suppression windows and rate limits follow the log.
+        var policy = noSuppression ? AlertPolicy.unsuppressed : resolved.config.alertPolicy
+        policy.limits = resolved.config.alertPolicy.limits
+        var gate = AlertGate(policy: policy)
+        let outcome = LogReplay.run(descriptor: descriptor, through: &pipeline, gate: &gate) { alert in
             for sink in sinks { sink.deliver(alert) }
         }
         for sink in sinks { sink.close(timeoutMilliseconds: 10_000) }
 
-        StandardError.line(ReplaySummary(pipeline: pipeline, outcome: outcome, sinks: sinks).text)
+        StandardError.line(ReplaySummary(pipeline: pipeline, outcome: outcome, sinks: sinks).text + "\n  alerts: \(gate.counters)")
         if let error = outcome.readError {
             StandardError.line("auspex replay: reading \(file): \(String(cString: strerror(error)))")
             throw ExitCode(ExitStatus.failure)
@@ -99,6 +108,11 @@ struct ReplaySummary {
             "  state: \(match.sequencesStarted) sequences started, \(match.expired) expired, \(match.evicted) evicted, "
                 + "\(pipeline.engine.pendingKeys) keys pending",
         ]
+        if engine.excepted > 0 {
+            lines.append("  exceptions: \(engine.excepted) events kept from rules; "
+                + pipeline.engine.exceptionHits.sorted { $0.key.description < $1.key.description }
+                    .map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
         for sink in sinks { lines.append("  \(sink.name): \(sink.counters)") }
         return lines.joined(separator: "\n")
     }

@@ -25,7 +25,8 @@ final class AlertTests: XCTestCase {
         XCTAssertEqual(doc["host.name"], "web-1")
         XCTAssertEqual(doc["auspex.alert.id"], .string(alert.id))
         XCTAssertEqual(doc["auspex.alert.reason"], .string(alert.reason))
-        XCTAssertEqual(doc["message"], .string(alert.reason))
+        XCTAssertEqual(doc["message"], "Potential Reverse Shell via UDP", "the title: External Alerts names its alert after it")
+        XCTAssertEqual(doc["event.reason"], .string(alert.reason))
         XCTAssertEqual(doc["auspex.alert.join_keys"], ["0123456789abcdef0123456789abcdef", 4242])
         XCTAssertEqual(doc["auspex.alert.event_count"], 2)
 

@@ -38,7 +38,7 @@ public final class LiveDaemon {
         let resolved = options.resolve()
         resolved.diagnostics.forEach { log($0.description) }
         if resolved.hasErrors { return ExitStatus.config }
-        let load = RuleSet.load(paths: resolved.config.rules.paths, strictPermissions: resolved.config.rules.strictPermissions)
+        let load = resolved.config.loadRules()
         load.diagnostics.forEach { log($0.description) }
         if load.hasErrors {
             log("\(load.failedRuleCount) rule(s) failed; fix them (auspex check) before starting")
@@ -75,7 +75,7 @@ public final class LiveDaemon {
         var settings = config.pipelineSettings
         (settings.processSource, settings.scanProcesses) = (LiveProcSource(), true)
         let pipeline = DetectionPipeline(ruleSet: ruleSet, settings: settings)
-        let processor = Processor(queue: queue, pipeline: pipeline, sinks: sinks)
+        let processor = Processor(queue: queue, pipeline: pipeline, sinks: sinks, policy: config.alertPolicy)
         let wake: WakeEvent
         do { wake = try WakeEvent() } catch {
             Self.log("\(error)")
@@ -173,11 +173,19 @@ public final class LiveDaemon {
 
     private func makeSinks() throws -> [AlertSink] {
         var sinks: [AlertSink] = []
-        if config.journald.enabled { sinks.append(JournalWriter.sink(capacity: config.engine.alertQueueSize)) }
+        if let terminal = options.terminal {
+            sinks.append(TerminalWriter.sink(format: terminal.format, color: terminal.color,
+                                             capacity: config.engine.alertQueueSize, maxBytes: config.alerts.queueMaxBytes))
+        }
+        let queueBytes = config.alerts.queueMaxBytes
+        if config.journald.enabled {
+            sinks.append(JournalWriter.sink(capacity: config.engine.alertQueueSize, maxBytes: queueBytes))
+        }
         if config.spool.enabled {
             let spool = SpoolConfiguration(directory: config.spool.dir, maxFiles: config.spool.maxFiles,
                                            maxBytes: Int64(config.spool.maxBytes), fsync: config.spool.fsync)
-            sinks.append(try SpoolWriter.sink(configuration: spool, capacity: config.engine.alertQueueSize))
+            sinks.append(try SpoolWriter.sink(configuration: spool, capacity: config.engine.alertQueueSize,
+                                              maxBytes: queueBytes))
         }
         return sinks
     }
@@ -241,7 +249,7 @@ public final class LiveDaemon {
             Self.log("reload: the configuration has errors; keeping the running configuration and rules")
             return
         }
-        let load = RuleSet.load(paths: resolved.config.rules.paths, strictPermissions: resolved.config.rules.strictPermissions)
+        let load = resolved.config.loadRules()
         load.diagnostics.forEach { Self.log($0.description) }
         if load.hasErrors {
             Self.log("reload: \(load.failedRuleCount) rule(s) failed; keeping the \(ruleSet.rules.count) running rules")
@@ -260,9 +268,10 @@ public final class LiveDaemon {
         config.rules = resolved.config.rules
         config.engine = resolved.config.engine
         config.daemon = resolved.config.daemon
+        config.alerts = resolved.config.alerts
         ruleSet = load.ruleSet
         plan = newPlan
-        processor.replace(ruleSet: load.ruleSet)
+        processor.replace(ruleSet: load.ruleSet, policy: config.alertPolicy)
         Self.log("reload: \(load.ruleSet.rules.count) rules in force")
     }
 

@@ -11,6 +11,9 @@ final class Processor: @unchecked Sendable {
     private let queue: RecordQueue
     private let sinks: [AlertSink]
     private var pipeline: DetectionPipeline
+    /// Suppression, rate limits and size bounds between the rules and the sinks (processing thread only).
+    private var gate: AlertGate
+    private var pendingPolicy: AlertPolicy?
     /// Owned by the processing thread.
     private var lastSnapshot: Int64 = 0
     private let finished = DispatchSemaphore(value: 0)
@@ -20,11 +23,12 @@ final class Processor: @unchecked Sendable {
     private var latest: ProcessorSnapshot
     private var iterations: UInt64 = 0
 
-    init(queue: RecordQueue, pipeline: DetectionPipeline, sinks: [AlertSink]) {
+    init(queue: RecordQueue, pipeline: DetectionPipeline, sinks: [AlertSink], policy: AlertPolicy = AlertPolicy()) {
         self.queue = queue
         self.pipeline = pipeline
         self.sinks = sinks
-        latest = ProcessorSnapshot(pipeline)
+        self.gate = AlertGate(policy: policy)
+        latest = ProcessorSnapshot(pipeline, gate: gate)
     }
 
     func start() {
@@ -34,9 +38,10 @@ final class Processor: @unchecked Sendable {
     }
 
     /// Hands new rules to the processing thread; it swaps them in before its next batch.
-    func replace(ruleSet: RuleSet) {
+    func replace(ruleSet: RuleSet, policy: AlertPolicy? = nil) {
         lock.lock()
         pendingRuleSet = ruleSet
+        if let policy { pendingPolicy = policy }
         lock.unlock()
     }
 
@@ -65,6 +70,7 @@ final class Processor: @unchecked Sendable {
         while true {
             let batch = queue.takeAll(timeoutMilliseconds: 100)
             if let ruleSet = takePendingRuleSet() { pipeline.replace(ruleSet: ruleSet) }
+            if let policy = takePendingPolicy() { gate.policy = policy }
             for raw in batch {
                 switch AuditParser.parseNetlink(type: raw.type, payload: raw.payload) {
                 case .success(let record): pipeline.add(record, now: MonotonicClock.nanoseconds(), into: &alerts)
@@ -78,15 +84,35 @@ final class Processor: @unchecked Sendable {
         }
         pipeline.finish(into: &alerts)
         deliver(&alerts)
+        var summaries: [Alert] = []
+        gate.finish(now: .now(), into: &summaries)
+        send(summaries)
         publish(force: true)
         finished.signal()
     }
 
+    /// Passes the rules' alerts through the gate (and closes suppression windows that ended) to the sinks.
     private func deliver(_ alerts: inout [Alert]) {
+        let now = AlertTime.now()
+        var out: [Alert] = []
+        for alert in alerts { gate.offer(alert, now: now, into: &out) }
+        gate.tick(now: now, into: &out)
+        send(out)
+        alerts.removeAll(keepingCapacity: true)
+    }
+
+    private func send(_ alerts: [Alert]) {
         for alert in alerts {
             for sink in sinks { sink.deliver(alert) }
         }
-        alerts.removeAll(keepingCapacity: true)
+    }
+
+    private func takePendingPolicy() -> AlertPolicy? {
+        lock.lock()
+        defer { lock.unlock() }
+        let policy = pendingPolicy
+        pendingPolicy = nil
+        return policy
     }
 
     private func takePendingRuleSet() -> RuleSet? {
@@ -101,7 +127,7 @@ final class Processor: @unchecked Sendable {
     /// counter snapshot: summing the counters of every rule after each batch would cost most under load.
     private func publish(force: Bool) {
         let now = MonotonicClock.nanoseconds()
-        let snapshot = force || now - lastSnapshot >= Self.snapshotInterval ? ProcessorSnapshot(pipeline) : nil
+        let snapshot = force || now - lastSnapshot >= Self.snapshotInterval ? ProcessorSnapshot(pipeline, gate: gate) : nil
         if snapshot != nil { lastSnapshot = now }
         lock.lock()
         if let snapshot { latest = snapshot }
@@ -125,8 +151,18 @@ struct ProcessorSnapshot: Sendable {
     /// The process table's counters and its current size.
     var processes: ProcessTable.Counters
     var processCount: Int
+    /// Suppression, rate limits and bounds after the rules.
+    var gate: AlertGateCounters
+    /// Per rule id: alerts suppressed, alerts dropped by the rate limit; per rule and item: events excepted.
+    var suppressedByRule: [String: UInt64]
+    var rateLimitedByRule: [String: UInt64]
+    var exceptionHits: [ExceptionHit: UInt64]
 
-    init(_ pipeline: DetectionPipeline) {
+    init(_ pipeline: DetectionPipeline, gate: AlertGate = AlertGate()) {
+        self.gate = gate.counters
+        suppressedByRule = gate.suppressedByRule
+        rateLimitedByRule = gate.rateLimitedByRule
+        exceptionHits = pipeline.engine.exceptionHits
         self.pipeline = pipeline.counters
         engine = pipeline.engine.counters
         let match = pipeline.engine.matchCounters

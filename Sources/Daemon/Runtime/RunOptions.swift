@@ -1,3 +1,4 @@
+import Alerting
 import Detection
 import Rules
 
@@ -15,9 +16,13 @@ public struct RunOptions: Sendable {
     public var noJournald: Bool
     /// `--multicast`: read beside auditd instead of owning the audit socket.
     public var multicast: Bool
+    /// `--output` / `--color`: what `auspex run` prints on stdout for each alert (nil: nothing, as under systemd).
+    public var terminal: (format: TerminalWriter.Format, color: Bool)?
 
     public init(configPath: String? = nil, overrides: [String] = [], rulePaths: [String] = [],
-                spoolDirectory: String? = nil, noJournald: Bool = false, multicast: Bool = false) {
+                spoolDirectory: String? = nil, noJournald: Bool = false, multicast: Bool = false,
+                terminal: (format: TerminalWriter.Format, color: Bool)? = nil) {
+        self.terminal = terminal
         self.configPath = configPath
         self.overrides = overrides
         self.rulePaths = rulePaths

@@ -31,6 +31,7 @@ struct RunStatus {
             "queue_drops=\(queue.dropped)", "lost=\(kernelLost.map(String.init) ?? "n/a")",
             "enobufs=\(receive.enobufs)", "loss_alerts=\(lossAlerts)", "malformed=\(processor.pipeline.malformed)",
             "pending_keys=\(processor.pendingKeys)", "evicted=\(processor.evicted)",
+            "suppressed=\(processor.gate.suppressed)", "rate_limited=\(processor.gate.rateLimited)",
         ]
         for sink in sinks {
             parts.append("\(sink.name)=\(sink.counters.delivered)/\(sink.counters.failed + sink.counters.dropped)")
@@ -50,7 +51,8 @@ struct RunStatus {
             "  pipeline: \(p.records) records (\(p.malformed) malformed), \(p.events) events, \(p.documents) documents, "
                 + "reassembly lost \(processor.reassemblyLost) evicted \(processor.reassemblyEvicted)",
             "  rules: \(processor.rules) rules, \(processor.engine.offers) evaluations, \(p.alerts) alerts; state expired "
-                + "\(processor.expired), evicted \(processor.evicted), dropped on reload \(processor.engine.droppedOnReload)",
+                + "\(processor.expired), evicted \(processor.evicted), dropped on reload \(processor.engine.droppedOnReload); "
+                + "\(processor.engine.excepted) events kept from rules by exceptions",
         ]
         let t = processor.processes
         lines.append("  processes: \(processor.processCount) known, \(t.scanned) scanned at start, \(t.forks) forks, "
@@ -58,6 +60,7 @@ struct RunStatus {
                      + "\(t.threads) clone3 threads, \(t.evicted) evicted, \(t.pruned) pruned, "
                      + "/proc lookups \(t.procLookups) (\(t.procMisses) missed), "
                      + "\(t.truncatedArguments) argument vectors truncated")
+        lines.append("  alerts: \(processor.gate)")
         for sink in sinks { lines.append("  \(sink.name): \(sink.counters)") }
         return lines.joined(separator: "\n")
     }
@@ -82,6 +85,23 @@ struct RunStatus {
         document.append("pipeline.malformed", .int(Int64(p.malformed)))
         document.append("pipeline.events", .int(Int64(p.events)))
         document.append("pipeline.alerts", .int(Int64(p.alerts)))
+        let g = processor.gate
+        for (name, value) in [("raised", g.raised), ("passed", g.passed), ("suppressed", g.suppressed),
+                              ("summaries", g.summaries), ("rate_limited", g.rateLimited), ("truncated", g.truncated),
+                              ("groups_evicted", g.groupsEvicted)] {
+            document.append("alerts." + name, .int(Int64(clamping: value)))
+        }
+        document.append("exceptions.excepted", .int(Int64(clamping: processor.engine.excepted)))
+        // Per rule (ids may hold dots, so these are arrays of objects, not keys).
+        document.append("exceptions.hits", .array(processor.exceptionHits.sorted { $0.key.description < $1.key.description }.map {
+            .object([.init("rule", .string($0.key.rule)), .init("item", .string($0.key.item)), .init("count", .int(Int64(clamping: $0.value)))])
+        }))
+        let rules = Set(processor.suppressedByRule.keys).union(processor.rateLimitedByRule.keys).sorted()
+        document.append("alerts.by_rule", .array(rules.map { rule in
+            .object([.init("rule", .string(rule)),
+                     .init("suppressed", .int(Int64(clamping: processor.suppressedByRule[rule] ?? 0))),
+                     .init("rate_limited", .int(Int64(clamping: processor.rateLimitedByRule[rule] ?? 0)))])
+        }))
         document.append("state.pending_keys", .int(Int64(processor.pendingKeys)))
         document.append("state.expired", .int(Int64(processor.expired)))
         document.append("state.evicted", .int(Int64(processor.evicted)))

@@ -1,3 +1,4 @@
+import Alerting
 import Foundation
 import EQL
 import Events
@@ -51,6 +52,27 @@ extension AuspexConfig {
                                         reassemblyTimeoutNanos: Int64(audit.reassemblyTimeoutMilliseconds) * 1_000_000)
         settings.maxProcesses = engine.maxProcesses
         return settings
+    }
+
+    /// Rules from `paths` with the `[exceptions]` lists attached (none when disabled).
+    public func loadRules(paths: [String]? = nil) -> RuleSetLoad {
+        let rulePaths = paths ?? rules.paths
+        guard exceptions.enabled else { return RuleSet.load(paths: rulePaths, strictPermissions: rules.strictPermissions) }
+        return RuleSet.load(paths: rulePaths, strictPermissions: rules.strictPermissions,
+                            exceptionPaths: exceptions.paths, attachToAllRules: exceptions.attachToAllRules)
+    }
+
+    /// Alert bounds, suppression and rate limits from `[alerts]`.
+    public var alertPolicy: AlertPolicy {
+        var policy = AlertPolicy()
+        policy.limits = AlertLimits(maxAlertBytes: alerts.maxAlertBytes, maxFieldBytes: alerts.maxFieldBytes,
+                                    maxArrayElements: alerts.maxArrayElements)
+        policy.suppressDuplicates = alerts.suppressDuplicates
+        policy.duplicateWindowNanos = Int64(alerts.suppressDuplicatesSeconds) * 1_000_000_000
+        policy.maxGroups = alerts.maxSuppressionGroups
+        policy.ratePerMinute = alerts.rateLimitPerMinute
+        policy.rateBurst = alerts.rateLimitBurst
+        return policy
     }
 
     private static func firstLine(ofFile path: String) -> String? {

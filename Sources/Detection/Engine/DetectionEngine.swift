@@ -15,6 +15,8 @@ public struct DetectionEngine {
     private var latest: Int64 = .min
     private var nextSweep: Int64 = .min
     public private(set) var counters = EngineCounters()
+    /// Events kept from a rule, per rule and exception item.
+    public private(set) var exceptionHits: [ExceptionHit: UInt64] = [:]
 
     /// How often (in event time) rules that saw no event are told that time moved on, so they release state.
     static let sweepIntervalNanos: Int64 = 1_000_000_000
@@ -31,7 +33,9 @@ public struct DetectionEngine {
     /// Swaps in new rules. Partial sequences and samples of the old rules are dropped (and counted).
     public mutating func replace(with ruleSet: RuleSet) {
         counters.droppedOnReload += UInt64(pendingKeys)
+        let hits = exceptionHits
         self = DetectionEngine(ruleSet: ruleSet, limits: limits, keeping: counters, ordinal: nextOrdinal)
+        exceptionHits = hits
     }
 
     private init(ruleSet: RuleSet, limits: MatcherLimits, keeping counters: EngineCounters, ordinal: Int) {
@@ -66,14 +70,28 @@ public struct DetectionEngine {
         var taken: [RuleMatcher] = []
         swap(&taken, &matchers)
         var evaluated = 0
+        // Exceptions keep an event from a rule before any stage can use it; the rule still sees time pass.
+        let exceptions = ruleSet.hasExceptions ? ruleSet.exceptions : []
+        let now = exceptions.isEmpty ? 0 : RuleExceptions.wallClock()
+        var excepted: [(rule: Int, item: Int)] = []  // rule: the matcher's position
         let categoryRules = ruleSet.index.visit(
             category: categorySlot.map { event[$0] } ?? .null, event: event,
             evaluate: { rule in
                 evaluated += 1
+                if !exceptions.isEmpty, let item = exceptions[rule].match(event.values, now: now) {
+                    excepted.append((rule, item))
+                    taken[rule].pass(at: timestamp, into: &matches)
+                    return
+                }
                 taken[rule].offer(event, enriched: enriched, into: &matches)
             },
             tick: { rule in taken[rule].pass(at: timestamp, into: &matches) })
         swap(&taken, &matchers)
+        for hit in excepted {
+            counters.excepted += 1
+            exceptionHits[ExceptionHit(rule: ruleSet.rules[ruleSet.matchers[hit.rule].rule].source.ruleID,
+                                       item: exceptions[hit.rule].itemKeys[hit.item]), default: 0] += 1
+        }
         if matches.count - first > 1 { Self.sortByRule(&matches, from: first) }
         counters.offers += UInt64(evaluated)
         counters.categoryOffers += UInt64(categoryRules)
@@ -145,6 +163,19 @@ public struct EngineCounters: Sendable, Equatable {
     public var categoryOffers: UInt64 = 0
     /// Partial state discarded when rules were reloaded.
     public var droppedOnReload: UInt64 = 0
+    /// (event, rule) pairs an exception item kept apart.
+    public var excepted: UInt64 = 0
 
     public init() {}
+}
+
+/// A rule and one of its exception items (`list_id/item_id`).
+public struct ExceptionHit: Hashable, Sendable, CustomStringConvertible {
+    public var rule: String
+    public var item: String
+    public init(rule: String, item: String) {
+        self.rule = rule
+        self.item = item
+    }
+    public var description: String { rule + " " + item }
 }

@@ -13,11 +13,13 @@ public struct RuleSet: Sendable {
     let matchers: [(rule: Int, evaluation: Int)]
     /// Some rule is evaluated in two views: the engine then merges matches of the same events.
     let hasMultiViewRules: Bool
+    /// Per matcher (same order as ``matchers``), the exception items that keep events from it, compiled in its view.
+    public let exceptions: [RuleExceptions]
 
     /// A set with no rules (the daemon still reads and counts events).
     public static let empty = RuleSet(rules: [], schema: ECSSchema())
 
-    init(rules: [CompiledRule], schema: ECSSchema) {
+    init(rules: [CompiledRule], schema: ECSSchema, exceptions: [RuleExceptions] = []) {
         self.rules = rules
         self.schema = schema
         let matchers: [(rule: Int, evaluation: Int)] = rules.indices.flatMap { rule in
@@ -26,13 +28,20 @@ public struct RuleSet: Sendable {
         self.matchers = matchers
         self.hasMultiViewRules = matchers.count > rules.count
         self.index = RuleIndex(rules: matchers.map { rules[$0.rule].evaluations[$0.evaluation].indexEntry })
+        self.exceptions = exceptions.count == matchers.count ? exceptions : matchers.map { _ in .none }
+        self.hasExceptions = self.exceptions.contains { !$0.isEmpty }
     }
+
+    /// True when some rule has exception items (the engine skips the test otherwise).
+    public let hasExceptions: Bool
 
     /// Compiles loaded rules. A rule whose query does not compile is left out with an error located in its file;
     /// rules that test fields audit never produces, or use batch-only pipes, compile with a warning.
-    public static func compile(_ loaded: [LoadedRule]) -> (ruleSet: RuleSet, diagnostics: [Diagnostic]) {
+    public static func compile(_ loaded: [LoadedRule], exceptions: ExceptionLists = ExceptionLists(),
+                               attachToAllRules: [String] = []) -> (ruleSet: RuleSet, diagnostics: [Diagnostic]) {
         let builder = ECSSchemaBuilder()
         var compiled: [CompiledRule] = []
+        var compiledExceptions: [RuleExceptions] = []
         var diagnostics: [Diagnostic] = []
         ruleLoop: for rule in loaded {
             var evaluations: [CompiledRule.Evaluation] = []
@@ -61,8 +70,15 @@ public struct RuleSet: Sendable {
                     "pipes (| head, | tail) select among batch results; a streaming engine ignores them"))
             }
             compiled.append(CompiledRule(source: rule, evaluations: evaluations))
+            var listIDs: [String] = []
+            for id in rule.exceptionLists + attachToAllRules where !listIDs.contains(id) { listIDs.append(id) }
+            let lists = listIDs.compactMap { exceptions.lists[$0] }
+            for evaluation in evaluations {
+                compiledExceptions.append(lists.isEmpty ? .none
+                    : RuleExceptions.compile(lists, schema: builder.schema(for: evaluation.view)))
+            }
         }
-        return (RuleSet(rules: compiled, schema: builder.freeze()), diagnostics)
+        return (RuleSet(rules: compiled, schema: builder.freeze(), exceptions: compiledExceptions), diagnostics)
     }
 
     /// Where `text` first appears in the rule's query, as a file location (the query start when not found).
@@ -74,11 +90,18 @@ public struct RuleSet: Sendable {
         return rule.fileLocation(ofQueryLine: line, column: column)
     }
 
-    /// Loads rule files and directories and compiles them: the whole path `auspex check`, `replay` and `run` share.
-    public static func load(paths: [String], strictPermissions: Bool = true) -> RuleSetLoad {
+    /// Loads rule files and directories, and the exception lists attached to them (`[exceptions]`), and compiles
+    /// them: the whole path `auspex check`, `replay` and `run` share. Exception-file problems are diagnostics like
+    /// rule problems.
+    public static func load(paths: [String], strictPermissions: Bool = true, exceptionPaths: [String] = [],
+                            attachToAllRules: [String] = []) -> RuleSetLoad {
         let report = RuleLoader(strictPermissions: strictPermissions).load(paths: paths)
-        let (ruleSet, compileDiagnostics) = compile(report.rules)
-        return RuleSetLoad(ruleSet: ruleSet, report: report, diagnostics: report.diagnostics + compileDiagnostics)
+        let lists = exceptionPaths.isEmpty ? ExceptionLists() : ExceptionLists.load(paths: exceptionPaths)
+        let (ruleSet, compileDiagnostics) = compile(report.rules, exceptions: lists, attachToAllRules: attachToAllRules)
+        var load = RuleSetLoad(ruleSet: ruleSet, report: report,
+                               diagnostics: report.diagnostics + lists.diagnostics + compileDiagnostics)
+        load.exceptionLists = lists
+        return load
     }
 }
 
@@ -89,6 +112,8 @@ public struct RuleSetLoad: Sendable {
     public let report: RuleLoadReport
     /// Loader and compiler findings, in file order.
     public let diagnostics: [Diagnostic]
+    /// The exception lists read (empty when none were asked for).
+    public var exceptionLists = ExceptionLists()
 
     /// True when any file or rule failed (the daemon then keeps its previous rules on reload).
     public var hasErrors: Bool { diagnostics.containsErrors }

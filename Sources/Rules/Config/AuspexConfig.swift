@@ -11,8 +11,30 @@ public struct AuspexConfig: Sendable, Hashable {
     public var engine = EngineSettings()
     public var host = HostSettings()
     public var daemon = DaemonSettings()
+    public var alerts = AlertsSettings()
+    public var exceptions = ExceptionsSettings()
 
     public init() {}
+}
+
+/// `[alerts]`: what happens to alerts between the rules and the sinks: size bounds, suppression, rate limits.
+public struct AlertsSettings: Sendable, Hashable {
+    /// The whole alert document, in bytes (also `AUSPEX_ALERT_JSON`).
+    public var maxAlertBytes = 65_536
+    /// One string value copied into an alert (arguments, command lines, paths, titles), in bytes.
+    public var maxFieldBytes = 4096
+    /// Elements kept of one array value (process.args, …).
+    public var maxArrayElements = 64
+    /// Rules without `[rule.alert_suppression]`: one alert per rule and process per window.
+    public var suppressDuplicates = true
+    public var suppressDuplicatesSeconds = 60
+    /// Open suppression groups at once (the oldest window is closed early beyond it).
+    public var maxSuppressionGroups = 10_000
+    /// Per-rule token bucket: alerts per minute (0 = no limit) and the burst above it.
+    public var rateLimitPerMinute = 120
+    public var rateLimitBurst = 60
+    /// Bytes of alerts waiting in each sink's queue (besides `[engine] alert_queue_size` alerts).
+    public var queueMaxBytes = 16 * 1024 * 1024
 }
 
 /// `[rules]`: where detection rules come from.
@@ -109,4 +131,13 @@ public struct DaemonSettings: Sendable, Hashable {
     /// Scheduling priority of the daemon's threads when it may raise it (root or CAP_SYS_NICE; the unit sets
     /// Nice= instead): under a saturating workload auspex, not the audited processes, gets the CPU.
     public var nice = -10
+}
+
+/// `[exceptions]`: Elastic exception lists (Kibana's NDJSON export) that keep events from rules.
+public struct ExceptionsSettings: Sendable, Hashable {
+    public var enabled = true
+    /// Exception files or directories (`*.ndjson` inside, sorted). Missing ones mean no exceptions.
+    public var paths = ["/etc/auspex/exceptions.d"]
+    /// `list_id`s applied to every rule, besides the lists a rule names in `[[rule.exceptions_list]]`.
+    public var attachToAllRules: [String] = []
 }

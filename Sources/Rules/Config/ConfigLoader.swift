@@ -101,7 +101,7 @@ public enum ConfigLoader {
         case .string, .path, .choice:
             guard let string = raw.string else { return .failure(mismatch) }
             return checked(.string(string), for: key)
-        case .paths:
+        case .paths, .strings:
             guard let array = raw.array else { return .failure(mismatch) }
             var strings: [String] = []
             for element in array {
@@ -168,7 +168,7 @@ extension AuspexConfig {
                 throw ConfigOverrideError(message: "'\(key.path)' must be \(key.kind.expectation), found \"\(text)\"")
             }
             value = .int(int)
-        case .paths:
+        case .paths, .strings:
             value = .strings(text.split(separator: ",").map(String.init))
         case .string, .path, .choice:
             value = .string(text)

@@ -30,6 +30,8 @@ struct ConfigKey {
         /// An absolute filesystem path.
         case path
         case paths
+        /// An array of strings.
+        case strings
         case int(ClosedRange<Int>)
         case bool
         case choice([String])
@@ -39,6 +41,7 @@ struct ConfigKey {
             case .string: return "a string"
             case .path: return "an absolute path"
             case .paths: return "an array of absolute paths"
+            case .strings: return "an array of strings"
             case .int(let range): return "an integer from \(range.lowerBound) to \(range.upperBound)"
             case .bool: return "true or false"
             case .choice(let options): return "one of " + options.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -108,6 +111,29 @@ enum ConfigSchema {
                 $0.daemon.lossAlertInterval = $1.int
             },
             ConfigKey(section: "daemon", name: "nice", kind: .int(-20...19)) { $0.daemon.nice = $1.int },
+
+            ConfigKey(section: "alerts", name: "max_alert_bytes", kind: .int(8192...(1 << 20))) { $0.alerts.maxAlertBytes = $1.int },
+            ConfigKey(section: "alerts", name: "max_field_bytes", kind: .int(64...(1 << 20))) { $0.alerts.maxFieldBytes = $1.int },
+            ConfigKey(section: "alerts", name: "max_array_elements", kind: .int(1...100_000)) {
+                $0.alerts.maxArrayElements = $1.int
+            },
+            ConfigKey(section: "alerts", name: "suppress_duplicates", kind: .bool) { $0.alerts.suppressDuplicates = $1.bool },
+            ConfigKey(section: "alerts", name: "suppress_duplicates_seconds", kind: .int(1...86_400)) {
+                $0.alerts.suppressDuplicatesSeconds = $1.int
+            },
+            ConfigKey(section: "alerts", name: "max_suppression_groups", kind: .int(1...10_000_000)) {
+                $0.alerts.maxSuppressionGroups = $1.int
+            },
+            ConfigKey(section: "alerts", name: "rate_limit_per_minute", kind: .int(0...1_000_000)) {
+                $0.alerts.rateLimitPerMinute = $1.int
+            },
+            ConfigKey(section: "alerts", name: "rate_limit_burst", kind: .int(1...1_000_000)) { $0.alerts.rateLimitBurst = $1.int },
+            ConfigKey(section: "exceptions", name: "enabled", kind: .bool) { $0.exceptions.enabled = $1.bool },
+            ConfigKey(section: "exceptions", name: "paths", kind: .paths) { $0.exceptions.paths = $1.strings },
+            ConfigKey(section: "exceptions", name: "attach_to_all_rules", kind: .strings) {
+                $0.exceptions.attachToAllRules = $1.strings
+            },
+            ConfigKey(section: "alerts", name: "queue_max_bytes", kind: .int(65_536...(1 << 34))) { $0.alerts.queueMaxBytes = $1.int },
         ]
     }
 

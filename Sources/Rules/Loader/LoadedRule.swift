@@ -44,6 +44,11 @@ public struct LoadedRule: Sendable, Hashable {
     /// The `[[rule.threat]]` entries, as alerts carry them.
     public var threat: [AlertRule.Threat]
     public var metadata: RuleMetadata
+    /// `[rule.alert_suppression]`: `group_by` 1–3 fields, `duration` (the rule's `interval` when absent: a
+    /// streaming engine's stand-in for Kibana's per-execution suppression), `missing_fields_strategy`.
+    public var alertSuppression: AlertSuppression? = nil
+    /// `[[rule.exceptions_list]]`: the `list_id`s of the exception lists attached to the rule.
+    public var exceptionLists: [String] = []
 
     /// Maps a 1-based line and column inside `query` (as the EQL parser reports them) to the rule file.
     public func fileLocation(ofQueryLine line: Int, column: Int) -> SourceLocation {

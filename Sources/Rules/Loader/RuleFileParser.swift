@@ -108,9 +108,15 @@ enum RuleFileParser {
             }
         }
 
+        let suppression = AlertSuppressionReader.read(rule, intervalSeconds: intervalSeconds, reader: &reader)
+        var exceptionLists: [String] = []
+        for (reference, path) in reader.tables(rule, "exceptions_list", in: "rule") {
+            if let listID = reader.string(reference, "list_id", in: path, required: true) { exceptionLists.append(listID) }
+        }
+
         guard let ruleID, let name, let description, let severity, let riskScore, let language, let query else { return nil }
         let literal = reader.locator.keys["rule.query"]?.isLiteralString ?? false
-        return LoadedRule(
+        var loaded = LoadedRule(
             file: file, ruleID: ruleID, ruleIDLocation: reader.locator.location(of: "rule.rule_id"), name: name, description: description, severity: severity, riskScore: riskScore,
             type: "eql", language: language, query: query,
             queryLocation: reader.locator.stringContentStart(of: "rule.query") ?? reader.locator.location(of: "rule.query"),
@@ -118,6 +124,9 @@ enum RuleFileParser {
             tags: tags, references: references, falsePositives: falsePositives, note: note, setup: setup, author: author,
             license: license, version: version, maxSignals: maxSignals, timestampOverride: timestampOverride,
             buildingBlockType: buildingBlockType, threat: threat, metadata: metadata)
+        loaded.alertSuppression = suppression
+        loaded.exceptionLists = exceptionLists
+        return loaded
     }
 
     private static func readThreat(_ rule: TOMLTable, reader: inout TOMLFieldReader) -> [AlertRule.Threat] {
