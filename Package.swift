@@ -42,7 +42,7 @@ let package = Package(
             "Daemon", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // EQL throughput over the Linux detection-rules corpus (`make bench`; not a test).
+        // EQL throughput over the Linux detection-rules corpus (`make bench-eql`; not a test).
         .executableTarget(name: "auspex-bench", dependencies: ["EQL", "EventModel"], path: "Benchmarks/EQLThroughput"),
         // Paths shared by the test targets (package root, ../shared); tests only.
         .target(name: "PackageTestSupport", path: "Tests/PackageTestSupport"),

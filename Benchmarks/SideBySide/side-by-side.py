@@ -36,6 +36,7 @@ import statistics
 import struct
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -43,7 +44,7 @@ OUT = os.path.join(ROOT, ".build", "bench")
 AUSPEX = os.path.join(ROOT, ".build", "release", "auspex")
 CONFIG = os.path.join(ROOT, "etc", "auspex", "auspex.toml")
 SHIPPED = os.path.join(ROOT, "etc", "auspex", "rules.d")
-ELASTIC = os.path.abspath(os.environ.get("BENCH_ELASTIC_RULES", os.path.join(ROOT, "..", "shared", "detection-rules", "linux-eql")))
+ELASTIC = os.path.abspath(os.environ.get("BENCH_ELASTIC_RULES") or os.path.join(ROOT, "..", "shared", "detection-rules", "linux-eql"))
 CORPUS = os.path.join(OUT, "corpus-audit.log")
 AUDITD_LOGS = os.path.join(OUT, "auditd-logs")  # auditd makes its log directory 0700
 LOCK = "/tmp/auspex-audit.lock"
@@ -71,6 +72,7 @@ IS_ROOT = os.geteuid() == 0
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 ROWS = []  # (figure, auspex, peer, ratio, target, verdict)
+INSTALLED = {}  # pack label -> the audit rules auspex installed for it (auditctl -l lines)
 
 
 def say(text):
@@ -512,25 +514,12 @@ def bench_replay():
 # ---------------------------------------------------------------------------------------------- live
 
 
-def audit_rules_for(rule_paths):
-    """The auditctl lines `auspex check` says `auspex run` installs for these rules."""
-    cmd = [AUSPEX, "check", "--config", CONFIG, *rule_paths]
-    out = subprocess.run(cmd, capture_output=True, text=True).stdout
-    lines, inside = [], False
-    for line in out.splitlines():
-        if line.startswith("audit rules needed"):
-            inside = True
-        elif inside and line.startswith("  -"):
-            lines.append(line.strip().removeprefix("auditctl ").strip())
-        elif inside and not line.startswith("  "):
-            inside = False
-    return [line for line in lines if not line.startswith("note")]
-
-
 def live_auspex(rule_paths, loadgen_cmd):
     with audit_session():
         with auspex_run(rule_paths, os.path.join(OUT, "spool-live")) as daemon:
-            installed = [l for l in subprocess.run(["auditctl", "-l"], capture_output=True, text=True).stdout.splitlines() if KEY in l]
+            # What auspex installed (its own pid excluded by a `never` rule): auditd gets the same rules.
+            installed = [l for l in subprocess.run(["auditctl", "-l"], capture_output=True, text=True).stdout.splitlines()
+                         if KEY in l and not l.startswith("-a never")]
             figures = measure_live(daemon.pid, loadgen_cmd)
         figures.update(exit_counters(daemon.summary))
     figures["installed"] = installed
@@ -543,7 +532,8 @@ def live_auditd(audit_rules, loadgen_cmd):
         log = os.path.join(AUDITD_LOGS, "live.log")
         with auditd(log) as daemon:
             run(["auditctl", "-b", "8192", "--backlog_wait_time", "0"], capture_output=True)  # as auspex.toml sets them
-            auditctl_rules(audit_rules)
+            # auditd's own syscalls left out, as auspex leaves out its own.
+            auditctl_rules([f"-a never,exit -S all -F pid={daemon.pid} -k {KEY}"] + audit_rules)
             lost0 = audit_status().get("lost", 0)
             figures = measure_live(daemon.pid, loadgen_cmd)
             figures["kernel_lost"] = audit_status().get("lost", 0) - lost0
@@ -561,7 +551,8 @@ def packs():
 
 
 def bench_live(loadgen):
-    say(f"\n== live: CPU of auspex run vs auditd RAW (same audit rules) at {RATE} spawns/s for {SECONDS} s, {RUNS} alternating runs")
+    say(f"\n== live: CPU of auspex run vs auditd RAW (same audit rules) at {RATE} spawns/s for {SECONDS} s, {RUNS} alternating runs"
+        "\n   (% of one core from /proc/PID/stat; both with backlog_limit 8192, backlog_wait_time 0 as auspex.toml sets them)")
     reason = live_skip_reason(loadgen)
     if reason:
         skip("live CPU", reason)
@@ -569,15 +560,19 @@ def bench_live(loadgen):
         return
     hwm = []
     for label, paths, target in packs():
-        audit_rules = audit_rules_for(paths)
-        say(f"   {label}: audit rules auspex installs: {' | '.join(audit_rules)}")
         loadgen_cmd = [loadgen, "-r", str(RATE), "-d", str(SECONDS), "-w", "4"]
         ours, peer = [], []
         for r in range(RUNS):
-            steps = [("auspex", live_auspex, paths), ("auditd", live_auditd, audit_rules)]
-            for who, measure, argument in (steps if r % 2 == 0 else steps[::-1]):
+            # The first run is auspex's: auditd then gets the audit rules auspex installed (auditctl -l).
+            for who in (("auspex", "auditd") if r % 2 == 0 else ("auditd", "auspex")):
                 try:
-                    figures = measure(argument, loadgen_cmd)
+                    if who == "auspex":
+                        figures = live_auspex(paths, loadgen_cmd)
+                        if r == 0:
+                            INSTALLED[label] = figures["installed"]
+                            say(f"   {label}: audit rules auspex installs: {' | '.join(figures['installed'])}")
+                    else:
+                        figures = live_auditd(INSTALLED[label], loadgen_cmd)
                 except RuntimeError as error:
                     skip(f"live CPU, {label}", str(error))
                     return
@@ -586,12 +581,12 @@ def bench_live(loadgen):
                          if who == "auspex" else f"VmHWM {mib(figures['hwm'])}, kernel lost {figures['kernel_lost']}, {figures['records']} records logged")
                 say(f"   run {r + 1}/{RUNS} {who:6s} {figures['cpu']:5.1f} % of a core, kauditd {figures['kauditd']:4.1f} %; "
                     f"{figures['spawned']}; {extra}")
-        if ours and set(ours[0]["installed"]) and ours[0]["installed"] != [l for l in ours[0]["installed"]]:
-            pass
         ratios = [a["cpu"] / b["cpu"] for a, b in zip(ours, peer) if b["cpu"] > 0]
         ratio = median(ratios)
-        row(f"live CPU at {RATE}/s, {label} vs auditd RAW", f"{median([f['cpu'] for f in ours]):.1f} % (kauditd {median([f['kauditd'] for f in ours]):.1f} %)",
-            f"{median([f['cpu'] for f in peer]):.1f} % (kauditd {median([f['kauditd'] for f in peer]):.1f} %)",
+        lost = lambda runs: sum((f.get("kernel_lost") or 0) + (f.get("queue_dropped") or 0) for f in runs)
+        row(f"live CPU at {RATE}/s, {label} vs auditd RAW",
+            f"{median([f['cpu'] for f in ours]):.1f} % (kauditd {median([f['kauditd'] for f in ours]):.1f} %, lost {lost(ours)})",
+            f"{median([f['cpu'] for f in peer]):.1f} % (kauditd {median([f['kauditd'] for f in peer]):.1f} %, lost {lost(peer)})",
             f"{ratio:.2f}x", f"<= {target}x", ratio <= target)
         if label != "shipped pack" or len(packs()) == 1:
             hwm = [f["hwm"] for f in ours]
@@ -620,8 +615,8 @@ def bench_saturate(loadgen):
     loadgen_cmd = [loadgen, "-r", "0", "-d", str(SECONDS), "-w", str(SAT_WORKERS)]
     for label, paths, _ in packs():
         try:
-            peer = live_auditd(audit_rules_for(paths), loadgen_cmd)
             ours = live_auspex(paths, loadgen_cmd)
+            peer = live_auditd(INSTALLED.get(label) or ours["installed"], loadgen_cmd)
         except RuntimeError as error:
             skip(f"saturation, {label}", str(error))
             continue
@@ -639,40 +634,49 @@ def bench_saturate(loadgen):
 # ---------------------------------------------------------------------------------------------- churn
 
 
-def write_churn_log(path, pids):
+def write_churn_log(f, pids):
     """Synthetic auditd RAW records (no EOE, as auditd writes them): `pids` distinct processes, each an execve
     (SYSCALL, EXECVE, CWD, PATH, PROCTITLE) then an exit_group (SYSCALL, PROCTITLE)."""
     true_title = b"/bin/true".hex().upper()
-    with open(path, "w", buffering=1 << 20) as f:
-        serial, base = 1000, 1800000000
-        for i in range(pids):
-            pid, ppid = 100000 + i, 2000 + i % 50
-            t = f"{base + i // 1000}.{i % 1000:03d}"
-            common = (f"items=2 ppid={ppid} pid={pid} auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 "
-                      f"sgid=1000 fsgid=1000 tty=(none) ses=3")
-            f.write(f"type=SYSCALL msg=audit({t}:{serial}): arch=c000003e syscall=59 success=yes exit=0 a0=5612a0 a1=5612b0 "
-                    f"a2=5612c0 a3=0 {common} comm=\"true\" exe=\"/usr/bin/true\" subj=unconfined key=\"auspex\"\n"
-                    f"type=EXECVE msg=audit({t}:{serial}): argc=2 a0=\"/bin/true\" a1=\"{i}\"\n"
-                    f"type=CWD msg=audit({t}:{serial}): cwd=\"/\"\n"
-                    f"type=PATH msg=audit({t}:{serial}): item=0 name=\"/bin/true\" inode=1835 dev=fe:01 mode=0100755 ouid=0 ogid=0 "
-                    f"rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n"
-                    f"type=PROCTITLE msg=audit({t}:{serial}): proctitle={true_title}\n"
-                    f"type=SYSCALL msg=audit({t}:{serial + 1}): arch=c000003e syscall=231 a0=0 a1=3c a2=0 a3=0 items=0 ppid={ppid} "
-                    f"pid={pid} auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 "
-                    f"tty=(none) ses=3 comm=\"true\" exe=\"/usr/bin/true\" subj=unconfined key=\"auspex\"\n"
-                    f"type=PROCTITLE msg=audit({t}:{serial + 1}): proctitle={true_title}\n")
-            serial += 2
+    serial, base, chunk = 1000, 1800000000, []
+    for i in range(pids):
+        pid, ppid = 100000 + i, 2000 + i % 50
+        t = f"{base + i // 1000}.{i % 1000:03d}"
+        common = (f"ppid={ppid} pid={pid} auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 "
+                  f"sgid=1000 fsgid=1000 tty=(none) ses=3 comm=\"true\" exe=\"/usr/bin/true\" subj=unconfined key=\"auspex\"")
+        chunk.append(
+            f"type=SYSCALL msg=audit({t}:{serial}): arch=c000003e syscall=59 success=yes exit=0 a0=5612a0 a1=5612b0 "
+            f"a2=5612c0 a3=0 items=2 {common}\n"
+            f"type=EXECVE msg=audit({t}:{serial}): argc=2 a0=\"/bin/true\" a1=\"{i}\"\n"
+            f"type=CWD msg=audit({t}:{serial}): cwd=\"/\"\n"
+            f"type=PATH msg=audit({t}:{serial}): item=0 name=\"/bin/true\" inode=1835 dev=fe:01 mode=0100755 ouid=0 ogid=0 "
+            f"rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n"
+            f"type=PROCTITLE msg=audit({t}:{serial}): proctitle={true_title}\n"
+            f"type=SYSCALL msg=audit({t}:{serial + 1}): arch=c000003e syscall=231 a0=0 a1=3c a2=0 a3=0 items=0 {common}\n"
+            f"type=PROCTITLE msg=audit({t}:{serial + 1}): proctitle={true_title}\n")
+        serial += 2
+        if len(chunk) == 1000:
+            f.write("".join(chunk).encode())
+            chunk = []
+    f.write("".join(chunk).encode())
 
 
 def bench_churn():
-    say(f"\n== churn: peak RSS of auspex replay (shipped pack) while {CHURN_PIDS} distinct pids exec and exit")
-    path = os.path.join(OUT, f"churn-{CHURN_PIDS}.log")
-    if not os.path.exists(path):
-        write_churn_log(path + ".partial", CHURN_PIDS)
-        os.rename(path + ".partial", path)
-    seconds, peak, wall, stderr = cpu_of([AUSPEX, "replay", "--quiet", "--config", CONFIG, "--rules", SHIPPED, path])
-    say(f"   {seconds:.1f} CPU-s, {wall:.1f} s; {stderr.strip().splitlines()[-1] if stderr.strip() else ''}")
-    row(f"peak RSS, {CHURN_PIDS} pids churning (replay)", mib(peak), "-", "-", "<= 64 MiB", peak <= 64 * 1024)
+    say(f"\n== churn: peak RSS of auspex replay (shipped pack) while {CHURN_PIDS} distinct pids exec and exit (records piped in)")
+    process = subprocess.Popen([AUSPEX, "replay", "--quiet", "--config", CONFIG, "--rules", SHIPPED, "-"], stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    started = time.monotonic()
+    writer = threading.Thread(target=lambda: (write_churn_log(process.stdin, CHURN_PIDS), process.stdin.close()))
+    writer.start()
+    stderr = process.stderr.read().decode(errors="replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    writer.join()
+    if process.returncode != 0:
+        return skip(f"peak RSS, {CHURN_PIDS} pids churning", f"auspex replay exited {process.returncode}: {stderr[-300:]}")
+    summary = [line.strip() for line in stderr.splitlines() if line.startswith("auspex replay:")]
+    say(f"   {usage.ru_utime + usage.ru_stime:.1f} CPU-s, {time.monotonic() - started:.1f} s; {summary[-1] if summary else ''}")
+    row(f"peak RSS, {CHURN_PIDS} pids churning (replay)", mib(usage.ru_maxrss), "-", "-", "<= 64 MiB", usage.ru_maxrss <= 64 * 1024)
 
 
 # ---------------------------------------------------------------------------------------------- latency
@@ -782,10 +786,17 @@ def iso_seconds(stamp):
 # ---------------------------------------------------------------------------------------------- callgrind
 
 
+# Coarse stages: (name, pattern of the function whose inclusive instruction count stands for the stage).
+STAGES = [("parse", r"AuditRecords0A6ParserO12parseLogLine"), ("reassemble", r"ReassemblerAAV4push"),
+          ("normalize", r"Events10NormalizerV9normalize"), ("process table", r"Processes15ProcessEnricherV6enrich"),
+          ("rules", r"Daemon15DetectionEngineV7process"), ("JSON out", r"EventModel10JSONWriter"),
+          ("rule loading (once)", r"Daemon7RuleSetV4load")]
+
+
 def bench_callgrind():
     say(f"\n== callgrind: instructions per event over the corpus' first {CALLGRIND_RECORDS} records")
-    if not have("valgrind"):
-        return skip("instructions per event", "valgrind is not installed")
+    if not have("valgrind") or not have("objcopy"):
+        return skip("instructions per event", "valgrind or objcopy is not installed")
     if not os.path.exists(CORPUS):
         return skip("instructions per event", "no corpus")
     small = os.path.join(OUT, "callgrind-audit.log")
@@ -794,45 +805,49 @@ def bench_callgrind():
             if n >= CALLGRIND_RECORDS:
                 break
             target.write(line)
-    runs = [("events --file (parse, reassemble, normalize, process table, JSON)", [AUSPEX, "events", "--file", small]),
-            ("replay, shipped pack", [AUSPEX, "replay", "--quiet", "--config", CONFIG, "--rules", SHIPPED, small])]
+    # Valgrind 3.19 gives up on the Swift binary's DWARF; the symbol table is enough for function totals.
+    binary = os.path.join(OUT, "auspex-nodebug")
+    run(["objcopy", "--strip-debug", AUSPEX, binary])
+    runs = [("events --file", [binary, "events", "--file", small]),
+            ("replay, shipped pack", [binary, "replay", "--quiet", "--config", CONFIG, "--rules", SHIPPED, small])]
     if os.path.isdir(ELASTIC):
-        runs.append(("replay, pack + Elastic", [AUSPEX, "replay", "--quiet", "--config", CONFIG, "--rules", SHIPPED, "--rules", ELASTIC, small]))
-    events = None
-    totals = {}
+        runs.append(("replay, pack + Elastic", [binary, "replay", "--quiet", "--config", CONFIG, "--rules", SHIPPED, "--rules", ELASTIC, small]))
     for label, cmd in runs:
-        out = os.path.join(OUT, "callgrind." + re.sub(r"\W+", "-", label.split(" (")[0]).strip("-"))
+        out = os.path.join(OUT, "callgrind.out." + re.sub(r"\W+", "-", label).strip("-"))
         result = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *cmd],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        match = re.search(r"Collected : (\d+)", result.stderr)
-        replay_events = re.search(r"(\d+) events", result.stderr)
-        if replay_events and events is None:
-            events = int(replay_events.group(1))
-        if match:
-            totals[label] = int(match.group(1))
-    if events is None:
-        events = count_events(small)
-    for label, total in totals.items():
-        row(f"instructions per event, {label}", f"{total / events / 1000:.0f}k instr/event ({events} events)", "-", "-", "-", None)
-    if len(totals) >= 2:
-        labels = list(totals)
-        say(f"   coarse stage split per event: ingest (parse..process table) ~ replay shipped minus rules; "
-            f"rules, shipped pack {(totals[labels[1]] - rules_free(totals, labels)) / events / 1000:.0f}k"
-            + (f", Elastic rules added {(totals[labels[2]] - totals[labels[1]]) / events / 1000:.0f}k" if len(labels) > 2 else ""))
+        total = re.search(r"Collected : (\d+)", result.stderr)
+        events = re.search(r"(\d+) events,|events (\d+)", result.stderr)
+        if not total or not events:
+            skip(f"instructions per event, {label}", "valgrind failed: " + result.stderr[-300:].replace("\n", " "))
+            continue
+        events = int(events.group(1) or events.group(2))
+        inclusive = stage_costs(out)
+        split = ", ".join(f"{name} {cost / events / 1000:.0f}k" for name, cost in inclusive if name != "rule loading (once)")
+        once = dict(inclusive).get("rule loading (once)")
+        say(f"   {label}: {int(total.group(1)) / 1e6:.0f} M instructions, {events} events; per event: {split}"
+            + (f"; rule loading {once / 1e6:.0f} M once" if once else ""))
+        row(f"instructions per event, {label}", f"{(int(total.group(1)) - (once or 0)) / events / 1000:.0f}k/event "
+            f"(rule loading left out)", "-", "-", "-", None)
+    say(f"   (callgrind files in {os.path.relpath(OUT, ROOT)}: callgrind_annotate --inclusive=yes FILE)")
 
 
-def rules_free(totals, labels):
-    return totals[labels[1]]
-
-
-def count_events(path):
-    seen = set()
-    with open(path, "rb") as f:
-        for line in f:
-            match = re.search(rb"msg=audit\(([\d.:]+)\)", line)
-            if match:
-                seen.add(match.group(1))
-    return max(1, len(seen))
+def stage_costs(path):
+    """Inclusive instruction counts of the functions standing for each stage (the largest match of each)."""
+    if not have("callgrind_annotate"):
+        return []
+    text = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", path], capture_output=True, text=True).stdout
+    costs = []
+    for name, pattern in STAGES:
+        best = 0
+        for line in text.splitlines():
+            if re.search(pattern, line):
+                match = re.match(r"\s*([\d,]+)", line)
+                if match:
+                    best = max(best, int(match.group(1).replace(",", "")))
+        if best:
+            costs.append((name, best))
+    return costs
 
 
 # ---------------------------------------------------------------------------------------------- main
