@@ -135,9 +135,9 @@ def install_peers():
         with open(policy, "w") as f:
             f.write("#!/bin/sh\nexit 101\n")
         os.chmod(policy, 0o755)
-        if subprocess.run(["apt-cache", "policy", "laurel"], capture_output=True, text=True).stdout.find("Candidate: (none)") >= 0 \
-                or "Candidate" not in subprocess.run(["apt-cache", "policy", "laurel"], capture_output=True, text=True).stdout:
-            subprocess.run(["apt-get", "update", "-qq"])
+        policy_text = subprocess.run(["apt-cache", "policy", *missing], capture_output=True, text=True).stdout
+        if policy_text.count("Candidate:") < len(missing) or "Candidate: (none)" in policy_text:
+            subprocess.run(["apt-get", "update", "-qq"])  # the package lists do not know them yet
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
     finally:
