@@ -447,32 +447,29 @@ def cpu_of(cmd, stdin=None, stdout=None):
 
 
 def laurel_config():
+    """Debian's /etc/laurel/config.toml (when present) with three changes: it writes to .build/bench/laurel, runs as
+    the invoking user (no `user`, so no privilege drop to _laurel), and never rotates its log during a run."""
     directory = os.path.join(OUT, "laurel")
     os.makedirs(directory, exist_ok=True)
     path = os.path.join(OUT, "laurel.toml")
-    # Debian's /etc/laurel/config.toml, except where it writes (and that it runs as root, not _laurel) and a log
-    # size that never rotates during a run.
+    try:
+        lines = open("/etc/laurel/config.toml").read().splitlines()
+    except OSError:
+        lines = ['directory = ""', "statusreport-period = 0", "[auditlog]", 'file = "audit.log"', "size = 0", "generations = 2",
+                 "[transform]", 'execve-argv = [ "array" ]', "[translate]", "universal = false", "user-db = false", "[enrich]",
+                 "pid = true", 'execve-env = [ "LD_PRELOAD", "LD_LIBRARY_PATH" ]', "container = true", "script = true"]
+    text = []
+    for line in lines:
+        key = line.split("=", 1)[0].strip()
+        if key == "directory":
+            line = f'directory = "{directory}"'
+        elif key == "user":
+            continue
+        elif key == "size":
+            line = "size = 100000000000"
+        text.append(line)
     with open(path, "w") as f:
-        f.write(f"""directory = "{directory}"
-statusreport-period = 0
-[auditlog]
-file = "audit.log"
-size = 100000000000
-generations = 2
-[transform]
-execve-argv = [ "array" ]
-[translate]
-universal = false
-user-db = false
-[enrich]
-pid = true
-execve-env = [ "LD_PRELOAD", "LD_LIBRARY_PATH" ]
-container = true
-script = true
-[label-process]
-label-keys = [ "software_mgmt" ]
-propagate-labels = [ "software_mgmt" ]
-""")
+        f.write("\n".join(text) + "\n")
     return path, os.path.join(directory, "audit.log")
 
 
