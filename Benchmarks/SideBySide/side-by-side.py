@@ -538,6 +538,8 @@ def live_auspex(rule_paths, loadgen_cmd):
                          if KEY in l and not l.startswith("-a never")]
             figures = measure_live(daemon.pid, loadgen_cmd)
         figures.update(exit_counters(daemon.summary))
+    if figures["queue_dropped"] is None or figures["kernel_lost"] is None:
+        raise RuntimeError("auspex run left no exit summary: " + (daemon.summary or "")[-500:])
     figures["installed"] = installed
     return figures
 
