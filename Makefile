@@ -1,7 +1,7 @@
 # auspex — build, run, test, install.
 #   make run     build, install missing system packages when root, run auspex in the foreground
 #   make test    the import check, then the whole test suite (root runs the real-kernel and journald tests too)
-#   make bench   benchmarks (figures, not pass/fail)
+#   make bench   side by side with laurel and auditd: figures as ratios, met / not met per target (not in make test)
 #   make tables  regenerate the kernel tables of Sources/AuditRecords from the installed Linux and libaudit headers
 
 SHELL      := /bin/bash
@@ -22,7 +22,7 @@ TABLE_PACKAGES = linux-libc-dev libaudit-dev gcc python3
 TABLES_SCRIPT  = Scripts/generate-tables.py
 TABLES_DIR     = Sources/AuditRecords
 
-.PHONY: all build release run test check-imports bench deps test-deps tables tables-check install uninstall clean
+.PHONY: all build release run test check-imports bench bench-eql deps test-deps tables tables-check install uninstall clean
 
 all: build
 
@@ -90,21 +90,20 @@ test: test-deps tables-check check-imports
 check-imports:
 	SWIFT=$(SWIFT) Scripts/check-imports.sh
 
-# Figures, not pass/fail: EQL corpus throughput, then the whole pipeline (parse, reassemble, normalize, match)
-# over a generated mixed audit.log of BENCH_ROUNDS processes (14 records each; every 100th a UDP reverse shell).
-BENCH_ROUNDS ?= 20000
-BENCH_LOG     = .build/bench-audit.log
-ELASTIC_RULES = ../shared/detection-rules/linux-eql
+# Side by side with laurel and auditd (installed from Debian when root), printed as ratios with met / not met per
+# target: replay throughput over a log auditd wrote during a C load generator's workload, live CPU, saturation
+# drops, peak RSS, alert latency, callgrind instructions per event. Not part of `make test`. Knobs (environment or
+# make variables): BENCH_SECONDS (live durations, 60), BENCH_RUNS (alternating runs, 3),
+# BENCH_ONLY=replay,live,saturate,churn,latency,callgrind; the rest in Benchmarks/SideBySide/side-by-side.py.
+BENCH_VARS = BENCH_SECONDS BENCH_RUNS BENCH_RATE BENCH_SAT_WORKERS BENCH_CORPUS_RECORDS BENCH_NEW_CORPUS \
+             BENCH_CHURN_PIDS BENCH_LATENCY_N BENCH_CALLGRIND_RECORDS BENCH_ELASTIC_RULES BENCH_ONLY
+export $(BENCH_VARS)
 bench: release
+	python3 Benchmarks/SideBySide/side-by-side.py
+
+# EQL alone: the rule corpus over synthetic ECS events (auspex-bench).
+bench-eql: release
 	$(SWIFT) run -c release auspex-bench
-	python3 Benchmarks/ReplayLog/generate.py $(BENCH_ROUNDS) > $(BENCH_LOG)
-	@echo "== auspex events --file (parse + reassemble + normalize + JSON out)"
-	time $(RELEASE_BIN) events --file $(BENCH_LOG) > /dev/null
-	@echo "== auspex replay, shipped rule pack"
-	$(RELEASE_BIN) replay --quiet --rules etc/auspex/rules.d $(BENCH_LOG) 2>&1 | grep -v warning
-	@if [ -d $(ELASTIC_RULES) ]; then echo "== auspex replay, shipped pack + every Elastic Linux EQL rule"; \
-	  $(RELEASE_BIN) replay --quiet --rules etc/auspex/rules.d --rules $(ELASTIC_RULES) $(BENCH_LOG) 2>&1 | grep -v warning; \
-	else echo "skipped: $(ELASTIC_RULES) is absent"; fi
 
 SYSUSERSDIR ?= /usr/lib/sysusers.d
 

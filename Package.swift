@@ -48,7 +48,7 @@ let package = Package(
             "Daemon", "Detection", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // EQL throughput over the Linux detection-rules corpus (`make bench`; not a test).
+        // EQL throughput over the Linux detection-rules corpus (`make bench-eql`; not a test).
         .executableTarget(name: "auspex-bench", dependencies: ["EQL", "EventModel"], path: "Benchmarks/EQLThroughput"),
         // Shared by the test targets (package root, ../shared, the built auspex, subprocesses); tests only.
         .target(name: "PackageTestSupport", path: "Tests/PackageTestSupport"),
