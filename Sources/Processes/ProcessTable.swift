@@ -50,6 +50,10 @@ public struct ProcessTable: Sendable {
     public let limits: Limits
     public private(set) var counters = Counters()
     private var byPid: [Int32: ProcessInstance] = [:]
+    /// Exits in audit-time order, so exited entries leave once their grace is over, event by event: waiting for the
+    /// periodic prune would keep every process of the last prune interval (30 s × the spawn rate) in memory.
+    private var exits: [(pid: Int32, atNanos: Int64)] = []
+    private var exitsHead = 0
 
     public init(source: any ProcSource, limits: Limits = Limits()) {
         self.source = source
@@ -84,6 +88,7 @@ public struct ProcessTable: Sendable {
     /// ``observe(_:)``, also returning the process a fork-family call created (nil for other events and threads).
     public mutating func observeWithChild(_ facts: ProcessFacts)
         -> (process: ProcessInstance, child: ProcessInstance?) {
+        removeExited(before: facts.timeNanos.saturatingSubtract(limits.exitGraceNanos))
         var current = resolve(facts.pid, facts: facts)
         current.lastSeenNanos = facts.timeNanos
 
@@ -114,6 +119,7 @@ public struct ProcessTable: Sendable {
         if facts.isExitGroup {
             counters.exits += 1
             current.exitedAtNanos = facts.timeNanos
+            exits.append((facts.pid, facts.timeNanos))
         }
         insert(current)
         guard let child = facts.forkedChild else { return (current, nil) }
@@ -302,6 +308,19 @@ public struct ProcessTable: Sendable {
     private mutating func insert(_ instance: ProcessInstance) {
         if byPid[instance.pid] == nil && byPid.count >= limits.maxProcesses { evict() }
         byPid[instance.pid] = instance
+    }
+
+    /// Removes entries that exited at or before `time` (and did not come back as a new instance since).
+    private mutating func removeExited(before time: Int64) {
+        while exitsHead < exits.count, exits[exitsHead].atNanos <= time {
+            let exit = exits[exitsHead]
+            exitsHead += 1
+            if byPid[exit.pid]?.exitedAtNanos == exit.atNanos { remove(exit.pid) }
+        }
+        if exitsHead > 1024, exitsHead * 2 > exits.count {
+            exits.removeFirst(exitsHead)
+            exitsHead = 0
+        }
     }
 
     private mutating func remove(_ pid: Int32) {
