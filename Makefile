@@ -96,7 +96,7 @@ check-imports:
 # make variables): BENCH_SECONDS (live durations, 60), BENCH_RUNS (alternating runs, 3),
 # BENCH_ONLY=replay,live,saturate,churn,latency,callgrind; the rest in Benchmarks/SideBySide/side-by-side.py.
 BENCH_VARS = BENCH_SECONDS BENCH_RUNS BENCH_RATE BENCH_SAT_WORKERS BENCH_CORPUS_RECORDS BENCH_NEW_CORPUS \
-             BENCH_CHURN_PIDS BENCH_LATENCY_N BENCH_CALLGRIND_RECORDS BENCH_ELASTIC_RULES BENCH_ONLY BENCH_AUSPEX
+             BENCH_CHURN_PIDS BENCH_LATENCY_N BENCH_CALLGRIND_RECORDS BENCH_ELASTIC_RULES BENCH_ONLY BENCH_TREE
 export $(BENCH_VARS)
 bench: release
 	python3 Benchmarks/SideBySide/side-by-side.py

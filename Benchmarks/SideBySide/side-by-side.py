@@ -15,7 +15,8 @@ Figures (each printed as: figure, auspex, peer, ratio, target, met / not met):
 Environment: BENCH_SECONDS (60) live durations, BENCH_RUNS (3) alternating runs, BENCH_RATE (1000),
 BENCH_SAT_WORKERS (4), BENCH_CORPUS_RECORDS (500000), BENCH_NEW_CORPUS=1 rewrites the corpus, BENCH_CHURN_PIDS
 (1000000), BENCH_LATENCY_N (50), BENCH_CALLGRIND_RECORDS (20000), BENCH_ELASTIC_RULES (../shared/detection-rules/
-linux-eql), BENCH_ONLY=replay,live,... runs a subset, BENCH_AUSPEX=PATH measures another auspex binary (an A/B). Everything it writes stays under .build/bench.
+linux-eql), BENCH_ONLY=replay,live,... runs a subset, BENCH_TREE=DIR measures another
+checkout's release build with its own configuration and rule pack (an A/B). Everything it writes stays under .build/bench.
 
 Everything that touches the kernel audit subsystem holds /tmp/auspex-audit.lock (flock) for one measurement at a
 time, and puts the audit status (enabled, backlog_limit, backlog_wait_time, rate_limit) and the rules keyed
@@ -41,9 +42,11 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, ".build", "bench")
-AUSPEX = os.path.abspath(os.environ.get("BENCH_AUSPEX") or os.path.join(ROOT, ".build", "release", "auspex"))
-CONFIG = os.path.join(ROOT, "etc", "auspex", "auspex.toml")
-SHIPPED = os.path.join(ROOT, "etc", "auspex", "rules.d")
+# BENCH_TREE: another checkout's release build, configuration and rule pack (an A/B against an older auspex).
+TREE = os.path.abspath(os.environ.get("BENCH_TREE") or ROOT)
+AUSPEX = os.path.join(TREE, ".build", "release", "auspex")
+CONFIG = os.path.join(TREE, "etc", "auspex", "auspex.toml")
+SHIPPED = os.path.join(TREE, "etc", "auspex", "rules.d")
 ELASTIC = os.path.abspath(os.environ.get("BENCH_ELASTIC_RULES") or os.path.join(ROOT, "..", "shared", "detection-rules", "linux-eql"))
 CORPUS = os.path.join(OUT, "corpus-audit.log")
 AUDITD_LOGS = os.path.join(OUT, "auditd-logs")  # auditd makes its log directory 0700
