@@ -11,15 +11,8 @@ public final class NDJSONWriter: AlertWriter {
     }
 
     public func write(_ alert: Alert) throws -> AlertWriteReport {
-        let bytes = alert.jsonLine
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fileDescriptor, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw AlertSinkError(code: errno, operation: "write fd \(fileDescriptor)")
-            }
-            written += n
+        if let code = writeAll(alert.jsonLine, to: fileDescriptor) {
+            throw AlertSinkError(code: code, operation: "write fd \(fileDescriptor)")
         }
         return AlertWriteReport()
     }

@@ -82,23 +82,11 @@ public enum ReasonLine {
         return out
     }
 
+    /// A backslash doubled (so an escape in the text cannot pass for ours), every scalar `UntrustedText.mustEscape`
+    /// names written as its escape (controls, separators, bidi and zero-width characters), the rest as it is.
     private static func escaped(_ scalar: Unicode.Scalar) -> String {
-        let v = scalar.value
-        switch v {
-        case 0x0A: return "\\n"
-        case 0x0D: return "\\r"
-        case 0x09: return "\\t"
-        case 0x5C: return "\\\\"
-        case 0x00..<0x20, 0x7F..<0xA0: return "\\x" + hex(v, width: 2)
-        default:
-            // Separators, bidi controls (U+061C too) and zero-width characters: `UntrustedText.mustEscape`.
-            return UntrustedText.mustEscape(scalar) ? "\\u{" + hex(v, width: 4) + "}" : String(scalar)
-        }
-    }
-
-    private static func hex(_ value: UInt32, width: Int) -> String {
-        let digits = String(value, radix: 16, uppercase: false)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        if scalar == "\\" { return "\\\\" }
+        return UntrustedText.mustEscape(scalar) ? UntrustedText.escape(scalar) : String(scalar)
     }
 
     /// Cuts at a scalar boundary so the line stays valid UTF-8 and within `limit` bytes.

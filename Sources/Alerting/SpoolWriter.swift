@@ -153,16 +153,7 @@ public final class SpoolWriter: AlertWriter {
             unlinkat(tmpFD, name, 0)
             return AlertSinkError(code: code, operation: operation + " tmp/\(name)")
         }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw fail("write", errno, closing: true)
-            }
-            if n == 0 { throw fail("write", EIO, closing: true) }
-            written += n
-        }
+        if let code = writeAll(bytes, to: fd) { throw fail("write", code, closing: true) }
         if configuration.fsync && Glibc.fsync(fd) != 0 { throw fail("fsync", errno, closing: true) }
         if Glibc.close(fd) != 0 { throw fail("close", errno, closing: false) }
         if renameat(tmpFD, name, newFD, name) != 0 { throw fail("rename", errno, closing: false) }

@@ -22,8 +22,8 @@ public enum UntrustedText {
         text.unicodeScalars.contains(where: mustEscape)
     }
 
-    /// `text` with every scalar `mustEscape` names written as an escape: `\n`, `\r`, `\t`, `\e` (ESC),
-    /// `\xNN` for the other controls below U+00A0, `\u{NNNN}` for the rest. Other text, backslashes
+    /// `text` with every scalar `mustEscape` names written as an escape: `\n`, `\r`, `\t`,
+    /// `\xNN` for the other controls below U+00A0 (ESC is `\x1b`), `\u{NNNN}` for the rest. Other text, backslashes
     /// included, is unchanged; text that needs no escape is returned as it is.
     public static func escaped(_ text: String) -> String {
         guard needsEscaping(text) else { return text }
@@ -41,7 +41,6 @@ public enum UntrustedText {
         case 0x0A: return "\\n"
         case 0x0D: return "\\r"
         case 0x09: return "\\t"
-        case 0x1B: return "\\e"
         case 0x00..<0xA0: return "\\x" + hex(v, width: 2)
         default: return "\\u{" + hex(v, width: 4) + "}"
         }

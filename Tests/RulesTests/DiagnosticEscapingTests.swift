@@ -17,7 +17,7 @@ final class DiagnosticEscapingTests: XCTestCase {
         XCTAssertEqual(outcome, .failed)
         let line = try XCTUnwrap(diagnostics.first).description
         XCTAssertFalse(line.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x202E }, line)
-        XCTAssertTrue(line.contains(#"found "now-9m\n\e[1mauspex: all rules loaded\u{202e}""#), line)
+        XCTAssertTrue(line.contains(#"found "now-9m\n\x1b[1mauspex: all rules loaded\u{202e}""#), line)
         XCTAssertEqual(line.split(separator: "\n").count, 1)
     }
 
@@ -29,6 +29,6 @@ final class DiagnosticEscapingTests: XCTestCase {
     func testConfigDiagnosticsAreEscapedToo() {
         let result = ConfigLoader.parse(text: "[rules]\n\"pa\\nths\\u001b\" = 1\n", file: "auspex.toml")
         let line = result.diagnostics.map(\.description).joined()
-        XCTAssertTrue(line.contains(#"unknown key 'pa\nths\e' in [rules]"#), line)
+        XCTAssertTrue(line.contains(#"unknown key 'pa\nths\x1b' in [rules]"#), line)
     }
 }
