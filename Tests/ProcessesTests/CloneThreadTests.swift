@@ -3,7 +3,7 @@ import AuditRecords
 import Detection
 import EventModel
 import Events
-import Processes
+@testable import Processes
 import Rules
 import XCTest
 #if canImport(Glibc)

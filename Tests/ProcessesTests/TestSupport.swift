@@ -2,7 +2,7 @@ import AuditRecords
 import EventModel
 import Events
 import Foundation
-import Processes
+@testable import Processes
 import Reassembler
 import PackageTestSupport
 import XCTest
