@@ -1,5 +1,5 @@
 import Detection
-import EQL
+@testable import EQL
 import EventModel
 import Events
 import XCTest
