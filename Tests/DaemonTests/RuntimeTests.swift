@@ -1,5 +1,5 @@
 @testable import Daemon
-import AuditNetlink
+@testable import AuditNetlink
 import AuditRecords
 import Detection
 import DetectionTestSupport

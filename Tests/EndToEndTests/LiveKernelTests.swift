@@ -1,4 +1,4 @@
-import AuditNetlink
+@testable import AuditNetlink
 import EventModel
 import Foundation
 import PackageTestSupport
