@@ -3,7 +3,7 @@
 import AuditRecords
 import Detection
 import DetectionTestSupport
-import Events
+@testable import Events
 import Foundation
 import XCTest
 #if canImport(Glibc)

@@ -3,7 +3,7 @@ import AuditRecords
 import Detection
 import DetectionTestSupport
 import EventModel
-import Events
+@testable import Events
 import PackageTestSupport
 import XCTest
 

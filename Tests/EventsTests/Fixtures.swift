@@ -1,7 +1,7 @@
 import AuditRecords
 import Foundation
 import EventModel
-import Events
+@testable import Events
 import Reassembler
 import PackageTestSupport
 import XCTest

@@ -1,6 +1,6 @@
 import AuditRecords
 import EventModel
-import Events
+@testable import Events
 import Foundation
 @testable import Processes
 import Reassembler
