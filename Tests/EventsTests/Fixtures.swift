@@ -2,7 +2,7 @@ import AuditRecords
 import Foundation
 import EventModel
 @testable import Events
-import Reassembler
+@testable import Reassembler
 import PackageTestSupport
 import XCTest
 

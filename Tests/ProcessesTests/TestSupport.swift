@@ -3,7 +3,7 @@ import EventModel
 @testable import Events
 import Foundation
 @testable import Processes
-import Reassembler
+@testable import Reassembler
 import PackageTestSupport
 import XCTest
 
