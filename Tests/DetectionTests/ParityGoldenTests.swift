@@ -1,5 +1,5 @@
 import Alerting
-import AuditRecords
+@testable import AuditRecords
 import Detection
 import EventModel
 @testable import Events

@@ -1,5 +1,5 @@
 import PackageTestSupport
-import AuditRecords
+@testable import AuditRecords
 import EventModel
 @testable import Events
 @testable import Reassembler

@@ -1,4 +1,4 @@
-import AuditRecords
+@testable import AuditRecords
 import EventModel
 @testable import Events
 import Foundation

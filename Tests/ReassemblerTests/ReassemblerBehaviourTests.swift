@@ -1,5 +1,5 @@
 import PackageTestSupport
-import AuditRecords
+@testable import AuditRecords
 @testable import Reassembler
 import XCTest
 
