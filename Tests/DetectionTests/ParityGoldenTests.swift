@@ -1,7 +1,7 @@
 import Alerting
 @testable import AuditRecords
 import Detection
-import EventModel
+@testable import EventModel
 @testable import Events
 import Foundation
 import PackageTestSupport

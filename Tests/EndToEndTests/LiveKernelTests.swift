@@ -1,5 +1,5 @@
 @testable import AuditNetlink
-import EventModel
+@testable import EventModel
 import Foundation
 import PackageTestSupport
 import XCTest

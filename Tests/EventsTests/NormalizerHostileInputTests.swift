@@ -1,6 +1,6 @@
 import PackageTestSupport
 @testable import AuditRecords
-import EventModel
+@testable import EventModel
 @testable import Events
 @testable import Reassembler
 import XCTest
