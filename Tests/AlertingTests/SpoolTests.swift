@@ -1,4 +1,4 @@
-@testable import EventModel
+import EventModel
 import Foundation
 import PackageTestSupport
 import XCTest

@@ -1,4 +1,4 @@
-@testable import AuditRecords
+import AuditRecords
 import XCTest
 @testable import AuditNetlink
 

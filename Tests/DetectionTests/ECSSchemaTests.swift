@@ -1,6 +1,6 @@
 import Detection
 @testable import EQL
-@testable import EventModel
+import EventModel
 @testable import Events
 import XCTest
 

@@ -1,7 +1,7 @@
 import Alerting
-@testable import AuditRecords
+import AuditRecords
 import Detection
-@testable import EventModel
+import EventModel
 @testable import Events
 import Foundation
 import PackageTestSupport

@@ -1,5 +1,5 @@
 @testable import EQL
-@testable import EventModel
+import EventModel
 import Foundation
 import PackageTestSupport
 import TOMLKit

@@ -1,4 +1,4 @@
-@testable import EventModel
+import EventModel
 @testable import Events
 import Foundation
 import XCTest

@@ -1,6 +1,6 @@
 @testable import AuditRecords
 import Foundation
-@testable import EventModel
+import EventModel
 @testable import Events
 @testable import Reassembler
 import PackageTestSupport

@@ -2,7 +2,7 @@
 @testable import EventModel
 @testable import Events
 import Foundation
-@testable import Reassembler
+import Reassembler
 import PackageTestSupport
 import XCTest
 

@@ -1,5 +1,5 @@
-@testable import EventModel
-@testable import Events
+import EventModel
+import Events
 @testable import Processes
 import XCTest
 

@@ -1,5 +1,5 @@
 @testable import AuditRecords
-@testable import EventModel
+import EventModel
 @testable import Events
 import Foundation
 @testable import Processes
