@@ -18,9 +18,9 @@ public struct ReceiveCounters: Equatable, Sendable {
     /// only here; unicast overflow is re-queued by the kernel and counted in `lost` if it overflows too).
     public var enobufs: UInt64 = 0
     public var truncated: UInt64 = 0
-    public var spoofed: UInt64 = 0
+    var spoofed: UInt64 = 0
 
-    public init() {}
+    init() {}
 
     init(_ raw: auspex_nl_counters) {
         datagrams = raw.datagrams
@@ -34,16 +34,16 @@ public struct ReceiveCounters: Equatable, Sendable {
 /// Drains a netlink audit socket in batches: one recvmmsg per wake-up into one reused buffer, each message
 /// handed to the caller as a slice of that buffer (no allocation per message).
 public final class AuditReader {
-    public let socket: AuditSocket
+    let socket: AuditSocket
     private let batch: OpaquePointer
 
     /// Large enough for the biggest audit record (MAX_AUDIT_MESSAGE_LENGTH 8970 + header), rounded up.
-    public static let slotBytes: UInt32 = 12 * 1024
+    static let slotBytes: UInt32 = 12 * 1024
 
     /// - Parameters:
     ///   - socket: a unicast socket registered as the audit daemon, or a multicast socket.
     ///   - slots: datagrams taken per receive call.
-    public init(socket: AuditSocket, slots: UInt32 = 128) throws(AuditNetlinkError) {
+    init(socket: AuditSocket, slots: UInt32 = 128) throws(AuditNetlinkError) {
         guard let batch = auspex_nl_batch_create(max(slots, 1), Self.slotBytes) else {
             throw .system(operation: "allocate receive batch", errno: ENOMEM)
         }
@@ -77,9 +77,9 @@ public final class AuditReader {
 }
 
 /// Netlink framing of one datagram, the same code path the reader uses; for tests and captured datagrams.
-public enum NetlinkFraming {
+enum NetlinkFraming {
     /// The (type, payload) messages of `datagram`, control messages skipped.
-    public static func messages(in datagram: [UInt8]) -> [(type: UInt16, payload: [UInt8])] {
+    static func messages(in datagram: [UInt8]) -> [(type: UInt16, payload: [UInt8])] {
         let capacity = datagram.count / 16 + 1
         var slices = [auspex_nl_slice](repeating: auspex_nl_slice(), count: capacity)
         let count = datagram.withUnsafeBufferPointer { bytes in

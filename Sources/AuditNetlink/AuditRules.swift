@@ -6,15 +6,15 @@ import CAuditNetlink
 /// The kernel audit rules a reader installs: syscall exit rules on both ABIs, all tagged with one key so
 /// that exactly these (and nothing an administrator wrote) are deleted again.
 public struct AuditRuleSet: Equatable, Sendable {
-    public var key: String
-    public var syscalls: [String]
+    var key: String
+    var syscalls: [String]
     /// ABIs to cover, as libaudit spells them ("b64", "b32").
-    public var arches: [String]
+    var arches: [String]
     /// Prepend `never` for the reader's own pid, so it does not audit itself.
-    public var excludeSelf: Bool
+    var excludeSelf: Bool
     /// Syscalls audited only for some argument values (`-S socket -F a0=2`): installed as one rule per value and
     /// left out of the combined rule.
-    public var filters: [ArgumentFilter]
+    var filters: [ArgumentFilter]
 
     public init(key: String = AuditRuleSet.defaultKey, syscalls: [String], arches: [String] = ["b64", "b32"],
                 excludeSelf: Bool = true, filters: [ArgumentFilter] = []) {
@@ -27,9 +27,9 @@ public struct AuditRuleSet: Equatable, Sendable {
 
     /// `-S <syscall> -F a<argument>=<value>` for each value.
     public struct ArgumentFilter: Equatable, Sendable {
-        public var syscall: String
-        public var argument: Int
-        public var values: [UInt64]
+        var syscall: String
+        var argument: Int
+        var values: [UInt64]
 
         public init(syscall: String, argument: Int, values: [UInt64]) {
             self.syscall = syscall
@@ -39,7 +39,7 @@ public struct AuditRuleSet: Equatable, Sendable {
     }
 
     /// The syscalls of the combined rule: all but the filtered ones.
-    public var unfilteredSyscalls: [String] {
+    var unfilteredSyscalls: [String] {
         let filtered = Set(filters.map(\.syscall))
         return syscalls.filter { !filtered.contains($0) }
     }
@@ -114,7 +114,7 @@ extension AuditSocket {
 
     /// The syscalls the kernel's exit,always rules audit, one entry per rule, whoever added them (auditd's rules in
     /// multicast mode). A rule narrowed by other fields (`-F auid>=1000`) still counts in full.
-    public func auditedSyscallMasks() throws(AuditNetlinkError) -> [AuditedSyscallMask] {
+    func auditedSyscallMasks() throws(AuditNetlinkError) -> [AuditedSyscallMask] {
         var masks = [auspex_syscall_mask](repeating: auspex_syscall_mask(), count: 1024)
         let count = Int(try AuditNetlinkError.check(
             auspex_rules_list_syscall_masks(descriptor, &masks, UInt32(masks.count)), "list audit rules"))
@@ -123,13 +123,13 @@ extension AuditSocket {
 }
 
 /// The syscalls one kernel exit,always rule audits.
-public struct AuditedSyscallMask: Sendable, Equatable {
+struct AuditedSyscallMask: Sendable, Equatable {
     /// The rule's `AUDIT_ARCH_*` value; 0 when it names none (the kernel then applies it to the native arch).
-    public var arch: UInt32
+    var arch: UInt32
     /// The syscall numbers whose bit is set.
-    public var numbers: [Int]
+    var numbers: [Int]
     /// Whether every syscall bit is set (`-S all`).
-    public var coversAll: Bool
+    var coversAll: Bool
 
     init(_ mask: auspex_syscall_mask) {
         arch = mask.arch
@@ -145,9 +145,9 @@ public struct AuditedSyscallMask: Sendable, Equatable {
 }
 
 /// Kernel rule encoding without the kernel: what would be sent, and whether a listed rule is ours.
-public enum AuditRuleData {
+enum AuditRuleData {
     /// The `struct audit_rule_data` bytes of an exit,always rule for `syscalls` on `arch` tagged `key`.
-    public static func syscallRule(arch: String, syscalls: [String], key: String) throws(AuditNetlinkError) -> [UInt8] {
+    static func syscallRule(arch: String, syscalls: [String], key: String) throws(AuditNetlinkError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 64 * 1024)
         let length = try withCStrings(syscalls) { names throws(AuditNetlinkError) in
             try AuditNetlinkError.check(
@@ -159,14 +159,14 @@ public enum AuditRuleData {
 
     /// The syscalls of the rule in `bytes` (as AUDIT_LIST_RULES returns it): nil for a rule that is not
     /// exit,always, or bytes that are not a well-formed rule.
-    public static func syscallMask(_ bytes: [UInt8]) -> AuditedSyscallMask? {
+    static func syscallMask(_ bytes: [UInt8]) -> AuditedSyscallMask? {
         var mask = auspex_syscall_mask()
         return auspex_rule_data_syscall_mask(bytes, bytes.count, &mask) == 1 ? AuditedSyscallMask(mask) : nil
     }
 
     /// Whether the rule in `bytes` (as AUDIT_LIST_RULES returns it) has exactly the key `key`;
     /// nil when the bytes are not a well-formed rule.
-    public static func hasKey(_ bytes: [UInt8], _ key: String) -> Bool? {
+    static func hasKey(_ bytes: [UInt8], _ key: String) -> Bool? {
         let result = auspex_rule_data_has_key(bytes, bytes.count, key)
         return result < 0 ? nil : result == 1
     }

@@ -12,7 +12,7 @@ public final class AuditSocket {
     }
 
     /// The raw descriptor (for poll); owned by this object.
-    public let descriptor: Int32
+    let descriptor: Int32
 
     public init(_ binding: Binding = .unicast) throws(AuditNetlinkError) {
         let groups: UInt32 = binding == .multicast ? 1 : 0
@@ -28,7 +28,7 @@ public final class AuditSocket {
 
     /// Asks for a receive buffer of `bytes` (forced past rmem_max as root); returns what the kernel granted.
     @discardableResult
-    public func setReceiveBuffer(bytes: Int) throws(AuditNetlinkError) -> Int {
+    func setReceiveBuffer(bytes: Int) throws(AuditNetlinkError) -> Int {
         let clamped = Int32(clamping: bytes)
         return Int(try AuditNetlinkError.check(auspex_nl_set_receive_buffer(descriptor, clamped), "set SO_RCVBUF"))
     }
@@ -41,7 +41,7 @@ public final class AuditSocket {
     }
 
     /// AUDIT_SET of the fields `change` names; waits for the kernel's ACK.
-    public func apply(_ change: AuditStatusChange) throws(AuditNetlinkError) {
+    func apply(_ change: AuditStatusChange) throws(AuditNetlinkError) {
         guard !change.isEmpty else { return }
         var raw = change.raw
         try AuditNetlinkError.check(auspex_nl_set_status(descriptor, &raw), "AUDIT_SET \(change)")

@@ -4,17 +4,17 @@ import CAuditNetlink
 public struct AuditStatus: Equatable, Sendable {
     /// 0 off, 1 on, 2 locked.
     public var enabled: UInt32
-    public var failure: UInt32
+    var failure: UInt32
     /// The registered unicast audit daemon, 0 when none.
     public var pid: UInt32
-    public var rateLimit: UInt32
+    var rateLimit: UInt32
     public var backlogLimit: UInt32
     /// Records the kernel dropped since boot (or the last reset): backlog overflow, rate limit, memory.
     public var lost: UInt32
     public var backlog: UInt32
-    public var featureBitmap: UInt32
+    var featureBitmap: UInt32
     public var backlogWaitTime: UInt32
-    public var backlogWaitTimeActual: UInt32
+    var backlogWaitTimeActual: UInt32
 
     init(_ raw: auspex_audit_status) {
         enabled = raw.enabled
@@ -30,29 +30,29 @@ public struct AuditStatus: Equatable, Sendable {
     }
 
     /// Whether the kernel accepts `backlog_wait_time` (≥ 3.14): 0 there means audited tasks never wait for us.
-    public var supportsBacklogWaitTime: Bool {
+    var supportsBacklogWaitTime: Bool {
         featureBitmap & UInt32(AUSPEX_FEATURE_BACKLOG_WAIT_TIME) != 0
     }
 }
 
 /// The status fields an AUDIT_SET changes; nil fields are left alone.
-public struct AuditStatusChange: Equatable, Sendable {
-    public var enabled: UInt32?
-    public var pid: UInt32?
-    public var backlogLimit: UInt32?
-    public var backlogWaitTime: UInt32?
+struct AuditStatusChange: Equatable, Sendable {
+    var enabled: UInt32?
+    var pid: UInt32?
+    var backlogLimit: UInt32?
+    var backlogWaitTime: UInt32?
 
-    public init(enabled: UInt32? = nil, pid: UInt32? = nil, backlogLimit: UInt32? = nil, backlogWaitTime: UInt32? = nil) {
+    init(enabled: UInt32? = nil, pid: UInt32? = nil, backlogLimit: UInt32? = nil, backlogWaitTime: UInt32? = nil) {
         self.enabled = enabled
         self.pid = pid
         self.backlogLimit = backlogLimit
         self.backlogWaitTime = backlogWaitTime
     }
 
-    public var isEmpty: Bool { enabled == nil && pid == nil && backlogLimit == nil && backlogWaitTime == nil }
+    var isEmpty: Bool { enabled == nil && pid == nil && backlogLimit == nil && backlogWaitTime == nil }
 
     /// The change that puts back, from `prior`, every field this change sets.
-    public func reverting(to prior: AuditStatus) -> AuditStatusChange {
+    func reverting(to prior: AuditStatus) -> AuditStatusChange {
         AuditStatusChange(
             enabled: enabled.map { _ in prior.enabled },
             pid: pid.map { _ in prior.pid },
@@ -61,7 +61,7 @@ public struct AuditStatusChange: Equatable, Sendable {
     }
 
     /// This change, with the fields it leaves unset taken from `other`.
-    public func filling(from other: AuditStatusChange) -> AuditStatusChange {
+    func filling(from other: AuditStatusChange) -> AuditStatusChange {
         AuditStatusChange(enabled: enabled ?? other.enabled, pid: pid ?? other.pid,
                           backlogLimit: backlogLimit ?? other.backlogLimit,
                           backlogWaitTime: backlogWaitTime ?? other.backlogWaitTime)

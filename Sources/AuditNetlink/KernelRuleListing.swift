@@ -11,7 +11,7 @@ public enum KernelRuleListing {
     }
 
     /// Names for the numbers of each mask, on the mask's arch (the native one, x86_64 or aarch64, when it names none).
-    public static func syscalls(in masks: [AuditedSyscallMask], native: AuditArch = .native) -> Set<String> {
+    static func syscalls(in masks: [AuditedSyscallMask], native: AuditArch = .native) -> Set<String> {
         var names = Set<String>()
         for mask in masks {
             if mask.coversAll { names.insert("all") }
@@ -24,7 +24,7 @@ public enum KernelRuleListing {
 
 extension AuditArch {
     /// The arch this binary was built for: what a rule without `-F arch=` applies to.
-    public static var native: AuditArch {
+    static var native: AuditArch {
         #if arch(arm64)
         return .aarch64
         #else

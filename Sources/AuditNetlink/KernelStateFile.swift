@@ -4,20 +4,20 @@ import Glibc
 
 /// One process, told apart from a later process that reuses its pid: the pid plus its start time in clock ticks
 /// since boot (`/proc/PID/stat` field 22). Only meaningful within one boot.
-public struct ProcessIdentity: Equatable, Sendable {
-    public var pid: Int32
-    public var startTime: UInt64
+struct ProcessIdentity: Equatable, Sendable {
+    var pid: Int32
+    var startTime: UInt64
 
-    public init(pid: Int32, startTime: UInt64) {
+    init(pid: Int32, startTime: UInt64) {
         self.pid = pid
         self.startTime = startTime
     }
 
     /// This process, or nil without /proc.
-    public static func current() -> ProcessIdentity? { of(pid: getpid()) }
+    static func current() -> ProcessIdentity? { of(pid: getpid()) }
 
     /// The process running as `pid` now, or nil when there is none (or only its zombie).
-    public static func of(pid: Int32) -> ProcessIdentity? {
+    static func of(pid: Int32) -> ProcessIdentity? {
         guard pid > 0, let stat = readSmallFile("/proc/\(pid)/stat", limit: 4096) else { return nil }
         // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
         guard let close = stat.lastIndex(of: UInt8(ascii: ")")) else { return nil }
@@ -30,19 +30,19 @@ public struct ProcessIdentity: Equatable, Sendable {
     }
 
     /// Whether this very process (not a later one with the same pid) is still running.
-    public var isRunning: Bool { Self.of(pid: pid) == self }
+    var isRunning: Bool { Self.of(pid: pid) == self }
 }
 
 /// What a run records before it changes the kernel's audit settings: the values to put back, who changed them
 /// and in which boot. A run that dies without restoring (SIGKILL, crash) leaves it for the next run.
-public struct KernelStateRecord: Equatable, Sendable {
+struct KernelStateRecord: Equatable, Sendable {
     /// `/proc/sys/kernel/random/boot_id` when written: settings do not survive a reboot, so neither does the record.
-    public var bootID: String
-    public var owner: ProcessIdentity
+    var bootID: String
+    var owner: ProcessIdentity
     /// The original value of each setting the run changes (pid is never set: the kernel releases it by itself).
-    public var originals: AuditStatusChange
+    var originals: AuditStatusChange
 
-    public init(bootID: String, owner: ProcessIdentity, originals: AuditStatusChange) {
+    init(bootID: String, owner: ProcessIdentity, originals: AuditStatusChange) {
         self.bootID = bootID
         self.owner = owner
         self.originals = originals
@@ -51,7 +51,7 @@ public struct KernelStateRecord: Equatable, Sendable {
     static let version = "1"
 
     /// `key=value` lines; only the changed settings appear.
-    public var text: String {
+    var text: String {
         var lines = ["# auspex: kernel audit settings to restore (written before auspex changed them)",
                      "version=\(Self.version)", "boot_id=\(bootID)", "pid=\(owner.pid)", "start_time=\(owner.startTime)"]
         if let enabled = originals.enabled { lines.append("enabled=\(enabled)") }
@@ -61,7 +61,7 @@ public struct KernelStateRecord: Equatable, Sendable {
     }
 
     /// Parses `text`; anything unexpected (unknown or repeated key, bad number, missing field) is an error.
-    public init(parsing bytes: [UInt8]) throws(KernelStateFileError) {
+    init(parsing bytes: [UInt8]) throws(KernelStateFileError) {
         var values: [String: String] = [:]
         for line in bytes.split(separator: UInt8(ascii: "\n")) where line.first != UInt8(ascii: "#") {
             guard let equals = line.firstIndex(of: UInt8(ascii: "=")) else {
@@ -115,17 +115,17 @@ public struct KernelStateFile: Sendable {
     /// Larger files are not ours.
     static let sizeLimit = 4096
 
-    public enum Contents: Equatable, Sendable {
+    enum Contents: Equatable, Sendable {
         case absent
         case record(KernelStateRecord)
         case unreadable(KernelStateFileError)
     }
 
-    public let path: String
+    let path: String
 
-    public init(path: String) { self.path = path }
+    init(path: String) { self.path = path }
 
-    public func read() -> Contents {
+    func read() -> Contents {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else {
             return errno == ENOENT ? .absent : .unreadable(.system(operation: "open \(path)", errno: errno))
@@ -138,7 +138,7 @@ public struct KernelStateFile: Sendable {
     }
 
     /// Replaces the file with `record`; creates the directory (mode 0700) when it is missing.
-    public func write(_ record: KernelStateRecord) throws(KernelStateFileError) {
+    func write(_ record: KernelStateRecord) throws(KernelStateFileError) {
         let directory = Self.directory(of: path)
         if mkdir(directory, 0o700) != 0, errno != EEXIST { throw .system(operation: "mkdir \(directory)", errno: errno) }
         let temporary = "\(path).tmp.\(getpid())"
@@ -168,13 +168,13 @@ public struct KernelStateFile: Sendable {
     }
 
     /// Removes the file (absent is fine).
-    public func remove() throws(KernelStateFileError) {
+    func remove() throws(KernelStateFileError) {
         guard unlink(path) == 0 || errno == ENOENT else { throw .system(operation: "unlink \(path)", errno: errno) }
         try syncDirectory(Self.directory(of: path))
     }
 
     /// This boot's id, or nil when the kernel does not provide one.
-    public static func currentBootID() -> String? {
+    static func currentBootID() -> String? {
         guard let bytes = readSmallFile("/proc/sys/kernel/random/boot_id", limit: 128) else { return nil }
         let id = String(decoding: bytes, as: UTF8.self).trimmingWhitespace
         return id.isEmpty ? nil : id

@@ -13,14 +13,14 @@ public final class LiveAuditSession {
     public enum Mode: Sendable { case unicast, multicast }
 
     public struct Options: Sendable {
-        public var mode: Mode
+        var mode: Mode
         /// Rules to install (and remove on stop); nil leaves the kernel's rules alone.
-        public var rules: AuditRuleSet?
-        public var receiveBufferBytes: Int
-        public var backlogLimit: UInt32
+        var rules: AuditRuleSet?
+        var receiveBufferBytes: Int
+        var backlogLimit: UInt32
         /// Where the original settings are recorded before they change, so that the next run restores them if this
         /// one is killed (see `KernelStateFile`); nil keeps them in memory only.
-        public var kernelStatePath: String?
+        var kernelStatePath: String?
         public init(mode: Mode = .unicast, rules: AuditRuleSet? = .events,
                     receiveBufferBytes: Int = 8 << 20, backlogLimit: UInt32 = 8192,
                     kernelStatePath: String? = KernelStateFile.defaultPath) {
@@ -32,7 +32,7 @@ public final class LiveAuditSession {
         }
     }
 
-    public let options: Options
+    let options: Options
     /// Reads the record stream.
     public let reader: AuditReader
     /// The status before we changed anything (after a run that was killed: what it left behind).

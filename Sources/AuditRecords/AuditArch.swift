@@ -10,15 +10,15 @@ public struct AuditArch: RawRepresentable, Hashable, Sendable {
     }
 
     public static let x86_64 = AuditArch(rawValue: 0xc000_003e)
-    public static let i386 = AuditArch(rawValue: 0x4000_0003)
-    public static let aarch64 = AuditArch(rawValue: 0xc000_00b7)
-    public static let arm = AuditArch(rawValue: 0x4000_0028)
+    static let i386 = AuditArch(rawValue: 0x4000_0003)
+    static let aarch64 = AuditArch(rawValue: 0xc000_00b7)
+    static let arm = AuditArch(rawValue: 0x4000_0028)
 
     /// `__AUDIT_ARCH_LE`: the audited process ran little-endian.
-    public var isLittleEndian: Bool { rawValue & 0x4000_0000 != 0 }
+    var isLittleEndian: Bool { rawValue & 0x4000_0000 != 0 }
 
     /// `__AUDIT_ARCH_64BIT`: the syscall used the 64-bit ABI.
-    public var is64Bit: Bool { rawValue & 0x8000_0000 != 0 }
+    var is64Bit: Bool { rawValue & 0x8000_0000 != 0 }
 
     /// Name as go-libaudit/auditd print it (`x86_64`, `i386`, `aarch64`, …), or nil for unknown values.
     public var name: String? { ArchTable.name(for: rawValue) }

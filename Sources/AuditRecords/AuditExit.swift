@@ -7,7 +7,7 @@ public enum AuditExit {
     }
 
     /// The errno name for a positive errno number (`13` → `EACCES`), or nil.
-    public static func errnoName(_ errno: Int) -> String? {
+    static func errnoName(_ errno: Int) -> String? {
         guard errno > 0, errno < ErrnoTable.names.count else { return nil }
         return ErrnoTable.names[errno]
     }

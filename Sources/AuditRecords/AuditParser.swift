@@ -3,18 +3,18 @@
 /// * netlink payloads: `audit(SECS.MSEC:SERIAL): key=value …`, the type coming from the netlink header.
 public enum AuditParser {
     /// Parses one audit.log line (leading blanks and a trailing `\n`, `\r` or NUL are ignored).
-    public static func parseLogLine<Bytes: Collection>(_ line: Bytes) -> Result<AuditRecord, AuditParseError>
+    static func parseLogLine<Bytes: Collection>(_ line: Bytes) -> Result<AuditRecord, AuditParseError>
     where Bytes.Element == UInt8 {
         parseLogLine(bytes: Array(line))
     }
 
     /// Parses one audit.log line held in a slice of a larger buffer (non-generic: no unspecialized copy loop).
-    public static func parseLogLine(_ line: ArraySlice<UInt8>) -> Result<AuditRecord, AuditParseError> {
+    static func parseLogLine(_ line: ArraySlice<UInt8>) -> Result<AuditRecord, AuditParseError> {
         parseLogLine(bytes: Array(line))
     }
 
     /// Parses one audit.log line.
-    public static func parseLogLine(_ line: [UInt8]) -> Result<AuditRecord, AuditParseError> {
+    static func parseLogLine(_ line: [UInt8]) -> Result<AuditRecord, AuditParseError> {
         parseLogLine(bytes: line)
     }
 
@@ -52,12 +52,12 @@ public enum AuditParser {
     }
 
     /// Parses one netlink payload held in a slice of a receive buffer.
-    public static func parseNetlink(type: UInt16, payload: ArraySlice<UInt8>) -> Result<AuditRecord, AuditParseError> {
+    static func parseNetlink(type: UInt16, payload: ArraySlice<UInt8>) -> Result<AuditRecord, AuditParseError> {
         parseNetlink(type: type, bytes: Array(payload))
     }
 
     /// Parses one netlink payload copied out of a raw receive buffer.
-    public static func parseNetlink(type: UInt16, payload: UnsafeRawBufferPointer) -> Result<AuditRecord, AuditParseError> {
+    static func parseNetlink(type: UInt16, payload: UnsafeRawBufferPointer) -> Result<AuditRecord, AuditParseError> {
         parseNetlink(type: type, bytes: Array(payload))
     }
 
@@ -126,7 +126,7 @@ public enum AuditParser {
 
 /// Why a line or payload could not be parsed, and where.
 public struct AuditParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Reason: String, Sendable {
+    enum Reason: String, Sendable {
         case emptyInput = "empty input"
         case missingType = "no type= field"
         case unknownType = "unknown record type name"
@@ -138,11 +138,11 @@ public struct AuditParseError: Error, Sendable, Equatable, CustomStringConvertib
         case tooLong = "record longer than 4 GiB"
     }
 
-    public let reason: Reason
+    let reason: Reason
     /// Byte offset where parsing stopped.
-    public let offset: Int
+    let offset: Int
 
-    public init(_ reason: Reason, at offset: Int) {
+    init(_ reason: Reason, at offset: Int) {
         self.reason = reason
         self.offset = offset
     }

@@ -10,13 +10,13 @@ public struct AuditRecord: Sendable {
     /// Event serial number from `audit(SECS.MSEC:SERIAL)`; shared by all records of one event. Wraps at 2^32.
     public let serial: UInt32
     /// The record's bytes as received (the audit.log line without its line terminator, or the netlink payload).
-    public let bytes: [UInt8]
+    let bytes: [UInt8]
     /// Fields in their order of appearance. Fields nested in a user-space `msg='…'` value follow the `msg` field.
     public let fields: [AuditField]
     /// Byte range of the `node=` value, when the line had one.
     let nodeRange: Range<Int>?
     /// Byte range of the ENRICHED translation suffix after the `\x1d` separator, when present.
-    public let enrichedRange: Range<Int>?
+    let enrichedRange: Range<Int>?
 
     init(type: AuditRecordType, timestamp: AuditTimestamp, serial: UInt32, bytes: [UInt8],
          fields: [AuditField], nodeRange: Range<Int>?, enrichedRange: Range<Int>?) {
@@ -38,7 +38,7 @@ public struct AuditRecord: Sendable {
     public var nodeBytes: ArraySlice<UInt8>? { nodeRange.map { bytes[$0] } }
 
     /// The first field whose key equals `key` (compared byte by byte, no allocation).
-    public subscript(key: String) -> AuditValue? {
+    subscript(key: String) -> AuditValue? {
         guard let index = indexOfField(key) else { return nil }
         return value(at: index)
     }
@@ -83,7 +83,7 @@ public struct AuditField: Sendable, Equatable {
     private let valueStart: UInt32
     private let valueEnd: UInt32
     /// How the value was quoted.
-    public let quoting: AuditQuoting
+    let quoting: AuditQuoting
 
     init(keyRange: Range<Int>, valueRange: Range<Int>, quoting: AuditQuoting) {
         keyStart = UInt32(truncatingIfNeeded: keyRange.lowerBound)
@@ -94,9 +94,9 @@ public struct AuditField: Sendable, Equatable {
     }
 
     /// Byte range of the key.
-    public var keyRange: Range<Int> { Int(keyStart)..<Int(keyEnd) }
+    var keyRange: Range<Int> { Int(keyStart)..<Int(keyEnd) }
     /// Byte range of the value, without its quotes.
-    public var valueRange: Range<Int> { Int(valueStart)..<Int(valueEnd) }
+    var valueRange: Range<Int> { Int(valueStart)..<Int(valueEnd) }
 }
 
 /// How a value was written in the record.
@@ -114,7 +114,7 @@ public struct AuditTimestamp: Sendable, Hashable, Comparable {
     public let seconds: Int64
     public let milliseconds: UInt16
 
-    public init(seconds: Int64, milliseconds: UInt16) {
+    init(seconds: Int64, milliseconds: UInt16) {
         self.seconds = seconds
         self.milliseconds = milliseconds
     }
@@ -129,7 +129,7 @@ public struct AuditTimestamp: Sendable, Hashable, Comparable {
     }
 
     /// Milliseconds since the Unix epoch (saturating, like `nanosecondsSinceEpoch`).
-    public var millisecondsSinceEpoch: Int64 {
+    var millisecondsSinceEpoch: Int64 {
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1000)
         if overflow { return seconds < 0 ? .min : .max }
         let (sum, carry) = scaled.addingReportingOverflow(Int64(milliseconds))
@@ -137,7 +137,7 @@ public struct AuditTimestamp: Sendable, Hashable, Comparable {
     }
 
     /// Whether `seconds.milliseconds` is representable as Int64 nanoseconds since the epoch.
-    public static func fitsInt64Nanoseconds(seconds: UInt64, milliseconds: UInt16) -> Bool {
+    static func fitsInt64Nanoseconds(seconds: UInt64, milliseconds: UInt16) -> Bool {
         guard seconds <= UInt64(Int64.max) else { return false }
         let (scaled, overflow) = Int64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
         guard !overflow else { return false }

@@ -6,13 +6,13 @@ public struct AuditRecordType: RawRepresentable, Hashable, Sendable, CustomStrin
     public init(_ rawValue: UInt16) { self.rawValue = rawValue }
 
     /// Parses a type name as written after `type=` (case-insensitive), including `UNKNOWN[1334]`.
-    public init?(name: some StringProtocol) {
+    init?(name: some StringProtocol) {
         guard let number = RecordTypeTable.number(forName: Array(name.utf8)[...]) else { return nil }
         self.rawValue = number
     }
 
     /// Parses a type name given as bytes (no allocation for known names).
-    public init?(nameBytes: ArraySlice<UInt8>) {
+    init?(nameBytes: ArraySlice<UInt8>) {
         guard let number = RecordTypeTable.number(forName: nameBytes) else { return nil }
         self.rawValue = number
     }
@@ -35,25 +35,25 @@ public struct AuditRecordType: RawRepresentable, Hashable, Sendable, CustomStrin
     }
 
     // The types the pipeline branches on; the full list lives in RecordTypeTable.
-    public static let login = AuditRecordType(1006)
+    static let login = AuditRecordType(1006)
     public static let syscall = AuditRecordType(1300)
     public static let path = AuditRecordType(1302)
-    public static let ipc = AuditRecordType(1303)
-    public static let socketcall = AuditRecordType(1304)
-    public static let configChange = AuditRecordType(1305)
+    static let ipc = AuditRecordType(1303)
+    static let socketcall = AuditRecordType(1304)
+    static let configChange = AuditRecordType(1305)
     public static let sockaddr = AuditRecordType(1306)
-    public static let cwd = AuditRecordType(1307)
+    static let cwd = AuditRecordType(1307)
     public static let execve = AuditRecordType(1309)
     public static let eoe = AuditRecordType(1320)
-    public static let bprmFcaps = AuditRecordType(1321)
-    public static let capset = AuditRecordType(1322)
-    public static let mmap = AuditRecordType(1323)
-    public static let netfilterPacket = AuditRecordType(1324)
-    public static let netfilterConfig = AuditRecordType(1325)
+    static let bprmFcaps = AuditRecordType(1321)
+    static let capset = AuditRecordType(1322)
+    static let mmap = AuditRecordType(1323)
+    static let netfilterPacket = AuditRecordType(1324)
+    static let netfilterConfig = AuditRecordType(1325)
     public static let seccomp = AuditRecordType(1326)
-    public static let proctitle = AuditRecordType(1327)
-    public static let replace = AuditRecordType(1329)
-    public static let uringOp = AuditRecordType(1336)
-    public static let avc = AuditRecordType(1400)
-    public static let userLogin = AuditRecordType(1112)
+    static let proctitle = AuditRecordType(1327)
+    static let replace = AuditRecordType(1329)
+    static let uringOp = AuditRecordType(1336)
+    static let avc = AuditRecordType(1400)
+    static let userLogin = AuditRecordType(1112)
 }

@@ -1,8 +1,8 @@
 /// Signal names for SECCOMP `sig=` and ANOM_ABEND `sig=`, from the Linux 6.1 UAPI header asm/signal.h of x86
 /// (shared by arm, arm64 and the asm-generic architectures; mips, sparc, alpha and parisc number some differently).
-public enum AuditSignal {
+enum AuditSignal {
     /// `SIGSYS` for 31; nil outside 1…31 (real-time signals have no fixed name).
-    public static func name(_ signal: Int) -> String? {
+    static func name(_ signal: Int) -> String? {
         guard signal >= 1, signal <= names.count else { return nil }
         return names[signal - 1]
     }

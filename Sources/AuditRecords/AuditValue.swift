@@ -7,7 +7,7 @@
 public struct AuditValue: Sendable {
     let storage: [UInt8]
     /// Byte range of the value inside its record, quotes excluded.
-    public let range: Range<Int>
+    let range: Range<Int>
     /// How the value was quoted.
     public let quoting: AuditQuoting
     let keyRange: Range<Int>
@@ -22,7 +22,7 @@ public struct AuditValue: Sendable {
     }
 
     /// Whether the key is one the kernel may hex-encode (decided only when decoding is asked for).
-    public var hexEncodable: Bool { HexEncodedKeys.mayBeHex(key: storage[keyRange], recordType: recordType) }
+    var hexEncodable: Bool { HexEncodedKeys.mayBeHex(key: storage[keyRange], recordType: recordType) }
 
     /// The value's bytes exactly as logged, without quotes.
     public var rawBytes: ArraySlice<UInt8> { storage[range] }
@@ -32,7 +32,7 @@ public struct AuditValue: Sendable {
 
     /// True when the value is the kernel's/user space's marker for "no value": bare `(null)` or `?`, or an empty
     /// or `"?"` quoted value (the values go-libaudit drops). `tty=(none)` is a value, not a missing one.
-    public var isMissing: Bool {
+    var isMissing: Bool {
         let raw = storage[range]
         if raw.isEmpty { return true }
         if raw.count == 1 && raw.first == UInt8(ascii: "?") { return true }
@@ -52,7 +52,7 @@ public struct AuditValue: Sendable {
     }
 
     /// The decoded value as text (invalid UTF-8 repaired with U+FFFD).
-    public var string: String {
+    var string: String {
         if isHexEncoded, let bytes = Hex.decode(storage[range]) { return String(decoding: bytes, as: UTF8.self) }
         return String(decoding: storage[range], as: UTF8.self)
     }
@@ -61,7 +61,7 @@ public struct AuditValue: Sendable {
     public var int: Int64? { Decimal.parseInt64(storage[range]) }
 
     /// Unsigned decimal value (`auid=4294967295`), or nil when not a decimal integer.
-    public var uint: UInt64? { Decimal.parseUInt64(storage[range]) }
+    var uint: UInt64? { Decimal.parseUInt64(storage[range]) }
 
     /// Value read as unprefixed hex (`arch=c000003e`, `a1=7ffed2893080`), or nil when not hex or wider than 64 bits.
     public var hexUInt: UInt64? { Hex.parseUInt64(storage[range]) }

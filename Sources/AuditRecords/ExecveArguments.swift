@@ -12,7 +12,7 @@ public struct ExecveArguments: Sendable, Equatable {
     public let isComplete: Bool
 
     /// The arguments as text (invalid UTF-8 repaired with U+FFFD).
-    public var strings: [String] { arguments.map { String(decoding: $0, as: UTF8.self) } }
+    var strings: [String] { arguments.map { String(decoding: $0, as: UTF8.self) } }
 
     /// Assembles the arguments of the EXECVE records among `records` (other record types are ignored);
     /// nil when there is no EXECVE record.

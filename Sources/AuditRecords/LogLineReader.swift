@@ -4,14 +4,14 @@ import Glibc
 
 /// Reads newline-separated lines from a file descriptor in large chunks (audit.log text for `auspex replay`).
 /// Lines are slices of an internal buffer, valid until the next call.
-public struct LogLineReader {
-    public let descriptor: Int32
+struct LogLineReader {
+    let descriptor: Int32
     /// Longest line kept; longer lines are cut here (audit records are at most ~9 KB) and counted.
-    public let maxLineBytes: Int
-    public private(set) var lineNumber = 0
-    public private(set) var truncatedLines = 0
+    let maxLineBytes: Int
+    private(set) var lineNumber = 0
+    private(set) var truncatedLines = 0
     /// errno of a failed read, if any.
-    public private(set) var error: Int32?
+    private(set) var error: Int32?
     private var buffer: [UInt8] = []
     private var start = 0
     private var atEnd = false
@@ -19,17 +19,17 @@ public struct LogLineReader {
     private var scratch = [UInt8](repeating: 0, count: 256 << 10)
 
     /// Whether a line holds only spaces, tabs and carriage returns (skipped, not malformed).
-    public static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+    static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
         line.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
     }
 
-    public init(descriptor: Int32, maxLineBytes: Int = 1 << 20) {
+    init(descriptor: Int32, maxLineBytes: Int = 1 << 20) {
         self.descriptor = descriptor
         self.maxLineBytes = max(1024, maxLineBytes)
     }
 
     /// The next line without its newline, or nil at end of input.
-    public mutating func next() -> ArraySlice<UInt8>? {
+    mutating func next() -> ArraySlice<UInt8>? {
         while true {
             if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
                 defer { start = newline + 1 }

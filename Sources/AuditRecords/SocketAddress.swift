@@ -21,7 +21,7 @@ public enum SocketAddress: Sendable, Equatable {
     /// Decodes raw sockaddr bytes; nil when shorter than the family field. The family is read in host order
     /// of the audited machine: little-endian unless the low byte is zero and the high byte is not (a big-endian
     /// host such as ppc64 or s390x — families fit in one byte, so this cannot misread a little-endian family).
-    public init?(bytes: [UInt8]) {
+    init?(bytes: [UInt8]) {
         guard let decoded = SocketAddressDecoder.decode(bytes) else { return nil }
         self = decoded
     }
@@ -38,13 +38,13 @@ public enum SocketAddress: Sendable, Equatable {
     }
 
     /// True for an AF_UNIX address in the abstract namespace (leading NUL).
-    public var isAbstract: Bool {
+    var isAbstract: Bool {
         if case .unix(_, let isAbstract) = self { return isAbstract }
         return false
     }
 
     /// The IP address text for inet/inet6, else nil.
-    public var address: String? {
+    var address: String? {
         switch self {
         case .inet(let address, _), .inet6(let address, _, _, _): return address
         default: return nil
@@ -52,7 +52,7 @@ public enum SocketAddress: Sendable, Equatable {
     }
 
     /// The port for inet/inet6, else nil.
-    public var port: UInt16? {
+    var port: UInt16? {
         switch self {
         case .inet(_, let port), .inet6(_, let port, _, _): return port
         default: return nil
@@ -61,7 +61,7 @@ public enum SocketAddress: Sendable, Equatable {
 
     /// The socket path for AF_UNIX, else nil. For an abstract socket this is the name after the leading NUL;
     /// go-libaudit (and so auditd_manager) reports `""` there, so check `isAbstract` to mimic it.
-    public var path: String? {
+    var path: String? {
         if case .unix(let path, _) = self { return path }
         return nil
     }

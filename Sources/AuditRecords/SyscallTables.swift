@@ -15,9 +15,9 @@ enum SyscallTables {
 }
 
 /// i386 `socketcall(call, args)` multiplexer: `a0` of a socketcall SYSCALL record names the socket operation.
-public enum SocketCall {
+enum SocketCall {
     /// The operation for `call` (linux/net.h SYS_SOCKET = 1 … SYS_SENDMMSG = 20), or nil.
-    public static func name(_ call: UInt64) -> String? {
+    static func name(_ call: UInt64) -> String? {
         guard call >= 1, call <= UInt64(names.count) else { return nil }
         return names[Int(call) - 1]
     }

@@ -17,7 +17,7 @@ public struct SlotEvent: Sendable {
     /// Event time in nanoseconds since the epoch (audit header time; `@timestamp` for JSON input).
     public var timestamp: Int64
     /// Second ordering key (audit serial, or the `--tiebreaker` field); `.null` when none.
-    public var tiebreaker: FieldValue
+    var tiebreaker: FieldValue
     /// Arrival order, the last ordering key; also the event's identity in results.
     public var ordinal: Int
 

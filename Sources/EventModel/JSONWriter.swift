@@ -51,7 +51,7 @@ public enum JSONWriter {
 
     /// Appends a quoted, escaped JSON string. Invalid UTF-8 never reaches here: Swift strings are valid
     /// Unicode (producers decode bytes with replacement characters). Runs that need no escaping are copied whole.
-    public static func writeString(_ s: String, to out: inout [UInt8]) {
+    static func writeString(_ s: String, to out: inout [UInt8]) {
         var text = s
         text.withUTF8 { writeString(bytes: $0, to: &out) }
     }

@@ -106,7 +106,7 @@ public enum UTCTime {
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (`days_from_civil`).
-    public static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+    static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = floorDivide(y, 400)
         let yearOfEra = y - era * 400
@@ -116,7 +116,7 @@ public enum UTCTime {
     }
 
     /// 28–31: the days of `month` (1–12) in the proleptic Gregorian `year`.
-    public static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
         switch month {
         case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -125,7 +125,7 @@ public enum UTCTime {
     }
 
     /// Days since 1970-01-01 → (year, month, day) (`civil_from_days`).
-    public static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = floorDivide(z, 146_097)
         let dayOfEra = z - era * 146_097
@@ -138,7 +138,7 @@ public enum UTCTime {
     }
 
     /// Division rounding toward negative infinity (b > 0), without overflow at Int64.min.
-    public static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
         a >= 0 ? a / b : (a + 1) / b - 1
     }
 

@@ -55,7 +55,7 @@ public enum ECSField: Int, CaseIterable, Sendable {
     @inlinable public var name: String { Self.names[rawValue] }
 
     /// The field named `name`, if it is one of the fixed fields.
-    public init?(name: String) {
+    init?(name: String) {
         guard let field = Self.byName[name] else { return nil }
         self = field
     }

@@ -120,21 +120,21 @@ struct EventFacts {
 /// What the normalizer could not decode, counted rather than thrown: the document is still emitted.
 public struct NormalizerCounters: Sendable, Equatable {
     /// Events handed over with no records at all.
-    public var emptyEvents: UInt64 = 0
+    var emptyEvents: UInt64 = 0
     /// Multi-record events without a SYSCALL record (go-libaudit rejects them; we emit what we have).
-    public var missingSyscallRecord: UInt64 = 0
+    var missingSyscallRecord: UInt64 = 0
     /// SYSCALL records whose `arch=` is not a known AUDIT_ARCH value.
-    public var unknownArch: UInt64 = 0
+    var unknownArch: UInt64 = 0
     /// Syscall numbers without a name on their architecture (kept as the number).
-    public var unknownSyscall: UInt64 = 0
+    var unknownSyscall: UInt64 = 0
     /// SOCKADDR records whose `saddr=` is not hex or too short.
-    public var malformedSockaddr: UInt64 = 0
+    var malformedSockaddr: UInt64 = 0
     /// EXECVE argument vectors with missing pieces (lost records, `argc` larger than the arguments found).
-    public var incompleteExecve: UInt64 = 0
+    var incompleteExecve: UInt64 = 0
     /// `pid=` / `ppid=` values that are not decimal numbers (the field is left out).
-    public var malformedNumber: UInt64 = 0
+    var malformedNumber: UInt64 = 0
     /// Values cut to `Normalizer.maxValueBytes` / argument vectors cut to `maxArguments`.
-    public var truncatedValues: UInt64 = 0
+    var truncatedValues: UInt64 = 0
 
     public init() {}
 }

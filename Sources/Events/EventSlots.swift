@@ -18,7 +18,7 @@ public struct EventSlots: Sendable {
     public static let fixedCount = ECSField.allCases.count
 
     /// An event with no field set and `slotCount` slots (at least the fixed fields').
-    public init(slotCount: Int = EventSlots.fixedCount) {
+    init(slotCount: Int = EventSlots.fixedCount) {
         values = [FieldValue](repeating: .null, count: max(slotCount, Self.fixedCount))
     }
 
@@ -32,7 +32,7 @@ public struct EventSlots: Sendable {
     @inlinable public func has(_ field: ECSField) -> Bool { !values[field.rawValue].isNull }
 
     /// Sets a field by name: a fixed one by its slot, any other as an open field (rare names only: this hashes).
-    public mutating func set(named name: String, _ value: FieldValue) {
+    mutating func set(named name: String, _ value: FieldValue) {
         if let field = ECSField(name: name) { values[field.rawValue] = value } else { extras.append((name, value)) }
     }
 

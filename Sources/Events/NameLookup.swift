@@ -19,19 +19,19 @@ public protocol NameLookup: Sendable {
 }
 
 /// A fixed table of names: for tests, and for `--no-resolve` style use (empty tables).
-public struct StaticNameLookup: NameLookup {
-    public var users: [String: String]
-    public var groups: [String: String]
+struct StaticNameLookup: NameLookup {
+    var users: [String: String]
+    var groups: [String: String]
 
-    public init(users: [String: String] = [:], groups: [String: String] = [:]) {
+    init(users: [String: String] = [:], groups: [String: String] = [:]) {
         self.users = users
         self.groups = groups
     }
 
-    public func userName(forID id: String) -> String? { users[id] }
-    public func groupName(forID id: String) -> String? { groups[id] }
-    public func userID(forName name: String) -> String? { users.first { $0.value == name }?.key }
-    public func groupID(forName name: String) -> String? { groups.first { $0.value == name }?.key }
+    func userName(forID id: String) -> String? { users[id] }
+    func groupName(forID id: String) -> String? { groups[id] }
+    func userID(forName name: String) -> String? { users.first { $0.value == name }?.key }
+    func groupID(forName name: String) -> String? { groups.first { $0.value == name }?.key }
 }
 
 /// The system user database (NSS via `getpwuid_r`/`getgrgid_r`), cached per id for a minute with negative

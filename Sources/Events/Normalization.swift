@@ -7,35 +7,35 @@ public struct Normalization: Sendable, Equatable {
     /// `event.action` (`summary.action`); nil for the catch-all, so the field is absent as after the ingest pipeline.
     public var action: String?
     /// `auditd.summary.object.type` (`file`, `socket`, `process`, `user-session`, …); nil when not given.
-    public var objectType: String?
+    var objectType: String?
     /// `event.category`.
-    public var categories: [String]
+    var categories: [String]
     /// `event.type`.
-    public var types: [String]
+    var types: [String]
     /// Which PATH record is the object (skipping PARENT/UNKNOWN ones); only used when the object is a file.
-    public var objectPathIndex: Int
+    var objectPathIndex: Int
     /// Field names tried in order for `summary.actor.primary`/`secondary`, `summary.object.primary`/`secondary`
     /// and `summary.how` (empty = keep the default).
-    public var subjectPrimary: [String]
-    public var subjectSecondary: [String]
-    public var objectPrimary: [String]
-    public var objectSecondary: [String]
-    public var how: [String]
+    var subjectPrimary: [String]
+    var subjectSecondary: [String]
+    var objectPrimary: [String]
+    var objectSecondary: [String]
+    var how: [String]
     /// Field names tried in order for `source.ip` (user-space login records: `addr`).
-    public var sourceIP: [String]
+    var sourceIP: [String]
     /// The normalization applies only when all these fields are present (AVC: SELinux vs AppArmor).
-    public var requiredFields: [String]
+    var requiredFields: [String]
     /// Which ECS user fields the summary actors and object fill (user-space records only).
-    public var userMappings: [UserMapping]
+    var userMappings: [UserMapping]
 
     /// An ECS entity fill: the value of a summary field goes to an ECS user/group field.
-    public enum UserMapping: Sendable, Equatable {
+    enum UserMapping: Sendable, Equatable {
         case subjectPrimaryToUser, subjectSecondaryToUserEffective, subjectSecondaryToUserTarget
         case objectPrimaryToUserTarget, objectPrimaryToUserEffective, objectPrimaryToGroupTarget
         case subjectSecondaryToGroupTarget, uidToUserEffective
     }
 
-    public init(action: String?, objectType: String? = nil, categories: [String], types: [String],
+    init(action: String?, objectType: String? = nil, categories: [String], types: [String],
                 objectPathIndex: Int = 0, subjectPrimary: [String] = [], subjectSecondary: [String] = [],
                 objectPrimary: [String] = [], objectSecondary: [String] = [], how: [String] = [],
                 sourceIP: [String] = [], requiredFields: [String] = [], userMappings: [UserMapping] = [])

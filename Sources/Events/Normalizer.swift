@@ -14,9 +14,9 @@ public struct Normalizer: Sendable {
     /// Bounds on values taken from untrusted records.
     public struct Limits: Sendable {
         /// Longest value kept, in bytes (longer ones are cut and counted).
-        public var maxValueBytes: Int
+        var maxValueBytes: Int
         /// Most `process.args` entries kept.
-        public var maxArguments: Int
+        var maxArguments: Int
 
         public init(maxValueBytes: Int = 64 * 1024, maxArguments: Int = 4096) {
             self.maxValueBytes = max(1, maxValueBytes)
@@ -25,10 +25,10 @@ public struct Normalizer: Sendable {
     }
 
     /// `host.*` facts stamped on every document.
-    public var host: HostInfo
+    var host: HostInfo
     /// uid/gid → name resolution for `user.name`, `file.owner`, `auditd.summary.actor.*`, ….
-    public var names: any NameLookup
-    public var limits: Limits
+    var names: any NameLookup
+    var limits: Limits
 
     public init(host: HostInfo, names: any NameLookup, limits: Limits = Limits()) {
         self.host = host
@@ -37,13 +37,13 @@ public struct Normalizer: Sendable {
     }
 
     /// The document for `event`; decoding problems are not reported (see `normalize(_:counters:)`).
-    public func normalize(_ event: AuditEvent) -> Document {
+    func normalize(_ event: AuditEvent) -> Document {
         var counters = NormalizerCounters()
         return normalize(event, counters: &counters)
     }
 
     /// The document for `event`, adding to `counters` whatever could not be decoded.
-    public func normalize(_ event: AuditEvent, counters: inout NormalizerCounters) -> Document {
+    func normalize(_ event: AuditEvent, counters: inout NormalizerCounters) -> Document {
         normalize(event, counters: &counters).document()
     }
 

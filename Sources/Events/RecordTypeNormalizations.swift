@@ -1,13 +1,13 @@
 /// Normalizations of events whose first record is not SYSCALL (user-space login/account records, CONFIG_CHANGE,
 /// AVC, …), keyed by record type name, with the facts of go-libaudit's `normalizations.yaml` (record-type part).
 /// When such an event also has a SYSCALL record, the syscall's categories and types are appended.
-public enum RecordTypeNormalizations {
+enum RecordTypeNormalizations {
     /// Normalizations for a record type name (`USER_LOGIN`); AVC has two, told apart by `requiredFields`.
-    public static func lookup(_ recordType: String) -> [Normalization] {
+    static func lookup(_ recordType: String) -> [Normalization] {
         table[recordType] ?? []
     }
 
-    public static let table: [String: [Normalization]] = {
+    static let table: [String: [Normalization]] = {
         var table: [String: [Normalization]] = [:]
         for (names, normalization) in entries {
             for name in names { table[name, default: []].append(normalization) }

@@ -3,10 +3,10 @@
 /// (category `process`, type `info`, no action), which is what auditd_manager stores for socket, setsid, prctl, …
 public enum SyscallNormalizations {
     /// The `'*'` catch-all.
-    public static let fallback = Normalization(action: nil, categories: ["process"], types: ["info"])
+    static let fallback = Normalization(action: nil, categories: ["process"], types: ["info"])
 
     /// The normalization for a syscall name, or `fallback`.
-    public static func lookup(_ syscall: String) -> Normalization {
+    static func lookup(_ syscall: String) -> Normalization {
         table[syscall] ?? fallback
     }
 

@@ -4,8 +4,8 @@
 /// time, but hashed (SHA-256, first 18 bytes, standard base64: 24 characters) so ids are fixed-length and reveal
 /// nothing: stable across execve (same task, same start), new after fork (new pid, new start) and after pid reuse
 /// (new start), and unique across reboots and hosts (the boot id is random per boot).
-public enum EntityID {
-    public static func make(system: ProcSystemFacts, pid: Int32, startTicks: UInt64) -> String {
+enum EntityID {
+    static func make(system: ProcSystemFacts, pid: Int32, startTicks: UInt64) -> String {
         let text = "\(system.pidNamespace)__\(system.bootID)__\(pid)__\(startTicks)"
         let digest = SHA256.hash(Array(text.utf8))
         return base64(digest[0..<18])

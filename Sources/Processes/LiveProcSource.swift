@@ -6,7 +6,7 @@ import Darwin
 
 /// The real `/proc` (or another procfs mount, for tests that point at a copy-free fake tree).
 public struct LiveProcSource: ProcSource {
-    public let root: String
+    let root: String
     public let system: ProcSystemFacts
 
     /// Reads the host-wide facts once. `root` is the procfs mount point.

@@ -23,15 +23,15 @@ extension ProcSource {
 /// Facts that make entity ids unique across reboots, hosts and pid namespaces.
 public struct ProcSystemFacts: Sendable, Equatable {
     /// `/proc/sys/kernel/random/boot_id`: random per boot, so ids from different boots or hosts never collide.
-    public var bootID: String
+    var bootID: String
     /// Inode of `/proc/self/ns/pid` (0 when unknown): pids are only unique within one namespace.
-    public var pidNamespace: UInt64
+    var pidNamespace: UInt64
     /// Boot time (`btime` in `/proc/stat`), nanoseconds since the epoch: turns audit times into start ticks.
-    public var bootTimeNanos: Int64
+    var bootTimeNanos: Int64
     /// `sysconf(_SC_CLK_TCK)`: the unit of `/proc/<pid>/stat` start times.
-    public var clockTicksPerSecond: Int64
+    var clockTicksPerSecond: Int64
 
-    public init(bootID: String, pidNamespace: UInt64, bootTimeNanos: Int64, clockTicksPerSecond: Int64 = 100) {
+    init(bootID: String, pidNamespace: UInt64, bootTimeNanos: Int64, clockTicksPerSecond: Int64 = 100) {
         self.bootID = bootID
         self.pidNamespace = pidNamespace
         self.bootTimeNanos = bootTimeNanos
@@ -39,7 +39,7 @@ public struct ProcSystemFacts: Sendable, Equatable {
     }
 
     /// Start ticks (since boot) of a process that started at `nanos` since the epoch; 0 for times before boot.
-    public func ticks(atEpochNanos nanos: Int64) -> UInt64 {
+    func ticks(atEpochNanos nanos: Int64) -> UInt64 {
         let sinceBoot = nanos.saturatingSubtract(bootTimeNanos)
         guard sinceBoot > 0 else { return 0 }
         return UInt64(sinceBoot / (1_000_000_000 / clockTicksPerSecond))
@@ -48,25 +48,25 @@ public struct ProcSystemFacts: Sendable, Equatable {
 
 /// One process as `/proc/<pid>` describes it.
 public struct ProcSnapshot: Sendable, Equatable {
-    public var pid: Int32
-    public var parentPid: Int32
-    public var processGroup: Int32
-    public var sessionID: Int32
+    var pid: Int32
+    var parentPid: Int32
+    var processGroup: Int32
+    var sessionID: Int32
     /// `tty_nr` from stat; 0 when the process has no controlling terminal.
-    public var ttyNumber: Int32
+    var ttyNumber: Int32
     /// Start time in clock ticks since boot (stat field 22).
-    public var startTicks: UInt64
+    var startTicks: UInt64
     /// `comm` (kernel-truncated name).
-    public var name: String
+    var name: String
     /// `/proc/<pid>/exe` link target; nil for kernel threads or when not permitted.
-    public var executable: String?
+    var executable: String?
     /// `/proc/<pid>/cmdline` split at NUL bytes.
-    public var args: [String]
-    public var workingDirectory: String?
+    var args: [String]
+    var workingDirectory: String?
     /// Real and effective ids from `/proc/<pid>/status`.
-    public var uid: UInt32?, euid: UInt32?, gid: UInt32?, egid: UInt32?
+    var uid: UInt32?, euid: UInt32?, gid: UInt32?, egid: UInt32?
 
-    public init(pid: Int32, parentPid: Int32, processGroup: Int32, sessionID: Int32, ttyNumber: Int32 = 0,
+    init(pid: Int32, parentPid: Int32, processGroup: Int32, sessionID: Int32, ttyNumber: Int32 = 0,
                 startTicks: UInt64, name: String, executable: String? = nil, args: [String] = [],
                 workingDirectory: String? = nil, uid: UInt32? = nil, euid: UInt32? = nil, gid: UInt32? = nil,
                 egid: UInt32? = nil) {

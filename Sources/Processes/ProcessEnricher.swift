@@ -9,11 +9,11 @@ import Reassembler
 public struct ProcessEnricher: Sendable {
     public private(set) var table: ProcessTable
     /// Audit time between two `/proc` prunes of the table.
-    public var pruneIntervalNanos: Int64 = 30_000_000_000
+    var pruneIntervalNanos: Int64 = 30_000_000_000
     private var nextPruneNanos: Int64?
-    public private(set) var enriched: UInt64 = 0
+    private(set) var enriched: UInt64 = 0
 
-    public init(table: ProcessTable) {
+    init(table: ProcessTable) {
         self.table = table
     }
 
@@ -46,7 +46,7 @@ public struct ProcessEnricher: Sendable {
 
     /// ``enrich(_:event:)-(EventSlots,_)`` for a document (tests; the pipeline works on slots).
     @discardableResult
-    public mutating func enrich(_ document: inout Document, event: AuditEvent) -> ForkOutcome? {
+    mutating func enrich(_ document: inout Document, event: AuditEvent) -> ForkOutcome? {
         guard !document.isEmpty else { return nil }
         var slots = EventSlots(document: document)
         let outcome = enrich(&slots, event: event)

@@ -5,24 +5,24 @@ import Reassembler
 
 /// What one audit event says about its process, read from the SYSCALL (or first) record and the normalized
 /// normalizer's slots (which already decoded hex `comm`/`exe`, EXECVE arguments and CWD).
-public struct ProcessFacts: Sendable {
-    public var timeNanos: Int64
-    public var pid: Int32
-    public var parentPid: Int32?
+struct ProcessFacts: Sendable {
+    var timeNanos: Int64
+    var pid: Int32
+    var parentPid: Int32?
     /// Syscall name as the document names it (`auditd.data.syscall`), nil for non-syscall events.
-    public var syscall: String?
-    public var success: Bool
+    var syscall: String?
+    var success: Bool
     /// Syscall return value (fork/clone: the child pid).
-    public var exitValue: Int64?
+    var exitValue: Int64?
     /// First syscall argument (clone flags).
-    public var a0: UInt64?
-    public var userID: String?, effectiveUserID: String?, groupID: String?, effectiveGroupID: String?
+    var a0: UInt64?
+    var userID: String?, effectiveUserID: String?, groupID: String?, effectiveGroupID: String?
     /// `tty=` value; "(none)" means no terminal.
-    public var tty: String?
-    public var name: String?
-    public var executable: String?
-    public var args: [String]?
-    public var workingDirectory: String?
+    var tty: String?
+    var name: String?
+    var executable: String?
+    var args: [String]?
+    var workingDirectory: String?
 
     public init(timeNanos: Int64, pid: Int32, parentPid: Int32? = nil, syscall: String? = nil, success: Bool = true,
                 exitValue: Int64? = nil, a0: UInt64? = nil) {
@@ -37,7 +37,7 @@ public struct ProcessFacts: Sendable {
 
     /// The facts of `event`, or nil when no record names a pid. `slots`: what the normalizer wrote for it
     /// (decoded hex `comm`/`exe`, EXECVE arguments, CWD).
-    public init?(event: AuditEvent, slots: EventSlots) {
+    init?(event: AuditEvent, slots: EventSlots) {
         guard let record = event.syscall ?? event.records.first(where: { $0.contains("pid") }) else { return nil }
         let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
         self.init(timeNanos: time, pid: 0)

@@ -3,45 +3,45 @@ import EventModel
 /// One process instance as the table knows it: identity (pid + start time → entity id), image, ids, terminal,
 /// ancestry and session. Updated in place as the instance's events arrive (execve changes the image, setsid the
 /// session); a fork or a reused pid makes a new instance.
-public struct ProcessInstance: Sendable, Equatable {
-    public var pid: Int32
+struct ProcessInstance: Sendable, Equatable {
+    var pid: Int32
     /// Start time in clock ticks since boot: from `/proc`, else the audit time of the fork or first event.
-    public var startTicks: UInt64
-    public var entityID: String
+    var startTicks: UInt64
+    var entityID: String
 
-    public var executable: String?
+    var executable: String?
     /// `comm`.
-    public var name: String?
+    var name: String?
     /// Argument vector of the current image (empty when unknown).
-    public var args: Arguments
-    public var workingDirectory: String?
+    var args: Arguments
+    var workingDirectory: String?
     /// Decimal ids as the documents carry them.
-    public var userID: String?, effectiveUserID: String?, groupID: String?, effectiveGroupID: String?
+    var userID: String?, effectiveUserID: String?, groupID: String?, effectiveGroupID: String?
     /// Controlling terminal (`pts7`), nil when none or unknown.
-    public var tty: String?
+    var tty: String?
     /// Whether `tty` is known at all (a process without a terminal is known non-interactive).
-    public var ttyKnown: Bool
+    var ttyKnown: Bool
 
-    public var parentPid: Int32
-    public var parentEntityID: String?
-    public var sessionID: Int32?
-    public var sessionLeader: LeaderReference?
-    public var entryLeader: LeaderReference?
+    var parentPid: Int32
+    var parentEntityID: String?
+    var sessionID: Int32?
+    var sessionLeader: LeaderReference?
+    var entryLeader: LeaderReference?
     /// Defend's `process.entry_leader.entry_meta.type` of the entry leader (`sshd`, `terminal`, `init`, …).
-    public var entryMetaType: String?
-    public var processGroup: Int32?
-    public var groupLeader: LeaderReference?
+    var entryMetaType: String?
+    var processGroup: Int32?
+    var groupLeader: LeaderReference?
     /// Executable before the last execve (Defend `process.previous.executable`).
-    public var previousExecutable: String?
+    var previousExecutable: String?
 
     /// Where the instance was first learnt.
-    public var origin: Origin
+    var origin: Origin
     /// Audit time of the exit_group, when seen: the entry lingers briefly for late (reordered) events.
-    public var exitedAtNanos: Int64?
+    var exitedAtNanos: Int64?
     /// Audit time of the last event that touched it (eviction order).
-    public var lastSeenNanos: Int64
+    var lastSeenNanos: Int64
 
-    public enum Origin: String, Sendable {
+    enum Origin: String, Sendable {
         /// The start-up scan of `/proc`.
         case procScan
         /// A `/proc` lookup when an unknown pid appeared.
@@ -53,40 +53,40 @@ public struct ProcessInstance: Sendable, Equatable {
     }
 
     /// Whether the process has a controlling terminal, nil when unknown.
-    public var interactive: Bool? { ttyKnown ? tty != nil : nil }
+    var interactive: Bool? { ttyKnown ? tty != nil : nil }
 
     /// This instance as a leader reference for its descendants.
-    public var asLeader: LeaderReference {
+    var asLeader: LeaderReference {
         LeaderReference(pid: pid, entityID: entityID, name: name, executable: executable, args: args)
     }
 }
 
 /// A copy of the identifying fields of a session, entry or group leader: descendants keep them even after the
 /// leader has left the table.
-public struct LeaderReference: Sendable, Equatable {
-    public var pid: Int32
-    public var entityID: String
-    public var name: String?
-    public var executable: String?
-    public var args: Arguments
+struct LeaderReference: Sendable, Equatable {
+    var pid: Int32
+    var entityID: String
+    var name: String?
+    var executable: String?
+    var args: Arguments
 }
 
 /// An argument vector with the document values built once: instances are written on many events (their own, their
 /// children's as parent, their session's as leader), so the array and the command line are not rebuilt each time.
-public struct Arguments: Sendable, Equatable {
-    public let strings: [String]
+struct Arguments: Sendable, Equatable {
+    let strings: [String]
     /// `process.args` value.
-    public let field: FieldValue
+    let field: FieldValue
     /// `process.command_line` value: the arguments joined by spaces (Defend's convention).
-    public let commandLine: FieldValue
-    public static let empty = Arguments([])
+    let commandLine: FieldValue
+    static let empty = Arguments([])
 
-    public init(_ strings: [String]) {
+    init(_ strings: [String]) {
         self.strings = strings
         field = .array(strings.map(FieldValue.string))
         commandLine = .string(strings.joined(separator: " "))
     }
 
-    public var isEmpty: Bool { strings.isEmpty }
-    public var count: Int { strings.count }
+    var isEmpty: Bool { strings.isEmpty }
+    var count: Int { strings.count }
 }

@@ -8,12 +8,12 @@ public struct ProcessTable: Sendable {
         /// Most instances kept.
         public var maxProcesses: Int
         /// How long an exited instance still answers for late (reordered) events of its pid.
-        public var exitGraceNanos: Int64
+        var exitGraceNanos: Int64
         /// Two start times closer than this are the same instance (audit time vs `/proc` ticks, btime rounding).
-        public var startToleranceNanos: Int64
+        var startToleranceNanos: Int64
         /// Bytes of arguments kept per instance (for `process.parent.args` and non-exec events); the exec event's
         /// own `process.args` is not affected. Bounds the table's memory: cap × this, at worst.
-        public var maxArgumentBytes: Int
+        var maxArgumentBytes: Int
 
         public init(maxProcesses: Int = 65_536, exitGraceNanos: Int64 = 5_000_000_000,
                     startToleranceNanos: Int64 = 2_000_000_000, maxArgumentBytes: Int = 4096) {
@@ -43,10 +43,10 @@ public struct ProcessTable: Sendable {
         public var pruned: UInt64 = 0
         /// Argument vectors cut to `maxArgumentBytes` when stored.
         public var truncatedArguments: UInt64 = 0
-        public init() {}
+        init() {}
     }
 
-    public let source: any ProcSource
+    let source: any ProcSource
     public let limits: Limits
     public private(set) var counters = Counters()
     private var byPid: [Int32: ProcessInstance] = [:]
@@ -55,7 +55,7 @@ public struct ProcessTable: Sendable {
     private var exits: [(pid: Int32, atNanos: Int64)] = []
     private var exitsHead = 0
 
-    public init(source: any ProcSource, limits: Limits = Limits()) {
+    init(source: any ProcSource, limits: Limits = Limits()) {
         self.source = source
         self.limits = limits
     }
@@ -63,11 +63,11 @@ public struct ProcessTable: Sendable {
     public var count: Int { byPid.count }
 
     /// The instance currently known for `pid`, if any (no lookup).
-    public func instance(pid: Int32) -> ProcessInstance? { byPid[pid] }
+    func instance(pid: Int32) -> ProcessInstance? { byPid[pid] }
 
     /// Loads every process `/proc` lists (parents first so children link to them): the processes that started
     /// before auspex.
-    public mutating func scanExisting() {
+    mutating func scanExisting() {
         var snapshots: [Int32: ProcSnapshot] = [:]
         for pid in source.listPids() {
             if let snapshot = source.snapshot(of: pid) { snapshots[pid] = snapshot }
@@ -81,12 +81,12 @@ public struct ProcessTable: Sendable {
     }
 
     /// Applies one event and returns the instance it belongs to (after the event: an exec shows the new image).
-    public mutating func observe(_ facts: ProcessFacts) -> ProcessInstance {
+    mutating func observe(_ facts: ProcessFacts) -> ProcessInstance {
         observeWithChild(facts).process
     }
 
     /// ``observe(_:)``, also returning the process a fork-family call created (nil for other events and threads).
-    public mutating func observeWithChild(_ facts: ProcessFacts)
+    mutating func observeWithChild(_ facts: ProcessFacts)
         -> (process: ProcessInstance, child: ProcessInstance?) {
         removeExited(before: facts.timeNanos.saturatingSubtract(limits.exitGraceNanos))
         var current = resolve(facts.pid, facts: facts)
@@ -132,7 +132,7 @@ public struct ProcessTable: Sendable {
 
     /// Removes exited instances past their grace period and those whose pid left `/proc` or now belongs to a
     /// different start time. `nowNanos` is audit time.
-    public mutating func prune(nowNanos: Int64) {
+    mutating func prune(nowNanos: Int64) {
         let tolerance = ticks(limits.startToleranceNanos)
         for (pid, instance) in byPid {
             if let exited = instance.exitedAtNanos {

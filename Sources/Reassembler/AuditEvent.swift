@@ -9,26 +9,26 @@ public struct AuditEvent: Sendable {
     /// The records in arrival order; the EOE record is not kept.
     public internal(set) var records: [AuditRecord]
 
-    public init(serial: UInt32, timestamp: AuditTimestamp, records: [AuditRecord]) {
+    init(serial: UInt32, timestamp: AuditTimestamp, records: [AuditRecord]) {
         self.serial = serial
         self.timestamp = timestamp
         self.records = records
     }
 
     /// The `node=` of the first record (audit.log lines forwarded by audisp-remote), else nil.
-    public var node: String? { records.first?.node }
+    var node: String? { records.first?.node }
 
     /// The first record of `type`, if any.
-    public func first(_ type: AuditRecordType) -> AuditRecord? { records.first { $0.type == type } }
+    func first(_ type: AuditRecordType) -> AuditRecord? { records.first { $0.type == type } }
 
     /// All records of `type`, in arrival order.
-    public func records(of type: AuditRecordType) -> [AuditRecord] { records.filter { $0.type == type } }
+    func records(of type: AuditRecordType) -> [AuditRecord] { records.filter { $0.type == type } }
 
     /// The SYSCALL record, if any.
     public var syscall: AuditRecord? { first(.syscall) }
 
     /// The PATH records in arrival order.
-    public var paths: [AuditRecord] { records(of: .path) }
+    var paths: [AuditRecord] { records(of: .path) }
 
     /// The execve argument vector assembled from all EXECVE records, or nil when there is none.
     public var execveArguments: ExecveArguments? {

@@ -20,21 +20,21 @@ public struct Reassembler: Sendable {
         /// `late` instead: it was not lost.
         public var lost: UInt64 = 0
         /// Serials first counted as lost that arrived afterwards.
-        public var late: UInt64 = 0
+        var late: UInt64 = 0
         /// Events delivered (all reasons).
-        public var completed: UInt64 = 0
+        var completed: UInt64 = 0
         /// Kernel events completed by their EOE record.
-        public var completedByEOE: UInt64 = 0
+        var completedByEOE: UInt64 = 0
         /// User-space single-record events.
-        public var userSpace: UInt64 = 0
+        var userSpace: UInt64 = 0
         /// Events delivered because they were older than the timeout.
-        public var timedOut: UInt64 = 0
+        var timedOut: UInt64 = 0
         /// Events delivered early because more than `maxInFlight` were pending.
         public var evicted: UInt64 = 0
         /// Events delivered by `finish()`.
-        public var flushedAtEnd: UInt64 = 0
+        var flushedAtEnd: UInt64 = 0
         /// EOE records whose event was not pending (already delivered or never seen).
-        public var orphanEOE: UInt64 = 0
+        var orphanEOE: UInt64 = 0
         /// Events delivered early because they reached `maxRecordsPerEvent` (a serial that never ends; later
         /// records of the serial start another event).
         public var oversized: UInt64 = 0
@@ -42,15 +42,15 @@ public struct Reassembler: Sendable {
         /// (their next gap is not counted as lost).
         public var nodesForgotten: UInt64 = 0
 
-        public init() {}
+        init() {}
     }
 
-    public let maxInFlight: Int
-    public let timeoutNanoseconds: Int64
+    let maxInFlight: Int
+    let timeoutNanoseconds: Int64
     /// Records one pending event may collect before it is delivered anyway.
-    public let maxRecordsPerEvent: Int
+    let maxRecordsPerEvent: Int
     /// `node=` names (plus the local one) whose last retired serial is remembered for loss counting.
-    public let maxTrackedNodes: Int
+    let maxTrackedNodes: Int
     public private(set) var statistics = Statistics()
 
     /// Serials seen and not yet retired, oldest first in serial-number order.
@@ -89,10 +89,10 @@ public struct Reassembler: Sendable {
     }
 
     /// Nodes whose last retired serial is remembered (at most `maxTrackedNodes`).
-    public var trackedNodes: Int { lastRetired.count }
+    var trackedNodes: Int { lastRetired.count }
 
     /// Number of kernel events still waiting for completion.
-    public var pendingCount: Int { pending }
+    var pendingCount: Int { pending }
 
     /// Adds one record; returns the events it completed (possibly none).
     public mutating func push(_ record: AuditRecord, now: Int64) -> [AuditEvent] {

@@ -1,4 +1,4 @@
-import EventModel
+@testable import EventModel
 import PackageTestSupport
 import XCTest
 @testable import Alerting

@@ -1,5 +1,5 @@
 import PackageTestSupport
-import AuditRecords
+@testable import AuditRecords
 import XCTest
 
 /// Truncated, oddly quoted, huge, invalid-hex and non-UTF-8 input never crashes and never loses the error reason.

@@ -1,4 +1,4 @@
-import AuditRecords
+@testable import AuditRecords
 import XCTest
 
 /// Review "Reliability and security" F1: stamps beyond Int64 nanoseconds are malformed records, never a trap.

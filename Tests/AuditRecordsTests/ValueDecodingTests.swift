@@ -1,4 +1,4 @@
-import AuditRecords
+@testable import AuditRecords
 import XCTest
 
 final class ValueDecodingTests: XCTestCase {

@@ -1,9 +1,9 @@
 @testable import Daemon
-import AuditNetlink
+@testable import AuditNetlink
 import AuditRecords
 import Detection
 import DetectionTestSupport
-import Events
+@testable import Events
 import Foundation
 import XCTest
 #if canImport(Glibc)

@@ -1,9 +1,9 @@
 import Alerting
-import AuditRecords
+@testable import AuditRecords
 import Detection
 import DetectionTestSupport
 import EventModel
-import Events
+@testable import Events
 import PackageTestSupport
 import XCTest
 

@@ -1,7 +1,7 @@
 import Detection
-import EQL
+@testable import EQL
 import EventModel
-import Events
+@testable import Events
 import XCTest
 
 final class ECSSchemaTests: XCTestCase {

@@ -1,7 +1,7 @@
 import Alerting
 @testable import Detection
 import EventModel
-import Events
+@testable import Events
 import Rules
 import XCTest
 #if canImport(Glibc)

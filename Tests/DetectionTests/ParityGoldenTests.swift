@@ -2,7 +2,7 @@ import Alerting
 import AuditRecords
 import Detection
 import EventModel
-import Events
+@testable import Events
 import Foundation
 import PackageTestSupport
 import XCTest

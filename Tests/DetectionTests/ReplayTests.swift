@@ -1,7 +1,7 @@
 import Alerting
 import Detection
 import EventModel
-import Events
+@testable import Events
 import PackageTestSupport
 import XCTest
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+@testable import EQL
 import Detection
 import EventModel
 import Rules

@@ -1,6 +1,6 @@
 import Alerting
 import Detection
-import Events
+@testable import Events
 import XCTest
 #if canImport(Glibc)
 import Glibc

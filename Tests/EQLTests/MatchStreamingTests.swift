@@ -1,4 +1,4 @@
-import EQL
+@testable import EQL
 import EventModel
 import XCTest
 

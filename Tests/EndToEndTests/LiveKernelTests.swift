@@ -1,5 +1,5 @@
-import AuditNetlink
-import EventModel
+@testable import AuditNetlink
+@testable import EventModel
 import Foundation
 import PackageTestSupport
 import XCTest

@@ -1,5 +1,5 @@
 import PackageTestSupport
-import EventModel
+@testable import EventModel
 import Foundation
 import XCTest
 

@@ -1,5 +1,5 @@
 import EventModel
-import Events
+@testable import Events
 import Foundation
 import XCTest
 

@@ -1,5 +1,5 @@
 import EventModel
-import Events
+@testable import Events
 
 /// Test-side conversion of a go-libaudit `aucoalesce.Event` (as JSON in the `.json.golden` files) into the
 /// fields of the auditd_manager document built from it: Beats `buildMetricbeatEvent` (addUser, addProcess,

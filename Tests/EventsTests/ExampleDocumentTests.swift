@@ -1,6 +1,6 @@
 import AuditRecords
 import EventModel
-import Events
+@testable import Events
 import Reassembler
 import XCTest
 

@@ -1,8 +1,8 @@
-import AuditRecords
+@testable import AuditRecords
 import Foundation
 import EventModel
-import Events
-import Reassembler
+@testable import Events
+@testable import Reassembler
 import PackageTestSupport
 import XCTest
 

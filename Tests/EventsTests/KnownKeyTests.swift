@@ -1,4 +1,4 @@
-import Events
+@testable import Events
 import XCTest
 
 /// KnownKey recognises keys by packing their bytes into an integer: every spelling must map to its case, and keys

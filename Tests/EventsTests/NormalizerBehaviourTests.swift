@@ -1,5 +1,5 @@
 import EventModel
-import Events
+@testable import Events
 import XCTest
 
 /// Event-level behaviour on small hand-written records (kernel format), one concern per test.

@@ -1,6 +1,6 @@
-import AuditRecords
-import EventModel
-import Events
+@testable import AuditRecords
+@testable import EventModel
+@testable import Events
 import Foundation
 import Reassembler
 import PackageTestSupport

@@ -1,8 +1,8 @@
 import PackageTestSupport
-import AuditRecords
-import EventModel
+@testable import AuditRecords
+@testable import EventModel
 @testable import Events
-import Reassembler
+@testable import Reassembler
 import XCTest
 
 /// Untrusted process names, arguments and paths: never crash, decode with replacement characters, bound

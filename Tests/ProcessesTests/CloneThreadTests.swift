@@ -1,9 +1,9 @@
 import Alerting
-import AuditRecords
+@testable import AuditRecords
 import Detection
 import EventModel
-import Events
-import Processes
+@testable import Events
+@testable import Processes
 import Rules
 import XCTest
 #if canImport(Glibc)

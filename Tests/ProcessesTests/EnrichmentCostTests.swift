@@ -1,6 +1,6 @@
 import EventModel
-import Events
-import Processes
+@testable import Events
+@testable import Processes
 import XCTest
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,5 @@
 import Foundation
-import Processes
+@testable import Processes
 import XCTest
 
 /// The real /proc of this machine.

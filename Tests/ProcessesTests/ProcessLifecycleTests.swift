@@ -1,6 +1,6 @@
 import EventModel
 import Events
-import Processes
+@testable import Processes
 import XCTest
 
 /// Synthetic scenarios against a substituted /proc: sessions, daemons, pid reuse, processes older than auspex.

@@ -1,5 +1,5 @@
 import EventModel
-import Processes
+@testable import Processes
 import XCTest
 
 /// Laurel's process-tracking traces: fork/exec chains, reordering, a reused pid.

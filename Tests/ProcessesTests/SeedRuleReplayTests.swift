@@ -1,8 +1,8 @@
 import Alerting
-import AuditRecords
+@testable import AuditRecords
 import Detection
 import EventModel
-import Events
+@testable import Events
 import Foundation
 import PackageTestSupport
 import XCTest

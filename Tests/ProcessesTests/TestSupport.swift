@@ -1,9 +1,9 @@
-import AuditRecords
+@testable import AuditRecords
 import EventModel
-import Events
+@testable import Events
 import Foundation
-import Processes
-import Reassembler
+@testable import Processes
+@testable import Reassembler
 import PackageTestSupport
 import XCTest
 

@@ -1,5 +1,5 @@
-import AuditRecords
-import Reassembler
+@testable import AuditRecords
+@testable import Reassembler
 import XCTest
 
 /// go-libaudit's reassembler test data (no EOE records), with its test parameters: maxInFlight 5, timeout 2 s.

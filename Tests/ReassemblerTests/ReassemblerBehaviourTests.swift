@@ -1,6 +1,6 @@
 import PackageTestSupport
-import AuditRecords
-import Reassembler
+@testable import AuditRecords
+@testable import Reassembler
 import XCTest
 
 final class ReassemblerBehaviourTests: XCTestCase {

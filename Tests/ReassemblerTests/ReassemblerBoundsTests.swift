@@ -1,6 +1,6 @@
 import AuditRecords
 import Foundation
-import Reassembler
+@testable import Reassembler
 import XCTest
 
 /// Review "Reliability and security" F8: the reassembler's per-node loss bookkeeping was a list searched per

@@ -1,6 +1,6 @@
-import AuditRecords
+@testable import AuditRecords
 import Foundation
-import Reassembler
+@testable import Reassembler
 import XCTest
 
 /// Files with EOE records (laurel, audit-userspace): every kernel event must complete on its EOE, hold exactly the

@@ -1,6 +1,6 @@
-import AuditRecords
+@testable import AuditRecords
 import Foundation
-import Reassembler
+@testable import Reassembler
 import PackageTestSupport
 import XCTest
 

@@ -16,30 +16,30 @@ import EventModel
 /// negation matches a missing field), so an event without one can only meet unconstrained filters.
 /// Values of other types (numbers, booleans) may equal a constant by its text: callers must offer such events
 /// to every filter of the category.
-public struct ActionConstraint: Sendable, Equatable {
+struct ActionConstraint: Sendable, Equatable {
     /// The slot the condition reads `event.action` from: the view's own field (a Defend-view schema maps it to its
     /// derived action), so callers look each constraint up with the value in this slot.
-    public let slot: Int
+    let slot: Int
     /// Values matched case-sensitively (`==`, `in`, `like`).
-    public let values: Set<String>
+    let values: Set<String>
     /// Values matched case-insensitively (`:`, `in~`, `like~`), each in ``caseFolded(_:)`` form.
-    public let caseInsensitiveValues: Set<String>
+    let caseInsensitiveValues: Set<String>
 
-    public init(slot: Int, values: Set<String> = [], caseInsensitiveValues: Set<String> = []) {
+    init(slot: Int, values: Set<String> = [], caseInsensitiveValues: Set<String> = []) {
         self.slot = slot
         self.values = values
         self.caseInsensitiveValues = Set(caseInsensitiveValues.map(Self.caseFolded))
     }
 
     /// True when an event whose action is `action` may satisfy the filter.
-    public func admits(_ action: String) -> Bool {
+    func admits(_ action: String) -> Bool {
         values.contains(action)
             || (!caseInsensitiveValues.isEmpty && caseInsensitiveValues.contains(Self.caseFolded(action)))
     }
 
     /// The key two strings share exactly when the case-insensitive operators call them equal: non-ASCII text
     /// lowercased, then ASCII letters folded (the matchers' `CaseInsensitiveKey` equality).
-    public static func caseFolded(_ text: String) -> String {
+    static func caseFolded(_ text: String) -> String {
         foldingASCII(CaseFolding.comparable(text))
     }
 
@@ -80,7 +80,7 @@ public struct ActionConstraint: Sendable, Equatable {
     }
 
     /// The actions either admits (both read `slot`): the constraint of a rule with several filters.
-    public func union(_ other: ActionConstraint) -> ActionConstraint {
+    func union(_ other: ActionConstraint) -> ActionConstraint {
         ActionConstraint(slot: slot, folded: caseInsensitiveValues.union(other.caseInsensitiveValues),
                          values: values.union(other.values))
     }

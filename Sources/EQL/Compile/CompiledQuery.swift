@@ -29,7 +29,7 @@ public struct CompiledQuery: Sendable {
 
     /// Every filter an event may be tested against: the event query's, or each stage's (`![…]` stages included)
     /// followed by `until`'s, in query order.
-    public var filters: [CompiledFilter] {
+    var filters: [CompiledFilter] {
         switch body {
         case .event(let filter): return [filter]
         case .sequence(let sequence): return (sequence.stages + (sequence.until.map { [$0] } ?? [])).map(\.filter)
@@ -39,11 +39,11 @@ public struct CompiledQuery: Sendable {
 
     /// Per filter (in ``filters`` order), the `event.action` values an event needs to possibly satisfy it; nil for
     /// a filter that does not constrain the action. An event may advance the query only if some filter admits it.
-    public var actionConstraints: [ActionConstraint?] { filters.map(\.actions) }
+    var actionConstraints: [ActionConstraint?] { filters.map(\.actions) }
 
     /// The event categories the query can match (its stages' and `until`'s), nil when a stage is `any`:
     /// callers offer a query only the events of these categories.
-    public var categories: Set<String>? {
+    var categories: Set<String>? {
         var categories = Set<String>()
         for filter in filters {
             guard let category = filter.category else { return nil }
@@ -52,7 +52,7 @@ public struct CompiledQuery: Sendable {
         return categories
     }
 
-    public init(body: Body, pipes: [Pipe] = [], unknownFields: [String] = []) {
+    init(body: Body, pipes: [Pipe] = [], unknownFields: [String] = []) {
         self.body = body
         self.pipes = pipes
         self.unknownFields = unknownFields
@@ -62,7 +62,7 @@ public struct CompiledQuery: Sendable {
 /// `category where condition`, compiled. `matches` checks the category too.
 public struct CompiledFilter: Sendable {
     /// The category term (exact, case-sensitive), or nil for `any`. Useful for indexing rules by category.
-    public var category: String?
+    var category: String?
     /// The condition as compiled (folded IR); the category test is not part of it.
     let condition: Predicate
     /// The condition lowered for execution.
@@ -71,7 +71,7 @@ public struct CompiledFilter: Sendable {
     let categorySlot: Int?
     /// The `event.action` values the condition needs (category aside), nil when it needs none: see
     /// ``ActionConstraint``. Useful for indexing rules by action.
-    public let actions: ActionConstraint?
+    let actions: ActionConstraint?
 
     /// - Parameter actionSlot: where the schema put `event.action`, when the query read it.
     init(category: String?, categorySlot: Int?, condition: Predicate, actionSlot: Int? = nil) {
@@ -92,7 +92,7 @@ public struct CompiledFilter: Sendable {
     }
 
     /// The category part alone.
-    public func matchesCategory(_ event: SlotEvent) -> Bool {
+    func matchesCategory(_ event: SlotEvent) -> Bool {
         guard let category else { return true }
         guard let slot = categorySlot, slot < event.values.count else { return false }
         switch event.values[slot] {
@@ -108,11 +108,11 @@ public struct CompiledFilter: Sendable {
 /// A `by` key of one stage. May yield `.array` for multi-valued fields (the matcher takes the
 /// cartesian product, dropping null elements) or `.null` (the event is then skipped for this
 /// stage unless `isOptional`).
-public struct KeyExpression: Sendable {
+struct KeyExpression: Sendable {
     /// The key as written, e.g. `process.parent.pid` (for join-key rendering and diagnostics).
-    public var text: String
+    var text: String
     /// True for `?field` keys: null is then a legal key value and null equals null.
-    public var isOptional: Bool
+    var isOptional: Bool
     let value: ValueExpr
 
     init(text: String, isOptional: Bool, value: ValueExpr) {
@@ -121,23 +121,23 @@ public struct KeyExpression: Sendable {
         self.value = value
     }
 
-    public func evaluate(_ event: SlotEvent) -> FieldValue {
+    func evaluate(_ event: SlotEvent) -> FieldValue {
         value.evaluate(event)
     }
 }
 
 /// One stage of a sequence or sample (also the `until` stage).
-public struct CompiledStage: Sendable {
-    public var filter: CompiledFilter
+struct CompiledStage: Sendable {
+    var filter: CompiledFilter
     /// Join keys: the `sequence by`/`sample by` keys followed by this stage's own `by` keys.
     /// Every stage of a query has the same number of keys (the verifier checks).
-    public var keys: [KeyExpression]
+    var keys: [KeyExpression]
     /// `with runs=N`: the matcher repeats this stage N times (1 when absent; 1...100).
-    public var runs: Int
+    var runs: Int
     /// `![…]`: a missing-event stage (sequences only).
-    public var isMissing: Bool
+    var isMissing: Bool
 
-    public init(filter: CompiledFilter, keys: [KeyExpression], runs: Int = 1, isMissing: Bool = false) {
+    init(filter: CompiledFilter, keys: [KeyExpression], runs: Int = 1, isMissing: Bool = false) {
         self.filter = filter
         self.keys = keys
         self.runs = runs
@@ -147,12 +147,12 @@ public struct CompiledStage: Sendable {
 
 public struct CompiledSequence: Sendable {
     /// Stages in query order, before `runs` expansion.
-    public var stages: [CompiledStage]
-    public var until: CompiledStage?
+    var stages: [CompiledStage]
+    var until: CompiledStage?
     /// `with maxspan=…` in nanoseconds; nil when absent (unbounded).
-    public var maxspanNanos: Int64?
+    var maxspanNanos: Int64?
 
-    public init(stages: [CompiledStage], until: CompiledStage? = nil, maxspanNanos: Int64? = nil) {
+    init(stages: [CompiledStage], until: CompiledStage? = nil, maxspanNanos: Int64? = nil) {
         self.stages = stages
         self.until = until
         self.maxspanNanos = maxspanNanos
@@ -161,9 +161,9 @@ public struct CompiledSequence: Sendable {
 
 public struct CompiledSample: Sendable {
     /// Filters in query order (1...5), each with the full join-key list.
-    public var stages: [CompiledStage]
+    var stages: [CompiledStage]
 
-    public init(stages: [CompiledStage]) {
+    init(stages: [CompiledStage]) {
         self.stages = stages
     }
 }

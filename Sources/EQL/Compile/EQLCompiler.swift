@@ -7,12 +7,12 @@ import EventModel
 /// Stages: `Parser` (syntax) → `Verifier` (what Elasticsearch rejects) → slot resolution,
 /// constant folding and matcher construction. Every failure is an `EQLError` with line:column.
 public struct EQLCompiler {
-    public var schema: any FieldSchema
+    var schema: any FieldSchema
 
     /// The field holding the event category (`category where …`).
     public static let categoryField = "event.category"
     /// The field `ActionConstraint` is about.
-    public static let actionField = "event.action"
+    static let actionField = "event.action"
 
     public init(schema: any FieldSchema) {
         self.schema = schema
@@ -25,7 +25,7 @@ public struct EQLCompiler {
     }
 
     /// Verifies and compiles an already parsed query. Throws `EQLError`.
-    public func compile(_ ast: QueryAST) throws -> CompiledQuery {
+    func compile(_ ast: QueryAST) throws -> CompiledQuery {
         try Verifier.verify(ast)  // the evaluators rely on verified arities and constant patterns
         var expressions = ExpressionCompiler(schema: schema)
         let body: CompiledQuery.Body
@@ -55,7 +55,7 @@ public struct EQLCompiler {
 
     /// Folds a constant expression with three-valued logic (`"null and true"` → `.null`,
     /// `concat("a", 1)` → `"a1"`). Field references evaluate as missing.
-    public func evaluateConstant(_ expression: String) throws -> FieldValue {
+    func evaluateConstant(_ expression: String) throws -> FieldValue {
         let expr = try Parser.parseExpression(expression)
         try Verifier.verify(expr)
         var expressions = ExpressionCompiler(schema: schema)

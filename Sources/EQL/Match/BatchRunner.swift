@@ -6,12 +6,12 @@ import EventModel
 /// `| head` / `| tail` pipes are applied, then `size`.
 public enum BatchRunner {
     /// Events in stream order. A null tiebreaker sorts after the others (elastic/elasticsearch#64706).
-    public static func ordered(_ events: [SlotEvent]) -> [SlotEvent] {
+    static func ordered(_ events: [SlotEvent]) -> [SlotEvent] {
         events.sorted(by: precedes)
     }
 
     /// `(timestamp, tiebreaker, ordinal)` order.
-    public static func precedes(_ a: SlotEvent, _ b: SlotEvent) -> Bool {
+    static func precedes(_ a: SlotEvent, _ b: SlotEvent) -> Bool {
         if a.timestamp != b.timestamp { return a.timestamp < b.timestamp }
         switch (a.tiebreaker.isNull, b.tiebreaker.isNull) {
         case (false, true): return true

@@ -4,7 +4,7 @@ public struct FieldTable: FieldSchema, Sendable {
     private var slots: [String: Int] = [:]
     private var aliases: [String: String] = [:]
     /// Field names by slot.
-    public private(set) var names: [String] = []
+    private(set) var names: [String] = []
 
     public init() {}
 
@@ -24,7 +24,7 @@ public struct FieldTable: FieldSchema, Sendable {
     }
 
     /// Makes `name` read the slot of `target` (the target's own values win over any `name` in events).
-    public mutating func alias(_ name: String, to target: String) {
+    mutating func alias(_ name: String, to target: String) {
         aliases[name] = target
     }
 }

@@ -2,8 +2,8 @@ import EventModel
 
 /// A bad events file: which input, where, and what.
 public struct JSONEventsError: Error, CustomStringConvertible, Sendable {
-    public var source: String
-    public var message: String
+    var source: String
+    var message: String
     public var description: String { "\(source): \(message)" }
 
     public init(source: String, message: String) {
@@ -18,16 +18,16 @@ public struct JSONEventsError: Error, CustomStringConvertible, Sendable {
 public struct JSONEventSet {
     public struct Options: Sendable {
         /// The field holding event time.
-        public var timestampField = "@timestamp"
-        public var timestampEncoding = TimestampEncoding.millisOrISO
+        var timestampField = "@timestamp"
+        var timestampEncoding = TimestampEncoding.millisOrISO
         /// The second ordering key (after time); nil orders ties by input order.
-        public var tiebreakerField: String?
+        var tiebreakerField: String?
         /// A field that stands in for `event.category` (the Endgame data's `event_type`).
-        public var categoryField: String?
+        var categoryField: String?
         /// Also store the decoded time, as epoch milliseconds, under this field (`@timestamp` for Endgame data).
-        public var timestampCopyField: String?
+        var timestampCopyField: String?
         /// When false, an event without a readable time gets time 0 instead of an error (samples need no time).
-        public var requireTimestamp = false
+        var requireTimestamp = false
 
         public init(timestampField: String = "@timestamp", timestampEncoding: TimestampEncoding = .millisOrISO,
                     tiebreakerField: String? = nil, categoryField: String? = nil,
@@ -41,7 +41,7 @@ public struct JSONEventSet {
         }
     }
 
-    public let options: Options
+    let options: Options
     public private(set) var schema = FieldTable()
     /// The events as read, by ordinal (what results print).
     public private(set) var documents: [FieldValue] = []
@@ -81,7 +81,7 @@ public struct JSONEventSet {
     }
 
     /// Adds one event object.
-    public mutating func add(_ object: FieldValue, source: String = "input", position: String = "") throws {
+    mutating func add(_ object: FieldValue, source: String = "input", position: String = "") throws {
         guard case .object = object else {
             throw JSONEventsError(source: source, message: "\(position): an event must be a JSON object")
         }

@@ -5,10 +5,10 @@ import EventModel
 public struct JoinKey: Hashable, Sendable {
     public var values: [FieldValue]
 
-    public init(_ values: [FieldValue]) { self.values = values.map(JoinKey.normalize) }
+    init(_ values: [FieldValue]) { self.values = values.map(JoinKey.normalize) }
 
     /// The empty key of `sequence` / `sample` without `by`.
-    public static let empty = JoinKey([])
+    static let empty = JoinKey([])
 
     @inlinable static func normalize(_ value: FieldValue) -> FieldValue {
         if case .double(let d) = value, let i = value.intValue, Double(i) == d { return .int(i) }
@@ -19,7 +19,7 @@ public struct JoinKey: Hashable, Sendable {
     ///
     /// Arrays contribute each distinct non-null element; a null, `[]` or `[null]` value is a missing key,
     /// which drops the event (empty result) unless that key is optional, where it joins as `null`.
-    public static func combinations(_ fields: [FieldValue], optional: (Int) -> Bool) -> [JoinKey] {
+    static func combinations(_ fields: [FieldValue], optional: (Int) -> Bool) -> [JoinKey] {
         var product: [[FieldValue]] = [[]]
         product.reserveCapacity(1)
         for (index, field) in fields.enumerated() {
@@ -73,9 +73,9 @@ extension JoinKey: Comparable {
 }
 
 /// A total order over field values, used for tiebreakers and for sorting sample keys.
-public enum FieldValueOrder {
+enum FieldValueOrder {
     /// -1, 0 or 1. Null sorts first; then booleans, numbers, strings, and anything else.
-    public static func compare(_ a: FieldValue, _ b: FieldValue) -> Int {
+    static func compare(_ a: FieldValue, _ b: FieldValue) -> Int {
         switch (a, b) {
         case (.null, .null): return 0
         case (.null, _): return -1

@@ -6,7 +6,7 @@ public struct Match: Sendable {
     public var joinKeys: [FieldValue]
     public var events: [SlotEvent?]
 
-    public init(joinKeys: [FieldValue], events: [SlotEvent?]) {
+    init(joinKeys: [FieldValue], events: [SlotEvent?]) {
         self.joinKeys = joinKeys
         self.events = events
     }
@@ -19,7 +19,7 @@ public struct MatcherLimits: Sendable {
     public var window: Int64?
     public var capacity: Int
     /// `max_samples_per_key` for sample queries.
-    public var maxSamplesPerKey: Int
+    var maxSamplesPerKey: Int
 
     public init(window: Int64? = nil, capacity: Int = 100_000, maxSamplesPerKey: Int = 1) {
         self.window = window
@@ -91,7 +91,7 @@ public struct QueryMatcher {
     }
 
     /// End of a finite stream: releases what only the end can decide (trailing `![…]` stages).
-    public mutating func finish() -> [Match] {
+    mutating func finish() -> [Match] {
         guard sequence != nil else { return [] }
         var results: [SequenceResult<SlotEvent>] = []
         sequence!.finish(into: &results)

@@ -1,26 +1,26 @@
 /// Puts a stream whose events arrive slightly out of order back into `(timestamp, tiebreaker, arrival)`
 /// order before matching (spec §5.3): events wait until event time has moved `lateness` past them.
 /// An event older than what was already released is late; it is passed on at once and counted.
-public struct ReorderBuffer {
+struct ReorderBuffer {
     /// How far behind the newest event time an event may arrive and still be ordered (nanoseconds).
-    public let lateness: Int64
+    let lateness: Int64
     /// Most events held at once; beyond it the oldest are released early (counted as `forced`).
-    public let capacity: Int
-    public private(set) var late = 0
-    public private(set) var forced = 0
+    let capacity: Int
+    private(set) var late = 0
+    private(set) var forced = 0
     private var heap: [SlotEvent] = []
     private var newest: Int64 = .min
     private var released: Int64 = .min
 
-    public init(lateness: Int64, capacity: Int = 65_536) {
+    init(lateness: Int64, capacity: Int = 65_536) {
         self.lateness = max(0, lateness)
         self.capacity = max(1, capacity)
     }
 
-    public var count: Int { heap.count }
+    var count: Int { heap.count }
 
     /// Adds an event; appends to `ready` the events that can now go to the matchers, in order.
-    public mutating func push(_ event: SlotEvent, into ready: inout [SlotEvent]) {
+    mutating func push(_ event: SlotEvent, into ready: inout [SlotEvent]) {
         if event.timestamp < released {
             late += 1
             ready.append(event)
@@ -37,7 +37,7 @@ public struct ReorderBuffer {
     }
 
     /// Releases everything held, in order (end of input, or a quiet period longer than `lateness`).
-    public mutating func flush(into ready: inout [SlotEvent]) {
+    mutating func flush(into ready: inout [SlotEvent]) {
         while !heap.isEmpty {
             let event = removeFirst()
             released = max(released, event.timestamp)

@@ -16,11 +16,11 @@ public struct RuleIndex: Sendable {
         /// Categories whose events can advance the rule; nil for "any" (see `CompiledRule.categories`).
         public var categories: Set<String>?
         /// Per category, the actions the rule's filters of that category need; a category not listed is unconstrained.
-        public var actions: [String: ActionConstraint]
+        var actions: [String: ActionConstraint]
         /// Sequences and samples keep state that ages with the event times they are shown.
-        public var tracksTime: Bool
+        var tracksTime: Bool
 
-        public init(categories: Set<String>?, actions: [String: ActionConstraint] = [:], tracksTime: Bool = false) {
+        init(categories: Set<String>?, actions: [String: ActionConstraint] = [:], tracksTime: Bool = false) {
             self.categories = categories
             self.actions = actions
             self.tracksTime = tracksTime
@@ -59,9 +59,9 @@ public struct RuleIndex: Sendable {
     }
 
     /// Rule numbers to evaluate, and stateful rules to only tell the time.
-    public struct Offer: Sendable {
-        public var evaluate: [Int] = []
-        public var tick: [Int] = []
+    struct Offer: Sendable {
+        var evaluate: [Int] = []
+        var tick: [Int] = []
     }
 
     /// The rules of one category.
@@ -117,7 +117,7 @@ public struct RuleIndex: Sendable {
 
     /// The rules an event with this `event.category` value (a string, an array, or null) can advance whatever its
     /// action, in rule order, each once: what a category-only index offers.
-    public func candidates(forCategory value: FieldValue) -> [Int] {
+    func candidates(forCategory value: FieldValue) -> [Int] {
         switch value {
         case .string(let category):
             return rulesByCategory[category] ?? anyCategory

@@ -19,28 +19,28 @@ public struct SampleStateMachine<Element> {
         var first: Int64
     }
 
-    public let filterCount: Int
-    public let maxSamplesPerKey: Int
+    let filterCount: Int
+    let maxSamplesPerKey: Int
     /// How long a key tuple's candidates are kept (nanoseconds from its first event); nil = unbounded.
-    public let window: Int64?
+    let window: Int64?
     /// Cap on key tuples held; beyond it the oldest are evicted.
-    public let capacity: Int
-    public internal(set) var counters = MatchCounters()
+    let capacity: Int
+    var counters = MatchCounters()
     private var keys: [JoinKey: KeyState] = [:]
     private var nextSweep: Int64 = .min
 
-    public init(filterCount: Int, maxSamplesPerKey: Int = 1, window: Int64? = nil, capacity: Int = 100_000) {
+    init(filterCount: Int, maxSamplesPerKey: Int = 1, window: Int64? = nil, capacity: Int = 100_000) {
         self.filterCount = filterCount
         self.maxSamplesPerKey = max(1, maxSamplesPerKey)
         self.window = window
         self.capacity = max(1, capacity)
     }
 
-    public var pendingKeys: Int { keys.count }
+    var pendingKeys: Int { keys.count }
 
     /// Offers one event. `id` identifies it (one event cannot fill two filters of one sample);
     /// `filterKeys(f)` gives its key tuples for filter f, `[]` when it does not match f.
-    public mutating func process(_ element: Element, id: Int, timestamp: Int64, filterKeys: (Int) -> [JoinKey],
+    mutating func process(_ element: Element, id: Int, timestamp: Int64, filterKeys: (Int) -> [JoinKey],
                                  into results: inout [Result]) {
         counters.events += 1
         advance(to: timestamp)
@@ -100,7 +100,7 @@ public struct SampleStateMachine<Element> {
     }
 
     /// Expires key tuples whose first event is older than the window.
-    public mutating func advance(to time: Int64) {
+    mutating func advance(to time: Int64) {
         guard let window, time >= nextSweep else { return }
         nextSweep = time.saturatingAdd(max(window / 4, 1_000_000))
         let cutoff = time.saturatingSubtract(window)

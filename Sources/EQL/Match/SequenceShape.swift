@@ -1,16 +1,16 @@
 /// What the sequence state machine needs to know about a query, independent of how stages are evaluated.
-public struct SequenceShape: Sendable, Equatable {
+struct SequenceShape: Sendable, Equatable {
     /// One entry per stage after `runs` expansion: true for a `![…]` missing-event stage.
-    public var missing: [Bool]
+    var missing: [Bool]
     /// Inclusive `maxspan` in nanoseconds, or nil when the query has none.
-    public var maxspan: Int64?
+    var maxspan: Int64?
     /// How long a pending sequence without maxspan may wait (nanoseconds), e.g. a rule's lookback;
     /// nil keeps state until `capacity` forces eviction (batch use).
-    public var window: Int64?
+    var window: Int64?
     /// Cap on the number of join keys holding state; the least recently active keys are evicted beyond it.
-    public var capacity: Int
+    var capacity: Int
 
-    public init(missing: [Bool], maxspan: Int64? = nil, window: Int64? = nil, capacity: Int = 100_000) {
+    init(missing: [Bool], maxspan: Int64? = nil, window: Int64? = nil, capacity: Int = 100_000) {
         self.missing = missing
         self.maxspan = maxspan
         self.window = window

@@ -6,9 +6,9 @@ import EventModel
 /// The machine does not evaluate filters: the caller says, per stage, which join keys an event has
 /// for that stage (empty when the event does not match it), so it can be driven by compiled queries or
 /// by plain test scripts. Events must be offered in `(timestamp, tiebreaker, arrival)` order.
-public struct SequenceStateMachine<Element> {
-    public let shape: SequenceShape
-    public internal(set) var counters = MatchCounters()
+struct SequenceStateMachine<Element> {
+    let shape: SequenceShape
+    var counters = MatchCounters()
 
     /// A partial sequence: the events of the positive stages matched so far.
     struct Pending {
@@ -30,14 +30,14 @@ public struct SequenceStateMachine<Element> {
     private var nextSweep: Int64 = .min
     private var now: Int64 = .min
 
-    public init(shape: SequenceShape) {
+    init(shape: SequenceShape) {
         self.shape = shape
         self.positives = shape.positives
         self.missing = MissingEventTracker(shape: shape)
     }
 
     /// Number of join keys holding pending sequences.
-    public var pendingKeys: Int { keys.count }
+    var pendingKeys: Int { keys.count }
 
     /// Offers one event.
     /// - Parameters:
@@ -45,7 +45,7 @@ public struct SequenceStateMachine<Element> {
     ///     the event does not match the stage (or its keys are missing).
     ///   - untilKeys: the event's keys for the `until` filter, `[]` when it does not match.
     ///   - results: completed sequences are appended here.
-    public mutating func process(_ element: Element, timestamp: Int64,
+    mutating func process(_ element: Element, timestamp: Int64,
                                  stageKeys: (Int) -> [JoinKey], untilKeys: [JoinKey] = [],
                                  into results: inout [SequenceResult<Element>]) {
         counters.events += 1
@@ -125,7 +125,7 @@ public struct SequenceStateMachine<Element> {
 
     /// Moves event time forward: releases sequences waiting on a trailing `![…]` stage whose window has
     /// passed, and periodically expires pending state older than the horizon (maxspan or window).
-    public mutating func advance(to time: Int64, into results: inout [SequenceResult<Element>]) {
+    mutating func advance(to time: Int64, into results: inout [SequenceResult<Element>]) {
         guard time > now else { return }
         now = time
         if missing.hasDeferred { missing.release(upTo: time, counters: &counters, into: &results) }
@@ -137,7 +137,7 @@ public struct SequenceStateMachine<Element> {
 
     /// End of a finite stream: sequences still waiting for a trailing `![…]` stage are accepted,
     /// as Elasticsearch does when no such event exists.
-    public mutating func finish(into results: inout [SequenceResult<Element>]) {
+    mutating func finish(into results: inout [SequenceResult<Element>]) {
         missing.release(upTo: .max, counters: &counters, into: &results)
     }
 

@@ -10,7 +10,7 @@ public enum TimestampEncoding: Sendable, Equatable {
     case nanoseconds
 
     /// The instant in nanoseconds since the epoch, or nil when the value is not a time.
-    public func nanos(_ value: FieldValue) -> Int64? {
+    func nanos(_ value: FieldValue) -> Int64? {
         switch self {
         case .millisOrISO:
             switch value {
@@ -32,8 +32,8 @@ public enum TimestampEncoding: Sendable, Equatable {
 }
 
 /// A small ISO-8601 parser: `YYYY-MM-DD[THH:MM[:SS[.fraction]]][Z|±HH[:]MM]`; no zone means UTC.
-public enum ISO8601 {
-    public static func nanos(_ text: String) -> Int64? {
+enum ISO8601 {
+    static func nanos(_ text: String) -> Int64? {
         var bytes = Array(text.utf8)[...]
         func number(_ digits: Int) -> Int64? {
             guard bytes.count >= digits else { return nil }

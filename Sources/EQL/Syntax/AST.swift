@@ -11,7 +11,7 @@ public struct QueryAST: Sendable {
         case sample(SampleAST)
     }
     public var body: Body
-    public var pipes: [PipeAST]
+    var pipes: [PipeAST]
 }
 
 /// `category where condition`
@@ -19,39 +19,39 @@ public struct EventFilterAST: Sendable {
     /// nil for `any`.
     public var category: String?
     public var condition: Expr
-    public var position: SourcePosition
+    var position: SourcePosition
 }
 
 /// `[category where condition] by keys with runs=N`, or `![…]` when `isMissing`.
 public struct StageAST: Sendable {
     public var filter: EventFilterAST
     public var keys: [Expr]
-    public var runs: Int?
-    public var runsPosition: SourcePosition?
-    public var isMissing: Bool
-    public var position: SourcePosition
+    var runs: Int?
+    var runsPosition: SourcePosition?
+    var isMissing: Bool
+    var position: SourcePosition
 }
 
 public struct SequenceAST: Sendable {
     public var keys: [Expr]
     /// `with maxspan=…` in nanoseconds.
-    public var maxspanNanos: Int64?
+    var maxspanNanos: Int64?
     public var stages: [StageAST]
     public var until: StageAST?
-    public var position: SourcePosition
+    var position: SourcePosition
 }
 
 public struct SampleAST: Sendable {
     public var keys: [Expr]
     public var stages: [StageAST]
-    public var position: SourcePosition
+    var position: SourcePosition
 }
 
-public struct PipeAST: Sendable {
-    public enum Kind: String, Sendable { case head, tail }
-    public var kind: Kind
-    public var count: Int
-    public var position: SourcePosition
+struct PipeAST: Sendable {
+    enum Kind: String, Sendable { case head, tail }
+    var kind: Kind
+    var count: Int
+    var position: SourcePosition
 }
 
 /// An expression node with its source position.
@@ -76,9 +76,9 @@ public struct Expr: Sendable {
         case call(name: String, insensitive: Bool, arguments: [Expr])
     }
     public var kind: Kind
-    public var position: SourcePosition
+    var position: SourcePosition
 
-    public init(_ kind: Kind, _ position: SourcePosition) {
+    init(_ kind: Kind, _ position: SourcePosition) {
         self.kind = kind
         self.position = position
     }

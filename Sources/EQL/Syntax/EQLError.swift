@@ -6,7 +6,7 @@ public struct EQLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What was expected and what was found, e.g. `expected "]" but found "where"`.
     public var message: String
 
-    public init(line: Int, column: Int, message: String) {
+    init(line: Int, column: Int, message: String) {
         self.line = line
         self.column = column
         self.message = message

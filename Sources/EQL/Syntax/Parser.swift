@@ -27,7 +27,7 @@ public struct Parser {
     }
 
     /// Parses a standalone expression (used by constant-folding tests and tools).
-    public static func parseExpression(_ text: String) throws -> Expr {
+    static func parseExpression(_ text: String) throws -> Expr {
         var parser = try Parser(text)
         let expr = try parser.parseExpression()
         try parser.expectEnd("an operator")

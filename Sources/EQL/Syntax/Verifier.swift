@@ -3,11 +3,11 @@ import EventModel
 /// Rejects what Elasticsearch rejects after parsing: field-vs-field comparisons, non-constant
 /// patterns and lists, unknown functions, wrong arity or constant argument types, bad stage
 /// and join-key counts, out-of-range `runs`, missing events without `maxspan`, pipes on samples.
-public enum Verifier {
+enum Verifier {
     static let maxRuns = 100
     static let maxSampleFilters = 5
 
-    public static func verify(_ query: QueryAST) throws {
+    static func verify(_ query: QueryAST) throws {
         switch query.body {
         case .event(let filter):
             try verify(filter)
