@@ -2,17 +2,17 @@
 /// other numbers become `.double`.
 public struct JSONReader {
     /// A parse failure with the byte offset where it happened.
-    struct ParseError: Error, CustomStringConvertible, Sendable {
-        var offset: Int
-        var message: String
-        var description: String { "JSON error at byte \(offset): \(message)" }
+    public struct ParseError: Error, CustomStringConvertible, Sendable {
+        public var offset: Int
+        public var message: String
+        public var description: String { "JSON error at byte \(offset): \(message)" }
     }
 
     private let bytes: [UInt8]
     private var position = 0
 
     /// Parses one JSON value that must span the whole input (surrounding white space allowed).
-    static func parse(_ text: String) throws -> FieldValue {
+    public static func parse(_ text: String) throws -> FieldValue {
         try parse(Array(text.utf8))
     }
 

@@ -35,7 +35,7 @@ public enum UntrustedText {
     }
 
     /// The escape of one scalar that `mustEscape` names.
-    static func escape(_ scalar: Unicode.Scalar) -> String {
+    public static func escape(_ scalar: Unicode.Scalar) -> String {
         let v = scalar.value
         switch v {
         case 0x0A: return "\\n"

@@ -37,6 +37,6 @@ final class UntrustedTextTests: XCTestCase {
 
     func testEscapedTextKeepsOrdinaryCharacters() {
         XCTAssertEqual(UntrustedText.escaped("héllo wörld / 日本 \\ \"q\""), "héllo wörld / 日本 \\ \"q\"")
-        XCTAssertEqual(UntrustedText.escaped("a\u{1B}[31m\n\t\u{7F}\u{85}"), #"a\e[31m\n\t\x7f\x85"#)
+        XCTAssertEqual(UntrustedText.escaped("a\u{1B}[31m\n\t\u{7F}\u{85}"), #"a\x1b[31m\n\t\x7f\x85"#)
     }
 }

@@ -1,7 +1,8 @@
 import Alerting
+@testable import AuditNetlink
 import Detection
 import DetectionTestSupport
-import Events
+@testable import Events
 import Foundation
 import XCTest
 @testable import Daemon

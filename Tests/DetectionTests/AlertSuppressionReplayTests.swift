@@ -2,7 +2,7 @@ import Alerting
 import Detection
 import DetectionTestSupport
 import EventModel
-import Events
+@testable import Events
 import Rules
 import XCTest
 #if canImport(Glibc)

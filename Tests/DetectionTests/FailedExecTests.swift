@@ -1,9 +1,9 @@
 import Alerting
-import AuditRecords
+@testable import AuditRecords
 import Detection
 import DetectionTestSupport
 import EventModel
-import Events
+@testable import Events
 import XCTest
 
 /// A refused execve (each miss of a shell's `PATH` search) as the sources describe it: auditd_manager keeps the

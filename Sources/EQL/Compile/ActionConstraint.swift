@@ -16,14 +16,14 @@ import EventModel
 /// negation matches a missing field), so an event without one can only meet unconstrained filters.
 /// Values of other types (numbers, booleans) may equal a constant by its text: callers must offer such events
 /// to every filter of the category.
-struct ActionConstraint: Sendable, Equatable {
+public struct ActionConstraint: Sendable, Equatable {
     /// The slot the condition reads `event.action` from: the view's own field (a Defend-view schema maps it to its
     /// derived action), so callers look each constraint up with the value in this slot.
     let slot: Int
     /// Values matched case-sensitively (`==`, `in`, `like`).
-    let values: Set<String>
+    public let values: Set<String>
     /// Values matched case-insensitively (`:`, `in~`, `like~`), each in ``caseFolded(_:)`` form.
-    let caseInsensitiveValues: Set<String>
+    public let caseInsensitiveValues: Set<String>
 
     init(slot: Int, values: Set<String> = [], caseInsensitiveValues: Set<String> = []) {
         self.slot = slot
@@ -32,7 +32,7 @@ struct ActionConstraint: Sendable, Equatable {
     }
 
     /// True when an event whose action is `action` may satisfy the filter.
-    func admits(_ action: String) -> Bool {
+    public func admits(_ action: String) -> Bool {
         values.contains(action)
             || (!caseInsensitiveValues.isEmpty && caseInsensitiveValues.contains(Self.caseFolded(action)))
     }

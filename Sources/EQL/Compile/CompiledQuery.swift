@@ -62,7 +62,7 @@ public struct CompiledQuery: Sendable {
 /// `category where condition`, compiled. `matches` checks the category too.
 public struct CompiledFilter: Sendable {
     /// The category term (exact, case-sensitive), or nil for `any`. Useful for indexing rules by category.
-    var category: String?
+    public var category: String?
     /// The condition as compiled (folded IR); the category test is not part of it.
     let condition: Predicate
     /// The condition lowered for execution.
@@ -127,15 +127,15 @@ struct KeyExpression: Sendable {
 }
 
 /// One stage of a sequence or sample (also the `until` stage).
-struct CompiledStage: Sendable {
-    var filter: CompiledFilter
+public struct CompiledStage: Sendable {
+    public var filter: CompiledFilter
     /// Join keys: the `sequence by`/`sample by` keys followed by this stage's own `by` keys.
     /// Every stage of a query has the same number of keys (the verifier checks).
     var keys: [KeyExpression]
     /// `with runs=N`: the matcher repeats this stage N times (1 when absent; 1...100).
     var runs: Int
     /// `![…]`: a missing-event stage (sequences only).
-    var isMissing: Bool
+    public var isMissing: Bool
 
     init(filter: CompiledFilter, keys: [KeyExpression], runs: Int = 1, isMissing: Bool = false) {
         self.filter = filter
@@ -147,7 +147,7 @@ struct CompiledStage: Sendable {
 
 public struct CompiledSequence: Sendable {
     /// Stages in query order, before `runs` expansion.
-    var stages: [CompiledStage]
+    public var stages: [CompiledStage]
     var until: CompiledStage?
     /// `with maxspan=…` in nanoseconds; nil when absent (unbounded).
     var maxspanNanos: Int64?
@@ -161,7 +161,7 @@ public struct CompiledSequence: Sendable {
 
 public struct CompiledSample: Sendable {
     /// Filters in query order (1...5), each with the full join-key list.
-    var stages: [CompiledStage]
+    public var stages: [CompiledStage]
 
     init(stages: [CompiledStage]) {
         self.stages = stages
