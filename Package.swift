@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // C shim over the NETLINK_AUDIT socket and libaudit rule management. No parsing in C.
@@ -28,7 +29,7 @@ let package = Package(
         // Audit record tokenizer and decoders over bytes (netlink payloads and audit.log lines), audit.log line reader.
         .target(name: "AuditRecords"),
         // Records → one audit event per serial.
-        .target(name: "Reassembler", dependencies: ["AuditRecords"]),
+        .target(name: "Reassembler", dependencies: ["AuditRecords", .product(name: "DequeModule", package: "swift-collections")]),
         // Audit event → ECS document (auditd_manager shape); the Defend vocabulary beside it.
         .target(name: "Events", dependencies: ["AuditRecords", "Reassembler", "EventModel"]),
         // Process table: entity ids, ancestry, sessions; enriches normalized documents.
