@@ -101,7 +101,9 @@ final class FileWatchLiveTests: XCTestCase {
         let event = try XCTUnwrap(alert.events.first)
         XCTAssertEqual(event.value(at: "file.path") as? String, secret)
         XCTAssertEqual(event.value(at: "process.name") as? String, "cat")
-        XCTAssertEqual(event.value(at: "event.action") as? String, "open")
+        // The document is the one the syscall rule gave: audit vocabulary, the open's syscall.
+        XCTAssertEqual(event.value(at: "event.action") as? String, "opened-file")
+        XCTAssertEqual(event.value(at: "auditd.data.syscall") as? String, "openat")
 
         // Reading another file of the directory raises nothing (not watched, not audited).
         _ = try? Subprocess.run(URL(fileURLWithPath: "/bin/cat"), ["/etc/hostname"])
