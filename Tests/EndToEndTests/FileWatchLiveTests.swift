@@ -116,6 +116,62 @@ final class FileWatchLiveTests: XCTestCase {
         XCTAssertEqual(Harness.auditPID(), 0, "the audit pid was released")
     }
 
+    /// A SIGKILLed daemon leaves its watches in the kernel; the next start removes them (leftover cleanup by key),
+    /// installs its own, and SIGTERM leaves none.
+    func testLeftoverWatchesOfAKilledRunAreRemovedAtTheNextStart() throws {
+        try Harness.requireLiveAudit()
+        let binary = try PackagePaths.auspexBinary().path
+        try Harness.waitForFreeAudit()
+        guard Harness.auditRules(key: "auspex").isEmpty else {
+            throw XCTSkip("audit rules keyed auspex are installed already: \(Harness.auditRules(key: "auspex"))")
+        }
+        var template = Array("/tmp/auspex-watch-XXXXXX".utf8CString)
+        let directory = String(cString: try XCTUnwrap(mkdtemp(&template), "mkdtemp"))
+        self.directory = directory
+        let work = try Workdir()
+        self.work = work
+        try work.write(rule: """
+            [metadata]
+            maturity = "production"
+            [rule]
+            author = ["tests"]
+            description = "reads"
+            index = ["logs-endpoint.events.file-*"]
+            language = "eql"
+            name = "reads"
+            risk_score = 21
+            rule_id = "\(Self.ruleID)"
+            severity = "low"
+            type = "eql"
+            query = 'file where event.action == "open" and file.path == "\(directory)/secret"'
+            """, as: "reads.toml")
+        let arguments = ["run", "--config", work.config, "--rules", work.rules, "--spool", work.spool]
+        let watch = "-w \(directory)/secret -p r -k auspex"
+        try "x\n".write(toFile: directory + "/secret", atomically: true, encoding: .utf8)
+
+        let first = try RunningDaemon(binary: binary, arguments: arguments, stderrLog: work.stderrLog + ".1")
+        XCTAssertTrue(first.waitUntilReading(), "first run did not start:\n\(first.stderr)")
+        XCTAssertTrue(Harness.auditRules(key: "auspex").contains(watch), "\(Harness.auditRules(key: "auspex"))")
+        kill(first.pid, SIGKILL)
+        first.process.waitUntilExit()
+        XCTAssertTrue(Harness.auditRules(key: "auspex").contains(watch), "the killed run's watch stays in the kernel")
+        // The kernel lets go of a dead audit daemon when it next fails to send it a record: read the watched file.
+        XCTAssertTrue(Harness.wait(seconds: 10) {
+            _ = try? Subprocess.run(URL(fileURLWithPath: "/bin/cat"), [directory + "/secret"])
+            return Harness.auditPID() == 0
+        }, "the kernel released the audit pid")
+
+        let second = try RunningDaemon(binary: binary, arguments: arguments, stderrLog: work.stderrLog)
+        daemon = second
+        XCTAssertTrue(second.waitUntilReading(), "second run did not start:\n\(second.stderr)")
+        XCTAssertEqual(Harness.auditRules(key: "auspex").filter { $0.hasPrefix("-w ") }, [watch],
+                       "the leftover was replaced, not doubled")
+        XCTAssertEqual(second.stop(), 0, "exit status; stderr:\n\(second.stderr)")
+        daemon = nil
+        XCTAssertEqual(Harness.auditRules(key: "auspex"), [], "no auspex watch or rule remains")
+        XCTAssertEqual(Harness.auditPID(), 0, "the audit pid was released")
+    }
+
     private func alerts(_ work: Workdir) -> [[String: Any]] {
         work.spooledAlerts().filter { $0.ruleID == Self.ruleID }
     }
