@@ -15,14 +15,28 @@ public struct AuditRuleSet: Equatable, Sendable {
     /// Syscalls audited only for some argument values (`-S socket -F a0=2`): installed as one rule per value and
     /// left out of the combined rule.
     var filters: [ArgumentFilter]
+    /// File watches (`-w PATH -p PERMISSIONS`), which cover every ABI.
+    var watches: [Watch]
 
     public init(key: String = AuditRuleSet.defaultKey, syscalls: [String], arches: [String] = ["b64", "b32"],
-                excludeSelf: Bool = true, filters: [ArgumentFilter] = []) {
+                excludeSelf: Bool = true, filters: [ArgumentFilter] = [], watches: [Watch] = []) {
         self.key = key
         self.syscalls = syscalls
         self.arches = arches
         self.excludeSelf = excludeSelf
         self.filters = filters
+        self.watches = watches
+    }
+
+    /// `-w <path> -p <permissions>`, permissions some of `rwxa`.
+    public struct Watch: Equatable, Sendable {
+        public var path: String
+        public var permissions: String
+
+        public init(path: String, permissions: String) {
+            self.path = path
+            self.permissions = permissions
+        }
     }
 
     /// `-S <syscall> -F a<argument>=<value>` for each value.
@@ -98,10 +112,15 @@ extension AuditSocket {
                 if added == 0 { report.skipped.append("\(arch):\(filter.syscall)") }
             }
         }
+        for watch in set.watches {
+            try AuditNetlinkError.check(auspex_rule_add_watch(descriptor, watch.path, watch.permissions, set.key),
+                                        "add audit watch -w \(watch.path) -p \(watch.permissions) key=\(set.key)")
+            report.rulesAdded += 1
+        }
         return report
     }
 
-    /// Deletes every kernel rule whose key is exactly `key`; returns how many.
+    /// Deletes every kernel rule whose key is exactly `key` (syscall rules and file watches alike); returns how many.
     @discardableResult
     public func deleteRules(key: String) throws(AuditNetlinkError) -> Int {
         Int(try AuditNetlinkError.check(auspex_rules_delete_keyed(descriptor, key), "delete audit rules key=\(key)"))
@@ -154,6 +173,14 @@ enum AuditRuleData {
                 auspex_rule_build_syscalls(arch, names, UInt32(syscalls.count), key, &out, out.count),
                 "build audit rule arch=\(arch)")
         }
+        return Array(out.prefix(Int(length)))
+    }
+
+    /// The `struct audit_rule_data` bytes of the file watch `-w path -p permissions` tagged `key`.
+    public static func watchRule(path: String, permissions: String, key: String) throws(AuditNetlinkError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 64 * 1024)
+        let length = try AuditNetlinkError.check(auspex_rule_build_watch(path, permissions, key, &out, out.count),
+                                                 "build audit watch \(path)")
         return Array(out.prefix(Int(length)))
     }
 

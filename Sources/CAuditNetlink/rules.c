@@ -3,6 +3,7 @@
 #include "CAuditNetlink.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <libaudit.h>
 #include <poll.h>
 #include <stdio.h>
@@ -125,6 +126,58 @@ int auspex_rule_build_filtered_syscall(const char *arch, const char *syscall, co
                                        uint8_t *out, size_t capacity) {
     int added, error;
     struct audit_rule_data *rule = build_syscall_rule(arch, &syscall, 1, filter, key, NULL, &added, &error);
+    if (!rule) return error;
+    size_t size = rule_size(rule);
+    if (size > capacity) { audit_rule_free_data(rule); return -ENOSPC; }
+    memcpy(out, rule, size);
+    audit_rule_free_data(rule);
+    return (int)size;
+}
+
+/* Builds `-w <path> -p <permissions> -k <key>` (an exit,always rule on every syscall, narrowed to the object at
+   `path` and the syscall classes of `permissions`, some of "rwxa"), as auditctl does. */
+static struct audit_rule_data *build_watch_rule(const char *path, const char *permissions, const char *key,
+                                                int *error) {
+    reset_builder_state();
+    char pair[AUDIT_MAX_KEY_LEN + 16];
+    struct audit_rule_data *rule = audit_rule_create_data();
+    *error = -EINVAL;
+    if (!rule) { *error = -ENOMEM; return NULL; }
+    int perms = 0;
+    for (const char *p = permissions; *p; p++) {
+        switch (*p) {
+        case 'r': perms |= AUDIT_PERM_READ; break;
+        case 'w': perms |= AUDIT_PERM_WRITE; break;
+        case 'x': perms |= AUDIT_PERM_EXEC; break;
+        case 'a': perms |= AUDIT_PERM_ATTR; break;
+        default: goto fail;
+        }
+    }
+    if (perms == 0 || path[0] != '/' || strlen(path) >= PATH_MAX || strlen(key) > AUDIT_MAX_KEY_LEN) goto fail;
+    if (audit_add_watch_dir(AUDIT_WATCH, &rule, path) < 0) goto fail; /* frees the rule (NULL) if it cannot grow */
+    if (audit_update_watch_perms(rule, perms) < 0) goto fail;
+    snprintf(pair, sizeof pair, "key=%s", key);
+    if (audit_rule_fieldpair_data(&rule, pair, AUDIT_FILTER_EXIT) != 0) goto fail;
+    *error = 0;
+    return rule;
+fail:
+    if (rule) audit_rule_free_data(rule);
+    return NULL;
+}
+
+int auspex_rule_add_watch(int fd, const char *path, const char *permissions, const char *key) {
+    int error;
+    struct audit_rule_data *rule = build_watch_rule(path, permissions, key, &error);
+    if (!rule) return error;
+    int rc = audit_add_rule_data(fd, rule, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+    audit_rule_free_data(rule);
+    return rc < 0 ? rc : 0;
+}
+
+int auspex_rule_build_watch(const char *path, const char *permissions, const char *key, uint8_t *out,
+                            size_t capacity) {
+    int error;
+    struct audit_rule_data *rule = build_watch_rule(path, permissions, key, &error);
     if (!rule) return error;
     size_t size = rule_size(rule);
     if (size > capacity) { audit_rule_free_data(rule); return -ENOSPC; }

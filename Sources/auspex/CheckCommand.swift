@@ -53,9 +53,14 @@ struct CheckCommand: ParsableCommand {
                     + "\(load.exceptionLists.itemCount) items" : "")
             + "; \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
         print("\(dead.count) of \(load.ruleSet.rules.count) rules can never match (their data is not in audit events)")
-        if !quiet, !plan.syscalls.isEmpty {
+        if !quiet, plan.needsKernelRules {
             print("audit rules needed (installed by `auspex run` in unicast mode):")
             for line in plan.auditctlLines(key: resolved.config.audit.ruleKey) { print("  " + line) }
+            if !plan.watches.isEmpty {
+                print("  note: the file watches serve every rule reading opens (" + plan.watchedSyscalls.joined(separator: ", ")
+                      + " not audited host-wide); in multicast mode, or when a watched path's directory is missing, "
+                      + "`auspex run` needs those syscalls audited instead")
+            }
             for note in plan.notes { print("  note: " + note) }
         }
         if coverage { RuleCoverage.print(load.report.rules) }

@@ -21,6 +21,15 @@ final class AuditRuleDataTests: XCTestCase {
         XCTAssertFalse(syscallBit(2, in: rule))
     }
 
+    func testAWatchCarriesOurKeySoTheKeyedDeletionRemovesIt() throws {
+        let watch = try AuditRuleData.watchRule(path: "/etc/shadow", permissions: "r", key: "auspex")
+        XCTAssertEqual(AuditRuleData.hasKey(watch, "auspex"), true, "the path is a string field before the key")
+        XCTAssertEqual(AuditRuleData.hasKey(watch, "shadow"), false)
+        XCTAssertNil(AuditRuleData.syscallMask(watch), "a watch audits no syscall host-wide")
+        XCTAssertThrowsError(try AuditRuleData.watchRule(path: "/etc/shadow", permissions: "q", key: "auspex"))
+        XCTAssertThrowsError(try AuditRuleData.watchRule(path: "etc/shadow", permissions: "r", key: "auspex"))
+    }
+
     func testRulesWithOtherKeysAreNotOurs() throws {
         let theirs = try AuditRuleData.syscallRule(arch: "b64", syscalls: ["execve"], key: "exec")
         XCTAssertEqual(AuditRuleData.hasKey(theirs, "auspex"), false)

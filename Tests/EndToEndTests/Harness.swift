@@ -57,10 +57,10 @@ enum Harness {
         }
     }
 
-    /// Kernel audit rules carrying `key`.
+    /// Kernel audit rules carrying `key`: syscall rules (`-F key=KEY`) and file watches (`-w PATH -p r -k KEY`).
     static func auditRules(key: String) -> [String] {
         ((try? Subprocess.run("/usr/sbin/auditctl", ["-l"]))?.stdout ?? "").split(separator: "\n").map(String.init)
-            .filter { $0.contains("key=\(key)") }
+            .filter { $0.contains("key=\(key)") || $0.hasSuffix(" -k \(key)") || $0.contains(" -k \(key) ") }
     }
 
     // MARK: journald

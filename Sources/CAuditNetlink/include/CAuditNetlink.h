@@ -103,6 +103,9 @@ int auspex_rule_add_syscalls(int fd, const char *arch, const char *const *syscal
  * "a0=2". Returns 1, 0 when the syscall does not exist on that arch (nothing added), or a negative errno. */
 int auspex_rule_add_filtered_syscall(int fd, const char *arch, const char *syscall, const char *filter,
                                      const char *key);
+/* Adds the file watch `-w <path> -p <permissions> -k <key>` (permissions some of "rwxa"). Returns 0 or a negative
+ * errno (ENOENT: the path's directory does not exist). */
+int auspex_rule_add_watch(int fd, const char *path, const char *permissions, const char *key);
 /* Adds (prepended) `exit,never -S all -F pid=<pid> -F key=<key>`, so the reader does not audit itself. */
 int auspex_rule_add_self_exclusion(int fd, uint32_t pid, const char *key);
 /* Lists the kernel rules (AUDIT_LIST_RULES) and deletes those whose key list contains `key`. Returns the count. */
@@ -136,5 +139,9 @@ int auspex_rule_build_syscalls(const char *arch, const char *const *syscalls, ui
 /* Builds the rule that auspex_rule_add_filtered_syscall would add. Returns its length (0: no such syscall). */
 int auspex_rule_build_filtered_syscall(const char *arch, const char *syscall, const char *filter, const char *key,
                                        uint8_t *out, size_t capacity);
+
+/* Builds the rule that auspex_rule_add_watch would add. Returns its length. */
+int auspex_rule_build_watch(const char *path, const char *permissions, const char *key, uint8_t *out,
+                            size_t capacity);
 
 #endif

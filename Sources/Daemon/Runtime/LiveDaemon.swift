@@ -22,7 +22,8 @@ public final class LiveDaemon {
         self.options = options
         self.config = config
         self.ruleSet = ruleSet
-        self.plan = AuditRulePlan(ruleSet: ruleSet)
+        self.plan = AuditRulePlan(ruleSet: ruleSet).installable(
+            installsRules: config.audit.mode == .unicast && config.audit.installRules, log: LiveDaemon.log)
         self.notifier = notifier
     }
 
@@ -192,7 +193,7 @@ public final class LiveDaemon {
 
     private func sessionOptions() -> LiveAuditSession.Options {
         let unicast = config.audit.mode == .unicast
-        let rules = unicast && config.audit.installRules && !plan.syscalls.isEmpty
+        let rules = unicast && config.audit.installRules && plan.needsKernelRules
             ? plan.auditRuleSet(key: config.audit.ruleKey) : nil
         return LiveAuditSession.Options(mode: unicast ? .unicast : .multicast, rules: rules,
                                         receiveBufferBytes: config.audit.receiveBufferBytes,
@@ -260,9 +261,12 @@ public final class LiveDaemon {
             || resolved.config.daemon.kernelStateFile != config.daemon.kernelStateFile {
             Self.log("reload: audit mode, spool, journald and kernel_state_file changes take effect at the next start")
         }
-        let newPlan = AuditRulePlan(ruleSet: load.ruleSet)
-        if config.audit.mode == .unicast, config.audit.installRules,
-           newPlan.syscalls != plan.syscalls || newPlan.filters != plan.filters {
+        let installsRules = config.audit.mode == .unicast && config.audit.installRules
+        let newPlan = AuditRulePlan(ruleSet: load.ruleSet).installable(installsRules: installsRules) {
+            Self.log("reload: " + $0)
+        }
+        if installsRules, newPlan.syscalls != plan.syscalls || newPlan.filters != plan.filters
+            || newPlan.watches != plan.watches {
             reinstallAuditRules(newPlan)
         }
         config.rules = resolved.config.rules
@@ -280,7 +284,7 @@ public final class LiveDaemon {
         do {
             let control = try AuditSocket(.unicast)
             try control.deleteRules(key: config.audit.ruleKey)
-            if !newPlan.syscalls.isEmpty {
+            if newPlan.needsKernelRules {
                 let report = try control.install(newPlan.auditRuleSet(key: config.audit.ruleKey), selfPID: UInt32(getpid()))
                 Self.log("reload: \(report.rulesAdded) audit rules installed: " + newPlan.installedSummary)
             }

@@ -46,43 +46,7 @@ public enum AuditRuleDerivation {
         var unmapped: Set<String> = []
         var notes: Set<String> = []
         for tests in filters {
-            var clauseSyscalls: Set<String> = []
-            for action in tests.actions {
-                // `:`, `in~` and `like~` match any case; `==` in another case never matches, so folding costs nothing.
-                if let mapped = syscallsByLowercasedAction[action.lowercased()] {
-                    clauseSyscalls.formUnion(mapped)
-                } else if actionsFromRecords.contains(action) {
-                    notes.insert("event.action \"\(action)\" comes from user-space or kernel records, not syscalls")
-                } else if action.contains("*") || action.contains("?") {
-                    let matches = syscallsByAction.filter { wildcard(action, matches: $0.key) }.values.joined()
-                    if matches.isEmpty { unmapped.insert(action) }
-                    clauseSyscalls.formUnion(matches)
-                } else {
-                    unmapped.insert(action)
-                }
-            }
-            for name in tests.syscalls {
-                if name.contains("*") || name.contains("?") {
-                    let matches = knownSyscalls.filter { wildcard(name, matches: $0) }
-                    if matches.isEmpty { notes.insert("auditd.data.syscall pattern \"\(name)\" matches no known syscall") }
-                    clauseSyscalls.formUnion(matches)
-                } else {
-                    clauseSyscalls.insert(name.lowercased())
-                }
-            }
-            if !tests.isBounded {
-                let category = tests.category.lowercased()
-                let byType = tests.types.compactMap { syscallsByCategoryAndType[category + "/" + $0] }
-                if !byType.isEmpty {
-                    clauseSyscalls.formUnion(byType.joined())
-                } else if let category = syscallsByCategory[tests.category] {
-                    clauseSyscalls.formUnion(category)
-                } else {
-                    notes.insert("'\(tests.category) where' filters not bounded by event.action or "
-                                 + "auditd.data.syscall need file watches or non-syscall records; no syscall rule derived")
-                }
-            }
-            syscalls.formUnion(clauseSyscalls)
+            syscalls.formUnion(Self.syscalls(of: tests, unmapped: &unmapped, notes: &notes))
         }
         let withheld = syscalls.intersection(highVolumeSyscalls)
         if !withheld.isEmpty {
@@ -96,6 +60,48 @@ public enum AuditRuleDerivation {
         requirements.unmappedActions = unmapped.sorted()
         requirements.notes = notes.sorted()
         return requirements
+    }
+
+    /// The syscalls whose events one filter can accept (before withholding the high-volume ones), from its
+    /// `event.action` and `auditd.data.syscall` tests, or its category and `event.type` when it is not bounded by them.
+    static func syscalls(of tests: FilterTests, unmapped: inout Set<String>, notes: inout Set<String>) -> Set<String> {
+        var clauseSyscalls: Set<String> = []
+        for action in tests.actions {
+            // `:`, `in~` and `like~` match any case; `==` in another case never matches, so folding costs nothing.
+            if let mapped = syscallsByLowercasedAction[action.lowercased()] {
+                clauseSyscalls.formUnion(mapped)
+            } else if actionsFromRecords.contains(action) {
+                notes.insert("event.action \"\(action)\" comes from user-space or kernel records, not syscalls")
+            } else if action.contains("*") || action.contains("?") {
+                let matches = syscallsByAction.filter { wildcard(action, matches: $0.key) }.values.joined()
+                if matches.isEmpty { unmapped.insert(action) }
+                clauseSyscalls.formUnion(matches)
+            } else {
+                unmapped.insert(action)
+            }
+        }
+        for name in tests.syscalls {
+            if name.contains("*") || name.contains("?") {
+                let matches = knownSyscalls.filter { wildcard(name, matches: $0) }
+                if matches.isEmpty { notes.insert("auditd.data.syscall pattern \"\(name)\" matches no known syscall") }
+                clauseSyscalls.formUnion(matches)
+            } else {
+                clauseSyscalls.insert(name.lowercased())
+            }
+        }
+        if !tests.isBounded {
+            let category = tests.category.lowercased()
+            let byType = tests.types.compactMap { syscallsByCategoryAndType[category + "/" + $0] }
+            if !byType.isEmpty {
+                clauseSyscalls.formUnion(byType.joined())
+            } else if let category = syscallsByCategory[tests.category] {
+                clauseSyscalls.formUnion(category)
+            } else {
+                notes.insert("'\(tests.category) where' filters not bounded by event.action or "
+                             + "auditd.data.syscall need file watches or non-syscall records; no syscall rule derived")
+            }
+        }
+        return clauseSyscalls
     }
 
     /// The process life-cycle syscalls (exec, fork family, setsid, exit_group) when `query` reads a field the

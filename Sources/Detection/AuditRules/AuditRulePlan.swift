@@ -3,8 +3,13 @@ import Rules
 /// The kernel audit rules a rule set needs: the syscalls its queries test (by `event.action`,
 /// `auditd.data.syscall` or category), derived from their syntax trees (`AuditRuleDerivation`).
 public struct AuditRulePlan: Sendable {
-    /// Syscall names, sorted.
-    public let syscalls: [String]
+    /// Syscall names, sorted: without the open family when ``watches`` serve it.
+    public private(set) var syscalls: [String]
+    /// File watches installed instead of auditing ``watchedSyscalls`` host-wide (``FileWatchDerivation``); empty when
+    /// the open family is audited (some rule needs opens of paths it does not name) or not needed.
+    public private(set) var watches: [FileWatch] = []
+    /// The open-family syscalls the rules need that ``watches`` serve instead; sorted.
+    public private(set) var watchedSyscalls: [String] = []
     /// Per rule: `event.action` values no syscall produces.
     let unmappedActions: [(rule: LoadedRule, actions: [String])]
     /// Findings worth printing (file watches needed, wildcard syscalls that match nothing).
@@ -22,7 +27,14 @@ public struct AuditRulePlan: Sendable {
             total.formUnion(AuditRuleDerivation.processTrackingRequirements(forQuery: rule.source.query))
             if !requirements.unmappedActions.isEmpty { unmapped.append((rule.source, requirements.unmappedActions)) }
         }
-        syscalls = total.syscalls
+        let opens = total.syscalls.filter(FileWatchDerivation.openFamily.contains)
+        if !opens.isEmpty, let watches = FileWatchDerivation.watches(forQueries: ruleSet.rules.map(\.source.query)) {
+            self.watches = watches
+            watchedSyscalls = opens
+            syscalls = total.syscalls.filter { !FileWatchDerivation.openFamily.contains($0) }
+        } else {
+            syscalls = total.syscalls
+        }
         unmappedActions = unmapped
         notes = total.notes
         let socketFilter = total.syscalls.contains("socket")
@@ -30,8 +42,22 @@ public struct AuditRulePlan: Sendable {
         filters = socketFilter.map { [$0] } ?? []
     }
 
+    /// The same plan auditing the open family host-wide instead of watching files (a watched path's directory is
+    /// missing, or the kernel rules are someone else's).
+    public func withoutWatches() -> AuditRulePlan {
+        var plan = self
+        plan.syscalls = Array(Set(syscalls).union(watchedSyscalls)).sorted()
+        plan.watches = []
+        plan.watchedSyscalls = []
+        return plan
+    }
+
+    /// Whether there is any kernel rule to install.
+    public var needsKernelRules: Bool { !syscalls.isEmpty || !watches.isEmpty }
+
     /// auditctl syntax for both ABIs, e.g. `-a always,exit -F arch=b64 -S connect,execve -F key=auspex`, then one
-    /// line per filtered syscall and value (`-a always,exit -F arch=b64 -S socket -F a0=2 -F key=auspex`).
+    /// line per filtered syscall and value (`-a always,exit -F arch=b64 -S socket -F a0=2 -F key=auspex`), then the
+    /// file watches (`-w /etc/shadow -p r -k auspex`).
     public func auditctlLines(key: String) -> [String] {
         var requirements = AuditRequirements()
         let filtered = Set(filters.map(\.syscall))
@@ -40,6 +66,7 @@ public struct AuditRulePlan: Sendable {
             + ["b64", "b32"].flatMap { arch in
                 filters.flatMap(\.auditctlParts).map { "-a always,exit -F arch=\(arch) \($0) -F key=\(key)" }
             }
+            + watches.map { "\($0.auditctlParts) -k \(key)" }
     }
 
     /// Warnings about actions no audited syscall produces, located at each rule's query.

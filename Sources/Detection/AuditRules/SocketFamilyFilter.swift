@@ -63,8 +63,10 @@ public enum KernelFilterDerivation {
     }
 
     /// The literal values `field` must take for `expr` (negated when `positive` is false) to hold; nil when the
-    /// expression can hold for other values too.
-    static func requiredValues(of field: String, in expr: Expr, positive: Bool) -> Set<String>? {
+    /// expression can hold for other values too. Values of case-insensitive tests are lower-cased when `foldingCase`,
+    /// kept as written otherwise.
+    static func requiredValues(of field: String, in expr: Expr, positive: Bool,
+                               foldingCase: Bool = true) -> Set<String>? {
         func union(_ a: Set<String>?, _ b: Set<String>?) -> Set<String>? {
             guard let a, let b else { return nil }
             return a.union(b)
@@ -76,14 +78,14 @@ public enum KernelFilterDerivation {
         }
         switch expr.kind {
         case .not(let inner):
-            return requiredValues(of: field, in: inner, positive: !positive)
+            return requiredValues(of: field, in: inner, positive: !positive, foldingCase: foldingCase)
         case .and(let left, let right):
-            let l = requiredValues(of: field, in: left, positive: positive)
-            let r = requiredValues(of: field, in: right, positive: positive)
+            let l = requiredValues(of: field, in: left, positive: positive, foldingCase: foldingCase)
+            let r = requiredValues(of: field, in: right, positive: positive, foldingCase: foldingCase)
             return positive ? intersection(l, r) : union(l, r)
         case .or(let left, let right):
-            let l = requiredValues(of: field, in: left, positive: positive)
-            let r = requiredValues(of: field, in: right, positive: positive)
+            let l = requiredValues(of: field, in: left, positive: positive, foldingCase: foldingCase)
+            let r = requiredValues(of: field, in: right, positive: positive, foldingCase: foldingCase)
             return positive ? union(l, r) : intersection(l, r)
         case .comparison(let op, let left, let right):
             guard op == .equal && positive || op == .notEqual && !positive else { return nil }
@@ -97,7 +99,7 @@ public enum KernelFilterDerivation {
             for pattern in patterns {
                 guard case .literal(.string(let value)) = pattern.kind, !value.contains("*"), !value.contains("?")
                 else { return nil }
-                values.insert(value.lowercased())
+                values.insert(foldingCase ? value.lowercased() : value)
             }
             return values
         case .membership(_, let subject, let list):
@@ -105,7 +107,7 @@ public enum KernelFilterDerivation {
             var values: Set<String> = []
             for item in list {
                 guard case .literal(.string(let value)) = item.kind else { return nil }
-                values.insert(value.lowercased())
+                values.insert(foldingCase ? value.lowercased() : value)
             }
             return values
         case .literal, .field, .arithmetic, .negate, .call:
