@@ -14,7 +14,7 @@ struct ExceptionAddCommand: ParsableCommand {
             Appends a `match` item (FIELD equals VALUE, or with --operator excluded: FIELD does not equal VALUE) \
             to the list of the rule (--rule: list auspex-rule-ID, a rule_default list) or of every rule (--all: \
             list auspex-all-rules), in the file auspex-local.ndjson of the first [exceptions] paths directory or \
-            in --list FILE. The list container line is written first when the file does not define the list yet; \
+            in --list FILE. The list container line is written first when no exception file defines the list yet; \
             its meta.auspex_rule_ids attaches it to the rule (or to every rule: "*"). The file is rewritten \
             atomically (mode 0644) and never through a symbolic link; it stays valid Kibana NDJSON (Security → \
             Shared exception lists → Import). The running daemon applies it on reload (SIGHUP). Warns when the \
