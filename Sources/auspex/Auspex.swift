@@ -6,7 +6,7 @@ struct Auspex: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "auspex",
         abstract: "Host detection daemon: kernel audit events → ECS → EQL rules → alerts.",
-        subcommands: [EventsCommand.self, QueryCommand.self, ReplayCommand.self, CheckCommand.self, RunCommand.self, StatusCommand.self,
+        subcommands: [EventsCommand.self, QueryCommand.self, ReplayCommand.self, CheckCommand.self, RunCommand.self, StatusCommand.self, ExceptionCommand.self,
                       SelftestCommand.self]
     )
 }

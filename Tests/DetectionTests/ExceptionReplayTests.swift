@@ -13,7 +13,8 @@ import Glibc
 final class ExceptionReplayTests: XCTestCase {
     private typealias Log = AuditLogText
 
-    private func replay(_ log: String, rules: [(String, String)], exceptions: String, attachToAll: [String] = [])
+    private func replay(_ log: String, rules: [(String, String)], exceptions: String, attachToAll: [String] = [],
+                        files: [(String, String)] = [])
         throws -> (alerts: [Alert], load: RuleSetLoad, engine: DetectionEngine)
     {
         let directory = NSTemporaryDirectory() + "auspex-exceptions-\(getpid())-\(UInt64.random(in: 0 ... .max))"
@@ -22,6 +23,7 @@ final class ExceptionReplayTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for (name, text) in rules { try text.write(toFile: "\(directory)/rules/\(name).toml", atomically: true, encoding: .utf8) }
         try exceptions.write(toFile: directory + "/exceptions.d/tuning.ndjson", atomically: true, encoding: .utf8)
+        for (name, text) in files { try text.write(toFile: "\(directory)/exceptions.d/\(name)", atomically: true, encoding: .utf8) }
         try log.write(toFile: directory + "/audit.log", atomically: true, encoding: .utf8)
         let load = RuleSet.load(paths: [directory + "/rules"], exceptionPaths: [directory + "/exceptions.d"],
                                 attachToAllRules: attachToAll)
@@ -65,9 +67,10 @@ final class ExceptionReplayTests: XCTestCase {
         return log.text
     }
 
-    private func pids(_ items: [String], attach: Bool = true, attachToAll: [String] = []) throws -> [Int64] {
+    private func pids(_ items: [String], attach: Bool = true, attachToAll: [String] = [],
+                      files: [(String, String)] = []) throws -> [Int64] {
         let (alerts, _, _) = try replay(Self.ncLog, rules: [("nc", Self.ncRule(lists: attach ? ["tuning"] : []))],
-                                        exceptions: Self.list(items), attachToAll: attachToAll)
+                                        exceptions: Self.list(items), attachToAll: attachToAll, files: files)
         return alerts.compactMap { $0.events[0]["process.pid"]?.intValue }
     }
 
@@ -130,5 +133,56 @@ final class ExceptionReplayTests: XCTestCase {
         let (alerts, _, engine) = try replay(log.text, rules: [("seq", rule)], exceptions: exceptions)
         XCTAssertEqual(alerts.map { $0.joinKeys }, [[9002]])
         XCTAssertEqual(engine.counters.excepted, 1)
+    }
+
+    private static func listEntry(_ field: String, _ id: String, _ type: String, excluded: Bool = false) -> String {
+        "{\"field\":\"\(field)\",\"operator\":\"\(excluded ? "excluded" : "included")\",\"type\":\"list\","
+            + "\"list\":{\"id\":\"\(id)\",\"type\":\"\(type)\"}}"
+    }
+
+    /// `type: list` entries: the field's value is in the value list read from the file named like the list id.
+    func testValueListEntries() throws {
+        let files = [("pids.txt", "8001\n8003\n"), ("root-ids", "0\n")]
+        XCTAssertEqual(try pids([Self.listEntry("process.pid", "pids.txt", "keyword")], files: files), [8002, 8004])
+        // `excluded`: not in the list (uid 1000 is not root), as must_not.
+        XCTAssertEqual(try pids([Self.listEntry("user.id", "root-ids", "keyword", excluded: true)], files: files), [8001, 8003])
+        // Joined with other entries of the item (AND).
+        XCTAssertEqual(try pids([Self.listEntry("process.pid", "pids.txt", "keyword") + "," + Self.entry("process.parent.pid", "match", "\"200\"")],
+                                files: files), [8001, 8002, 8004])
+        // A list type EQL rules do not apply: the item is left out with a warning.
+        XCTAssertEqual(try pids([Self.listEntry("process.pid", "pids.txt", "long")], files: files), [8001, 8002, 8003, 8004])
+
+        // ip_range lists on a sequence's network stage: CIDR and a-b ranges.
+        var log = Log()
+        log.syscall(Log.execve, pid: 9001, ppid: 1, comm: "nc", exe: "/usr/bin/nc", argv: ["nc", "192.0.2.9", "80"])
+        log.syscall(Log.connect, exit: 0, pid: 9001, ppid: 1, comm: "nc", exe: "/usr/bin/nc", sockaddr: Log.inet("192.0.2.9", port: 80))
+        log.syscall(Log.execve, pid: 9002, ppid: 1, comm: "nc", exe: "/usr/bin/nc", argv: ["nc", "198.51.100.7", "80"])
+        log.syscall(Log.connect, exit: 0, pid: 9002, ppid: 1, comm: "nc", exe: "/usr/bin/nc", sockaddr: Log.inet("198.51.100.7", port: 80))
+        let rule = Fixtures.ruleText(id: "nc-connect", name: "Netcat connects", query: """
+            sequence by process.pid with maxspan=1m
+              [process where event.action == "executed" and process.name == "nc"]
+              [network where event.action == "connected-to"]
+            """) + "\n[[rule.exceptions_list]]\nid = \"tuning\"\nlist_id = \"tuning\"\nnamespace_type = \"single\"\ntype = \"detection\"\n"
+        let cases: [(String, [[FieldValue]])] = [("192.0.2.0/24\n", [[9002]]), ("198.51.100.1-198.51.100.9\n", [[9001]]),
+                                                 ("203.0.113.0/24\n", [[9001], [9002]])]
+        for (ranges, expected) in cases {
+            let exceptions = Self.list([Self.listEntry("destination.ip", "nets.txt", "ip_range")])
+            let (alerts, _, _) = try replay(log.text, rules: [("seq", rule)], exceptions: exceptions, files: [("nets.txt", ranges)])
+            XCTAssertEqual(alerts.map { $0.joinKeys }, expected, ranges)
+        }
+    }
+
+    /// A list whose container carries `meta.auspex_rule_ids` (as `auspex exception add` writes it) applies to those
+    /// rules without `[[rule.exceptions_list]]`; `"*"` applies to every rule.
+    func testListsAttachByTheirOwnRuleScope() throws {
+        func pids(scope: String) throws -> [Int64] {
+            let text = "{\"list_id\":\"scoped\",\"type\":\"rule_default\",\"name\":\"S\",\"meta\":{\"auspex_rule_ids\":\(scope)}}\n"
+                + "{\"item_id\":\"i\",\"list_id\":\"scoped\",\"type\":\"simple\",\"entries\":[\(Self.entry("process.pid", "match", "\"8001\""))]}\n"
+            let (alerts, _, _) = try replay(Self.ncLog, rules: [("nc", Self.ncRule(lists: []))], exceptions: text)
+            return alerts.compactMap { $0.events[0]["process.pid"]?.intValue }
+        }
+        XCTAssertEqual(try pids(scope: "[\"nc-exec\"]"), [8002, 8003, 8004])
+        XCTAssertEqual(try pids(scope: "[\"*\"]"), [8002, 8003, 8004])
+        XCTAssertEqual(try pids(scope: "[\"another-rule\"]"), [8001, 8002, 8003, 8004])
     }
 }

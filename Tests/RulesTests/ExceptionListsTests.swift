@@ -57,7 +57,7 @@ final class ExceptionListsTests: XCTestCase {
         has("ex.ndjson:4:1: error:", "endpoint list item 'c' may not use the excluded operator")
         has("ex.ndjson:5:1: error:", "belongs to list 'nowhere', which no exception file defines")
         has("ex.ndjson:6:46: error:", "'expire_time' must be an ISO 8601 time")
-        has("ex.ndjson:7:58: warning:", "value list")
+        has("ex.ndjson:7:58: error:", "value list 'nets.txt' not found")
         has("ex.ndjson:8:42: error:", "unknown entry type 'regex'")
         has("ex.ndjson:9:13: error:", "invalid JSON")
         has("ex.ndjson:10:1: error:", "neither an exception list")

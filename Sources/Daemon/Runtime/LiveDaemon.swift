@@ -253,7 +253,8 @@ public final class LiveDaemon {
         let load = resolved.config.loadRules()
         load.diagnostics.forEach { Self.log($0.description) }
         if load.hasErrors {
-            Self.log("reload: \(load.failedRuleCount) rule(s) failed; keeping the \(ruleSet.rules.count) running rules")
+            let exceptionErrors = load.exceptionLists.diagnostics.containsErrors ? "; exception files have errors" : ""
+            Self.log("reload: \(load.failedRuleCount) rule(s) failed\(exceptionErrors); keeping the \(ruleSet.rules.count) running rules")
             return
         }
         if resolved.config.audit.mode != config.audit.mode || resolved.config.spool != config.spool
@@ -273,6 +274,7 @@ public final class LiveDaemon {
         config.engine = resolved.config.engine
         config.daemon = resolved.config.daemon
         config.alerts = resolved.config.alerts
+        config.exceptions = resolved.config.exceptions
         ruleSet = load.ruleSet
         plan = newPlan
         processor.replace(ruleSet: load.ruleSet, policy: config.alertPolicy)

@@ -23,6 +23,8 @@ public struct RuleExceptions: Sendable {
         case wildcard(slot: Int?, pattern: [Unicode.Scalar], caseless: Bool, excluded: Bool)
         case exists(slot: Int?, excluded: Bool)
         case nested(slot: Int?, entries: [ExceptionEntry])
+        /// An `ip` or `ip_range` value list: some value is an address inside one of the ranges.
+        case ranges(slot: Int?, ranges: [IPRange], excluded: Bool)
     }
 
     let items: [Item]
@@ -64,6 +66,13 @@ public struct RuleExceptions: Sendable {
             return .exists(slot: slot(field).0, excluded: excluded)
         case .nested(let field, let entries):
             return .nested(slot: schema.slot(for: field), entries: entries)
+        case .valueList(let field, let list, let excluded):
+            let (s, caseless) = slot(field)
+            if list.type == "keyword" {
+                return .values(slot: s, values: Set(list.values.map { caseless ? $0.lowercased() : $0 }), caseless: caseless,
+                               excluded: excluded)
+            }
+            return .ranges(slot: s, ranges: list.ranges, excluded: excluded)
         }
     }
 
@@ -93,6 +102,12 @@ public struct RuleExceptions: Sendable {
         case .exists(let slot, let excluded):
             let present = !Self.texts(value(slot)).isEmpty || Self.hasObject(value(slot))
             return excluded ? !present : present
+        case .ranges(let slot, let ranges, let excluded):
+            let any = Self.texts(value(slot)).contains { text in
+                guard let address = IPRange.address(text) else { return false }
+                return ranges.contains { $0.contains(address) }
+            }
+            return excluded ? !any : any
         case .nested(let slot, let entries):
             let objects: [FieldValue]
             switch value(slot) {
@@ -120,8 +135,8 @@ public struct RuleExceptions: Sendable {
         case .exists(_, let excluded):
             let present = !texts(value).isEmpty || hasObject(value)
             return excluded ? !present : present
-        case .nested:
-            return false
+        case .nested, .valueList:
+            return false   // the parser refuses both inside a nested entry
         }
     }
 

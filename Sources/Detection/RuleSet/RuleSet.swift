@@ -71,7 +71,8 @@ public struct RuleSet: Sendable {
             }
             compiled.append(CompiledRule(source: rule, evaluations: evaluations))
             var listIDs: [String] = []
-            for id in rule.exceptionLists + attachToAllRules where !listIDs.contains(id) { listIDs.append(id) }
+            let scoped = exceptions.lists.values.filter { $0.scopeIncludes(rule.ruleID) }.map(\.listID).sorted()
+            for id in rule.exceptionLists + attachToAllRules + scoped where !listIDs.contains(id) { listIDs.append(id) }
             let lists = listIDs.compactMap { exceptions.lists[$0] }
             for evaluation in evaluations {
                 compiledExceptions.append(lists.isEmpty ? .none

@@ -13,11 +13,15 @@ public indirect enum ExceptionEntry: Sendable, Hashable {
     case exists(field: String, excluded: Bool)
     /// `nested`: every inner entry holds on the same object of the array at `field` (inner names are relative).
     case nested(field: String, entries: [ExceptionEntry])
+    /// `list`: the field's value is in the value list `list.id` (values read from the file of that name beside the
+    /// exception file, see ``ValueList``). `keyword` lists compare exact text; `ip` and `ip_range` lists compare
+    /// addresses (single addresses, CIDR blocks, `a-b` ranges).
+    case valueList(field: String, list: ValueList, excluded: Bool)
 
     public var field: String {
         switch self {
         case .match(let field, _, _), .matchAny(let field, _, _), .wildcard(let field, _, _), .exists(let field, _),
-             .nested(let field, _):
+             .nested(let field, _), .valueList(let field, _, _):
             return field
         }
     }
@@ -48,6 +52,14 @@ public struct ExceptionList: Sendable, Hashable {
     public var file: String
     public var location: SourceLocation
     public var items: [ExceptionItem] = []
+    /// Rule ids this list applies to besides the rules that name it (`meta.auspex_rule_ids` of the container, as
+    /// `auspex exception add` writes it; `"*"` = every rule). Kibana keeps `meta` on import and export.
+    public var ruleScope: [String] = []
+
+    /// True when the list's own scope attaches it to `ruleID`.
+    public func scopeIncludes(_ ruleID: String) -> Bool {
+        ruleScope.contains("*") || ruleScope.contains(ruleID)
+    }
 }
 
 /// The exception lists read from `[exceptions] paths` (Kibana's NDJSON export format: a container line, item lines,
@@ -135,6 +147,7 @@ public struct ExceptionLists: Sendable {
                     if case .matchAny(_, _, true) = entry { bad = true }
                     if case .wildcard(_, _, true) = entry { bad = true }
                     if case .exists(_, true) = entry { bad = true }
+                    if case .valueList = entry { bad = true }
                     if endpointBannedFields.contains(entry.field) {
                         result.diagnostics.append(.error(item.file, item.location,
                             "endpoint list item '\(item.itemID)' may not use field '\(entry.field)'"))
@@ -143,7 +156,7 @@ public struct ExceptionLists: Sendable {
                 }
                 if bad {
                     result.diagnostics.append(.error(item.file, item.location,
-                        "endpoint list item '\(item.itemID)' may not use the excluded operator or banned fields; item ignored"))
+                        "endpoint list item '\(item.itemID)' may not use the excluded operator, value lists or banned fields; item ignored"))
                     continue
                 }
             }
@@ -247,9 +260,23 @@ private struct LineParser {
         if namespace != "single" && namespace != "agnostic" {
             error("'namespace_type' must be \"single\" or \"agnostic\", found \"\(namespace)\"", key: "namespace_type")
         }
-        return ExceptionList(listID: listID, id: string(object, "id", required: false), type: type,
-                             namespaceType: namespace, name: string(object, "name", required: false) ?? listID,
-                             file: file, location: SourceLocation(line: lineNumber, column: 1))
+        var list = ExceptionList(listID: listID, id: string(object, "id", required: false), type: type,
+                                 namespaceType: namespace, name: string(object, "name", required: false) ?? listID,
+                                 file: file, location: SourceLocation(line: lineNumber, column: 1))
+        if let meta = object["meta"], !meta.isNull {
+            guard case .object = meta else {
+                error("'meta' must be an object", key: "meta")
+                return list
+            }
+            if let scope = meta["auspex_rule_ids"], !scope.isNull {
+                if case .array(let ids) = scope, ids.allSatisfy({ ($0.stringValue ?? "").isEmpty == false }) {
+                    list.ruleScope = ids.compactMap(\.stringValue)
+                } else {
+                    error("'meta.auspex_rule_ids' must be an array of rule ids (or \"*\")", key: "auspex_rule_ids")
+                }
+            }
+        }
+        return list
     }
 
     private mutating func item(_ object: FieldValue) -> ExceptionItem? {
@@ -290,7 +317,7 @@ private struct LineParser {
                              location: SourceLocation(line: lineNumber, column: 1))
     }
 
-    /// nil: a `list` entry (warned; the item is not applied); `.some(nil)`: an error; else the entry.
+    /// nil: a `list` entry Kibana would not apply (warned; the item is not applied); `.some(nil)`: an error; else the entry.
     private mutating func entry(_ raw: FieldValue, nested: Bool) -> ExceptionEntry?? {
         guard case .object = raw, let type = raw["type"]?.stringValue else {
             error("an entry needs a 'type'", key: "entries")
@@ -330,9 +357,23 @@ private struct LineParser {
             return .some(.exists(field: field, excluded: excluded))
         case "list":
             if nested { error("a nested entry cannot contain a list entry", text: at); return .some(nil) }
-            warning("entry on '\(field)' refers to a value list, whose values are not in the export; the item is not applied",
-                    text: at)
-            return nil
+            if raw["value"] != nil { error("list entry on '\(field)' takes no 'value'", text: at); return .some(nil) }
+            guard let reference = raw["list"], case .object = reference, let id = reference["id"]?.stringValue,
+                  let listType = reference["type"]?.stringValue else {
+                error("list entry on '\(field)' needs 'list': {\"id\": …, \"type\": …}", text: at)
+                return .some(nil)
+            }
+            switch ValueList.load(id: id, type: listType, besideFile: file) {
+            case .success(let list):
+                return .some(.valueList(field: field, list: list, excluded: excluded))
+            case .failure(.notApplied(let reason)):
+                // Kibana's EQL rules skip such lists with a warning, and so does auspex.
+                warning("entry on '\(field)': \(reason); the item is not applied", text: at)
+                return nil
+            case .failure(.invalid(let reason)):
+                error("entry on '\(field)': \(reason)", text: at)
+                return .some(nil)
+            }
         case "nested":
             if nested { error("nested entries cannot be nested again", text: at); return .some(nil) }
             guard case .array(let inner)? = raw["entries"], !inner.isEmpty else {
