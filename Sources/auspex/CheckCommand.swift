@@ -40,6 +40,7 @@ struct CheckCommand: ParsableCommand {
         let plan = AuditRulePlan(ruleSet: load.ruleSet)
         let dead = DeadRule.find(in: load.ruleSet.rules.map(\.source))
         let diagnostics = resolved.diagnostics + load.diagnostics + plan.diagnostics + dead.map(\.diagnostic)
+            + ExceptionCoverage.neverMatching(load.exceptionLists)
         for diagnostic in diagnostics { print(diagnostic.description) }
 
         let errors = diagnostics.filter { $0.severity == .error }.count

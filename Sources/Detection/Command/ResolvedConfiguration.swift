@@ -59,7 +59,8 @@ extension AuspexConfig {
         let rulePaths = paths ?? rules.paths
         guard exceptions.enabled else { return RuleSet.load(paths: rulePaths, strictPermissions: rules.strictPermissions) }
         return RuleSet.load(paths: rulePaths, strictPermissions: rules.strictPermissions,
-                            exceptionPaths: exceptions.paths, attachToAllRules: exceptions.attachToAllRules)
+                            exceptionPaths: exceptions.paths, attachToAllRules: exceptions.attachToAllRules,
+                            attachToRules: exceptions.attachToRules)
     }
 
     /// Alert bounds, suppression and rate limits from `[alerts]`.

@@ -37,8 +37,9 @@ public struct RuleSet: Sendable {
 
     /// Compiles loaded rules. A rule whose query does not compile is left out with an error located in its file;
     /// rules that test fields audit never produces, or use batch-only pipes, compile with a warning.
+    /// `attachToRules`: `LIST_ID=TARGET` entries (`[exceptions] attach_to_rules`), TARGET a rule id or a tag.
     public static func compile(_ loaded: [LoadedRule], exceptions: ExceptionLists = ExceptionLists(),
-                               attachToAllRules: [String] = []) -> (ruleSet: RuleSet, diagnostics: [Diagnostic]) {
+                               attachToAllRules: [String] = [], attachToRules: [String] = []) -> (ruleSet: RuleSet, diagnostics: [Diagnostic]) {
         let builder = ECSSchemaBuilder()
         var compiled: [CompiledRule] = []
         var compiledExceptions: [RuleExceptions] = []
@@ -72,7 +73,14 @@ public struct RuleSet: Sendable {
             compiled.append(CompiledRule(source: rule, evaluations: evaluations))
             var listIDs: [String] = []
             let scoped = exceptions.lists.values.filter { $0.scopeIncludes(rule.ruleID) }.map(\.listID).sorted()
-            for id in rule.exceptionLists + attachToAllRules + scoped where !listIDs.contains(id) { listIDs.append(id) }
+            let targeted = attachToRules.compactMap { entry -> String? in
+                let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { return nil }
+                return parts[1] == rule.ruleID || rule.tags.contains(parts[1]) ? parts[0] : nil
+            }
+            for id in rule.exceptionLists + attachToAllRules + targeted + scoped where !listIDs.contains(id) {
+                listIDs.append(id)
+            }
             let lists = listIDs.compactMap { exceptions.lists[$0] }
             for evaluation in evaluations {
                 compiledExceptions.append(lists.isEmpty ? .none
@@ -95,12 +103,17 @@ public struct RuleSet: Sendable {
     /// them: the whole path `auspex check`, `replay` and `run` share. Exception-file problems are diagnostics like
     /// rule problems.
     public static func load(paths: [String], strictPermissions: Bool = true, exceptionPaths: [String] = [],
-                            attachToAllRules: [String] = []) -> RuleSetLoad {
+                            attachToAllRules: [String] = [], attachToRules: [String] = []) -> RuleSetLoad {
         let report = RuleLoader(strictPermissions: strictPermissions).load(paths: paths)
         let lists = exceptionPaths.isEmpty ? ExceptionLists() : ExceptionLists.load(paths: exceptionPaths)
-        let (ruleSet, compileDiagnostics) = compile(report.rules, exceptions: lists, attachToAllRules: attachToAllRules)
+        let (ruleSet, compileDiagnostics) = compile(report.rules, exceptions: lists, attachToAllRules: attachToAllRules,
+                                                    attachToRules: attachToRules)
+        let malformed = attachToRules.filter { !$0.contains("=") }.map { entry in
+            Diagnostic.error("[exceptions] attach_to_rules", SourceLocation(line: 1, column: 1),
+                             "'\(entry)' is not LIST_ID=RULE_ID or LIST_ID=TAG")
+        }
         var load = RuleSetLoad(ruleSet: ruleSet, report: report,
-                               diagnostics: report.diagnostics + lists.diagnostics + compileDiagnostics)
+                               diagnostics: report.diagnostics + lists.diagnostics + compileDiagnostics + malformed)
         load.exceptionLists = lists
         return load
     }

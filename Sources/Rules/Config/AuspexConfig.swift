@@ -140,4 +140,6 @@ public struct ExceptionsSettings: Sendable, Hashable {
     public var paths = ["/etc/auspex/exceptions.d"]
     /// `list_id`s applied to every rule, besides the lists a rule names in `[[rule.exceptions_list]]`.
     public var attachToAllRules: [String] = []
+    /// `LIST_ID=TARGET` entries: the list applies to the rules whose `rule_id` is TARGET or whose `tags` hold it.
+    public var attachToRules: [String] = []
 }

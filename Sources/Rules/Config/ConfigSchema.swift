@@ -133,6 +133,9 @@ enum ConfigSchema {
             ConfigKey(section: "exceptions", name: "attach_to_all_rules", kind: .strings) {
                 $0.exceptions.attachToAllRules = $1.strings
             },
+            ConfigKey(section: "exceptions", name: "attach_to_rules", kind: .strings) {
+                $0.exceptions.attachToRules = $1.strings
+            },
             ConfigKey(section: "alerts", name: "queue_max_bytes", kind: .int(65_536...(1 << 34))) { $0.alerts.queueMaxBytes = $1.int },
         ]
     }
