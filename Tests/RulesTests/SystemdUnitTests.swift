@@ -24,6 +24,10 @@ final class SystemdUnitTests: XCTestCase {
         XCTAssertEqual(unit["ExecReload"], ["/bin/kill -HUP $MAINPID"])
         XCTAssertEqual(unit["RestartPreventExitStatus"], ["64 77 78"])
         XCTAssertEqual(unit["LogRateLimitIntervalSec"], ["0"])
+        // Bounded: a flood cannot make auspex take the host's memory or threads.
+        XCTAssertEqual(unit["MemoryMax"], ["512M"])
+        XCTAssertEqual(unit["MemoryHigh"], ["384M"])
+        XCTAssertEqual(unit["TasksMax"], ["64"])
         // The seccomp filter refuses setpriority: the unit applies [daemon] nice.
         XCTAssertEqual(unit["Nice"], [String(defaults.daemon.nice)])
         XCTAssertEqual(unit["ReadWritePaths"], [defaults.spool.dir])

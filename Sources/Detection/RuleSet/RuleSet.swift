@@ -105,7 +105,8 @@ public struct RuleSet: Sendable {
     public static func load(paths: [String], strictPermissions: Bool = true, exceptionPaths: [String] = [],
                             attachToAllRules: [String] = [], attachToRules: [String] = []) -> RuleSetLoad {
         let report = RuleLoader(strictPermissions: strictPermissions).load(paths: paths)
-        let lists = exceptionPaths.isEmpty ? ExceptionLists() : ExceptionLists.load(paths: exceptionPaths)
+        let lists = exceptionPaths.isEmpty ? ExceptionLists()
+            : ExceptionLists.load(paths: exceptionPaths, strict: strictPermissions)
         let (ruleSet, compileDiagnostics) = compile(report.rules, exceptions: lists, attachToAllRules: attachToAllRules,
                                                     attachToRules: attachToRules)
         let malformed = attachToRules.filter { !$0.contains("=") }.map { entry in

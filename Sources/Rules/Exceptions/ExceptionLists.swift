@@ -68,6 +68,8 @@ public struct ExceptionLists: Sendable {
     public var lists: [String: ExceptionList] = [:]
     public var diagnostics: [Diagnostic] = []
     public var filesRead = 0
+    /// Largest exception or value-list file read (checked on the opened file, like rule files).
+    public static let maxFileBytes = 16 << 20
 
     public init() {}
 
@@ -80,13 +82,19 @@ public struct ExceptionLists: Sendable {
     ]
 
     /// Reads files and directories (`*.ndjson` inside, sorted). A missing directory is no error (no exceptions).
-    public static func load(paths: [String]) -> ExceptionLists {
+    /// `strict`: files, value lists and directories must be trusted like rule files (`[rules] strict_permissions`).
+    public static func load(paths: [String], strict: Bool = true) -> ExceptionLists {
         var files: [String] = []
         var result = ExceptionLists()
+        var refused: [Diagnostic] = []
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
+                if strict, let failure = TrustedFileReader.checkDirectory(path) {
+                    refused.append(.error(path, SourceLocation(line: 1, column: 1), failure.description))
+                    continue
+                }
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
                 files += names.filter { $0.hasSuffix(".ndjson") }.sorted().map { path + "/" + $0 }
             } else {
@@ -95,27 +103,31 @@ public struct ExceptionLists: Sendable {
         }
         var texts: [(String, String)] = []
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                result.diagnostics.append(.error(file, SourceLocation(line: 1, column: 1), "cannot read file"))
+            let bytes: [UInt8]
+            switch TrustedFileReader.read(file, maxBytes: maxFileBytes, strict: strict) {
+            case .success(let read): bytes = read
+            case .failure(let failure):
+                refused.append(.error(file, SourceLocation(line: 1, column: 1), failure.description))
                 continue
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                result.diagnostics.append(.error(file, SourceLocation(line: 1, column: 1), "file is not valid UTF-8"))
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                refused.append(.error(file, SourceLocation(line: 1, column: 1), "file is not valid UTF-8"))
                 continue
             }
             texts.append((file, text))
         }
-        result = parse(texts)
+        result = parse(texts, strict: strict)
+        result.diagnostics = refused + result.diagnostics
         result.filesRead = texts.count
         return result
     }
 
     /// Parses exception files given as `(file, text)`; items join their container by `list_id` across files.
-    public static func parse(_ files: [(file: String, text: String)]) -> ExceptionLists {
+    public static func parse(_ files: [(file: String, text: String)], strict: Bool = true) -> ExceptionLists {
         var result = ExceptionLists()
         var items: [ExceptionItem] = []
         for (file, text) in files {
-            var parser = LineParser(file: file)
+            var parser = LineParser(file: file, strict: strict)
             for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 parser.parse(String(line), number: index + 1)
             }
@@ -181,7 +193,13 @@ private struct LineParser {
     private var lineText = ""
     private var lineNumber = 0
 
-    init(file: String) { self.file = file }
+    /// Value lists are read with the trust rule of their exception file.
+    let strict: Bool
+
+    init(file: String, strict: Bool) {
+        self.file = file
+        self.strict = strict
+    }
 
     /// The location of `"key"` (or of `text`) on the current line; column 1 when not found.
     func location(of key: String? = nil, text: String? = nil) -> SourceLocation {
@@ -363,7 +381,7 @@ private struct LineParser {
                 error("list entry on '\(field)' needs 'list': {\"id\": …, \"type\": …}", text: at)
                 return .some(nil)
             }
-            switch ValueList.load(id: id, type: listType, besideFile: file) {
+            switch ValueList.load(id: id, type: listType, besideFile: file, strict: strict) {
             case .success(let list):
                 return .some(.valueList(field: field, list: list, excluded: excluded))
             case .failure(.notApplied(let reason)):

@@ -37,7 +37,8 @@ public struct ValueList: Sendable, Hashable {
     ]
 
     /// Reads the list `id` of `type` beside `file` (the exception file naming it).
-    public static func load(id: String, type: String, besideFile file: String) -> Result<ValueList, LoadError> {
+    public static func load(id: String, type: String, besideFile file: String,
+                            strict: Bool = true) -> Result<ValueList, LoadError> {
         guard !id.isEmpty, !id.contains("/"), id != ".", id != "..", !id.contains("\0") else {
             return .failure(.invalid("value list id '\(id)' cannot name a file (no '/', not '.' or '..')"))
         }
@@ -52,10 +53,12 @@ public struct ValueList: Sendable, Hashable {
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             return .failure(.invalid("value list '\(id)' not found: expected \(candidates.joined(separator: " or ")), one value per line"))
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(.invalid("cannot read value list \(path)"))
+        let data: [UInt8]
+        switch TrustedFileReader.read(path, maxBytes: ExceptionLists.maxFileBytes, strict: strict) {
+        case .success(let bytes): data = bytes
+        case .failure(let failure): return .failure(.invalid("value list \(path): \(failure)"))
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             return .failure(.invalid("value list \(path) is not valid UTF-8"))
         }
         let values = text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline)
