@@ -20,7 +20,7 @@ public struct RuleExceptions: Sendable {
 
     indirect enum Entry: Sendable {
         case values(slot: Int?, values: Set<String>, caseless: Bool, excluded: Bool)
-        case wildcard(slot: Int?, pattern: [Unicode.Scalar], caseless: Bool, excluded: Bool)
+        case wildcard(slot: Int?, pattern: WildcardPattern, excluded: Bool)
         case exists(slot: Int?, excluded: Bool)
         case nested(slot: Int?, entries: [ExceptionEntry])
         /// An `ip` or `ip_range` value list: some value is an address inside one of the ranges.
@@ -60,8 +60,7 @@ public struct RuleExceptions: Sendable {
                            excluded: excluded)
         case .wildcard(let field, let pattern, let excluded):
             let (s, caseless) = slot(field)
-            return .wildcard(slot: s, pattern: Array((caseless ? pattern.lowercased() : pattern).unicodeScalars),
-                             caseless: caseless, excluded: excluded)
+            return .wildcard(slot: s, pattern: WildcardPattern(pattern, caseInsensitive: caseless), excluded: excluded)
         case .exists(let field, let excluded):
             return .exists(slot: slot(field).0, excluded: excluded)
         case .nested(let field, let entries):
@@ -94,10 +93,8 @@ public struct RuleExceptions: Sendable {
         case .values(let slot, let set, let caseless, let excluded):
             let any = Self.texts(value(slot)).contains { set.contains(caseless ? $0.lowercased() : $0) }
             return excluded ? !any : any
-        case .wildcard(let slot, let pattern, let caseless, let excluded):
-            let any = Self.texts(value(slot)).contains {
-                Self.wildcard(pattern, matches: Array((caseless ? $0.lowercased() : $0).unicodeScalars))
-            }
+        case .wildcard(let slot, let pattern, let excluded):
+            let any = Self.texts(value(slot)).contains(where: pattern.matches)
             return excluded ? !any : any
         case .exists(let slot, let excluded):
             let present = !Self.texts(value(slot)).isEmpty || Self.hasObject(value(slot))
@@ -130,7 +127,7 @@ public struct RuleExceptions: Sendable {
             let any = texts(value).contains { expected.contains($0) }
             return excluded ? !any : any
         case .wildcard(_, let pattern, let excluded):
-            let any = texts(value).contains { wildcard(Array(pattern.unicodeScalars), matches: Array($0.unicodeScalars)) }
+            let any = texts(value).contains(where: WildcardPattern(pattern, caseInsensitive: false).matches)
             return excluded ? !any : any
         case .exists(_, let excluded):
             let present = !texts(value).isEmpty || hasObject(value)
@@ -169,31 +166,6 @@ public struct RuleExceptions: Sendable {
         case .array(let items): return items.contains(where: hasObject)
         default: return false
         }
-    }
-
-    /// Elasticsearch `wildcard`: `*` any run (also empty), `?` one character; no escapes. Linear-time greedy
-    /// matching with one backtrack point.
-    static func wildcard(_ pattern: [Unicode.Scalar], matches text: [Unicode.Scalar]) -> Bool {
-        var p = 0, t = 0
-        var star = -1, mark = 0
-        while t < text.count {
-            if p < pattern.count && (pattern[p] == "?" || (pattern[p] != "*" && pattern[p] == text[t])) {
-                p += 1
-                t += 1
-            } else if p < pattern.count && pattern[p] == "*" {
-                star = p
-                mark = t
-                p += 1
-            } else if star >= 0 {
-                p = star + 1
-                mark += 1
-                t = mark
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count && pattern[p] == "*" { p += 1 }
-        return p == pattern.count
     }
 
     /// CLOCK_REALTIME in nanoseconds: items expire by processing time, as Kibana drops them at execution start.

@@ -51,7 +51,8 @@ struct CaseInsensitiveKey: Hashable, Sendable {
 }
 
 /// One compiled wildcard pattern.
-struct WildcardPattern: Sendable {
+/// A compiled `*`/`?` pattern (EQL `like`, exception `wildcard` entries), matched over UTF-8 bytes.
+public struct WildcardPattern: Sendable {
     private enum Shape: Sendable {
         case exact, prefix, suffix, contains, general
     }
@@ -66,7 +67,7 @@ struct WildcardPattern: Sendable {
         pattern.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }
     }
 
-    init(_ text: String, caseInsensitive: Bool) {
+    public init(_ text: String, caseInsensitive: Bool) {
         self.caseInsensitive = caseInsensitive
         let source = caseInsensitive ? CaseFolding.comparable(text) : text
         let bytes = caseInsensitive ? source.utf8.map(foldASCII) : Array(source.utf8)
@@ -96,7 +97,7 @@ struct WildcardPattern: Sendable {
         }
     }
 
-    func matches(_ value: String) -> Bool {
+    public func matches(_ value: String) -> Bool {
         matches(comparable: caseInsensitive ? CaseFolding.comparable(value) : value)
     }
 
