@@ -4,6 +4,7 @@ import Detection
 import DetectionTestSupport
 @testable import Events
 import Foundation
+import PackageTestSupport
 import XCTest
 @testable import Daemon
 #if canImport(Glibc)
@@ -22,21 +23,8 @@ final class GateStatusTests: XCTestCase {
         let directory = NSTemporaryDirectory() + "auspex-gate-status-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try """
-            [metadata]
-            maturity = "production"
-            [rule]
-            author = ["tests"]
-            description = "nc"
-            index = ["logs-auditd_manager.auditd-*"]
-            language = "eql"
-            name = "nc"
-            risk_score = 21
-            rule_id = "nc-rule"
-            severity = "low"
-            type = "eql"
-            query = 'process where process.name == "nc"'
-            """.write(toFile: directory + "/rules/nc.toml", atomically: true, encoding: .utf8)
+        try RuleText.minimal(id: "nc-rule", name: "nc", index: "logs-auditd_manager.auditd-*",
+                             query: #"process where process.name == "nc""#).write(toFile: directory + "/rules/nc.toml", atomically: true, encoding: .utf8)
         try """
             {"list_id":"t","type":"detection","name":"t"}
             {"item_id":"pid-706","list_id":"t","type":"simple","entries":[{"field":"process.pid","operator":"included","type":"match","value":"706"}]}

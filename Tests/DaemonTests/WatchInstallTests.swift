@@ -2,6 +2,7 @@
 @testable import Daemon
 import Detection
 import Foundation
+import PackageTestSupport
 import XCTest
 
 /// The daemon keeps derived file watches only when it installs the kernel rules and every path can be watched.
@@ -9,21 +10,8 @@ final class WatchInstallTests: XCTestCase {
     private func plan(paths: [String], in directory: String) throws -> AuditRulePlan {
         let list = paths.map { "\"\($0)\"" }.joined(separator: ", ")
         try FileManager.default.createDirectory(atPath: directory + "/rules", withIntermediateDirectories: true)
-        try """
-            [metadata]
-            maturity = "production"
-            [rule]
-            author = ["tests"]
-            description = "reads"
-            index = ["logs-endpoint.events.file-*"]
-            language = "eql"
-            name = "reads"
-            risk_score = 21
-            rule_id = "reads"
-            severity = "low"
-            type = "eql"
-            query = 'file where event.action == "open" and file.path in (\(list))'
-            """.write(toFile: directory + "/rules/reads.toml", atomically: true, encoding: .utf8)
+        try RuleText.minimal(id: "reads", name: "reads", index: "logs-endpoint.events.file-*",
+                             query: #"file where event.action == "open" and file.path in (\#(list))"#).write(toFile: directory + "/rules/reads.toml", atomically: true, encoding: .utf8)
         let load = RuleSet.load(paths: [directory + "/rules"])
         XCTAssertEqual(load.diagnostics.filter { $0.severity == .error }, [])
         return AuditRulePlan(ruleSet: load.ruleSet)

@@ -130,21 +130,8 @@ final class FileWatchLiveTests: XCTestCase {
         self.directory = directory
         let work = try Workdir()
         self.work = work
-        try work.write(rule: """
-            [metadata]
-            maturity = "production"
-            [rule]
-            author = ["tests"]
-            description = "reads"
-            index = ["logs-endpoint.events.file-*"]
-            language = "eql"
-            name = "reads"
-            risk_score = 21
-            rule_id = "\(Self.ruleID)"
-            severity = "low"
-            type = "eql"
-            query = 'file where event.action == "open" and file.path == "\(directory)/secret"'
-            """, as: "reads.toml")
+        try work.write(rule: RuleText.minimal(id: Self.ruleID, name: "reads", index: "logs-endpoint.events.file-*",
+            query: #"file where event.action == "open" and file.path == "\#(directory)/secret""#), as: "reads.toml")
         let arguments = ["run", "--config", work.config, "--rules", work.rules, "--spool", work.spool]
         let watch = "-w \(directory)/secret -p r -k auspex"
         try "x\n".write(toFile: directory + "/secret", atomically: true, encoding: .utf8)

@@ -18,23 +18,10 @@ final class LiveAlertLimitsTests: XCTestCase {
         defer { journald.stop() }
         let work = try Workdir()
         defer { work.remove() }
-        try work.write(rule: """
-            [metadata]
-            maturity = "production"
-            [rule]
-            author = ["tests"]
-            description = "A program started with a huge argument vector."
-            index = ["logs-auditd_manager.auditd-*"]
-            language = "eql"
-            name = "Huge argument vector"
-            risk_score = 21
-            rule_id = "\(Self.ruleID)"
-            severity = "low"
-            type = "eql"
-            query = '''
-            process where event.action == "executed" and process.name == "true" and process.args_count >= 30
-            '''
-            """, as: "huge.toml")
+        try work.write(rule: RuleText.minimal(id: Self.ruleID, name: "Huge argument vector",
+            index: "logs-auditd_manager.auditd-*",
+            query: #"process where event.action == "executed" and process.name == "true" and process.args_count >= 30"#),
+            as: "huge.toml")
         let daemon = try RunningDaemon(binary: binary, arguments: ["run", "--config", work.config, "--rules",
                                                                    work.rules, "--spool", work.spool],
                                        stderrLog: work.stderrLog)
