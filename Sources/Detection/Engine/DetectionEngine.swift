@@ -2,8 +2,8 @@ import EQL
 import EventModel
 import Events
 
-/// Runs every rule of a `RuleSet` over a stream of normalized documents: each document becomes a `SlotEvent` once,
-/// then meets only the rules its `event.category` and `event.action` can advance. Single-threaded; owned by the
+/// Runs every rule of a `RuleSet` over a stream of normalized events: each event's slots become a `SlotEvent` (no
+/// copy), then meet only the rules its `event.category` and `event.action` can advance. Single-threaded; owned by the
 /// processing thread.
 public struct DetectionEngine {
     public private(set) var ruleSet: RuleSet

@@ -29,7 +29,7 @@ public struct PipelineSettings: Sendable {
     }
 }
 
-/// Parsed records → reassembled audit events → ECS documents → rule matches → alerts. The whole detection path
+/// Parsed records → reassembled audit events → ECS slots → rule matches → alerts. The whole detection path
 /// but the reader and the sinks; `auspex replay` drives it from a file, `auspex run` from the processing thread.
 public struct DetectionPipeline {
     public private(set) var engine: DetectionEngine

@@ -4,7 +4,7 @@ import Events
 import Processes
 import Reassembler
 
-/// Records → reassembled audit events → enriched ECS documents: the front half that the detection pipeline and
+/// Records → reassembled audit events → enriched ECS slots (documents on request): the front half that the detection pipeline and
 /// `auspex events` share, configured by the same settings so both reassemble and enrich alike.
 public struct DocumentStage {
     public private(set) var counters = PipelineCounters()
