@@ -34,6 +34,7 @@ struct DocumentBuilder {
         }
         add(.hostOsType, "linux")
         add(.tags, facts.tags.isEmpty ? Self.defaultTags : .array(facts.tags.map(FieldValue.string) + [Self.tag]))
+        slots.syscallIdentity = facts.syscallIdentity
         return slots
     }
 

@@ -61,11 +61,14 @@ struct EventCollector {
         var archValue: AuditArch?
         var syscallNumber: Int?
         let hasArchAndSyscall = record.type == .syscall || record.type == .seccomp
+        let readsIdentity = record.type == .syscall
+        var identity = SyscallIdentity()
         for index in record.fields.indices {
             let keyBytes = record.key(at: index)
             guard Self.isFieldKey(keyBytes) else { continue }
             let value = record.value(at: index)
             let known = KnownKey(keyBytes)
+            if readsIdentity, let known { Self.note(known, value, in: &identity) }
             if known == .msg, value.quoting == .single { continue }  // user-space payload, tokenized after it
             guard let text = decode(known, value, counters: &counters) else { continue }
             switch known {
@@ -89,12 +92,30 @@ struct EventCollector {
                 }
             }
         }
+        if readsIdentity { facts.syscallIdentity = identity }
         if let syscallNumber {
             if let arch = archValue, let name = arch.syscallName(syscallNumber) {
                 facts.syscall = name
             } else {
                 counters.unknownSyscall += 1
             }
+        }
+    }
+
+    /// The process table's view of a SYSCALL key, taken before any value is dropped as "no value".
+    private static func note(_ key: KnownKey, _ value: AuditValue, in identity: inout SyscallIdentity) {
+        switch key {
+        case .pid: identity.pid = value.int
+        case .ppid: identity.parentPid = value.int
+        case .success: identity.success = value.rawEquals("yes")
+        case .exit: identity.exit = value.int
+        case .a0: identity.a0 = value.hexUInt
+        case .uid: identity.userID = value.rawString
+        case .euid: identity.effectiveUserID = value.rawString
+        case .gid: identity.groupID = value.rawString
+        case .egid: identity.effectiveGroupID = value.rawString
+        case .tty: identity.tty = value.rawString
+        default: break
         }
     }
 

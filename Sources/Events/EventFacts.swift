@@ -11,6 +11,8 @@ struct EventFacts {
     /// Record type that names the event (`auditd.message_type`, record-type normalization).
     var eventType: AuditRecordType
     var isCompound = false
+    /// The identity record's typed identity when it is a SYSCALL record (handed to the process table).
+    var syscallIdentity: SyscallIdentity?
 
     var result = "unknown"
     var session: String?

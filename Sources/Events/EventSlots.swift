@@ -13,6 +13,9 @@ public struct EventSlots: Sendable {
     public var values: [FieldValue]
     /// Open fields in the order they were written.
     public var extras: [(name: String, value: FieldValue)] = []
+    /// The SYSCALL record's identity as the normalizer read it (nil for other events): the process table takes
+    /// it instead of scanning the record's keys a second time. Not a field: documents never show it.
+    public var syscallIdentity: SyscallIdentity?
 
     /// Slots of the fixed fields.
     public static let fixedCount = ECSField.allCases.count
@@ -57,4 +60,20 @@ public struct EventSlots: Sendable {
         self.init(slotCount: slotCount)
         for field in document.fields { set(named: field.name, field.value) }
     }
+}
+
+/// What the process table needs from an event's SYSCALL record, read in the normalizer's single pass over its keys:
+/// integers where the table computes, raw text where it copies (last occurrence of a key wins, as a scan would).
+public struct SyscallIdentity: Sendable, Equatable {
+    public var pid: Int64?
+    public var parentPid: Int64?
+    /// `success=yes`.
+    public var success = false
+    public var exit: Int64?
+    /// First syscall argument (clone flags).
+    public var a0: UInt64?
+    public var userID: String?, effectiveUserID: String?, groupID: String?, effectiveGroupID: String?
+    public var tty: String?
+
+    public init() {}
 }

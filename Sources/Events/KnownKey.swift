@@ -16,7 +16,11 @@ public enum KnownKey: UInt8, Sendable {
         guard key.count >= 2, key.count <= 8 else { return nil }
         // The key's bytes read as a little-endian integer: one compare per candidate, no hashing, no allocation.
         var packed: UInt64 = 0
-        for byte in key.reversed() { packed = packed << 8 | UInt64(byte) }
+        var index = key.endIndex
+        while index > key.startIndex {  // an index loop: reversed() over the slice was ~100 instructions per key
+            index -= 1
+            packed = packed << 8 | UInt64(key[index])
+        }
         switch (key.count, packed) {
         case (2, 0x3061): self = .a0  // "a0"
         case (2, 0x3161): self = .a1  // "a1"

@@ -42,7 +42,37 @@ struct ProcessFacts: Sendable {
         let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
         self.init(timeNanos: time, pid: 0)
         let isSyscall = record.type == .syscall
-        // One pass over the record's keys, compared as bytes (no string per key).
+        if isSyscall, let identity = slots.syscallIdentity {
+            take(identity)
+        } else {
+            scan(record, isSyscall: isSyscall)
+        }
+        guard pid > 0 else { return nil }
+        if !isSyscall { success = false }
+        if isSyscall { syscall = slots[.auditdDataSyscall].stringValue }
+        name = slots[.processName].stringValue
+        executable = slots[.processExecutable].stringValue
+        if case .array(let values) = slots[.processArgs] { args = values.compactMap(\.stringValue) }
+        workingDirectory = slots[.processWorkingDirectory].stringValue
+    }
+
+    /// The identity the normalizer read from the SYSCALL record (the same keys `scan` reads).
+    private mutating func take(_ identity: SyscallIdentity) {
+        pid = Self.pid(identity.pid) ?? 0
+        parentPid = Self.pid(identity.parentPid)
+        success = identity.success
+        exitValue = identity.exit
+        a0 = identity.a0
+        userID = identity.userID
+        effectiveUserID = identity.effectiveUserID
+        groupID = identity.groupID
+        effectiveGroupID = identity.effectiveGroupID
+        tty = identity.tty
+    }
+
+    /// One pass over the record's keys, compared as bytes (no string per key): events the normalizer read no
+    /// SYSCALL identity from.
+    private mutating func scan(_ record: AuditRecord, isSyscall: Bool) {
         for index in record.fields.indices {
             guard let key = KnownKey(record.key(at: index)) else { continue }
             let value = record.value(at: index)
@@ -60,13 +90,6 @@ struct ProcessFacts: Sendable {
             default: break
             }
         }
-        guard pid > 0 else { return nil }
-        if !isSyscall { success = false }
-        if isSyscall { syscall = slots[.auditdDataSyscall].stringValue }
-        name = slots[.processName].stringValue
-        executable = slots[.processExecutable].stringValue
-        if case .array(let values) = slots[.processArgs] { args = values.compactMap(\.stringValue) }
-        workingDirectory = slots[.processWorkingDirectory].stringValue
     }
 
     private static func pid(_ value: Int64?) -> Int32? {
