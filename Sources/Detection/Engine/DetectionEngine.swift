@@ -74,6 +74,8 @@ public struct DetectionEngine {
         let exceptions = ruleSet.hasExceptions ? ruleSet.exceptions : []
         let now = exceptions.isEmpty ? 0 : RuleExceptions.wallClock()
         var excepted: [(rule: Int, item: Int)] = []  // rule: the matcher's position
+        // A let the closure borrows: reading the inout parameter inside it copied the event once per rule offered.
+        let offered = enriched
         let categoryRules = ruleSet.index.visit(
             category: categorySlot.map { event[$0] } ?? .null, event: event,
             evaluate: { rule in
@@ -83,7 +85,7 @@ public struct DetectionEngine {
                     taken[rule].pass(at: timestamp, into: &matches)
                     return
                 }
-                taken[rule].offer(event, enriched: enriched, into: &matches)
+                taken[rule].offer(event, enriched: offered, into: &matches)
             },
             tick: { rule in taken[rule].pass(at: timestamp, into: &matches) })
         swap(&taken, &matchers)

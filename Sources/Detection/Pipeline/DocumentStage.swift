@@ -62,6 +62,7 @@ public struct DocumentStage {
         var slots = normalizer.normalize(event, slotCount: slotCount, counters: &normalizerCounters)
         if slots.isEmpty { return nil }
         let fork = processes.enrich(&slots, event: event)
+        slots.syscallIdentity = nil  // the process table's input only: rules that keep the event need not carry it
         counters.documents += 1
         return EnrichedEvent(slots: slots, fork: fork)
     }
