@@ -115,19 +115,20 @@ struct DocumentBuilder {
         add(.auditdSummaryObjectSecondary, summary.objectSecondary)
         add(.auditdSummaryHow, summary.how)
 
-        for (key, value) in facts.ids where value != "unset" {
-            let isGroup = key.utf8.last == UInt8(ascii: "d") && key.utf8.dropLast(2).last == UInt8(ascii: "g")
-            let name = isGroup ? names.groupName(forID: value) : names.userName(forID: value)
-            switch key {
-            case "auid": addIdentity(.auditdUserAuditId, .auditdUserAuditName, value, name)
-            case "suid": addIdentity(.auditdUserSavedId, .auditdUserSavedName, value, name)
-            case "sgid": addIdentity(.auditdUserSavedGroupId, .auditdUserSavedGroupName, value, name)
-            case "fsuid": addIdentity(.auditdUserFilesystemId, .auditdUserFilesystemName, value, name)
-            case "fsgid": addIdentity(.auditdUserFilesystemGroupId, .auditdUserFilesystemGroupName, value, name)
-            case "old-auid", "old_auid": addIdentity(.auditdUserOldAuidId, .auditdUserOldAuidName, value, name)
-            case "new-auid", "new_auid": addIdentity(.auditdUserNewAuidId, .auditdUserNewAuidName, value, name)
-            default: break  // uid/gid/euid/egid go to user.*, others after it (addUser)
+        for entry in facts.ids where entry.value != "unset" {
+            let fields: (id: ECSField, name: ECSField)
+            switch entry.kind {
+            case .auid: fields = (.auditdUserAuditId, .auditdUserAuditName)
+            case .suid: fields = (.auditdUserSavedId, .auditdUserSavedName)
+            case .sgid: fields = (.auditdUserSavedGroupId, .auditdUserSavedGroupName)
+            case .fsuid: fields = (.auditdUserFilesystemId, .auditdUserFilesystemName)
+            case .fsgid: fields = (.auditdUserFilesystemGroupId, .auditdUserFilesystemGroupName)
+            case .oldAuid: fields = (.auditdUserOldAuidId, .auditdUserOldAuidName)
+            case .newAuid: fields = (.auditdUserNewAuidId, .auditdUserNewAuidName)
+            case .uid, .gid, .euid, .egid, .other: continue  // user.*, and others after it (addUser)
             }
+            let name = entry.kind.isGroup ? names.groupName(forID: entry.value) : names.userName(forID: entry.value)
+            addIdentity(fields.id, fields.name, entry.value, name)
         }
         if facts.ids.contains(where: { $0.value != "unset" }) {  // Beats adds labels along with a set id
             for (key, value) in facts.selinux { add(named: "auditd.user.selinux." + key, .string(value)) }
@@ -170,14 +171,14 @@ struct DocumentBuilder {
     private mutating func addUser(_ facts: EventFacts, _ summary: Summary) {
         var userID: String?, groupID: String?, effectiveID: String?, effectiveGroupID: String?
         var others: [(key: String, value: String)] = []
-        for (key, value) in facts.ids where value != "unset" {
-            switch key {
-            case "uid": userID = value
-            case "gid": groupID = value
-            case "euid": effectiveID = value
-            case "egid": effectiveGroupID = value
-            case "auid", "suid", "sgid", "fsuid", "fsgid", "old-auid", "old_auid", "new-auid", "new_auid": break
-            default: others.append((key, value))
+        for entry in facts.ids where entry.value != "unset" {
+            switch entry.kind {
+            case .uid: userID = entry.value
+            case .gid: groupID = entry.value
+            case .euid: effectiveID = entry.value
+            case .egid: effectiveGroupID = entry.value
+            case .auid, .suid, .sgid, .fsuid, .fsgid, .oldAuid, .newAuid: break
+            case .other: others.append((entry.key, entry.value))
             }
         }
         var user = (id: userID, name: userID.flatMap { names.userName(forID: $0) })

@@ -86,7 +86,9 @@ struct EventCollector {
             default:
                 // The key's String is built only here: the slotted keys above never need it.
                 if KnownKey.isIdentity(keyBytes) {
-                    facts.ids.append((record.keyString(at: index), text))
+                    let identity = IdentityKind.of(known, keyBytes)
+                    facts.ids.append(IdentityEntry(kind: identity.kind, key: identity.name ?? record.keyString(at: index),
+                                                   value: text))
                 } else {
                     setData(known, record.keyString(at: index), text, in: &facts)
                 }

@@ -17,8 +17,9 @@ struct EventFacts {
     var result = "unknown"
     var session: String?
     var tags: [String] = []
-    /// `*uid` / `*gid` keys of the identity record, in order (`auid` → "unset" when unset).
-    var ids: [(key: String, value: String)] = []
+    /// `*uid` / `*gid` keys of the identity record, in order (`auid` → "unset" when unset), each with its kind
+    /// so the builder routes it without comparing key strings.
+    var ids: [IdentityEntry] = []
     /// `subj=` split into SELinux parts (`user`, `role`, `domain`, `level`, `category`).
     var selinux: [(key: String, value: String)] = []
 
@@ -139,4 +140,49 @@ public struct NormalizerCounters: Sendable, Equatable {
     var truncatedValues: UInt64 = 0
 
     public init() {}
+}
+
+/// One `*uid` / `*gid` key of the identity record.
+struct IdentityEntry {
+    var kind: IdentityKind
+    /// The key as logged (`old-auid`, or an unusual `*id` key).
+    var key: String
+    var value: String
+}
+
+/// The identity keys the builder routes to fixed fields, recognised from the key's bytes once.
+enum IdentityKind {
+    case uid, gid, euid, egid, auid, suid, sgid, fsuid, fsgid, oldAuid, newAuid
+    /// Any other `*uid` / `*gid` key (`user.<key>.*`).
+    case other
+
+    /// The kind of an identity key (`known`: what ``KnownKey`` made of its bytes) and, for a fixed one, its
+    /// spelling as a static string (no String built per event).
+    static func of(_ known: KnownKey?, _ key: ArraySlice<UInt8>) -> (kind: IdentityKind, name: String?) {
+        switch known {
+        case .auid: return (.auid, "auid")
+        case .uid: return (.uid, "uid")
+        case .gid: return (.gid, "gid")
+        case .euid: return (.euid, "euid")
+        case .egid: return (.egid, "egid")
+        case .suid: return (.suid, "suid")
+        case .sgid: return (.sgid, "sgid")
+        case .fsuid: return (.fsuid, "fsuid")
+        case .fsgid: return (.fsgid, "fsgid")
+        case .oldAuid: return (.oldAuid, "old-auid")
+        case .newAuid: return (.newAuid, "new-auid")
+        default: break
+        }
+        if key.elementsEqual("old_auid".utf8) { return (.oldAuid, "old_auid") }
+        if key.elementsEqual("new_auid".utf8) { return (.newAuid, "new_auid") }
+        return (.other, nil)
+    }
+
+    /// A group id (`*gid`), named through the group database.
+    var isGroup: Bool {
+        switch self {
+        case .gid, .egid, .sgid, .fsgid: return true
+        default: return false
+        }
+    }
 }

@@ -4,6 +4,7 @@ public enum KnownKey: UInt8, Sendable {
     case success, res, ses, key, subj, arch, syscall, exit
     case a0, a1, a2, a3, tty, items, pid, ppid, comm, exe, cwd, proctitle
     case auid, oldAuid, uid, euid, gid, egid
+    case suid, sgid, fsuid, fsgid, newAuid
     case msg
 
     /// The known key spelled by `key` (as logged: a stored space, as in `old auid`, matches nothing).
@@ -44,6 +45,11 @@ public enum KnownKey: UInt8, Sendable {
         case (4, 0x64697561): self = .auid  // "auid"
         case (4, 0x64697565): self = .euid  // "euid"
         case (4, 0x64696765): self = .egid  // "egid"
+        case (4, 0x64697573): self = .suid  // "suid"
+        case (4, 0x64696773): self = .sgid  // "sgid"
+        case (5, 0x6469757366): self = .fsuid  // "fsuid"
+        case (5, 0x6469677366): self = .fsgid  // "fsgid"
+        case (8, 0x646975612D77656E): self = .newAuid  // "new-auid"
         case (5, 0x736D657469): self = .items  // "items"
         case (7, 0x73736563637573): self = .success  // "success"
         case (7, 0x6C6C6163737973): self = .syscall  // "syscall"

@@ -45,8 +45,8 @@ struct Summarizer {
 
     mutating func summarize(_ facts: inout EventFacts) -> Summary {
         var summary = Summary()
-        summary.actorPrimary = facts.ids.first { $0.key == "auid" }?.value
-        summary.actorSecondary = facts.ids.first { $0.key == "uid" }?.value
+        summary.actorPrimary = facts.ids.first { $0.kind == .auid }?.value
+        summary.actorSecondary = facts.ids.first { $0.kind == .uid }?.value
         summary.how = defaultHow(facts)
 
         let syscallNorm = facts.syscall.map(SyscallNormalizations.lookup)
@@ -155,7 +155,7 @@ struct Summarizer {
             case .objectPrimaryToUserTarget: summary.userTarget = Summary.Entity(summary.objectPrimary)
             case .objectPrimaryToUserEffective: summary.userEffective = Summary.Entity(summary.objectPrimary)
             case .objectPrimaryToGroupTarget: summary.group = Summary.Entity(summary.objectPrimary)
-            case .uidToUserEffective: summary.userEffective = Summary.Entity(facts.ids.first { $0.key == "uid" }?.value)
+            case .uidToUserEffective: summary.userEffective = Summary.Entity(facts.ids.first { $0.kind == .uid }?.value)
             }
         }
         summary.user = summary.user.map { resolve($0, users: true) }
