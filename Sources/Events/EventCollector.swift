@@ -86,9 +86,8 @@ struct EventCollector {
             default:
                 // The key's String is built only here: the slotted keys above never need it.
                 if KnownKey.isIdentity(keyBytes) {
-                    let identity = IdentityKind.of(known, keyBytes)
-                    facts.ids.append(IdentityEntry(kind: identity.kind, key: identity.name ?? record.keyString(at: index),
-                                                   value: text))
+                    let identity = IdentityKind.of(known) { record.keyString(at: index) }
+                    facts.ids.append(IdentityEntry(kind: identity.kind, key: identity.name, value: text))
                 } else {
                     setData(known, record.keyString(at: index), text, in: &facts)
                 }

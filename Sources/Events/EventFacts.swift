@@ -156,9 +156,9 @@ enum IdentityKind {
     /// Any other `*uid` / `*gid` key (`user.<key>.*`).
     case other
 
-    /// The kind of an identity key (`known`: what ``KnownKey`` made of its bytes) and, for a fixed one, its
-    /// spelling as a static string (no String built per event).
-    static func of(_ known: KnownKey?, _ key: ArraySlice<UInt8>) -> (kind: IdentityKind, name: String?) {
+    /// The kind of an identity key from what ``KnownKey`` made of its bytes, with its spelling as a static string
+    /// (no String built per event); `spelled` is the key as the parser names it, asked only for other keys.
+    static func of(_ known: KnownKey?, spelled: () -> String) -> (kind: IdentityKind, name: String) {
         switch known {
         case .auid: return (.auid, "auid")
         case .uid: return (.uid, "uid")
@@ -173,9 +173,12 @@ enum IdentityKind {
         case .newAuid: return (.newAuid, "new-auid")
         default: break
         }
-        if key.elementsEqual("old_auid".utf8) { return (.oldAuid, "old_auid") }
-        if key.elementsEqual("new_auid".utf8) { return (.newAuid, "new_auid") }
-        return (.other, nil)
+        let name = spelled()  // `old auid` as older kernels log it reads `old_auid`
+        switch name {
+        case "old_auid": return (.oldAuid, name)
+        case "new_auid": return (.newAuid, name)
+        default: return (.other, name)
+        }
     }
 
     /// A group id (`*gid`), named through the group database.

@@ -9,7 +9,8 @@ final class KnownKeyTests: XCTestCase {
         ("syscall", .syscall), ("exit", .exit), ("a0", .a0), ("a1", .a1), ("a2", .a2), ("a3", .a3), ("tty", .tty),
         ("items", .items), ("pid", .pid), ("ppid", .ppid), ("comm", .comm), ("exe", .exe), ("cwd", .cwd),
         ("proctitle", .proctitle), ("auid", .auid), ("old-auid", .oldAuid), ("uid", .uid), ("euid", .euid),
-        ("gid", .gid), ("egid", .egid), ("msg", .msg),
+        ("gid", .gid), ("egid", .egid), ("msg", .msg), ("suid", .suid), ("sgid", .sgid), ("fsuid", .fsuid),
+        ("fsgid", .fsgid), ("new-auid", .newAuid),
     ]
 
     func testEverySpellingIsRecognised() {
@@ -20,7 +21,7 @@ final class KnownKeyTests: XCTestCase {
     }
 
     func testNearMissesAreNotKeys() {
-        var misses = ["", "a", "a4", "pids", "Pid", "PID", "suid", "fsuid", "sgid", "old auid", "proctitlex",
+        var misses = ["", "a", "a4", "pids", "Pid", "PID", "ssuid", "fsuidx", "sgi", "old auid", "old_auid", "proctitlex",
                       "syscalls", "ex", "tty ", "egidx", "ouid"]
         for (spelling, _) in Self.spellings {
             misses.append(spelling.uppercased())
