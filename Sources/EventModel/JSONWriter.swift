@@ -22,7 +22,7 @@ public enum JSONWriter {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .int(let i): writeInteger(i, to: &out)
         case .double(let d):
             if d.isFinite {
                 if d.rounded() == d && abs(d) < 1e15 { out.append(contentsOf: String(Int64(d)).utf8) } else { out.append(contentsOf: "\(d)".utf8) }
@@ -52,8 +52,26 @@ public enum JSONWriter {
     /// Appends a quoted, escaped JSON string. Invalid UTF-8 never reaches here: Swift strings are valid
     /// Unicode (producers decode bytes with replacement characters). Runs that need no escaping are copied whole.
     static func writeString(_ s: String, to out: inout [UInt8]) {
+        // Native strings are contiguous: no copy (a bridged or lazy one is made contiguous first).
+        if s.utf8.withContiguousStorageIfAvailable({ writeString(bytes: $0, to: &out) }) != nil { return }
         var text = s
         text.withUTF8 { writeString(bytes: $0, to: &out) }
+    }
+
+    /// Decimal digits straight into `out` (no String per number).
+    static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of UInt64.max, filled backwards
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var position = buffer.count
+            repeat {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: buffer[position...])
+        }
     }
 
     /// `writeString` over UTF-8 bytes already in hand (valid UTF-8: a String's or a slice of one at ASCII bytes).

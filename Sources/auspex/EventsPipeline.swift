@@ -9,6 +9,7 @@ import Reassembler
 /// summary reports.
 struct EventsPipeline {
     private var stage: DocumentStage
+    private var json = SlotJSONWriter()
     private(set) var output: LineOutput
     /// Stop producing after this many documents (nil: no limit).
     let documentLimit: UInt64?
@@ -53,9 +54,10 @@ struct EventsPipeline {
 
     private mutating func emit(_ events: [AuditEvent]) {
         for event in events where !limitReached {
-            guard let document = stage.document(for: event) else { continue }
+            guard let enriched = stage.enriched(event) else { continue }
             var line: [UInt8] = []
-            JSONWriter.write(document, to: &line)  // straight from the flat fields: no nested copy
+            line.reserveCapacity(2048)
+            json.write(enriched.slots, to: &line)  // straight from the slots: no document
             line.append(UInt8(ascii: "\n"))
             output.append(line)
         }

@@ -1,0 +1,128 @@
+import EventModel
+
+/// Writes an event's slots as the one-line JSON object that `JSONWriter.write(slots.document(), …)` writes, without
+/// building the document or splitting a dotted name per event (`auspex events` runs this once per event).
+///
+/// The fixed fields' names are split into a trie once (``SlotJSONLayout``), keys pre-encoded. Per event the writer
+/// links the trie nodes of the fields the event holds, in field order, so every object appears where its first
+/// present field puts it, exactly as the document writer nests them. Events with open fields (``EventSlots/extras``)
+/// take the document path: an open field may add or replace objects anywhere in the layout.
+///
+/// Owns scratch arrays sized to the trie, reused from event to event (no allocation once warm).
+public struct SlotJSONWriter {
+    private let layout = SlotJSONLayout.shared
+    /// Per trie node: the event (generation) that last linked it, its first and last linked child, its next sibling.
+    private var linkedIn: [UInt32]
+    private var firstChild: [Int32]
+    private var lastChild: [Int32]
+    private var nextSibling: [Int32]
+    private var generation: UInt32 = 0
+
+    public init() {
+        let count = layout.nodes.count
+        linkedIn = [UInt32](repeating: 0, count: count)
+        firstChild = [Int32](repeating: -1, count: count)
+        lastChild = [Int32](repeating: -1, count: count)
+        nextSibling = [Int32](repeating: -1, count: count)
+    }
+
+    /// Appends the event's JSON object (no newline) to `out`.
+    public mutating func write(_ slots: EventSlots, to out: inout [UInt8]) {
+        guard slots.extras.isEmpty else {
+            JSONWriter.write(slots.document(), to: &out)
+            return
+        }
+        generation &+= 1
+        if generation == 0 {  // wrapped: no node may look linked by an event 2^32 events ago
+            for index in linkedIn.indices { linkedIn[index] = 0 }
+            generation = 1
+        }
+        link(SlotJSONLayout.root)
+        for field in 0..<EventSlots.fixedCount where !slots.values[field].isNull {
+            var parent = SlotJSONLayout.root
+            for node in layout.paths[field] {
+                if linkedIn[Int(node)] != generation {
+                    link(node)
+                    if lastChild[parent] < 0 { firstChild[parent] = node } else { nextSibling[Int(lastChild[parent])] = node }
+                    lastChild[parent] = node
+                }
+                parent = Int(node)
+            }
+        }
+        writeObject(SlotJSONLayout.root, slots, to: &out)
+    }
+
+    private mutating func link(_ node: Int32) { link(Int(node)) }
+
+    private mutating func link(_ node: Int) {
+        linkedIn[node] = generation
+        firstChild[node] = -1
+        lastChild[node] = -1
+        nextSibling[node] = -1
+    }
+
+    private func writeObject(_ node: Int, _ slots: EventSlots, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        var child = firstChild[node]
+        var first = true
+        while child >= 0 {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            let entry = layout.nodes[Int(child)]
+            out.append(contentsOf: entry.key)
+            if let field = entry.field {
+                JSONWriter.write(slots.values[field], to: &out)
+            } else {
+                writeObject(Int(child), slots, to: &out)
+            }
+            child = nextSibling[Int(child)]
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+/// The fixed fields' dotted names as a trie, made once: node 0 is the document, each other node one name
+/// component with its JSON key pre-encoded (`"name":`), leaves carrying their field's slot.
+struct SlotJSONLayout: Sendable {
+    struct Node: Sendable {
+        /// `"component":`, escaped as JSON.
+        var key: [UInt8]
+        /// The slot written here, for a leaf.
+        var field: Int?
+    }
+
+    static let root = 0
+    static let shared = SlotJSONLayout()
+
+    private(set) var nodes: [Node] = [Node(key: [], field: nil)]
+    /// Per fixed field: the trie nodes from the document's child down to its leaf.
+    private(set) var paths: [[Int32]] = []
+
+    private init() {
+        var children: [Int: [String: Int]] = [:]
+        for field in ECSField.allCases {
+            var parent = Self.root
+            var path: [Int32] = []
+            let components = field.name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            for (position, component) in components.enumerated() {
+                let isLeaf = position == components.count - 1
+                if let existing = children[parent]?[component] {
+                    precondition(!isLeaf && nodes[existing].field == nil,
+                                 "\(field.name): a fixed name is also an object of another (the trie would differ)")
+                    parent = existing
+                } else {
+                    precondition(parent == Self.root || nodes[parent].field == nil,
+                                 "\(field.name): a fixed name nests under another fixed field")
+                    var key: [UInt8] = []
+                    JSONWriter.write(.string(component), to: &key)
+                    key.append(UInt8(ascii: ":"))
+                    nodes.append(Node(key: key, field: isLeaf ? field.rawValue : nil))
+                    children[parent, default: [:]][component] = nodes.count - 1
+                    parent = nodes.count - 1
+                }
+                path.append(Int32(parent))
+            }
+            paths.append(path)
+        }
+    }
+}
