@@ -5,8 +5,10 @@ import EventModel
 ///
 /// The fixed fields' names are split into a trie once (``SlotJSONLayout``), keys pre-encoded. Per event the writer
 /// links the trie nodes of the fields the event holds, in field order, so every object appears where its first
-/// present field puts it, exactly as the document writer nests them. Events with open fields (``EventSlots/extras``)
-/// take the document path: an open field may add or replace objects anywhere in the layout.
+/// present field puts it, exactly as the document writer nests them. Open fields (``EventSlots/extras``, e.g.
+/// `auditd.data.fver`) that are new leaves of a fixed object are linked after the fixed fields, as the document
+/// writer appends them; an event with any other open field (a new object, a name given twice, a name that is a
+/// fixed object) takes the document path.
 ///
 /// Owns scratch arrays sized to the trie, reused from event to event (no allocation once warm).
 public struct SlotJSONWriter {
@@ -28,9 +30,17 @@ public struct SlotJSONWriter {
 
     /// Appends the event's JSON object (no newline) to `out`.
     public mutating func write(_ slots: EventSlots, to out: inout [UInt8]) {
-        guard slots.extras.isEmpty else {
+        guard let extraParents = layout.parents(ofLeaves: slots.extras) else {
             JSONWriter.write(slots.document(), to: &out)
             return
+        }
+        let needed = layout.nodes.count + extraParents.count
+        if linkedIn.count < needed {
+            let more = needed - linkedIn.count
+            linkedIn += repeatElement(0, count: more)
+            firstChild += repeatElement(-1, count: more)
+            lastChild += repeatElement(-1, count: more)
+            nextSibling += repeatElement(-1, count: more)
         }
         generation &+= 1
         if generation == 0 {  // wrapped: no node may look linked by an event 2^32 events ago
@@ -39,17 +49,28 @@ public struct SlotJSONWriter {
         }
         link(SlotJSONLayout.root)
         for field in 0..<EventSlots.fixedCount where !slots.values[field].isNull {
-            var parent = SlotJSONLayout.root
-            for node in layout.paths[field] {
-                if linkedIn[Int(node)] != generation {
-                    link(node)
-                    if lastChild[parent] < 0 { firstChild[parent] = node } else { nextSibling[Int(lastChild[parent])] = node }
-                    lastChild[parent] = node
-                }
-                parent = Int(node)
-            }
+            linkPath(layout.paths[field])
+        }
+        for (index, parent) in extraParents.enumerated() {
+            linkPath(layout.paths(toObject: parent))
+            append(Int32(layout.nodes.count + index), to: parent)
         }
         writeObject(SlotJSONLayout.root, slots, to: &out)
+    }
+
+    /// Links the nodes of a path from the document down, each under its parent once per event.
+    private mutating func linkPath(_ path: [Int32]) {
+        var parent = SlotJSONLayout.root
+        for node in path {
+            if linkedIn[Int(node)] != generation { append(node, to: parent) }
+            parent = Int(node)
+        }
+    }
+
+    private mutating func append(_ node: Int32, to parent: Int) {
+        link(node)
+        if lastChild[parent] < 0 { firstChild[parent] = node } else { nextSibling[Int(lastChild[parent])] = node }
+        lastChild[parent] = node
     }
 
     private mutating func link(_ node: Int32) { link(Int(node)) }
@@ -68,6 +89,15 @@ public struct SlotJSONWriter {
         while child >= 0 {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
+            guard Int(child) < layout.nodes.count else {  // an open field: its last name component, then its value
+                let extra = slots.extras[Int(child) - layout.nodes.count]
+                let leaf = extra.name[extra.name.index(after: extra.name.lastIndex(of: ".")!)...]
+                JSONWriter.write(.string(String(leaf)), to: &out)
+                out.append(UInt8(ascii: ":"))
+                JSONWriter.write(extra.value, to: &out)
+                child = nextSibling[Int(child)]
+                continue
+            }
             let entry = layout.nodes[Int(child)]
             out.append(contentsOf: entry.key)
             if let field = entry.field {
@@ -97,6 +127,31 @@ struct SlotJSONLayout: Sendable {
     private(set) var nodes: [Node] = [Node(key: [], field: nil)]
     /// Per fixed field: the trie nodes from the document's child down to its leaf.
     private(set) var paths: [[Int32]] = []
+    /// Every node's dotted name (objects and leaves) to the node.
+    private var nodeByName: [String: Int] = [:]
+    /// Per object node: the trie nodes from the document's child down to it.
+    private var objectPaths: [Int: [Int32]] = [:]
+
+    /// The trie path of an object node.
+    func paths(toObject node: Int) -> [Int32] { objectPaths[node] ?? [] }
+
+    /// For open fields that are each a new leaf of a fixed object (the parent's name is an object node, the full
+    /// name is no node, no name repeats): each one's parent node. Nil when any is not, or there are too many to
+    /// check for repeats cheaply.
+    func parents(ofLeaves extras: [(name: String, value: FieldValue)]) -> [Int]? {
+        if extras.isEmpty { return [] }
+        guard extras.count <= 64 else { return nil }
+        var parents: [Int] = []
+        parents.reserveCapacity(extras.count)
+        for (index, extra) in extras.enumerated() {
+            guard let dot = extra.name.lastIndex(of: "."), extra.name.index(after: dot) != extra.name.endIndex,
+                  let parent = nodeByName[String(extra.name[..<dot])], nodes[parent].field == nil,
+                  nodeByName[extra.name] == nil else { return nil }
+            for earlier in extras[..<index] where earlier.name == extra.name { return nil }
+            parents.append(parent)
+        }
+        return parents
+    }
 
     private init() {
         var children: [Int: [String: Int]] = [:]
@@ -121,6 +176,9 @@ struct SlotJSONLayout: Sendable {
                     parent = nodes.count - 1
                 }
                 path.append(Int32(parent))
+                let name = components[...position].joined(separator: ".")
+                nodeByName[name] = parent
+                if !isLeaf { objectPaths[parent] = path }
             }
             paths.append(path)
         }

@@ -19,8 +19,29 @@ final class ParityGoldenTests: XCTestCase {
     private static let goldens = Fixtures.goldens
     private static var recording: Bool { ProcessInfo.processInfo.environment["AUSPEX_RECORD_GOLDENS"] == "1" }
 
+    /// Also holds `auspex events`' JSON, written from the slots, byte for byte to the document writer's.
     func testDocumentsOfEveryLogEqualTheGoldenDocuments() throws {
         var lines: [String] = []
+        var json = SlotJSONWriter()
+        var written = 0
+        var differing = 0
+        func add(_ enriched: EnrichedEvent?) {
+            guard let enriched else { return }
+            let document = enriched.document
+            lines.append(Self.canonical(document))
+            var fromSlots: [UInt8] = []
+            json.write(enriched.slots, to: &fromSlots)
+            var fromDocument: [UInt8] = []
+            JSONWriter.write(document, to: &fromDocument)
+            written += 1
+            if fromSlots != fromDocument {
+                differing += 1
+                if differing <= 3 {
+                    XCTFail("slot JSON differs:\n slots    \(String(decoding: fromSlots, as: UTF8.self))\n document "
+                            + String(decoding: fromDocument, as: UTF8.self))
+                }
+            }
+        }
         for log in try Self.logs() {
             lines.append("# " + log.name)
             var stage = DocumentStage(settings: Self.settings, names: StaticNameLookup())
@@ -28,16 +49,14 @@ final class ParityGoldenTests: XCTestCase {
                 var reader = LogRecordReader(descriptor: descriptor)
                 while let parsed = reader.next() {
                     guard case .success(let record) = parsed else { continue }
-                    for event in stage.add(record, now: reader.now) {
-                        if let document = stage.document(for: event) { lines.append(Self.canonical(document)) }
-                    }
+                    for event in stage.add(record, now: reader.now) { add(stage.enriched(event)) }
                 }
             }
-            for event in stage.finish() {
-                if let document = stage.document(for: event) { lines.append(Self.canonical(document)) }
-            }
+            for event in stage.finish() { add(stage.enriched(event)) }
         }
         try compare(lines, golden: "documents.ndjson.gz")
+        XCTAssertGreaterThan(written, 1000)
+        XCTAssertEqual(differing, 0, "events whose slot JSON differs from the document's")
     }
 
     func testAlertsOfEveryLogWithThePackAndElasticRulesEqualTheGoldenAlerts() throws {
