@@ -217,7 +217,7 @@ public struct ProcessTable: Sendable {
             insert(linked)
             return linked
         }
-        if byPid[pid] != nil { counters.pidReuses += 1 }
+        if byPid.index(forKey: pid) != nil { counters.pidReuses += 1 }
         var child = blankInstance(pid: pid, startTicks: start, parentPid: parent.pid, origin: .fork, seenAt: time)
         inherit(from: parent, into: &child)
         child.executable = parent.executable
@@ -306,7 +306,8 @@ public struct ProcessTable: Sendable {
     }
 
     private mutating func insert(_ instance: ProcessInstance) {
-        if byPid[instance.pid] == nil && byPid.count >= limits.maxProcesses { evict() }
+        // Count first, then an index lookup: reading `byPid[pid]` to test for nil copied the whole instance.
+        if byPid.count >= limits.maxProcesses, byPid.index(forKey: instance.pid) == nil { evict() }
         byPid[instance.pid] = instance
     }
 
@@ -315,7 +316,9 @@ public struct ProcessTable: Sendable {
         while exitsHead < exits.count, exits[exitsHead].atNanos <= time {
             let exit = exits[exitsHead]
             exitsHead += 1
-            if byPid[exit.pid]?.exitedAtNanos == exit.atNanos { remove(exit.pid) }
+            if let index = byPid.index(forKey: exit.pid), byPid.values[index].exitedAtNanos == exit.atNanos {
+                remove(exit.pid)
+            }
         }
         if exitsHead > 1024, exitsHead * 2 > exits.count {
             exits.removeFirst(exitsHead)
