@@ -18,23 +18,49 @@ public enum UTCTime {
         let days = floorDivide(seconds, 86_400)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        var out = [UInt8]()
-        out.reserveCapacity(31)
-        appendPadded(&out, year, width: 4, then: "-")
-        appendPadded(&out, month, width: 2, then: "-")
-        appendPadded(&out, day, width: 2, then: "T")
-        appendPadded(&out, secondOfDay / 3600, width: 2, then: ":")
-        appendPadded(&out, secondOfDay / 60 % 60, width: 2, then: ":")
-        appendPadded(&out, secondOfDay % 60, width: 2, then: nil)
         let digits = min(max(fractionDigits, 0), 9)
-        if digits > 0 {
-            var scale: Int64 = 1
-            for _ in digits..<9 { scale *= 10 }
-            out.append(UInt8(ascii: "."))
-            appendPadded(&out, nanoseconds / scale, width: digits, then: nil)
+        // Written in place into the string's own storage (once per event in the normalizer: no array, no copy).
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            var out = FixedWriter(buffer: buffer)
+            out.padded(year, width: 4, then: "-")
+            out.padded(month, width: 2, then: "-")
+            out.padded(day, width: 2, then: "T")
+            out.padded(secondOfDay / 3600, width: 2, then: ":")
+            out.padded(secondOfDay / 60 % 60, width: 2, then: ":")
+            out.padded(secondOfDay % 60, width: 2, then: nil)
+            if digits > 0 {
+                var scale: Int64 = 1
+                for _ in digits..<9 { scale *= 10 }
+                out.append(UInt8(ascii: "."))
+                out.padded(nanoseconds / scale, width: digits, then: nil)
+            }
+            out.append(UInt8(ascii: "Z"))
+            return out.count
         }
-        out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends into a buffer known to be large enough (a year is clamped to four digits, a fraction to nine).
+    private struct FixedWriter {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        var count = 0
+
+        mutating func append(_ byte: UInt8) {
+            buffer[count] = byte
+            count += 1
+        }
+
+        mutating func padded(_ value: Int64, width: Int, then separator: Unicode.Scalar?) {
+            let magnitude = value.magnitude
+            var digits = 1
+            var scale: UInt64 = 1
+            while magnitude / scale >= 10 { scale *= 10; digits += 1 }
+            for _ in digits..<max(width, digits) { append(UInt8(ascii: "0")) }
+            while scale > 0 {
+                append(UInt8(ascii: "0") + UInt8(magnitude / scale % 10))
+                scale /= 10
+            }
+            if let separator { append(UInt8(ascii: separator)) }
+        }
     }
 
     /// Parses RFC 3339 as event producers write it: `2023-11-14T22:13:20.1Z`, `…20.123456789+02:00`, `…20Z`
@@ -140,19 +166,5 @@ public enum UTCTime {
     /// Division rounding toward negative infinity (b > 0), without overflow at Int64.min.
     static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
         a >= 0 ? a / b : (a + 1) / b - 1
-    }
-
-    /// Appends `value` (≥ 0 here) in decimal, zero-padded to `width` digits, then `separator`.
-    private static func appendPadded(_ out: inout [UInt8], _ value: Int64, width: Int, then separator: Unicode.Scalar?) {
-        let magnitude = value.magnitude
-        var digits = 1
-        var scale: UInt64 = 1
-        while magnitude / scale >= 10 { scale *= 10; digits += 1 }
-        for _ in digits..<max(width, digits) { out.append(UInt8(ascii: "0")) }
-        while scale > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(magnitude / scale % 10))
-            scale /= 10
-        }
-        if let separator { out.append(UInt8(ascii: separator)) }
     }
 }
