@@ -822,8 +822,8 @@ def iso_seconds(stamp):
 # Coarse stages: (name, pattern of the function whose inclusive instruction count stands for the stage).
 STAGES = [("parse", r"AuditRecords0A6ParserO12parseLogLine"), ("reassemble", r"ReassemblerAAV4push"),
           ("normalize", r"Events10NormalizerV9normalize"), ("process table", r"Processes15ProcessEnricherV6enrich"),
-          ("rules", r"Detection0A6EngineV7process_9timestamp"), ("JSON out", r"EventModel10JSONWriter"),
-          ("rule loading (once)", r"Detection7RuleSetV4load")]
+          ("rules", r"Daemon15DetectionEngineV7process|Detection0A6EngineV7process_9timestamp"), ("JSON out", r"EventModel10JSONWriter"),
+          ("rule loading (once)", r"(Daemon|Detection)7RuleSetV4load")]
 
 
 def bench_callgrind():
