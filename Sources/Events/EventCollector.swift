@@ -135,7 +135,7 @@ struct EventCollector {
                 for label in Self.selinuxLabels(text) where !facts.containsData("subj_" + label.key) {
                     facts.data.append(("subj_" + label.key, label.value))
                 }
-            } else if !facts.containsData(key) {
+            } else if !facts.containsData(key, known: known) {
                 setData(known, key, text, in: &facts)  // first one wins, as go-libaudit's duplicate-key rule
             }
         }

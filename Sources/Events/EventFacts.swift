@@ -102,6 +102,31 @@ struct EventFacts {
 
     /// `hasData` for the collector, which asks once per key of every record: beyond `linearSearchLimit` generic
     /// keys the lookup goes through `dataKeys` (updated here), so it stays linear in the keys of the event.
+    /// `known`, when the caller recognised the key already, answers slot keys without comparing strings (every
+    /// slot key is a ``KnownKey``, so an unrecognised key is a generic one).
+    mutating func containsData(_ key: String, known: KnownKey?) -> Bool {
+        switch known {
+        case .a0: return a0 != nil
+        case .a1: return a1 != nil
+        case .a2: return a2 != nil
+        case .a3: return a3 != nil
+        case .items: return items != nil
+        case .syscall: return syscall != nil
+        case .arch: return arch != nil
+        case .exit: return exit != nil
+        case .tty: return tty != nil
+        case .pid: return pid != nil
+        case .ppid: return ppid != nil
+        case .comm: return comm != nil
+        case .exe: return exe != nil
+        case .cwd: return cwd != nil
+        case .proctitle: return proctitle != nil
+        default: break
+        }
+        guard data.count > Self.linearSearchLimit else { return data.contains { $0.key == key } }
+        return containsData(key)
+    }
+
     mutating func containsData(_ key: String) -> Bool {
         guard data.count > Self.linearSearchLimit, !Self.slotKeys.contains(key) else { return hasData(key) }
         while dataKeysIndexed < data.count {
