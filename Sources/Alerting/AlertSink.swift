@@ -84,7 +84,7 @@ struct AlertSinkError: Error, Hashable, Sendable, CustomStringConvertible {
         self.operation = operation
     }
 
-    public var description: String {
+    var description: String {
         "\(operation): " + String(cString: strerror(code)) + " (errno \(code))"
     }
 }

@@ -70,7 +70,7 @@ final class RecordQueue: @unchecked Sendable {
         return closed
     }
 
-    public struct Counters: Sendable, Equatable {
+    struct Counters: Sendable, Equatable {
         var accepted: UInt64
         var dropped: UInt64
         var depth: Int

@@ -75,5 +75,5 @@ struct SystemError: Error, CustomStringConvertible, Sendable {
         self.code = code
     }
 
-    public var description: String { "\(operation): \(String(cString: strerror(code)))" }
+    var description: String { "\(operation): \(String(cString: strerror(code)))" }
 }

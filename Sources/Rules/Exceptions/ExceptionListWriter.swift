@@ -47,7 +47,7 @@ public enum ExceptionListWriter {
     }
 
     struct WriteError: Error, CustomStringConvertible, Sendable {
-        public var description: String
+        var description: String
         init(_ description: String) { self.description = description }
     }
 

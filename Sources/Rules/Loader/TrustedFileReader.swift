@@ -13,7 +13,7 @@ enum TrustedFileReader {
         case tooLarge(Int)
         case refused(String)
 
-        public var description: String {
+        var description: String {
             switch self {
             case .cannotOpen(let reason): return "cannot read file: \(reason)"
             case .notRegular: return "not a regular file"
