@@ -7,16 +7,16 @@ import EventModel
 public struct Alert: Hashable, Sendable {
     /// A random 128-bit id in UUID form, unique per alert (journald `AUSPEX_ALERT_ID`, spool file name).
     public var id: String
-    public var rule: AlertRule
+    var rule: AlertRule
     /// The matched events, in match order (one for event queries, one per stage for sequences and samples).
-    public var events: [Document]
+    var events: [Document]
     /// The values of the query's `by` / `join` keys, in query order (empty for plain event queries).
-    public var joinKeys: [FieldValue]
+    var joinKeys: [FieldValue]
     /// The host the events came from, names relative to `host.` (`id`, `name`, `os.type`, …).
     public var host: Document
     public var firstEventTime: AlertTime
     public var lastEventTime: AlertTime
-    public var created: AlertTime
+    var created: AlertTime
     /// One printable line: rule, severity, what ran, which pid, who, where it connected. Hostile values are
     /// escaped and bounded (see `ReasonLine`).
     public var reason: String
@@ -24,13 +24,13 @@ public struct Alert: Hashable, Sendable {
     /// written after `auspex.alert.*`; empty for rule alerts.
     public var fields: Document = Document()
     /// Where this alert stands in its suppression group (nil when suppression does not apply).
-    public var suppression: Suppression?
+    var suppression: Suppression?
     /// Values cut to keep the alert within its limits (see `AlertLimits`), with their original sizes.
-    public var truncations: [Truncation] = []
+    var truncations: [Truncation] = []
     /// Matched events left out because even cut values did not fit the alert's byte cap.
-    public var eventsOmitted = 0
+    var eventsOmitted = 0
     /// Size of the JSON document once bounded (`AlertLimits.bound`); 0 when not measured yet.
-    public var encodedBytes = 0
+    var encodedBytes = 0
 
     /// Builds an alert. Missing times are taken from the events' `@timestamp` (earliest / latest), then from
     /// `created`; a missing host is taken from the first event that has `host.*` fields.
@@ -67,7 +67,7 @@ public struct Alert: Hashable, Sendable {
     }
 
     /// The first value of a field in event order (the process that ran, the address it connected to, …).
-    public func firstValue(of name: String) -> FieldValue? {
+    func firstValue(of name: String) -> FieldValue? {
         Alert.firstValue(of: name, in: events)
     }
 

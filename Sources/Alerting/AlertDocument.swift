@@ -33,7 +33,7 @@ extension Alert {
         "user.id", "user.name", "source.ip", "source.port", "destination.ip", "destination.port", "file.path",
     ]
 
-    public var document: Document {
+    var document: Document {
         var doc = Document()
         doc.append("@timestamp", .string(created.rfc3339))
         doc.append("event.kind", "alert")
@@ -95,10 +95,10 @@ extension Alert {
 
     /// The document as one line of compact JSON (no trailing newline). Control characters are escaped,
     /// so the line never contains a raw newline.
-    public var json: String { JSONWriter.string(document) }
+    var json: String { JSONWriter.string(document) }
 
     /// The document as UTF-8 bytes followed by `\n`: one NDJSON record, one spool file.
-    public var jsonLine: [UInt8] {
+    var jsonLine: [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(max(1024, encodedBytes + 1))
         JSONWriter.write(document, to: &bytes)

@@ -69,7 +69,7 @@ public struct AlertGate {
     }
 
     /// Open suppression groups.
-    public var openGroups: Int { groups.count }
+    var openGroups: Int { groups.count }
 
     private struct Group {
         var rule: AlertRule

@@ -6,17 +6,17 @@ import EventModel
 /// UTF-8 journal field.
 public struct AlertLimits: Hashable, Sendable {
     /// The whole JSON document, in bytes (default 64 KiB).
-    public var maxAlertBytes: Int
+    var maxAlertBytes: Int
     /// One string value copied into the alert, in UTF-8 bytes.
-    public var maxFieldBytes: Int
+    var maxFieldBytes: Int
     /// Elements kept of one array (process.args, …).
-    public var maxArrayElements: Int
+    var maxArrayElements: Int
 
     /// The smallest per-value cap tried before events are left out.
     static let minimumFieldBytes = 64
     /// Entries listed in `auspex.alert.truncated` (`truncated_count` has the total).
     static let maxTruncationEntries = 32
-    public static let minimumAlertBytes = 8192
+    static let minimumAlertBytes = 8192
 
     public init(maxAlertBytes: Int = 65_536, maxFieldBytes: Int = 4096, maxArrayElements: Int = 64) {
         self.maxAlertBytes = max(maxAlertBytes, Self.minimumAlertBytes)
@@ -28,7 +28,7 @@ public struct AlertLimits: Hashable, Sendable {
     /// with a marker `…[cut: N bytes]` naming the original size), arrays to `maxArrayElements`, each cut listed in
     /// `truncations`. When the document is still larger than `maxAlertBytes`, the per-value cap is halved until it
     /// fits; failing that, matched events are left out from the last one (`eventsOmitted`).
-    public func bound(_ alert: Alert) -> Alert {
+    func bound(_ alert: Alert) -> Alert {
         var fieldCap = maxFieldBytes
         while true {
             var bounded = cut(alert, fieldCap: fieldCap)
@@ -81,12 +81,12 @@ public struct AlertLimits: Hashable, Sendable {
 extension Alert {
     /// One value cut to fit an alert: the field (`events[0].process.args[3]`) and its original and kept size
     /// (bytes for strings, elements for arrays).
-    public struct Truncation: Hashable, Sendable {
-        public var field: String
-        public var originalBytes: Int?
-        public var keptBytes: Int?
-        public var originalElements: Int?
-        public var keptElements: Int?
+    struct Truncation: Hashable, Sendable {
+        var field: String
+        var originalBytes: Int?
+        var keptBytes: Int?
+        var originalElements: Int?
+        var keptElements: Int?
 
         var fieldValue: FieldValue {
             var entries: [FieldValue.ObjectEntry] = [.init("field", .string(field))]

@@ -7,23 +7,23 @@ import EventModel
 public struct AlertRule: Hashable, Sendable {
     /// `rule.rule_id` (a UUID in detection-rules).
     public var id: String
-    public var name: String
+    var name: String
     public var severity: Severity
     /// `rule.risk_score`, 0…100.
-    public var riskScore: Int
-    public var tags: [String]
-    public var threats: [Threat]
+    var riskScore: Int
+    var tags: [String]
+    var threats: [Threat]
     /// `rule.version` when the file states one.
-    public var version: Int?
+    var version: Int?
     /// `rule.description`, `rule.references`, `rule.author`, `rule.license` (ECS `rule.*` in the document).
     public var description: String
-    public var references: [String]
-    public var author: [String]
-    public var license: String?
+    var references: [String]
+    var author: [String]
+    var license: String?
     /// ECS `rule.ruleset`: where the rule comes from (`elastic/detection-rules` for Elastic's, else `auspex`).
-    public var ruleset: String
+    var ruleset: String
     /// `[rule.alert_suppression]`; nil means the default of `[alerts] suppress_duplicates`.
-    public var suppression: AlertSuppression?
+    var suppression: AlertSuppression?
 
     public init(id: String, name: String, severity: Severity, riskScore: Int, tags: [String] = [],
                 threats: [Threat] = [], version: Int? = nil, description: String = "", references: [String] = [],
@@ -67,7 +67,7 @@ public struct AlertRule: Hashable, Sendable {
         }
 
         /// `event.severity` as Elastic's "External Alerts" rule maps it back: 21 low, 47 medium, 73 high, 99 critical.
-        public var eventSeverity: Int {
+        var eventSeverity: Int {
             switch self {
             case .low: return 21
             case .medium: return 47
@@ -84,9 +84,9 @@ public struct AlertRule: Hashable, Sendable {
     /// One `[[rule.threat]]` entry: a framework (`MITRE ATT&CK` or `MITRE ATLAS`), a tactic and the techniques
     /// (with sub-techniques) the rule maps to. The rule loader reads it as it is.
     public struct Threat: Hashable, Sendable {
-        public var framework: String
-        public var tactic: Reference
-        public var techniques: [Technique]
+        var framework: String
+        var tactic: Reference
+        var techniques: [Technique]
 
         public init(framework: String = "MITRE ATT&CK", tactic: Reference, techniques: [Technique] = []) {
             self.framework = framework
@@ -98,8 +98,8 @@ public struct AlertRule: Hashable, Sendable {
     /// A tactic, technique or subtechnique: `TA0002` / `Execution` / its URL.
     public struct Reference: Hashable, Sendable {
         public var id: String
-        public var name: String
-        public var reference: String?
+        var name: String
+        var reference: String?
 
         public init(id: String, name: String, reference: String? = nil) {
             self.id = id
@@ -109,8 +109,8 @@ public struct AlertRule: Hashable, Sendable {
     }
 
     public struct Technique: Hashable, Sendable {
-        public var entry: Reference
-        public var subtechniques: [Reference]
+        var entry: Reference
+        var subtechniques: [Reference]
 
         public init(entry: Reference, subtechniques: [Reference] = []) {
             self.entry = entry

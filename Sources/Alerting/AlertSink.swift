@@ -31,7 +31,7 @@ public struct SinkCounters: Hashable, Sendable, CustomStringConvertible {
     /// Attempted and failed (journald absent, disk full, …); `lastError` says why.
     public var failed: UInt64 = 0
     /// Older alerts removed by the spool's retention limits.
-    public var evicted: UInt64 = 0
+    var evicted: UInt64 = 0
     /// Old alerts the spool's retention could not remove (unlink failed); skipped, logged once.
     public var retentionErrors: UInt64 = 0
     var lastError: String?
@@ -46,7 +46,7 @@ public struct SinkCounters: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// The synchronous half of a sink: writes one alert or throws. Used from a single thread at a time.
-public protocol AlertWriter: AnyObject {
+protocol AlertWriter: AnyObject {
     /// Writes the alert; returns how many older alerts retention removed on the way.
     func write(_ alert: Alert) throws -> AlertWriteReport
     /// Writes several alerts in order, one outcome per alert. Writers override it to share costs (the
@@ -63,10 +63,10 @@ extension AlertWriter {
 }
 
 public struct AlertWriteReport: Hashable, Sendable {
-    public var evicted: Int
+    var evicted: Int
     /// Files retention failed to remove (skipped; see `SpoolWriter.retentionErrors`).
-    public var retentionErrors: Int
-    public init(evicted: Int = 0, retentionErrors: Int = 0) {
+    var retentionErrors: Int
+    init(evicted: Int = 0, retentionErrors: Int = 0) {
         self.evicted = evicted
         self.retentionErrors = retentionErrors
     }
@@ -75,16 +75,16 @@ public struct AlertWriteReport: Hashable, Sendable {
 /// A failed system call while writing an alert.
 struct AlertSinkError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The errno value (`ENOENT`, `ENOSPC`, …).
-    public var code: Int32
+    var code: Int32
     /// What was being done: `sd_journal_sendv`, `write tmp/<name>`, …
-    public var operation: String
+    var operation: String
 
-    public init(code: Int32, operation: String) {
+    init(code: Int32, operation: String) {
         self.code = code
         self.operation = operation
     }
 
-    public var description: String {
+    var description: String {
         "\(operation): " + String(cString: strerror(code)) + " (errno \(code))"
     }
 }

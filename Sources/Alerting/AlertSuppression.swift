@@ -12,10 +12,10 @@ public struct AlertSuppression: Hashable, Sendable {
     }
 
     /// 1–3 ECS field names; the key is their values, in this order.
-    public var groupBy: [String]
+    var groupBy: [String]
     /// The window from the first alert of a group, in nanoseconds.
-    public var durationNanos: Int64
-    public var missingFields: MissingFields
+    var durationNanos: Int64
+    var missingFields: MissingFields
 
     public init(groupBy: [String], durationNanos: Int64, missingFields: MissingFields = .suppress) {
         self.groupBy = groupBy
@@ -28,23 +28,23 @@ extension Alert {
     /// Where an alert stands in its suppression group: the first alert of a group carries the terms and
     /// `docs_count` 0; the summary record raised when the window closes carries the count of the alerts merged
     /// into it and the window (fields as Kibana names them: `kibana.alert.suppression.*`).
-    public struct Suppression: Hashable, Sendable {
+    struct Suppression: Hashable, Sendable {
         /// The group key, one `(field, value)` per `group_by` field (`null` for a missing one).
-        public var terms: [(field: String, value: FieldValue)]
+        var terms: [(field: String, value: FieldValue)]
         /// Hash of rule id and terms (Kibana's `kibana.alert.instance.id`).
-        public var instanceID: String
+        var instanceID: String
         /// Alerts merged into the first one (events beyond the first, in Kibana's words).
-        public var docsCount: Int
+        var docsCount: Int
         /// Earliest and latest matched-event time of the group.
-        public var start: AlertTime
-        public var end: AlertTime
+        var start: AlertTime
+        var end: AlertTime
         /// The window: opened by the first alert, `duration` long.
-        public var windowStart: AlertTime
-        public var windowEnd: AlertTime
+        var windowStart: AlertTime
+        var windowEnd: AlertTime
         /// For a summary: the id of the group's first alert.
-        public var summaryOf: String?
+        var summaryOf: String?
 
-        public init(terms: [(field: String, value: FieldValue)], instanceID: String, docsCount: Int, start: AlertTime,
+        init(terms: [(field: String, value: FieldValue)], instanceID: String, docsCount: Int, start: AlertTime,
                     end: AlertTime, windowStart: AlertTime, windowEnd: AlertTime, summaryOf: String? = nil)
         {
             self.terms = terms
@@ -57,14 +57,14 @@ extension Alert {
             self.summaryOf = summaryOf
         }
 
-        public static func == (lhs: Suppression, rhs: Suppression) -> Bool {
+        static func == (lhs: Suppression, rhs: Suppression) -> Bool {
             lhs.instanceID == rhs.instanceID && lhs.docsCount == rhs.docsCount && lhs.start == rhs.start
                 && lhs.end == rhs.end && lhs.windowStart == rhs.windowStart && lhs.windowEnd == rhs.windowEnd
                 && lhs.summaryOf == rhs.summaryOf && lhs.terms.map(\.field) == rhs.terms.map(\.field)
                 && lhs.terms.map(\.value) == rhs.terms.map(\.value)
         }
 
-        public func hash(into hasher: inout Hasher) {
+        func hash(into hasher: inout Hasher) {
             hasher.combine(instanceID)
             hasher.combine(docsCount)
             hasher.combine(summaryOf)
@@ -77,5 +77,5 @@ extension Alert {
     }
 
     /// Whether this record is a suppression summary rather than a detection.
-    public var isSuppressionSummary: Bool { suppression?.summaryOf != nil }
+    var isSuppressionSummary: Bool { suppression?.summaryOf != nil }
 }

@@ -31,7 +31,7 @@ public struct AlertTime: Hashable, Comparable, Sendable, CustomStringConvertible
         lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch
     }
 
-    public var seconds: Int64 { UTCTime.split(nanosecondsSinceEpoch).seconds }
+    var seconds: Int64 { UTCTime.split(nanosecondsSinceEpoch).seconds }
     var subsecondNanoseconds: Int64 { UTCTime.split(nanosecondsSinceEpoch).nanoseconds }
 
     /// `2023-11-14T22:13:20.100000Z`.

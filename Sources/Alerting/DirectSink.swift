@@ -8,7 +8,7 @@ public final class DirectSink: AlertSink, @unchecked Sendable {
     private var closed = false
     private var state = SinkCounters()
 
-    public init(name: String, writer: AlertWriter) {
+    init(name: String, writer: AlertWriter) {
         self.name = name
         self.writer = writer
     }

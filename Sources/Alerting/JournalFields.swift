@@ -2,8 +2,8 @@ import EventModel
 
 /// One journal field: a validated name and a value of any bytes.
 public struct JournalField: Hashable, Sendable {
-    public let name: String
-    public let value: [UInt8]
+    let name: String
+    let value: [UInt8]
 
     /// Nil when `name` is not a valid journal field name (see `isValidName`).
     public init?(_ name: String, _ value: [UInt8]) {
@@ -51,7 +51,7 @@ public struct JournalField: Hashable, Sendable {
 public enum JournalEntry {
     /// Fixed `MESSAGE_ID` of every alert (generated once with `systemd-id128 new`); `journalctl MESSAGE_ID=…`
     /// lists all auspex alerts, and a catalog entry can explain them.
-    public static let messageID = "e9f10111b32d456f862be33190266186"
+    static let messageID = "e9f10111b32d456f862be33190266186"
     public static let syslogIdentifier = "auspex"
     static let maxEventValueBytes = 4096
     /// Repeated fields (tags, techniques) per entry; journald refuses entries of more than 1024 fields.
@@ -64,7 +64,7 @@ public enum JournalEntry {
     ].map { ($0, "AUSPEX_" + $0.uppercased().replacingDots()) }
 
     /// The fields of one alert, in a stable order.
-    public static func fields(for alert: Alert) -> [JournalField] {
+    static func fields(for alert: Alert) -> [JournalField] {
         var fields: [JournalField] = []
         func add(_ name: String, _ value: String) {
             // Our names are constants checked by the tests; a nil here would be a programming error, dropped.

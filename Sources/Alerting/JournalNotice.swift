@@ -20,7 +20,7 @@ public final class JournalNoticeWriter: AlertWriter {
         return AlertWriteReport()
     }
 
-    public func close() {}
+    func close() {}
 
     /// A notice sink on its own thread behind a queue of `capacity` alerts.
     public static func sink(name: String, capacity: Int = 64, entry: @escaping Entry,

@@ -21,7 +21,7 @@ public final class JournalWriter: AlertWriter {
         return AlertWriteReport()
     }
 
-    public func close() {}
+    func close() {}
 
     /// A journald sink on its own thread behind a queue of `capacity` alerts.
     public static func sink(capacity: Int = 1024, maxBytes: Int = 16 << 20,

@@ -18,7 +18,7 @@ public final class NDJSONWriter: AlertWriter {
     }
 
     /// The descriptor belongs to the caller; nothing to release.
-    public func close() {}
+    func close() {}
 
     /// A synchronous NDJSON sink on standard output.
     public static func stdoutSink() -> DirectSink {

@@ -6,9 +6,9 @@ import Foundation
 /// once, so the spool can share one directory fsync between the alerts of a burst.
 public final class QueuedSink: AlertSink, @unchecked Sendable {
     public let name: String
-    public let capacity: Int
+    let capacity: Int
     /// Bound of the queued alerts' JSON bytes (`[alerts] queue_max_bytes`): many large alerts drop like many alerts.
-    public let maxBytes: Int
+    let maxBytes: Int
     let batchSize: Int
     private let writer: AlertWriter
     // Everything below is guarded by `condition`.
@@ -25,7 +25,7 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
 
     /// Starts the writer thread. `capacity` bounds the alerts waiting for the destination.
     /// The thread holds the sink until `close(timeoutMilliseconds:)` is called.
-    public init(name: String, writer: AlertWriter, capacity: Int = 1024, maxBytes: Int = 16 << 20, batchSize: Int = 64) {
+    init(name: String, writer: AlertWriter, capacity: Int = 1024, maxBytes: Int = 16 << 20, batchSize: Int = 64) {
         self.name = name
         self.writer = writer
         self.capacity = max(1, capacity)
@@ -61,7 +61,7 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
     }
 
     /// JSON bytes of the alerts waiting in the queue.
-    public var bytesQueued: Int {
+    var bytesQueued: Int {
         condition.lock()
         defer { condition.unlock() }
         return queuedBytes
@@ -73,7 +73,7 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
     }
 
     /// Alerts waiting in the queue (not counting the one being written).
-    public var queued: Int {
+    var queued: Int {
         condition.lock()
         defer { condition.unlock() }
         return count

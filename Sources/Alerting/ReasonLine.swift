@@ -9,7 +9,7 @@ import EventModel
 /// `ReasonLine.maxBytes`.
 public enum ReasonLine {
     /// Upper bound of the whole line in UTF-8 bytes.
-    public static let maxBytes = 1024
+    static let maxBytes = 1024
     static let maxValueBytes = 200
     static let maxArgsBytes = 300
 

@@ -4,16 +4,16 @@ import Glibc
 /// Where and how much the spool keeps.
 public struct SpoolConfiguration: Hashable, Sendable {
     /// The spool root; `tmp/` and `new/` live below it.
-    public var directory: String
+    var directory: String
     /// Retention: at most this many alert files in `new/` (oldest removed first).
-    public var maxFiles: Int
+    var maxFiles: Int
     /// Retention: at most this many bytes of alert files in `new/` (oldest removed first).
-    public var maxBytes: Int64
+    var maxBytes: Int64
     /// Mode of each alert file (the directories get the same bits plus search permission).
     var fileMode: mode_t
     /// fsync each file before its rename and `new/` after it. Off trades crash safety for fewer disk
     /// flushes; the tmp → rename order still keeps partial files out of `new/`.
-    public var fsync: Bool
+    var fsync: Bool
 
     public static let defaultDirectory = "/var/spool/auspex"
 
@@ -36,7 +36,7 @@ public struct SpoolConfiguration: Hashable, Sendable {
 /// time, which is the order retention removes them in. The writer must be the only one of its spool.
 /// Consumers may delete or move files in `new/`; retention then forgets them.
 public final class SpoolWriter: AlertWriter {
-    public let configuration: SpoolConfiguration
+    let configuration: SpoolConfiguration
     private let tmpFD: Int32
     private let newFD: Int32
     private let pid = getpid()
@@ -75,7 +75,7 @@ public final class SpoolWriter: AlertWriter {
     }
 
     /// Files retention could not remove (an unlink error other than ENOENT); they are skipped, not retried.
-    public private(set) var retentionErrors = 0
+    private(set) var retentionErrors = 0
     private var pendingRetentionErrors = 0
 
     private func noteRetentionError(_ code: Int32, name: String) {
@@ -129,7 +129,7 @@ public final class SpoolWriter: AlertWriter {
         return outcomes
     }
 
-    public func close() {
+    func close() {
         Glibc.close(tmpFD)
         Glibc.close(newFD)
     }

@@ -31,7 +31,7 @@ public final class TerminalWriter: AlertWriter {
     }
 
     /// The line printed for an alert, without the newline.
-    public func line(for alert: Alert) -> [UInt8] {
+    func line(for alert: Alert) -> [UInt8] {
         switch format {
         case .ndjson:
             return Array(alert.jsonLine.dropLast())
@@ -66,7 +66,7 @@ public final class TerminalWriter: AlertWriter {
         return AlertWriteReport()
     }
 
-    public func close() {}
+    func close() {}
 
     /// A terminal sink on its own thread behind a queue.
     public static func sink(format: Format, color: Bool, capacity: Int = 1024, maxBytes: Int = 16 << 20) -> QueuedSink {

@@ -30,8 +30,8 @@ public struct AuditRuleSet: Equatable, Sendable {
 
     /// `-w <path> -p <permissions>`, permissions some of `rwxa`.
     public struct Watch: Equatable, Sendable {
-        public var path: String
-        public var permissions: String
+        var path: String
+        var permissions: String
 
         public init(path: String, permissions: String) {
             self.path = path
@@ -177,7 +177,7 @@ enum AuditRuleData {
     }
 
     /// The `struct audit_rule_data` bytes of the file watch `-w path -p permissions` tagged `key`.
-    public static func watchRule(path: String, permissions: String, key: String) throws(AuditNetlinkError) -> [UInt8] {
+    static func watchRule(path: String, permissions: String, key: String) throws(AuditNetlinkError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 64 * 1024)
         let length = try AuditNetlinkError.check(auspex_rule_build_watch(path, permissions, key, &out, out.count),
                                                  "build audit watch \(path)")

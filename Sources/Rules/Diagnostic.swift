@@ -13,7 +13,7 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var file: String
-    public var location: SourceLocation
+    var location: SourceLocation
     public var severity: Severity
     public var message: String
 

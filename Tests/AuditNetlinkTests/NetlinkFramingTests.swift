@@ -1,4 +1,4 @@
-import AuditRecords
+@testable import AuditRecords
 import XCTest
 @testable import AuditNetlink
 

@@ -1,6 +1,6 @@
 import Alerting
 @testable import AuditNetlink
-import Detection
+@testable import Detection
 import DetectionTestSupport
 @testable import Events
 import Foundation
@@ -9,6 +9,7 @@ import XCTest
 @testable import Daemon
 #if canImport(Glibc)
 import Glibc
+@testable import Rules
 #endif
 
 /// The suppression, rate-limit and exception counters of the daemon reach the state file and the exit summary,

@@ -1,6 +1,6 @@
 @testable import Daemon
-import Alerting
-import EventModel
+@testable import Alerting
+@testable import EventModel
 import XCTest
 
 /// The blind-spot alert's rate logic on a fake clock, and the alert and journal warning it builds.

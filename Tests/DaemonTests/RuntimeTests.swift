@@ -1,13 +1,14 @@
 @testable import Daemon
 @testable import AuditNetlink
 import AuditRecords
-import Detection
+@testable import Detection
 import DetectionTestSupport
 @testable import Events
 import Foundation
 import XCTest
 #if canImport(Glibc)
 import Glibc
+@testable import EQL
 #endif
 
 final class RuntimeTests: XCTestCase {

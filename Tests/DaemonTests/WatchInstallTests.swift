@@ -1,9 +1,10 @@
 @testable import AuditNetlink
 @testable import Daemon
-import Detection
+@testable import Detection
 import Foundation
 import PackageTestSupport
 import XCTest
+@testable import Rules
 
 /// The daemon keeps derived file watches only when it installs the kernel rules and every path can be watched.
 final class WatchInstallTests: XCTestCase {

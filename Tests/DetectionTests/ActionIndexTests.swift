@@ -1,7 +1,8 @@
-import Detection
+@testable import Detection
 import EQL
 import EventModel
 import XCTest
+@testable import Rules
 
 /// The rule index by category and `event.action`: what each event is offered, and that alerts stay those of
 /// offering every rule of the event's category.

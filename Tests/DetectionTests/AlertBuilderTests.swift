@@ -1,7 +1,7 @@
-import Alerting
-import Detection
-import EventModel
-import Events
+@testable import Alerting
+@testable import Detection
+@testable import EventModel
+@testable import Events
 import XCTest
 
 final class AlertBuilderTests: XCTestCase {

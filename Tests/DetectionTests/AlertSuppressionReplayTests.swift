@@ -1,9 +1,9 @@
-import Alerting
-import Detection
+@testable import Alerting
+@testable import Detection
 import DetectionTestSupport
 import EventModel
 @testable import Events
-import Rules
+@testable import Rules
 import XCTest
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import Detection
-import Rules
+@testable import Rules
 
 final class AuditRuleDerivationTests: XCTestCase {
     func testSeedRulesFromElastic() throws {

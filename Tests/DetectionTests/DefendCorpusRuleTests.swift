@@ -1,4 +1,4 @@
-import Alerting
+@testable import Alerting
 import Detection
 import DetectionTestSupport
 import EventModel

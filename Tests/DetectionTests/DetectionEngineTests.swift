@@ -1,7 +1,8 @@
-import Detection
+@testable import Detection
 import EQL
 import EventModel
 import XCTest
+@testable import Rules
 
 final class DetectionEngineTests: XCTestCase {
     private let s = Fixtures.seconds

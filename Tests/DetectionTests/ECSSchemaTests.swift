@@ -1,6 +1,6 @@
-import Detection
+@testable import Detection
 @testable import EQL
-import EventModel
+@testable import EventModel
 @testable import Events
 import XCTest
 

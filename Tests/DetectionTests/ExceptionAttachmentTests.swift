@@ -1,4 +1,4 @@
-import Detection
+@testable import Detection
 import Rules
 import XCTest
 

@@ -1,5 +1,5 @@
-import Detection
-import Rules
+@testable import Detection
+@testable import Rules
 import XCTest
 
 final class ExceptionCoverageTests: XCTestCase {

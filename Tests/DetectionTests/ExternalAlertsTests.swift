@@ -1,8 +1,8 @@
-import Alerting
-import Detection
-import EventModel
+@testable import Alerting
+@testable import Detection
+@testable import EventModel
 import PackageTestSupport
-import Rules
+@testable import Rules
 import TOMLKit
 import XCTest
 

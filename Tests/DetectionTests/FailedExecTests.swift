@@ -1,4 +1,4 @@
-import Alerting
+@testable import Alerting
 @testable import AuditRecords
 import Detection
 import DetectionTestSupport

@@ -1,6 +1,6 @@
 import XCTest
 @testable import Detection
-import Rules
+@testable import Rules
 
 final class FileWatchDerivationTests: XCTestCase {
     private func plan(_ queries: [String]) throws -> AuditRulePlan {

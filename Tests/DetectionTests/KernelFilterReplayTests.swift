@@ -1,4 +1,4 @@
-import Alerting
+@testable import Alerting
 @testable import Detection
 import EventModel
 @testable import Events

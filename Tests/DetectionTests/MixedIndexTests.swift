@@ -1,7 +1,7 @@
-import Alerting
-import Detection
+@testable import Alerting
+@testable import Detection
 import DetectionTestSupport
-import Rules
+@testable import Rules
 import XCTest
 
 /// Rules whose `index` names both audit and Defend indices are evaluated in both views, raising once per match; and

@@ -1,6 +1,6 @@
-import Alerting
+@testable import Alerting
 import AuditRecords
-import Detection
+@testable import Detection
 import EventModel
 @testable import Events
 import Foundation
@@ -8,6 +8,7 @@ import PackageTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
+@testable import Rules
 #endif
 
 /// The documents and alerts of every audit log we test with, held against golden files that the string-keyed

@@ -1,11 +1,12 @@
-import Alerting
-import Detection
+@testable import Alerting
+@testable import Detection
 import EventModel
 @testable import Events
 import PackageTestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
+@testable import Rules
 #endif
 
 final class ReplayTests: XCTestCase {

@@ -1,7 +1,7 @@
 @testable import EQL
-import Detection
-import EventModel
-import Rules
+@testable import Detection
+@testable import EventModel
+@testable import Rules
 import PackageTestSupport
 import XCTest
 

@@ -1,9 +1,10 @@
-import Alerting
-import Detection
+@testable import Alerting
+@testable import Detection
 @testable import Events
 import XCTest
 #if canImport(Glibc)
 import Glibc
+@testable import Rules
 #endif
 
 /// Replays log text through a pipeline loaded with rule files (paths) and rule texts written to a temporary directory.

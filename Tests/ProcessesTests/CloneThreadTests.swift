@@ -1,10 +1,10 @@
-import Alerting
+@testable import Alerting
 @testable import AuditRecords
-import Detection
+@testable import Detection
 import EventModel
 @testable import Events
 @testable import Processes
-import Rules
+@testable import Rules
 import XCTest
 #if canImport(Glibc)
 import Glibc

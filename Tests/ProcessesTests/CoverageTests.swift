@@ -1,7 +1,7 @@
-import Detection
+@testable import Detection
 import Foundation
-import Processes
-import Rules
+@testable import Processes
+@testable import Rules
 import PackageTestSupport
 import XCTest
 

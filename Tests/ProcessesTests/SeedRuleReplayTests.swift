@@ -1,6 +1,6 @@
-import Alerting
+@testable import Alerting
 @testable import AuditRecords
-import Detection
+@testable import Detection
 import EventModel
 @testable import Events
 import Foundation

@@ -1,6 +1,6 @@
-import Alerting
-import Detection
-import Rules
+@testable import Alerting
+@testable import Detection
+@testable import Rules
 import XCTest
 
 final class AlertsConfigTests: XCTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import PackageTestSupport
 import XCTest
 @testable import Rules
+@testable import Alerting
 
 /// The loader over Elastic's Linux EQL rules, unchanged: every EQL rule must load.
 final class CorpusLoadTests: XCTestCase {

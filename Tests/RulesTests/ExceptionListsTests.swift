@@ -1,4 +1,4 @@
-import Rules
+@testable import Rules
 import XCTest
 
 /// Exception files in Kibana's NDJSON export format: containers, items and the summary told apart by their keys;

@@ -1,6 +1,6 @@
 import EventModel
 import Foundation
-import Rules
+@testable import Rules
 import XCTest
 #if canImport(Glibc)
 import Glibc

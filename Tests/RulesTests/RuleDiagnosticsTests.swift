@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Rules
+@testable import Alerting
 
 /// Broken rule files give `file:line:col` diagnostics that point at the problem.
 final class RuleDiagnosticsTests: XCTestCase {

@@ -4,6 +4,7 @@ import XCTest
 @testable import Detection
 import EQL
 @testable import Rules
+@testable import Alerting
 
 /// The default rule pack in etc/auspex/rules.d: our own rules, in detection-rules format, that audit data can serve.
 final class ShippedRulesTests: XCTestCase {

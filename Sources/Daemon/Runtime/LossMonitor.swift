@@ -3,23 +3,23 @@ import EventModel
 
 /// Cumulative loss counters of a running daemon, one per cause. Every one of them means audit data auspex did not
 /// see or could not act on: an attacker who floods the sensor must not go unnoticed, so each becomes evidence.
-public struct LossCounts: Hashable, Sendable {
+struct LossCounts: Hashable, Sendable {
     /// The kernel's `lost` (AUDIT_GET) since start: records the kernel dropped (backlog full, rate limit).
-    public var kernelLost: UInt64 = 0
+    var kernelLost: UInt64 = 0
     /// ENOBUFS on the netlink socket: the socket buffer overflowed and the kernel dropped datagrams.
-    public var enobufs: UInt64 = 0
+    var enobufs: UInt64 = 0
     /// Records the reader could not queue for the processing thread (the record queue was full).
-    public var queueDropped: UInt64 = 0
+    var queueDropped: UInt64 = 0
     /// Records the reassembler could not place in an event (late records of an event already completed).
-    public var reassemblyLost: UInt64 = 0
+    var reassemblyLost: UInt64 = 0
     /// Events completed early because too many were in flight (`max_events_in_flight`).
-    public var reassemblyEvicted: UInt64 = 0
+    var reassemblyEvicted: UInt64 = 0
     /// Partial sequences and samples evicted by the per-rule caps (`max_sequences_per_rule`).
-    public var ruleStateEvicted: UInt64 = 0
+    var ruleStateEvicted: UInt64 = 0
     /// Alerts a sink dropped because its queue was full.
-    public var sinkDropped: UInt64 = 0
+    var sinkDropped: UInt64 = 0
 
-    public init(kernelLost: UInt64 = 0, enobufs: UInt64 = 0, queueDropped: UInt64 = 0, reassemblyLost: UInt64 = 0,
+    init(kernelLost: UInt64 = 0, enobufs: UInt64 = 0, queueDropped: UInt64 = 0, reassemblyLost: UInt64 = 0,
                 reassemblyEvicted: UInt64 = 0, ruleStateEvicted: UInt64 = 0, sinkDropped: UInt64 = 0) {
         (self.kernelLost, self.enobufs, self.queueDropped) = (kernelLost, enobufs, queueDropped)
         (self.reassemblyLost, self.reassemblyEvicted) = (reassemblyLost, reassemblyEvicted)
@@ -27,16 +27,16 @@ public struct LossCounts: Hashable, Sendable {
     }
 
     /// Field names (document `auspex.loss.<name>`, journal `AUSPEX_LOSS_<NAME>`) and values, in a fixed order.
-    public var causes: [(name: String, count: UInt64)] {
+    var causes: [(name: String, count: UInt64)] {
         [("kernel_lost", kernelLost), ("enobufs", enobufs), ("queue_dropped", queueDropped),
          ("reassembly_lost", reassemblyLost), ("reassembly_evicted", reassemblyEvicted),
          ("rule_state_evicted", ruleStateEvicted), ("sink_dropped", sinkDropped)]
     }
 
-    public var total: UInt64 { causes.reduce(0) { $0 &+ $1.count } }
+    var total: UInt64 { causes.reduce(0) { $0 &+ $1.count } }
 
     /// What happened since `earlier`, per cause (a counter that went backwards counts 0).
-    public func since(_ earlier: LossCounts) -> LossCounts {
+    func since(_ earlier: LossCounts) -> LossCounts {
         func d(_ a: UInt64, _ b: UInt64) -> UInt64 { a > b ? a - b : 0 }
         return LossCounts(kernelLost: d(kernelLost, earlier.kernelLost), enobufs: d(enobufs, earlier.enobufs),
                           queueDropped: d(queueDropped, earlier.queueDropped),
@@ -48,10 +48,10 @@ public struct LossCounts: Hashable, Sendable {
 }
 
 /// Loss found in one window: the counts per cause and when the window began and ended (wall clock).
-public struct LossReport: Hashable, Sendable {
-    public var counts: LossCounts
-    public var windowStart: AlertTime
-    public var windowEnd: AlertTime
+struct LossReport: Hashable, Sendable {
+    var counts: LossCounts
+    var windowStart: AlertTime
+    var windowEnd: AlertTime
 }
 
 /// Decides when loss becomes a blind-spot alert: as soon as it is seen, then at most once per `interval`; loss
@@ -59,29 +59,29 @@ public struct LossReport: Hashable, Sendable {
 /// last check that found nothing unreported (or at the previous report) and ends now.
 ///
 /// Driven by the daemon's main loop, not the processing thread: it must fire exactly when that thread is saturated.
-public struct LossMonitor: Sendable {
-    public private(set) var intervalNanoseconds: Int64
+struct LossMonitor: Sendable {
+    private(set) var intervalNanoseconds: Int64
     /// Counts already reported (or present at start).
     private var reported: LossCounts
     private var windowStart: AlertTime
     private var lastReport: Int64?
     /// Reports made so far (`loss_alerts`).
-    public private(set) var reports: UInt64 = 0
+    private(set) var reports: UInt64 = 0
 
-    public init(intervalSeconds: Int, initial: LossCounts = LossCounts(), wallClock: AlertTime) {
+    init(intervalSeconds: Int, initial: LossCounts = LossCounts(), wallClock: AlertTime) {
         intervalNanoseconds = Int64(max(1, intervalSeconds)) * 1_000_000_000
         reported = initial
         windowStart = wallClock
     }
 
     /// A new interval (a reload); what was reported and when stays.
-    public mutating func setInterval(seconds: Int) {
+    mutating func setInterval(seconds: Int) {
         intervalNanoseconds = Int64(max(1, seconds)) * 1_000_000_000
     }
 
     /// Compares `counts` (cumulative) with what was reported; returns a report when there is new loss and the
     /// last report is at least `interval` old. `monotonic` orders the checks, `wallClock` stamps the window.
-    public mutating func check(_ counts: LossCounts, monotonic: Int64, wallClock: AlertTime) -> LossReport? {
+    mutating func check(_ counts: LossCounts, monotonic: Int64, wallClock: AlertTime) -> LossReport? {
         let new = counts.since(reported)
         guard new.total > 0 else {
             windowStart = wallClock
@@ -98,11 +98,11 @@ public struct LossMonitor: Sendable {
 }
 
 /// The blind-spot alert and its journal warning.
-public enum BlindSpotAlert {
+enum BlindSpotAlert {
     /// `MESSAGE_ID` of the journal warning (generated once; distinct from the alert id
     /// `e9f10111b32d456f862be33190266186`, which the alert document's own journal entry carries).
-    public static let messageID = "e0f324042df14c50b5c694ebe505d447"
-    public static let rule = AlertRule(
+    static let messageID = "e0f324042df14c50b5c694ebe505d447"
+    static let rule = AlertRule(
         id: "ec7026d1-eabc-4fbc-9668-58e78950560a", name: "auspex lost audit events", severity: .high, riskScore: 73,
         tags: ["auspex", "Sensor Health", "Tactic: Defense Evasion"],
         threats: [AlertRule.Threat(
@@ -114,7 +114,7 @@ public enum BlindSpotAlert {
 
     /// The alert document: `rule.name` "auspex lost audit events", `event.start`/`end` the window, and
     /// `auspex.loss.*` the counts per cause, their total and the window.
-    public static func alert(for report: LossReport, host: Document, created: AlertTime = .now()) -> Alert {
+    static func alert(for report: LossReport, host: Document, created: AlertTime = .now()) -> Alert {
         var alert = Alert(rule: rule, events: [], host: host, firstEventTime: report.windowStart,
                           lastEventTime: report.windowEnd, created: created)
         var fields = Document()
@@ -130,14 +130,14 @@ public enum BlindSpotAlert {
     }
 
     /// `1234 lost in 10.0 s (queue_dropped 1200, kernel_lost 34)`: only the causes that counted.
-    public static func summary(_ report: LossReport) -> String {
+    static func summary(_ report: LossReport) -> String {
         let parts = report.counts.causes.filter { $0.count > 0 }.map { "\($0.name) \($0.count)" }
         let window = (seconds(report) * 10).rounded() / 10
         return "\(report.counts.total) lost in \(window) s (" + parts.joined(separator: ", ") + ")"
     }
 
     /// The journal warning for a blind-spot alert: PRIORITY 4, its own MESSAGE_ID, one field per cause.
-    @Sendable public static func warningFields(for alert: Alert) -> [JournalField] {
+    @Sendable static func warningFields(for alert: Alert) -> [JournalField] {
         var fields: [JournalField] = []
         func add(_ name: String, _ value: String) { if let field = JournalField(name, value) { fields.append(field) } }
         let start = alert.fields["auspex.loss.window.start"].flatMap(ReasonLine.text(of:)) ?? alert.firstEventTime.rfc3339

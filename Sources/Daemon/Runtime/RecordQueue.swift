@@ -2,10 +2,10 @@ import Foundation
 
 /// One kernel record as the reader received it: the netlink type and a copy of the payload.
 struct RawRecord: Sendable {
-    public var type: UInt16
-    public var payload: [UInt8]
+    var type: UInt16
+    var payload: [UInt8]
 
-    public init(type: UInt16, payload: [UInt8]) {
+    init(type: UInt16, payload: [UInt8]) {
         self.type = type
         self.payload = payload
     }
@@ -14,7 +14,7 @@ struct RawRecord: Sendable {
 /// The bounded queue between the netlink reader and the processing thread. The reader never waits: a batch that
 /// does not fit is dropped record by record and counted. The consumer takes everything queued at once.
 final class RecordQueue: @unchecked Sendable {
-    public let capacity: Int
+    let capacity: Int
     // Guarded by `condition`.
     private let condition = NSCondition()
     private var items: [RawRecord] = []
@@ -23,13 +23,13 @@ final class RecordQueue: @unchecked Sendable {
     private var highWater = 0
     private var closed = false
 
-    public init(capacity: Int) {
+    init(capacity: Int) {
         self.capacity = max(1, capacity)
         items.reserveCapacity(min(self.capacity, 4096))
     }
 
     /// Appends what fits; the rest is counted as dropped. Never blocks on the consumer.
-    public func push(_ batch: [RawRecord]) {
+    func push(_ batch: [RawRecord]) {
         guard !batch.isEmpty else { return }
         condition.lock()
         let room = max(0, capacity - items.count)
@@ -57,7 +57,7 @@ final class RecordQueue: @unchecked Sendable {
     }
 
     /// No more pushes will come; a waiting consumer wakes up.
-    public func close() {
+    func close() {
         condition.lock()
         closed = true
         condition.broadcast()
@@ -70,14 +70,14 @@ final class RecordQueue: @unchecked Sendable {
         return closed
     }
 
-    public struct Counters: Sendable, Equatable {
-        public var accepted: UInt64
-        public var dropped: UInt64
-        public var depth: Int
+    struct Counters: Sendable, Equatable {
+        var accepted: UInt64
+        var dropped: UInt64
+        var depth: Int
         var highWater: Int
     }
 
-    public var counters: Counters {
+    var counters: Counters {
         condition.lock()
         defer { condition.unlock() }
         return Counters(accepted: accepted, dropped: dropped, depth: items.count, highWater: highWater)

@@ -5,19 +5,19 @@ import Rules
 /// `auspex run` flags. They override the configuration file and are applied again on every reload, so a
 /// SIGHUP re-reads the file but keeps what the command line said.
 public struct RunOptions: Sendable {
-    public var configPath: String?
+    var configPath: String?
     /// `--set section.key=value` assignments, in order.
-    public var overrides: [String]
+    var overrides: [String]
     /// `--rules`: replaces `[rules] paths` when not empty.
-    public var rulePaths: [String]
+    var rulePaths: [String]
     /// `--spool DIR`: enables the spool there.
-    public var spoolDirectory: String?
+    var spoolDirectory: String?
     /// `--no-journald`
-    public var noJournald: Bool
+    var noJournald: Bool
     /// `--multicast`: read beside auditd instead of owning the audit socket.
-    public var multicast: Bool
+    var multicast: Bool
     /// `--output` / `--color`: what `auspex run` prints on stdout for each alert (nil: nothing, as under systemd).
-    public var terminal: (format: TerminalWriter.Format, color: Bool)?
+    var terminal: (format: TerminalWriter.Format, color: Bool)?
 
     public init(configPath: String? = nil, overrides: [String] = [], rulePaths: [String] = [],
                 spoolDirectory: String? = nil, noJournald: Bool = false, multicast: Bool = false,
@@ -32,7 +32,7 @@ public struct RunOptions: Sendable {
     }
 
     /// The configuration with the flags applied.
-    public func resolve() -> ResolvedConfiguration {
+    func resolve() -> ResolvedConfiguration {
         var resolved = ResolvedConfiguration.load(path: configPath, overrides: overrides)
         if !rulePaths.isEmpty { resolved.config.rules.paths = rulePaths }
         if let spoolDirectory {

@@ -14,14 +14,14 @@ public struct ServiceNotifier: Sendable {
 
     /// `READY=1`, with an optional status line: startup finished (netlink bound, rules loaded) or a reload done.
     @discardableResult
-    public func ready(status: String? = nil) -> Int32 {
+    func ready(status: String? = nil) -> Int32 {
         notify(["READY=1"] + (status.map { ["STATUS=" + ServiceNotifier.statusLine($0)] } ?? []))
     }
 
     /// `STATUS=…`: the free text `systemctl status` shows (live counters). Newlines become spaces, since each
     /// line of a notification is one assignment.
     @discardableResult
-    public func status(_ text: String) -> Int32 {
+    func status(_ text: String) -> Int32 {
         notify(["STATUS=" + ServiceNotifier.statusLine(text)])
     }
 
@@ -41,7 +41,7 @@ public struct ServiceNotifier: Sendable {
 
     /// `STOPPING=1`: shutdown has begun.
     @discardableResult
-    public func stopping(status: String? = nil) -> Int32 {
+    func stopping(status: String? = nil) -> Int32 {
         notify(["STOPPING=1"] + (status.map { ["STATUS=" + ServiceNotifier.statusLine($0)] } ?? []))
     }
 

@@ -1,21 +1,21 @@
 import EQL
 
 /// What the kernel must audit for a set of rules to see their events.
-public struct AuditRequirements: Sendable, Hashable {
+struct AuditRequirements: Sendable, Hashable {
     /// Syscall names, sorted.
-    public var syscalls: [String] = []
+    var syscalls: [String] = []
     /// `event.action` values with no entry in the action table; their rules may never fire on audit data.
     var unmappedActions: [String] = []
     /// Syscalls the queries need that are too frequent to audit host-wide (``highVolumeSyscalls``); named in `notes`,
     /// never installed.
     var withheldSyscalls: [String] = []
     /// Other findings worth printing in `auspex check` (categories without syscalls, wildcards that matched nothing).
-    public var notes: [String] = []
+    var notes: [String] = []
 
-    public init() {}
+    init() {}
 
     /// Adds another set of requirements.
-    public mutating func formUnion(_ other: AuditRequirements) {
+    mutating func formUnion(_ other: AuditRequirements) {
         syscalls = Array(Set(syscalls).union(other.syscalls)).sorted()
         unmappedActions = Array(Set(unmappedActions).union(other.unmappedActions)).sorted()
         withheldSyscalls = Array(Set(withheldSyscalls).union(other.withheldSyscalls)).sorted()
@@ -28,15 +28,15 @@ public struct AuditRequirements: Sendable, Hashable {
 /// when it tests neither, the syscalls of its event category (narrowed by `event.type`). Negated tests (`!=`,
 /// `not …`, `not in`) only exclude events, so they add nothing. It errs towards auditing too much: a value in any
 /// positive test counts, even inside an `or`.
-public enum AuditRuleDerivation {
-    public static func requirements(forQueries queries: [String]) -> AuditRequirements {
+enum AuditRuleDerivation {
+    static func requirements(forQueries queries: [String]) -> AuditRequirements {
         var total = AuditRequirements()
         for query in queries { total.formUnion(requirements(forQuery: query)) }
         return total
     }
 
     /// What the kernel must audit for `query`; nothing for a query that does not parse (its rule fails to load).
-    public static func requirements(forQuery query: String) -> AuditRequirements {
+    static func requirements(forQuery query: String) -> AuditRequirements {
         guard let ast = try? Parser.parse(query) else { return AuditRequirements() }
         return requirements(forFilters: QueryScan.filters(of: ast).map(QueryScan.tests))
     }
@@ -107,7 +107,7 @@ public enum AuditRuleDerivation {
     /// The process life-cycle syscalls (exec, fork family, setsid, exit_group) when `query` reads a field the
     /// daemon's process table fills (entity ids, parent image, session/entry/group leaders); empty otherwise.
     /// Kept apart from ``requirements(forQuery:)``, which names what the query's own events need.
-    public static func processTrackingRequirements(forQuery query: String) -> AuditRequirements {
+    static func processTrackingRequirements(forQuery query: String) -> AuditRequirements {
         var requirements = AuditRequirements()
         guard let ast = try? Parser.parse(query) else { return requirements }
         let readsTrackedField = QueryScan.referencedFields(of: ast).contains(where: processTrackingFields.contains)
@@ -117,7 +117,7 @@ public enum AuditRuleDerivation {
 
     /// The syscall rules in auditctl syntax, one line per architecture, e.g.
     /// `-a always,exit -F arch=b64 -S connect,execve,execveat -F key=auspex`.
-    public static func auditctlLines(for requirements: AuditRequirements, key: String,
+    static func auditctlLines(for requirements: AuditRequirements, key: String,
                                      architectures: [String] = ["b64"]) -> [String] {
         guard !requirements.syscalls.isEmpty else { return [] }
         let list = requirements.syscalls.joined(separator: ",")

@@ -7,13 +7,13 @@ public struct FileWatch: Sendable, Hashable, Comparable {
     /// Some of `r`, `w`, `a`, in that order.
     public var permissions: String
 
-    public init(path: String, permissions: String) {
+    init(path: String, permissions: String) {
         self.path = path
         self.permissions = permissions
     }
 
     /// auditctl spelling, e.g. `-w /etc/shadow -p r`.
-    public var auditctlParts: String { "-w \(path) -p \(permissions)" }
+    var auditctlParts: String { "-w \(path) -p \(permissions)" }
 
     public static func < (a: FileWatch, b: FileWatch) -> Bool { (a.path, a.permissions) < (b.path, b.permissions) }
 }
@@ -30,16 +30,16 @@ public struct FileWatch: Sendable, Hashable, Comparable {
 /// or creation: the kernel's read permission), and `rwa` otherwise (`opened-file`, `creation`, `modification`: opens
 /// for writing, and `O_RDONLY|O_CREAT` or `O_RDONLY|O_TRUNC`, which the kernel counts as reads).
 /// Otherwise, or when in doubt, no watches: the open family is audited as before.
-public enum FileWatchDerivation {
+enum FileWatchDerivation {
     /// The syscalls the watches replace.
-    public static let openFamily: Set<String> = ["open", "openat", "openat2", "creat"]
+    static let openFamily: Set<String> = ["open", "openat", "openat2", "creat"]
 
     /// At most this many watches: each one is a kernel rule evaluated at every syscall exit that names a path.
     static let maximumWatches = 64
 
     /// The watches serving every open-family event the queries can match; nil when some filter that can see such
     /// events is not bounded by literal paths, or no filter needs the open family.
-    public static func watches(forQueries queries: [String]) -> [FileWatch]? {
+    static func watches(forQueries queries: [String]) -> [FileWatch]? {
         var permissions: [String: Set<Character>] = [:]
         var needsOpenFamily = false
         for query in queries {

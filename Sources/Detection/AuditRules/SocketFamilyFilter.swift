@@ -8,14 +8,14 @@ public struct SyscallArgumentFilter: Sendable, Hashable {
     /// Sorted, distinct.
     public var values: [UInt64]
 
-    public init(syscall: String, argument: Int, values: [UInt64]) {
+    init(syscall: String, argument: Int, values: [UInt64]) {
         self.syscall = syscall
         self.argument = argument
         self.values = Array(Set(values)).sorted()
     }
 
     /// auditctl spelling of each rule, e.g. `-S socket -F a0=2`.
-    public var auditctlParts: [String] { values.map { "-S \(syscall) -F a\(argument)=\($0)" } }
+    var auditctlParts: [String] { values.map { "-S \(syscall) -F a\(argument)=\($0)" } }
 }
 
 /// Kernel-side filters derived from the loaded rules, where sound. Today one: `socket` audited only for the address
@@ -28,8 +28,8 @@ public struct SyscallArgumentFilter: Sendable, Hashable {
 /// `in`, `:` without wildcards, in every `or` branch); otherwise, or when in doubt, no filter. A socket event of
 /// another family then matches no filter of any rule (no stage, no `until`, no missing-event stage), so dropping it
 /// in the kernel changes no alert.
-public enum KernelFilterDerivation {
-    public static func socketFamilyFilter(forQueries queries: [String]) -> SyscallArgumentFilter? {
+enum KernelFilterDerivation {
+    static func socketFamilyFilter(forQueries queries: [String]) -> SyscallArgumentFilter? {
         var families: Set<UInt64> = []
         for query in queries {
             guard let ast = try? Parser.parse(query) else { continue } // a rule that does not parse is not loaded

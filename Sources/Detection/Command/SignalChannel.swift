@@ -67,13 +67,13 @@ public final class WakeEvent: @unchecked Sendable {
 
 /// A failed system call, with errno captured at the point of failure.
 struct SystemError: Error, CustomStringConvertible, Sendable {
-    public var operation: String
-    public var code: Int32
+    var operation: String
+    var code: Int32
 
-    public init(operation: String, code: Int32 = errno) {
+    init(operation: String, code: Int32 = errno) {
         self.operation = operation
         self.code = code
     }
 
-    public var description: String { "\(operation): \(String(cString: strerror(code)))" }
+    var description: String { "\(operation): \(String(cString: strerror(code)))" }
 }

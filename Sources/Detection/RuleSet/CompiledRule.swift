@@ -8,17 +8,17 @@ public struct CompiledRule: Sendable {
     /// The rule as the loader read it (file, metadata, query text).
     public let source: LoadedRule
     /// The query compiled in the rule's primary view.
-    public var query: CompiledQuery { evaluations[0].query }
+    var query: CompiledQuery { evaluations[0].query }
     /// The document convention the rule's `index` patterns select first (auditd when it names both).
-    public var view: SourceView { evaluations[0].view }
+    var view: SourceView { evaluations[0].view }
     /// One compiled query per view the rule is evaluated in (``SourceView/views(indexPatterns:)``): two for a rule
     /// whose `index` names both audit and Defend indices. The engine runs each and raises one alert per distinct
     /// set of matched events.
-    public let evaluations: [Evaluation]
+    let evaluations: [Evaluation]
     /// The identity and metadata alerts carry.
     let alertRule: AlertRule
     /// The event categories that can advance the rule (any view's; nil when some stage is `any where`).
-    public var categories: Set<String>? {
+    var categories: Set<String>? {
         var union = Set<String>()
         for evaluation in evaluations {
             guard let categories = evaluation.indexEntry.categories else { return nil }
@@ -27,12 +27,12 @@ public struct CompiledRule: Sendable {
         return union
     }
     /// The rule's lookback (`from`) in nanoseconds: how long sequences without maxspan and samples wait.
-    public let lookbackNanos: Int64
+    let lookbackNanos: Int64
 
     /// The rule's query as one view sees it.
-    public struct Evaluation: Sendable {
-        public let view: SourceView
-        public let query: CompiledQuery
+    struct Evaluation: Sendable {
+        let view: SourceView
+        let query: CompiledQuery
         /// What the rule index needs: the event categories that can advance the query (its stages', `until`
         /// included; nil when some stage is `any where`), per category the `event.action` values (as the view sees
         /// them) its filters of that category need, and whether it keeps state that ages.

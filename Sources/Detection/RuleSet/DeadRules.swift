@@ -8,13 +8,13 @@ import Rules
 /// reports each with its reason.
 public struct DeadRule: Sendable, Equatable {
     public let file: String
-    public let name: String
+    let name: String
     /// Where the rule's query starts.
-    public let location: SourceLocation
+    let location: SourceLocation
     /// Why, per view: `auditd view: event.action must be one of exec, start; that view writes none of them`.
-    public let reasons: [String]
+    let reasons: [String]
 
-    public var reason: String { reasons.joined(separator: "; ") }
+    var reason: String { reasons.joined(separator: "; ") }
 
     /// The values each view can give the three fields (the Defend view relabels module loads `process`, writes
     /// `info` for a refused file change or exec, `start`/`change`/`creation` for forks, sessions and new files).

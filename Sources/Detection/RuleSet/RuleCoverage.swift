@@ -4,7 +4,7 @@ import Rules
 /// Whether audit data (normalizer + process enrichment) can serve every field a rule reads: `auspex check
 /// --coverage`. A field counts as served when the rule's view (auditd or Defend, from its `index`) gives it a slot.
 public struct RuleCoverage: Sendable {
-    public enum Level: String, Sendable {
+    enum Level: String, Sendable {
         /// Every field the query reads can come from audit.
         case all
         /// Some fields can, `missing` cannot.
@@ -14,17 +14,17 @@ public struct RuleCoverage: Sendable {
     }
 
     public let file: String
-    public let name: String
-    public let view: SourceView
-    public let level: Level
+    let name: String
+    let view: SourceView
+    let level: Level
     /// Fields the rule reads, in first-use order.
-    public let fields: [String]
+    let fields: [String]
     /// Fields no audit document carries (conditions on them see null).
-    public let missing: [String]
+    let missing: [String]
 
     /// The coverage of each rule, compiled afresh against the audit schema while recording the fields it reads.
     /// Rules whose query does not compile are left out (the loader/compiler diagnostics report them).
-    public static func of(_ rules: [LoadedRule]) -> [RuleCoverage] {
+    static func of(_ rules: [LoadedRule]) -> [RuleCoverage] {
         let builder = ECSSchemaBuilder()
         return rules.compactMap { rule in
             let view = SourceView(indexPatterns: rule.index)
@@ -42,7 +42,7 @@ public struct RuleCoverage: Sendable {
     }
 
     /// One line per rule: `all  file`, `some file (missing: a, b)`.
-    public var line: String {
+    var line: String {
         let padded = level.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)
         return padded + file + (missing.isEmpty ? "" : " (missing: " + missing.joined(separator: ", ") + ")")
     }
@@ -55,7 +55,7 @@ public struct RuleCoverage: Sendable {
     }
 
     /// `coverage: N all, N some, N none`.
-    public static func summary(_ coverage: [RuleCoverage]) -> String {
+    static func summary(_ coverage: [RuleCoverage]) -> String {
         let count = { (level: Level) in coverage.filter { $0.level == level }.count }
         return "coverage: \(count(.all)) all, \(count(.some)) some, \(count(.none)) none"
     }

@@ -10,7 +10,7 @@ import Glibc
 /// an item matches when all its entries do, the event is excepted when any item matches; `excluded` is `must_not`
 /// (true when no value satisfies the clause, a missing field included); arrays match when any element does;
 /// `match`/`wildcard` are exact and case-sensitive, a `.caseless` field compares the lowercased base field.
-public struct RuleExceptions: Sendable {
+struct RuleExceptions: Sendable {
     struct Item: Sendable {
         /// `list_id/item_id`, for counters.
         let key: String
@@ -28,10 +28,10 @@ public struct RuleExceptions: Sendable {
     }
 
     let items: [Item]
-    public static let none = RuleExceptions(items: [])
+    static let none = RuleExceptions(items: [])
 
-    public var isEmpty: Bool { items.isEmpty }
-    public var itemKeys: [String] { items.map(\.key) }
+    var isEmpty: Bool { items.isEmpty }
+    var itemKeys: [String] { items.map(\.key) }
 
     /// Compiles `lists` for a rule compiled against `schema`. Items for other OSes than Linux are left out.
     static func compile(_ lists: [ExceptionList], schema: any FieldSchema) -> RuleExceptions {

@@ -6,7 +6,7 @@ import Rules
 public struct RuleSet: Sendable {
     public let rules: [CompiledRule]
     /// The slot table every event is converted with for these rules.
-    public let schema: ECSSchema
+    let schema: ECSSchema
     /// The index over ``matchers``: its rule numbers are positions in that list.
     public let index: RuleIndex
     /// Every (rule, view) pair the engine runs, in rule order: one per rule, two for a rule evaluated in both views.
@@ -14,10 +14,10 @@ public struct RuleSet: Sendable {
     /// Some rule is evaluated in two views: the engine then merges matches of the same events.
     let hasMultiViewRules: Bool
     /// Per matcher (same order as ``matchers``), the exception items that keep events from it, compiled in its view.
-    public let exceptions: [RuleExceptions]
+    let exceptions: [RuleExceptions]
 
     /// A set with no rules (the daemon still reads and counts events).
-    public static let empty = RuleSet(rules: [], schema: ECSSchema())
+    static let empty = RuleSet(rules: [], schema: ECSSchema())
 
     init(rules: [CompiledRule], schema: ECSSchema, exceptions: [RuleExceptions] = []) {
         self.rules = rules
@@ -33,12 +33,12 @@ public struct RuleSet: Sendable {
     }
 
     /// True when some rule has exception items (the engine skips the test otherwise).
-    public let hasExceptions: Bool
+    let hasExceptions: Bool
 
     /// Compiles loaded rules. A rule whose query does not compile is left out with an error located in its file;
     /// rules that test fields audit never produces, or use batch-only pipes, compile with a warning.
     /// `attachToRules`: `LIST_ID=TARGET` entries (`[exceptions] attach_to_rules`), TARGET a rule id or a tag.
-    public static func compile(_ loaded: [LoadedRule], exceptions: ExceptionLists = ExceptionLists(),
+    static func compile(_ loaded: [LoadedRule], exceptions: ExceptionLists = ExceptionLists(),
                                attachToAllRules: [String] = [], attachToRules: [String] = []) -> (ruleSet: RuleSet, diagnostics: [Diagnostic]) {
         let builder = ECSSchemaBuilder()
         var compiled: [CompiledRule] = []
@@ -102,7 +102,7 @@ public struct RuleSet: Sendable {
     /// Loads rule files and directories, and the exception lists attached to them (`[exceptions]`), and compiles
     /// them: the whole path `auspex check`, `replay` and `run` share. Exception-file problems are diagnostics like
     /// rule problems.
-    public static func load(paths: [String], strictPermissions: Bool = true, exceptionPaths: [String] = [],
+    static func load(paths: [String], strictPermissions: Bool = true, exceptionPaths: [String] = [],
                             attachToAllRules: [String] = [], attachToRules: [String] = []) -> RuleSetLoad {
         let report = RuleLoader(strictPermissions: strictPermissions).load(paths: paths)
         let lists = exceptionPaths.isEmpty ? ExceptionLists()

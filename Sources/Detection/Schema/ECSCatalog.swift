@@ -9,7 +9,7 @@ import Processes
 /// key of the SYSCALL or user-space record); any name under them is accepted.
 public enum ECSCatalog {
     /// Exact field names: the normalizer's, then the process table's.
-    public static let fields: [String] = Normalizer.producedFields + ProcessEnricher.producedFields
+    static let fields: [String] = Normalizer.producedFields + ProcessEnricher.producedFields
 
     /// Prefixes whose field names come from the audit records (`auditd.data.a1`, `auditd.data.socket.port`, …).
     static let openPrefixes: [String] = Normalizer.producedFieldPrefixes

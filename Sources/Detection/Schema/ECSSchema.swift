@@ -9,11 +9,11 @@ import Processes
 ///
 /// Built by ``ECSSchemaBuilder`` while rules compile (names under ``ECSCatalog/openPrefixes`` get a slot only
 /// when some rule asks for them), then frozen: an `ECSSchema` is immutable and shared by the processing thread.
-public struct ECSSchema: Sendable {
+struct ECSSchema: Sendable {
     /// Document field name → slot.
-    public let slotByName: [String: Int]
+    let slotByName: [String: Int]
     /// Number of slots an event carries.
-    public let slotCount: Int
+    let slotCount: Int
     /// Slots of the Defend-view fields, when a rule uses them.
     let derivedSlots: [DerivedSlot]
     let sources: DerivationSources
@@ -36,7 +36,7 @@ public struct ECSSchema: Sendable {
     }
 
     /// The catalog alone, with no derived fields (e.g. for converting documents in tests).
-    public init() {
+    init() {
         self = ECSSchemaBuilder().freeze()
     }
 
@@ -52,11 +52,11 @@ public struct ECSSchema: Sendable {
     }
 
     /// The slot of a document field, or nil when no rule can read it.
-    public func slot(for field: String) -> Int? { slotByName[field] }
+    func slot(for field: String) -> Int? { slotByName[field] }
 
     /// Converts a document (tests, JSON input): its fields placed in their slots, then ``complete(_:fork:)``.
     /// `fork`: what the event's fork-family call created (``EnrichedEvent/fork``), for the Defend view.
-    public func slotEvent(from document: Document, fork: ForkOutcome? = nil, timestamp: Int64,
+    func slotEvent(from document: Document, fork: ForkOutcome? = nil, timestamp: Int64,
                           tiebreaker: FieldValue = .null, ordinal: Int) -> SlotEvent {
         var slots = EventSlots(document: document, slotCount: slotCount)
         complete(&slots, fork: fork)
@@ -65,7 +65,7 @@ public struct ECSSchema: Sendable {
 
     /// Fills the schema's own slots of an event the sources wrote: open fields some rule reads (from its extras)
     /// and the Defend-view fields. In place, so the rules then read the event's own array.
-    public func complete(_ slots: inout EventSlots, fork: ForkOutcome?) {
+    func complete(_ slots: inout EventSlots, fork: ForkOutcome?) {
         if slots.values.count < slotCount {
             slots.values.append(contentsOf: repeatElement(.null, count: slotCount - slots.values.count))
         }
@@ -122,12 +122,12 @@ public struct ECSSchema: Sendable {
 }
 
 /// Assigns slots while rules compile. Not thread-safe: one builder per compile of a rule set.
-public final class ECSSchemaBuilder {
+final class ECSSchemaBuilder {
     private var slotByName: [String: Int] = [:]
     private var derived: [DerivedField: Int] = [:]
     private var nextSlot = 0
 
-    public init() {
+    init() {
         for field in ECSField.allCases {
             let slot = allocate(field.name)
             precondition(slot == field.rawValue, "fixed field \(field.name) must have slot \(field.rawValue)")
@@ -141,12 +141,12 @@ public final class ECSSchemaBuilder {
 
     /// The schema a rule written for `view` compiles against. Unknown names (neither in the catalog nor under an
     /// open prefix) get no slot, so the compiler folds them to null and lists them in `unknownFields`.
-    public func schema(for view: SourceView) -> any FieldSchema {
+    func schema(for view: SourceView) -> any FieldSchema {
         View(builder: self, view: view)
     }
 
     /// The finished table.
-    public func freeze() -> ECSSchema {
+    func freeze() -> ECSSchema {
         let sources = ECSSchema.DerivationSources(
             userID: slotByName["user.id"]!, effectiveUserID: slotByName["user.effective.id"]!,
             action: slotByName["event.action"]!, type: slotByName["event.type"]!,

@@ -13,7 +13,7 @@ public enum SourceView: String, Sendable, Hashable {
     /// The view for a rule's `index` list: any audit index (`auditbeat-*`, `logs-auditd_manager.*`) wins, since
     /// the rule was then written against audit documents; Defend indices alone (`logs-endpoint.*`, and Cloud
     /// Defend's `logs-cloud_defend.*`, which writes the same `exec`/`fork`/`open` vocabulary) select Defend.
-    public init(indexPatterns: [String]) {
+    init(indexPatterns: [String]) {
         let audit = indexPatterns.contains(where: Self.isAudit)
         let defend = indexPatterns.contains(where: Self.isDefend)
         self = defend && !audit ? .defend : .auditd

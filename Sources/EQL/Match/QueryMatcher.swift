@@ -17,7 +17,7 @@ public struct Match: Sendable {
 public struct MatcherLimits: Sendable {
     /// Nanoseconds; nil = unbounded (batch use only).
     public var window: Int64?
-    public var capacity: Int
+    var capacity: Int
     /// `max_samples_per_key` for sample queries.
     var maxSamplesPerKey: Int
 

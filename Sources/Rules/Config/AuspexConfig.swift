@@ -78,9 +78,9 @@ public struct AuditSettings: Sendable, Hashable {
     /// Kernel backlog queue length (`auditctl -b`), set in unicast mode.
     public var backlogLimit = 32_768
     /// How long the kernel may block a syscall when the backlog is full, in jiffies; 0 never blocks (drops are counted).
-    public var backlogWaitTime = 0
+    var backlogWaitTime = 0
     /// Kernel message rate limit per second (`auditctl -r`); 0 means none.
-    public var rateLimit = 0
+    var rateLimit = 0
     /// Install the syscall audit rules the loaded detection rules need, and remove them on exit.
     public var installRules = true
     /// The audit key (`-k`) on installed rules, so they can be told apart from others and removed.

@@ -21,7 +21,7 @@ public struct ConfigOverrideError: Error, Sendable, CustomStringConvertible {
 /// fall back to a default), and each problem is reported with its line and column.
 public enum ConfigLoader {
     /// Configuration files are small; a larger one is refused unread.
-    public static let maximumFileBytes = 1 << 20
+    static let maximumFileBytes = 1 << 20
 
     public static func load(path: String = AuspexConfig.defaultPath) -> ConfigLoadResult {
         guard FileManager.default.fileExists(atPath: path) else {

@@ -30,9 +30,9 @@ public enum ExceptionListWriter {
     }
 
     public struct Item: Sendable {
-        public var scope: Scope
-        public var field: String
-        public var value: String
+        var scope: Scope
+        var field: String
+        var value: String
         public var excluded = false
         public var name: String?
         public var description: String?
@@ -46,8 +46,8 @@ public enum ExceptionListWriter {
         }
     }
 
-    public struct WriteError: Error, CustomStringConvertible, Sendable {
-        public var description: String
+    struct WriteError: Error, CustomStringConvertible, Sendable {
+        var description: String
         init(_ description: String) { self.description = description }
     }
 

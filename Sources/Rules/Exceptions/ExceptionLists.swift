@@ -30,8 +30,8 @@ public indirect enum ExceptionEntry: Sendable, Hashable {
 /// One exception item (`type: simple`): it matches an event when all its entries do.
 public struct ExceptionItem: Sendable, Hashable {
     public var itemID: String
-    public var listID: String
-    public var name: String
+    var listID: String
+    var name: String
     public var entries: [ExceptionEntry]
     /// When non-empty, the item applies only on these OSes (auspex runs on `linux`).
     public var osTypes: [String]
@@ -46,15 +46,15 @@ public struct ExceptionList: Sendable, Hashable {
     public var listID: String
     public var id: String?
     /// `detection`, `rule_default`, `endpoint`, or a Defend artifact type.
-    public var type: String
-    public var namespaceType: String
-    public var name: String
+    var type: String
+    var namespaceType: String
+    var name: String
     public var file: String
-    public var location: SourceLocation
+    var location: SourceLocation
     public var items: [ExceptionItem] = []
     /// Rule ids this list applies to besides the rules that name it (`meta.auspex_rule_ids` of the container, as
     /// `auspex exception add` writes it; `"*"` = every rule). Kibana keeps `meta` on import and export.
-    public var ruleScope: [String] = []
+    var ruleScope: [String] = []
 
     /// True when the list's own scope attaches it to `ruleID`.
     public func scopeIncludes(_ ruleID: String) -> Bool {
@@ -69,7 +69,7 @@ public struct ExceptionLists: Sendable {
     public var diagnostics: [Diagnostic] = []
     public var filesRead = 0
     /// Largest exception or value-list file read (checked on the opened file, like rule files).
-    public static let maxFileBytes = 16 << 20
+    static let maxFileBytes = 16 << 20
 
     public init() {}
 

@@ -13,23 +13,23 @@ import Glibc
 /// Like Kibana's EQL rules, only `keyword`, `ip` and `ip_range` lists of at most 65,536 values (at most 200 `a-b`
 /// ranges) apply; an item using another is not applied, with a warning.
 public struct ValueList: Sendable, Hashable {
-    public var id: String
+    var id: String
     /// `keyword`, `ip` or `ip_range`.
     public var type: String
-    public var path: String
+    var path: String
     public var values: [String]
     /// For `ip` and `ip_range` lists, each value as an address range.
     public var ranges: [IPRange]
 
-    public enum LoadError: Error, Sendable {
+    enum LoadError: Error, Sendable {
         /// Kibana would skip the list (type, size): the item is not applied.
         case notApplied(String)
         /// The reference or the file is wrong: an error.
         case invalid(String)
     }
 
-    public static let maxValues = 65_536
-    public static let maxDashRanges = 200
+    static let maxValues = 65_536
+    static let maxDashRanges = 200
     static let knownTypes: Set<String> = [
         "binary", "boolean", "byte", "date", "date_nanos", "date_range", "double", "double_range", "float", "float_range",
         "geo_point", "geo_shape", "half_float", "integer", "integer_range", "ip", "ip_range", "keyword", "long",
@@ -37,7 +37,7 @@ public struct ValueList: Sendable, Hashable {
     ]
 
     /// Reads the list `id` of `type` beside `file` (the exception file naming it).
-    public static func load(id: String, type: String, besideFile file: String,
+    static func load(id: String, type: String, besideFile file: String,
                             strict: Bool = true) -> Result<ValueList, LoadError> {
         guard !id.isEmpty, !id.contains("/"), id != ".", id != "..", !id.contains("\0") else {
             return .failure(.invalid("value list id '\(id)' cannot name a file (no '/', not '.' or '..')"))
@@ -88,8 +88,8 @@ public struct ValueList: Sendable, Hashable {
 
 /// An inclusive range of IP addresses, as 16 bytes (IPv4 as `::ffff:a.b.c.d`, so both families compare in one order).
 public struct IPRange: Sendable, Hashable {
-    public var lower: [UInt8]
-    public var upper: [UInt8]
+    var lower: [UInt8]
+    var upper: [UInt8]
 
     public init(lower: [UInt8], upper: [UInt8]) {
         self.lower = lower

@@ -16,8 +16,8 @@ public struct LoadedRule: Sendable, Hashable {
     /// 0–100, as Kibana uses it.
     public var riskScore: Int
     /// Always `eql`: other rule types are skipped by the loader.
-    public var type: String
-    public var language: String
+    var type: String
+    var language: String
     public var query: String
     /// Where the first character of `query` sits in `file`.
     public var queryLocation: SourceLocation
@@ -32,8 +32,8 @@ public struct LoadedRule: Sendable, Hashable {
     public var tags: [String]
     public var references: [String]
     var falsePositives: [String]
-    public var note: String?
-    public var setup: String?
+    var note: String?
+    var setup: String?
     public var author: [String]
     public var license: String?
     public var version: Int?
@@ -43,7 +43,7 @@ public struct LoadedRule: Sendable, Hashable {
     var buildingBlockType: String?
     /// The `[[rule.threat]]` entries, as alerts carry them.
     public var threat: [AlertRule.Threat]
-    public var metadata: RuleMetadata
+    var metadata: RuleMetadata
     /// `[rule.alert_suppression]`: `group_by` 1–3 fields, `duration` (the rule's `interval` when absent: a
     /// streaming engine's stand-in for Kibana's per-execution suppression), `missing_fields_strategy`.
     public var alertSuppression: AlertSuppression? = nil
@@ -59,7 +59,7 @@ public struct LoadedRule: Sendable, Hashable {
     }
 
     /// True for rules Elastic moved to `_deprecated` (`maturity = "deprecated"`).
-    public var isDeprecated: Bool { metadata.maturity == "deprecated" }
+    var isDeprecated: Bool { metadata.maturity == "deprecated" }
 }
 
 /// Kibana's four severities, in increasing order: the one severity type, which alerts carry too (Alerting does not
@@ -67,15 +67,15 @@ public struct LoadedRule: Sendable, Hashable {
 public typealias RuleSeverity = AlertRule.Severity
 
 /// The `[metadata]` table. Dates stay as written (`YYYY/MM/DD`).
-public struct RuleMetadata: Sendable, Hashable {
+struct RuleMetadata: Sendable, Hashable {
     var creationDate: String?
     var updatedDate: String?
     var deprecationDate: String?
-    public var maturity: String?
-    public var integration: [String]
+    var maturity: String?
+    var integration: [String]
     var minStackVersion: String?
 
-    public init(creationDate: String? = nil, updatedDate: String? = nil, deprecationDate: String? = nil,
+    init(creationDate: String? = nil, updatedDate: String? = nil, deprecationDate: String? = nil,
                 maturity: String? = nil, integration: [String] = [], minStackVersion: String? = nil) {
         self.creationDate = creationDate
         self.updatedDate = updatedDate
@@ -89,7 +89,7 @@ public struct RuleMetadata: Sendable, Hashable {
 /// Values the loader uses when a rule omits a key; they follow Kibana's rule defaults.
 enum RuleDefaults {
     /// Kibana's default `from` is `now-6m`: 6 minutes of lookback.
-    public static let lookbackSeconds = 6 * 60
+    static let lookbackSeconds = 6 * 60
     /// Kibana's default `interval` is `5m`.
     static let intervalSeconds = 5 * 60
     /// The largest lookback accepted (a week); longer windows would let sequence and sample state grow unbounded.

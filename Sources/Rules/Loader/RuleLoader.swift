@@ -3,7 +3,7 @@ import Foundation
 /// A rule file that holds a valid rule of a type auspex does not run.
 public struct SkippedRuleFile: Sendable, Hashable {
     public var file: String
-    public var type: String
+    var type: String
 }
 
 /// Everything one load produced: the rules to compile, the files skipped or rejected, and the diagnostics to print.
@@ -22,7 +22,7 @@ public struct RuleLoadReport: Sendable {
 
     /// One line for logs and `auspex check`, e.g.
     /// `320 rule files: 318 EQL rules loaded, 2 skipped (esql 1, query 1), 0 failed`.
-    public var summary: String {
+    var summary: String {
         var byType: [String: Int] = [:]
         for file in skipped { byType[file.type, default: 0] += 1 }
         let types = byType.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
@@ -36,7 +36,7 @@ public struct RuleLoadReport: Sendable {
 public struct RuleLoader: Sendable {
     /// Refuse rule files and directories not owned by root or the daemon's user, or group/world-writable
     /// (`[rules] strict_permissions`, on by default).
-    public var strictPermissions: Bool
+    var strictPermissions: Bool
 
     public init(strictPermissions: Bool = true) {
         self.strictPermissions = strictPermissions
@@ -48,7 +48,7 @@ public struct RuleLoader: Sendable {
     }
 
     /// Reads and parses one rule file.
-    public func loadFile(atPath path: String) -> (RuleFileOutcome, [Diagnostic]) {
+    func loadFile(atPath path: String) -> (RuleFileOutcome, [Diagnostic]) {
         switch readText(atPath: path) {
         case .success(let text): return parse(text: text, file: path)
         case .failure(let diagnostic): return (.failed, [diagnostic])

@@ -5,15 +5,15 @@ import Glibc
 /// daemon read something huge; FIFOs and devices are refused without blocking. With `strict`, the file (and
 /// each directory checked with `checkDirectory`) must belong to root or the daemon's user and must not be
 /// group- or world-writable, like OpenSSH's StrictModes (README "Security and reliability").
-public enum TrustedFileReader {
+enum TrustedFileReader {
     /// Why a file was not read; `description` is the diagnostic message.
-    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+    enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         case cannotOpen(String)
         case notRegular
         case tooLarge(Int)
         case refused(String)
 
-        public var description: String {
+        var description: String {
             switch self {
             case .cannotOpen(let reason): return "cannot read file: \(reason)"
             case .notRegular: return "not a regular file"
@@ -24,7 +24,7 @@ public enum TrustedFileReader {
     }
 
     /// The bytes of the file at `path`, at most `maxBytes` of them.
-    public static func read(_ path: String, maxBytes: Int, strict: Bool) -> Result<[UInt8], Failure> {
+    static func read(_ path: String, maxBytes: Int, strict: Bool) -> Result<[UInt8], Failure> {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
         guard fd >= 0 else { return .failure(.cannotOpen(String(cString: strerror(errno)))) }
         defer { close(fd) }
@@ -57,7 +57,7 @@ public enum TrustedFileReader {
 
     /// Checks the directory at `path` (following symlinks, then checking what was opened) with the same
     /// ownership and mode rule; nil when it is trusted.
-    public static func checkDirectory(_ path: String) -> Failure? {
+    static func checkDirectory(_ path: String) -> Failure? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECTORY)
         guard fd >= 0 else { return .cannotOpen(String(cString: strerror(errno))) }
         defer { close(fd) }
