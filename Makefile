@@ -73,7 +73,7 @@ build: deps
 
 # The Swift runtime is linked in (--static-swift-stdlib): the installed binary and the .deb need no toolchain.
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib --product auspex
 
 # The daemon in the foreground with the shipped rule pack (Ctrl-C stops it cleanly). Alerts: journald (when one
 # runs) and the spool in RUN_SPOOL. Extra flags: make run ARGS="--no-journald --multicast".
@@ -180,6 +180,7 @@ deb:
 	rm -rf $(DEB_ROOT)
 	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_ROOT)) PREFIX=/usr UNITDIR=/lib/systemd/system \
 	  AUSPEX_BIN=$(AUSPEX_BIN)
+	strip --strip-debug $(DEB_ROOT)/usr/bin/auspex
 	install -d -m 0755 $(DEB_ROOT)/DEBIAN
 	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
 	  -e "s/@SIZE@/$$(du -sk --exclude=DEBIAN $(DEB_ROOT) | cut -f1)/" packaging/deb/control > $(DEB_ROOT)/DEBIAN/control
