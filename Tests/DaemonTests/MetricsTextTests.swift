@@ -118,6 +118,27 @@ final class MetricsTextTests: XCTestCase {
         XCTAssertEqual(samples["auspex_reloads_total"], 0)
     }
 
+    /// Events are counted by the type of their first record as the pipeline emits them.
+    func testEventsAreCountedByTypeFromThePipeline() throws {
+        var log = AuditLogText()
+        log.syscall(AuditLogText.execve, pid: 700, ppid: 1, comm: "nc", exe: "/usr/bin/nc", argv: ["nc", "-l"])
+        log.syscall(AuditLogText.execve, pid: 701, ppid: 1, comm: "nc", exe: "/usr/bin/nc", argv: ["nc", "-l"])
+        let path = NSTemporaryDirectory() + "auspex-metrics-events-\(getpid()).log"
+        try log.text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var pipeline = DetectionPipeline(ruleSet: RuleSet.load(paths: []).ruleSet,
+                                         settings: PipelineSettings(host: HostInfo(id: "h", name: "vm")),
+                                         names: StaticNameLookup())
+        let descriptor = open(path, O_RDONLY)
+        defer { close(descriptor) }
+        _ = LogReplay.run(descriptor: descriptor, through: &pipeline) { _ in }
+        let status = RunStatus(processor: ProcessorSnapshot(pipeline), queue: .init(accepted: 0, dropped: 0, depth: 0, highWater: 0),
+                               receive: .init(), kernelLost: 0, sinks: [], uptimeSeconds: 1)
+        let samples = try parse(MetricsText.render(status))
+        XCTAssertEqual(samples[#"auspex_events_total{type="SYSCALL"}"#], 2)
+        XCTAssertEqual(pipeline.counters.events, 2)
+    }
+
     func testRenderingIsStable() {
         var tally = ProcessorTally()
         for rule in ["b", "a", "c"] { tally.countAlert(alert(rule: rule, name: rule, severity: .low)) }

@@ -100,6 +100,7 @@ final class LiveMetricsTests: XCTestCase {
                       scraped.prefix(3000).description)
         XCTAssertTrue(lines.contains { $0.hasPrefix(alertSeries) && $0.hasSuffix(" 1") }, "alert series: \(lines.filter { $0.hasPrefix("auspex_alerts") })")
         XCTAssertTrue(lines.contains { $0.hasPrefix("auspex_records_total{type=\"SYSCALL\"} ") })
+        XCTAssertTrue(lines.contains { $0.hasPrefix("auspex_events_total{type=\"SYSCALL\"} ") })
         XCTAssertTrue(lines.contains("auspex_mode_info{mode=\"unicast\"} 1"))
         XCTAssertTrue(lines.contains("auspex_reloads_total 1"))
         for cause in ["kernel_lost", "enobufs", "queue_dropped", "sink_dropped"] {

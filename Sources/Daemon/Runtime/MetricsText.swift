@@ -29,7 +29,8 @@ struct MetricsText {
         text.family("auspex_records_total", .counter, "Audit records processed, by record type.",
                     status.processor.tally.recordsByType.map { ([("type", $0.type)], Double($0.count)) })
         text.family("auspex_records_malformed_total", .counter, "Audit records that did not parse.", [([], Double(p.malformed))])
-        text.family("auspex_events_total", .counter, "Audit events reassembled from records.", [([], Double(p.events))])
+        text.family("auspex_events_total", .counter, "Audit events reassembled from records, by the type of their first record.",
+                    status.processor.eventTypes.byName.map { ([("type", $0.type)], Double($0.count)) })
         text.family("auspex_documents_total", .counter, "ECS documents offered to the rules.", [([], Double(p.documents))])
         text.family("auspex_alerts_total", .counter, "Alerts delivered to the sinks, by rule and severity.",
                     status.processor.tally.alertsByRule.sorted { $0.key < $1.key }.map {

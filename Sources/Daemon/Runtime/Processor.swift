@@ -163,9 +163,12 @@ struct ProcessorSnapshot: Sendable {
     var exceptionHits: [ExceptionHit: UInt64]
     /// Records by type, alerts by rule and severity.
     var tally: ProcessorTally
+    /// Events by the type of their first record.
+    var eventTypes: RecordTypeCounts
 
     init(_ pipeline: DetectionPipeline, gate: AlertGate = AlertGate(), tally: ProcessorTally = ProcessorTally()) {
         self.tally = tally
+        eventTypes = pipeline.eventTypes
         self.gate = gate.counters
         suppressedByRule = gate.suppressedByRule
         rateLimitedByRule = gate.rateLimitedByRule

@@ -15,25 +15,16 @@ struct ProcessorTally: Sendable {
     /// Alerts the rules handed to the sinks (suppression summaries included; blind-spot alerts are `loss_alerts`),
     /// per rule and severity.
     private(set) var alertsByRule: [RuleKey: UInt64] = [:]
-    /// Records per type, indexed by type number: audit types are below 4096 (the last slot counts the rest), so
-    /// counting is an array increment on the hot path.
-    private var records = [UInt64](repeating: 0, count: Self.typeSlots + 1)
-    private static let typeSlots = 4096
+    private var records = RecordTypeCounts()
 
     mutating func countRecord(type: UInt16) {
-        records[min(Int(type), Self.typeSlots)] &+= 1
+        records.count(type)
     }
 
     mutating func countAlert(_ alert: Alert) {
         alertsByRule[RuleKey(id: alert.rule.id, name: alert.rule.name, severity: alert.rule.severity.rawValue), default: 0] &+= 1
     }
 
-    /// Record types seen, by name (`SYSCALL`, `EXECVE`, `UNKNOWN[…]`; types from 4096 up as `OTHER`), with counts.
-    var recordsByType: [(type: String, count: UInt64)] {
-        records.indices.compactMap { index in
-            guard records[index] > 0 else { return nil }
-            let name = index == Self.typeSlots ? "OTHER" : AuditRecordType(UInt16(index)).name
-            return (name, records[index])
-        }
-    }
+    /// Record types seen, by name, with counts.
+    var recordsByType: [(type: String, count: UInt64)] { records.byName }
 }

@@ -98,6 +98,9 @@ struct RunStatus {
         document.append("pipeline.malformed", .int(Int64(p.malformed)))
         document.append("pipeline.events", .int(Int64(p.events)))
         document.append("pipeline.documents", .int(Int64(p.documents)))
+        document.append("pipeline.events_by_type", .array(processor.eventTypes.byName.map {
+            .object([.init("type", .string($0.type)), .init("count", .int(Int64(clamping: $0.count)))])
+        }))
         document.append("pipeline.records_by_type", .array(processor.tally.recordsByType.map {
             .object([.init("type", .string($0.type)), .init("count", .int(Int64(clamping: $0.count)))])
         }))
