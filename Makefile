@@ -3,6 +3,8 @@
 #   make test    the import check, then the whole test suite (root runs the real-kernel and journald tests too)
 #   make bench   side by side with laurel and auditd: figures as ratios, met / not met per target (not in make test)
 #   make tables  regenerate the kernel tables of Sources/AuditRecords from the installed Linux and libaudit headers
+#   make install binary, unit, sysusers/tmpfiles entries, config and rules, man pages, completions, journal catalog
+#   make deb     a Debian package of the same files (dpkg-deb), with maintainer scripts from packaging/deb
 
 SHELL      := /bin/bash
 SWIFT      ?= swift
@@ -14,25 +16,31 @@ UNITDIR    ?= /lib/systemd/system
 TMPFILESDIR?= /usr/lib/tmpfiles.d
 RELEASE_BIN = .build/release/auspex
 
-# Debian packages: libraries we link, and the tools the tests drive (auditctl, journald, ip, python3).
+# Debian packages: libraries we link, and the tools the tests drive (auditctl, journald, ip, python3; mandoc lints the
+# man pages; the node exporter reads the metrics file; journal-upload/-remote ship alerts; dpkg-dev builds the .deb).
 BUILD_PACKAGES = libaudit-dev libsystemd-dev
-TEST_PACKAGES  = $(BUILD_PACKAGES) auditd systemd iproute2 python3
+TEST_PACKAGES  = $(BUILD_PACKAGES) auditd systemd iproute2 python3 mandoc prometheus-node-exporter \
+                 systemd-journal-remote dpkg-dev
 # Headers the kernel tables are generated from (syscalls, errno, AUDIT_ARCH_*, record types), and their reader.
 TABLE_PACKAGES = linux-libc-dev libaudit-dev gcc python3
 TABLES_SCRIPT  = Scripts/generate-tables.py
 TABLES_DIR     = Sources/AuditRecords
 
-.PHONY: all build release run test check-imports bench bench-eql deps test-deps tables tables-check install uninstall clean
+.PHONY: all build release run test check-imports bench bench-eql deps test-deps tables tables-check completions install uninstall deb clean
 
 all: build
 
-# Installs what is missing, only when we are root and apt-get exists; otherwise says what to install.
+# Installs what is missing, only when we are root and apt-get exists; otherwise says what to install. Services the
+# packages ship (node exporter, journal-remote, auditd) are not started: a policy-rc.d that refuses is put in place
+# for the install when there is none, and removed after.
 define install_missing
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing:$$missing"; \
+	    echo "installing:$$missing"; policy=/usr/sbin/policy-rc.d; ours=""; \
+	    if [ ! -e $$policy ]; then printf '#!/bin/sh\nexit 101\n' > $$policy && chmod 0755 $$policy && ours=1; fi; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	    status=$$?; if [ -n "$$ours" ]; then rm -f $$policy; fi; exit $$status; \
 	  else echo "missing packages:$$missing (install them as root: apt-get install$$missing)"; exit 1; fi; \
 	fi
 endef
@@ -63,8 +71,9 @@ tables-check:
 build: deps
 	$(SWIFT) build
 
+# The Swift runtime is linked in (--static-swift-stdlib): the installed binary and the .deb need no toolchain.
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib --product auspex
 
 # The daemon in the foreground with the shipped rule pack (Ctrl-C stops it cleanly). Alerts: journald (when one
 # runs) and the spool in RUN_SPOOL. Extra flags: make run ARGS="--no-journald --multicast".
@@ -106,11 +115,29 @@ bench-eql: release
 	$(SWIFT) run -c release auspex-bench
 
 SYSUSERSDIR ?= /usr/lib/sysusers.d
+CATALOGDIR  ?= /usr/lib/systemd/catalog
+MANDIR      ?= $(PREFIX)/share/man
+DATADIR     ?= $(PREFIX)/share
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/vendor-completions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+# The binary install ships; `make install AUSPEX_BIN=.build/debug/auspex` (or `make deb …`) skips the release build.
+AUSPEX_BIN  ?= $(RELEASE_BIN)
+VERSION     := $(shell sed -n 's/.*version = "\(.*\)".*/\1/p' Sources/Detection/Command/BuildInfo.swift)
+
+# Shell completions, generated from the CLI's own definition (swift-argument-parser), never typed by hand.
+COMPLETIONS_DIR = .build/completions
+completions: $(if $(filter $(RELEASE_BIN),$(AUSPEX_BIN)),release)
+	@mkdir -p $(COMPLETIONS_DIR)
+	$(AUSPEX_BIN) --generate-completion-script bash > $(COMPLETIONS_DIR)/auspex.bash
+	$(AUSPEX_BIN) --generate-completion-script zsh > $(COMPLETIONS_DIR)/_auspex
+	$(AUSPEX_BIN) --generate-completion-script fish > $(COMPLETIONS_DIR)/auspex.fish
 
 # Installs the binary, the unit (ExecStart pointed at $(BINDIR)), tmpfiles and sysusers entries, the rule pack,
-# and the config — an existing /etc/auspex/auspex.toml is never overwritten (the new one lands beside it).
-install: release
-	install -D -m 0755 $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/auspex
+# the config — an existing /etc/auspex/auspex.toml is never overwritten (the new one lands beside it) —, the man
+# pages, the shell completions and the journal catalog.
+install: completions
+	install -D -m 0755 $(AUSPEX_BIN) $(DESTDIR)$(BINDIR)/auspex
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/auspex/rules.d
 	sed 's|/usr/local/bin/auspex|$(BINDIR)/auspex|g' systemd/auspex.service > $(DESTDIR)$(UNITDIR)/auspex.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/auspex.service
@@ -120,9 +147,17 @@ install: release
 	if [ -e $(DESTDIR)$(SYSCONFDIR)/auspex/auspex.toml ]; then \
 	  install -m 0644 etc/auspex/auspex.toml $(DESTDIR)$(SYSCONFDIR)/auspex/auspex.toml.new; \
 	else install -m 0644 etc/auspex/auspex.toml $(DESTDIR)$(SYSCONFDIR)/auspex/auspex.toml; fi
+	install -D -m 0644 man/auspex.8 $(DESTDIR)$(MANDIR)/man8/auspex.8
+	install -D -m 0644 man/auspex.toml.5 $(DESTDIR)$(MANDIR)/man5/auspex.toml.5
+	install -D -m 0644 man/auspex-exceptions.5 $(DESTDIR)$(MANDIR)/man5/auspex-exceptions.5
+	install -D -m 0644 $(COMPLETIONS_DIR)/auspex.bash $(DESTDIR)$(BASHCOMPDIR)/auspex
+	install -D -m 0644 $(COMPLETIONS_DIR)/_auspex $(DESTDIR)$(ZSHCOMPDIR)/_auspex
+	install -D -m 0644 $(COMPLETIONS_DIR)/auspex.fish $(DESTDIR)$(FISHCOMPDIR)/auspex.fish
+	install -D -m 0644 systemd/auspex.catalog $(DESTDIR)$(CATALOGDIR)/auspex.catalog
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
 	  systemd-sysusers $(SYSUSERSDIR)/auspex.conf && systemd-tmpfiles --create $(TMPFILESDIR)/auspex.conf && systemctl daemon-reload; \
 	  echo "installed: systemctl enable --now auspex"; fi
+	@if [ -z "$(DESTDIR)" ]; then journalctl --update-catalog || true; fi
 
 # Removes what install put in place, except /etc/auspex/auspex.toml (your configuration) and the spool.
 uninstall:
@@ -130,6 +165,28 @@ uninstall:
 	rm -f $(DESTDIR)$(TMPFILESDIR)/auspex.conf $(DESTDIR)$(SYSUSERSDIR)/auspex.conf
 	for f in etc/auspex/rules.d/*.toml; do rm -f $(DESTDIR)$(SYSCONFDIR)/auspex/rules.d/$$(basename $$f); done
 	rm -f $(DESTDIR)$(SYSCONFDIR)/auspex/auspex.toml.new
+	rm -f $(DESTDIR)$(MANDIR)/man8/auspex.8 $(DESTDIR)$(MANDIR)/man5/auspex.toml.5 $(DESTDIR)$(MANDIR)/man5/auspex-exceptions.5
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/auspex $(DESTDIR)$(ZSHCOMPDIR)/_auspex $(DESTDIR)$(FISHCOMPDIR)/auspex.fish
+	rm -f $(DESTDIR)$(CATALOGDIR)/auspex.catalog
+	@if [ -z "$(DESTDIR)" ]; then journalctl --update-catalog || true; fi
+
+# A Debian package from a staged `make install` (PREFIX=/usr): the config and rules are conffiles, the maintainer
+# scripts (packaging/deb) create the user and spool, reload systemd, and remove what they created on purge.
+# DEB_DIR receives auspex_<version>_<arch>.deb. `make deb AUSPEX_BIN=.build/debug/auspex` packages a debug build.
+DEB_DIR  ?= .build/deb
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_ROOT  = $(DEB_DIR)/root
+deb:
+	rm -rf $(DEB_ROOT)
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_ROOT)) PREFIX=/usr UNITDIR=/lib/systemd/system \
+	  AUSPEX_BIN=$(AUSPEX_BIN)
+	strip --strip-debug $(DEB_ROOT)/usr/bin/auspex
+	install -d -m 0755 $(DEB_ROOT)/DEBIAN
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+	  -e "s/@SIZE@/$$(du -sk --exclude=DEBIAN $(DEB_ROOT) | cut -f1)/" packaging/deb/control > $(DEB_ROOT)/DEBIAN/control
+	cd $(DEB_ROOT) && find etc -type f | sort | sed 's|^|/|' > DEBIAN/conffiles
+	install -m 0755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm $(DEB_ROOT)/DEBIAN/
+	dpkg-deb --root-owner-group -Zgzip --build $(DEB_ROOT) $(DEB_DIR)/auspex_$(VERSION)_$(DEB_ARCH).deb
 
 clean:
 	rm -rf .build

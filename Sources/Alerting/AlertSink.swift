@@ -34,7 +34,7 @@ public struct SinkCounters: Hashable, Sendable, CustomStringConvertible {
     var evicted: UInt64 = 0
     /// Old alerts the spool's retention could not remove (unlink failed); skipped, logged once.
     public var retentionErrors: UInt64 = 0
-    var lastError: String?
+    public var lastError: String?
 
     public init() {}
 

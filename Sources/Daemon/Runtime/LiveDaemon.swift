@@ -17,8 +17,14 @@ public final class LiveDaemon {
     private var ruleSet: RuleSet
     private var plan: AuditRulePlan
     private let started = MonotonicClock.nanoseconds()
+    /// Mode, rule loading, reloads and rates, for the state file and the metrics (main loop only).
+    private var facts = DaemonFacts()
+    /// The last error writing `[metrics] textfile`, logged once until it changes.
+    private var metricsError: String?
 
-    private init(options: RunOptions, config: AuspexConfig, ruleSet: RuleSet, notifier: ServiceNotifier) {
+    private init(options: RunOptions, config: AuspexConfig, ruleSet: RuleSet, rulesSkipped: Int, notifier: ServiceNotifier) {
+        facts.mode = config.audit.mode.rawValue
+        facts.rulesSkipped = rulesSkipped
         self.options = options
         self.config = config
         self.ruleSet = ruleSet
@@ -45,7 +51,8 @@ public final class LiveDaemon {
             log("\(load.failedRuleCount) rule(s) failed; fix them (auspex check) before starting")
             return ExitStatus.config
         }
-        let daemon = LiveDaemon(options: options, config: resolved.config, ruleSet: load.ruleSet, notifier: notifier)
+        let daemon = LiveDaemon(options: options, config: resolved.config, ruleSet: load.ruleSet,
+                                rulesSkipped: load.report.skipped.count, notifier: notifier)
         return daemon.run(signals: signals)
     }
 
@@ -97,7 +104,7 @@ public final class LiveDaemon {
             RunStatus(processor: processor.snapshot, queue: queue.counters, receive: reader.counters,
                       kernelLost: kernelLost(session), sinks: sinks.map { ($0.name, $0.counters) },
                       uptimeSeconds: Int((MonotonicClock.nanoseconds() - started) / 1_000_000_000),
-                      lossAlerts: loss.reports)
+                      lossAlerts: loss.reports, facts: facts)
         }
         var kernelLostSeen: UInt64 = 0
         let checkLoss = { [self] in
@@ -117,6 +124,7 @@ public final class LiveDaemon {
         let watchdog = ServiceNotifier.watchdogInterval().map { Int64($0.components.seconds) * 1_000_000_000
             + $0.components.attoseconds / 1_000_000_000 }
         var nextStatus = MonotonicClock.nanoseconds() + statusInterval
+        var rateBase = (time: MonotonicClock.nanoseconds(), records: UInt64(0), events: UInt64(0))
         var nextWatchdog = MonotonicClock.nanoseconds()
         var lastHeartbeat = UInt64.max
         loop: while true {
@@ -144,9 +152,16 @@ public final class LiveDaemon {
                 nextWatchdog = now + watchdog / 2
             }
             if now >= nextStatus {
+                let counted = processor.snapshot.pipeline
+                let seconds = Double(now - rateBase.time) / 1e9
+                facts.rateIntervalSeconds = seconds
+                facts.recordsPerSecond = Double(counted.records &- rateBase.records) / max(seconds, 1e-3)
+                facts.eventsPerSecond = Double(counted.events &- rateBase.events) / max(seconds, 1e-3)
+                rateBase = (now, counted.records, counted.events)
                 let current = status()
                 notifier.status(current.line)
                 current.writeStateFile(config.daemon.stateFile)
+                writeMetrics(current)
                 nextStatus = now + statusInterval
             }
         }
@@ -166,8 +181,22 @@ public final class LiveDaemon {
         }
         let final = status()
         final.writeStateFile(config.daemon.stateFile)
+        writeMetrics(final)
         Self.log(final.summary)
         return exitStatus
+    }
+
+    /// `[metrics] textfile`, when set; a failure is logged once (until it changes), never fatal.
+    private func writeMetrics(_ status: RunStatus) {
+        guard let path = config.metrics.textfile else { return }
+        do {
+            try AtomicFile.write(MetricsText.render(status), to: path)
+            metricsError = nil
+        } catch {
+            let message = "\(error)"
+            if message != metricsError { Self.log("metrics: \(message)") }
+            metricsError = message
+        }
     }
 
     // MARK: start-up
@@ -244,15 +273,20 @@ public final class LiveDaemon {
     private func reload(processor: Processor, session: LiveAuditSession, status: () -> RunStatus) {
         notifier.reloading(status: "reloading configuration and rules")
         defer { notifier.ready(status: status().line) }
+        facts.reloads += 1
+        facts.lastReloadSucceeded = false
         let resolved = options.resolve()
         resolved.diagnostics.forEach { Self.log($0.description) }
         if resolved.hasErrors {
+            facts.reloadFailures += 1
             Self.log("reload: the configuration has errors; keeping the running configuration and rules")
             return
         }
         let load = resolved.config.loadRules()
         load.diagnostics.forEach { Self.log($0.description) }
+        facts.rulesFailed = load.failedRuleCount
         if load.hasErrors {
+            facts.reloadFailures += 1
             let exceptionErrors = load.exceptionLists.diagnostics.containsErrors ? "; exception files have errors" : ""
             Self.log("reload: \(load.failedRuleCount) rule(s) failed\(exceptionErrors); keeping the \(ruleSet.rules.count) running rules")
             return
@@ -275,7 +309,10 @@ public final class LiveDaemon {
         config.daemon = resolved.config.daemon
         config.alerts = resolved.config.alerts
         config.exceptions = resolved.config.exceptions
+        config.metrics = resolved.config.metrics
         ruleSet = load.ruleSet
+        facts.rulesSkipped = load.report.skipped.count
+        facts.lastReloadSucceeded = true
         plan = newPlan
         processor.replace(ruleSet: load.ruleSet, policy: config.alertPolicy)
         Self.log("reload: \(load.ruleSet.rules.count) rules in force")

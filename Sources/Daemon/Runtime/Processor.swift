@@ -14,6 +14,8 @@ final class Processor: @unchecked Sendable {
     /// Suppression, rate limits and size bounds between the rules and the sinks (processing thread only).
     private var gate: AlertGate
     private var pendingPolicy: AlertPolicy?
+    /// Records by type and alerts by rule (processing thread only).
+    private var tally = ProcessorTally()
     /// Owned by the processing thread.
     private var lastSnapshot: Int64 = 0
     private let finished = DispatchSemaphore(value: 0)
@@ -28,7 +30,7 @@ final class Processor: @unchecked Sendable {
         self.pipeline = pipeline
         self.sinks = sinks
         self.gate = AlertGate(policy: policy)
-        latest = ProcessorSnapshot(pipeline, gate: gate)
+        latest = ProcessorSnapshot(pipeline, gate: gate, tally: tally)
     }
 
     func start() {
@@ -72,6 +74,7 @@ final class Processor: @unchecked Sendable {
             if let ruleSet = takePendingRuleSet() { pipeline.replace(ruleSet: ruleSet) }
             if let policy = takePendingPolicy() { gate.policy = policy }
             for raw in batch {
+                tally.countRecord(type: raw.type)
                 switch AuditParser.parseNetlink(type: raw.type, payload: raw.payload) {
                 case .success(let record): pipeline.add(record, now: MonotonicClock.nanoseconds(), into: &alerts)
                 case .failure: pipeline.countMalformed()
@@ -103,6 +106,7 @@ final class Processor: @unchecked Sendable {
 
     private func send(_ alerts: [Alert]) {
         for alert in alerts {
+            tally.countAlert(alert)
             for sink in sinks { sink.deliver(alert) }
         }
     }
@@ -127,7 +131,7 @@ final class Processor: @unchecked Sendable {
     /// counter snapshot: summing the counters of every rule after each batch would cost most under load.
     private func publish(force: Bool) {
         let now = MonotonicClock.nanoseconds()
-        let snapshot = force || now - lastSnapshot >= Self.snapshotInterval ? ProcessorSnapshot(pipeline, gate: gate) : nil
+        let snapshot = force || now - lastSnapshot >= Self.snapshotInterval ? ProcessorSnapshot(pipeline, gate: gate, tally: tally) : nil
         if snapshot != nil { lastSnapshot = now }
         lock.lock()
         if let snapshot { latest = snapshot }
@@ -157,8 +161,14 @@ struct ProcessorSnapshot: Sendable {
     var suppressedByRule: [String: UInt64]
     var rateLimitedByRule: [String: UInt64]
     var exceptionHits: [ExceptionHit: UInt64]
+    /// Records by type, alerts by rule and severity.
+    var tally: ProcessorTally
+    /// Events by the type of their first record.
+    var eventTypes: RecordTypeCounts
 
-    init(_ pipeline: DetectionPipeline, gate: AlertGate = AlertGate()) {
+    init(_ pipeline: DetectionPipeline, gate: AlertGate = AlertGate(), tally: ProcessorTally = ProcessorTally()) {
+        self.tally = tally
+        eventTypes = pipeline.eventTypes
         self.gate = gate.counters
         suppressedByRule = gate.suppressedByRule
         rateLimitedByRule = gate.rateLimitedByRule

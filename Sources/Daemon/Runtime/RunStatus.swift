@@ -15,6 +15,8 @@ struct RunStatus {
     var uptimeSeconds: Int
     /// Blind-spot alerts raised so far (see `LossMonitor`).
     var lossAlerts: UInt64 = 0
+    /// Mode, rule loading, reloads and the last interval's rates.
+    var facts = DaemonFacts()
 
     /// The loss counters, with the kernel's `lost` as the caller last saw it.
     func lossCounts(kernelLost: UInt64) -> LossCounts {
@@ -72,18 +74,36 @@ struct RunStatus {
         // pid and write time let `auspex status` tell a live daemon from the file a stopped one left behind.
         document.append("pid", .int(Int64(getpid())))
         document.append("written_at", .int(Int64(time(nil))))
+        document.append("version", .string(BuildInfo.version))
+        document.append("mode", .string(facts.mode))
         document.append("uptime_seconds", .int(Int64(uptimeSeconds)))
-        document.append("rules", .int(Int64(processor.rules)))
+        document.append("rules.loaded", .int(Int64(processor.rules)))
+        document.append("rules.skipped", .int(Int64(facts.rulesSkipped)))
+        document.append("rules.failed", .int(Int64(facts.rulesFailed)))
+        document.append("reload.count", .int(Int64(clamping: facts.reloads)))
+        document.append("reload.failures", .int(Int64(clamping: facts.reloadFailures)))
+        document.append("reload.last_succeeded", facts.lastReloadSucceeded.map { .bool($0) } ?? .null)
+        document.append("rate.interval_seconds", .double(facts.rateIntervalSeconds))
+        document.append("rate.records_per_second", .double(facts.recordsPerSecond))
+        document.append("rate.events_per_second", .double(facts.eventsPerSecond))
         document.append("kernel.messages", .int(Int64(receive.messages)))
         document.append("kernel.lost", kernelLost.map { .int(Int64($0)) } ?? .null)
         document.append("kernel.enobufs", .int(Int64(receive.enobufs)))
         document.append("queue.accepted", .int(Int64(queue.accepted)))
         document.append("queue.dropped", .int(Int64(queue.dropped)))
+        document.append("queue.depth", .int(Int64(queue.depth)))
         document.append("queue.high_water", .int(Int64(queue.highWater)))
         document.append("loss_alerts", .int(Int64(clamping: lossAlerts)))
         document.append("pipeline.records", .int(Int64(p.records)))
         document.append("pipeline.malformed", .int(Int64(p.malformed)))
         document.append("pipeline.events", .int(Int64(p.events)))
+        document.append("pipeline.documents", .int(Int64(p.documents)))
+        document.append("pipeline.events_by_type", .array(processor.eventTypes.byName.map {
+            .object([.init("type", .string($0.type)), .init("count", .int(Int64(clamping: $0.count)))])
+        }))
+        document.append("pipeline.records_by_type", .array(processor.tally.recordsByType.map {
+            .object([.init("type", .string($0.type)), .init("count", .int(Int64(clamping: $0.count)))])
+        }))
         document.append("pipeline.alerts", .int(Int64(p.alerts)))
         let g = processor.gate
         for (name, value) in [("raised", g.raised), ("passed", g.passed), ("suppressed", g.suppressed),
@@ -96,12 +116,24 @@ struct RunStatus {
         document.append("exceptions.hits", .array(processor.exceptionHits.sorted { $0.key.description < $1.key.description }.map {
             .object([.init("rule", .string($0.key.rule)), .init("item", .string($0.key.item)), .init("count", .int(Int64(clamping: $0.value)))])
         }))
-        let rules = Set(processor.suppressedByRule.keys).union(processor.rateLimitedByRule.keys).sorted()
+        // Per rule: alerts delivered (by severity: a reload may change it), suppressed and rate-limited.
+        let delivered = processor.tally.alertsByRule
+        let rules = Set(processor.suppressedByRule.keys).union(processor.rateLimitedByRule.keys)
+            .union(delivered.keys.map(\.id)).sorted()
         document.append("alerts.by_rule", .array(rules.map { rule in
-            .object([.init("rule", .string(rule)),
-                     .init("suppressed", .int(Int64(clamping: processor.suppressedByRule[rule] ?? 0))),
-                     .init("rate_limited", .int(Int64(clamping: processor.rateLimitedByRule[rule] ?? 0)))])
+            let keys = delivered.keys.filter { $0.id == rule }.sorted()
+            return .object([.init("rule", .string(rule)),
+                            .init("name", keys.first.map { .string($0.name) } ?? .null),
+                            .init("delivered", .array(keys.map { key in
+                                .object([.init("severity", .string(key.severity)),
+                                         .init("count", .int(Int64(clamping: delivered[key] ?? 0)))])
+                            })),
+                            .init("suppressed", .int(Int64(clamping: processor.suppressedByRule[rule] ?? 0))),
+                            .init("rate_limited", .int(Int64(clamping: processor.rateLimitedByRule[rule] ?? 0)))])
         }))
+        let loss = lossCounts(kernelLost: UInt64(kernelLost ?? 0))
+        for cause in loss.causes { document.append("loss." + cause.name, .int(Int64(clamping: cause.count))) }
+        document.append("loss.total", .int(Int64(clamping: loss.total)))
         document.append("state.pending_keys", .int(Int64(processor.pendingKeys)))
         document.append("state.expired", .int(Int64(processor.expired)))
         document.append("state.evicted", .int(Int64(processor.evicted)))
@@ -115,20 +147,36 @@ struct RunStatus {
             document.append("processes." + name, .int(Int64(clamping: value)))
         }
         for sink in sinks {
+            document.append("sinks.\(sink.name).healthy", .bool(sink.counters.failed == 0 && sink.counters.dropped == 0))
+            document.append("sinks.\(sink.name).last_error", sink.counters.lastError.map { .string($0) } ?? .null)
             document.append("sinks.\(sink.name).delivered", .int(Int64(sink.counters.delivered)))
             document.append("sinks.\(sink.name).failed", .int(Int64(sink.counters.failed)))
             document.append("sinks.\(sink.name).dropped", .int(Int64(sink.counters.dropped)))
             document.append("sinks.\(sink.name).retention_errors", .int(Int64(sink.counters.retentionErrors)))
+            document.append("sinks.\(sink.name).evicted", .int(Int64(sink.counters.evicted)))
         }
         return JSONWriter.string(document) + "\n"
     }
 
     /// Writes the state file atomically (tmp + rename); failures are ignored, the file is informative.
     func writeStateFile(_ path: String) {
-        let directory = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(json.utf8)) else { return }
-        _ = rename(temporary, path)
+        try? AtomicFile.write(json, to: path, createDirectory: true)
     }
+}
+
+/// What the daemon knows beyond the pipeline's counters: its mode, how its rules loaded, its reloads, and the
+/// rates over the last status interval.
+struct DaemonFacts: Sendable {
+    var mode = "unicast"
+    /// Rules skipped at the last successful load (not EQL).
+    var rulesSkipped = 0
+    /// Rules that failed at the last load attempt (a reload that fails keeps the running rules).
+    var rulesFailed = 0
+    var reloads: UInt64 = 0
+    var reloadFailures: UInt64 = 0
+    /// Nil before the first reload.
+    var lastReloadSucceeded: Bool?
+    var rateIntervalSeconds = 0.0
+    var recordsPerSecond = 0.0
+    var eventsPerSecond = 0.0
 }

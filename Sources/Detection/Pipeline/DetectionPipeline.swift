@@ -36,6 +36,8 @@ public struct DetectionPipeline {
     public private(set) var documents: DocumentStage
     public let alertBuilder: AlertBuilder
     private var matches: [RuleMatch] = []
+    /// Events by the type of their first record (`SYSCALL` for syscall events), for status and metrics.
+    public private(set) var eventTypes = RecordTypeCounts()
 
     public init(ruleSet: RuleSet, settings: PipelineSettings, names: any NameLookup = SystemNameLookup()) {
         engine = DetectionEngine(ruleSet: ruleSet, limits: settings.matcherLimits)
@@ -80,6 +82,7 @@ public struct DetectionPipeline {
 
     private mutating func process(_ events: [AuditEvent], into alerts: inout [Alert]) {
         for event in events {
+            if let first = event.records.first { eventTypes.count(first.type.rawValue) }
             guard var enriched = documents.enriched(event) else { continue }
             let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
             engine.process(&enriched, timestamp: time, serial: event.serial, into: &matches)

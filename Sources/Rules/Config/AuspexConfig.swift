@@ -13,6 +13,7 @@ public struct AuspexConfig: Sendable, Hashable {
     public var daemon = DaemonSettings()
     public var alerts = AlertsSettings()
     public var exceptions = ExceptionsSettings()
+    public var metrics = MetricsSettings()
 
     public init() {}
 }
@@ -142,4 +143,10 @@ public struct ExceptionsSettings: Sendable, Hashable {
     public var attachToAllRules: [String] = []
     /// `LIST_ID=TARGET` entries: the list applies to the rules whose `rule_id` is TARGET or whose `tags` hold it.
     public var attachToRules: [String] = []
+}
+
+/// `[metrics]`: Prometheus text exposition of the daemon's counters, for the node exporter's textfile collector.
+public struct MetricsSettings: Sendable, Hashable {
+    /// Where the daemon writes the metrics every `[daemon] status_interval_seconds` (tmp + rename); nil: off.
+    public var textfile: String?
 }

@@ -137,6 +137,7 @@ enum ConfigSchema {
                 $0.exceptions.attachToRules = $1.strings
             },
             ConfigKey(section: "alerts", name: "queue_max_bytes", kind: .int(65_536...(1 << 34))) { $0.alerts.queueMaxBytes = $1.int },
+            ConfigKey(section: "metrics", name: "textfile", kind: .path) { $0.metrics.textfile = $1.string },
         ]
     }
 
