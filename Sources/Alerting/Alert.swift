@@ -7,7 +7,7 @@ import EventModel
 public struct Alert: Hashable, Sendable {
     /// A random 128-bit id in UUID form, unique per alert (journald `AUSPEX_ALERT_ID`, spool file name).
     public var id: String
-    var rule: AlertRule
+    public var rule: AlertRule
     /// The matched events, in match order (one for event queries, one per stage for sequences and samples).
     var events: [Document]
     /// The values of the query's `by` / `join` keys, in query order (empty for plain event queries).

@@ -7,7 +7,7 @@ import EventModel
 public struct AlertRule: Hashable, Sendable {
     /// `rule.rule_id` (a UUID in detection-rules).
     public var id: String
-    var name: String
+    public var name: String
     public var severity: Severity
     /// `rule.risk_score`, 0…100.
     var riskScore: Int

@@ -31,7 +31,7 @@ public struct SinkCounters: Hashable, Sendable, CustomStringConvertible {
     /// Attempted and failed (journald absent, disk full, …); `lastError` says why.
     public var failed: UInt64 = 0
     /// Older alerts removed by the spool's retention limits.
-    var evicted: UInt64 = 0
+    public var evicted: UInt64 = 0
     /// Old alerts the spool's retention could not remove (unlink failed); skipped, logged once.
     public var retentionErrors: UInt64 = 0
     public var lastError: String?

@@ -1,6 +1,6 @@
 import Alerting
 @testable import AuditNetlink
-import Detection
+@testable import Detection
 import DetectionTestSupport
 import EventModel
 @testable import Events
