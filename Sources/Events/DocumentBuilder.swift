@@ -6,12 +6,12 @@ import Reassembler
 /// (§2.1–§2.2): `auditd.user.{audit,saved,filesystem,selinux}`, `destination.address` for unix paths, keys with
 /// `-` renamed to `_`, numeric `auditd.data` keys as longs, empty values dropped.
 struct DocumentBuilder {
-    let host: HostInfo
+    let hostFields: [(field: ECSField, value: FieldValue)]
     private var names: MemoizedNames
     private var slots: EventSlots
 
-    init(host: HostInfo, names: MemoizedNames, slots: EventSlots) {
-        self.host = host
+    init(hostFields: [(field: ECSField, value: FieldValue)], names: MemoizedNames, slots: EventSlots) {
+        self.hostFields = hostFields
         self.names = names
         self.slots = slots
     }
@@ -27,12 +27,7 @@ struct DocumentBuilder {
         addProcess(facts)
         addFile(summary)
         addNetwork(facts, summary)
-        if let id = host.id { add(.hostId, .string(id)) }
-        if let name = host.name {
-            add(.hostName, .string(name))
-            add(.hostHostname, .string(name))
-        }
-        add(.hostOsType, "linux")
+        for (field, value) in hostFields { add(field, value) }
         add(.tags, facts.tags.isEmpty ? Self.defaultTags : .array(facts.tags.map(FieldValue.string) + [Self.tag]))
         slots.syscallIdentity = facts.syscallIdentity
         return slots

@@ -1,3 +1,4 @@
+import EventModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,6 +16,24 @@ public struct HostInfo: Sendable, Hashable {
     public init(id: String?, name: String?) {
         self.id = id
         self.name = name
+    }
+
+    /// The `host.*` fields, in document order: the one definition events (the normalizer), rule alerts and the
+    /// blind-spot alert all take them from.
+    public var fields: [(field: ECSField, value: FieldValue)] {
+        var fields: [(field: ECSField, value: FieldValue)] = []
+        if let id { fields.append((.hostId, .string(id))) }
+        if let name {
+            fields.append((.hostName, .string(name)))
+            fields.append((.hostHostname, .string(name)))
+        }
+        fields.append((.hostOsType, "linux"))
+        return fields
+    }
+
+    /// ``fields`` with names relative to `host.` (`id`, `name`, `hostname`, `os.type`), as an alert's `host`.
+    public var document: Document {
+        Document(fields: fields.map { (String($0.field.name.dropFirst("host.".count)), $0.value) })
     }
 
     /// Reads the machine id (`/etc/machine-id`, else `/var/lib/dbus/machine-id`) and the hostname.

@@ -25,13 +25,16 @@ public struct Normalizer: Sendable {
     }
 
     /// `host.*` facts stamped on every document.
-    var host: HostInfo
+    let host: HostInfo
+    /// ``HostInfo/fields``, made once.
+    private let hostFields: [(field: ECSField, value: FieldValue)]
     /// uid/gid → name resolution for `user.name`, `file.owner`, `auditd.summary.actor.*`, ….
     var names: any NameLookup
     var limits: Limits
 
     public init(host: HostInfo, names: any NameLookup, limits: Limits = Limits()) {
         self.host = host
+        hostFields = host.fields
         self.names = names
         self.limits = limits
     }
@@ -55,7 +58,7 @@ public struct Normalizer: Sendable {
         var facts = EventCollector(limits: limits).collect(event, counters: &counters)
         var summarizer = Summarizer(names: MemoizedNames(lookup: names))
         let summary = summarizer.summarize(&facts)
-        var builder = DocumentBuilder(host: host, names: summarizer.names, slots: EventSlots(slotCount: slotCount))
+        var builder = DocumentBuilder(hostFields: hostFields, names: summarizer.names, slots: EventSlots(slotCount: slotCount))
         return builder.build(event: event, facts: facts, summary: summary)
     }
 }

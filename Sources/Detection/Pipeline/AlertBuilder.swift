@@ -11,14 +11,7 @@ public struct AlertBuilder: Sendable {
     public let host: Document
 
     public init(host: HostInfo) {
-        var fields = Document()
-        if let id = host.id { fields.append("id", .string(id)) }
-        if let name = host.name {
-            fields.append("name", .string(name))
-            fields.append("hostname", .string(name))
-        }
-        fields.append("os.type", "linux")
-        self.host = fields
+        self.host = host.document
     }
 
     /// The alert for `match` of a rule in `ruleSet`.
