@@ -115,6 +115,10 @@ public final class LiveAuditSession {
     /// The kernel's status now (for the `lost` counter).
     public func status() throws(AuditNetlinkError) -> AuditStatus { try control.status() }
 
+    /// Sets `enabled` 1 again after another process turned auditing off (journald's `Audit=no` does at its start).
+    /// What `stop()` restores is unchanged: the value found when this session started.
+    public func turnAuditingOn() throws(AuditNetlinkError) { try control.apply(AuditStatusChange(enabled: 1)) }
+
     /// Removes our rules, releases the audit pid and restores the settings we changed. Idempotent; returns the
     /// errors met on the way (each step is attempted regardless of the others).
     @discardableResult

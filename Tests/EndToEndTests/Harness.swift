@@ -67,7 +67,7 @@ enum Harness {
 
     /// A journald the test started, to stop by pid at the end.
     final class Journald {
-        let process: Process?
+        private(set) var process: Process?
 
         /// Starts `/lib/systemd/systemd-journald` unless one runs already.
         init() throws {
@@ -78,6 +78,13 @@ enum Harness {
             guard FileManager.default.isExecutableFile(atPath: "/lib/systemd/systemd-journald") else {
                 throw XCTSkip("no journald running and /lib/systemd/systemd-journald is absent")
             }
+            try launch()
+        }
+
+        /// Whether this journald is the test's own (so the test may stop and restart it).
+        var isOurs: Bool { process != nil }
+
+        private func launch() throws {
             try FileManager.default.createDirectory(atPath: "/run/systemd/journal", withIntermediateDirectories: true)
             let journald = Process()
             journald.executableURL = URL(fileURLWithPath: "/lib/systemd/systemd-journald")
@@ -87,6 +94,12 @@ enum Harness {
             process = journald
             Harness.wait(seconds: 5) { FileManager.default.fileExists(atPath: "/run/systemd/journal/socket") }
             usleep(200_000)
+        }
+
+        /// Starts our journald again after `stop()`.
+        func restart() throws {
+            guard let process, !process.isRunning else { return }
+            try launch()
         }
 
         func stop() {

@@ -1,0 +1,246 @@
+import Foundation
+import PackageTestSupport
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Faults injected into a live `auspex run` (real kernel, real journald): SIGKILL mid-burst, journald stopped, a full
+/// spool, netlink overflow, failed reloads. Each test asserts that nothing is lost silently (every failure counted
+/// and logged), that detection goes on, and that the daemon recovers when the fault goes away.
+final class FaultTests: XCTestCase {
+    static let auditingTurnedOffID = "e0629f227e8747f19a4474f193e6f0ff"
+    static let replaceAttemptedID = "5c3d82b591084560830c4fdb723d5463"
+    private var runs: [LiveRun] = []
+
+    override func tearDown() {
+        runs.reversed().forEach { $0.finish() }
+        super.tearDown()
+    }
+
+    private func live(withHost: Bool = false) throws -> LiveRun {
+        let run = try LiveRun(withHost: withHost)
+        runs.append(run)
+        return run
+    }
+
+    private static func names(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+    }
+
+    // MARK: SIGKILL
+
+    /// SIGKILL while thousands of alerts are being written: every file in `new/` is complete JSON; the next start
+    /// removes auspex's partial files from `tmp/` (and nothing else) and detects again.
+    func testKillNineDuringABurstLeavesOnlyCompleteAlertsAndTheRestartCleansTmp() throws {
+        let run = try live()
+        let marker = try MarkerProgram(in: run.work)
+        let first = try run.start(MarkerProgram.everyAlert, stderrLog: run.work.stderrLog + ".killed")
+        let shells = marker.burst(shells: 4, times: 1000)
+        XCTAssertTrue(Harness.wait(seconds: 30) { run.alerts(rule: MarkerProgram.ruleID).count >= 300 },
+                      "the burst raised alerts:\n\(first.stderr)")
+        kill(first.pid, SIGKILL)
+        first.process.waitUntilExit()
+        shells.forEach { $0.waitUntilExit() }
+
+        let spool = run.work.spool
+        let written = Self.names(in: spool + "/new")
+        XCTAssertGreaterThanOrEqual(written.count, 300)
+        for name in written {
+            let data = try XCTUnwrap(FileManager.default.contents(atPath: spool + "/new/" + name))
+            let alert = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            XCTAssertEqual(alert?.ruleID, MarkerProgram.ruleID, "new/\(name) is a complete alert")
+        }
+        let leftovers = Self.names(in: spool + "/tmp")
+        print("SIGKILL after \(written.count) alert files; \(leftovers.count) partial files in tmp/")
+        // A partial file as a crash mid-write leaves it, and a file that is not auspex's.
+        try "{\"rule\":".write(toFile: spool + "/tmp/1700000000.000001P1Q1.0badc0de.json", atomically: false, encoding: .utf8)
+        try "keep".write(toFile: spool + "/tmp/notes.txt", atomically: false, encoding: .utf8)
+
+        // The kernel lets go of a dead audit daemon when it next fails to send it a record.
+        XCTAssertTrue(Harness.wait(seconds: 10) { marker.run(); return Harness.auditPID() == 0 },
+                      "the kernel released the killed daemon's audit pid")
+        let second = try run.start(MarkerProgram.everyAlert)
+        XCTAssertEqual(Self.names(in: spool + "/tmp"), ["notes.txt"], "auspex's partial files removed, others kept")
+        XCTAssertEqual(Self.names(in: spool + "/new").count, written.count, "complete alerts kept")
+        marker.run()
+        XCTAssertTrue(Harness.wait(seconds: 3) { Self.names(in: spool + "/new").count == written.count + 1 },
+                      "the restarted daemon detects:\n\(second.stderr)")
+    }
+
+    // MARK: journald
+
+    /// journald stopped mid-run: alerts still reach the spool, the journal failures are counted and logged once;
+    /// journald started again gets the next alert.
+    func testJournaldStoppedAndRestartedMidRun() throws {
+        let run = try live()
+        guard run.journald.isOurs else {
+            throw XCTSkip("a journald this test did not start is running; it is not ours to stop")
+        }
+        let marker = try MarkerProgram(in: run.work)
+        let daemon = try run.start(MarkerProgram.everyAlert + ["--set", "daemon.loss_alert_interval=60"])
+        func journal() -> Int {
+            Harness.journalEntries(pid: daemon.pid, field: "AUSPEX_RULE_ID", value: MarkerProgram.ruleID).count
+        }
+        marker.run()
+        XCTAssertTrue(Harness.wait(seconds: 3) { journal() == 1 }, "first alert in the journal")
+
+        run.journald.stop()
+        for _ in 0..<3 { marker.run() }
+        XCTAssertTrue(Harness.wait(seconds: 3) { run.alerts(rule: MarkerProgram.ruleID).count == 4 },
+                      "alerts reach the spool while journald is down")
+        XCTAssertTrue(Harness.wait(seconds: 3) { run.counter("sinks.journal.failed") == 3 },
+                      "journal failures counted: \(run.state() ?? [:])")
+        XCTAssertTrue(Harness.wait(seconds: 2) { daemon.stderr.contains("sink journal: ") }, daemon.stderr)
+
+        // journald's default Audit=no turns kernel auditing off when it starts: auspex turns it back on and says so.
+        try run.journald.restart()
+        XCTAssertTrue(Harness.wait(seconds: 5) { run.counter("audit.turned_off") == 1 },
+                      "auspex noticed auditing turned off:\n\(daemon.stderr)")
+        XCTAssertTrue(daemon.stderr.contains("kernel auditing was turned off by another process"), daemon.stderr)
+        XCTAssertTrue(Harness.wait(seconds: 3) {
+            !Harness.journalEntries(pid: daemon.pid, field: "MESSAGE_ID", value: Self.auditingTurnedOffID).isEmpty
+        }, "the journal warning with its MESSAGE_ID")
+        marker.run()
+        XCTAssertTrue(Harness.wait(seconds: 5) { journal() == 2 }, "delivery resumed:\n\(daemon.stderr)")
+        XCTAssertEqual(run.alerts(rule: MarkerProgram.ruleID).count, 5)
+        XCTAssertTrue(Harness.wait(seconds: 2) { daemon.stderr.contains("sink journal: writing again (3 failed in all)") },
+                      daemon.stderr)
+        XCTAssertEqual(daemon.stderr.components(separatedBy: "alert(s) failed to write").count - 1, 1,
+                       "one failure line, not one per alert:\n\(daemon.stderr)")
+        run.stop()
+        XCTAssertTrue(daemon.stderr.contains("  journal: delivered=2 dropped=0 failed=3"), daemon.stderr)
+    }
+
+    // MARK: full spool
+
+    /// The spool on a full 1 MiB tmpfs: failures counted and logged once, the journal still gets every alert; once
+    /// space returns, alerts land in the spool again.
+    func testAFullSpoolIsCountedWhileDetectionGoesOnAndRecovers() throws {
+        let run = try live()
+        let spool = run.work.spool
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        let mounted = try Subprocess.run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=1m,mode=0750", "tmpfs", spool])
+        guard mounted.status == 0 else { throw XCTSkip("cannot mount a tmpfs: \(mounted.stderr)") }
+        run.addCleanup { _ = try? Subprocess.run("/usr/bin/umount", ["-l", spool]) }
+        let marker = try MarkerProgram(in: run.work)
+        let daemon = try run.start(MarkerProgram.everyAlert + ["--set", "daemon.loss_alert_interval=60"])
+        func journal() -> Int {
+            Harness.journalEntries(pid: daemon.pid, field: "AUSPEX_RULE_ID", value: MarkerProgram.ruleID).count
+        }
+        marker.run()
+        XCTAssertTrue(Harness.wait(seconds: 3) { run.alerts(rule: MarkerProgram.ruleID).count == 1 })
+
+        // Fill the file system (dd stops at ENOSPC).
+        _ = try Subprocess.run("/usr/bin/dd", ["if=/dev/zero", "of=\(spool)/filler", "bs=4k"])
+        for _ in 0..<5 { marker.run() }
+        XCTAssertTrue(Harness.wait(seconds: 3) { run.counter("sinks.spool.failed") == 5 },
+                      "spool failures counted: \(run.state() ?? [:])\n\(daemon.stderr)")
+        XCTAssertTrue(Harness.wait(seconds: 3) { journal() == 6 }, "the journal still gets every alert")
+        XCTAssertEqual(run.alerts(rule: MarkerProgram.ruleID).count, 1)
+        XCTAssertEqual(Self.names(in: spool + "/tmp"), [], "no partial file left in tmp/")
+        XCTAssertEqual(daemon.stderr.components(separatedBy: "sink spool: ").count - 1, 1,
+                       "one line for five failures:\n\(daemon.stderr)")
+        XCTAssertTrue(daemon.stderr.contains("No space left on device"), daemon.stderr)
+
+        try FileManager.default.removeItem(atPath: spool + "/filler")
+        marker.run()
+        XCTAssertTrue(Harness.wait(seconds: 3) { run.alerts(rule: MarkerProgram.ruleID).count == 2 },
+                      "alerts land in the spool again")
+        XCTAssertTrue(Harness.wait(seconds: 2) { daemon.stderr.contains("sink spool: writing again (5 failed in all)") },
+                      daemon.stderr)
+        run.stop()
+        XCTAssertTrue(daemon.stderr.contains("  spool: delivered=2 dropped=0 failed=5"), daemon.stderr)
+    }
+
+    // MARK: ENOBUFS
+
+    /// A multicast reader with the smallest receive buffer beside an owning daemon, under a burst of execs: the
+    /// kernel reports ENOBUFS; it is counted, the reader goes on, and the blind-spot alert and warning say so.
+    func testENOBUFSUnderABurstIsCountedAndRaisesTheBlindSpotAlert() throws {
+        let owner = try live()
+        let marker = try MarkerProgram(in: owner.work)
+        try owner.start()
+        let listener = try Workdir()
+        owner.addCleanup { listener.remove() }
+        try FileManager.default.copyItem(atPath: owner.work.rules + "/marker.toml", toPath: listener.rules + "/marker.toml")
+        let daemon = try RunningDaemon(binary: owner.binary, arguments: [
+            "run", "--config", listener.config, "--rules", listener.rules, "--spool", listener.spool, "--multicast",
+            "--set", "audit.receive_buffer_bytes=65536", "--set", "daemon.loss_alert_interval=60",
+        ] + MarkerProgram.everyAlert, stderrLog: listener.stderrLog)
+        var stopped = false
+        owner.addCleanup { if !stopped { daemon.stop() } }
+        XCTAssertTrue(daemon.waitUntilReading(), daemon.stderr)
+
+        func lossAlerts() -> [[String: Any]] {
+            listener.spooledAlerts().filter { $0.value(at: "rule.name") as? String == "auspex lost audit events" }
+        }
+        // The listener stalls (SIGSTOP, as a starved process would) while a burst of large execs arrives.
+        kill(daemon.pid, SIGSTOP)
+        marker.burst(shells: 2, times: 50, argumentBytes: 32_000).forEach { $0.waitUntilExit() }
+        kill(daemon.pid, SIGCONT)
+        XCTAssertTrue(Harness.wait(seconds: 5) { !lossAlerts().isEmpty }, "blind-spot alert")
+        let alert = try XCTUnwrap(lossAlerts().first, "no blind-spot alert; stderr:\n\(daemon.stderr)")
+        let enobufs = try XCTUnwrap(alert.value(at: "auspex.loss.enobufs") as? Int)
+        XCTAssertGreaterThan(enobufs, 0)
+        XCTAssertTrue(Harness.wait(seconds: 5) {
+            !Harness.journalEntries(pid: daemon.pid, field: "MESSAGE_ID", value: BlindSpotTests.warningMessageID).isEmpty
+        }, "the journal warning")
+
+        // The reader goes on: the next exec still alerts.
+        let before = listener.spooledAlerts().filter { $0.ruleID == MarkerProgram.ruleID }.count
+        usleep(500_000)
+        marker.run()
+        XCTAssertTrue(Harness.wait(seconds: 3) {
+            listener.spooledAlerts().filter { $0.ruleID == MarkerProgram.ruleID }.count > before
+        }, "the listener still detects")
+        stopped = true
+        XCTAssertEqual(daemon.stop(), 0, daemon.stderr)
+        let summary = daemon.stderr.split(separator: "\n").first { $0.contains("kernel: ") && $0.contains("enobufs ") } ?? ""
+        XCTAssertTrue(summary.contains("enobufs ") && !summary.contains("enobufs 0,"), "the exit summary counts ENOBUFS: \(summary)")
+        print("ENOBUFS test: \(summary.trimmingCharacters(in: .whitespaces))")
+    }
+
+    // MARK: reload
+
+    /// SIGHUP with a broken rule file, then a broken exception file, then a broken configuration: each time the
+    /// running set keeps detecting, the failure is logged and counted (`reload_failures`).
+    func testFailedReloadsKeepTheRunningSetAndAreCounted() throws {
+        let run = try live(withHost: true)
+        let host = try XCTUnwrap(run.host)
+        try run.work.addPackRule(LiveDaemonTests.ourRuleFile)
+        let exceptions = run.work.root + "/exceptions.d"
+        try FileManager.default.createDirectory(atPath: exceptions, withIntermediateDirectories: true)
+        let config = try String(contentsOfFile: run.work.config, encoding: .utf8)
+            + "\n[exceptions]\npaths = [\"\(exceptions)\"]\n"
+        try config.write(toFile: run.work.config, atomically: true, encoding: .utf8)
+        let daemon = try run.start()
+        let shell = "exec 3<>/dev/udp/\(TestHost.address)/4444"
+
+        let faults: [(name: String, path: String, text: String, logged: String)] = [
+            ("rule", run.work.rules + "/zz_broken.toml", "[rule]\nname = \"half\"\nquery = '''process where'''\n",
+             "rule(s) failed; keeping the 1 running rules"),
+            ("exception", exceptions + "/zz_bad.ndjson", "{\"list_id\": 3\n", "exception files have errors"),
+            ("config", run.work.config, config + "\n[daemon]\nno_such_key = 1\n", "the configuration has errors"),
+        ]
+        for (index, fault) in faults.enumerated() {
+            let original = try? String(contentsOfFile: fault.path, encoding: .utf8)
+            try fault.text.write(toFile: fault.path, atomically: true, encoding: .utf8)
+            daemon.signal(SIGHUP)
+            XCTAssertTrue(Harness.wait(seconds: 10) {
+                daemon.stderr.components(separatedBy: fault.logged).count > 1
+            }, "\(fault.name): reload failure logged:\n\(daemon.stderr)")
+            XCTAssertTrue(Harness.wait(seconds: 3) { run.counter("reload_failures") == index + 1 },
+                          "\(fault.name): counted: \(run.state() ?? [:])")
+            XCTAssertEqual(host.bash(shell), 0)
+            XCTAssertTrue(Harness.wait(seconds: 3) { run.alerts(rule: LiveDaemonTests.ourRuleID).count == index + 1 },
+                          "\(fault.name): still detecting after the failed reload:\n\(daemon.stderr)")
+            if let original { try original.write(toFile: fault.path, atomically: true, encoding: .utf8) }
+            else { try FileManager.default.removeItem(atPath: fault.path) }
+        }
+        daemon.signal(SIGHUP)
+        XCTAssertTrue(Harness.wait(seconds: 10) { daemon.stderr.contains("reload: 1 rules in force") }, daemon.stderr)
+        run.stop()
+        XCTAssertTrue(daemon.stderr.contains("  reloads: 3 failed (running set kept)"), daemon.stderr)
+    }
+}
