@@ -201,6 +201,57 @@ final class FaultTests: XCTestCase {
         print("ENOBUFS test: \(summary.trimmingCharacters(in: .whitespaces))")
     }
 
+    // MARK: auditd
+
+    /// auditd started while auspex owns the audit socket: the kernel refuses auditd (it exits), auspex keeps the
+    /// socket, reports who tried (stderr, a journal warning with its MESSAGE_ID, `audit.replace_attempts`) and
+    /// goes on detecting; its stop restores the audit state.
+    func testAuditdStartingWhileAuspexOwnsTheSocketIsRefusedAndReported() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/auditd"),
+              let conf = try? String(contentsOfFile: "/etc/audit/auditd.conf", encoding: .utf8) else {
+            throw XCTSkip("auditd is not installed (make test-deps installs it)")
+        }
+        let run = try live()
+        let marker = try MarkerProgram(in: run.work)
+        let daemon = try run.start()
+        // auditd with its log in the work directory, so the test leaves nothing in /var/log/audit.
+        let directory = run.work.root + "/auditd"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let ours = conf.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasPrefix("log_file") ? "log_file = \(directory)/audit.log" : String($0)
+        }.joined(separator: "\n")
+        try ours.write(toFile: directory + "/auditd.conf", atomically: true, encoding: .utf8)
+        XCTAssertEqual(chmod(directory + "/auditd.conf", 0o640), 0)
+
+        let auditd = Process()
+        auditd.executableURL = URL(fileURLWithPath: "/usr/sbin/auditd")
+        auditd.arguments = ["-n", "-c", directory]
+        auditd.standardOutput = FileHandle.nullDevice
+        auditd.standardError = FileHandle.nullDevice
+        try auditd.run()
+        run.addCleanup {
+            if auditd.isRunning { kill(auditd.processIdentifier, SIGTERM) }
+            auditd.waitUntilExit()
+        }
+        XCTAssertTrue(Harness.wait(seconds: 10) { !auditd.isRunning }, "auditd gave up")
+        XCTAssertNotEqual(auditd.terminationStatus, 0, "auditd could not register")
+        XCTAssertEqual(Harness.auditPID(), Int(daemon.pid), "auspex still owns the audit socket")
+        XCTAssertTrue(Harness.wait(seconds: 3) { run.counter("audit.replace_attempts") >= 1 },
+                      "counted: \(run.state() ?? [:])\n\(daemon.stderr)")
+        XCTAssertTrue(daemon.stderr.contains("another process (pid \(auditd.processIdentifier)"), daemon.stderr)
+        XCTAssertTrue(Harness.wait(seconds: 3) {
+            !Harness.journalEntries(pid: daemon.pid, field: "MESSAGE_ID", value: Self.replaceAttemptedID).isEmpty
+        }, "the journal warning with its MESSAGE_ID")
+
+        marker.run()
+        XCTAssertTrue(Harness.wait(seconds: 3) { run.alerts(rule: MarkerProgram.ruleID).count == 1 },
+                      "still detecting:\n\(daemon.stderr)")
+        run.stop()
+        let summary = daemon.stderr.split(separator: "\n").first { $0.contains("audit state: ") } ?? ""
+        XCTAssertTrue(summary.hasSuffix("attempts to take the audit socket") && !summary.contains(" 0 attempts"),
+                      "the exit summary counts the attempts: \(summary)")
+    }
+
     // MARK: reload
 
     /// SIGHUP with a broken rule file, then a broken exception file, then a broken configuration: each time the

@@ -15,7 +15,7 @@ import Glibc
 ///   StartLimitBurst), which the operator sees as a failed unit. auspex never takes the socket back by force.
 enum AuditStateFinding: Equatable {
     case auditingTurnedOff
-    case replaceAttempted(count: UInt64, byPID: UInt32)
+    case replaceAttempted(count: UInt64, byPID: UInt32, command: String?)
     case ownershipLost(toPID: UInt32)
 }
 
@@ -42,8 +42,8 @@ struct AuditStateWatch {
     /// What changed since the last check, given the kernel's `enabled` and audit pid and the AUDIT_REPLACE requests
     /// seen so far. `auditingTurnedOff` is reported once per change from on to off (the caller turns it on again in
     /// unicast mode; beside another audit daemon it only warns).
-    mutating func check(enabled: UInt32, pid: UInt32, replaceRequests: UInt64, lastReplacePID: UInt32)
-        -> [AuditStateFinding]
+    mutating func check(enabled: UInt32, pid: UInt32, replaceRequests: UInt64, lastReplacePID: UInt32,
+                        lastReplaceCommand: String? = nil) -> [AuditStateFinding]
     {
         var findings: [AuditStateFinding] = []
         if enabled == 0, !off {
@@ -52,7 +52,8 @@ struct AuditStateWatch {
         }
         off = enabled == 0 && !unicast
         if replaceRequests > replaceRequestsSeen {
-            findings.append(.replaceAttempted(count: replaceRequests - replaceRequestsSeen, byPID: lastReplacePID))
+            findings.append(.replaceAttempted(count: replaceRequests - replaceRequestsSeen, byPID: lastReplacePID,
+                                              command: lastReplaceCommand))
             replaceRequestsSeen = replaceRequests
         }
         if unicast, pid != ownPID { findings.append(.ownershipLost(toPID: pid)) }
@@ -65,8 +66,8 @@ struct AuditStateWatch {
         case .auditingTurnedOff:
             return "kernel auditing was turned off by another process (journald's Audit=no does this when journald "
                 + "starts); in unicast mode auspex turns it back on. Records of the time it was off were never produced"
-        case .replaceAttempted(let count, let pid):
-            return "another process (pid \(pid)\(command(pid).map { ", \($0)" } ?? "")) tried to become the kernel's "
+        case .replaceAttempted(let count, let pid, let command):
+            return "another process (pid \(pid)\(command.map { ", \($0)" } ?? "")) tried to become the kernel's "
                 + "audit daemon\(count > 1 ? " (\(count) attempts)" : ""); the kernel refused it and auspex keeps the "
                 + "audit socket. Run auditd beside auspex with [audit] mode = \"multicast\" instead"
         case .ownershipLost(let pid):
@@ -92,7 +93,7 @@ struct AuditStateWatch {
     }
 
     /// `/proc/PID/comm`, when readable.
-    private static func command(_ pid: UInt32) -> String? {
+    static func command(_ pid: UInt32) -> String? {
         guard pid > 0, let file = fopen("/proc/\(pid)/comm", "r") else { return nil }
         defer { fclose(file) }
         var buffer = [CChar](repeating: 0, count: 64)

@@ -49,6 +49,8 @@ final class KernelReader: @unchecked Sendable {
     struct ReplaceRequests: Equatable {
         var count: UInt64 = 0
         var lastPID: UInt32 = 0
+        /// Its command name, read while the kernel holds it in the request (it may exit right after).
+        var lastCommand: String?
     }
 
     var replaceRequestsSeen: ReplaceRequests {
@@ -92,8 +94,11 @@ final class KernelReader: @unchecked Sendable {
 
     private func noteReplaceRequest(_ payload: UnsafeRawBufferPointer) {
         let pid = payload.count >= 4 ? payload.loadUnaligned(as: UInt32.self) : 0
+        let command = AuditStateWatch.command(pid)
         lock.lock()
         replaceRequests.count += 1
+        // A second request of the same process (auditd retries) may come as it exits: keep the name read first.
+        if command != nil || pid != replaceRequests.lastPID { replaceRequests.lastCommand = command }
         replaceRequests.lastPID = pid
         lock.unlock()
     }

@@ -256,7 +256,7 @@ public final class LiveDaemon {
         let replace = reader.replaceRequestsSeen
         var owner = true
         for finding in watch.check(enabled: kernel.enabled, pid: kernel.pid, replaceRequests: replace.count,
-                                   lastReplacePID: replace.lastPID) {
+                                   lastReplacePID: replace.lastPID, lastReplaceCommand: replace.lastCommand) {
             Self.log(AuditStateWatch.message(finding))
             if config.journald.enabled { AuditStateWatch.sendJournalWarning(finding) }
             switch finding {
