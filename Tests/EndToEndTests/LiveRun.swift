@@ -50,6 +50,9 @@ final class LiveRun {
         return daemon
     }
 
+    /// Takes a daemon started another way (behind a wrapper command) for `stop()` and `finish()`.
+    func adopt(_ daemon: RunningDaemon) { self.daemon = daemon }
+
     /// Alerts of `rule` in the spool.
     func alerts(rule: String) -> [[String: Any]] { work.spooledAlerts().filter { $0.ruleID == rule } }
 
