@@ -18,6 +18,17 @@ enum Harness {
         return nil
     }
 
+    /// Starts a program in the background, its output discarded; nil when it cannot start.
+    static func background(_ executable: String, _ arguments: [String]) -> Process? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        return process
+    }
+
     /// Polls `condition` every 10 ms until it holds or `seconds` pass.
     @discardableResult
     static func wait(seconds: Double, _ condition: () -> Bool) -> Bool {

@@ -122,13 +122,8 @@ struct MarkerProgram {
         let chunks = argumentBytes / 4000
         let arguments = chunks > 0 ? String(repeating: " $a", count: chunks) : ""
         return (0..<shells).compactMap { _ in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["-c", "a=$(printf '%04000d' 0); for i in $(seq \(times)); do \(path)\(arguments); done"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            do { try process.run() } catch { return nil }
-            return process
+            Harness.background("/bin/bash",
+                               ["-c", "a=$(printf '%04000d' 0); for i in $(seq \(times)); do \(path)\(arguments); done"])
         }
     }
 }
