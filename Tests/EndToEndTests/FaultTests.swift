@@ -51,6 +51,7 @@ final class FaultTests: XCTestCase {
             let alert = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
             XCTAssertEqual(alert?.ruleID, MarkerProgram.ruleID, "new/\(name) is a complete alert")
         }
+        let recorded = FileManager.default.fileExists(atPath: run.work.root + "/kernel-state")
         let leftovers = Self.names(in: spool + "/tmp")
         print("SIGKILL after \(written.count) alert files; \(leftovers.count) partial files in tmp/")
         // A partial file as a crash mid-write leaves it, and a file that is not auspex's.
@@ -66,6 +67,12 @@ final class FaultTests: XCTestCase {
         marker.run()
         XCTAssertTrue(Harness.wait(seconds: 3) { Self.names(in: spool + "/new").count == written.count + 1 },
                       "the restarted daemon detects:\n\(second.stderr)")
+        if recorded {
+            XCTAssertTrue(second.stderr.contains("previous run did not stop cleanly; restoring the settings it recorded"),
+                          second.stderr)
+        }
+        run.stop()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.work.root + "/kernel-state"), "settings restored")
     }
 
     // MARK: journald
@@ -169,7 +176,11 @@ final class FaultTests: XCTestCase {
             "--set", "audit.receive_buffer_bytes=65536", "--set", "daemon.loss_alert_interval=60",
         ] + MarkerProgram.everyAlert, stderrLog: listener.stderrLog)
         var stopped = false
-        owner.addCleanup { if !stopped { daemon.stop() } }
+        owner.addCleanup {
+            guard !stopped else { return }
+            kill(daemon.pid, SIGCONT)  // a failure between SIGSTOP and SIGCONT must not leave it stopped
+            daemon.stop()
+        }
         XCTAssertTrue(daemon.waitUntilReading(), daemon.stderr)
 
         func lossAlerts() -> [[String: Any]] {

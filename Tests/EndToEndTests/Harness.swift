@@ -104,7 +104,15 @@ enum Harness {
             try journald.run()
             process = journald
             Harness.wait(seconds: 5) { FileManager.default.fileExists(atPath: "/run/systemd/journal/socket") }
-            usleep(200_000)
+            // journald applies its Audit= setting (Debian: off, which turns kernel auditing off) during start-up,
+            // after its socket exists: wait until it serves its first entry, so that no daemon started next sees
+            // auditing switched off under it.
+            let tag = "auspex-test-\(getpid())-\(UUID().uuidString.prefix(8))"
+            _ = try? Subprocess.run("/usr/bin/systemd-cat", ["-t", tag], input: Data("journald ready\n".utf8))
+            Harness.wait(seconds: 5) {
+                let entries = try? Subprocess.run("/usr/bin/journalctl", ["--no-pager", "-o", "cat", "-t", tag])
+                return entries?.stdout.contains("journald ready") == true
+            }
         }
 
         /// Starts our journald again after `stop()`.
