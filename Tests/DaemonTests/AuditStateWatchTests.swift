@@ -1,4 +1,6 @@
 @testable import Daemon
+import Alerting
+import Foundation
 import XCTest
 
 /// What the main loop reports about the kernel audit state changed behind auspex's back.
@@ -49,5 +51,25 @@ final class AuditStateWatchTests: XCTestCase {
                    .ownershipLost(toPID: 1)].map(AuditStateWatch.messageID)
         XCTAssertEqual(Set(ids).count, 3)
         XCTAssertTrue(ids.allSatisfy { $0.count == 32 && $0.allSatisfy(\.isHexDigit) })
+    }
+
+    func testTheJournalWarningBeforeAnExitIsSentBeforeReturning() {
+        final class Sent: @unchecked Sendable {
+            private let lock = NSLock()
+            private var fields: [JournalField] = []
+            func keep(_ new: [JournalField]) { lock.withLock { fields = new } }
+            func value(_ name: String) -> String? {
+                lock.withLock { fields.first { $0.name == name }.map { String(decoding: $0.value, as: UTF8.self) } }
+            }
+        }
+        let sent = Sent()
+        AuditStateWatch.sendJournalWarning(.ownershipLost(toPID: 7)) { fields in
+            sent.keep(fields)
+            return 0
+        }
+        XCTAssertEqual(sent.value("MESSAGE_ID"), AuditStateWatch.ownershipLostID)
+        XCTAssertEqual(sent.value("PRIORITY"), "3")
+        XCTAssertEqual(sent.value("SYSLOG_IDENTIFIER"), "auspex")
+        XCTAssertTrue(sent.value("MESSAGE")?.hasPrefix("auspex: lost the kernel audit socket: pid 7") == true)
     }
 }

@@ -108,8 +108,9 @@ enum Harness {
             // after its socket exists: wait until it serves its first entry, so that no daemon started next sees
             // auditing switched off under it.
             let tag = "auspex-test-\(getpid())-\(UUID().uuidString.prefix(8))"
-            _ = try? Subprocess.run("/usr/bin/systemd-cat", ["-t", tag], input: Data("journald ready\n".utf8))
+            // (No stdin pipe: a systemd-cat that gives up early would SIGPIPE the test process.)
             Harness.wait(seconds: 5) {
+                _ = try? Subprocess.run("/usr/bin/systemd-cat", ["-t", tag, "/bin/echo", "journald ready"])
                 let entries = try? Subprocess.run("/usr/bin/journalctl", ["--no-pager", "-o", "cat", "-t", tag])
                 return entries?.stdout.contains("journald ready") == true
             }

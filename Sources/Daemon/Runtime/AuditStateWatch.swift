@@ -84,12 +84,18 @@ struct AuditStateWatch {
         }
     }
 
-    /// Sends the warning to journald off the calling thread (a stalled journald must not stall the main loop).
+    /// Sends the warning to journald off the calling thread (a stalled journald must not stall the main loop); waits
+    /// up to a second for the send when the daemon is about to exit (`ownershipLost`), so the warning is not lost.
     static func sendJournalWarning(_ finding: AuditStateFinding, send: @escaping JournalWriter.Send = JournalWriter.libsystemdSend) {
         let fields = [("MESSAGE", "auspex: " + message(finding)), ("PRIORITY", finding == .auditingTurnedOff ? "4" : "3"),
                       ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier), ("MESSAGE_ID", messageID(finding))]
             .compactMap { JournalField($0.0, $0.1) }
-        DispatchQueue.global().async { _ = send(fields) }
+        let sent = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            _ = send(fields)
+            sent.signal()
+        }
+        if case .ownershipLost = finding { _ = sent.wait(timeout: .now() + 1) }
     }
 
     /// `/proc/PID/comm`, when readable.
