@@ -34,7 +34,8 @@ public struct SinkCounters: Hashable, Sendable, CustomStringConvertible {
     public var evicted: UInt64 = 0
     /// Old alerts the spool's retention could not remove (unlink failed); skipped, logged once.
     public var retentionErrors: UInt64 = 0
-    public var lastError: String?
+    /// Why the last failed write failed.
+    public internal(set) var lastError: String?
 
     public init() {}
 

@@ -42,7 +42,8 @@ public final class LiveAuditSession {
     public private(set) var ruleReport = RuleInstallReport()
     /// Lines for the operator about the kernel state file: a recovery from a run that did not stop cleanly, or why
     /// the file could not be used (the session then restores what it found, as without the file).
-    public var notices: [String] { keeper?.notices ?? [] }
+    public var notices: [String] { takeover + (keeper?.notices ?? []) }
+    private var takeover: [String] = []
 
     /// Control requests go on their own socket so that queued records never stand between a request and its reply.
     private let control: AuditSocket
@@ -60,7 +61,11 @@ public final class LiveAuditSession {
         prior = try control.status()
         if prior.enabled == 2, options.mode == .unicast || options.rules != nil { throw .configurationLocked }
         if options.mode == .unicast, prior.pid != 0, prior.pid != UInt32(getpid()) {
-            throw .daemonAlreadyRegistered(pid: prior.pid)
+            // The kernel forgets a dead audit daemon only when a send to it fails: after a SIGKILL on a quiet host
+            // its pid can stay registered. Registering then makes the kernel test that connection and drop it.
+            guard !Self.isRunning(prior.pid) else { throw .daemonAlreadyRegistered(pid: prior.pid) }
+            takeover.append("the audit pid \(prior.pid) belongs to no running process (a daemon killed before it could "
+                + "release it); registering in its place")
         }
         let events = try AuditSocket(options.mode == .multicast ? .multicast : .unicast)
         receiveBufferBytes = try events.setReceiveBuffer(bytes: options.receiveBufferBytes)
@@ -74,6 +79,11 @@ public final class LiveAuditSession {
     }
 
     deinit { _ = stop() }
+
+    /// Whether a process with this pid exists (EPERM: it does, under another user).
+    static func isRunning(_ pid: UInt32) -> Bool {
+        kill(pid_t(bitPattern: pid), 0) == 0 || errno == EPERM
+    }
 
     private func configure() throws(AuditNetlinkError) {
         var change = AuditStatusChange()
@@ -114,6 +124,10 @@ public final class LiveAuditSession {
 
     /// The kernel's status now (for the `lost` counter).
     public func status() throws(AuditNetlinkError) -> AuditStatus { try control.status() }
+
+    /// Sets `enabled` 1 again after another process turned auditing off (journald's `Audit=no` does at its start).
+    /// What `stop()` restores is unchanged: the value found when this session started.
+    public func turnAuditingOn() throws(AuditNetlinkError) { try control.apply(AuditStatusChange(enabled: 1)) }
 
     /// Removes our rules, releases the audit pid and restores the settings we changed. Idempotent; returns the
     /// errors met on the way (each step is attempted regardless of the others).

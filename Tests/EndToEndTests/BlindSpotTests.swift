@@ -12,21 +12,11 @@ final class BlindSpotTests: XCTestCase {
     static let alertMessageID = "e9f10111b32d456f862be33190266186"
 
     func testRecordQueueDropsRaiseTheBlindSpotAlertAndJournalWarning() throws {
-        try Harness.requireLiveAudit()
-        let binary = try PackagePaths.auspexBinary().path
-        try Harness.waitForFreeAudit()
-        let journald = try Harness.Journald()
-        defer { journald.stop() }
-        let work = try Workdir()
-        defer { work.remove() }
+        let run = try LiveRun()
+        defer { run.finish() }
+        let work = run.work
         try work.addPackRule(LiveDaemonTests.ourRuleFile)
-        let daemon = try RunningDaemon(binary: binary, arguments: [
-            "run", "--config", work.config, "--rules", work.rules, "--spool", work.spool,
-            "--set", "engine.event_queue_size=16", "--set", "daemon.loss_alert_interval=60",
-        ], stderrLog: work.stderrLog)
-        var stopped = false
-        defer { if !stopped { daemon.stop() } }
-        XCTAssertTrue(daemon.waitUntilReading(), "daemon did not start reading:\n\(daemon.stderr)")
+        let daemon = try run.start(["--set", "engine.event_queue_size=16", "--set", "daemon.loss_alert_interval=60"])
 
         // Bursts of execs from four parallel shells until the daemon says it dropped records (at most ~20 s).
         func lossAlerts() -> [[String: Any]] {
@@ -35,7 +25,7 @@ final class BlindSpotTests: XCTestCase {
         let deadline = Date().addingTimeInterval(20)
         while lossAlerts().isEmpty, Date() < deadline {
             let burst = (0..<4).map { _ in
-                Self.spawn("/bin/bash", ["-c", "for i in $(seq 400); do /bin/true; done"])
+                Harness.background("/bin/bash", ["-c", "for i in $(seq 400); do /bin/true; done"])
             }
             burst.forEach { $0?.waitUntilExit() }
             _ = Harness.wait(seconds: 1) { !lossAlerts().isEmpty }
@@ -68,20 +58,7 @@ final class BlindSpotTests: XCTestCase {
                 .contains { $0["MESSAGE_ID"] as? String == Self.alertMessageID }
         }, "the blind-spot alert's own journal entry")
 
-        stopped = true
-        XCTAssertEqual(daemon.stop(), 0, daemon.stderr)
-        XCTAssertEqual(Harness.auditRules(key: "auspex"), [], "our audit rules were removed")
-        XCTAssertEqual(Harness.auditPID(), 0, "the audit pid was released")
+        run.stop()
         XCTAssertTrue(daemon.stderr.contains("1 loss alerts"), daemon.stderr)
-    }
-
-    private static func spawn(_ executable: String, _ arguments: [String]) -> Process? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        return process
     }
 }

@@ -18,6 +18,17 @@ enum Harness {
         return nil
     }
 
+    /// Starts a program in the background, its output discarded; nil when it cannot start.
+    static func background(_ executable: String, _ arguments: [String]) -> Process? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        return process
+    }
+
     /// Polls `condition` every 10 ms until it holds or `seconds` pass.
     @discardableResult
     static func wait(seconds: Double, _ condition: () -> Bool) -> Bool {
@@ -67,7 +78,7 @@ enum Harness {
 
     /// A journald the test started, to stop by pid at the end.
     final class Journald {
-        let process: Process?
+        private(set) var process: Process?
 
         /// Starts `/lib/systemd/systemd-journald` unless one runs already.
         init() throws {
@@ -78,6 +89,13 @@ enum Harness {
             guard FileManager.default.isExecutableFile(atPath: "/lib/systemd/systemd-journald") else {
                 throw XCTSkip("no journald running and /lib/systemd/systemd-journald is absent")
             }
+            try launch()
+        }
+
+        /// Whether this journald is the test's own (so the test may stop and restart it).
+        var isOurs: Bool { process != nil }
+
+        private func launch() throws {
             try FileManager.default.createDirectory(atPath: "/run/systemd/journal", withIntermediateDirectories: true)
             let journald = Process()
             journald.executableURL = URL(fileURLWithPath: "/lib/systemd/systemd-journald")
@@ -86,7 +104,22 @@ enum Harness {
             try journald.run()
             process = journald
             Harness.wait(seconds: 5) { FileManager.default.fileExists(atPath: "/run/systemd/journal/socket") }
-            usleep(200_000)
+            // journald applies its Audit= setting (Debian: off, which turns kernel auditing off) during start-up,
+            // after its socket exists: wait until it serves its first entry, so that no daemon started next sees
+            // auditing switched off under it.
+            let tag = "auspex-test-\(getpid())-\(UUID().uuidString.prefix(8))"
+            // (No stdin pipe: a systemd-cat that gives up early would SIGPIPE the test process.)
+            Harness.wait(seconds: 5) {
+                _ = try? Subprocess.run("/usr/bin/systemd-cat", ["-t", tag, "/bin/echo", "journald ready"])
+                let entries = try? Subprocess.run("/usr/bin/journalctl", ["--no-pager", "-o", "cat", "-t", tag])
+                return entries?.stdout.contains("journald ready") == true
+            }
+        }
+
+        /// Starts our journald again after `stop()`.
+        func restart() throws {
+            guard let process, !process.isRunning else { return }
+            try launch()
         }
 
         func stop() {

@@ -11,25 +11,14 @@ final class LiveAlertLimitsTests: XCTestCase {
     static let ruleID = "5b0f5d32-4a3e-4c38-a7e2-live-alert-limits"
 
     func testAHugeExecRaisesAnAlertUnderTheByteCap() throws {
-        try Harness.requireLiveAudit()
-        let binary = try PackagePaths.auspexBinary().path
-        try Harness.waitForFreeAudit()
-        let journald = try Harness.Journald()
-        defer { journald.stop() }
-        let work = try Workdir()
-        defer { work.remove() }
+        let live = try LiveRun()
+        defer { live.finish() }
+        let work = live.work
         try work.write(rule: RuleText.minimal(id: Self.ruleID, name: "Huge argument vector",
             index: "logs-auditd_manager.auditd-*",
             query: #"process where event.action == "executed" and process.name == "true" and process.args_count >= 30"#),
             as: "huge.toml")
-        let daemon = try RunningDaemon(binary: binary, arguments: ["run", "--config", work.config, "--rules",
-                                                                   work.rules, "--spool", work.spool],
-                                       stderrLog: work.stderrLog)
-        defer {
-            XCTAssertEqual(daemon.stop(), 0, "auspex run exit status; stderr:\n\(daemon.stderr)")
-            XCTAssertEqual(Harness.auditRules(key: "auspex"), [], "our audit rules were removed")
-        }
-        XCTAssertTrue(daemon.waitUntilReading(), "daemon did not start reading:\n\(daemon.stderr)")
+        let daemon = try live.start()
 
         // 30 × 64 KiB of multi-byte text (é is two bytes), an empty environment: about 1.9 MiB of ARG_MAX's 2 MiB.
         let argument = String(repeating: "é", count: 32_000) + "tail"

@@ -13,43 +13,21 @@ final class LiveDaemonTests: XCTestCase {
     static let elasticRuleFile = "detection-rules/linux-eql/execution_shell_via_udp_cli_utility_linux.toml"
     static let elasticRuleID = "a5eb21b7-13cc-4b94-9fe2-29bb2914e037"
 
-    private var journald: Harness.Journald?
-    private var host: TestHost?
-    private var work: Workdir?
-    private var daemon: RunningDaemon?
+    private var run: LiveRun?
 
     override func tearDown() {
-        if let daemon {
-            let status = daemon.stop()
-            XCTAssertEqual(status, 0, "auspex run exit status; stderr:\n\(daemon.stderr)")
-            XCTAssertEqual(Harness.auditRules(key: "auspex"), [], "our audit rules were removed")
-            XCTAssertEqual(Harness.auditPID(), 0, "the audit pid was released")
-            XCTAssertTrue(daemon.stderr.contains("stopped after"), "final summary on stderr")
-        }
-        host?.remove()
-        journald?.stop()
-        work?.remove()
+        run?.finish()
         super.tearDown()
     }
 
     private func start(packRule: String = ourRuleFile, rules extra: [String] = []) throws
         -> (RunningDaemon, Workdir, TestHost)
     {
-        try Harness.requireLiveAudit()
-        let binary = try PackagePaths.auspexBinary().path
-        try Harness.waitForFreeAudit()
-        journald = try Harness.Journald()
-        let work = try Workdir()
-        self.work = work
-        try work.addPackRule(packRule)
-        let host = try TestHost()
-        self.host = host
-        let arguments = ["run", "--config", work.config, "--rules", work.rules, "--spool", work.spool]
-            + extra.flatMap { ["--rules", $0] }
-        let daemon = try RunningDaemon(binary: binary, arguments: arguments, stderrLog: work.stderrLog)
-        self.daemon = daemon
-        XCTAssertTrue(daemon.waitUntilReading(), "daemon did not start reading:\n\(daemon.stderr)")
-        return (daemon, work, host)
+        let run = try LiveRun(withHost: true)
+        self.run = run
+        try run.work.addPackRule(packRule)
+        let daemon = try run.start(extra.flatMap { ["--rules", $0] })
+        return (daemon, run.work, try XCTUnwrap(run.host))
     }
 
     private func alerts(in work: Workdir, rule: String) -> [[String: Any]] {

@@ -9,32 +9,21 @@ import Glibc
 /// UDP reverse-shell rule while the same shell elsewhere still alerts; an expired item no longer applies; a
 /// malformed list refuses the start and is kept out on reload. Leaves no namespace, process, audit rule or pid.
 final class LiveExceptionTests: XCTestCase {
-    private var journald: Harness.Journald?
-    private var host: TestHost?
-    private var work: Workdir?
-    private var daemon: RunningDaemon?
+    private var run: LiveRun?
 
     override func tearDown() {
-        if let daemon {
-            let status = daemon.stop()
-            XCTAssertEqual(status, 0, "auspex run exit status; stderr:\n\(daemon.stderr)")
-            XCTAssertEqual(Harness.auditRules(key: "auspex"), [], "our audit rules were removed")
-            XCTAssertEqual(Harness.auditPID(), 0, "the audit pid was released")
-        }
-        host?.remove()
-        journald?.stop()
-        work?.remove()
+        run?.finish()
         super.tearDown()
     }
 
     private static let broken = #"{"item_id":"x","list_id":"auspex-rule-x","type":"simple","entries":[{"field":"process.name","operator":"maybe","type":"match","value":"x"}]}"# + "\n"
 
     func testAnExceptedExecutableIsSilencedLiveWhileOtherPathsAlert() throws {
-        try Harness.requireLiveAudit()
-        let binary = try PackagePaths.auspexBinary()
+        let run = try LiveRun(withHost: true)
+        self.run = run
+        let binary = URL(fileURLWithPath: run.binary)
         let rule = LiveDaemonTests.ourRuleID
-        let work = try Workdir()
-        self.work = work
+        let work = run.work
         try work.addPackRule(LiveDaemonTests.ourRuleFile)
         let exceptions = work.root + "/exceptions.d"
         try (try String(contentsOfFile: work.config, encoding: .utf8)
@@ -61,14 +50,9 @@ final class LiveExceptionTests: XCTestCase {
         XCTAssertEqual(Harness.auditPID(), 0)
         try FileManager.default.removeItem(atPath: exceptions + "/zz_bad.ndjson")
 
-        journald = try Harness.Journald()
-        let host = try TestHost()
-        self.host = host
+        let host = try XCTUnwrap(run.host)
         try Harness.waitForFreeAudit()
-        let daemon = try RunningDaemon(binary: binary.path, arguments: ["run", "--config", work.config, "--spool", work.spool],
-                                       stderrLog: work.stderrLog)
-        self.daemon = daemon
-        XCTAssertTrue(daemon.waitUntilReading(), "daemon did not start reading:\n\(daemon.stderr)")
+        let daemon = try run.start()
 
         func shells() -> [[String: Any]] { work.spooledAlerts().filter { $0.ruleID == rule } }
         func executables() -> [String] { shells().compactMap { $0.events.first?.value(at: "process.executable") as? String } }

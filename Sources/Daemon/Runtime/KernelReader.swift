@@ -16,6 +16,7 @@ final class KernelReader: @unchecked Sendable {
     // Guarded by `lock`.
     private let lock = NSLock()
     private var failure: String?
+    private var replaceRequests = ReplaceRequests()
 
     init(reader: AuditReader, queue: RecordQueue, wake: WakeEvent) {
         self.reader = reader
@@ -43,6 +44,21 @@ final class KernelReader: @unchecked Sendable {
         return failure
     }
 
+    /// AUDIT_REPLACE messages: the kernel asks the registered audit daemon whether it is alive each time another
+    /// process tries to register (auditd starting while auspex owns the socket); the payload is that process's pid.
+    struct ReplaceRequests: Equatable {
+        var count: UInt64 = 0
+        var lastPID: UInt32 = 0
+        /// Its command name, read while the kernel holds it in the request (it may exit right after).
+        var lastCommand: String?
+    }
+
+    var replaceRequestsSeen: ReplaceRequests {
+        lock.lock()
+        defer { lock.unlock() }
+        return replaceRequests
+    }
+
     /// Receive counters (datagrams, ENOBUFS, …). Read from another thread: plain integers, snapshot semantics.
     var counters: ReceiveCounters { reader.counters }
 
@@ -52,6 +68,7 @@ final class KernelReader: @unchecked Sendable {
         while !isWoken() {
             do {
                 try reader.receive(timeoutMilliseconds: 500, wakeDescriptor: wake.descriptor) { message in
+                    if message.type == Self.auditReplace { noteReplaceRequest(message.payload) }
                     guard AuditRecordType(message.type).isAuditRecord else { return }
                     batch.append(RawRecord(type: message.type, payload: Array(message.payload)))
                 }
@@ -70,6 +87,20 @@ final class KernelReader: @unchecked Sendable {
             if received > 0, received < Self.smallBatch { pause(milliseconds: Self.coalescingMilliseconds) }
         }
         finished.signal()
+    }
+
+    /// AUDIT_REPLACE (linux/audit.h).
+    static let auditReplace: UInt16 = 1329
+
+    private func noteReplaceRequest(_ payload: UnsafeRawBufferPointer) {
+        let pid = payload.count >= 4 ? payload.loadUnaligned(as: UInt32.self) : 0
+        let command = AuditStateWatch.command(pid)
+        lock.lock()
+        replaceRequests.count += 1
+        // A second request of the same process (auditd retries) may come as it exits: keep the name read first.
+        if command != nil || pid != replaceRequests.lastPID { replaceRequests.lastCommand = command }
+        replaceRequests.lastPID = pid
+        lock.unlock()
     }
 
     static let smallBatch = 64

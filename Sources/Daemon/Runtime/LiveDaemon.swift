@@ -100,12 +100,15 @@ public final class LiveDaemon {
             ? JournalNoticeWriter.sink(name: "journal-warning", entry: BlindSpotAlert.warningFields) : nil
         var loss = LossMonitor(intervalSeconds: config.daemon.lossAlertInterval, wallClock: .now())
         let host = AlertBuilder(host: config.hostInfo).host
+        var auditWatch = AuditStateWatch(unicast: config.audit.mode == .unicast)
         let status = { [self] in
             RunStatus(processor: processor.snapshot, queue: queue.counters, receive: reader.counters,
                       kernelLost: kernelLost(session), sinks: sinks.map { ($0.name, $0.counters) },
                       uptimeSeconds: Int((MonotonicClock.nanoseconds() - started) / 1_000_000_000),
-                      lossAlerts: loss.reports, facts: facts)
+                      lossAlerts: loss.reports, facts: facts,
+                      auditTurnedOff: auditWatch.turnedOff, auditReplaceAttempts: auditWatch.replaceAttempts)
         }
+        var sinkFailures = SinkFailureLog(intervalSeconds: config.daemon.lossAlertInterval)
         var kernelLostSeen: UInt64 = 0
         let checkLoss = { [self] in
             let current = status()
@@ -127,6 +130,7 @@ public final class LiveDaemon {
         var rateBase = (time: MonotonicClock.nanoseconds(), records: UInt64(0), events: UInt64(0))
         var nextWatchdog = MonotonicClock.nanoseconds()
         var lastHeartbeat = UInt64.max
+        var nextAuditCheck = MonotonicClock.nanoseconds() + 1_000_000_000
         loop: while true {
             switch signals.wait(timeoutMilliseconds: 250) {
             case .stop(let signal)?:
@@ -135,6 +139,7 @@ public final class LiveDaemon {
             case .reload?:
                 reload(processor: processor, session: session, status: status)
                 loss.setInterval(seconds: config.daemon.lossAlertInterval)
+                sinkFailures.setInterval(seconds: config.daemon.lossAlertInterval)
             case nil:
                 break
             }
@@ -145,6 +150,14 @@ public final class LiveDaemon {
             }
             checkLoss()
             let now = MonotonicClock.nanoseconds()
+            sinkFailures.check(sinks.map { ($0.name, $0.counters) }, monotonic: now).forEach(Self.log)
+            if now >= nextAuditCheck {
+                nextAuditCheck = now + 1_000_000_000
+                if !checkAuditState(&auditWatch, session: session, reader: reader) {
+                    exitStatus = ExitStatus.failure
+                    break loop
+                }
+            }
             // WATCHDOG=1 only while the processing thread makes progress: a wedged pipeline gets restarted.
             if let watchdog, now >= nextWatchdog, processor.heartbeat != lastHeartbeat {
                 lastHeartbeat = processor.heartbeat
@@ -261,6 +274,28 @@ public final class LiveDaemon {
                 + "; rules needing them will not fire. Add to auditd's rules: "
                 + plan.auditctlLines(key: config.audit.ruleKey).joined(separator: " ; "))
         }
+    }
+
+    /// Reports what `AuditStateWatch` finds (stderr and a journal warning) and turns auditing back on in unicast
+    /// mode. False when the audit socket is lost and the daemon must exit.
+    private func checkAuditState(_ watch: inout AuditStateWatch, session: LiveAuditSession, reader: KernelReader) -> Bool {
+        guard let kernel = try? session.status() else { return true }
+        let replace = reader.replaceRequestsSeen
+        var owner = true
+        for finding in watch.check(enabled: kernel.enabled, pid: kernel.pid, replaceRequests: replace.count,
+                                   lastReplacePID: replace.lastPID, lastReplaceCommand: replace.lastCommand) {
+            Self.log(AuditStateWatch.message(finding))
+            if config.journald.enabled { AuditStateWatch.sendJournalWarning(finding) }
+            switch finding {
+            case .auditingTurnedOff where config.audit.mode == .unicast:
+                do { try session.turnAuditingOn() } catch { Self.log("turning kernel auditing back on failed: \(error)") }
+            case .ownershipLost:
+                owner = false
+            default:
+                break
+            }
+        }
+        return owner
     }
 
     private func kernelLost(_ session: LiveAuditSession) -> UInt32? {

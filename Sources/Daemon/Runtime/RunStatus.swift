@@ -17,6 +17,9 @@ struct RunStatus {
     var lossAlerts: UInt64 = 0
     /// Mode, rule loading, reloads and the last interval's rates.
     var facts = DaemonFacts()
+    /// Times another process turned kernel auditing off, and attempts to take the audit socket (`AuditStateWatch`).
+    var auditTurnedOff: UInt64 = 0
+    var auditReplaceAttempts: UInt64 = 0
 
     /// The loss counters, with the kernel's `lost` as the caller last saw it.
     func lossCounts(kernelLost: UInt64) -> LossCounts {
@@ -31,7 +34,8 @@ struct RunStatus {
         var parts = [
             "rules=\(processor.rules)", "events=\(processor.pipeline.events)", "alerts=\(processor.pipeline.alerts)",
             "queue_drops=\(queue.dropped)", "lost=\(kernelLost.map(String.init) ?? "n/a")",
-            "enobufs=\(receive.enobufs)", "loss_alerts=\(lossAlerts)", "malformed=\(processor.pipeline.malformed)",
+            "enobufs=\(receive.enobufs)", "loss_alerts=\(lossAlerts)", "reload_failures=\(facts.reloadFailures)",
+            "audit_turned_off=\(auditTurnedOff)", "audit_replace_attempts=\(auditReplaceAttempts)", "malformed=\(processor.pipeline.malformed)",
             "pending_keys=\(processor.pendingKeys)", "evicted=\(processor.evicted)",
             "suppressed=\(processor.gate.suppressed)", "rate_limited=\(processor.gate.rateLimited)",
         ]
@@ -50,6 +54,8 @@ struct RunStatus {
                 + "enobufs \(receive.enobufs), truncated \(receive.truncated)",
             "  queue: \(queue.accepted) accepted, \(queue.dropped) dropped, high water \(queue.highWater)",
             "  blind spots: \(lossAlerts) loss alerts",
+            "  reloads: \(facts.reloadFailures) failed (running set kept)",
+            "  audit state: turned off by others \(auditTurnedOff) times, \(auditReplaceAttempts) attempts to take the audit socket",
             "  pipeline: \(p.records) records (\(p.malformed) malformed), \(p.events) events, \(p.documents) documents, "
                 + "reassembly lost \(processor.reassemblyLost) evicted \(processor.reassemblyEvicted)",
             "  rules: \(processor.rules) rules, \(processor.engine.offers) evaluations, \(p.alerts) alerts; state expired "
@@ -94,6 +100,8 @@ struct RunStatus {
         document.append("queue.depth", .int(Int64(queue.depth)))
         document.append("queue.high_water", .int(Int64(queue.highWater)))
         document.append("loss_alerts", .int(Int64(clamping: lossAlerts)))
+        document.append("audit.turned_off", .int(Int64(clamping: auditTurnedOff)))
+        document.append("audit.replace_attempts", .int(Int64(clamping: auditReplaceAttempts)))
         document.append("pipeline.records", .int(Int64(p.records)))
         document.append("pipeline.malformed", .int(Int64(p.malformed)))
         document.append("pipeline.events", .int(Int64(p.events)))
