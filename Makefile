@@ -22,7 +22,7 @@ TABLE_PACKAGES = linux-libc-dev libaudit-dev gcc python3
 TABLES_SCRIPT  = Scripts/generate-tables.py
 TABLES_DIR     = Sources/AuditRecords
 
-.PHONY: all build release run test check-imports bench bench-eql deps test-deps tables tables-check install uninstall clean
+.PHONY: fuzz fuzz-build fuzz-smoke all build release run test check-imports bench bench-eql deps test-deps tables tables-check install uninstall clean
 
 all: build
 
@@ -85,6 +85,37 @@ test: test-deps tables-check check-imports
 	if [ "$$f" -gt 0 ]; then echo "failed test cases and their assertions:"; \
 	  grep -E "^Test Case '.*' failed \(|: error: " .build/test.log | cut -c1-400; fi; \
 	if [ -n "$$total" ]; then echo "tests: $$((n - f - k)) passed, $$f failed, $$k skipped"; fi; exit $$status
+
+# libFuzzer with AddressSanitizer over every outside input (Sources/FuzzTargets): audit-log, eql, rule-toml,
+# exceptions. `make fuzz` runs each target FUZZ_SECONDS (default 600) on one worker, its corpus kept in
+# .build/fuzz/corpus/TARGET and seeded from Fuzz/seeds and ../shared; a finding stops it with the input saved in
+# .build/fuzz/artifacts/TARGET/ (more flags: Scripts/fuzz.sh TARGET -help=1). `make fuzz-smoke` (part of
+# `make test`) runs FUZZ_SMOKE_RUNS inputs of each past its seeds. The instrumented build lives apart in .build/fuzz.
+FUZZ_SECONDS    ?= 600
+FUZZ_SMOKE_RUNS ?= 2000
+FUZZ_TARGETS    ?= audit-log eql rule-toml exceptions
+# Long runs want the optimized build; the smoke the debug one, which builds in a third of the time.
+FUZZ_CONFIG     ?= release
+define fuzz_build
+	@echo "building auspex-fuzz with libFuzzer and AddressSanitizer ($(1)) in .build/fuzz"
+	@set -o pipefail; $(SWIFT) build -c $(1) --product auspex-fuzz --scratch-path .build/fuzz --disable-dead-strip \
+	  --sanitize fuzzer --sanitize address -Xswiftc -DAUSPEX_LIBFUZZER 2>&1 | grep -v "Cannot export local symbol"
+endef
+
+fuzz-build: deps
+	$(call fuzz_build,$(FUZZ_CONFIG))
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  FUZZ_CONFIG=$(FUZZ_CONFIG) Scripts/fuzz.sh $$t -max_total_time=$(FUZZ_SECONDS) || exit 1; done
+
+fuzz-smoke: deps
+	$(call fuzz_build,debug)
+	@rm -rf .build/fuzz/smoke-corpus; for t in $(FUZZ_TARGETS); do \
+	  FUZZ_CONFIG=debug FUZZ_CORPUS_DIR=.build/fuzz/smoke-corpus Scripts/fuzz.sh $$t -runs=$(FUZZ_SMOKE_RUNS) > .build/fuzz/smoke-$$t.log 2>&1 \
+	    || { tail -60 .build/fuzz/smoke-$$t.log; echo "fuzz-smoke: $$t failed (log: .build/fuzz/smoke-$$t.log)"; exit 1; }; \
+	  echo "fuzz-smoke: $$t $$(grep -E '^stat::number_of_executed_units' .build/fuzz/smoke-$$t.log | grep -oE '[0-9]+$$') runs, no finding"; \
+	done
 
 # Package.swift's dependencies of every target are exactly the modules its files import.
 check-imports:
