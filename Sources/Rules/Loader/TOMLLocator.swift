@@ -3,8 +3,9 @@
 /// TOMLKit reports positions only for syntax errors, so semantic diagnostics ("missing query", "risk_score must be an
 /// integer") need their own map from key path to line and column. Paths use the parsed document's shape, with the index
 /// of each array-of-tables element: `rule.threat[1].technique[0].id`. The scanner understands strings of all four kinds
-/// (so a `key = x` line inside a query or a note is not mistaken for a key), comments and multi-line arrays; it assumes
-/// the text already parsed, so it never needs to report errors itself.
+/// (so a `key = x` line inside a query or a note is not mistaken for a key), comments and multi-line arrays. It runs
+/// before the text is parsed (``TOMLText``), so it gets through any text; its positions mean something only for text
+/// that parses, and the one problem it reports is ``malformedHeader``.
 struct TOMLLocator {
     /// Where a key's name starts and where its value starts.
     struct KeyPosition {
@@ -19,6 +20,9 @@ struct TOMLLocator {
 
     private(set) var keys: [String: KeyPosition] = [:]
     private(set) var tables: [String: SourceLocation] = [:]
+    /// The first table header whose key does not start with a key character (`[!]`, `[\n`, `[[[`): TOMLKit's
+    /// parser (toml++ 3) asserts instead of reporting those, so ``TOMLText`` refuses them before it parses.
+    private(set) var malformedHeader: SourceLocation?
 
     init(text: String) {
         var scanner = Scanner(bytes: Array(text.utf8))
@@ -42,6 +46,10 @@ struct TOMLLocator {
 
     fileprivate mutating func record(key path: String, _ position: KeyPosition) {
         if keys[path] == nil { keys[path] = position }
+    }
+
+    fileprivate mutating func recordMalformedHeader(at location: SourceLocation) {
+        if malformedHeader == nil { malformedHeader = location }
     }
 
     fileprivate mutating func record(table path: String, at location: SourceLocation) {
@@ -107,6 +115,7 @@ private struct Scanner {
                 let isArray = peek(1) == UInt8(ascii: "[")
                 advance()
                 if isArray { advance() }
+                if let bad = headerKeyProblem(isArray: isArray) { locator.recordMalformedHeader(at: bad) }
                 let segments = readKeySegments(until: UInt8(ascii: "]"))
                 currentTable = resolve(segments, isArrayTable: isArray)
                 locator.record(table: currentTable, at: start)
@@ -123,6 +132,24 @@ private struct Scanner {
                 locator.record(key: path, .init(key: start, value: valueStart, stringContent: content, isLiteralString: literal))
                 skipValue()
             }
+        }
+    }
+
+    /// Where a table header's key fails to start as toml++ expects after `[`/`[[` and spaces: a bare-key
+    /// character, a quote, `]` (an empty key, which it reports) or the end; a lone `[` may also be followed by
+    /// another (`[ [`, which it reports). Nil when the header is fine.
+    func headerKeyProblem(isArray: Bool) -> SourceLocation? {
+        var copy = self
+        while let byte = copy.peek(), byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") { copy.advance() }
+        guard let byte = copy.peek() else { return nil }
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "]"):
+            return nil
+        case UInt8(ascii: "[") where !isArray:
+            return nil
+        default:
+            return copy.here
         }
     }
 

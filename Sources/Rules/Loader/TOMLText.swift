@@ -1,0 +1,28 @@
+import TOMLKit
+
+/// TOML text → TOMLKit's table and the key locator, or a located syntax error: the one way rule files and the
+/// configuration are parsed.
+enum TOMLText {
+    struct SyntaxError: Error {
+        var location: SourceLocation
+        var message: String
+    }
+
+    static func parse(_ text: String) -> Result<(root: TOMLTable, locator: TOMLLocator), SyntaxError> {
+        // The locator scans first: toml++ aborts the process on a table header such as `[!]` (an assertion where
+        // it should report an error), so those are reported here and never reach it.
+        let locator = TOMLLocator(text: text)
+        if let location = locator.malformedHeader {
+            return .failure(SyntaxError(location: location,
+                                        message: "expected a bare key or a quoted key in the table header"))
+        }
+        do {
+            return .success((try TOMLTable(string: text), locator))
+        } catch let error as TOMLParseError {
+            let location = SourceLocation(line: max(error.source.begin.line, 1), column: max(error.source.begin.column, 1))
+            return .failure(SyntaxError(location: location, message: error.description))
+        } catch {
+            return .failure(SyntaxError(location: SourceLocation(line: 1, column: 1), message: "\(error)"))
+        }
+    }
+}

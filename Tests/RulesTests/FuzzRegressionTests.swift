@@ -1,0 +1,52 @@
+import XCTest
+@testable import Rules
+
+/// Inputs the fuzzer found (`make fuzz`, target rule-toml), kept so they stay fixed.
+final class FuzzRegressionTests: XCTestCase {
+    /// A table header whose key starts with neither a key character nor a quote made toml++ (under TOMLKit) abort
+    /// the process on an assertion, in `auspex check`, `run` and reload alike. Now a located syntax error.
+    func testTableHeaderWithoutAKeyIsASyntaxErrorNotAnAbort() throws {
+        let cases: [(text: String, line: Int, column: Int)] = [
+            ("[\u{0E}", 1, 2),  // the fuzzer's minimized input
+            ("[!]\n", 1, 2),
+            ("[ \t!]\n", 1, 4),
+            ("[\n", 1, 2),
+            ("[\r\n", 1, 2),
+            ("[[[rule]]]\n", 1, 3),
+            ("[[ .rule]]\n", 1, 4),
+            ("[metadata]\nx = 1\n\n[rule]\ntype = \"eql\"\n[\u{7F}]\n", 6, 2),
+        ]
+        for (text, line, column) in cases {
+            let (outcome, diagnostics) = RuleLoader().parse(text: text, file: "bad.toml")
+            XCTAssertEqual(outcome, .failed, text.debugDescription)
+            XCTAssertEqual(diagnostics.map(\.location), [SourceLocation(line: line, column: column)], text.debugDescription)
+            XCTAssertTrue(diagnostics.first?.message.hasPrefix("TOML syntax error") ?? false, text.debugDescription)
+        }
+        let config = ConfigLoader.parse(text: "[spool]\n[\u{01}]\n", file: "auspex.toml")
+        XCTAssertEqual(config.diagnostics.map(\.location), [SourceLocation(line: 2, column: 2)])
+    }
+
+    /// The check looks at headers only: quoted and spaced header keys still parse, and a line starting with `[`
+    /// inside a string or a multi-line array is content, not a header.
+    func testValidHeadersAndBracketLinesInsideValuesStillLoad() throws {
+        var text = RuleDiagnosticsTests.ruleText(replacing: "process where event.action == \"executed\"", with: """
+            sequence with maxspan=1m
+            [!process where true]
+            [ ?process where false]
+            """)
+        text = text.replacingOccurrences(of: "[metadata]", with: "[ \"metadata\" ]")
+        text = text.replacingOccurrences(of: "[rule.threat.tactic]", with: "[ rule . 'threat' . tactic ]")
+        text = text.replacingOccurrences(of: "maturity = \"production\"", with: """
+            maturity = "production"
+            extra = [
+            [+1, 2],
+            [{a = "[!"}],
+            # [!
+            ]
+            """)
+        let (outcome, diagnostics) = RuleLoader().parse(text: text, file: "ok.toml")
+        XCTAssertEqual(diagnostics.filter { $0.message.hasPrefix("TOML syntax error") }, [], text)
+        guard case .loaded(let rule) = outcome else { return XCTFail("\(outcome) \(diagnostics)") }
+        XCTAssertTrue(rule.query.contains("[!process where true]"))
+    }
+}
