@@ -99,7 +99,8 @@ FUZZ_CONFIG     ?= release
 define fuzz_build
 	@echo "building auspex-fuzz with libFuzzer and AddressSanitizer ($(1)) in .build/fuzz"
 	@set -o pipefail; $(SWIFT) build -c $(1) --product auspex-fuzz --scratch-path .build/fuzz --disable-dead-strip \
-	  --sanitize fuzzer --sanitize address -Xswiftc -DAUSPEX_LIBFUZZER 2>&1 | grep -v "Cannot export local symbol"
+	  -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -DAUSPEX_LIBFUZZER 2>&1 \
+	  | grep -v "Cannot export local symbol"
 endef
 
 fuzz-build: deps

@@ -15,6 +15,7 @@ binary=$work/${FUZZ_CONFIG:-release}/auspex-fuzz
 [ -x "$binary" ] || { echo "fuzz: $binary is missing; run 'make fuzz-build'"; exit 1; }
 [ -d "Fuzz/seeds/$target" ] || { echo "fuzz: unknown target '$target'"; exit 2; }
 if [ ! -d "$work/seeds" ]; then
+  rm -rf "$work/seeds.tmp"; mkdir -p "$work/seeds.tmp"
   python3 Fuzz/make-seeds.py ../shared "$work/seeds.tmp" && mv "$work/seeds.tmp" "$work/seeds"
 fi
 mkdir -p "$work/artifacts/$target" "$work/seeds/$target"
@@ -28,6 +29,19 @@ case $target in
 esac
 # One worker (the machine is shared); -timeout: a hang is an input taking over 1 s; -rss_limit_mb also caps a
 # single allocation (malloc_limit_mb defaults to it), which is how unbounded allocations show.
-AUSPEX_FUZZ_TARGET=$target exec "$binary" -timeout=1 -rss_limit_mb=2048 -max_len=$max_len -detect_leaks=$leaks \
-  -dict="Fuzz/dictionaries/$target.dict" -artifact_prefix="$work/artifacts/$target/" -print_final_stats=1 \
-  "$@" "$corpus" "Fuzz/seeds/$target" "$work/seeds/$target"
+run() {
+  AUSPEX_FUZZ_TARGET=$target "$binary" -timeout=1 -rss_limit_mb=2048 -max_len=$max_len -detect_leaks=$leaks \
+    -dict="Fuzz/dictionaries/$target.dict" -artifact_prefix="$work/artifacts/$target/" -print_final_stats=1 \
+    "$@" "$corpus" "Fuzz/seeds/$target" "$work/seeds/$target"
+}
+if [ $leaks = 1 ]; then run "$@"; exit; fi
+export ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"  # nor at exit
+# What leaks piles up towards the RSS limit: a long run goes in 120 s pieces over the same corpus.
+total=0
+for argument in "$@"; do case $argument in -max_total_time=*) total=${argument#*=} ;; esac; done
+[ "$total" -gt 0 ] || { run "$@"; exit; }
+deadline=$((SECONDS + total))
+while [ $SECONDS -lt $deadline ]; do
+  piece=$((deadline - SECONDS)); [ $piece -le 120 ] || piece=120
+  run "$@" -max_total_time=$piece || exit
+done
