@@ -59,7 +59,7 @@ struct RegexDFA: Sendable {
         var transitions: [UInt32] = []
         var state = 0
         // Consume nodes tested by `advance`, which the simulation's closure steps leave out: with many live nodes
-        // (`.*` before a long pattern of wildcards) they dominate, and a 2 KB pattern took seconds uncounted.
+        // (`.*` before a long run of wildcards) they dominate, and uncounted they let construction run past the budget.
         var tested = 0
         var steps: Int { simulation.steps + tested }
         construction: while state < keys.count, state < max(maxStates, 1),
