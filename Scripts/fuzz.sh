@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 target=${1:?usage: Scripts/fuzz.sh audit-log|eql|rule-toml|exceptions [libFuzzer flags...]}
 shift
 work=.build/fuzz
-binary=$work/${FUZZ_CONFIG:-release}/auspex-fuzz
+binary=$work/${FUZZ_CONFIG:-debug}/auspex-fuzz
 [ -x "$binary" ] || { echo "fuzz: $binary is missing; run 'make fuzz-build'"; exit 1; }
 [ -d "Fuzz/seeds/$target" ] || { echo "fuzz: unknown target '$target'"; exit 2; }
 if [ ! -d "$work/seeds" ]; then
@@ -29,6 +29,8 @@ case $target in
 esac
 # One worker (the machine is shared); -timeout: a hang is an input taking over 1 s; -rss_limit_mb also caps a
 # single allocation (malloc_limit_mb defaults to it), which is how unbounded allocations show.
+# Swift's crash backtracer reads the crashed process's memory, which ASan then reports as an overflow of its own.
+export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 run() {
   AUSPEX_FUZZ_TARGET=$target "$binary" -timeout=1 -rss_limit_mb=2048 -max_len=$max_len -detect_leaks=$leaks \
     -dict="Fuzz/dictionaries/$target.dict" -artifact_prefix="$work/artifacts/$target/" -print_final_stats=1 \
