@@ -26,6 +26,26 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(config.diagnostics.map(\.location), [SourceLocation(line: 2, column: 2)])
     }
 
+    /// A date-time value with no digit after its `T` made toml++ abort too, when a colon followed
+    /// (`0989-05-27T"https://…` in the fuzzer's input). Now a located syntax error, wherever a value starts.
+    func testDateTimeWithoutATimeIsASyntaxErrorNotAnAbort() throws {
+        let cases: [(text: String, line: Int, column: Int)] = [
+            ("integration = [\"endpoint\", 0989-05-27T\"https://attack.mitre.org/\"\n", 1, 28),  // the fuzzer's, cut
+            ("a = [1989-05-27Tn7:32:00Z]\n", 1, 6),
+            ("a = 1989-05-27T:00:00\n", 1, 5),
+            ("a = 1989-05-27t+:\n", 1, 5),
+            ("a = {x = 1989-05-27Tx=:}\n", 1, 10),
+            ("a = [\n  1,\n  # c\n  1989-05-27T[:\n]\n", 4, 3),
+        ]
+        for (text, line, column) in cases {
+            let (outcome, diagnostics) = RuleLoader().parse(text: text, file: "bad.toml")
+            XCTAssertEqual(outcome, .failed, text.debugDescription)
+            XCTAssertEqual(diagnostics.map(\.location), [SourceLocation(line: line, column: column)], text.debugDescription)
+            XCTAssertTrue(diagnostics.first?.message.contains("expected a time after the date's 'T'") ?? false,
+                          "\(text.debugDescription): \(diagnostics)")
+        }
+    }
+
     /// The check looks at headers only: quoted and spaced header keys still parse, and a line starting with `[`
     /// inside a string or a multi-line array is content, not a header.
     func testValidHeadersAndBracketLinesInsideValuesStillLoad() throws {
@@ -42,6 +62,8 @@ final class FuzzRegressionTests: XCTestCase {
             [+1, 2],
             [{a = "[!"}],
             # [!
+            {2024-01-01Tx = "a:b"},
+            1979-05-27T07:32:00Z, 1979-05-27t07:32:00, 1979-05-27 07:32:00.5, 1979-05-27,
             ]
             """)
         let (outcome, diagnostics) = RuleLoader().parse(text: text, file: "ok.toml")

@@ -5,7 +5,7 @@
 /// of each array-of-tables element: `rule.threat[1].technique[0].id`. The scanner understands strings of all four kinds
 /// (so a `key = x` line inside a query or a note is not mistaken for a key), comments and multi-line arrays. It runs
 /// before the text is parsed (``TOMLText``), so it gets through any text; its positions mean something only for text
-/// that parses, and the one problem it reports is ``malformedHeader``.
+/// that parses, and the one problem it reports is ``refusal``.
 struct TOMLLocator {
     /// Where a key's name starts and where its value starts.
     struct KeyPosition {
@@ -20,9 +20,10 @@ struct TOMLLocator {
 
     private(set) var keys: [String: KeyPosition] = [:]
     private(set) var tables: [String: SourceLocation] = [:]
-    /// The first table header whose key does not start with a key character (`[!]`, `[\n`, `[[[`): TOMLKit's
-    /// parser (toml++ 3) asserts instead of reporting those, so ``TOMLText`` refuses them before it parses.
-    private(set) var malformedHeader: SourceLocation?
+    /// The first construct TOMLKit's parser (toml++ 3) aborts the process on instead of reporting it, with what is
+    /// wrong: a table header whose key does not start with a key character (`[!]`, `[\n`, `[[[`), a date-time value
+    /// without a digit after its `T` (`1989-05-27Tx:`). ``TOMLText`` refuses those before parsing.
+    private(set) var refusal: (location: SourceLocation, message: String)?
 
     init(text: String) {
         var scanner = Scanner(bytes: Array(text.utf8))
@@ -48,8 +49,8 @@ struct TOMLLocator {
         if keys[path] == nil { keys[path] = position }
     }
 
-    fileprivate mutating func recordMalformedHeader(at location: SourceLocation) {
-        if malformedHeader == nil { malformedHeader = location }
+    fileprivate mutating func refuse(at location: SourceLocation, _ message: String) {
+        if refusal == nil { refusal = (location, message) }
     }
 
     fileprivate mutating func record(table path: String, at location: SourceLocation) {
@@ -115,7 +116,9 @@ private struct Scanner {
                 let isArray = peek(1) == UInt8(ascii: "[")
                 advance()
                 if isArray { advance() }
-                if let bad = headerKeyProblem(isArray: isArray) { locator.recordMalformedHeader(at: bad) }
+                if let bad = headerKeyProblem(isArray: isArray) {
+                    locator.refuse(at: bad, "expected a bare key or a quoted key in the table header")
+                }
                 let segments = readKeySegments(until: UInt8(ascii: "]"))
                 currentTable = resolve(segments, isArrayTable: isArray)
                 locator.record(table: currentTable, at: start)
@@ -130,7 +133,7 @@ private struct Scanner {
                 let literal = peek() == UInt8(ascii: "'")
                 let path = ([currentTable].filter { !$0.isEmpty } + segments).joined(separator: ".")
                 locator.record(key: path, .init(key: start, value: valueStart, stringContent: content, isLiteralString: literal))
-                skipValue()
+                skipValue(into: &locator)
             }
         }
     }
@@ -212,10 +215,34 @@ private struct Scanner {
         return nil
     }
 
-    /// Consumes a value (which may span lines inside strings and brackets) and the rest of its line.
-    mutating func skipValue() {
+    /// Whether a date-time starts here with no digit after its `T` (`1989-05-27Tx`), which toml++ asserts on.
+    func startsDateTimeWithoutTime() -> Bool {
+        func digit(_ offset: Int) -> Bool { peek(offset).map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false }
+        for offset in [0, 1, 2, 3, 5, 6, 8, 9] where !digit(offset) { return false }
+        guard peek(4) == UInt8(ascii: "-"), peek(7) == UInt8(ascii: "-"),
+              peek(10) == UInt8(ascii: "T") || peek(10) == UInt8(ascii: "t") else { return false }
+        return !digit(11)
+    }
+
+    /// Consumes a value (which may span lines inside strings and brackets) and the rest of its line; refuses a
+    /// date-time toml++ would abort on where a value starts (not where an inline table's key does).
+    mutating func skipValue(into locator: inout TOMLLocator) {
         var depth = 0
+        var containers: [UInt8] = []
+        var valueStarts = true
         while let byte = peek() {
+            if valueStarts, byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t"), byte != UInt8(ascii: "\r"),
+               byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "#") {
+                if startsDateTimeWithoutTime() { locator.refuse(at: here, "expected a time after the date's 'T'") }
+                valueStarts = byte == UInt8(ascii: "[")
+            }
+            switch byte {
+            case UInt8(ascii: "["), UInt8(ascii: "{"): containers.append(byte)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): _ = containers.popLast()
+            case UInt8(ascii: "="): valueStarts = true
+            case UInt8(ascii: ","): valueStarts = containers.last == UInt8(ascii: "[")
+            default: break
+            }
             if starts(with: "'''") {
                 skipDelimited(by: "'''", escapes: false)
             } else if starts(with: "\"\"\"") {

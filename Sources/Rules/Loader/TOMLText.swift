@@ -9,12 +9,11 @@ enum TOMLText {
     }
 
     static func parse(_ text: String) -> Result<(root: TOMLTable, locator: TOMLLocator), SyntaxError> {
-        // The locator scans first: toml++ aborts the process on a table header such as `[!]` (an assertion where
-        // it should report an error), so those are reported here and never reach it.
+        // The locator scans first: toml++ aborts the process (an assertion where it should report an error) on a
+        // table header such as `[!]` and on a date-time such as `1989-05-27Tx:`, so those never reach it.
         let locator = TOMLLocator(text: text)
-        if let location = locator.malformedHeader {
-            return .failure(SyntaxError(location: location,
-                                        message: "expected a bare key or a quoted key in the table header"))
+        if let refusal = locator.refusal {
+            return .failure(SyntaxError(location: refusal.location, message: refusal.message))
         }
         do {
             return .success((try TOMLTable(string: text), locator))
