@@ -2,9 +2,8 @@
 # Runs one libFuzzer target of the `auspex-fuzz` build (`make fuzz-build`) over its corpus:
 #   Scripts/fuzz.sh TARGET [libFuzzer flags...]     e.g. Scripts/fuzz.sh eql -max_total_time=600
 # TARGET: audit-log, eql, rule-toml or exceptions. The corpus grows in .build/fuzz/corpus/TARGET (or
-# $FUZZ_CORPUS_DIR/TARGET), seeded from
-# Fuzz/seeds/TARGET and (when present) ../shared via Fuzz/make-seeds.py; findings land in
-# .build/fuzz/artifacts/TARGET/ (replay one with `.build/debug/auspex-fuzz TARGET FILE`). Exits non-zero on a crash,
+# $FUZZ_CORPUS_DIR/TARGET), seeded from Fuzz/seeds/TARGET and (when present) ../shared via Fuzz/make-seeds.py;
+# findings land in .build/fuzz/artifacts/TARGET/ (replay one with `.build/debug/auspex-fuzz TARGET FILE`). Exits non-zero on a crash,
 # a hang longer than 1 s, an allocation over 2 GiB or a leak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,8 +22,8 @@ corpus=${FUZZ_CORPUS_DIR:-$work/corpus}/$target
 mkdir -p "$corpus"
 max_len=4096 leaks=1
 case $target in
-  # Rule files run to a few kilobytes. TOMLKit 0.6.0 never frees what it parses (LebJe/TOMLKit#26): leak
-  # detection would stop at the first input; the leak is measured by RulesTests instead.
+  # Rule files run to a few kilobytes. TOMLKit 0.6.0 never frees what it parses (LebJe/TOMLKit#26; README
+  # "Fuzzing"): leak detection would stop at the first input.
   rule-toml) max_len=16384 leaks=0 ;;
 esac
 # One worker (the machine is shared); -timeout: a hang is an input taking over 1 s; -rss_limit_mb also caps a
