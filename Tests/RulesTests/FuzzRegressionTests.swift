@@ -14,6 +14,7 @@ final class FuzzRegressionTests: XCTestCase {
             ("[\r\n", 1, 2),
             ("[[[rule]]]\n", 1, 3),
             ("[[ .rule]]\n", 1, 4),
+            ("\u{FEFF}[[[metadata]]]\n", 1, 3),  // after a byte-order mark, which toml++ skips
             ("[metadata]\nx = 1\n\n[rule]\ntype = \"eql\"\n[\u{7F}]\n", 6, 2),
         ]
         for (text, line, column) in cases {

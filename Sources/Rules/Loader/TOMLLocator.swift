@@ -67,7 +67,10 @@ private struct Scanner {
     var arrayIndices: [String: Int] = [:]
     var currentTable = ""
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }  // a UTF-8 BOM, which toml++ skips too
+    }
 
     var here: SourceLocation { SourceLocation(line: line, column: column) }
     var atEnd: Bool { index >= bytes.count }
