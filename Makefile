@@ -98,7 +98,7 @@ test: test-deps tables-check check-imports fuzz-smoke
 FUZZ_SECONDS    ?= 600
 FUZZ_SMOKE_RUNS ?= 2000
 FUZZ_TARGETS    ?= audit-log eql rule-toml exceptions
-# The debug build by default: it builds in about half the time of the optimized one (FUZZ_CONFIG=release).
+# The debug build: it builds in about half the time of the optimized one.
 FUZZ_CONFIG     ?= debug
 # `--sanitize fuzzer` makes SwiftPM link libFuzzer's main; swiftc keeps only the last -sanitize flag it is given,
 # so the Swift modules get coverage and AddressSanitizer in one (-sanitize=fuzzer,address), the C ones through -Xcc.

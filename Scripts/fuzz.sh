@@ -30,6 +30,7 @@ esac
 # single allocation (malloc_limit_mb defaults to it), which is how unbounded allocations show.
 # Swift's crash backtracer reads the crashed process's memory, which ASan then reports as an overflow of its own.
 export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
+export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 run() {
   AUSPEX_FUZZ_TARGET=$target "$binary" -timeout=1 -rss_limit_mb=2048 -max_len=$max_len -detect_leaks=$leaks \
     -dict="Fuzz/dictionaries/$target.dict" -artifact_prefix="$work/artifacts/$target/" -print_final_stats=1 \
