@@ -27,6 +27,23 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(config.diagnostics.map(\.location), [SourceLocation(line: 2, column: 2)])
     }
 
+    /// A `}` where an array's element starts made toml++ abort as well (`["endp.*", "endgame-*",}867-05-27 ]`).
+    func testBraceWhereAnArrayElementStartsIsASyntaxErrorNotAnAbort() throws {
+        let cases: [(text: String, line: Int, column: Int)] = [
+            ("integration = [\"endp.*\", \"endgame-*\",}867-05-27 ]\n", 1, 38),  // the fuzzer's, cut
+            ("a = [}]\n", 1, 6),
+            ("a = [1, # c\n }\n", 2, 2),
+            ("a = [[1], {x = [}]}]\n", 1, 17),
+        ]
+        for (text, line, column) in cases {
+            let (outcome, diagnostics) = RuleLoader().parse(text: text, file: "bad.toml")
+            XCTAssertEqual(outcome, .failed, text.debugDescription)
+            XCTAssertEqual(diagnostics.map(\.location), [SourceLocation(line: line, column: column)], text.debugDescription)
+        }
+        XCTAssertFalse(RuleLoader().parse(text: "a = {x = [1]}\nb = [{y = 2}, {}]\n", file: "ok.toml").1
+            .contains { $0.message.hasPrefix("TOML syntax error") })
+    }
+
     /// A date-time value with no digit after its `T` made toml++ abort too, when a colon followed
     /// (`0989-05-27T"https://…` in the fuzzer's input). Now a located syntax error, wherever a value starts.
     func testDateTimeWithoutATimeIsASyntaxErrorNotAnAbort() throws {

@@ -22,7 +22,8 @@ struct TOMLLocator {
     private(set) var tables: [String: SourceLocation] = [:]
     /// The first construct TOMLKit's parser (toml++ 3) aborts the process on instead of reporting it, with what is
     /// wrong: a table header whose key does not start with a key character (`[!]`, `[\n`, `[[[`), a date-time value
-    /// without a digit after its `T` (`1989-05-27Tx:`). ``TOMLText`` refuses those before parsing.
+    /// without a digit after its `T` (`1989-05-27Tx:`), a `}` where an array's element starts (`[1, }`). ``TOMLText``
+    /// refuses those before parsing.
     private(set) var refusal: (location: SourceLocation, message: String)?
 
     init(text: String) {
@@ -237,6 +238,9 @@ private struct Scanner {
             if valueStarts, byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t"), byte != UInt8(ascii: "\r"),
                byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "#") {
                 if startsDateTimeWithoutTime() { locator.refuse(at: here, "expected a time after the date's 'T'") }
+                if byte == UInt8(ascii: "}"), containers.last == UInt8(ascii: "[") {
+                    locator.refuse(at: here, "expected a value or ']' in the array, saw '}'")
+                }
                 valueStarts = byte == UInt8(ascii: "[")
             }
             switch byte {
