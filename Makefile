@@ -1,6 +1,8 @@
 # auspex — build, run, test, install.
 #   make run     build, install missing system packages when root, run auspex in the foreground
-#   make test    the import check, then the whole test suite (root runs the real-kernel and journald tests too)
+#   make test    the import check, a short fuzzing smoke, then the whole test suite (root runs the real-kernel and
+#                journald tests too)
+#   make fuzz    libFuzzer + AddressSanitizer over every outside input, FUZZ_SECONDS per target
 #   make bench   side by side with laurel and auditd: figures as ratios, met / not met per target (not in make test)
 #   make tables  regenerate the kernel tables of Sources/AuditRecords from the installed Linux and libaudit headers
 #   make install binary, unit, sysusers/tmpfiles entries, config and rules, man pages, completions, journal catalog
@@ -26,7 +28,7 @@ TABLE_PACKAGES = linux-libc-dev libaudit-dev gcc python3
 TABLES_SCRIPT  = Scripts/generate-tables.py
 TABLES_DIR     = Sources/AuditRecords
 
-.PHONY: all build release run test check-imports bench bench-eql deps test-deps tables tables-check completions install uninstall deb clean
+.PHONY: all build release run test check-imports bench bench-eql deps test-deps tables tables-check completions install uninstall deb clean fuzz fuzz-build fuzz-smoke
 
 all: build
 
@@ -84,7 +86,7 @@ run: release
 # XCTest runs the suites one after another (never in parallel): the live-kernel tests need that. The run ends on
 # the failed test cases with their assertion lines, then a plain summary of XCTest's totals in test cases (swift
 # test itself ends on Swift Testing's line, which counts no XCTest).
-test: test-deps tables-check check-imports
+test: test-deps tables-check check-imports fuzz-smoke
 	$(SWIFT) build --build-tests
 	@mkdir -p .build; $(SWIFT) test --skip-build 2>&1 | tee .build/test.log; status=$${PIPESTATUS[0]}; \
 	total=$$(grep -E '^[[:space:]]*Executed [0-9]+ tests?, with' .build/test.log | tail -1); \
@@ -94,6 +96,42 @@ test: test-deps tables-check check-imports
 	if [ "$$f" -gt 0 ]; then echo "failed test cases and their assertions:"; \
 	  grep -E "^Test Case '.*' failed \(|: error: " .build/test.log | cut -c1-400; fi; \
 	if [ -n "$$total" ]; then echo "tests: $$((n - f - k)) passed, $$f failed, $$k skipped"; fi; exit $$status
+
+# libFuzzer with AddressSanitizer over every outside input (Sources/FuzzTargets): audit-log, eql, rule-toml,
+# exceptions. `make fuzz` runs each target FUZZ_SECONDS (default 600) on one worker, its corpus kept in
+# .build/fuzz/corpus/TARGET and seeded from Fuzz/seeds and ../shared; a finding stops it with the input saved in
+# .build/fuzz/artifacts/TARGET/ (more flags: Scripts/fuzz.sh TARGET -help=1). `make fuzz-smoke` (part of
+# `make test`) runs FUZZ_SMOKE_RUNS inputs of each, seeds included, from an empty corpus; it catches crashes and
+# leaks, with a lenient 20 s hang limit so a busy CI machine cannot fail it. The instrumented build lives apart in
+# .build/fuzz.
+FUZZ_SECONDS    ?= 600
+FUZZ_SMOKE_RUNS ?= 2000
+FUZZ_TARGETS    ?= audit-log eql rule-toml exceptions
+# The debug build: it builds in about half the time of the optimized one.
+FUZZ_CONFIG     ?= debug
+# `--sanitize fuzzer` makes SwiftPM link libFuzzer's main; swiftc keeps only the last -sanitize flag it is given,
+# so the Swift modules get coverage and AddressSanitizer in one (-sanitize=fuzzer,address), the C ones through -Xcc.
+define fuzz_build
+	@echo "building auspex-fuzz with libFuzzer and AddressSanitizer ($(1)) in .build/fuzz"
+	@set -o pipefail; $(SWIFT) build -c $(1) --product auspex-fuzz --scratch-path .build/fuzz --disable-dead-strip \
+	  --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address -Xswiftc -DAUSPEX_LIBFUZZER 2>&1 \
+	  | grep -v "Cannot export local symbol"
+endef
+
+fuzz-build: deps
+	$(call fuzz_build,$(FUZZ_CONFIG))
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  FUZZ_CONFIG=$(FUZZ_CONFIG) Scripts/fuzz.sh $$t -max_total_time=$(FUZZ_SECONDS) || exit 1; done
+
+fuzz-smoke: deps
+	$(call fuzz_build,debug)
+	@rm -rf .build/fuzz/smoke-corpus; for t in $(FUZZ_TARGETS); do \
+	  FUZZ_CONFIG=debug FUZZ_CORPUS_DIR=.build/fuzz/smoke-corpus Scripts/fuzz.sh $$t -runs=$(FUZZ_SMOKE_RUNS) -timeout=20 > .build/fuzz/smoke-$$t.log 2>&1 \
+	    || { tail -60 .build/fuzz/smoke-$$t.log; echo "fuzz-smoke: $$t failed (log: .build/fuzz/smoke-$$t.log)"; exit 1; }; \
+	  echo "fuzz-smoke: $$t $$(grep -E '^stat::number_of_executed_units' .build/fuzz/smoke-$$t.log | grep -oE '[0-9]+$$') runs, no finding"; \
+	done
 
 # Package.swift's dependencies of every target are exactly the modules its files import.
 check-imports:

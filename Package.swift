@@ -50,6 +50,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // EQL throughput over the Linux detection-rules corpus (`make bench-eql`; not a test).
+        // Every outside input (audit.log text, EQL, rule TOML, exception NDJSON) driven through the product's own
+        // path, for the fuzzer and its regression tests.
+        .target(name: "FuzzTargets", dependencies: ["AuditRecords", "Detection", "EQL", "EventModel", "Events", "Reassembler", "Rules"]),
+        // libFuzzer entry point (`make fuzz`); a normal build runs saved inputs: `auspex-fuzz TARGET FILE...`.
+        .executableTarget(name: "auspex-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/auspex-fuzz"),
         .executableTarget(name: "auspex-bench", dependencies: ["EQL", "EventModel"], path: "Benchmarks/EQLThroughput"),
         // Shared by the test targets (package root, ../shared, the built auspex, subprocesses); tests only.
         .target(name: "PackageTestSupport", path: "Tests/PackageTestSupport"),

@@ -1,5 +1,5 @@
 @testable import Daemon
-import Alerting
+@testable import Alerting
 import Foundation
 import XCTest
 

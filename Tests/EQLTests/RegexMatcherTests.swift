@@ -185,6 +185,19 @@ final class RegexMatcherTests: XCTestCase {
         XCTAssertTrue(try matcher(".*[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}:[0-9]{1,5}.*").isDeterministic)
     }
 
+    /// Found by the fuzzer (target eql): `.*` before a long run of wildcards keeps hundreds of NFA nodes live in
+    /// every DFA state, and testing them per character class was outside the construction budget, so construction
+    /// ran past it (the fuzzer's 1.8 KB pattern: 1.7 times the work). The budget now counts them; matching still answers.
+    func testDFAConstructionWorkIsBoundedWithManyLiveNodes() throws {
+        let body = String(repeating: "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.", count: 30)
+        let m = try matcher(".*" + body)
+        XCTAssertFalse(m.isDeterministic)
+        XCTAssertLessThanOrEqual(m.constructionSteps, RegexDFA.maxConstructionSteps + 2 * m.automatonSize)
+        let match = String(body.map { $0 == "." ? "Z" : $0 })
+        XCTAssertTrue(m.matches("zz" + match))
+        XCTAssertFalse(m.matches("zz" + match.dropLast()))
+    }
+
     /// `regex~` lowercases İ to two scalars (i + U+0307), as `like~` does; a DFA cut short between
     /// them hands the second one to the NFA simulation.
     func testMultiScalarLowercaseAcrossTheDFAHandOver() throws {

@@ -38,6 +38,9 @@ struct RegexMatcher: Sendable {
     /// Whether the DFA covers every reachable state (false: some inputs continue by NFA simulation).
     var isDeterministic: Bool { dfa.isComplete }
 
+    /// NFA nodes visited while the DFA was built (tests).
+    var constructionSteps: Int { dfa.constructionSteps }
+
     /// NFA nodes: simulation visits at most this many per input scalar.
     var automatonSize: Int { nfa.nodes.count }
 

@@ -51,17 +51,15 @@ public enum ConfigLoader {
     public static func parse(text: String, file: String) -> ConfigLoadResult {
         var config = AuspexConfig()
         let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let location = SourceLocation(line: max(error.source.begin.line, 1), column: max(error.source.begin.column, 1))
-            return ConfigLoadResult(config: config, diagnostics: [.error(file, location, "TOML syntax error: \(error.description)")],
-                                    fileFound: true)
-        } catch {
-            return ConfigLoadResult(config: config, diagnostics: [.error(file, SourceLocation(line: 1, column: 1), "\(error)")],
+        var reader: TOMLFieldReader
+        switch TOMLText.parse(text) {
+        case .success(let parsed):
+            root = parsed.root
+            reader = TOMLFieldReader(file: file, locator: parsed.locator)
+        case .failure(let error):
+            return ConfigLoadResult(config: config, diagnostics: [.error(file, error.location, "TOML syntax error: \(error.message)")],
                                     fileFound: true)
         }
-        var reader = TOMLFieldReader(file: file, locator: TOMLLocator(text: text))
         let sections = ConfigSchema.sections
         for sectionName in root.keys {
             guard sections.contains(sectionName) else {

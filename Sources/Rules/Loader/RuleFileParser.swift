@@ -21,16 +21,14 @@ enum RuleFileParser {
                                      "file is larger than \(maximumFileBytes) bytes; not a rule file")])
         }
         let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let location = SourceLocation(line: max(error.source.begin.line, 1), column: max(error.source.begin.column, 1))
-            return (.failed, [.error(file, location, "TOML syntax error: \(error.description)")])
-        } catch {
-            return (.failed, [.error(file, SourceLocation(line: 1, column: 1), "TOML syntax error: \(error)")])
+        var reader: TOMLFieldReader
+        switch TOMLText.parse(text) {
+        case .success(let parsed):
+            root = parsed.root
+            reader = TOMLFieldReader(file: file, locator: parsed.locator)
+        case .failure(let error):
+            return (.failed, [.error(file, error.location, "TOML syntax error: \(error.message)")])
         }
-
-        var reader = TOMLFieldReader(file: file, locator: TOMLLocator(text: text))
         guard root["rule"] != nil else {
             reader.error(at: "", "missing required table [rule]")
             return (.failed, reader.diagnostics)

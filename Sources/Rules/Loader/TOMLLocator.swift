@@ -3,8 +3,9 @@
 /// TOMLKit reports positions only for syntax errors, so semantic diagnostics ("missing query", "risk_score must be an
 /// integer") need their own map from key path to line and column. Paths use the parsed document's shape, with the index
 /// of each array-of-tables element: `rule.threat[1].technique[0].id`. The scanner understands strings of all four kinds
-/// (so a `key = x` line inside a query or a note is not mistaken for a key), comments and multi-line arrays; it assumes
-/// the text already parsed, so it never needs to report errors itself.
+/// (so a `key = x` line inside a query or a note is not mistaken for a key), comments and multi-line arrays. It runs
+/// before the text is parsed (``TOMLText``), so it gets through any text; its positions mean something only for text
+/// that parses, and the one problem it reports is ``refusal``.
 struct TOMLLocator {
     /// Where a key's name starts and where its value starts.
     struct KeyPosition {
@@ -19,6 +20,11 @@ struct TOMLLocator {
 
     private(set) var keys: [String: KeyPosition] = [:]
     private(set) var tables: [String: SourceLocation] = [:]
+    /// The first construct TOMLKit's parser (toml++ 3) aborts the process on instead of reporting it, with what is
+    /// wrong: a table header whose key does not start with a key character (`[!]`, `[\n`, `[[[`), a date-time value
+    /// without a digit after its `T` (`1989-05-27Tx:`), a `}` where an array's element starts (`[1, }`). ``TOMLText``
+    /// refuses those before parsing.
+    private(set) var refusal: (location: SourceLocation, message: String)?
 
     init(text: String) {
         var scanner = Scanner(bytes: Array(text.utf8))
@@ -44,6 +50,10 @@ struct TOMLLocator {
         if keys[path] == nil { keys[path] = position }
     }
 
+    fileprivate mutating func refuse(at location: SourceLocation, _ message: String) {
+        if refusal == nil { refusal = (location, message) }
+    }
+
     fileprivate mutating func record(table path: String, at location: SourceLocation) {
         if tables[path] == nil { tables[path] = location }
     }
@@ -58,7 +68,10 @@ private struct Scanner {
     var arrayIndices: [String: Int] = [:]
     var currentTable = ""
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }  // a UTF-8 BOM, which toml++ skips too
+    }
 
     var here: SourceLocation { SourceLocation(line: line, column: column) }
     var atEnd: Bool { index >= bytes.count }
@@ -107,6 +120,9 @@ private struct Scanner {
                 let isArray = peek(1) == UInt8(ascii: "[")
                 advance()
                 if isArray { advance() }
+                if let bad = headerKeyProblem(isArray: isArray) {
+                    locator.refuse(at: bad, "expected a bare key or a quoted key in the table header")
+                }
                 let segments = readKeySegments(until: UInt8(ascii: "]"))
                 currentTable = resolve(segments, isArrayTable: isArray)
                 locator.record(table: currentTable, at: start)
@@ -121,8 +137,26 @@ private struct Scanner {
                 let literal = peek() == UInt8(ascii: "'")
                 let path = ([currentTable].filter { !$0.isEmpty } + segments).joined(separator: ".")
                 locator.record(key: path, .init(key: start, value: valueStart, stringContent: content, isLiteralString: literal))
-                skipValue()
+                skipValue(into: &locator)
             }
+        }
+    }
+
+    /// Where a table header's key fails to start as toml++ expects after `[`/`[[` and spaces: a bare-key
+    /// character, a quote, `]` (an empty key, which it reports) or the end; a lone `[` may also be followed by
+    /// another (`[ [`, which it reports). Nil when the header is fine.
+    func headerKeyProblem(isArray: Bool) -> SourceLocation? {
+        var copy = self
+        while let byte = copy.peek(), byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") { copy.advance() }
+        guard let byte = copy.peek() else { return nil }
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "]"):
+            return nil
+        case UInt8(ascii: "[") where !isArray:
+            return nil
+        default:
+            return copy.here
         }
     }
 
@@ -185,10 +219,37 @@ private struct Scanner {
         return nil
     }
 
-    /// Consumes a value (which may span lines inside strings and brackets) and the rest of its line.
-    mutating func skipValue() {
+    /// Whether a date-time starts here with no digit after its `T` (`1989-05-27Tx`), which toml++ asserts on.
+    func startsDateTimeWithoutTime() -> Bool {
+        func digit(_ offset: Int) -> Bool { peek(offset).map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false }
+        for offset in [0, 1, 2, 3, 5, 6, 8, 9] where !digit(offset) { return false }
+        guard peek(4) == UInt8(ascii: "-"), peek(7) == UInt8(ascii: "-"),
+              peek(10) == UInt8(ascii: "T") || peek(10) == UInt8(ascii: "t") else { return false }
+        return !digit(11)
+    }
+
+    /// Consumes a value (which may span lines inside strings and brackets) and the rest of its line; refuses a
+    /// date-time toml++ would abort on where a value starts (not where an inline table's key does).
+    mutating func skipValue(into locator: inout TOMLLocator) {
         var depth = 0
+        var containers: [UInt8] = []
+        var valueStarts = true
         while let byte = peek() {
+            if valueStarts, byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t"), byte != UInt8(ascii: "\r"),
+               byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "#") {
+                if startsDateTimeWithoutTime() { locator.refuse(at: here, "expected a time after the date's 'T'") }
+                if byte == UInt8(ascii: "}"), containers.last == UInt8(ascii: "[") {
+                    locator.refuse(at: here, "expected a value or ']' in the array, saw '}'")
+                }
+                valueStarts = byte == UInt8(ascii: "[")
+            }
+            switch byte {
+            case UInt8(ascii: "["), UInt8(ascii: "{"): containers.append(byte)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): _ = containers.popLast()
+            case UInt8(ascii: "="): valueStarts = true
+            case UInt8(ascii: ","): valueStarts = containers.last == UInt8(ascii: "[")
+            default: break
+            }
             if starts(with: "'''") {
                 skipDelimited(by: "'''", escapes: false)
             } else if starts(with: "\"\"\"") {

@@ -6,8 +6,8 @@
 struct RegexDFA: Sendable {
     static let maxStates = 4_096
     static let maxTableEntries = 1 << 20
-    /// NFA nodes visited while building, summed and checked before every transition: bounds compile time and the
-    /// frontier's size.
+    /// NFA nodes visited while building (closures, and the consume nodes each transition tests), summed and checked
+    /// before every transition: bounds compile time and the frontier's size.
     static let maxConstructionSteps = 2_000_000
 
     /// State 0 is dead: no input takes it anywhere else.
@@ -30,6 +30,9 @@ struct RegexDFA: Sendable {
     enum Outcome: UInt8, Sendable {
         case open, neverMatches, alwaysMatches, unexpanded
     }
+
+    /// NFA nodes visited while building (at most ``maxConstructionSteps`` plus one transition's worth).
+    let constructionSteps: Int
 
     /// Whether every reachable state is expanded (no NFA simulation at match time).
     var isComplete: Bool { frontier.isEmpty }
@@ -55,16 +58,21 @@ struct RegexDFA: Sendable {
         }
         var transitions: [UInt32] = []
         var state = 0
+        // Consume nodes tested by `advance`, which the simulation's closure steps leave out: with many live nodes
+        // (`.*` before a long run of wildcards) they dominate, and uncounted they let construction run past the budget.
+        var tested = 0
+        var steps: Int { simulation.steps + tested }
         construction: while state < keys.count, state < max(maxStates, 1),
-            (state + 1) * classCount <= Self.maxTableEntries, state == 0 || simulation.steps <= Self.maxConstructionSteps {
+            (state + 1) * classCount <= Self.maxTableEntries, state == 0 || steps <= Self.maxConstructionSteps {
             let from = nodes(keys[state])
             for cls in 0..<classCount {
                 // One state can cost classes × nodes steps: the budget is checked per class, and a state cut short
                 // is dropped (left unexpanded, for NFA simulation), so the table only holds whole states.
-                if state > 0, simulation.steps > Self.maxConstructionSteps {
+                if state > 0, steps > Self.maxConstructionSteps {
                     transitions.removeLast(cls)
                     break construction
                 }
+                tested += from.count
                 simulation.load(from, accepting: accepting[state])
                 simulation.advance(class: cls)
                 let target = key(simulation)
@@ -81,6 +89,7 @@ struct RegexDFA: Sendable {
             state += 1
         }
         let expanded = state
+        constructionSteps = steps
         self.classCount = classCount
         self.start = startKey == [] ? Self.dead : 1
         self.expanded = expanded
