@@ -92,7 +92,6 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         for view in [SourceView.auditd, .defend] {
             _ = try? EQLCompiler(schema: builder.schema(for: view)).compile(query)
         }
-        _ = builder.freeze()
     }
 
     // MARK: rule files

@@ -38,7 +38,7 @@ public struct RuleSet: Sendable {
     /// Compiles loaded rules. A rule whose query does not compile is left out with an error located in its file;
     /// rules that test fields audit never produces, or use batch-only pipes, compile with a warning.
     /// `attachToRules`: `LIST_ID=TARGET` entries (`[exceptions] attach_to_rules`), TARGET a rule id or a tag.
-    static func compile(_ loaded: [LoadedRule], exceptions: ExceptionLists = ExceptionLists(),
+    public static func compile(_ loaded: [LoadedRule], exceptions: ExceptionLists = ExceptionLists(),
                                attachToAllRules: [String] = [], attachToRules: [String] = []) -> (ruleSet: RuleSet, diagnostics: [Diagnostic]) {
         let builder = ECSSchemaBuilder()
         var compiled: [CompiledRule] = []

@@ -122,12 +122,12 @@ struct ECSSchema: Sendable {
 }
 
 /// Assigns slots while rules compile. Not thread-safe: one builder per compile of a rule set.
-final class ECSSchemaBuilder {
+public final class ECSSchemaBuilder {
     private var slotByName: [String: Int] = [:]
     private var derived: [DerivedField: Int] = [:]
     private var nextSlot = 0
 
-    init() {
+    public init() {
         for field in ECSField.allCases {
             let slot = allocate(field.name)
             precondition(slot == field.rawValue, "fixed field \(field.name) must have slot \(field.rawValue)")
@@ -141,7 +141,7 @@ final class ECSSchemaBuilder {
 
     /// The schema a rule written for `view` compiles against. Unknown names (neither in the catalog nor under an
     /// open prefix) get no slot, so the compiler folds them to null and lists them in `unknownFields`.
-    func schema(for view: SourceView) -> any FieldSchema {
+    public func schema(for view: SourceView) -> any FieldSchema {
         View(builder: self, view: view)
     }
 

@@ -52,13 +52,9 @@ public enum ConfigLoader {
         var config = AuspexConfig()
         let root: TOMLTable
         var reader: TOMLFieldReader
-        switch TOMLText.parse(text) {
-        case .success(let parsed):
-            root = parsed.root
-            reader = TOMLFieldReader(file: file, locator: parsed.locator)
-        case .failure(let error):
-            return ConfigLoadResult(config: config, diagnostics: [.error(file, error.location, "TOML syntax error: \(error.message)")],
-                                    fileFound: true)
+        switch TOMLText.read(text, file: file) {
+        case .success(let parsed): root = parsed.root; reader = parsed.reader
+        case .failure(let diagnostic): return ConfigLoadResult(config: config, diagnostics: [diagnostic], fileFound: true)
         }
         let sections = ConfigSchema.sections
         for sectionName in root.keys {

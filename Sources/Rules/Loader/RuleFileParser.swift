@@ -22,12 +22,9 @@ enum RuleFileParser {
         }
         let root: TOMLTable
         var reader: TOMLFieldReader
-        switch TOMLText.parse(text) {
-        case .success(let parsed):
-            root = parsed.root
-            reader = TOMLFieldReader(file: file, locator: parsed.locator)
-        case .failure(let error):
-            return (.failed, [.error(file, error.location, "TOML syntax error: \(error.message)")])
+        switch TOMLText.read(text, file: file) {
+        case .success(let parsed): root = parsed.root; reader = parsed.reader
+        case .failure(let diagnostic): return (.failed, [diagnostic])
         }
         guard root["rule"] != nil else {
             reader.error(at: "", "missing required table [rule]")

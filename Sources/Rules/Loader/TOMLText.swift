@@ -24,4 +24,13 @@ enum TOMLText {
             return .failure(SyntaxError(location: SourceLocation(line: 1, column: 1), message: "\(error)"))
         }
     }
+
+    /// The table and a field reader for `file`, or the syntax error as the file's diagnostic: how the rule and
+    /// configuration loaders start.
+    static func read(_ text: String, file: String) -> Result<(root: TOMLTable, reader: TOMLFieldReader), Diagnostic> {
+        switch parse(text) {
+        case .success(let parsed): return .success((parsed.root, TOMLFieldReader(file: file, locator: parsed.locator)))
+        case .failure(let error): return .failure(.error(file, error.location, "TOML syntax error: \(error.message)"))
+        }
+    }
 }
