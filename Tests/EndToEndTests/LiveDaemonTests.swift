@@ -117,6 +117,16 @@ final class LiveDaemonTests: XCTestCase {
         XCTAssertTrue(Harness.wait(seconds: 2) {
             alerts(in: work, rule: Self.ourRuleID).count == 2 && alerts(in: work, rule: secondID).count == 1
         }, "both rules fire after the reload")
+
+        // The start, the refused reload and the taken one are journal entries with their catalog MESSAGE_IDs.
+        for (id, what) in [("e590d8677dfc4f3d9dc68b8a10c45381", "started"), ("ee70b030e58b419f81001aa75e44e5ac", "reload refused"),
+                           ("7c405f64f8ff459aa8549b7b845c3556", "reloaded")] {
+            XCTAssertTrue(Harness.wait(seconds: 3) {
+                Harness.journalEntries(pid: daemon.pid, field: "MESSAGE_ID", value: id).count == 1
+            }, "one \(what) entry in the journal")
+        }
+        XCTAssertEqual(Harness.journalEntries(pid: daemon.pid, field: "MESSAGE_ID", value: "ee70b030e58b419f81001aa75e44e5ac")
+            .first?["PRIORITY"] as? String, "4", "a refused reload is a warning")
     }
 
     // MARK: seed rule 2

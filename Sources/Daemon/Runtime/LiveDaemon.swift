@@ -121,6 +121,7 @@ public final class LiveDaemon {
             for sink in sinks { sink.deliver(alert) }
         }
         notifier.ready(status: status().line)
+        journal(.started, "started in \(config.audit.mode.rawValue) mode with \(ruleSet.rules.count) rules")
 
         var exitStatus = ExitStatus.success
         let statusInterval = Int64(max(1, config.daemon.statusIntervalSeconds)) * 1_000_000_000
@@ -196,6 +197,7 @@ public final class LiveDaemon {
         final.writeStateFile(config.daemon.stateFile)
         writeMetrics(final)
         Self.log(final.summary)
+        journal(.stopped, "stopped: " + final.line)
         return exitStatus
     }
 
@@ -315,6 +317,7 @@ public final class LiveDaemon {
         if resolved.hasErrors {
             facts.reloadFailures += 1
             Self.log("reload: the configuration has errors; keeping the running configuration and rules")
+            journal(.reloadRefused, "reload refused: the configuration has errors; the running configuration and rules stay")
             return
         }
         let load = resolved.config.loadRules()
@@ -324,6 +327,8 @@ public final class LiveDaemon {
             facts.reloadFailures += 1
             let exceptionErrors = load.exceptionLists.diagnostics.containsErrors ? "; exception files have errors" : ""
             Self.log("reload: \(load.failedRuleCount) rule(s) failed\(exceptionErrors); keeping the \(ruleSet.rules.count) running rules")
+            journal(.reloadRefused, "reload refused: \(load.failedRuleCount) rule(s) failed\(exceptionErrors); "
+                    + "the \(ruleSet.rules.count) running rules stay")
             return
         }
         if resolved.config.audit.mode != config.audit.mode || resolved.config.spool != config.spool
@@ -351,6 +356,12 @@ public final class LiveDaemon {
         plan = newPlan
         processor.replace(ruleSet: load.ruleSet, policy: config.alertPolicy)
         Self.log("reload: \(load.ruleSet.rules.count) rules in force")
+        journal(.reloaded, "reloaded: \(load.ruleSet.rules.count) rules in force")
+    }
+
+    /// A lifecycle entry with its MESSAGE_ID, when journald is in use.
+    private func journal(_ event: LifecycleJournal.Event, _ message: String) {
+        if config.journald.enabled { LifecycleJournal.send(event, message) }
     }
 
     /// Replaces our keyed kernel rules with the new plan's (other rules are never touched).
