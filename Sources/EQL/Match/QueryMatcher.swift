@@ -34,81 +34,49 @@ public struct MatcherLimits: Sendable {
 ///     for event in stream { for match in matcher.process(event) { alert(match) } }
 public struct QueryMatcher {
     public let query: CompiledQuery
-    // One of the three is set, by query kind. Kept as separate optionals (not an enum payload) so
-    // the per-event mutation happens in place instead of copying the engine out and back.
-    private let isEventQuery: Bool
-    private let filter: CompiledFilter
-    private var filterCounters = MatchCounters()
-    private var sequence: SequenceEngine<SlotEvent>?
-    private var sample: SampleEngine<SlotEvent>?
+    private var stream: StreamMatcher<SlotEvent>
+    /// Events an event query was offered (its engines count their own).
+    private var eventsOffered = 0
 
     public init(query: CompiledQuery, limits: MatcherLimits = MatcherLimits()) {
         self.query = query
-        switch query.body {
-        case .event(let filter):
-            self.filter = filter
-        case .sequence(let sequence):
-            self.filter = .never
-            self.sequence = SequenceEngine(sequence, limits: limits)
-        case .sample(let sample):
-            self.filter = .never
-            self.sample = SampleEngine(sample, limits: limits)
-        }
-        isEventQuery = sequence == nil && sample == nil
+        stream = StreamMatcher(query.body, limits: limits)
     }
 
     /// Offers one event; returns the results it completes (often none).
     public mutating func process(_ event: SlotEvent) -> [Match] {
-        if isEventQuery {
-            filterCounters.events += 1
-            guard filter.matches(event) else { return [] }
-            filterCounters.matches += 1
-            return [Match(joinKeys: [], events: [event])]
-        }
-        if sequence != nil {
-            var results: [SequenceResult<SlotEvent>] = []
-            sequence!.process(event, element: event, into: &results)
-            return Self.matches(results)
-        }
-        if sample != nil {
-            var results: [SampleStateMachine<SlotEvent>.Result] = []
-            sample!.process(event, element: event, into: &results)
-            return results.map { Match(joinKeys: $0.key.values, events: $0.events) }
-        }
-        return []
+        if stream.isEventQuery { eventsOffered += 1 }
+        var results: [StreamMatch<SlotEvent>] = []
+        stream.process(event, element: event, into: &results)
+        return Self.matches(results)
     }
 
     /// Moves event time forward without an event: expires state and releases sequences that waited
     /// for a trailing `![…]` window.
     public mutating func advance(to time: Int64) -> [Match] {
-        if sequence != nil {
-            var results: [SequenceResult<SlotEvent>] = []
-            sequence!.advance(to: time, into: &results)
-            return Self.matches(results)
-        }
-        sample?.advance(to: time)
-        return []
+        var results: [StreamMatch<SlotEvent>] = []
+        stream.advance(to: time, into: &results)
+        return Self.matches(results)
     }
 
     /// End of a finite stream: releases what only the end can decide (trailing `![…]` stages).
     mutating func finish() -> [Match] {
-        guard sequence != nil else { return [] }
-        var results: [SequenceResult<SlotEvent>] = []
-        sequence!.finish(into: &results)
+        var results: [StreamMatch<SlotEvent>] = []
+        stream.finish(into: &results)
         return Self.matches(results)
     }
 
     public var counters: MatchCounters {
-        sequence?.counters ?? sample?.counters ?? filterCounters
+        var counters = stream.counters
+        if stream.isEventQuery { counters.events = eventsOffered }
+        return counters
     }
 
     /// Join keys currently holding state (0 for event queries).
-    public var pendingKeys: Int {
-        sequence?.pendingKeys ?? sample?.pendingKeys ?? 0
-    }
+    public var pendingKeys: Int { stream.pendingKeys }
 
-    private static func matches(_ results: [SequenceResult<SlotEvent>]) -> [Match] {
-        results.isEmpty ? [] : results.map { Match(joinKeys: $0.key.values, events: $0.events) }
+    private static func matches(_ results: [StreamMatch<SlotEvent>]) -> [Match] {
+        results.isEmpty ? [] : results.map { Match(joinKeys: $0.joinKeys, events: $0.elements) }
     }
 }
 
