@@ -1,5 +1,4 @@
 import Alerting
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -90,12 +89,9 @@ struct AuditStateWatch {
         let fields = [("MESSAGE", "auspex: " + message(finding)), ("PRIORITY", finding == .auditingTurnedOff ? "4" : "3"),
                       ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier), ("MESSAGE_ID", messageID(finding))]
             .compactMap { JournalField($0.0, $0.1) }
-        let sent = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            _ = send(fields)
-            sent.signal()
-        }
-        if case .ownershipLost = finding { _ = sent.wait(timeout: .now() + 1) }
+        var beforeExit = false
+        if case .ownershipLost = finding { beforeExit = true }
+        LifecycleJournal.deliver(fields, beforeExit: beforeExit, send: send)
     }
 
     /// `/proc/PID/comm`, when readable.

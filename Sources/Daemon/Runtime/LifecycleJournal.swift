@@ -31,15 +31,19 @@ enum LifecycleJournal {
             .compactMap { JournalField($0.0, $0.1) }
     }
 
-    /// Sends off the calling thread (a stalled journald must not stall the main loop); waits up to a second for
-    /// `stopped`, which is sent just before the process exits.
+    /// Sends the entry; waits for `stopped`, which is sent just before the process exits.
     static func send(_ event: Event, _ message: String, send: @escaping JournalWriter.Send = JournalWriter.libsystemdSend) {
-        let entry = fields(event, message)
+        deliver(fields(event, message), beforeExit: event == .stopped, send: send)
+    }
+
+    /// Sends a daemon journal entry off the calling thread (a stalled journald must not stall the main loop); an
+    /// entry sent just before the process exits waits up to a second for the send, so it is not lost.
+    static func deliver(_ entry: [JournalField], beforeExit: Bool, send: @escaping JournalWriter.Send) {
         let sent = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
             _ = send(entry)
             sent.signal()
         }
-        if event == .stopped { _ = sent.wait(timeout: .now() + 1) }
+        if beforeExit { _ = sent.wait(timeout: .now() + 1) }
     }
 }
