@@ -119,16 +119,8 @@ final class ExceptionReplayTests: XCTestCase {
 
     /// An excepted event can fill no stage of a sequence: the sequence forms only from other events.
     func testAnExceptedEventCannotFillASequenceStage() throws {
-        var log = Log()
-        log.syscall(Log.execve, pid: 9001, ppid: 1, comm: "nc", exe: "/usr/bin/nc", argv: ["nc", "192.0.2.9", "80"])
-        log.syscall(Log.connect, exit: 0, pid: 9001, ppid: 1, comm: "nc", exe: "/usr/bin/nc", sockaddr: Log.inet("192.0.2.9", port: 80))
-        log.syscall(Log.execve, pid: 9002, ppid: 1, comm: "nc", exe: "/usr/bin/nc", argv: ["nc", "198.51.100.7", "80"])
-        log.syscall(Log.connect, exit: 0, pid: 9002, ppid: 1, comm: "nc", exe: "/usr/bin/nc", sockaddr: Log.inet("198.51.100.7", port: 80))
-        let rule = Fixtures.ruleText(id: "nc-connect", name: "Netcat connects", query: """
-            sequence by process.pid with maxspan=1m
-              [process where event.action == "executed" and process.name == "nc"]
-              [network where event.action == "connected-to"]
-            """) + "\n[[rule.exceptions_list]]\nid = \"tuning\"\nlist_id = \"tuning\"\nnamespace_type = \"single\"\ntype = \"detection\"\n"
+        let log = Self.twoNetcatConnects()
+        let rule = Self.netcatSequenceRule
         let exceptions = Self.list([Self.entry("destination.ip", "match", "\"192.0.2.9\"")])
         let (alerts, _, engine) = try replay(log.text, rules: [("seq", rule)], exceptions: exceptions)
         XCTAssertEqual(alerts.map { $0.joinKeys }, [[9002]])
@@ -153,16 +145,8 @@ final class ExceptionReplayTests: XCTestCase {
         XCTAssertEqual(try pids([Self.listEntry("process.pid", "pids.txt", "long")], files: files), [8001, 8002, 8003, 8004])
 
         // ip_range lists on a sequence's network stage: CIDR and a-b ranges.
-        var log = Log()
-        log.syscall(Log.execve, pid: 9001, ppid: 1, comm: "nc", exe: "/usr/bin/nc", argv: ["nc", "192.0.2.9", "80"])
-        log.syscall(Log.connect, exit: 0, pid: 9001, ppid: 1, comm: "nc", exe: "/usr/bin/nc", sockaddr: Log.inet("192.0.2.9", port: 80))
-        log.syscall(Log.execve, pid: 9002, ppid: 1, comm: "nc", exe: "/usr/bin/nc", argv: ["nc", "198.51.100.7", "80"])
-        log.syscall(Log.connect, exit: 0, pid: 9002, ppid: 1, comm: "nc", exe: "/usr/bin/nc", sockaddr: Log.inet("198.51.100.7", port: 80))
-        let rule = Fixtures.ruleText(id: "nc-connect", name: "Netcat connects", query: """
-            sequence by process.pid with maxspan=1m
-              [process where event.action == "executed" and process.name == "nc"]
-              [network where event.action == "connected-to"]
-            """) + "\n[[rule.exceptions_list]]\nid = \"tuning\"\nlist_id = \"tuning\"\nnamespace_type = \"single\"\ntype = \"detection\"\n"
+        let log = Self.twoNetcatConnects()
+        let rule = Self.netcatSequenceRule
         let cases: [(String, [[FieldValue]])] = [("192.0.2.0/24\n", [[9002]]), ("198.51.100.1-198.51.100.9\n", [[9001]]),
                                                  ("203.0.113.0/24\n", [[9001], [9002]])]
         for (ranges, expected) in cases {
@@ -185,4 +169,22 @@ final class ExceptionReplayTests: XCTestCase {
         XCTAssertEqual(try pids(scope: "[\"*\"]"), [8002, 8003, 8004])
         XCTAssertEqual(try pids(scope: "[\"another-rule\"]"), [8001, 8002, 8003, 8004])
     }
+
+    /// Two netcat processes, each execs and connects (192.0.2.9 and 198.51.100.7, port 80).
+    private static func twoNetcatConnects() -> Log {
+        var log = Log()
+        log.syscall(Log.execve, pid: 9001, ppid: 1, comm: "nc", exe: "/usr/bin/nc", argv: ["nc", "192.0.2.9", "80"])
+        log.syscall(Log.connect, exit: 0, pid: 9001, ppid: 1, comm: "nc", exe: "/usr/bin/nc", sockaddr: Log.inet("192.0.2.9", port: 80))
+        log.syscall(Log.execve, pid: 9002, ppid: 1, comm: "nc", exe: "/usr/bin/nc", argv: ["nc", "198.51.100.7", "80"])
+        log.syscall(Log.connect, exit: 0, pid: 9002, ppid: 1, comm: "nc", exe: "/usr/bin/nc", sockaddr: Log.inet("198.51.100.7", port: 80))
+        return log
+    }
+
+    /// A netcat exec-then-connect sequence by pid, with the `tuning` exception list attached.
+    private static let netcatSequenceRule = Fixtures.ruleText(id: "nc-connect", name: "Netcat connects", query: """
+        sequence by process.pid with maxspan=1m
+          [process where event.action == "executed" and process.name == "nc"]
+          [network where event.action == "connected-to"]
+        """) + "\n[[rule.exceptions_list]]\nid = \"tuning\"\nlist_id = \"tuning\"\nnamespace_type = \"single\"\ntype = \"detection\"\n"
+
 }
