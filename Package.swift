@@ -76,3 +76,10 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["PackageTestSupport", "auspex", "AuditNetlink", "EventModel"]),
     ]
 )
+
+// Release builds optimize across module boundaries: the record path crosses seven modules, and without it generic
+// code such as EQL's StreamMatcher runs unspecialized in Detection (type metadata looked up per event). Measured
+// with callgrind on the bench corpus: −23 % instructions in rule evaluation with every Elastic rule loaded.
+for target in package.targets where target.type != .test && !["CAuditNetlink", "CSystemd"].contains(target.name) {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+}
