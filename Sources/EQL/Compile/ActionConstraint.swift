@@ -50,7 +50,10 @@ public struct ActionConstraint: Sendable, Equatable {
     }
 
     /// The constraint a condition puts on the field in `slot`, nil when it has none (see the type's rules).
-    static func derive(from condition: Predicate, slot: Int) -> ActionConstraint? {
+    /// `multiValued`: the field may hold several values (`event.category`), each tested on its own, so two
+    /// conjuncts may hold through different values: an `and` is bounded by one conjunct's constraint (the
+    /// smallest), not by their intersection.
+    static func derive(from condition: Predicate, slot: Int, multiValued: Bool = false) -> ActionConstraint? {
         switch condition {
         case .constant(let value):
             return value == true ? nil : ActionConstraint(slot: slot)
@@ -66,11 +69,13 @@ public struct ActionConstraint: Sendable, Equatable {
             return ActionConstraint(slot: slot, literals: literals, caseInsensitive: patterns.caseInsensitive)
         case .and(let conjuncts):
             // Every conjunct must hold, so each constrained one bounds the action; intersect them.
-            return conjuncts.compactMap { derive(from: $0, slot: slot) }.reduce(nil) { $0?.intersection($1) ?? $1 }
+            let bounds = conjuncts.compactMap { derive(from: $0, slot: slot, multiValued: multiValued) }
+            if multiValued { return bounds.min { $0.count < $1.count } }
+            return bounds.reduce(nil) { $0?.intersection($1) ?? $1 }
         case .or(let branches):
             var union = ActionConstraint(slot: slot)
             for branch in branches {
-                guard let constraint = derive(from: branch, slot: slot) else { return nil }
+                guard let constraint = derive(from: branch, slot: slot, multiValued: multiValued) else { return nil }
                 union = union.union(constraint)
             }
             return union
@@ -78,6 +83,8 @@ public struct ActionConstraint: Sendable, Equatable {
             return nil
         }
     }
+
+    private var count: Int { values.count + caseInsensitiveValues.count }
 
     /// The actions either admits (both read `slot`): the constraint of a rule with several filters.
     func union(_ other: ActionConstraint) -> ActionConstraint {

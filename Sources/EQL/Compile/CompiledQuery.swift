@@ -41,13 +41,13 @@ public struct CompiledQuery: Sendable {
     /// a filter that does not constrain the action. An event may advance the query only if some filter admits it.
     var actionConstraints: [ActionConstraint?] { filters.map(\.actions) }
 
-    /// The event categories the query can match (its stages' and `until`'s), nil when a stage is `any`:
-    /// callers offer a query only the events of these categories.
+    /// The event categories the query can match (its stages' and `until`'s, see ``CompiledFilter/indexCategories``),
+    /// nil when a stage may match any: callers offer a query only the events of these categories.
     var categories: Set<String>? {
         var categories = Set<String>()
         for filter in filters {
-            guard let category = filter.category else { return nil }
-            categories.insert(category)
+            guard let filterCategories = filter.indexCategories else { return nil }
+            categories.formUnion(filterCategories)
         }
         return categories
     }
@@ -72,14 +72,35 @@ public struct CompiledFilter: Sendable {
     /// The `event.action` values the condition needs (category aside), nil when it needs none: see
     /// ``ActionConstraint``. Useful for indexing rules by action.
     let actions: ActionConstraint?
+    /// The values other indexed fields (``EQLCompiler/guardFields``, most selective first) must have for the
+    /// condition to hold, for each such field it bounds (the same sound over-approximation as ``actions``, read
+    /// as "some value of the field is one of these", so multi-valued fields such as `process.args` qualify). The
+    /// rule index skips a filter whose guard the event's values all fail, without evaluating it.
+    let guards: [ActionConstraint]
+    /// The `event.category` values an event needs one of to match: the category term, or for `any where` what the
+    /// condition requires of `event.category` (`any where event.category in ("file", "process") and …`); nil when
+    /// it may match any event. (Exact values only: the index files events under their categories as they are.)
+    let indexCategories: Set<String>?
 
-    /// - Parameter actionSlot: where the schema put `event.action`, when the query read it.
-    init(category: String?, categorySlot: Int?, condition: Predicate, actionSlot: Int? = nil) {
+    /// - Parameters:
+    ///   - actionSlot: where the schema put `event.action`, when the query read it.
+    ///   - guardSlots: where the schema put the guard fields the query read, most selective first.
+    init(category: String?, categorySlot: Int?, condition: Predicate, actionSlot: Int? = nil, guardSlots: [Int] = []) {
         self.category = category
         self.categorySlot = categorySlot
         self.condition = condition
         self.node = ConditionNode.lower(condition)
         self.actions = actionSlot.flatMap { ActionConstraint.derive(from: condition, slot: $0) }
+        self.guards = guardSlots.compactMap { ActionConstraint.derive(from: condition, slot: $0, multiValued: true) }
+        if let category {
+            indexCategories = [category]
+        } else if let categorySlot,
+                  let required = ActionConstraint.derive(from: condition, slot: categorySlot, multiValued: true),
+                  required.caseInsensitiveValues.isEmpty {
+            indexCategories = required.values
+        } else {
+            indexCategories = nil
+        }
     }
 
     /// A filter that never matches.

@@ -13,6 +13,10 @@ public struct EQLCompiler {
     public static let categoryField = "event.category"
     /// The field `ActionConstraint` is about.
     static let actionField = "event.action"
+    /// Fields whose required values index rules beyond category and action (``CompiledFilter/guards``), most
+    /// selective first: detection rules mostly pick a handful of program or file names out of every exec or open.
+    static let guardFields = ["process.name", "process.parent.name", "process.executable", "file.name",
+                              "file.extension", "file.path", "auditd.data.syscall", "process.args"]
 
     public init(schema: any FieldSchema) {
         self.schema = schema
@@ -67,7 +71,8 @@ public struct EQLCompiler {
     {
         let condition = try expressions.predicate(filter.condition)
         return CompiledFilter(category: filter.category, categorySlot: schema.slot(for: Self.categoryField),
-                              condition: condition, actionSlot: expressions.actionSlot)
+                              condition: condition, actionSlot: expressions.actionSlot,
+                              guardSlots: expressions.guardSlots)
     }
 
     private func compile(_ stage: StageAST, sharedKeys: [Expr], _ expressions: inout ExpressionCompiler)

@@ -9,6 +9,10 @@ struct ExpressionCompiler {
     private var unknownSet: Set<String> = []
     /// The slot `event.action` resolved to, once a condition read it (for `ActionConstraint`).
     private(set) var actionSlot: Int?
+    /// The ``EQLCompiler/guardFields`` a condition read, with their slots.
+    private var guardSlotByField: [String: Int] = [:]
+    /// Their slots, in ``EQLCompiler/guardFields`` order (for ``CompiledFilter/guards``).
+    var guardSlots: [Int] { EQLCompiler.guardFields.compactMap { guardSlotByField[$0] } }
     private let emptyEvent = SlotEvent(values: [], timestamp: 0, ordinal: 0)
 
     init(schema: any FieldSchema) {
@@ -163,6 +167,7 @@ struct ExpressionCompiler {
         case .field(let name, let optional):
             if let slot = schema.slot(for: name) {
                 if name == EQLCompiler.actionField { actionSlot = slot }
+                if EQLCompiler.guardFields.contains(name) { guardSlotByField[name] = slot }
                 return .field(slot)
             }
             if unknownSet.insert(name).inserted { unknownFields.append(name) }

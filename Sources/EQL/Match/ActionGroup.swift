@@ -59,11 +59,10 @@ struct ActionGroup: Sendable {
                 default: return body(everything)
                 }
             }
-            if strings.count <= 1 { return body(strings.first.map(lookup) ?? otherwise) }
-            var evaluated = Set<Int>()
-            for text in strings { evaluated.formUnion(lookup(text).evaluate) }
-            body(Offer(evaluate: everything.evaluate.filter(evaluated.contains),
-                       tick: otherwise.tick.filter { !evaluated.contains($0) }))
+            // With several distinct values two tests of a filter may hold through different ones, which a
+            // constraint (their intersection) cannot tell: every rule is evaluated.
+            if Set(strings).count <= 1 { return body(strings.first.map(lookup) ?? otherwise) }
+            body(everything)
         default:
             body(everything)
         }

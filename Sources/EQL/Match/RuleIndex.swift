@@ -17,12 +17,17 @@ public struct RuleIndex: Sendable {
         public var categories: Set<String>?
         /// Per category, the actions the rule's filters of that category need; a category not listed is unconstrained.
         var actions: [String: ActionConstraint]
+        /// Per category, the values one more field must have for the rule's filters there (see ``ValueGuards``);
+        /// a category not listed is unguarded.
+        var guards: [String: ActionConstraint]
         /// Sequences and samples keep state that ages with the event times they are shown.
         var tracksTime: Bool
 
-        init(categories: Set<String>?, actions: [String: ActionConstraint] = [:], tracksTime: Bool = false) {
+        init(categories: Set<String>?, actions: [String: ActionConstraint] = [:],
+             guards: [String: ActionConstraint] = [:], tracksTime: Bool = false) {
             self.categories = categories
             self.actions = actions
+            self.guards = guards
             self.tracksTime = tracksTime
         }
 
@@ -34,6 +39,35 @@ public struct RuleIndex: Sendable {
             }
             if case .event = query.body { tracksTime = false } else { tracksTime = true }
             actions = Self.actionsByCategory(query.filters, alsoFiledUnder: alsoFiledUnder)
+            guards = Self.guardsByCategory(query.filters, alsoFiledUnder: alsoFiledUnder)
+        }
+
+        /// Per category, the first guard field (most selective first) that every filter of that category bounds,
+        /// with the values they admit together; a category whose filters share no bounded field is unguarded.
+        private static func guardsByCategory(_ filters: [CompiledFilter], alsoFiledUnder: [String: [String]])
+            -> [String: ActionConstraint] {
+            var filtersByCategory: [String: [CompiledFilter]] = [:]
+            for filter in filters {
+                guard let categories = filter.indexCategories else { return [:] }  // offered every event anyway
+                for filedUnder in categories.sorted().flatMap({ [$0] + (alsoFiledUnder[$0] ?? []) }) {
+                    filtersByCategory[filedUnder, default: []].append(filter)
+                }
+            }
+            var guards: [String: ActionConstraint] = [:]
+            for (category, filters) in filtersByCategory {
+                candidates: for candidate in filters[0].guards {
+                    var union = candidate
+                    for filter in filters.dropFirst() {
+                        guard let bound = filter.guards.first(where: { $0.slot == candidate.slot }) else {
+                            continue candidates
+                        }
+                        union = union.union(bound)
+                    }
+                    guards[category] = union
+                    break
+                }
+            }
+            return guards
         }
 
         /// Unions each category's filters' constraints; one unconstrained filter frees the category.
@@ -42,8 +76,8 @@ public struct RuleIndex: Sendable {
             var constraints: [String: ActionConstraint] = [:]
             var unconstrained = Set<String>()
             for filter in filters {
-                guard let category = filter.category else { return [:] }  // `any where`: offered every event anyway
-                for filedUnder in [category] + (alsoFiledUnder[category] ?? []) {
+                guard let categories = filter.indexCategories else { return [:] }  // offered every event anyway
+                for filedUnder in categories.sorted().flatMap({ [$0] + (alsoFiledUnder[$0] ?? []) }) {
                     // (A query reads one action slot; were two to differ, the category would just stay unconstrained.)
                     guard let actions = filter.actions, constraints[filedUnder].map({ $0.slot == actions.slot }) ?? true
                     else {
@@ -69,6 +103,8 @@ public struct RuleIndex: Sendable {
         /// Offered whatever the action.
         var unconstrained: [Int] = []
         var groups: [ActionGroup] = []
+        /// What the rules offered by action still need of other fields.
+        var guards = ValueGuards([])
         /// Rules the category index alone would offer (for the counters).
         var ruleCount: Int { unconstrained.count + groups.reduce(0) { $0 + $1.ruleCount } }
     }
@@ -80,17 +116,21 @@ public struct RuleIndex: Sendable {
     private let rulesByCategory: [String: [Int]]
     /// Rules with an `any where` stage: every event goes to them.
     public let anyCategory: [Int]
+    /// Per rule number: a sequence or sample (told the time when skipped).
+    private let tracksTime: [Bool]
 
     public init(rules: [Rule]) {
         var any: [Int] = []
         var unconstrained: [String: [Int]] = [:]
         var constrained: [String: [Int: [(rule: Int, actions: ActionConstraint, tracksTime: Bool)]]] = [:]
+        var guards: [String: [(rule: Int, bound: ActionConstraint)]] = [:]
         for (number, rule) in rules.enumerated() {
             guard let categories = rule.categories else {
                 any.append(number)
                 continue
             }
             for category in categories {
+                if let bound = rule.guards[category] { guards[category, default: []].append((number, bound)) }
                 if let actions = rule.actions[category] {
                     constrained[category, default: [:]][actions.slot, default: []]
                         .append((number, actions, rule.tracksTime))
@@ -107,9 +147,10 @@ public struct RuleIndex: Sendable {
                 ActionGroup(slot: slot, members: members)
             }
             tables[category] = CategoryRules(unconstrained: ((unconstrained[category] ?? []) + any).sorted(),
-                                             groups: groups)
+                                             groups: groups, guards: ValueGuards(guards[category] ?? []))
         }
         byCategory = tables
+        tracksTime = rules.map(\.tracksTime)
         rulesByCategory = tables.mapValues { table in
             (table.unconstrained + table.groups.flatMap(\.everything.evaluate)).sorted()
         }
@@ -152,11 +193,27 @@ public struct RuleIndex: Sendable {
         default:
             table = otherCategories
         }
-        for rule in table.unconstrained { evaluate(rule) }
-        for group in table.groups {
-            group.offer(for: event[group.slot]) { offer in
-                for rule in offer.evaluate { evaluate(rule) }
-                for rule in offer.tick { tick(rule) }
+        if table.guards.isEmpty {
+            for rule in table.unconstrained { evaluate(rule) }
+            for group in table.groups {
+                group.offer(for: event[group.slot]) { offer in
+                    for rule in offer.evaluate { evaluate(rule) }
+                    for rule in offer.tick { tick(rule) }
+                }
+            }
+            return table.ruleCount
+        }
+        table.guards.withAdmissions(for: event) { admissions in
+            // A rule its guard turns away is handled as one its action turned away.
+            func consider(_ rule: Int) {
+                if admissions.admits(rule) { evaluate(rule) } else if tracksTime[rule] { tick(rule) }
+            }
+            for rule in table.unconstrained { consider(rule) }
+            for group in table.groups {
+                group.offer(for: event[group.slot]) { offer in
+                    for rule in offer.evaluate { consider(rule) }
+                    for rule in offer.tick { tick(rule) }
+                }
             }
         }
         return table.ruleCount
@@ -168,11 +225,16 @@ public struct RuleIndex: Sendable {
         if tables.isEmpty { return visit(category: .null, event: event, evaluate: evaluate, tick: tick) }
         var evaluated = Set<Int>(), ticked = Set<Int>()
         for table in tables {
-            evaluated.formUnion(table.unconstrained)
-            for group in table.groups {
-                group.offer(for: event[group.slot]) { offer in
-                    evaluated.formUnion(offer.evaluate)
-                    ticked.formUnion(offer.tick)
+            table.guards.withAdmissions(for: event) { admissions in
+                func consider(_ rule: Int) {
+                    if admissions.admits(rule) { evaluated.insert(rule) } else if tracksTime[rule] { ticked.insert(rule) }
+                }
+                table.unconstrained.forEach(consider)
+                for group in table.groups {
+                    group.offer(for: event[group.slot]) { offer in
+                        offer.evaluate.forEach(consider)
+                        ticked.formUnion(offer.tick)
+                    }
                 }
             }
         }

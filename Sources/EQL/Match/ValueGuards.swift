@@ -1,0 +1,144 @@
+import EventModel
+
+/// The rule index's last level: rules whose filters need one more field among a few values (most detection rules
+/// pick a handful of program names out of every exec: `process.name in ("nc", "ncat", …)`) are skipped, without
+/// evaluating them, when the event's value is none of those. Each guarded field's value is looked up once per event,
+/// whatever the number of rules reading it. Part of ``RuleIndex``; the guards come from ``CompiledFilter/guards``.
+struct ValueGuards: Sendable {
+    /// One guarded field of one view: per value, the rules admitting it.
+    struct Table: Sendable {
+        let slot: Int
+        /// Per value some rule names (case-sensitively or not): the rules admitting it.
+        let byValue: [String: RuleBits]
+        /// Per case-folded value some rule names case-insensitively, for values not in `byValue`.
+        let byFoldedValue: [String: RuleBits]
+
+        /// The rules an event whose value in `slot` is `value` may satisfy; nil when every rule may.
+        func admitted(_ value: FieldValue) -> RuleBits? {
+            switch value {
+            case .string(let text): return lookup(text)
+            case .null: return RuleBits.none  // every guard test is false on a missing value
+            case .array(let items):
+                // Some value must be one the guard admits (guards are derived for multi-valued fields).
+                var union: RuleBits?
+                for item in items {
+                    switch item {
+                    case .string(let text):
+                        let admitted = lookup(text)
+                        union = union.map { $0.union(admitted) } ?? admitted
+                    case .null: continue
+                    default: return nil  // a number may equal a constant by its text
+                    }
+                }
+                return union ?? RuleBits.none
+            default:
+                return nil
+            }
+        }
+
+        private func lookup(_ text: String) -> RuleBits {
+            if let rules = byValue[text] { return rules }
+            guard !byFoldedValue.isEmpty else { return .none }
+            return byFoldedValue[ActionConstraint.caseFolded(text)] ?? .none
+        }
+    }
+
+    let tables: [Table]
+    /// Per rule number, the index of the table guarding it, or -1.
+    private let tableOfRule: [Int]
+
+    /// The guards of one category's rules (a rule's guard differs between categories).
+    init(_ guards: [(rule: Int, bound: ActionConstraint)]) {
+        var bySlot: [Int: [(rule: Int, bound: ActionConstraint)]] = [:]
+        for entry in guards { bySlot[entry.bound.slot, default: []].append(entry) }
+        tables = bySlot.keys.sorted().map { slot in
+            let members = bySlot[slot]!
+            func rules(admitting admits: (ActionConstraint) -> Bool) -> RuleBits {
+                RuleBits(members.filter { admits($0.bound) }.map(\.rule))
+            }
+            var byValue: [String: RuleBits] = [:]
+            for value in Set(members.flatMap(\.bound.values)) { byValue[value] = rules { $0.admits(value) } }
+            var byFoldedValue: [String: RuleBits] = [:]
+            for key in Set(members.flatMap(\.bound.caseInsensitiveValues)) {
+                byFoldedValue[key] = rules { $0.caseInsensitiveValues.contains(key) }
+            }
+            return Table(slot: slot, byValue: byValue, byFoldedValue: byFoldedValue)
+        }
+        var tableOfRule = Array(repeating: -1, count: (guards.map(\.rule).max() ?? -1) + 1)
+        for (index, table) in tables.enumerated() {
+            for entry in bySlot[table.slot]! { tableOfRule[entry.rule] = index }
+        }
+        self.tableOfRule = tableOfRule
+    }
+
+    var isEmpty: Bool { tables.isEmpty }
+
+    /// Runs `body` with a per-event memo of each table's admitted rules (on the stack: nothing allocated per event
+    /// unless a multi-valued field needs a union).
+    func withAdmissions<Result>(for event: SlotEvent, _ body: (inout Admissions) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(of: Admission.self, capacity: max(tables.count, 1)) { buffer in
+            _ = buffer.initialize(repeating: .unknown)
+            defer { buffer.deinitialize() }
+            var admissions = Admissions(guards: self, event: event, memo: buffer)
+            return body(&admissions)
+        }
+    }
+
+    enum Admission {
+        case unknown
+        case every
+        case some(RuleBits)
+    }
+
+    /// The guards' verdicts on one event, each table asked at most once.
+    struct Admissions {
+        let guards: ValueGuards
+        let event: SlotEvent
+        let memo: UnsafeMutableBufferPointer<Admission>
+
+        /// Whether `rule` may match the event as far as its guard (if any) can tell.
+        mutating func admits(_ rule: Int) -> Bool {
+            guard rule < guards.tableOfRule.count else { return true }
+            let table = guards.tableOfRule[rule]
+            guard table >= 0 else { return true }
+            switch memo[table] {
+            case .every: return true
+            case .some(let rules): return rules.contains(rule)
+            case .unknown:
+                let admitted = guards.tables[table].admitted(event[guards.tables[table].slot])
+                memo[table] = admitted.map(Admission.some) ?? .every
+                return admitted?.contains(rule) ?? true
+            }
+        }
+    }
+}
+
+/// A set of rule numbers as bits.
+struct RuleBits: Sendable {
+    private let words: [UInt64]
+
+    static let none = RuleBits([])
+
+    init(_ rules: [Int]) {
+        var words = [UInt64](repeating: 0, count: (rules.max() ?? -1) / 64 + 1)
+        for rule in rules { words[rule / 64] |= 1 << UInt64(rule % 64) }
+        self.words = words
+    }
+
+    func contains(_ rule: Int) -> Bool {
+        let word = rule / 64
+        return word < words.count && words[word] & (1 << UInt64(rule % 64)) != 0
+    }
+
+    func union(_ other: RuleBits) -> RuleBits {
+        if other.words.isEmpty { return self }
+        if words.isEmpty { return other }
+        var words = self.words.count >= other.words.count ? self.words : other.words
+        for (index, word) in (self.words.count >= other.words.count ? other.words : self.words).enumerated() {
+            words[index] |= word
+        }
+        return RuleBits(words: words)
+    }
+
+    private init(words: [UInt64]) { self.words = words }
+}

@@ -1,0 +1,68 @@
+@testable import EQL
+import EventModel
+import XCTest
+
+/// `CompiledFilter.guards` and `indexCategories`: what else, beyond category and action, the rule index may skip a
+/// filter by.
+final class CompileGuardTests: XCTestCase {
+    private func filters(_ query: String) throws -> (schema: GrowingSchema, filters: [CompiledFilter]) {
+        let schema = GrowingSchema()
+        return (schema, try EQLCompiler(schema: schema).compile(query).filters)
+    }
+
+    /// Each filter's guards as (field, exact values, folded values), most selective field first.
+    private func guards(_ query: String) throws -> [[Guard]] {
+        let (schema, filters) = try filters(query)
+        let names = Dictionary(uniqueKeysWithValues: EQLCompiler.guardFields.compactMap { name in
+            schema.slot(for: name).map { ($0, name) }
+        })
+        return filters.map { $0.guards.map { Guard(field: names[$0.slot] ?? "?", exact: $0.values, folded: $0.caseInsensitiveValues) } }
+    }
+
+    private struct Guard: Equatable {
+        var field: String
+        var exact: Set<String> = []
+        var folded: Set<String> = []
+    }
+
+    func testNameListsGuardMostSelectiveFieldFirst() throws {
+        XCTAssertEqual(try guards(#"process where event.type == "start" and process.parent.name == "sshd" and process.name in ("nc", "ncat")"#),
+                       [[Guard(field: "process.name", exact: ["nc", "ncat"]), Guard(field: "process.parent.name", exact: ["sshd"])]])
+        XCTAssertEqual(try guards(#"process where process.name : ("Curl", "wget") or process.name in~ ("NC")"#),
+                       [[Guard(field: "process.name", folded: ["curl", "wget", "nc"])]])
+        XCTAssertEqual(try guards(#"process where auditd.data.syscall == "prctl" and auditd.data.a0 == "f""#),
+                       [[Guard(field: "auditd.data.syscall", exact: ["prctl"])]])
+    }
+
+    func testMultiValuedReadingTakesOneConjunctNotTheIntersection() throws {
+        // ["-c", "nc"] satisfies both conjuncts through different values: intersecting would skip it.
+        XCTAssertEqual(try guards(#"process where process.args == "-c" and process.args in ("nc", "ncat", "socat")"#),
+                       [[Guard(field: "process.args", exact: ["-c"])]], "the smallest conjunct bounds it")
+    }
+
+    func testWhatCannotBeBoundedLeavesNoGuard() throws {
+        for query in [
+            #"process where process.name : "python*""#,
+            #"process where not process.name in ("sh", "bash")"#,
+            #"process where process.name != "sh""#,
+            #"process where process.name == "sh" or user.id == "0""#,
+            #"process where startsWith(process.name, "py")"#,
+            #"process where process.name regex "ba.h""#,
+        ] {
+            XCTAssertEqual(try guards(query), [[]], query)
+        }
+    }
+
+    func testAnyWhereFiltersAreIndexedUnderTheCategoriesTheyRequire() throws {
+        let categories = { (query: String) throws -> [Set<String>?] in try self.filters(query).filters.map(\.indexCategories) }
+        XCTAssertEqual(try categories(#"process where true"#), [["process"]])
+        XCTAssertEqual(try categories(#"any where event.category in ("file", "process") and user.id == "0""#), [["file", "process"]])
+        XCTAssertEqual(try categories(#"any where (event.category == "file" and file.name == "a") or (event.category == "network" and user.id == "0")"#),
+                       [["file", "network"]])
+        XCTAssertEqual(try categories(#"any where event.category == "file" and event.category == "process""#), [["file"]],
+                       "an event of both categories matches: one conjunct bounds it, not the (empty) intersection")
+        XCTAssertEqual(try categories(#"any where event.category : "file""#), [nil], "case-insensitive: the index files exact values")
+        XCTAssertEqual(try categories(#"any where user.id == "0" or event.category == "file""#), [nil])
+        XCTAssertEqual(try categories(#"any where false"#), [[]], "never matches: filed nowhere")
+    }
+}
