@@ -1,3 +1,4 @@
+import AuditNetlink
 import Detection
 import Foundation
 #if canImport(Glibc)
