@@ -9,11 +9,9 @@ import Glibc
 /// its own thread: the daemon's mechanism (`SignalChannel` takes the blocked signals with `sigtimedwait` on a
 /// thread of its own, which raises a `WakeEvent`), so nothing runs in signal-handler context.
 final class StopSignal {
-    private let wake: WakeEvent
+    /// Raised once a stop was requested: the kernel reader's wake, so a signal stops it at once.
+    let wake: WakeEvent
     private let watcher: Thread
-
-    /// Readable once a stop was requested; pass it to poll as the wake descriptor.
-    var descriptor: Int32 { wake.descriptor }
 
     /// Create it before any other thread starts: the signals stay blocked in every thread started after it.
     init() throws {
