@@ -5,9 +5,9 @@ import Foundation
 import Glibc
 #endif
 
-/// SIGINT, SIGTERM and SIGHUP as a readable descriptor, so a loop blocked in poll wakes at once and cleans up on
-/// its own thread: the daemon's mechanism (`SignalChannel` takes the blocked signals with `sigtimedwait` on a
-/// thread of its own, which raises a `WakeEvent`), so nothing runs in signal-handler context.
+/// SIGINT, SIGTERM and SIGHUP as a raised `WakeEvent`: the kernel reader polling it stops at once and the main loop
+/// sees it between batches and cleans up on its own thread. The daemon's mechanism (`SignalChannel` takes the blocked
+/// signals with `sigtimedwait`, here on a thread of its own), so nothing runs in signal-handler context.
 final class StopSignal {
     /// Raised once a stop was requested: the kernel reader's wake, so a signal stops it at once.
     let wake: WakeEvent
