@@ -121,13 +121,14 @@ struct EventsCommand: ParsableCommand {
             process(queue.takeAll(timeoutMilliseconds: Int(wait)))
         }
         let readerStopped = reader.stop(timeoutSeconds: 5)
-        // What the reader queued before it stopped was received from the kernel: it is processed, not lost.
+        let status = try? session.status()
+        // As the daemon stops: our audit rules go, the pid is released, then the queue is drained (what the reader
+        // queued was received from the kernel: it is processed, not lost).
+        let cleanupErrors = session.stop()
         queue.close()
         process(queue.takeAll(timeoutMilliseconds: 0))
         if !pipeline.limitReached { pipeline.finish() }
-        let kernel = KernelFigures(prior: session.prior, now: try? session.status(), receive: reader.counters,
-                                   queue: queue.counters)
-        let cleanupErrors = session.stop()
+        let kernel = KernelFigures(prior: session.prior, now: status, receive: reader.counters, queue: queue.counters)
         cleanupErrors.forEach { printError("auspex events: cleanup: \($0)") }
         if !readerStopped { printError("auspex events: the reader thread did not stop in 5 s") }
         if let failure = reader.failed { printError("auspex events: \(failure)") }
