@@ -24,7 +24,8 @@ let package = Package(
         .target(name: "CSystemd", linkerSettings: [.linkedLibrary("systemd")]),
         // Values and documents shared by the event producers and the EQL engine; JSON in and out.
         .target(name: "EventModel"),
-        // Swift face of the netlink shim: unicast/multicast reader, status, audit rules, kernel rule listing.
+        // Swift face of the netlink shim: unicast/multicast reader, status, audit rules, kernel rule listing; the
+        // kernel reader thread and its bounded record queue, the one kernel record loop of `run` and `events`.
         .target(name: "AuditNetlink", dependencies: ["CAuditNetlink", "AuditRecords"]),
         // Audit record tokenizer and decoders over bytes (netlink payloads and audit.log lines), audit.log line reader.
         .target(name: "AuditRecords"),
@@ -43,7 +44,7 @@ let package = Package(
         // Schema and views, rule set, compiled rules, audit-rule plan, engine, pipeline, replay, alert building;
         // what every command shares (resolved configuration, exit statuses, signals).
         .target(name: "Detection", dependencies: ["AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel"]),
-        // The runtime of `auspex run`: reader and processing threads, queues, reload, sd_notify, status.
+        // The runtime of `auspex run`: processing thread, reload, sd_notify, status.
         .target(name: "Daemon", dependencies: ["Detection", "AuditNetlink", "AuditRecords", "Processes", "Rules", "Alerting", "EventModel", "CSystemd"]),
         .executableTarget(name: "auspex", dependencies: [
             "Daemon", "Detection", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel",

@@ -2,6 +2,7 @@ import ArgumentParser
 import Detection
 import AuditNetlink
 import AuditRecords
+import Rules
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -91,52 +92,60 @@ struct EventsCommand: ParsableCommand {
             printError("auspex events: \(error)")
             throw ExitCode.failure
         }
+        // The daemon's kernel loop: a reader thread drains the socket into a bounded queue (as large as `run`'s
+        // default), so the socket does not overflow while documents are written; this thread makes the documents.
+        let queue = RecordQueue(capacity: AuspexConfig().engine.eventQueueSize)
         printError("auspex events: reading the kernel (\(multicast ? "multicast" : "unicast, pid \(getpid())")), "
             + "\(session.ruleReport.rulesAdded) audit rules added"
             + (session.ruleReport.skipped.isEmpty ? "" : " (not on this arch: \(session.ruleReport.skipped.joined(separator: " ")))")
-            + ", receive buffer \(session.receiveBufferBytes) bytes")
+            + ", receive buffer \(session.receiveBufferBytes) bytes, queue \(queue.capacity) records")
         session.notices.forEach { printError("auspex events: " + $0) }
 
+        let reader = KernelReader(reader: session.reader, queue: queue, wake: stop.wake)
+        reader.start()
         let deadline = duration.map { MonotonicClock.nanoseconds() + Int64($0 * 1e9) }
-        var messageNumber: UInt64 = 0
-        var failure: Error?
-        while !stop.isRaised, !pipeline.limitReached, !pipeline.outputFailed {
-            let now = MonotonicClock.nanoseconds()
-            if let deadline, now >= deadline { break }
-            // Short polls so reassembly timeouts are flushed even when the kernel is quiet.
-            let timeout = Int32(clamping: min(250, deadline.map { ($0 - now) / 1_000_000 + 1 } ?? 250))
-            do {
-                try session.reader.receive(timeoutMilliseconds: timeout, wakeDescriptor: stop.descriptor) { message in
-                    guard AuditRecordType(message.type).isAuditRecord else { return }
-                    messageNumber += 1
-                    pipeline.add(AuditParser.parseNetlink(type: message.type, payload: message.payload),
-                                 now: MonotonicClock.nanoseconds(),
-                                 location: "record \(messageNumber) (type \(message.type))")
-                }
-            } catch {
-                failure = error
-                break
+        var recordNumber: UInt64 = 0
+        func process(_ batch: [RawRecord]) {
+            for raw in batch where !pipeline.limitReached && !pipeline.outputFailed {
+                recordNumber += 1
+                pipeline.add(AuditParser.parseNetlink(type: raw.type, payload: raw.payload),
+                             now: MonotonicClock.nanoseconds(), location: "record \(recordNumber) (type \(raw.type))")
             }
             pipeline.flush(now: MonotonicClock.nanoseconds())
         }
-        if !pipeline.limitReached { pipeline.finish() }
-        let kernel = KernelFigures(prior: session.prior, now: try? session.status(), receive: session.reader.counters)
+        while !stop.isRaised, !pipeline.limitReached, !pipeline.outputFailed, reader.failed == nil {
+            let now = MonotonicClock.nanoseconds()
+            if let deadline, now >= deadline { break }
+            // Short waits so reassembly timeouts are flushed even when the kernel is quiet.
+            let wait = min(250, deadline.map { ($0 - now) / 1_000_000 + 1 } ?? 250)
+            process(queue.takeAll(timeoutMilliseconds: Int(wait)))
+        }
+        let readerStopped = reader.stop(timeoutSeconds: 5)
+        let status = try? session.status()
+        // As the daemon stops: our audit rules go, the pid is released, then the queue is drained (what the reader
+        // queued was received from the kernel: it is processed, not lost).
         let cleanupErrors = session.stop()
+        queue.close()
+        process(queue.takeAll(timeoutMilliseconds: 0))
+        if !pipeline.limitReached { pipeline.finish() }
+        let kernel = KernelFigures(prior: session.prior, now: status, receive: reader.counters, queue: queue.counters)
         cleanupErrors.forEach { printError("auspex events: cleanup: \($0)") }
-        if let failure { printError("auspex events: \(failure)") }
+        if !readerStopped { printError("auspex events: the reader thread did not stop in 5 s") }
+        if let failure = reader.failed { printError("auspex events: \(failure)") }
         printSummary(pipeline, kernel: kernel)
-        if failure != nil || !cleanupErrors.isEmpty { throw ExitCode.failure }
+        if !readerStopped || reader.failed != nil || !cleanupErrors.isEmpty { throw ExitCode.failure }
     }
-
 
     // MARK: summary
 
     struct KernelFigures {
         var lost: UInt32?
         var receive: ReceiveCounters
-        init(prior: AuditStatus, now: AuditStatus?, receive: ReceiveCounters) {
+        var queue: RecordQueue.Counters
+        init(prior: AuditStatus, now: AuditStatus?, receive: ReceiveCounters, queue: RecordQueue.Counters) {
             lost = now.map { $0.lost &- prior.lost }
             self.receive = receive
+            self.queue = queue
         }
     }
 
@@ -148,6 +157,8 @@ struct EventsCommand: ParsableCommand {
             parts.append("kernel lost \(kernel.lost.map(String.init) ?? "unknown")")
             parts.append("ENOBUFS \(kernel.receive.enobufs)")
             if kernel.receive.truncated > 0 { parts.append("truncated \(kernel.receive.truncated)") }
+            parts.append("queue dropped \(kernel.queue.dropped)")
+            parts.append("queue high water \(kernel.queue.highWater)")
         }
         let reassembly = pipeline.reassemblerStatistics
         if reassembly.oversized > 0 { parts.append("oversized events \(reassembly.oversized)") }

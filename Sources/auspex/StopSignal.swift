@@ -1,18 +1,17 @@
+import AuditNetlink
 import Detection
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// SIGINT, SIGTERM and SIGHUP as a readable descriptor, so a loop blocked in poll wakes at once and cleans up on
-/// its own thread: the daemon's mechanism (`SignalChannel` takes the blocked signals with `sigtimedwait` on a
-/// thread of its own, which raises a `WakeEvent`), so nothing runs in signal-handler context.
+/// SIGINT, SIGTERM and SIGHUP as a raised `WakeEvent`: the kernel reader polling it stops at once and the main loop
+/// sees it between batches and cleans up on its own thread. The daemon's mechanism (`SignalChannel` takes the blocked
+/// signals with `sigtimedwait`, here on a thread of its own), so nothing runs in signal-handler context.
 final class StopSignal {
-    private let wake: WakeEvent
+    /// Raised once a stop was requested: the kernel reader's wake, so a signal stops it at once.
+    let wake: WakeEvent
     private let watcher: Thread
-
-    /// Readable once a stop was requested; pass it to poll as the wake descriptor.
-    var descriptor: Int32 { wake.descriptor }
 
     /// Create it before any other thread starts: the signals stay blocked in every thread started after it.
     init() throws {

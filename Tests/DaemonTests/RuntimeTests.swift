@@ -12,25 +12,6 @@ import Glibc
 #endif
 
 final class RuntimeTests: XCTestCase {
-    func testRecordQueueNeverBlocksTheReaderAndCountsDrops() {
-        let queue = RecordQueue(capacity: 3)
-        let record = RawRecord(type: 1300, payload: Array("audit(1.000:1): x=1".utf8))
-        queue.push([record, record])
-        queue.push([record, record, record])
-        var counters = queue.counters
-        XCTAssertEqual(counters.accepted, 3)
-        XCTAssertEqual(counters.dropped, 2)
-        XCTAssertEqual(counters.highWater, 3)
-        XCTAssertEqual(queue.takeAll(timeoutMilliseconds: 0).count, 3)
-        XCTAssertEqual(queue.takeAll(timeoutMilliseconds: 10).count, 0, "empty after a timeout")
-        queue.push([record])
-        counters = queue.counters
-        XCTAssertEqual(counters.depth, 1)
-        queue.close()
-        XCTAssertEqual(queue.takeAll(timeoutMilliseconds: 1000).count, 1, "a closed queue still drains")
-        XCTAssertTrue(queue.isClosed)
-    }
-
     func testRunOptionsOverrideTheConfiguration() {
         let options = RunOptions(configPath: "/nonexistent/auspex.toml", overrides: ["engine.max_samples_per_key=3"],
                                  rulePaths: ["/tmp/rules"], spoolDirectory: "/tmp/spool", noJournald: true,

@@ -234,6 +234,55 @@ final class LiveKernelTests: XCTestCase {
         try assertRestored(before)
     }
 
+    /// `events` reads the kernel through the daemon's loop (a reader thread feeding the bounded record queue): its
+    /// summary counts the queue beside the kernel, and what went through the queue became documents, SIGINT included.
+    func testLiveSummaryCountsTheRecordQueue() throws {
+        let (binary, before) = try requireKernelAudit()
+        let out = try TemporaryFile(), err = try TemporaryFile()
+        let reader = try startReader(binary, [], out: out, err: err)
+        defer { if reader.isRunning { kill(reader.processIdentifier, SIGKILL); reader.waitUntilExit() } }
+        var pids: Set<Int64> = []
+        for _ in 0..<20 {
+            let process = try launch("/bin/true", [])
+            process.waitUntilExit()
+            pids.insert(Int64(process.processIdentifier))
+        }
+        func executed() -> Set<Int64> {
+            Set(out.contents().split(separator: "\n").compactMap { try? Document(flattening: JSONReader.parse(String($0))) }
+                .filter { $0["auditd.data.syscall"] == "execve" }.compactMap { $0["process.pid"]?.intValue })
+        }
+        let deadline = Date().addingTimeInterval(5)
+        while !pids.isSubset(of: executed()) && Date() < deadline { usleep(50_000) }
+        kill(reader.processIdentifier, SIGINT)
+        XCTAssertTrue(waitForExit(reader, seconds: 10), "auspex events did not stop on SIGINT")
+        XCTAssertEqual(reader.terminationStatus, 0, err.contents())
+        try assertRestored(before)
+
+        let summary = err.contents()
+        XCTAssertTrue(pids.isSubset(of: executed()), "execve documents missing: \(pids.subtracting(executed())); \(summary)")
+        let records = try XCTUnwrap(Harness.summaryFigure("records", in: summary), summary)
+        let highWater = try XCTUnwrap(Harness.summaryFigure("queue high water", in: summary), summary)
+        XCTAssertEqual(Harness.summaryFigure("queue dropped", in: summary), 0, summary)
+        XCTAssertGreaterThanOrEqual(records, 20 * 3, "20 processes' records: \(summary)")
+        XCTAssertTrue((1...records).contains(highWater), "every record went through the queue: \(summary)")
+        XCTAssertNotNil(Harness.summaryFigure("ENOBUFS", in: summary), summary)
+    }
+
+    /// `--count` ends a live run from the processing side: the reader thread stops, the kernel is restored.
+    func testCountEndsTheLiveRunAndRestoresTheKernel() throws {
+        let (binary, before) = try requireKernelAudit()
+        let out = try TemporaryFile(), err = try TemporaryFile()
+        let reader = try startReader(binary, ["--count", "3"], out: out, err: err)
+        defer { if reader.isRunning { kill(reader.processIdentifier, SIGKILL); reader.waitUntilExit() } }
+        let deadline = Date().addingTimeInterval(10)
+        while reader.isRunning && Date() < deadline { try launch("/bin/true", []).waitUntilExit() }
+        XCTAssertTrue(waitForExit(reader, seconds: 10), "auspex events --count 3 did not stop: \(err.contents())")
+        XCTAssertEqual(reader.terminationStatus, 0, err.contents())
+        try assertRestored(before)
+        XCTAssertEqual(out.contents().split(separator: "\n").count, 3)
+        XCTAssertEqual(Harness.summaryFigure("documents", in: err.contents()), 3, err.contents())
+    }
+
     func testMulticastReaderSeesRecordsBesideTheOwnerSlot() throws {
         let (binary, before) = try requireKernelAudit()
         let out = try TemporaryFile(), err = try TemporaryFile()

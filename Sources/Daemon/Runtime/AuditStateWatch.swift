@@ -93,13 +93,4 @@ struct AuditStateWatch {
         if case .ownershipLost = finding { beforeExit = true }
         LifecycleJournal.deliver(fields, beforeExit: beforeExit, send: send)
     }
-
-    /// `/proc/PID/comm`, when readable.
-    static func command(_ pid: UInt32) -> String? {
-        guard pid > 0, let file = fopen("/proc/\(pid)/comm", "r") else { return nil }
-        defer { fclose(file) }
-        var buffer = [CChar](repeating: 0, count: 64)
-        guard fgets(&buffer, 64, file) != nil else { return nil }
-        return String(cString: buffer).split(separator: "\n").first.map(String.init)
-    }
 }

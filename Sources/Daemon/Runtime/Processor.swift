@@ -1,4 +1,5 @@
 import Alerting
+import AuditNetlink
 import AuditRecords
 import Detection
 import Foundation

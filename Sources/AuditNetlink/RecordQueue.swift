@@ -1,20 +1,21 @@
 import Foundation
 
 /// One kernel record as the reader received it: the netlink type and a copy of the payload.
-struct RawRecord: Sendable {
-    var type: UInt16
-    var payload: [UInt8]
+public struct RawRecord: Sendable {
+    public var type: UInt16
+    public var payload: [UInt8]
 
-    init(type: UInt16, payload: [UInt8]) {
+    public init(type: UInt16, payload: [UInt8]) {
         self.type = type
         self.payload = payload
     }
 }
 
-/// The bounded queue between the netlink reader and the processing thread. The reader never waits: a batch that
-/// does not fit is dropped record by record and counted. The consumer takes everything queued at once.
-final class RecordQueue: @unchecked Sendable {
-    let capacity: Int
+/// The bounded queue between the kernel reader (`KernelReader`) and the thread that processes the records. The
+/// reader never waits: a batch that does not fit is dropped record by record and counted. The consumer takes
+/// everything queued at once.
+public final class RecordQueue: @unchecked Sendable {
+    public let capacity: Int
     // Guarded by `condition`.
     private let condition = NSCondition()
     private var items: [RawRecord] = []
@@ -23,13 +24,13 @@ final class RecordQueue: @unchecked Sendable {
     private var highWater = 0
     private var closed = false
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         self.capacity = max(1, capacity)
         items.reserveCapacity(min(self.capacity, 4096))
     }
 
     /// Appends what fits; the rest is counted as dropped. Never blocks on the consumer.
-    func push(_ batch: [RawRecord]) {
+    public func push(_ batch: [RawRecord]) {
         guard !batch.isEmpty else { return }
         condition.lock()
         let room = max(0, capacity - items.count)
@@ -44,7 +45,7 @@ final class RecordQueue: @unchecked Sendable {
 
     /// Everything queued, waiting up to `timeoutMilliseconds` for the first record; empty on timeout, or when
     /// the queue is closed and drained.
-    func takeAll(timeoutMilliseconds: Int) -> [RawRecord] {
+    public func takeAll(timeoutMilliseconds: Int) -> [RawRecord] {
         let deadline = Date(timeIntervalSinceNow: Double(timeoutMilliseconds) / 1000)
         condition.lock()
         defer { condition.unlock() }
@@ -57,27 +58,31 @@ final class RecordQueue: @unchecked Sendable {
     }
 
     /// No more pushes will come; a waiting consumer wakes up.
-    func close() {
+    public func close() {
         condition.lock()
         closed = true
         condition.broadcast()
         condition.unlock()
     }
 
-    var isClosed: Bool {
+    public var isClosed: Bool {
         condition.lock()
         defer { condition.unlock() }
         return closed
     }
 
-    struct Counters: Sendable, Equatable {
-        var accepted: UInt64
-        var dropped: UInt64
-        var depth: Int
-        var highWater: Int
+    public struct Counters: Sendable, Equatable {
+        /// Records queued since the start.
+        public var accepted: UInt64
+        /// Records that did not fit: received from the kernel, then lost.
+        public var dropped: UInt64
+        /// Records queued now.
+        public var depth: Int
+        /// The most records queued at once.
+        public var highWater: Int
     }
 
-    var counters: Counters {
+    public var counters: Counters {
         condition.lock()
         defer { condition.unlock() }
         return Counters(accepted: accepted, dropped: dropped, depth: items.count, highWater: highWater)

@@ -1,14 +1,13 @@
-import AuditNetlink
 import AuditRecords
-import Detection
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The reader thread: drains the audit netlink socket into the record queue and nothing else, so it never waits
-/// on parsing, matching or sinks (architecture.md "The reader never waits").
-final class KernelReader: @unchecked Sendable {
+/// on parsing, matching or output (architecture.md "The reader never waits"). The one kernel record loop: `auspex
+/// run` and `auspex events` both read the kernel through it, and consume the queue on a thread of their own.
+public final class KernelReader: @unchecked Sendable {
     private let reader: AuditReader
     private let queue: RecordQueue
     private let wake: WakeEvent
@@ -18,13 +17,14 @@ final class KernelReader: @unchecked Sendable {
     private var failure: String?
     private var replaceRequests = ReplaceRequests()
 
-    init(reader: AuditReader, queue: RecordQueue, wake: WakeEvent) {
+    /// - Parameter wake: raised to stop the thread (by `stop`, or by the owner: a signal, a limit reached).
+    public init(reader: AuditReader, queue: RecordQueue, wake: WakeEvent) {
         self.reader = reader
         self.queue = queue
         self.wake = wake
     }
 
-    func start() {
+    public func start() {
         let thread = Thread { [self] in run() }
         thread.name = "auspex-reader"
         thread.start()
@@ -32,13 +32,13 @@ final class KernelReader: @unchecked Sendable {
 
     /// Asks the thread to stop and waits for it.
     @discardableResult
-    func stop(timeoutSeconds: Double) -> Bool {
+    public func stop(timeoutSeconds: Double) -> Bool {
         wake.raise()
         return finished.wait(timeout: .now() + timeoutSeconds) == .success
     }
 
     /// Why the reader stopped on its own, if it did.
-    var failed: String? {
+    public var failed: String? {
         lock.lock()
         defer { lock.unlock() }
         return failure
@@ -46,21 +46,21 @@ final class KernelReader: @unchecked Sendable {
 
     /// AUDIT_REPLACE messages: the kernel asks the registered audit daemon whether it is alive each time another
     /// process tries to register (auditd starting while auspex owns the socket); the payload is that process's pid.
-    struct ReplaceRequests: Equatable {
-        var count: UInt64 = 0
-        var lastPID: UInt32 = 0
+    public struct ReplaceRequests: Equatable, Sendable {
+        public var count: UInt64 = 0
+        public var lastPID: UInt32 = 0
         /// Its command name, read while the kernel holds it in the request (it may exit right after).
-        var lastCommand: String?
+        public var lastCommand: String?
     }
 
-    var replaceRequestsSeen: ReplaceRequests {
+    public var replaceRequestsSeen: ReplaceRequests {
         lock.lock()
         defer { lock.unlock() }
         return replaceRequests
     }
 
     /// Receive counters (datagrams, ENOBUFS, …). Read from another thread: plain integers, snapshot semantics.
-    var counters: ReceiveCounters { reader.counters }
+    public var counters: ReceiveCounters { reader.counters }
 
     private func run() {
         var batch: [RawRecord] = []
@@ -94,13 +94,22 @@ final class KernelReader: @unchecked Sendable {
 
     private func noteReplaceRequest(_ payload: UnsafeRawBufferPointer) {
         let pid = payload.count >= 4 ? payload.loadUnaligned(as: UInt32.self) : 0
-        let command = AuditStateWatch.command(pid)
+        let command = Self.command(pid)
         lock.lock()
         replaceRequests.count += 1
         // A second request of the same process (auditd retries) may come as it exits: keep the name read first.
         if command != nil || pid != replaceRequests.lastPID { replaceRequests.lastCommand = command }
         replaceRequests.lastPID = pid
         lock.unlock()
+    }
+
+    /// `/proc/PID/comm`, when readable.
+    static func command(_ pid: UInt32) -> String? {
+        guard pid > 0, let file = fopen("/proc/\(pid)/comm", "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard fgets(&buffer, 64, file) != nil else { return nil }
+        return String(cString: buffer).split(separator: "\n").first.map(String.init)
     }
 
     static let smallBatch = 64
@@ -115,5 +124,4 @@ final class KernelReader: @unchecked Sendable {
         var pfd = pollfd(fd: wake.descriptor, events: Int16(POLLIN), revents: 0)
         return poll(&pfd, 1, 0) > 0
     }
-
 }
