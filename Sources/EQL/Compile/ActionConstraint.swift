@@ -45,7 +45,10 @@ public struct ActionConstraint: Sendable, Equatable {
 
     /// ASCII letters folded; `comparable` is already in `CaseFolding.comparable` form (as the matchers' sets hold it).
     static func foldingASCII(_ comparable: String) -> String {
-        guard comparable.utf8.contains(where: { (0x41...0x5A).contains($0) }) else { return comparable }
+        let hasUpper = comparable.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { ($0 &- 0x41) < 26 }
+        } ?? comparable.utf8.contains { ($0 &- 0x41) < 26 }
+        guard hasUpper else { return comparable }
         return String(decoding: comparable.utf8.map(foldASCII), as: UTF8.self)
     }
 

@@ -12,6 +12,16 @@ struct ValueGuards: Sendable {
         let byValue: [String: RuleBits]
         /// Per case-folded value some rule names case-insensitively, for values not in `byValue`.
         let byFoldedValue: [String: RuleBits]
+        /// The longest key of either, in bytes: a longer ASCII value (a path, a command line) is no key, and is
+        /// turned away without hashing it (folding keeps an ASCII text's length).
+        let longestKey: Int
+
+        init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits]) {
+            self.slot = slot
+            self.byValue = byValue
+            self.byFoldedValue = byFoldedValue
+            longestKey = (Array(byValue.keys) + Array(byFoldedValue.keys)).map(\.utf8.count).max() ?? 0
+        }
 
         /// The rules an event whose value in `slot` is `value` may satisfy; nil when every rule may.
         func admitted(_ value: FieldValue) -> RuleBits? {
@@ -37,6 +47,7 @@ struct ValueGuards: Sendable {
         }
 
         private func lookup(_ text: String) -> RuleBits {
+            if text.utf8.count > longestKey, CaseFolding.isASCII(text) { return .none }
             if let rules = byValue[text] { return rules }
             guard !byFoldedValue.isEmpty else { return .none }
             return byFoldedValue[ActionConstraint.caseFolded(text)] ?? .none
