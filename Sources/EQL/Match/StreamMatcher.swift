@@ -37,8 +37,9 @@ public struct StreamMatcher<Element> {
 
     /// Offers one event (in time, tiebreaker, arrival order) carrying `element`; completed results are appended.
     public mutating func process(_ event: SlotEvent, element: Element, into matches: inout [StreamMatch<Element>]) {
-        if let filter {
-            if filter.matches(event) {
+        // Optional chaining borrows the filter; `if let` would copy it (and retain its parts) on every event.
+        if let matched = filter?.matches(event) {
+            if matched {
                 filterMatches += 1
                 matches.append(StreamMatch(joinKeys: [], elements: [element]))
             }
