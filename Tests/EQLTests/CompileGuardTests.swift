@@ -65,4 +65,11 @@ final class CompileGuardTests: XCTestCase {
         XCTAssertEqual(try categories(#"any where user.id == "0" or event.category == "file""#), [nil])
         XCTAssertEqual(try categories(#"any where false"#), [[]], "never matches: filed nowhere")
     }
+
+    func testFiltersNeedingAFieldTheSourceNeverProducesAreFiledNowhere() throws {
+        let schema = GrowingSchema(known: ["event.category", "process.name"])
+        let compiled = try EQLCompiler(schema: schema).compile(#"sequence [process where process.name == "sh"] [any where kubernetes.audit.stage in ("ResponseComplete")]"#)
+        XCTAssertEqual(compiled.filters.map(\.indexCategories), [["process"], []])
+        XCTAssertEqual(compiled.categories, ["process"], "the rule is still offered (and told the time) by its first stage")
+    }
 }

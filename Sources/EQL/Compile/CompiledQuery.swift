@@ -79,7 +79,8 @@ public struct CompiledFilter: Sendable {
     let guards: [ActionConstraint]
     /// The `event.category` values an event needs one of to match: the category term, or for `any where` what the
     /// condition requires of `event.category` (`any where event.category in ("file", "process") and …`); nil when
-    /// it may match any event. (Exact values only: the index files events under their categories as they are.)
+    /// it may match any event; empty when it never matches (it needs a field the source never produces). Exact
+    /// values only: the index files events under their categories as they are.
     let indexCategories: Set<String>?
 
     /// - Parameters:
@@ -92,7 +93,9 @@ public struct CompiledFilter: Sendable {
         self.node = ConditionNode.lower(condition)
         self.actions = actionSlot.flatMap { ActionConstraint.derive(from: condition, slot: $0) }
         self.guards = guardSlots.compactMap { ActionConstraint.derive(from: condition, slot: $0, multiValued: true) }
-        if let category {
+        if condition.requiresAbsentField {
+            indexCategories = []  // it tests a field the source never produces: it never matches, filed nowhere
+        } else if let category {
             indexCategories = [category]
         } else if let categorySlot,
                   let required = ActionConstraint.derive(from: condition, slot: categorySlot, multiValued: true),

@@ -45,7 +45,7 @@ extension Predicate {
         }
     }
 
-    fileprivate var requiresAbsentField: Bool {
+    var requiresAbsentField: Bool {
         switch self {
         case .and(let conjuncts): return conjuncts.contains { $0.requiresAbsentField }
         case .or(let branches): return !branches.isEmpty && branches.allSatisfy { $0.requiresAbsentField }
