@@ -116,7 +116,11 @@ struct PatternSet: Sendable {
         } else if !exact.isEmpty, exact.contains(s) {
             return true
         }
-        for w in wildcards where w.matches(comparable: text) { return true }
+        if !wildcards.isEmpty {
+            var bytes = text
+            // One view of the bytes for every pattern of the list.
+            if bytes.withUTF8({ view in wildcards.contains { $0.matches(bytes: view) } }) { return true }
+        }
         for r in regexes where r.matches(s) { return true }
         return false
     }

@@ -127,7 +127,8 @@ public struct WildcardPattern: Sendable {
         caseInsensitive ? foldASCII(a) == b : a == b
     }
 
-    private func matches(bytes s: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// `s` already in `CaseFolding.comparable` form when case-insensitive.
+    func matches(bytes s: UnsafeBufferPointer<UInt8>) -> Bool {
         switch shape {
         case .exact:
             return s.count == literal.count && equalAt(s, 0)
