@@ -82,4 +82,15 @@ final class CompileMatcherTests: XCTestCase {
         XCTAssertTrue(try XCTUnwrap(CIDRBlock("0.0.0.0/0")).contains(try XCTUnwrap(IPAddress("8.8.8.8"))))
         XCTAssertNil(CIDRBlock("10.0.0.0/33"))
     }
+
+    func testDottedQuadsAreFourDecimalPartsOfAtMostThreeDigitsUpTo255() {
+        XCTAssertEqual(IPAddress.parseIPv4("192.0.2.2"), 0xC000_0202)
+        XCTAssertEqual(IPAddress.parseIPv4("255.255.255.255"), 0xFFFF_FFFF)
+        XCTAssertEqual(IPAddress.parseIPv4("0.0.0.0"), 0)
+        XCTAssertEqual(IPAddress.parseIPv4("01.2.3.4"), 0x0102_0304, "leading zeros within three digits")
+        for text in ["", "1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.", "256.1.1.1", "1.2.3.999", "0001.2.3.4",
+                     "+1.2.3.4", "1.2.3.4 ", " 1.2.3.4", "1.2.3.x", "１.2.3.4"] {
+            XCTAssertNil(IPAddress.parseIPv4(text[...]), text)
+        }
+    }
 }

@@ -20,16 +20,27 @@ struct IPAddress: Equatable, Sendable {
         }
     }
 
+    /// Dotted quad, each part 1–3 decimal digits ≤ 255. Over the UTF-8 bytes: `cidrMatch` parses the event's address
+    /// on every test.
     static func parseIPv4(_ text: Substring) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var value: UInt32 = 0
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let octet = UInt32(part), octet <= 255
-            else { return nil }
-            value = value << 8 | octet
+        var value: UInt32 = 0, octet: UInt32 = 0, digits = 0, parts = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, parts < 3 else { return nil }
+                value = value << 8 | octet
+                parts += 1
+                octet = 0
+                digits = 0
+            } else {
+                let digit = byte &- UInt8(ascii: "0")
+                guard digit < 10, digits < 3 else { return nil }
+                octet = octet * 10 + UInt32(digit)
+                guard octet <= 255 else { return nil }
+                digits += 1
+            }
         }
-        return value
+        guard digits > 0, parts == 3 else { return nil }
+        return value << 8 | octet
     }
 
     static func parseIPv6(_ text: Substring) -> (UInt64, UInt64)? {
