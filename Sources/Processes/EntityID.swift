@@ -67,7 +67,11 @@ enum SHA256 {
                 }
             }
         }
-        return h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - $0 * 8)) } }
+        var digest = [UInt8](repeating: 0, count: 32)
+        for (index, word) in h.enumerated() {
+            for byte in 0..<4 { digest[index * 4 + byte] = UInt8(truncatingIfNeeded: word >> UInt32(24 - byte * 8)) }
+        }
+        return digest
     }
 
     private static func compress(_ block: UnsafePointer<UInt8>, k: UnsafeBufferPointer<UInt32>,
