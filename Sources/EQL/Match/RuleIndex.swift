@@ -1,15 +1,18 @@
 import EventModel
 
-/// Compiled queries indexed by event category and `event.action`, so an event meets only the queries that can match
-/// it (architecture.md: "rules are indexed by event category"; most rules of a category also test one action). The
-/// daemon and the benchmark use it alike.
+/// Compiled queries indexed by event category, `event.action` and one more field, so an event meets only the queries
+/// that can match it (architecture.md: "rules are indexed by event category"; most rules of a category also test one
+/// action, and pick a few program or file names). The daemon and the benchmark use it alike.
 ///
-/// Per category, rules whose filters of that category do not constrain the action (and `any where` rules) are
-/// always offered; the others are grouped by the slot they read `event.action` from (a daemon view's own field, e.g.
-/// auditd's or the Defend view's derived one) and looked up with the value in that slot, so each rule is matched
-/// against the action as it sees it. A sequence or sample rule that cannot match an event of its category is still
-/// told the event's time (`tick`): its expiry sweeps and trailing `![…]` releases run on the event times it is shown,
-/// so it must see the same times as without the action index for its alerts to stay identical.
+/// Filters are filed under their category (an `any where` filter under the `event.category` values its condition
+/// requires, or under every category when it requires none). Per category, rules whose filters there do not
+/// constrain the action are always offered; the others are grouped by the slot they read `event.action` from (a
+/// daemon view's own field, e.g. auditd's or the Defend view's derived one) and looked up with the value in that
+/// slot, so each rule is matched against the action as it sees it. Last, a rule whose filters there all need one of
+/// a few values of a guard field (``ValueGuards``) is skipped when the event's value is none of them. A sequence or
+/// sample rule that cannot match an event of its category is still told the event's time (`tick`): its expiry
+/// sweeps and trailing `![…]` releases run on the event times it is shown, so it must see the same times as without
+/// the index for its alerts to stay identical.
 public struct RuleIndex: Sendable {
     /// What the index needs to know about one rule.
     public struct Rule: Sendable {
