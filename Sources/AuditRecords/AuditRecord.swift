@@ -50,11 +50,7 @@ public struct AuditRecord: Sendable {
     public func key(at index: Int) -> ArraySlice<UInt8> { bytes[fields[index].keyRange] }
 
     /// The key of the field at `index` in `fields`, as a string (`old auid` reads `old_auid`).
-    public func keyString(at index: Int) -> String {
-        let key = bytes[fields[index].keyRange]
-        guard key.contains(UInt8(ascii: " ")) else { return String(decoding: key, as: UTF8.self) }
-        return String(decoding: key.map { $0 == UInt8(ascii: " ") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
-    }
+    public func keyString(at index: Int) -> String { BorrowedFields.keyString(bytes[fields[index].keyRange]) }
 
     /// The value of the field at `index` in `fields`.
     public func value(at index: Int) -> AuditValue {

@@ -21,9 +21,6 @@ public struct AuditValue: Sendable {
         self.recordType = recordType
     }
 
-    /// Whether the key is one the kernel may hex-encode (decided only when decoding is asked for).
-    var hexEncodable: Bool { HexEncodedKeys.mayBeHex(key: storage[keyRange], recordType: recordType) }
-
     /// The value's bytes exactly as logged, without quotes.
     public var rawBytes: ArraySlice<UInt8> { storage[range] }
 
@@ -41,9 +38,7 @@ public struct AuditValue: Sendable {
     }
 
     /// True when the value is bare upper-case hex of even length under a key the kernel hex-encodes.
-    public var isHexEncoded: Bool {
-        quoting == .none && Hex.isEncodedString(storage[range]) && hexEncodable
-    }
+    public var isHexEncoded: Bool { withBorrowed(\.isHexEncoded) }
 
     /// The value's bytes with the kernel's hex encoding undone when `isHexEncoded`; otherwise `rawBytes`.
     public var decodedBytes: [UInt8] {
@@ -55,6 +50,19 @@ public struct AuditValue: Sendable {
     var string: String {
         if isHexEncoded, let bytes = Hex.decode(storage[range]) { return String(decoding: bytes, as: UTF8.self) }
         return String(decoding: storage[range], as: UTF8.self)
+    }
+
+    /// The decoded value as text cut to `limit` bytes: see ``BorrowedValue/decodedText(limit:nulAsSpace:)``.
+    public func decodedText(limit: Int, nulAsSpace: Bool = false) -> (text: String, wasCut: Bool) {
+        withBorrowed { $0.decodedText(limit: limit, nulAsSpace: nulAsSpace) }
+    }
+
+    /// Lends the value as a view of its record's bytes (the one implementation of the decoding rules).
+    func withBorrowed<Result>(_ body: (BorrowedValue) throws -> Result) rethrows -> Result {
+        try storage.withUnsafeBufferPointer { bytes in
+            try body(BorrowedValue(raw: UnsafeBufferPointer(rebasing: bytes[range]), quoting: quoting,
+                                   key: UnsafeBufferPointer(rebasing: bytes[keyRange]), recordType: recordType))
+        }
     }
 
     /// Signed decimal value (`pid=42`, `exit=-115`), or nil when not a decimal integer.
@@ -80,14 +88,22 @@ enum HexEncodedKeys {
     ].map { Array($0.utf8) }
 
     /// EXECVE `aN` / `aN[i]` arguments are hex-encodable; SYSCALL `a0..a3` (register values) are not.
-    static func mayBeHex(key: ArraySlice<UInt8>, recordType: AuditRecordType) -> Bool {
+    static func mayBeHex(key: UnsafeBufferPointer<UInt8>, recordType: AuditRecordType) -> Bool {
         if recordType == .execve { return key.first == UInt8(ascii: "a") && !key.elementsEqual("argc".utf8) && !isLengthKey(key) }
         if recordType == .sockaddr { return false }
-        for name in names where name.count == key.count && key.elementsEqual(name) { return true }
+        guard key.count < namesByLength.count else { return false }
+        for name in namesByLength[key.count] where key.elementsEqual(name) { return true }
         return false
     }
 
-    private static func isLengthKey(_ key: ArraySlice<UInt8>) -> Bool {
+    /// `names` bucketed by length: most keys (uid, a1, items, …) are compared with no name or one.
+    private static let namesByLength: [[[UInt8]]] = {
+        var buckets = [[[UInt8]]](repeating: [], count: (names.map(\.count).max() ?? 0) + 1)
+        for name in names { buckets[name.count].append(name) }
+        return buckets
+    }()
+
+    private static func isLengthKey(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
         key.count > 4 && key.suffix(4).elementsEqual("_len".utf8)
     }
 }

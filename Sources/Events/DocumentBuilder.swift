@@ -93,9 +93,15 @@ struct DocumentBuilder {
             add(.auditdDataSocketFlow, socket.flow)
             add(.auditdDataSocketSaddr, socket.saddr)
         }
+        slots.extras.reserveCapacity(facts.data.count)
         for (key, value) in facts.data where key != "id" {
-            let name = "auditd.data." + Self.pipelineKey(key)
-            add(named: name, Self.longDataKeys.contains(key) ? Self.long(value) : .string(value))
+            let pipelineKey = Self.pipelineKey(key)
+            let value = Self.longDataKeys.contains(key) ? Self.long(value) : .string(value)
+            if let field = Self.fixedDataField(pipelineKey) {
+                add(field, value)
+            } else {
+                slots.extras.append(("auditd.data." + pipelineKey, value))
+            }
         }
         if !facts.paths.isEmpty {
             add(.auditdPaths, .array(facts.paths.map { path in
@@ -152,6 +158,29 @@ struct DocumentBuilder {
     static func pipelineKey(_ key: String) -> String {
         guard key.utf8.contains(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) else { return key }
         return String(key.map { $0 == "-" || $0 == "." ? "_" : $0 })
+    }
+
+    /// The fixed field `auditd.data.<key>` is, for a pipeline key (no `.` left, so never a `socket.*` one): a few
+    /// compares instead of building the dotted name and hashing it for every generic key.
+    static func fixedDataField(_ key: String) -> ECSField? {
+        // Every such key starts with one of these letters; other keys (fver, fp, old_pp, …) skip the compares.
+        switch key.utf8.first {
+        case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "s"), UInt8(ascii: "t"): break
+        default: return nil
+        }
+        switch key {
+        case "syscall": return .auditdDataSyscall
+        case "arch": return .auditdDataArch
+        case "a0": return .auditdDataA0
+        case "a1": return .auditdDataA1
+        case "a2": return .auditdDataA2
+        case "a3": return .auditdDataA3
+        case "exit": return .auditdDataExit
+        case "tty": return .auditdDataTty
+        case "items": return .auditdDataItems
+        case "argc": return .auditdDataArgc
+        default: return nil
+        }
     }
 
     /// `auditd.data.*` keys the ingest pipeline converts to long.

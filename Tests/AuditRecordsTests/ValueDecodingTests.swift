@@ -31,6 +31,32 @@ final class ValueDecodingTests: XCTestCase {
         XCTAssertEqual(record["name"]?.string, "/\u{FFFD}\u{0}")
     }
 
+    /// `decodedText` writes the string straight from the record: it must read as `decodedBytes` does, with NULs
+    /// shown as spaces (trailing ones dropped) when asked, and cut after that.
+    func testDecodedTextMatchesDecodedBytes() throws {
+        let record = try parse(#"type=PROCTITLE msg=audit(1.000:1): proctitle=2FFF00610000 name="a b" cwd=00"#).record()
+        let proctitle = try XCTUnwrap(record["proctitle"])
+        XCTAssertEqual(proctitle.decodedText(limit: 100).text, String(decoding: proctitle.decodedBytes, as: UTF8.self))
+        XCTAssertEqual(proctitle.decodedText(limit: 100, nulAsSpace: true).text, "/\u{FFFD} a")
+        XCTAssertEqual(proctitle.decodedText(limit: 100, nulAsSpace: true).wasCut, false)
+        XCTAssertEqual(proctitle.decodedText(limit: 2, nulAsSpace: true).text, "/\u{FFFD}")
+        XCTAssertEqual(proctitle.decodedText(limit: 2, nulAsSpace: true).wasCut, true)
+        XCTAssertEqual(try XCTUnwrap(record["name"]).decodedText(limit: 2).text, "a ")
+        XCTAssertEqual(try XCTUnwrap(record["name"]).decodedText(limit: 2).wasCut, true)
+        XCTAssertEqual(try XCTUnwrap(record["cwd"]).decodedText(limit: 9, nulAsSpace: true).text, "")
+    }
+
+    /// The branch-free decoder used on validated hex agrees with the general one on every byte.
+    func testValidatedHexDecodingAgreesWithDecode() {
+        let digits = Array("0123456789ABCDEF".utf8)
+        let hex = (0...255).flatMap { [digits[$0 >> 4], digits[$0 & 0xF]] }
+        XCTAssertTrue(Hex.isEncodedString(hex[...]))
+        var out = [UInt8](repeating: 0, count: 256)
+        hex.withUnsafeBufferPointer { source in out.withUnsafeMutableBufferPointer { Hex.decodeValidated(source, into: $0) } }
+        XCTAssertEqual(out, Hex.decode(hex[...]))
+        XCTAssertEqual(out, Array(0...255))
+    }
+
     func testMissingMarkers() throws {
         let record = try parse(#"type=USER_AUTH msg=audit(1.000:1): a=(null) b=? c="?" d="" e=(none) f=x"#).record()
         for key in ["a", "b", "c", "d"] { XCTAssertEqual(record[key]?.isMissing, true, key) }
