@@ -83,27 +83,22 @@ public struct AuditValue: Sendable {
 
 /// Keys whose values the kernel (or libaudit's `audit_encode_nv_string`) may log hex-encoded.
 enum HexEncodedKeys {
-    static let names: [[UInt8]] = [
-        "comm", "ocomm", "exe", "cwd", "name", "path", "proctitle", "key", "data", "cmd", "acct", "grp",
-    ].map { Array($0.utf8) }
-
-    /// EXECVE `aN` / `aN[i]` arguments are hex-encodable; SYSCALL `a0..a3` (register values) are not.
+    /// EXECVE `aN` / `aN[i]` arguments are hex-encodable; SYSCALL `a0..a3` (register values) are not. Other
+    /// records: `comm`, `ocomm`, `exe`, `cwd`, `name`, `path`, `proctitle`, `key`, `data`, `cmd`, `acct`, `grp`,
+    /// told apart by length first (asked for every bare value: most keys have no candidate of their length).
     static func mayBeHex(key: UnsafeBufferPointer<UInt8>, recordType: AuditRecordType) -> Bool {
-        if recordType == .execve { return key.first == UInt8(ascii: "a") && !key.elementsEqual("argc".utf8) && !isLengthKey(key) }
+        if recordType == .execve { return key.first == UInt8(ascii: "a") && !key.equals("argc") && !isLengthKey(key) }
         if recordType == .sockaddr { return false }
-        guard key.count < namesByLength.count else { return false }
-        for name in namesByLength[key.count] where key.elementsEqual(name) { return true }
-        return false
+        switch key.count {
+        case 3: return key.equals("exe") || key.equals("cwd") || key.equals("key") || key.equals("cmd") || key.equals("grp")
+        case 4: return key.equals("comm") || key.equals("name") || key.equals("path") || key.equals("data") || key.equals("acct")
+        case 5: return key.equals("ocomm")
+        case 9: return key.equals("proctitle")
+        default: return false
+        }
     }
 
-    /// `names` bucketed by length: most keys (uid, a1, items, …) are compared with no name or one.
-    private static let namesByLength: [[[UInt8]]] = {
-        var buckets = [[[UInt8]]](repeating: [], count: (names.map(\.count).max() ?? 0) + 1)
-        for name in names { buckets[name.count].append(name) }
-        return buckets
-    }()
-
     private static func isLengthKey(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        key.count > 4 && key.suffix(4).elementsEqual("_len".utf8)
+        key.count > 4 && UnsafeBufferPointer(rebasing: key.suffix(4)).equals("_len")
     }
 }

@@ -1,16 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A record's fields lent as unsafe views of its bytes for the length of one call
 /// (``AuditRecord/withBorrowedFields(_:)``): per-field loops (the normalizer reads every field of every record)
 /// get keys and values as byte ranges with no retain and release of the record's array per field.
+/// The accessors are inlinable: a call per field would cost more than the read itself.
 public struct BorrowedFields {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let fields: UnsafeBufferPointer<AuditField>
-    let recordType: AuditRecordType
+    @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
+    @usableFromInline let fields: UnsafeBufferPointer<AuditField>
+    @usableFromInline let recordType: AuditRecordType
+
+    init(bytes: UnsafeBufferPointer<UInt8>, fields: UnsafeBufferPointer<AuditField>, recordType: AuditRecordType) {
+        self.bytes = bytes
+        self.fields = fields
+        self.recordType = recordType
+    }
 
     /// Number of fields (`AuditRecord.fields.count`).
-    public var count: Int { fields.count }
+    @inlinable public var count: Int { fields.count }
 
     /// The key of field `index`, as logged.
-    public func key(at index: Int) -> UnsafeBufferPointer<UInt8> {
+    @inlinable public func key(at index: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[fields[index].keyRange])
     }
 
@@ -18,7 +29,7 @@ public struct BorrowedFields {
     public func keyString(at index: Int) -> String { Self.keyString(key(at: index)) }
 
     /// The value of field `index`.
-    public func value(at index: Int) -> BorrowedValue {
+    @inlinable public func value(at index: Int) -> BorrowedValue {
         let field = fields[index]
         return BorrowedValue(raw: UnsafeBufferPointer(rebasing: bytes[field.valueRange]), quoting: field.quoting,
                              key: UnsafeBufferPointer(rebasing: bytes[field.keyRange]), recordType: recordType)
@@ -38,15 +49,23 @@ public struct BorrowedValue {
     public let raw: UnsafeBufferPointer<UInt8>
     /// How the value was quoted.
     public let quoting: AuditQuoting
-    let key: UnsafeBufferPointer<UInt8>
-    let recordType: AuditRecordType
+    @usableFromInline let key: UnsafeBufferPointer<UInt8>
+    @usableFromInline let recordType: AuditRecordType
+
+    @usableFromInline
+    init(raw: UnsafeBufferPointer<UInt8>, quoting: AuditQuoting, key: UnsafeBufferPointer<UInt8>, recordType: AuditRecordType) {
+        self.raw = raw
+        self.quoting = quoting
+        self.key = key
+        self.recordType = recordType
+    }
 
     /// The value exactly as logged, without quotes (invalid UTF-8 repaired with U+FFFD).
     public var rawString: String { String(decoding: raw, as: UTF8.self) }
 
     /// True when the value is bare upper-case hex of even length under a key the kernel hex-encodes.
     public var isHexEncoded: Bool {
-        quoting == .none && Hex.isEncodedString(raw) && HexEncodedKeys.mayBeHex(key: key, recordType: recordType)
+        quoting == .none && HexEncodedKeys.mayBeHex(key: key, recordType: recordType) && Hex.isEncodedString(raw)
     }
 
     /// Signed decimal value (`pid=42`, `exit=-115`), or nil when not a decimal integer.
@@ -98,5 +117,14 @@ extension AuditRecord {
                 try body(BorrowedFields(bytes: bytes, fields: fields, recordType: type))
             }
         }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether the bytes spell `literal` exactly (one length check and a memcmp: no String, no iterator).
+    public func equals(_ literal: StaticString) -> Bool {
+        guard count == literal.utf8CodeUnitCount else { return false }
+        guard count > 0 else { return true }
+        return literal.withUTF8Buffer { memcmp(baseAddress!, $0.baseAddress!, count) == 0 }
     }
 }

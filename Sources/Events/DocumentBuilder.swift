@@ -116,7 +116,7 @@ struct DocumentBuilder {
         add(.auditdSummaryObjectSecondary, summary.objectSecondary)
         add(.auditdSummaryHow, summary.how)
 
-        for entry in facts.ids where entry.value != "unset" {
+        for entry in facts.ids where entry.isSet {
             let fields: (id: ECSField, name: ECSField)
             switch entry.kind {
             case .auid: fields = (.auditdUserAuditId, .auditdUserAuditName)
@@ -131,11 +131,11 @@ struct DocumentBuilder {
             let name = entry.kind.isGroup ? names.groupName(forID: entry.value) : names.userName(forID: entry.value)
             addIdentity(fields.id, fields.name, entry.value, name)
         }
-        if facts.ids.contains(where: { $0.value != "unset" }) {  // Beats adds labels along with a set id
+        if facts.ids.contains(where: \.isSet) {  // Beats adds labels along with a set id
             for (key, value) in facts.selinux { add(named: "auditd.user.selinux." + key, .string(value)) }
         }
         if let file = summary.file {
-            for (key, value) in file where key.hasPrefix("obj_") {
+            for (key, value) in file where key.hasASCIIPrefix("obj_") {
                 add(named: "auditd.file.selinux." + key.dropFirst(4), .string(value))
             }
         }
@@ -156,7 +156,12 @@ struct DocumentBuilder {
     /// auditd_manager renames every key containing `-` to `_`; a `.` (only in forged records) would nest the
     /// key under another field, so it becomes `_` too.
     static func pipelineKey(_ key: String) -> String {
-        guard key.utf8.contains(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) else { return key }
+        func needsRename(_ bytes: some Sequence<UInt8>) -> Bool {
+            bytes.contains { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+        }
+        // Over the contiguous bytes when there are (always, for native strings): iterating the UTF8View cost ~150
+        // instructions a key.
+        guard key.utf8.withContiguousStorageIfAvailable(needsRename) ?? needsRename(key.utf8) else { return key }
         return String(key.map { $0 == "-" || $0 == "." ? "_" : $0 })
     }
 
@@ -195,7 +200,7 @@ struct DocumentBuilder {
     private mutating func addUser(_ facts: EventFacts, _ summary: Summary) {
         var userID: String?, groupID: String?, effectiveID: String?, effectiveGroupID: String?
         var others: [(key: String, value: String)] = []
-        for entry in facts.ids where entry.value != "unset" {
+        for entry in facts.ids where entry.isSet {
             switch entry.kind {
             case .uid: userID = entry.value
             case .gid: groupID = entry.value
@@ -294,28 +299,47 @@ struct DocumentBuilder {
 /// Per-document memo over the name lookup: an event repeats the same id in uid, euid, suid, fsuid, auid, ….
 struct MemoizedNames {
     let lookup: any NameLookup
-    private var users: [(id: String, name: String?)] = []
-    private var groups: [(id: String, name: String?)] = []
+    private var users = Answers()
+    private var groups = Answers()
 
     init(lookup: any NameLookup) { self.lookup = lookup }
 
     mutating func userName(forID id: String) -> String? {
-        if let hit = users.first(where: { $0.id == id }) { return hit.name }
+        if let known = users.name(forID: id) { return known }
         let name = lookup.userName(forID: id)
-        users.append((id, name))
+        users.store(id, name)
         return name
     }
 
     mutating func groupName(forID id: String) -> String? {
-        if let hit = groups.first(where: { $0.id == id }) { return hit.name }
+        if let known = groups.name(forID: id) { return known }
         let name = lookup.groupName(forID: id)
-        groups.append((id, name))
+        groups.store(id, name)
         return name
     }
 
     /// Name → id (user-space records only; rare, so not memoized).
     func userID(forName name: String) -> String? { lookup.userID(forName: name) }
     func groupID(forName name: String) -> String? { lookup.groupID(forName: name) }
+
+    /// One event's id → name answers: the latest kept inline (most events name a single user throughout, and a
+    /// list would be allocated for it on every event), earlier ones in a list.
+    private struct Answers {
+        private var latest: (id: String, name: String?)?
+        private var earlier: [(id: String, name: String?)] = []
+
+        /// The stored answer (itself nil for an id without a name), or nil when `id` was not asked yet.
+        func name(forID id: String) -> String?? {
+            if let latest, latest.id == id { return .some(latest.name) }
+            if let hit = earlier.first(where: { $0.id == id }) { return .some(hit.name) }
+            return nil
+        }
+
+        mutating func store(_ id: String, _ name: String?) {
+            if let latest { earlier.append(latest) }
+            latest = (id, name)
+        }
+    }
 }
 
 extension AuditRecordType {

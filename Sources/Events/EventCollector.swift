@@ -1,8 +1,5 @@
 import AuditRecords
 import Reassembler
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Builds `EventFacts` from an event's records in one pass (go-libaudit `CoalesceMessages` semantics, §1.3–§1.4).
 struct EventCollector {
@@ -154,7 +151,7 @@ struct EventCollector {
                 let keyBytes = fields.key(at: index)
                 guard Self.isFieldKey(keyBytes),
                       let text = decode(KnownKey(keyBytes), fields.value(at: index), counters: &counters) else { continue }
-                if keyBytes.elementsEqual("obj".utf8) {
+                if keyBytes.equals("obj") {
                     for label in Self.selinuxLabels(text) { entries.append(("obj_" + label.key, label.value)) }
                 } else {
                     entries.append((fields.keyString(at: index), text))
@@ -232,7 +229,7 @@ struct EventCollector {
         if Self.isNoValue(raw) { return nil }
         switch known {
         case .auid, .oldAuid, .ses:
-            if Self.equals(raw, "4294967295") || Self.equals(raw, "-1") { return "unset" }
+            if raw.equals("4294967295") || raw.equals("-1") { return "unset" }
         case .proctitle, .exe:
             // NUL separates argv in proctitle (and may appear in a hex exe): go-libaudit shows spaces.
             return text(of: value, nulAsSpace: true, counters: &counters)
@@ -254,14 +251,9 @@ struct EventCollector {
         case 0: return true
         case 1: return raw.first == UInt8(ascii: "?")
         case 2: return raw.first == UInt8(ascii: "?") && raw.last == UInt8(ascii: ",")
-        case 6: return equals(raw, "(null)")
+        case 6: return raw.equals("(null)")
         default: return false
         }
-    }
-
-    private static func equals(_ raw: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
-        guard raw.count == literal.utf8CodeUnitCount else { return false }
-        return literal.withUTF8Buffer { wanted in memcmp(raw.baseAddress!, wanted.baseAddress!, wanted.count) == 0 }
     }
 
     /// Bytes → String with replacement characters for invalid UTF-8, cut to `limit` bytes.

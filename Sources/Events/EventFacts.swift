@@ -169,10 +169,19 @@ public struct NormalizerCounters: Sendable, Equatable {
 
 /// One `*uid` / `*gid` key of the identity record.
 struct IdentityEntry {
-    var kind: IdentityKind
+    let kind: IdentityKind
     /// The key as logged (`old-auid`, or an unusual `*id` key).
-    var key: String
-    var value: String
+    let key: String
+    let value: String
+    /// Whether the id is set (not `unset`): the builder asks several times per entry, so it is compared once.
+    let isSet: Bool
+
+    init(kind: IdentityKind, key: String, value: String) {
+        self.kind = kind
+        self.key = key
+        self.value = value
+        isSet = value != "unset"
+    }
 }
 
 /// The identity keys the builder routes to fixed fields, recognised from the key's bytes once.

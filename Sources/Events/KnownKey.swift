@@ -16,7 +16,7 @@ public enum KnownKey: UInt8, Sendable {
     /// The known key spelled by `key`, read in place (the normalizer's borrowed record fields).
     public init?(_ key: UnsafeBufferPointer<UInt8>) {
         if key.count == 9 {
-            guard key.elementsEqual("proctitle".utf8) else { return nil }
+            guard key.equals("proctitle") else { return nil }
             self = .proctitle
             return
         }

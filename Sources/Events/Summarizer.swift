@@ -64,7 +64,8 @@ struct Summarizer {
 
         summary.categories = norm.categories
         summary.types = norm.types
-        if let syscallNorm, syscallNorm != norm {
+        // (A SYSCALL event's normalization is the syscall's own: nothing to add, nor to compare.)
+        if facts.eventType != .syscall, let syscallNorm, syscallNorm != norm {
             // A record type with a syscall behind it gets both categorizations (CONFIG_CHANGE+sendto, AVC+read).
             summary.categories += syscallNorm.categories
             summary.types += syscallNorm.types
@@ -111,11 +112,12 @@ struct Summarizer {
     /// `summary.how` before any normalization: exe (else comm), but comm for interpreters run as scripts.
     private func defaultHow(_ facts: EventFacts) -> String? {
         guard let exe = facts.exe ?? facts.comm else { return nil }
-        for prefix in Self.interpreterPrefixes where exe.hasPrefix(prefix) { return facts.comm ?? exe }
+        for prefix in Self.interpreterPrefixes where exe.hasASCIIPrefix(prefix) { return facts.comm ?? exe }
         return exe
     }
 
-    private static let interpreterPrefixes = ["/usr/bin/python", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/perl"]
+    private static let interpreterPrefixes: [StaticString] = ["/usr/bin/python", "/usr/bin/sh", "/usr/bin/bash",
+                                                              "/usr/bin/perl"]
 
     private func firstValue(_ keys: [String], _ facts: EventFacts) -> String? {
         for key in keys {
@@ -179,5 +181,17 @@ struct Summarizer {
     private mutating func resolveActors(_ summary: inout Summary) {
         if let id = summary.actorPrimary, let name = names.userName(forID: id) { summary.actorPrimary = name }
         if let id = summary.actorSecondary, let name = names.userName(forID: id) { summary.actorSecondary = name }
+    }
+}
+
+extension String {
+    /// `hasPrefix(prefix)` for an ASCII `prefix`, decided on the bytes when they differ (the usual answer, with no
+    /// walk over Characters). Equal bytes are confirmed by `hasPrefix`: a combining mark right after the prefix
+    /// makes it no prefix of the Characters.
+    func hasASCIIPrefix(_ prefix: StaticString) -> Bool {
+        let bytesMatch = prefix.withUTF8Buffer { wanted in
+            utf8.withContiguousStorageIfAvailable { $0.starts(with: wanted) } ?? utf8.starts(with: wanted)
+        }
+        return bytesMatch && hasPrefix(prefix.description)
     }
 }
