@@ -28,13 +28,22 @@ struct DocumentBuilder {
         addFile(summary)
         addNetwork(facts, summary)
         for (field, value) in hostFields { add(field, value) }
-        add(.tags, facts.tags.isEmpty ? Self.defaultTags : .array(facts.tags.map(FieldValue.string) + [Self.tag]))
+        add(.tags, facts.tags.isEmpty ? Self.defaultTags : Self.tags(facts.tags))
         slots.syscallIdentity = facts.syscallIdentity
         return slots
     }
 
     private static let tag: FieldValue = "auditd_manager-auditd"
     private static let defaultTags: FieldValue = .array([tag])
+
+    /// The rule keys, then the integration's tag, in one array.
+    private static func tags(_ keys: [String]) -> FieldValue {
+        var tags: [FieldValue] = []
+        tags.reserveCapacity(keys.count + 1)
+        for key in keys { tags.append(.string(key)) }
+        tags.append(tag)
+        return .array(tags)
+    }
 
     private mutating func add(_ field: ECSField, _ value: FieldValue) { slots[field] = value }
 
@@ -251,8 +260,8 @@ struct DocumentBuilder {
     // MARK: process.*, file.*
 
     private mutating func addProcess(_ facts: EventFacts) {
-        if let pid = facts.pid, let number = Int64(pid) { add(.processPid, .int(number)) }
-        if let ppid = facts.ppid, let number = Int64(ppid) { add(.processParentPid, .int(number)) }
+        if let pid = facts.pidNumber { add(.processPid, .int(pid)) }
+        if let ppid = facts.ppidNumber { add(.processParentPid, .int(ppid)) }
         add(.processName, facts.comm)
         add(.processExecutable, facts.exe)
         if let args = facts.args, !args.isEmpty { add(.processArgs, .array(args.map(FieldValue.string))) }

@@ -48,8 +48,10 @@ struct EventCollector {
 
     /// `process.pid` / `process.parent.pid` are longs: a value that is not a decimal number is dropped and counted.
     private func checkNumbers(_ facts: inout EventFacts, counters: inout NormalizerCounters) {
-        if let pid = facts.pid, Int64(pid) == nil { facts.pid = nil; counters.malformedNumber += 1 }
-        if let ppid = facts.ppid, Int64(ppid) == nil { facts.ppid = nil; counters.malformedNumber += 1 }
+        facts.pidNumber = facts.pid.flatMap { Int64($0) }
+        facts.ppidNumber = facts.ppid.flatMap { Int64($0) }
+        if facts.pid != nil, facts.pidNumber == nil { facts.pid = nil; counters.malformedNumber += 1 }
+        if facts.ppid != nil, facts.ppidNumber == nil { facts.ppid = nil; counters.malformedNumber += 1 }
     }
 
     // MARK: identity record
@@ -84,10 +86,10 @@ struct EventCollector {
                 default:
                     // The key's String is built only here: the slotted keys above never need it.
                     if KnownKey.isIdentity(keyBytes) {
-                        let identity = IdentityKind.of(known) { fields.keyString(at: index) }
+                        let identity = IdentityKind.of(known) { Self.keyName(fields, at: index) }
                         facts.ids.append(IdentityEntry(kind: identity.kind, key: identity.name, value: text))
                     } else {
-                        setData(known, fields.keyString(at: index), text, in: &facts)
+                        setData(known, Self.keyName(fields, at: index), text, in: &facts)
                     }
                 }
             }
@@ -135,7 +137,7 @@ struct EventCollector {
                         facts.data.append(("subj_" + label.key, label.value))
                     }
                 } else {
-                    let key = fields.keyString(at: index)
+                    let key = Self.keyName(fields, at: index)
                     // first one wins, as go-libaudit's duplicate-key rule
                     if !facts.containsData(key, known: known) { setData(known, key, text, in: &facts) }
                 }
@@ -154,7 +156,7 @@ struct EventCollector {
                 if keyBytes.equals("obj") {
                     for label in Self.selinuxLabels(text) { entries.append(("obj_" + label.key, label.value)) }
                 } else {
-                    entries.append((fields.keyString(at: index), text))
+                    entries.append((Self.keyName(fields, at: index), text))
                 }
             }
         }
@@ -199,6 +201,11 @@ struct EventCollector {
     }
 
     // MARK: values
+
+    /// The name of field `index`: a static spelling for common keys, else decoded (`old auid` reads `old_auid`).
+    private static func keyName(_ fields: BorrowedFields, at index: Int) -> String {
+        CommonKeys.spelling(of: fields.key(at: index)) ?? fields.keyString(at: index)
+    }
 
     /// Routes a data key to its slot (when still empty) or to the generic list.
     private func setData(_ known: KnownKey?, _ key: @autoclosure () -> String, _ text: String, in facts: inout EventFacts) {

@@ -31,6 +31,8 @@ struct EventFacts {
     var tty: String?
     var items: String?
     var pid: String?, ppid: String?, comm: String?, exe: String?, cwd: String?, proctitle: String?
+    /// `pid` / `ppid` as numbers (`process.pid`, `process.parent.pid`), parsed once by the collector's check.
+    var pidNumber: Int64?, ppidNumber: Int64?
 
     /// All other keys, in order of appearance, names as logged.
     var data: [(key: String, value: String)] = [] {

@@ -50,26 +50,27 @@ struct Summarizer {
         summary.how = defaultHow(facts)
 
         let syscallNorm = facts.syscall.map(SyscallNormalizations.lookup)
-        let norm: Normalization?
         if facts.eventType == .syscall {
-            norm = syscallNorm
-        } else {
-            norm = RecordTypeNormalizations.lookup(facts.eventType.name)
-                .last { $0.requiredFields.allSatisfy(facts.hasData) }
+            if let syscallNorm { apply(syscallNorm, &facts, &summary) }
+        } else if let norm = RecordTypeNormalizations.lookup(facts.eventType.name)
+            .last(where: { $0.requiredFields.allSatisfy(facts.hasData) })
+        {
+            apply(norm, &facts, &summary)
+            if let syscallNorm, syscallNorm != norm {
+                // A record type with a syscall behind it gets both categorizations (CONFIG_CHANGE+sendto, AVC+read).
+                summary.categories += syscallNorm.categories
+                summary.types += syscallNorm.types
+            }
         }
-        guard let norm else {
-            resolveActors(&summary)
-            return summary
-        }
+        resolveActors(&summary)
+        return summary
+    }
 
+    /// What the event's normalization says, taken by reference (a SYSCALL event's is the table's entry itself:
+    /// no copy of its dozen arrays).
+    private mutating func apply(_ norm: Normalization, _ facts: inout EventFacts, _ summary: inout Summary) {
         summary.categories = norm.categories
         summary.types = norm.types
-        // (A SYSCALL event's normalization is the syscall's own: nothing to add, nor to compare.)
-        if facts.eventType != .syscall, let syscallNorm, syscallNorm != norm {
-            // A record type with a syscall behind it gets both categorizations (CONFIG_CHANGE+sendto, AVC+read).
-            summary.categories += syscallNorm.categories
-            summary.types += syscallNorm.types
-        }
         summary.action = norm.action
         summary.objectType = norm.objectType
         switch norm.objectType {
@@ -93,8 +94,6 @@ struct Summarizer {
             }
         }
         applyMappings(norm.userMappings, facts, &summary)
-        resolveActors(&summary)
-        return summary
     }
 
     enum Direction: String { case ingress, egress }
