@@ -61,7 +61,17 @@ public struct BorrowedValue {
     }
 
     /// The value exactly as logged, without quotes (invalid UTF-8 repaired with U+FFFD).
-    public var rawString: String { String(decoding: raw, as: UTF8.self) }
+    public var rawString: String { Self.text(raw) }
+
+    /// `String(decoding: bytes, as: UTF8.self)`, built by copying the bytes into the string's storage: for the
+    /// short values most fields hold, the standard path's separate validation costs more than the copy.
+    @usableFromInline static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: bytes.count) { out in
+            out.baseAddress!.initialize(from: source, count: bytes.count)
+            return bytes.count
+        }
+    }
 
     /// True when the value is bare upper-case hex of even length under a key the kernel hex-encodes.
     public var isHexEncoded: Bool {
@@ -89,8 +99,8 @@ public struct BorrowedValue {
     public func decodedText(limit: Int, nulAsSpace: Bool = false) -> (text: String, wasCut: Bool) {
         let isHex = isHexEncoded
         if !isHex, !nulAsSpace {
-            guard raw.count > limit else { return (String(decoding: raw, as: UTF8.self), false) }
-            return (String(decoding: raw.prefix(limit), as: UTF8.self), true)
+            guard raw.count > limit else { return (Self.text(raw), false) }
+            return (Self.text(UnsafeBufferPointer(rebasing: raw.prefix(limit))), true)
         }
         var wasCut = false
         let decodedCount = isHex ? raw.count / 2 : raw.count

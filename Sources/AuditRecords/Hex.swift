@@ -14,13 +14,14 @@ enum Hex {
     /// Whether `bytes` look like a kernel hex-encoded string: non-empty, even length, digits and `A-F` only.
     static func isEncodedString<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
         guard !bytes.isEmpty, bytes.count % 2 == 0 else { return false }
+        // Branch-free over every byte, so the loop vectorizes: the values asked about are mostly long proctitles.
+        var invalid: UInt8 = 0
         for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "F"): continue
-            default: return false
-            }
+            let notDigit: UInt8 = byte &- UInt8(ascii: "0") < 10 ? 0 : 1
+            let notUpperHex: UInt8 = byte &- UInt8(ascii: "A") < 6 ? 0 : 1
+            invalid |= notDigit & notUpperHex
         }
-        return true
+        return invalid == 0
     }
 
     /// Decodes pairs of hex digits (either case); nil on odd length or a non-hex byte.

@@ -103,9 +103,10 @@ struct DocumentBuilder {
             add(.auditdDataSocketSaddr, socket.saddr)
         }
         slots.extras.reserveCapacity(facts.data.count)
+        let longDataKeys = Self.longDataKeys  // once: each access to a global runs its once-check (~130 instructions)
         for (key, value) in facts.data where key != "id" {
             let pipelineKey = Self.pipelineKey(key)
-            let value = Self.longDataKeys.contains(key) ? Self.long(value) : .string(value)
+            let value = longDataKeys.contains(key) ? Self.long(value) : .string(value)
             if let field = Self.fixedDataField(pipelineKey) {
                 add(field, value)
             } else {

@@ -125,7 +125,10 @@ struct EventFacts {
         case .proctitle: return proctitle != nil
         default: break
         }
-        guard data.count > Self.linearSearchLimit else { return data.contains { $0.key == key } }
+        guard data.count > Self.linearSearchLimit else {
+            let length = key.utf8.count  // compared first: cheap for short keys, and most differ in length
+            return data.contains { $0.key.utf8.count == length && $0.key == key }
+        }
         return containsData(key)
     }
 
@@ -182,7 +185,7 @@ struct IdentityEntry {
         self.kind = kind
         self.key = key
         self.value = value
-        isSet = value != "unset"
+        isSet = value.utf8.count != 5 || value != "unset"  // the length first: ids are mostly short numbers
     }
 }
 
