@@ -102,17 +102,7 @@ struct DocumentBuilder {
             add(.auditdDataSocketFlow, socket.flow)
             add(.auditdDataSocketSaddr, socket.saddr)
         }
-        slots.extras.reserveCapacity(facts.data.count)
-        let longDataKeys = Self.longDataKeys  // once: each access to a global runs its once-check (~130 instructions)
-        for (key, value) in facts.data where key != "id" {
-            let pipelineKey = Self.pipelineKey(key)
-            let value = longDataKeys.contains(key) ? Self.long(value) : .string(value)
-            if let field = Self.fixedDataField(pipelineKey) {
-                add(field, value)
-            } else {
-                slots.extras.append(("auditd.data." + pipelineKey, value))
-            }
-        }
+        if !facts.data.isEmpty { addData(facts.data) }
         if !facts.paths.isEmpty {
             add(.auditdPaths, .array(facts.paths.map { path in
                 .object(path.map { FieldValue.ObjectEntry(Self.pipelineKey($0.key), .string($0.value)) })
@@ -147,6 +137,21 @@ struct DocumentBuilder {
         if let file = summary.file {
             for (key, value) in file where key.hasASCIIPrefix("obj_") {
                 add(named: "auditd.file.selinux." + key.dropFirst(4), .string(value))
+            }
+        }
+    }
+
+    /// `auditd.data.<key>` of the generic keys (`id` went to `event.id`).
+    private mutating func addData(_ data: [(key: String, value: String)]) {
+        slots.extras.reserveCapacity(slots.extras.count + data.count)
+        let longDataKeys = Self.longDataKeys  // once: each access to a global runs its once-check
+        for (key, value) in data where key != "id" {
+            let pipelineKey = Self.pipelineKey(key)
+            let value = longDataKeys.contains(key) ? Self.long(value) : .string(value)
+            if let field = Self.fixedDataField(pipelineKey) {
+                add(field, value)
+            } else {
+                slots.extras.append((CommonKeys.dataFieldName(of: key) ?? "auditd.data." + pipelineKey, value))
             }
         }
     }

@@ -13,6 +13,16 @@ final class CommonKeysTests: XCTestCase {
         for key in CommonKeys.spellings { XCTAssertEqual(spelling(key), key) }
     }
 
+    /// A common key's data field name is the one the builder would make: the pipeline renames none of them.
+    func testDataFieldNamesAreThePipelineNames() {
+        for key in CommonKeys.spellings {
+            XCTAssertEqual(CommonKeys.dataFieldName(of: key), "auditd.data." + DocumentBuilder.pipelineKey(key))
+        }
+        XCTAssertNil(CommonKeys.dataFieldName(of: "old-pp"))
+        XCTAssertNil(CommonKeys.dataFieldName(of: "old pp"))
+        XCTAssertNil(CommonKeys.dataFieldName(of: "some_long_unusual_key"))
+    }
+
     func testNearMissesAreNotCommonKeys() {
         var misses = ["", "f", "cap_frootidx", "cap_frooti", "old pp", "ITEM", "uid", "pid", "exe", "proctitle"]
         for key in CommonKeys.spellings {
