@@ -358,10 +358,15 @@ struct MemoizedNames {
 }
 
 extension AuditRecordType {
-    /// `auditd.message_type`: the name in lower case, made once per type number below 3000 (every audit type).
+    /// `auditd.message_type`: the name in lower case, made once per named type (`UNKNOWN[n]` ones when asked).
     var lowercaseName: String {
-        Int(rawValue) < Self.lowercaseNames.count ? Self.lowercaseNames[Int(rawValue)] : name.lowercased()
+        Int(rawValue) < Self.lowercaseNames.count ? Self.lowercaseNames[Int(rawValue)] ?? name.lowercased()
+            : name.lowercased()
     }
 
-    private static let lowercaseNames: [String] = (0..<3000).map { AuditRecordType(UInt16($0)).name.lowercased() }
+    /// Only the named types (a table of every number below 3000 made 3000 strings at the first event).
+    private static let lowercaseNames: [String?] = (0..<3000).map { number in
+        let type = AuditRecordType(UInt16(number))
+        return type.isNamed ? type.name.lowercased() : nil
+    }
 }

@@ -1,3 +1,4 @@
+import AuditRecords
 @testable import Events
 import XCTest
 
@@ -20,6 +21,16 @@ final class BuilderHelperTests: XCTestCase {
         XCTAssertEqual(DocumentBuilder.pipelineKey("cap_fver"), "cap_fver")
         XCTAssertEqual(DocumentBuilder.pipelineKey(String(repeating: "k", count: 40) + "-x"),
                        String(repeating: "k", count: 40) + "_x")
+    }
+
+    /// `auditd.message_type` is the type name in lower case, for named, unnamed and out-of-table numbers.
+    func testLowercaseTypeNames() {
+        for number: UInt16 in [1300, 1302, 1105, 1400, 1999, 2999, 3000, 65535, 0] {
+            let type = AuditRecordType(number)
+            XCTAssertEqual(type.lowercaseName, type.name.lowercased(), "\(number)")
+        }
+        XCTAssertEqual(AuditRecordType.syscall.lowercaseName, "syscall")
+        XCTAssertEqual(AuditRecordType(1999).lowercaseName, "unknown[1999]")
     }
 
     /// Each id is looked up once per event whichever order the ids come in, and its answer (a name or none) kept.
