@@ -5,6 +5,12 @@ public struct AuditArch: RawRepresentable, Hashable, Sendable {
 
     /// Parses the hex text of an `arch=` value (`c000003e`).
     public init?(_ value: AuditValue) {
+        guard let arch = value.withBorrowed({ AuditArch($0) }) else { return nil }
+        self = arch
+    }
+
+    /// Parses the hex text of an `arch=` value read in place.
+    public init?(_ value: BorrowedValue) {
         guard let number = value.hexUInt, number <= UInt64(UInt32.max) else { return nil }
         self.rawValue = UInt32(number)
     }

@@ -50,11 +50,7 @@ public struct AuditRecord: Sendable {
     public func key(at index: Int) -> ArraySlice<UInt8> { bytes[fields[index].keyRange] }
 
     /// The key of the field at `index` in `fields`, as a string (`old auid` reads `old_auid`).
-    public func keyString(at index: Int) -> String {
-        let key = bytes[fields[index].keyRange]
-        guard key.contains(UInt8(ascii: " ")) else { return String(decoding: key, as: UTF8.self) }
-        return String(decoding: key.map { $0 == UInt8(ascii: " ") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
-    }
+    public func keyString(at index: Int) -> String { BorrowedFields.keyString(bytes[fields[index].keyRange]) }
 
     /// The value of the field at `index` in `fields`.
     public func value(at index: Int) -> AuditValue {
@@ -78,12 +74,12 @@ public struct AuditRecord: Sendable {
 
 /// Where one `key=value` pair sits in its record's bytes (32-bit offsets keep the per-record array small).
 public struct AuditField: Sendable, Equatable {
-    private let keyStart: UInt32
-    private let keyEnd: UInt32
-    private let valueStart: UInt32
-    private let valueEnd: UInt32
+    @usableFromInline let keyStart: UInt32
+    @usableFromInline let keyEnd: UInt32
+    @usableFromInline let valueStart: UInt32
+    @usableFromInline let valueEnd: UInt32
     /// How the value was quoted.
-    let quoting: AuditQuoting
+    @usableFromInline let quoting: AuditQuoting
 
     init(keyRange: Range<Int>, valueRange: Range<Int>, quoting: AuditQuoting) {
         keyStart = UInt32(truncatingIfNeeded: keyRange.lowerBound)
@@ -94,9 +90,9 @@ public struct AuditField: Sendable, Equatable {
     }
 
     /// Byte range of the key.
-    var keyRange: Range<Int> { Int(keyStart)..<Int(keyEnd) }
+    @inlinable var keyRange: Range<Int> { Int(keyStart)..<Int(keyEnd) }
     /// Byte range of the value, without its quotes.
-    var valueRange: Range<Int> { Int(valueStart)..<Int(valueEnd) }
+    @inlinable var valueRange: Range<Int> { Int(valueStart)..<Int(valueEnd) }
 }
 
 /// How a value was written in the record.

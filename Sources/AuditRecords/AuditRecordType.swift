@@ -22,6 +22,9 @@ public struct AuditRecordType: RawRepresentable, Hashable, Sendable, CustomStrin
 
     public var description: String { name }
 
+    /// Whether the type table names this number (else `name` is `UNKNOWN[n]`).
+    public var isNamed: Bool { RecordTypeTable.name(for: rawValue) != nil }
+
     /// Records emitted by user-space programs through the audit netlink socket (old-style USER 1005, 1100–1299,
     /// 2100–2999): each one is a complete event by itself and carries no EOE.
     public var isUserSpace: Bool {

@@ -21,9 +21,6 @@ public struct AuditValue: Sendable {
         self.recordType = recordType
     }
 
-    /// Whether the key is one the kernel may hex-encode (decided only when decoding is asked for).
-    var hexEncodable: Bool { HexEncodedKeys.mayBeHex(key: storage[keyRange], recordType: recordType) }
-
     /// The value's bytes exactly as logged, without quotes.
     public var rawBytes: ArraySlice<UInt8> { storage[range] }
 
@@ -41,9 +38,7 @@ public struct AuditValue: Sendable {
     }
 
     /// True when the value is bare upper-case hex of even length under a key the kernel hex-encodes.
-    public var isHexEncoded: Bool {
-        quoting == .none && Hex.isEncodedString(storage[range]) && hexEncodable
-    }
+    public var isHexEncoded: Bool { withBorrowed(\.isHexEncoded) }
 
     /// The value's bytes with the kernel's hex encoding undone when `isHexEncoded`; otherwise `rawBytes`.
     public var decodedBytes: [UInt8] {
@@ -55,6 +50,19 @@ public struct AuditValue: Sendable {
     var string: String {
         if isHexEncoded, let bytes = Hex.decode(storage[range]) { return String(decoding: bytes, as: UTF8.self) }
         return String(decoding: storage[range], as: UTF8.self)
+    }
+
+    /// The decoded value as text cut to `limit` bytes: see ``BorrowedValue/decodedText(limit:nulAsSpace:)``.
+    public func decodedText(limit: Int, nulAsSpace: Bool = false) -> (text: String, wasCut: Bool) {
+        withBorrowed { $0.decodedText(limit: limit, nulAsSpace: nulAsSpace) }
+    }
+
+    /// Lends the value as a view of its record's bytes (the one implementation of the decoding rules).
+    func withBorrowed<Result>(_ body: (BorrowedValue) throws -> Result) rethrows -> Result {
+        try storage.withUnsafeBufferPointer { bytes in
+            try body(BorrowedValue(raw: UnsafeBufferPointer(rebasing: bytes[range]), quoting: quoting,
+                                   key: UnsafeBufferPointer(rebasing: bytes[keyRange]), recordType: recordType))
+        }
     }
 
     /// Signed decimal value (`pid=42`, `exit=-115`), or nil when not a decimal integer.
@@ -75,19 +83,22 @@ public struct AuditValue: Sendable {
 
 /// Keys whose values the kernel (or libaudit's `audit_encode_nv_string`) may log hex-encoded.
 enum HexEncodedKeys {
-    static let names: [[UInt8]] = [
-        "comm", "ocomm", "exe", "cwd", "name", "path", "proctitle", "key", "data", "cmd", "acct", "grp",
-    ].map { Array($0.utf8) }
-
-    /// EXECVE `aN` / `aN[i]` arguments are hex-encodable; SYSCALL `a0..a3` (register values) are not.
-    static func mayBeHex(key: ArraySlice<UInt8>, recordType: AuditRecordType) -> Bool {
-        if recordType == .execve { return key.first == UInt8(ascii: "a") && !key.elementsEqual("argc".utf8) && !isLengthKey(key) }
+    /// EXECVE `aN` / `aN[i]` arguments are hex-encodable; SYSCALL `a0..a3` (register values) are not. Other
+    /// records: `comm`, `ocomm`, `exe`, `cwd`, `name`, `path`, `proctitle`, `key`, `data`, `cmd`, `acct`, `grp`,
+    /// told apart by length first (asked for every bare value: most keys have no candidate of their length).
+    static func mayBeHex(key: UnsafeBufferPointer<UInt8>, recordType: AuditRecordType) -> Bool {
+        if recordType == .execve { return key.first == UInt8(ascii: "a") && !key.equals("argc") && !isLengthKey(key) }
         if recordType == .sockaddr { return false }
-        for name in names where name.count == key.count && key.elementsEqual(name) { return true }
-        return false
+        switch key.count {
+        case 3: return key.equals("exe") || key.equals("cwd") || key.equals("key") || key.equals("cmd") || key.equals("grp")
+        case 4: return key.equals("comm") || key.equals("name") || key.equals("path") || key.equals("data") || key.equals("acct")
+        case 5: return key.equals("ocomm")
+        case 9: return key.equals("proctitle")
+        default: return false
+        }
     }
 
-    private static func isLengthKey(_ key: ArraySlice<UInt8>) -> Bool {
-        key.count > 4 && key.suffix(4).elementsEqual("_len".utf8)
+    private static func isLengthKey(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        key.count > 4 && UnsafeBufferPointer(rebasing: key.suffix(4)).equals("_len")
     }
 }

@@ -39,6 +39,10 @@ enum ExecveAssembler {
     static func assemble(_ records: some Sequence<AuditRecord>) -> ExecveArguments? {
         var argc: Int?
         var arguments: [Int: Argument] = [:]
+        // The usual shape, whole arguments `a0`, `a1`, … in order, is gathered in a plain list; the first field of
+        // another shape (a piece, a gap, a repeat) moves what was gathered into `arguments` and goes on there.
+        var inOrder: [[UInt8]] = []
+        var isInOrder = true
         var sawExecve = false
         for record in records where record.type == .execve {
             sawExecve = true
@@ -52,6 +56,14 @@ enum ExecveAssembler {
                 }
                 guard let parsed = ArgumentKey(key) else { continue }
                 let value = record.value(at: index)
+                if isInOrder {
+                    if case .whole = parsed.part, parsed.number == inOrder.count {
+                        inOrder.append(value.decodedBytes)
+                        continue
+                    }
+                    isInOrder = false
+                    for (number, bytes) in inOrder.enumerated() { arguments[number] = Argument(whole: bytes) }
+                }
                 switch parsed.part {
                 case .whole:
                     arguments[parsed.number, default: Argument()].whole = value.decodedBytes
@@ -64,7 +76,10 @@ enum ExecveAssembler {
             }
         }
         guard sawExecve else { return nil }
-        return build(argc: argc, arguments)
+        guard isInOrder else { return build(argc: argc, arguments) }
+        // As `build` reads arguments 0..<count whole: argc (else their count) of them, incomplete when fewer.
+        let expected = argc ?? inOrder.count
+        return ExecveArguments(argc: argc, arguments: Array(inOrder.prefix(expected)), isComplete: expected <= inOrder.count)
     }
 
     /// Arguments 0, 1, … in order, stopping at the first one missing or with missing pieces.

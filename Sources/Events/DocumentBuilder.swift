@@ -28,13 +28,22 @@ struct DocumentBuilder {
         addFile(summary)
         addNetwork(facts, summary)
         for (field, value) in hostFields { add(field, value) }
-        add(.tags, facts.tags.isEmpty ? Self.defaultTags : .array(facts.tags.map(FieldValue.string) + [Self.tag]))
+        add(.tags, facts.tags.isEmpty ? Self.defaultTags : Self.tags(facts.tags))
         slots.syscallIdentity = facts.syscallIdentity
         return slots
     }
 
     private static let tag: FieldValue = "auditd_manager-auditd"
     private static let defaultTags: FieldValue = .array([tag])
+
+    /// The rule keys, then the integration's tag, in one array.
+    private static func tags(_ keys: [String]) -> FieldValue {
+        var tags: [FieldValue] = []
+        tags.reserveCapacity(keys.count + 1)
+        for key in keys { tags.append(.string(key)) }
+        tags.append(tag)
+        return .array(tags)
+    }
 
     private mutating func add(_ field: ECSField, _ value: FieldValue) { slots[field] = value }
 
@@ -93,10 +102,7 @@ struct DocumentBuilder {
             add(.auditdDataSocketFlow, socket.flow)
             add(.auditdDataSocketSaddr, socket.saddr)
         }
-        for (key, value) in facts.data where key != "id" {
-            let name = "auditd.data." + Self.pipelineKey(key)
-            add(named: name, Self.longDataKeys.contains(key) ? Self.long(value) : .string(value))
-        }
+        if !facts.data.isEmpty { addData(facts.data) }
         if !facts.paths.isEmpty {
             add(.auditdPaths, .array(facts.paths.map { path in
                 .object(path.map { FieldValue.ObjectEntry(Self.pipelineKey($0.key), .string($0.value)) })
@@ -110,7 +116,7 @@ struct DocumentBuilder {
         add(.auditdSummaryObjectSecondary, summary.objectSecondary)
         add(.auditdSummaryHow, summary.how)
 
-        for entry in facts.ids where entry.value != "unset" {
+        for entry in facts.ids where entry.isSet {
             let fields: (id: ECSField, name: ECSField)
             switch entry.kind {
             case .auid: fields = (.auditdUserAuditId, .auditdUserAuditName)
@@ -125,12 +131,27 @@ struct DocumentBuilder {
             let name = entry.kind.isGroup ? names.groupName(forID: entry.value) : names.userName(forID: entry.value)
             addIdentity(fields.id, fields.name, entry.value, name)
         }
-        if facts.ids.contains(where: { $0.value != "unset" }) {  // Beats adds labels along with a set id
+        if facts.ids.contains(where: \.isSet) {  // Beats adds labels along with a set id
             for (key, value) in facts.selinux { add(named: "auditd.user.selinux." + key, .string(value)) }
         }
         if let file = summary.file {
-            for (key, value) in file where key.hasPrefix("obj_") {
+            for (key, value) in file where key.hasASCIIPrefix("obj_") {
                 add(named: "auditd.file.selinux." + key.dropFirst(4), .string(value))
+            }
+        }
+    }
+
+    /// `auditd.data.<key>` of the generic keys (`id` went to `event.id`).
+    private mutating func addData(_ data: [(key: String, value: String)]) {
+        slots.extras.reserveCapacity(slots.extras.count + data.count)
+        let longDataKeys = Self.longDataKeys  // once: each access to a global runs its once-check
+        for (key, value) in data where key != "id" {
+            let pipelineKey = Self.pipelineKey(key)
+            let value = longDataKeys.contains(key) ? Self.long(value) : .string(value)
+            if let field = Self.fixedDataField(pipelineKey) {
+                add(field, value)
+            } else {
+                slots.extras.append((CommonKeys.dataFieldName(of: key) ?? "auditd.data." + pipelineKey, value))
             }
         }
     }
@@ -150,8 +171,36 @@ struct DocumentBuilder {
     /// auditd_manager renames every key containing `-` to `_`; a `.` (only in forged records) would nest the
     /// key under another field, so it becomes `_` too.
     static func pipelineKey(_ key: String) -> String {
-        guard key.utf8.contains(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) else { return key }
+        func needsRename(_ bytes: some Sequence<UInt8>) -> Bool {
+            bytes.contains { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+        }
+        // Over the contiguous bytes when there are (always, for native strings): iterating the UTF8View cost ~150
+        // instructions a key.
+        guard key.utf8.withContiguousStorageIfAvailable(needsRename) ?? needsRename(key.utf8) else { return key }
         return String(key.map { $0 == "-" || $0 == "." ? "_" : $0 })
+    }
+
+    /// The fixed field `auditd.data.<key>` is, for a pipeline key (no `.` left, so never a `socket.*` one): a few
+    /// compares instead of building the dotted name and hashing it for every generic key.
+    static func fixedDataField(_ key: String) -> ECSField? {
+        // Every such key starts with one of these letters; other keys (fver, fp, old_pp, …) skip the compares.
+        switch key.utf8.first {
+        case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "s"), UInt8(ascii: "t"): break
+        default: return nil
+        }
+        switch key {
+        case "syscall": return .auditdDataSyscall
+        case "arch": return .auditdDataArch
+        case "a0": return .auditdDataA0
+        case "a1": return .auditdDataA1
+        case "a2": return .auditdDataA2
+        case "a3": return .auditdDataA3
+        case "exit": return .auditdDataExit
+        case "tty": return .auditdDataTty
+        case "items": return .auditdDataItems
+        case "argc": return .auditdDataArgc
+        default: return nil
+        }
     }
 
     /// `auditd.data.*` keys the ingest pipeline converts to long.
@@ -166,7 +215,7 @@ struct DocumentBuilder {
     private mutating func addUser(_ facts: EventFacts, _ summary: Summary) {
         var userID: String?, groupID: String?, effectiveID: String?, effectiveGroupID: String?
         var others: [(key: String, value: String)] = []
-        for entry in facts.ids where entry.value != "unset" {
+        for entry in facts.ids where entry.isSet {
             switch entry.kind {
             case .uid: userID = entry.value
             case .gid: groupID = entry.value
@@ -217,8 +266,8 @@ struct DocumentBuilder {
     // MARK: process.*, file.*
 
     private mutating func addProcess(_ facts: EventFacts) {
-        if let pid = facts.pid, let number = Int64(pid) { add(.processPid, .int(number)) }
-        if let ppid = facts.ppid, let number = Int64(ppid) { add(.processParentPid, .int(number)) }
+        if let pid = facts.pidNumber { add(.processPid, .int(pid)) }
+        if let ppid = facts.ppidNumber { add(.processParentPid, .int(ppid)) }
         add(.processName, facts.comm)
         add(.processExecutable, facts.exe)
         if let args = facts.args, !args.isEmpty { add(.processArgs, .array(args.map(FieldValue.string))) }
@@ -265,35 +314,59 @@ struct DocumentBuilder {
 /// Per-document memo over the name lookup: an event repeats the same id in uid, euid, suid, fsuid, auid, ….
 struct MemoizedNames {
     let lookup: any NameLookup
-    private var users: [(id: String, name: String?)] = []
-    private var groups: [(id: String, name: String?)] = []
+    private var users = Answers()
+    private var groups = Answers()
 
     init(lookup: any NameLookup) { self.lookup = lookup }
 
     mutating func userName(forID id: String) -> String? {
-        if let hit = users.first(where: { $0.id == id }) { return hit.name }
+        if let known = users.name(forID: id) { return known }
         let name = lookup.userName(forID: id)
-        users.append((id, name))
+        users.store(id, name)
         return name
     }
 
     mutating func groupName(forID id: String) -> String? {
-        if let hit = groups.first(where: { $0.id == id }) { return hit.name }
+        if let known = groups.name(forID: id) { return known }
         let name = lookup.groupName(forID: id)
-        groups.append((id, name))
+        groups.store(id, name)
         return name
     }
 
     /// Name → id (user-space records only; rare, so not memoized).
     func userID(forName name: String) -> String? { lookup.userID(forName: name) }
     func groupID(forName name: String) -> String? { lookup.groupID(forName: name) }
+
+    /// One event's id → name answers: the latest kept inline (most events name a single user throughout, and a
+    /// list would be allocated for it on every event), earlier ones in a list.
+    private struct Answers {
+        private var latest: (id: String, name: String?)?
+        private var earlier: [(id: String, name: String?)] = []
+
+        /// The stored answer (itself nil for an id without a name), or nil when `id` was not asked yet.
+        func name(forID id: String) -> String?? {
+            if let latest, latest.id == id { return .some(latest.name) }
+            if let hit = earlier.first(where: { $0.id == id }) { return .some(hit.name) }
+            return nil
+        }
+
+        mutating func store(_ id: String, _ name: String?) {
+            if let latest { earlier.append(latest) }
+            latest = (id, name)
+        }
+    }
 }
 
 extension AuditRecordType {
-    /// `auditd.message_type`: the name in lower case, made once per type number below 3000 (every audit type).
+    /// `auditd.message_type`: the name in lower case, made once per named type (`UNKNOWN[n]` ones when asked).
     var lowercaseName: String {
-        Int(rawValue) < Self.lowercaseNames.count ? Self.lowercaseNames[Int(rawValue)] : name.lowercased()
+        Int(rawValue) < Self.lowercaseNames.count ? Self.lowercaseNames[Int(rawValue)] ?? name.lowercased()
+            : name.lowercased()
     }
 
-    private static let lowercaseNames: [String] = (0..<3000).map { AuditRecordType(UInt16($0)).name.lowercased() }
+    /// Only the named types (a table of every number below 3000 made 3000 strings at the first event).
+    private static let lowercaseNames: [String?] = (0..<3000).map { number in
+        let type = AuditRecordType(UInt16(number))
+        return type.isNamed ? type.name.lowercased() : nil
+    }
 }

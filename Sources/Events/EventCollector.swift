@@ -1,8 +1,5 @@
 import AuditRecords
 import Reassembler
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Builds `EventFacts` from an event's records in one pass (go-libaudit `CoalesceMessages` semantics, §1.3–§1.4).
 struct EventCollector {
@@ -51,8 +48,10 @@ struct EventCollector {
 
     /// `process.pid` / `process.parent.pid` are longs: a value that is not a decimal number is dropped and counted.
     private func checkNumbers(_ facts: inout EventFacts, counters: inout NormalizerCounters) {
-        if let pid = facts.pid, Int64(pid) == nil { facts.pid = nil; counters.malformedNumber += 1 }
-        if let ppid = facts.ppid, Int64(ppid) == nil { facts.ppid = nil; counters.malformedNumber += 1 }
+        facts.pidNumber = facts.pid.flatMap { Int64($0) }
+        facts.ppidNumber = facts.ppid.flatMap { Int64($0) }
+        if facts.pid != nil, facts.pidNumber == nil { facts.pid = nil; counters.malformedNumber += 1 }
+        if facts.ppid != nil, facts.ppidNumber == nil { facts.ppid = nil; counters.malformedNumber += 1 }
     }
 
     // MARK: identity record
@@ -63,33 +62,35 @@ struct EventCollector {
         let hasArchAndSyscall = record.type == .syscall || record.type == .seccomp
         let readsIdentity = record.type == .syscall
         var identity = SyscallIdentity()
-        for index in record.fields.indices {
-            let keyBytes = record.key(at: index)
-            guard Self.isFieldKey(keyBytes) else { continue }
-            let value = record.value(at: index)
-            let known = KnownKey(keyBytes)
-            if readsIdentity, let known { Self.note(known, value, in: &identity) }
-            if known == .msg, value.quoting == .single { continue }  // user-space payload, tokenized after it
-            guard let text = decode(known, value, counters: &counters) else { continue }
-            switch known {
-            case .success, .res: facts.result = Self.result(text)
-            case .ses: facts.session = text
-            case .key: facts.tags = Self.tags(text)
-            case .subj: facts.selinux = Self.selinuxLabels(text)
-            case .arch where hasArchAndSyscall:
-                archValue = AuditArch(value)
-                if let name = archValue?.name { facts.arch = name } else { facts.arch = text; counters.unknownArch += 1 }
-            case .syscall where hasArchAndSyscall:
-                syscallNumber = value.int.map { Int(truncatingIfNeeded: $0) }
-                facts.syscall = text
-            case .exit: facts.exit = value.int.map(AuditExit.name) ?? text
-            default:
-                // The key's String is built only here: the slotted keys above never need it.
-                if KnownKey.isIdentity(keyBytes) {
-                    let identity = IdentityKind.of(known) { record.keyString(at: index) }
-                    facts.ids.append(IdentityEntry(kind: identity.kind, key: identity.name, value: text))
-                } else {
-                    setData(known, record.keyString(at: index), text, in: &facts)
+        record.withBorrowedFields { fields in
+            for index in 0..<fields.count {
+                let keyBytes = fields.key(at: index)
+                guard Self.isFieldKey(keyBytes) else { continue }
+                let value = fields.value(at: index)
+                let known = KnownKey(keyBytes)
+                if readsIdentity, let known { Self.note(known, value, in: &identity) }
+                if known == .msg, value.quoting == .single { continue }  // user-space payload, tokenized after it
+                guard let text = decode(known, value, counters: &counters) else { continue }
+                switch known {
+                case .success, .res: facts.result = Self.result(text)
+                case .ses: facts.session = text
+                case .key: facts.tags = Self.tags(text)
+                case .subj: facts.selinux = Self.selinuxLabels(text)
+                case .arch where hasArchAndSyscall:
+                    archValue = AuditArch(value)
+                    if let name = archValue?.name { facts.arch = name } else { facts.arch = text; counters.unknownArch += 1 }
+                case .syscall where hasArchAndSyscall:
+                    syscallNumber = value.int.map { Int(truncatingIfNeeded: $0) }
+                    facts.syscall = text
+                case .exit: facts.exit = value.int.map(AuditExit.name) ?? text
+                default:
+                    // The key's String is built only here: the slotted keys above never need it.
+                    if KnownKey.isIdentity(keyBytes) {
+                        let identity = IdentityKind.of(known) { Self.keyName(fields, at: index) }
+                        facts.ids.append(IdentityEntry(kind: identity.kind, key: identity.name, value: text))
+                    } else {
+                        setData(known, Self.keyName(fields, at: index), text, in: &facts)
+                    }
                 }
             }
         }
@@ -104,7 +105,7 @@ struct EventCollector {
     }
 
     /// The process table's view of a SYSCALL key, taken before any value is dropped as "no value".
-    private static func note(_ key: KnownKey, _ value: AuditValue, in identity: inout SyscallIdentity) {
+    private static func note(_ key: KnownKey, _ value: BorrowedValue, in identity: inout SyscallIdentity) {
         switch key {
         case .pid: identity.pid = value.int
         case .ppid: identity.parentPid = value.int
@@ -123,20 +124,23 @@ struct EventCollector {
     // MARK: other records
 
     private func addGeneric(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
-        for index in record.fields.indices {
-            let keyBytes = record.key(at: index)
-            guard Self.isFieldKey(keyBytes) else { continue }
-            let value = record.value(at: index)
-            let key = record.keyString(at: index)
-            let known = KnownKey(keyBytes)
-            if known == .msg, value.quoting == .single { continue }
-            guard let text = decode(known, value, counters: &counters) else { continue }
-            if known == .subj {
-                for label in Self.selinuxLabels(text) where !facts.containsData("subj_" + label.key) {
-                    facts.data.append(("subj_" + label.key, label.value))
+        record.withBorrowedFields { fields in
+            for index in 0..<fields.count {
+                let keyBytes = fields.key(at: index)
+                guard Self.isFieldKey(keyBytes) else { continue }
+                let value = fields.value(at: index)
+                let known = KnownKey(keyBytes)
+                if known == .msg, value.quoting == .single { continue }
+                guard let text = decode(known, value, counters: &counters) else { continue }
+                if known == .subj {
+                    for label in Self.selinuxLabels(text) where !facts.containsData("subj_" + label.key) {
+                        facts.data.append(("subj_" + label.key, label.value))
+                    }
+                } else {
+                    let key = Self.keyName(fields, at: index)
+                    // first one wins, as go-libaudit's duplicate-key rule
+                    if !facts.containsData(key, known: known) { setData(known, key, text, in: &facts) }
                 }
-            } else if !facts.containsData(key, known: known) {
-                setData(known, key, text, in: &facts)  // first one wins, as go-libaudit's duplicate-key rule
             }
         }
     }
@@ -144,13 +148,16 @@ struct EventCollector {
     private func pathEntries(_ record: AuditRecord, counters: inout NormalizerCounters) -> [(key: String, value: String)] {
         var entries: [(key: String, value: String)] = []
         entries.reserveCapacity(record.fields.count + 3)
-        for index in record.fields.indices where Self.isFieldKey(record.key(at: index)) {
-            let key = record.keyString(at: index)
-            guard let text = decode(KnownKey(record.key(at: index)), record.value(at: index), counters: &counters) else { continue }
-            if key == "obj" {
-                for label in Self.selinuxLabels(text) { entries.append(("obj_" + label.key, label.value)) }
-            } else {
-                entries.append((key, text))
+        record.withBorrowedFields { fields in
+            for index in 0..<fields.count {
+                let keyBytes = fields.key(at: index)
+                guard Self.isFieldKey(keyBytes),
+                      let text = decode(KnownKey(keyBytes), fields.value(at: index), counters: &counters) else { continue }
+                if keyBytes.equals("obj") {
+                    for label in Self.selinuxLabels(text) { entries.append(("obj_" + label.key, label.value)) }
+                } else {
+                    entries.append((Self.keyName(fields, at: index), text))
+                }
             }
         }
         return entries
@@ -195,6 +202,11 @@ struct EventCollector {
 
     // MARK: values
 
+    /// The name of field `index`: a static spelling for common keys, else decoded (`old auid` reads `old_auid`).
+    private static func keyName(_ fields: BorrowedFields, at index: Int) -> String {
+        CommonKeys.spelling(of: fields.key(at: index)) ?? fields.keyString(at: index)
+    }
+
     /// Routes a data key to its slot (when still empty) or to the generic list.
     private func setData(_ known: KnownKey?, _ key: @autoclosure () -> String, _ text: String, in facts: inout EventFacts) {
         func fill(_ slot: inout String?) { if slot == nil { slot = text } }
@@ -219,39 +231,35 @@ struct EventCollector {
     }
 
     /// The decoded text of a value, or nil for go-libaudit's "no value" markers (`""`, `?`, `?,`, `(null)`).
-    private func decode(_ known: KnownKey?, _ value: AuditValue, counters: inout NormalizerCounters) -> String? {
-        let raw = value.rawBytes
+    private func decode(_ known: KnownKey?, _ value: BorrowedValue, counters: inout NormalizerCounters) -> String? {
+        let raw = value.raw
         if Self.isNoValue(raw) { return nil }
         switch known {
         case .auid, .oldAuid, .ses:
-            if Self.equals(raw, "4294967295") || Self.equals(raw, "-1") { return "unset" }
+            if raw.equals("4294967295") || raw.equals("-1") { return "unset" }
         case .proctitle, .exe:
             // NUL separates argv in proctitle (and may appear in a hex exe): go-libaudit shows spaces.
-            var bytes = value.decodedBytes
-            while bytes.last == 0 { bytes.removeLast() }
-            for i in bytes.indices where bytes[i] == 0 { bytes[i] = UInt8(ascii: " ") }
-            return Self.text(bytes[...], limit: limits.maxValueBytes, counters: &counters)
+            return text(of: value, nulAsSpace: true, counters: &counters)
         default: break
         }
-        if value.isHexEncoded { return Self.text(value.decodedBytes[...], limit: limits.maxValueBytes, counters: &counters) }
-        return Self.text(raw, limit: limits.maxValueBytes, counters: &counters)
+        return text(of: value, nulAsSpace: false, counters: &counters)
+    }
+
+    /// The value's decoded text cut to `maxValueBytes` (counted when cut).
+    private func text(of value: BorrowedValue, nulAsSpace: Bool, counters: inout NormalizerCounters) -> String {
+        let (text, wasCut) = value.decodedText(limit: limits.maxValueBytes, nulAsSpace: nulAsSpace)
+        if wasCut { counters.truncatedValues += 1 }
+        return text
     }
 
     /// go-libaudit drops `""`, `?`, `?,` and `(null)` values.
-    private static func isNoValue(_ raw: ArraySlice<UInt8>) -> Bool {
+    private static func isNoValue(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
         switch raw.count {
         case 0: return true
         case 1: return raw.first == UInt8(ascii: "?")
         case 2: return raw.first == UInt8(ascii: "?") && raw.last == UInt8(ascii: ",")
-        case 6: return equals(raw, "(null)")
+        case 6: return raw.equals("(null)")
         default: return false
-        }
-    }
-
-    private static func equals(_ raw: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
-        guard raw.count == literal.utf8CodeUnitCount else { return false }
-        return literal.withUTF8Buffer { wanted in
-            raw.withUnsafeBufferPointer { memcmp($0.baseAddress!, wanted.baseAddress!, wanted.count) == 0 }
         }
     }
 
@@ -287,7 +295,7 @@ struct EventCollector {
 
     /// go-libaudit's key grammar is `[a-z0-9_-]+`: upper-case words are auditd's ENRICHED translations
     /// (`UID="root"`), which are not record fields even when their 0x1D separator was lost.
-    static func isFieldKey(_ key: ArraySlice<UInt8>) -> Bool {
+    static func isFieldKey(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
         !key.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
     }
 

@@ -31,6 +31,8 @@ struct EventFacts {
     var tty: String?
     var items: String?
     var pid: String?, ppid: String?, comm: String?, exe: String?, cwd: String?, proctitle: String?
+    /// `pid` / `ppid` as numbers (`process.pid`, `process.parent.pid`), parsed once by the collector's check.
+    var pidNumber: Int64?, ppidNumber: Int64?
 
     /// All other keys, in order of appearance, names as logged.
     var data: [(key: String, value: String)] = [] {
@@ -123,7 +125,10 @@ struct EventFacts {
         case .proctitle: return proctitle != nil
         default: break
         }
-        guard data.count > Self.linearSearchLimit else { return data.contains { $0.key == key } }
+        guard data.count > Self.linearSearchLimit else {
+            let length = key.utf8.count  // compared first: cheap for short keys, and most differ in length
+            return data.contains { $0.key.utf8.count == length && $0.key == key }
+        }
         return containsData(key)
     }
 
@@ -169,10 +174,19 @@ public struct NormalizerCounters: Sendable, Equatable {
 
 /// One `*uid` / `*gid` key of the identity record.
 struct IdentityEntry {
-    var kind: IdentityKind
+    let kind: IdentityKind
     /// The key as logged (`old-auid`, or an unusual `*id` key).
-    var key: String
-    var value: String
+    let key: String
+    let value: String
+    /// Whether the id is set (not `unset`): the builder asks several times per entry, so it is compared once.
+    let isSet: Bool
+
+    init(kind: IdentityKind, key: String, value: String) {
+        self.kind = kind
+        self.key = key
+        self.value = value
+        isSet = value.utf8.count != 5 || value != "unset"  // the length first: ids are mostly short numbers
+    }
 }
 
 /// The identity keys the builder routes to fixed fields, recognised from the key's bytes once.

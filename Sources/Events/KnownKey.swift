@@ -9,19 +9,21 @@ public enum KnownKey: UInt8, Sendable {
 
     /// The known key spelled by `key` (as logged: a stored space, as in `old auid`, matches nothing).
     public init?(_ key: ArraySlice<UInt8>) {
+        guard let known = key.withUnsafeBufferPointer({ KnownKey($0) }) else { return nil }
+        self = known
+    }
+
+    /// The known key spelled by `key`, read in place (the normalizer's borrowed record fields).
+    public init?(_ key: UnsafeBufferPointer<UInt8>) {
         if key.count == 9 {
-            guard key.elementsEqual("proctitle".utf8) else { return nil }
+            guard key.equals("proctitle") else { return nil }
             self = .proctitle
             return
         }
         guard key.count >= 2, key.count <= 8 else { return nil }
         // The key's bytes read as a little-endian integer: one compare per candidate, no hashing, no allocation.
         var packed: UInt64 = 0
-        var index = key.endIndex
-        while index > key.startIndex {  // an index loop: reversed() over the slice was ~100 instructions per key
-            index -= 1
-            packed = packed << 8 | UInt64(key[index])
-        }
+        for index in (0..<key.count).reversed() { packed = packed << 8 | UInt64(key[index]) }
         switch (key.count, packed) {
         case (2, 0x3061): self = .a0  // "a0"
         case (2, 0x3161): self = .a1  // "a1"
@@ -59,9 +61,9 @@ public enum KnownKey: UInt8, Sendable {
     }
 
     /// `*uid` / `*gid` keys are identities (go-libaudit `User.IDs`).
-    static func isIdentity(_ key: ArraySlice<UInt8>) -> Bool {
+    static func isIdentity(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
         guard key.count >= 3 else { return false }
-        let end = key.endIndex
+        let end = key.count
         return (key[end - 3] == UInt8(ascii: "u") || key[end - 3] == UInt8(ascii: "g"))
             && key[end - 2] == UInt8(ascii: "i") && key[end - 1] == UInt8(ascii: "d")
     }

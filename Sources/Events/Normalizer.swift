@@ -58,7 +58,9 @@ public struct Normalizer: Sendable {
         var facts = EventCollector(limits: limits).collect(event, counters: &counters)
         var summarizer = Summarizer(names: MemoizedNames(lookup: names))
         let summary = summarizer.summarize(&facts)
-        var builder = DocumentBuilder(hostFields: hostFields, names: summarizer.names, slots: EventSlots(slotCount: slotCount))
+        // The memo moves on to the builder (no copy): its answers stay the event's.
+        var builder = DocumentBuilder(hostFields: hostFields, names: (consume summarizer).names,
+                                      slots: EventSlots(slotCount: slotCount))
         return builder.build(event: event, facts: facts, summary: summary)
     }
 }

@@ -50,25 +50,27 @@ struct Summarizer {
         summary.how = defaultHow(facts)
 
         let syscallNorm = facts.syscall.map(SyscallNormalizations.lookup)
-        let norm: Normalization?
         if facts.eventType == .syscall {
-            norm = syscallNorm
-        } else {
-            norm = RecordTypeNormalizations.lookup(facts.eventType.name)
-                .last { $0.requiredFields.allSatisfy(facts.hasData) }
+            if let syscallNorm { apply(syscallNorm, &facts, &summary) }
+        } else if let norm = RecordTypeNormalizations.lookup(facts.eventType.name)
+            .last(where: { $0.requiredFields.allSatisfy(facts.hasData) })
+        {
+            apply(norm, &facts, &summary)
+            if let syscallNorm, syscallNorm != norm {
+                // A record type with a syscall behind it gets both categorizations (CONFIG_CHANGE+sendto, AVC+read).
+                summary.categories += syscallNorm.categories
+                summary.types += syscallNorm.types
+            }
         }
-        guard let norm else {
-            resolveActors(&summary)
-            return summary
-        }
+        resolveActors(&summary)
+        return summary
+    }
 
+    /// What the event's normalization says, taken by reference (a SYSCALL event's is the table's entry itself:
+    /// no copy of its dozen arrays).
+    private mutating func apply(_ norm: Normalization, _ facts: inout EventFacts, _ summary: inout Summary) {
         summary.categories = norm.categories
         summary.types = norm.types
-        if let syscallNorm, syscallNorm != norm {
-            // A record type with a syscall behind it gets both categorizations (CONFIG_CHANGE+sendto, AVC+read).
-            summary.categories += syscallNorm.categories
-            summary.types += syscallNorm.types
-        }
         summary.action = norm.action
         summary.objectType = norm.objectType
         switch norm.objectType {
@@ -92,8 +94,6 @@ struct Summarizer {
             }
         }
         applyMappings(norm.userMappings, facts, &summary)
-        resolveActors(&summary)
-        return summary
     }
 
     enum Direction: String { case ingress, egress }
@@ -111,11 +111,12 @@ struct Summarizer {
     /// `summary.how` before any normalization: exe (else comm), but comm for interpreters run as scripts.
     private func defaultHow(_ facts: EventFacts) -> String? {
         guard let exe = facts.exe ?? facts.comm else { return nil }
-        for prefix in Self.interpreterPrefixes where exe.hasPrefix(prefix) { return facts.comm ?? exe }
+        for prefix in Self.interpreterPrefixes where exe.hasASCIIPrefix(prefix) { return facts.comm ?? exe }
         return exe
     }
 
-    private static let interpreterPrefixes = ["/usr/bin/python", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/perl"]
+    private static let interpreterPrefixes: [StaticString] = ["/usr/bin/python", "/usr/bin/sh", "/usr/bin/bash",
+                                                              "/usr/bin/perl"]
 
     private func firstValue(_ keys: [String], _ facts: EventFacts) -> String? {
         for key in keys {
@@ -179,5 +180,17 @@ struct Summarizer {
     private mutating func resolveActors(_ summary: inout Summary) {
         if let id = summary.actorPrimary, let name = names.userName(forID: id) { summary.actorPrimary = name }
         if let id = summary.actorSecondary, let name = names.userName(forID: id) { summary.actorSecondary = name }
+    }
+}
+
+extension String {
+    /// `hasPrefix(prefix)` for an ASCII `prefix`, decided on the bytes when they differ (the usual answer, with no
+    /// walk over Characters). Equal bytes are confirmed by `hasPrefix`: a combining mark right after the prefix
+    /// makes it no prefix of the Characters.
+    func hasASCIIPrefix(_ prefix: StaticString) -> Bool {
+        let bytesMatch = prefix.withUTF8Buffer { wanted in
+            utf8.withContiguousStorageIfAvailable { $0.starts(with: wanted) } ?? utf8.starts(with: wanted)
+        }
+        return bytesMatch && hasPrefix(prefix.description)
     }
 }

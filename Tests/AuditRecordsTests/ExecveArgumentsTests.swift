@@ -23,6 +23,24 @@ final class ExecveArgumentsTests: XCTestCase {
         XCTAssertTrue(arguments.isComplete)
     }
 
+    /// Whole arguments in order take a shortcut; a repeat, a gap or a piece after them must read as before.
+    func testInOrderArgumentsThenOtherShapes() throws {
+        func assembled(_ body: String) throws -> ExecveArguments {
+            try XCTUnwrap(ExecveArguments(records: try records(["type=EXECVE msg=audit(1.000:1): " + body])))
+        }
+        XCTAssertEqual(try assembled(#"argc=2 a0="x" a1="y" a2="z""#).strings, ["x", "y"])
+        XCTAssertTrue(try assembled(#"argc=2 a0="x" a1="y" a2="z""#).isComplete)
+        XCTAssertEqual(try assembled(#"argc=3 a0="x" a1="y""#).strings, ["x", "y"])
+        XCTAssertFalse(try assembled(#"argc=3 a0="x" a1="y""#).isComplete)
+        XCTAssertEqual(try assembled(#"a0="x" a1="y""#).strings, ["x", "y"])
+        XCTAssertTrue(try assembled(#"argc=0 a0="x""#).isComplete)
+        XCTAssertEqual(try assembled(#"argc=0 a0="x""#).arguments, [])
+        XCTAssertEqual(try assembled(#"argc=2 a0="x" a1="y" a0="w""#).strings, ["w", "y"], "a repeat: the last wins")
+        XCTAssertEqual(try assembled(#"argc=3 a0="x" a2="z" a1="y""#).strings, ["x", "y", "z"], "out of order")
+        XCTAssertEqual(try assembled(#"argc=2 a0="x" a1_len=4 a1[0]="ab" a1[1]="cd""#).strings, ["x", "abcd"])
+        XCTAssertEqual(try assembled(#"argc=2 a0="x" a01="y""#).strings, ["x", "y"], "a01 is argument 1")
+    }
+
     func testQuotedPieces() throws {
         let lines = [#"type=EXECVE msg=audit(1.000:1): argc=1 a0_len=6 a0[1]="def" a0[0]="abc""#]
         XCTAssertEqual(try XCTUnwrap(ExecveArguments(records: try records(lines))).strings, ["abcdef"])

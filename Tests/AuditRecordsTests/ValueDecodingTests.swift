@@ -31,6 +31,55 @@ final class ValueDecodingTests: XCTestCase {
         XCTAssertEqual(record["name"]?.string, "/\u{FFFD}\u{0}")
     }
 
+    /// `decodedText` writes the string straight from the record: it must read as `decodedBytes` does, with NULs
+    /// shown as spaces (trailing ones dropped) when asked, and cut after that.
+    func testDecodedTextMatchesDecodedBytes() throws {
+        let record = try parse(#"type=PROCTITLE msg=audit(1.000:1): proctitle=2FFF00610000 name="a b" cwd=00"#).record()
+        let proctitle = try XCTUnwrap(record["proctitle"])
+        XCTAssertEqual(proctitle.decodedText(limit: 100).text, String(decoding: proctitle.decodedBytes, as: UTF8.self))
+        XCTAssertEqual(proctitle.decodedText(limit: 100, nulAsSpace: true).text, "/\u{FFFD} a")
+        XCTAssertEqual(proctitle.decodedText(limit: 100, nulAsSpace: true).wasCut, false)
+        XCTAssertEqual(proctitle.decodedText(limit: 2, nulAsSpace: true).text, "/\u{FFFD}")
+        XCTAssertEqual(proctitle.decodedText(limit: 2, nulAsSpace: true).wasCut, true)
+        XCTAssertEqual(try XCTUnwrap(record["name"]).decodedText(limit: 2).text, "a ")
+        XCTAssertEqual(try XCTUnwrap(record["name"]).decodedText(limit: 2).wasCut, true)
+        XCTAssertEqual(try XCTUnwrap(record["cwd"]).decodedText(limit: 9, nulAsSpace: true).text, "")
+    }
+
+    /// The branch-free decoder used on validated hex agrees with the general one on every byte.
+    func testValidatedHexDecodingAgreesWithDecode() {
+        let digits = Array("0123456789ABCDEF".utf8)
+        let hex = (0...255).flatMap { [digits[$0 >> 4], digits[$0 & 0xF]] }
+        XCTAssertTrue(Hex.isEncodedString(hex[...]))
+        var out = [UInt8](repeating: 0, count: 256)
+        hex.withUnsafeBufferPointer { source in out.withUnsafeMutableBufferPointer { Hex.decodeValidated(source, into: $0) } }
+        XCTAssertEqual(out, Hex.decode(hex[...]))
+        XCTAssertEqual(out, Array(0...255))
+    }
+
+    /// The branch-free digit check accepts exactly `0-9A-F`, in pairs.
+    func testEncodedStringDigits() {
+        let digits = Set("0123456789ABCDEF".utf8)
+        for byte in UInt8.min...UInt8.max {
+            XCTAssertEqual(Hex.isEncodedString([byte, UInt8(ascii: "A")][...]), digits.contains(byte), "\(byte)")
+            XCTAssertEqual(Hex.isEncodedString([UInt8(ascii: "0"), byte][...]), digits.contains(byte), "\(byte)")
+        }
+        XCTAssertFalse(Hex.isEncodedString([UInt8]()[...]))
+        XCTAssertFalse(Hex.isEncodedString(Array("ABC".utf8)[...]))
+    }
+
+    /// Values are made into strings by copying their bytes: the text must be what `String(decoding:)` makes,
+    /// invalid UTF-8 repaired alike, short (inline) and long.
+    func testBorrowedTextMatchesStringDecoding() {
+        let samples: [[UInt8]] = [[], Array("0".utf8), Array("/usr/bin/python3.11".utf8), [0x2F, 0xFF, 0x00, 0x61],
+                                  [0xE2, 0x82], Array("héllo wörld, quite a bit longer than fifteen bytes".utf8),
+                                  [0xED, 0xA0, 0x80] + Array(repeating: 0x41, count: 20)]
+        for bytes in samples {
+            let text = bytes.withUnsafeBufferPointer { BorrowedValue.text($0) }
+            XCTAssertEqual(Array(text.utf8), Array(String(decoding: bytes, as: UTF8.self).utf8), "\(bytes)")
+        }
+    }
+
     func testMissingMarkers() throws {
         let record = try parse(#"type=USER_AUTH msg=audit(1.000:1): a=(null) b=? c="?" d="" e=(none) f=x"#).record()
         for key in ["a", "b", "c", "d"] { XCTAssertEqual(record[key]?.isMissing, true, key) }

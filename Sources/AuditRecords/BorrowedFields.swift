@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A record's fields lent as unsafe views of its bytes for the length of one call
+/// (``AuditRecord/withBorrowedFields(_:)``): per-field loops (the normalizer reads every field of every record)
+/// get keys and values as byte ranges with no retain and release of the record's array per field.
+/// The accessors are inlinable: a call per field would cost more than the read itself.
+public struct BorrowedFields {
+    @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
+    @usableFromInline let fields: UnsafeBufferPointer<AuditField>
+    @usableFromInline let recordType: AuditRecordType
+
+    init(bytes: UnsafeBufferPointer<UInt8>, fields: UnsafeBufferPointer<AuditField>, recordType: AuditRecordType) {
+        self.bytes = bytes
+        self.fields = fields
+        self.recordType = recordType
+    }
+
+    /// Number of fields (`AuditRecord.fields.count`).
+    @inlinable public var count: Int { fields.count }
+
+    /// The key of field `index`, as logged.
+    @inlinable public func key(at index: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[fields[index].keyRange])
+    }
+
+    /// The key of field `index` as a string (`old auid` reads `old_auid`), as `AuditRecord.keyString(at:)`.
+    public func keyString(at index: Int) -> String { Self.keyString(key(at: index)) }
+
+    /// The value of field `index`.
+    @inlinable public func value(at index: Int) -> BorrowedValue {
+        let field = fields[index]
+        return BorrowedValue(raw: UnsafeBufferPointer(rebasing: bytes[field.valueRange]), quoting: field.quoting,
+                             key: UnsafeBufferPointer(rebasing: bytes[field.keyRange]), recordType: recordType)
+    }
+
+    /// A key's bytes as a string, a stored space (old LOGIN `old auid=`) read as `_`.
+    static func keyString<Bytes: Collection<UInt8>>(_ key: Bytes) -> String {
+        guard key.contains(UInt8(ascii: " ")) else { return String(decoding: key, as: UTF8.self) }
+        return String(decoding: key.map { $0 == UInt8(ascii: " ") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+    }
+}
+
+/// One field value viewed in its record's bytes, valid only inside ``AuditRecord/withBorrowedFields(_:)``: the
+/// one implementation of what ``AuditValue`` answers (which lends itself as one of these).
+public struct BorrowedValue {
+    /// The value's bytes exactly as logged, without quotes.
+    public let raw: UnsafeBufferPointer<UInt8>
+    /// How the value was quoted.
+    public let quoting: AuditQuoting
+    @usableFromInline let key: UnsafeBufferPointer<UInt8>
+    @usableFromInline let recordType: AuditRecordType
+
+    @usableFromInline
+    init(raw: UnsafeBufferPointer<UInt8>, quoting: AuditQuoting, key: UnsafeBufferPointer<UInt8>, recordType: AuditRecordType) {
+        self.raw = raw
+        self.quoting = quoting
+        self.key = key
+        self.recordType = recordType
+    }
+
+    /// The value exactly as logged, without quotes (invalid UTF-8 repaired with U+FFFD).
+    public var rawString: String { Self.text(raw) }
+
+    /// `String(decoding: bytes, as: UTF8.self)`, built by copying the bytes into the string's storage: for the
+    /// short values most fields hold, the standard path's separate validation costs more than the copy.
+    @usableFromInline static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: bytes.count) { out in
+            out.baseAddress!.initialize(from: source, count: bytes.count)
+            return bytes.count
+        }
+    }
+
+    /// True when the value is bare upper-case hex of even length under a key the kernel hex-encodes.
+    public var isHexEncoded: Bool {
+        quoting == .none && HexEncodedKeys.mayBeHex(key: key, recordType: recordType) && Hex.isEncodedString(raw)
+    }
+
+    /// Signed decimal value (`pid=42`, `exit=-115`), or nil when not a decimal integer.
+    public var int: Int64? { Decimal.parseInt64(raw) }
+
+    /// Unsigned decimal value (`auid=4294967295`), or nil when not a decimal integer.
+    var uint: UInt64? { Decimal.parseUInt64(raw) }
+
+    /// Value read as unprefixed hex (`arch=c000003e`, `a1=7ffed2893080`), or nil when not hex or wider than 64 bits.
+    public var hexUInt: UInt64? { Hex.parseUInt64(raw) }
+
+    /// Byte-wise comparison of the raw value with `text`.
+    public func rawEquals(_ text: StaticString) -> Bool {
+        text.withUTF8Buffer { raw.elementsEqual($0) }
+    }
+
+    /// The decoded value as text (invalid UTF-8 repaired with U+FFFD), cut to `limit` bytes (`wasCut` says so),
+    /// written straight from the record's bytes into the string's storage: no intermediate array.
+    /// `nulAsSpace` (proctitle, exe, where NUL separates argv) drops trailing NULs and shows the others as spaces,
+    /// as go-libaudit does; the cut applies after that.
+    public func decodedText(limit: Int, nulAsSpace: Bool = false) -> (text: String, wasCut: Bool) {
+        let isHex = isHexEncoded
+        if !isHex, !nulAsSpace {
+            guard raw.count > limit else { return (Self.text(raw), false) }
+            return (Self.text(UnsafeBufferPointer(rebasing: raw.prefix(limit))), true)
+        }
+        var wasCut = false
+        let decodedCount = isHex ? raw.count / 2 : raw.count
+        let text = String(unsafeUninitializedCapacity: decodedCount) { out in
+            if isHex { Hex.decodeValidated(raw, into: out) } else { _ = out.initialize(from: raw) }
+            var count = decodedCount
+            if nulAsSpace { while count > 0, out[count - 1] == 0 { count -= 1 } }
+            if count > limit {
+                count = limit
+                wasCut = true
+            }
+            if nulAsSpace { for index in 0..<count where out[index] == 0 { out[index] = UInt8(ascii: " ") } }
+            return count
+        }
+        return (text, wasCut)
+    }
+}
+
+extension AuditRecord {
+    /// Calls `body` with the record's fields as views of its bytes, which must not escape the call.
+    public func withBorrowedFields<Result>(_ body: (BorrowedFields) throws -> Result) rethrows -> Result {
+        try bytes.withUnsafeBufferPointer { bytes in
+            try fields.withUnsafeBufferPointer { fields in
+                try body(BorrowedFields(bytes: bytes, fields: fields, recordType: type))
+            }
+        }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether the bytes spell `literal` exactly (one length check and a memcmp: no String, no iterator).
+    public func equals(_ literal: StaticString) -> Bool {
+        guard count == literal.utf8CodeUnitCount else { return false }
+        guard count > 0 else { return true }
+        return literal.withUTF8Buffer { memcmp(baseAddress!, $0.baseAddress!, count) == 0 }
+    }
+}
