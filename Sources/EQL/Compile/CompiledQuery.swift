@@ -62,13 +62,11 @@ public struct CompiledQuery: Sendable {
 /// `category where condition`, compiled. `matches` checks the category too.
 public struct CompiledFilter: Sendable {
     /// The category term (exact, case-sensitive), or nil for `any`. Useful for indexing rules by category.
-    public var category: String?
+    public var category: String? { test.category }
     /// The condition as compiled (folded IR); the category test is not part of it.
     let condition: Predicate
-    /// The condition lowered for execution.
-    let node: ConditionNode
-    /// Slot of `event.category`, or nil when the schema has none (then only `any` can match).
-    let categorySlot: Int?
+    /// What runs per event: category and lowered condition, shared by reference.
+    let test: FilterTest
     /// The `event.action` values the condition needs (category aside), nil when it needs none: see
     /// ``ActionConstraint``. Useful for indexing rules by action.
     let actions: ActionConstraint?
@@ -87,10 +85,8 @@ public struct CompiledFilter: Sendable {
     ///   - actionSlot: where the schema put `event.action`, when the query read it.
     ///   - guardSlots: where the schema put the guard fields the query read, most selective first.
     init(category: String?, categorySlot: Int?, condition: Predicate, actionSlot: Int? = nil, guardSlots: [Int] = []) {
-        self.category = category
-        self.categorySlot = categorySlot
         self.condition = condition
-        self.node = ConditionNode.lower(condition)
+        self.test = FilterTest(category: category, categorySlot: categorySlot, node: ConditionNode.lower(condition))
         self.actions = actionSlot.flatMap { ActionConstraint.derive(from: condition, slot: $0) }
         self.guards = guardSlots.compactMap { ActionConstraint.derive(from: condition, slot: $0, multiValued: true) }
         if condition.requiresAbsentField {
@@ -111,7 +107,25 @@ public struct CompiledFilter: Sendable {
 
     /// True when `event` belongs to the category (any element of a multi-valued `event.category`)
     /// and satisfies the condition. Missing fields follow Elasticsearch (negation matches them).
-    public func matches(_ event: SlotEvent) -> Bool {
+    public func matches(_ event: SlotEvent) -> Bool { test.matches(event) }
+}
+
+/// A filter's per-event test. A class so the engines hold and call it by reference: calling `matches` on a filter
+/// read out of an array copied the whole filter (its sets and lists retained) per stage and event.
+final class FilterTest: Sendable {
+    let category: String?
+    /// Slot of `event.category`, or nil when the schema has none (then only `any` can match).
+    let categorySlot: Int?
+    /// The condition lowered for execution.
+    let node: ConditionNode
+
+    init(category: String?, categorySlot: Int?, node: ConditionNode) {
+        self.category = category
+        self.categorySlot = categorySlot
+        self.node = node
+    }
+
+    func matches(_ event: SlotEvent) -> Bool {
         matchesCategory(event) && node.test(event)
     }
 

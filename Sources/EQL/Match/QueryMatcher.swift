@@ -108,8 +108,8 @@ public struct SequenceEngine<Element> {
     /// For each expanded stage, the index of the query stage it came from (filters run once per event).
     private let origin: [Int]
     private let distinct: [CompiledStage]
-    /// The query stages' filters alone: the per-event test touches nothing else.
-    private let filters: [CompiledFilter]
+    /// The query stages' filter tests alone: the per-event test touches nothing else.
+    private let filters: [FilterTest]
     private let until: CompiledStage?
     private var machine: SequenceStateMachine<Element>
 
@@ -123,7 +123,7 @@ public struct SequenceEngine<Element> {
         }
         self.origin = origin
         self.distinct = sequence.stages
-        self.filters = sequence.stages.map(\.filter)
+        self.filters = sequence.stages.map(\.filter.test)
         // `until ![…]` is accepted and ignored by Elasticsearch.
         self.until = sequence.until.flatMap { $0.isMissing ? nil : $0 }
         let shape = SequenceShape(missing: missing, maxspan: sequence.maxspanNanos,
@@ -175,10 +175,13 @@ public struct SequenceEngine<Element> {
 /// A compiled sample bound to its state machine; `Element` as for `SequenceEngine`.
 public struct SampleEngine<Element> {
     private let stages: [CompiledStage]
+    /// The stages' filter tests alone (held by reference: nothing copied per event).
+    private let tests: [FilterTest]
     private var machine: SampleStateMachine<Element>
 
     public init(_ sample: CompiledSample, limits: MatcherLimits) {
         stages = sample.stages
+        tests = sample.stages.map(\.filter.test)
         machine = SampleStateMachine(filterCount: sample.stages.count, maxSamplesPerKey: limits.maxSamplesPerKey,
                                      window: limits.window, capacity: limits.capacity)
     }
@@ -188,7 +191,7 @@ public struct SampleEngine<Element> {
                                  into results: inout [SampleStateMachine<Element>.Result]) {
         // Each filter runs once: matching stages get their key tuples, the others none.
         var keysByStage: [[JoinKey]]?
-        for index in stages.indices where stages[index].filter.matches(event) {
+        for index in tests.indices where tests[index].matches(event) {
             if keysByStage == nil { keysByStage = Array(repeating: [], count: stages.count) }
             keysByStage![index] = stages[index].keyTuples(event)
         }

@@ -13,7 +13,7 @@ public struct StreamMatch<Element> {
 public struct StreamMatcher<Element> {
     // One of the three is set. Kept as separate optionals (not enum payloads) so the engines are mutated in
     // place: taking one out of an enum and writing it back would copy its tables on every event.
-    private let filter: CompiledFilter?
+    private let filter: FilterTest?
     private var sequence: SequenceEngine<Element>?
     private var sample: SampleEngine<Element>?
     /// Events an event query matched (its engines count their own).
@@ -22,7 +22,7 @@ public struct StreamMatcher<Element> {
     public init(_ body: CompiledQuery.Body, limits: MatcherLimits) {
         switch body {
         case .event(let filter):
-            self.filter = filter
+            self.filter = filter.test
         case .sequence(let query):
             filter = nil
             sequence = SequenceEngine(query, limits: limits)
@@ -37,7 +37,6 @@ public struct StreamMatcher<Element> {
 
     /// Offers one event (in time, tiebreaker, arrival order) carrying `element`; completed results are appended.
     public mutating func process(_ event: SlotEvent, element: Element, into matches: inout [StreamMatch<Element>]) {
-        // Optional chaining borrows the filter; `if let` would copy it (and retain its parts) on every event.
         if let matched = filter?.matches(event) {
             if matched {
                 filterMatches += 1
