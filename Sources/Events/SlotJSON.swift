@@ -48,18 +48,25 @@ public struct SlotJSONWriter {
             generation = 1
         }
         link(SlotJSONLayout.root)
-        for field in 0..<EventSlots.fixedCount where !slots.values[field].isNull {
-            linkPath(layout.paths[field])
+        layout.pathNodes.withUnsafeBufferPointer { pathNodes in
+            for field in 0..<EventSlots.fixedCount where !slots.values[field].isNull {
+                let range = layout.pathRanges[field]
+                linkPath(UnsafeBufferPointer(rebasing: pathNodes[Int(range.lowerBound)..<Int(range.upperBound)]))
+            }
         }
         for (index, parent) in extraParents.enumerated() {
-            linkPath(layout.paths(toObject: parent))
+            layout.paths(toObject: parent).withUnsafeBufferPointer { linkPath($0) }
             append(Int32(layout.nodes.count + index), to: parent)
         }
-        writeObject(SlotJSONLayout.root, slots, to: &out)
+        layout.nodes.withUnsafeBufferPointer { nodes in
+            layout.keyBytes.withUnsafeBufferPointer { keys in
+                writeObject(SlotJSONLayout.root, slots, nodes: nodes, keys: keys, to: &out)
+            }
+        }
     }
 
     /// Links the nodes of a path from the document down, each under its parent once per event.
-    private mutating func linkPath(_ path: [Int32]) {
+    private mutating func linkPath(_ path: UnsafeBufferPointer<Int32>) {
         var parent = SlotJSONLayout.root
         for node in path {
             if linkedIn[Int(node)] != generation { append(node, to: parent) }
@@ -82,15 +89,17 @@ public struct SlotJSONWriter {
         nextSibling[node] = -1
     }
 
-    private func writeObject(_ node: Int, _ slots: EventSlots, to out: inout [UInt8]) {
+    /// `nodes` and `keys` are the layout's, lent for the event: nothing retained per field.
+    private func writeObject(_ node: Int, _ slots: EventSlots, nodes: UnsafeBufferPointer<SlotJSONLayout.Node>,
+                             keys: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
         var child = firstChild[node]
         var first = true
         while child >= 0 {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            guard Int(child) < layout.nodes.count else {  // an open field: its last name component, then its value
-                let extra = slots.extras[Int(child) - layout.nodes.count]
+            guard Int(child) < nodes.count else {  // an open field: its last name component, then its value
+                let extra = slots.extras[Int(child) - nodes.count]
                 let leaf = extra.name[extra.name.index(after: extra.name.lastIndex(of: ".")!)...]
                 JSONWriter.write(.string(String(leaf)), to: &out)
                 out.append(UInt8(ascii: ":"))
@@ -98,12 +107,12 @@ public struct SlotJSONWriter {
                 child = nextSibling[Int(child)]
                 continue
             }
-            let entry = layout.nodes[Int(child)]
-            out.append(contentsOf: entry.key)
-            if let field = entry.field {
-                JSONWriter.write(slots.values[field], to: &out)
+            let entry = nodes[Int(child)]
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: keys[Int(entry.keyStart)..<Int(entry.keyEnd)]))
+            if entry.field >= 0 {
+                JSONWriter.write(slots.values[Int(entry.field)], to: &out)
             } else {
-                writeObject(Int(child), slots, to: &out)
+                writeObject(Int(child), slots, nodes: nodes, keys: keys, to: &out)
             }
             child = nextSibling[Int(child)]
         }
@@ -114,19 +123,24 @@ public struct SlotJSONWriter {
 /// The fixed fields' dotted names as a trie, made once: node 0 is the document, each other node one name
 /// component with its JSON key pre-encoded (`"name":`), leaves carrying their field's slot.
 struct SlotJSONLayout: Sendable {
+    /// Plain integers (no reference to retain when the writer reads one per field).
     struct Node: Sendable {
-        /// `"component":`, escaped as JSON.
-        var key: [UInt8]
-        /// The slot written here, for a leaf.
-        var field: Int?
+        /// `"component":`, escaped as JSON: `keyBytes[keyStart..<keyEnd]`.
+        var keyStart: Int32
+        var keyEnd: Int32
+        /// The slot written here, for a leaf; -1 for an object.
+        var field: Int32
     }
 
     static let root = 0
     static let shared = SlotJSONLayout()
 
-    private(set) var nodes: [Node] = [Node(key: [], field: nil)]
-    /// Per fixed field: the trie nodes from the document's child down to its leaf.
-    private(set) var paths: [[Int32]] = []
+    private(set) var nodes: [Node] = [Node(keyStart: 0, keyEnd: 0, field: -1)]
+    /// Every node's key, one after another.
+    private(set) var keyBytes: [UInt8] = []
+    /// Per fixed field: `pathNodes[pathRanges[field]]` are the trie nodes from the document's child down to its leaf.
+    private(set) var pathNodes: [Int32] = []
+    private(set) var pathRanges: [Range<Int32>] = []
     /// Every node's dotted name (objects and leaves) to the node.
     private var nodeByName: [String: Int] = [:]
     /// Per object node: the trie nodes from the document's child down to it.
@@ -145,7 +159,7 @@ struct SlotJSONLayout: Sendable {
         parents.reserveCapacity(extras.count)
         for (index, extra) in extras.enumerated() {
             guard let dot = extra.name.lastIndex(of: "."), extra.name.index(after: dot) != extra.name.endIndex,
-                  let parent = nodeByName[String(extra.name[..<dot])], nodes[parent].field == nil,
+                  let parent = nodeByName[String(extra.name[..<dot])], nodes[parent].field < 0,
                   nodeByName[extra.name] == nil else { return nil }
             for earlier in extras[..<index] where earlier.name == extra.name { return nil }
             parents.append(parent)
@@ -162,16 +176,17 @@ struct SlotJSONLayout: Sendable {
             for (position, component) in components.enumerated() {
                 let isLeaf = position == components.count - 1
                 if let existing = children[parent]?[component] {
-                    precondition(!isLeaf && nodes[existing].field == nil,
+                    precondition(!isLeaf && nodes[existing].field < 0,
                                  "\(field.name): a fixed name is also an object of another (the trie would differ)")
                     parent = existing
                 } else {
-                    precondition(parent == Self.root || nodes[parent].field == nil,
+                    precondition(parent == Self.root || nodes[parent].field < 0,
                                  "\(field.name): a fixed name nests under another fixed field")
-                    var key: [UInt8] = []
-                    JSONWriter.write(.string(component), to: &key)
-                    key.append(UInt8(ascii: ":"))
-                    nodes.append(Node(key: key, field: isLeaf ? field.rawValue : nil))
+                    let keyStart = Int32(keyBytes.count)
+                    JSONWriter.write(.string(component), to: &keyBytes)
+                    keyBytes.append(UInt8(ascii: ":"))
+                    nodes.append(Node(keyStart: keyStart, keyEnd: Int32(keyBytes.count),
+                                      field: isLeaf ? Int32(field.rawValue) : -1))
                     children[parent, default: [:]][component] = nodes.count - 1
                     parent = nodes.count - 1
                 }
@@ -180,7 +195,8 @@ struct SlotJSONLayout: Sendable {
                 nodeByName[name] = parent
                 if !isLeaf { objectPaths[parent] = path }
             }
-            paths.append(path)
+            pathRanges.append(Int32(pathNodes.count)..<Int32(pathNodes.count + path.count))
+            pathNodes += path
         }
     }
 }

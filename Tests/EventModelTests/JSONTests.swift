@@ -39,4 +39,36 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(try JSONReader.parse("[1, -2.5, 1e3, \"\\u00e9\\ud83d\\ude00\", null, true]"),
                        [1, -2.5, 1000.0, "é😀", nil, true])
     }
+
+    /// The writer skips plain text eight bytes at a time: every byte that needs escaping, at every offset within a
+    /// word and beside multi-byte UTF-8, must still be escaped exactly as a byte-at-a-time reference does.
+    func testStringEscapingAgreesWithAByteAtATimeReferenceAtEveryOffset() {
+        func reference(_ text: String) -> String {
+            var out = "\""
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): out += "\\\""
+                case UInt8(ascii: "\\"): out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                case 0..<0x20, 0x7F: out += String(format: "\\u%04x", byte)
+                default: out += String(decoding: [byte], as: UTF8.self)
+                }
+            }
+            return out + "\""
+        }
+        let specials: [String] = ["\"", "\\", "\n", "\u{0}", "\u{1f}", "\u{7f}", "\t", "é", "😀", " ", "~", "\u{20}", "!", "#", "[", "]"]
+        for special in specials {
+            for offset in 0..<17 {
+                for tail in [0, 1, 7, 9] {
+                    let text = String(repeating: "a", count: offset) + special + String(repeating: "b", count: tail)
+                    var out: [UInt8] = []
+                    JSONWriter.writeString(text, to: &out)
+                    let expected = special.unicodeScalars.allSatisfy({ $0.value >= 0x80 }) ? "\"" + text + "\"" : reference(text)
+                    XCTAssertEqual(String(decoding: out, as: UTF8.self), expected, "\(special.debugDescription) at \(offset)")
+                }
+            }
+        }
+    }
 }
