@@ -38,7 +38,7 @@ let package = Package(
         // Elasticsearch EQL: parser, verifier, compiler, streaming matchers. Independent of audit.
         .target(name: "EQL", dependencies: ["EventModel"]),
         // detection-rules TOML loader and diagnostics; the auspex.toml reader (same TOML machinery, data only).
-        .target(name: "Rules", dependencies: ["Alerting", "EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "Rules", dependencies: ["Alerting", "EQL", "EventModel"]),
         // Alert documents, rule metadata and severity; sinks (journald, spool, stdout).
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
         // Schema and views, rule set, compiled rules, audit-rule plan, engine, pipeline, replay, alert building;
@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "AuditNetlinkTests", dependencies: ["AuditNetlink", "CAuditNetlink", "AuditRecords"]),
         .testTarget(name: "ProcessesTests", dependencies: ["PackageTestSupport", "Processes", "Detection", "Rules", "Alerting", "Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "EQLTests", dependencies: ["PackageTestSupport", "EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
-        .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "Detection", "EQL", "Alerting", "EventModel"]),
+        .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "Detection", "EQL", "Alerting", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
         .testTarget(name: "AlertingTests", dependencies: ["PackageTestSupport", "Alerting", "EventModel"]),
         // Kernel-format audit.log text for the Detection and Daemon tests.
         .target(name: "DetectionTestSupport", path: "Tests/DetectionTestSupport"),
