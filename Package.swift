@@ -14,7 +14,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
@@ -65,12 +64,12 @@ let package = Package(
         .testTarget(name: "EventsTests", dependencies: ["PackageTestSupport", "Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "AuditNetlinkTests", dependencies: ["AuditNetlink", "CAuditNetlink", "AuditRecords"]),
         .testTarget(name: "ProcessesTests", dependencies: ["PackageTestSupport", "Processes", "Detection", "Rules", "Alerting", "Events", "Reassembler", "AuditRecords", "EventModel"]),
-        .testTarget(name: "EQLTests", dependencies: ["PackageTestSupport", "EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
-        .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "Detection", "EQL", "Alerting", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .testTarget(name: "EQLTests", dependencies: ["PackageTestSupport", "EQL", "EventModel", "Rules"]),
+        .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "Detection", "EQL", "Alerting", "EventModel"]),
         .testTarget(name: "AlertingTests", dependencies: ["PackageTestSupport", "Alerting", "EventModel"]),
         // Kernel-format audit.log text for the Detection and Daemon tests.
         .target(name: "DetectionTestSupport", path: "Tests/DetectionTestSupport"),
-        .testTarget(name: "DetectionTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Detection", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .testTarget(name: "DetectionTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Detection", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords"]),
         .testTarget(name: "DaemonTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Daemon", "Detection", "Rules", "EQL", "Alerting", "Events", "EventModel", "AuditRecords", "AuditNetlink"]),
         // Drives the built `auspex` binary: over audit.log files, and against the live kernel and journald (root;
         // skipped otherwise).
