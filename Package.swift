@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Processes", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),
         // Elasticsearch EQL: parser, verifier, compiler, streaming matchers. Independent of audit.
         .target(name: "EQL", dependencies: ["EventModel"]),
-        // detection-rules TOML loader and diagnostics; the auspex.toml reader (same TOML machinery, data only).
+        // TOML 1.0 reader; detection-rules loader and diagnostics; the auspex.toml reader (same TOML machinery, data only).
         .target(name: "Rules", dependencies: ["Alerting", "EQL", "EventModel"]),
         // Alert documents, rule metadata and severity; sinks (journald, spool, stdout).
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
