@@ -14,14 +14,15 @@ extension TOMLCursor {
         var content: [UInt8] = []
         var runStart = index
         while true {
+            index = endOfPlainRun(quote: quote)
             guard index < bytes.count else {
                 throw TOMLSyntaxError(location: start, message: "unterminated string")
             }
             let byte = bytes[index]
             if byte == quote {
-                content.append(contentsOf: bytes[runStart..<index])
+                let text = finish(&content, run: runStart..<index)
                 index += 1
-                return String(decoding: content, as: UTF8.self)
+                return text
             }
             if byte == 0x0A || (byte == 0x0D && peek(1) == 0x0A) {
                 throw TOMLSyntaxError(location: start, message: "unterminated string (a newline before its closing quote)")
@@ -44,6 +45,7 @@ extension TOMLCursor {
         var content: [UInt8] = []
         var runStart = index
         while true {
+            index = endOfPlainRun(quote: quote)
             guard index < bytes.count else {
                 throw TOMLSyntaxError(location: start, message: "unterminated multi-line string")
             }
@@ -53,9 +55,9 @@ extension TOMLCursor {
                 var run = 3
                 while peek(run) == quote { run += 1 }
                 if run > 5 { skip(5); throw error("too many quotes at the end of a multi-line string") }
-                content.append(contentsOf: bytes[runStart..<(index + run - 3)])
+                let text = finish(&content, run: runStart..<(index + run - 3))
                 index += run
-                return String(decoding: content, as: UTF8.self)
+                return text
             }
             if byte == 0x0A {
                 skipLineFeed()
@@ -75,6 +77,29 @@ extension TOMLCursor {
             } else {
                 index += 1
             }
+        }
+    }
+
+    /// The string read: the content gathered before the last run (escapes decoded, newlines normalized), then that
+    /// run. Most strings have nothing before it and are decoded straight from the source bytes.
+    private func finish(_ content: inout [UInt8], run: Range<Int>) -> String {
+        if content.isEmpty { return String(decoding: bytes[run], as: UTF8.self) }
+        content.append(contentsOf: bytes[run])
+        return String(decoding: content, as: UTF8.self)
+    }
+
+    /// Where the run of bytes that need no attention in a string starts at `index` ends: at the quote, a backslash, a
+    /// control character (tab included, which the caller lets through) or the end. The bulk of a rule file is such
+    /// runs (queries, notes), so this loop is kept tight.
+    private func endOfPlainRun(quote: UInt8) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = index
+            while offset < buffer.count {
+                let byte = buffer[offset]
+                if byte < 0x20 || byte == quote || byte == UInt8(ascii: "\\") || byte == 0x7F { break }
+                offset += 1
+            }
+            return offset
         }
     }
 

@@ -97,16 +97,15 @@ struct TOMLTree {
     /// The finished document.
     func materialize() -> TOMLTable { materialize(TOMLTree.root) }
 
+    /// `mapValues` keeps the dictionary's layout: no key is hashed again.
     private func materialize(_ index: Int) -> TOMLTable {
-        var result = TOMLTable()
         let table = tables[index]
-        for key in table.keys {
-            switch table.slots[key]! {
-            case .value(let value): result.append(key, value)
-            case .table(let child): result.append(key, .table(materialize(child)))
-            case .tableArray(let array): result.append(key, .array(tableArrays[array].map { .table(materialize($0)) }))
+        return TOMLTable(keys: table.keys, values: table.slots.mapValues { slot in
+            switch slot {
+            case .value(let value): return value
+            case .table(let child): return .table(materialize(child))
+            case .tableArray(let array): return .array(tableArrays[array].map { .table(materialize($0)) })
             }
-        }
-        return result
+        })
     }
 }

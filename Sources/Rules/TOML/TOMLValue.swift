@@ -67,6 +67,12 @@ struct TOMLTable: Equatable, Sendable {
 
     init() {}
 
+    /// A table with these keys, in this order, and these values (one per key).
+    init(keys: [String], values: [String: TOMLValue]) {
+        self.keys = keys
+        self.values = values
+    }
+
     subscript(key: String) -> TOMLValue? { values[key] }
 
     var count: Int { keys.count }
