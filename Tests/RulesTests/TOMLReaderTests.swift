@@ -238,5 +238,15 @@ final class TOMLReaderTests: XCTestCase {
         XCTAssertEqual(try parse(manyLines).count, count)
         let headers = (0..<count / 4).map { "[[a.b]]\nx = \($0)" }.joined(separator: "\n")
         XCTAssertEqual(try parse(headers)["a"]?["b"]?.array?.count, count / 4)
+        // A long table path (120 parts of 2,000 characters) above many keys and many nested arrays and inline tables:
+        // paths past `TOMLLocator.maximumPathBytes` are not built for each of them.
+        let longPath = Array(repeating: String(repeating: "p", count: 2_000), count: 120).joined(separator: ".")
+        let underLongPath = "[\(longPath)]\n" + (0..<count).map { "k\($0) = 1" }.joined(separator: "\n")
+            + "\nnested = [" + String(repeating: "[], {}, ", count: count) + "]\n"
+        let (root, locator) = try TOMLParser.parse(underLongPath)
+        var table: TOMLValue? = .table(root)
+        for _ in 0..<120 { table = table?[String(repeating: "p", count: 2_000)] }
+        XCTAssertEqual(table?.table?.count, count + 1)
+        XCTAssertEqual(locator.keys.count, 0)
     }
 }

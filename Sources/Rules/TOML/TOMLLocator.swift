@@ -15,6 +15,13 @@ struct TOMLLocator {
         var isLiteralString: Bool
     }
 
+    /// Longer paths are not recorded: no loader asks for one, and building a long path for each of many keys would
+    /// make a hostile file cost time quadratic in its size. (`location(of:)` then finds the nearest recorded parent.)
+    static let maximumPathBytes = 256
+
+    /// `path` when it is short enough to record.
+    static func locatable(_ path: String) -> String? { path.utf8.count <= maximumPathBytes ? path : nil }
+
     private(set) var keys: [String: KeyPosition] = [:]
     private(set) var tables: [String: SourceLocation] = [:]
 

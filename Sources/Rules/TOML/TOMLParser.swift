@@ -8,7 +8,8 @@ struct TOMLParser {
     private var tree = TOMLTree()
     private var locator = TOMLLocator()
     private var currentTable = TOMLTree.root
-    private var currentPath = ""
+    /// The current table's located path; nil past ``TOMLLocator/maximumPathBytes`` (then nothing below it is located).
+    private var currentPath: String? = ""
 
     static func parse(_ text: String) throws(TOMLSyntaxError) -> (root: TOMLTable, locator: TOMLLocator) {
         var parser = TOMLParser(cursor: TOMLCursor(text))
@@ -75,12 +76,13 @@ struct TOMLParser {
         try cursor.expectLineEnd(after: "the table header")
 
         func failure(_ message: String) -> TOMLSyntaxError { TOMLSyntaxError(location: start, message: message) }
+        var shown: String { "[" + (isArray ? "[" : "") + parts.joined(separator: ".") + (isArray ? "]" : "") + "]" }
         var table = TOMLTree.root
         var path = ""
         for (position, part) in parts.enumerated() {
             let isLast = position == parts.count - 1
-            path = path.isEmpty ? part : path + "." + part
-            let shown = "[" + (isArray && isLast ? "[\(path)]" : path) + "]"
+            if !path.isEmpty { path += "." }
+            path += part
             switch tree.slot(part, in: table) {
             case nil:
                 let added = isLast && isArray ? tree.addTableArray(part, in: table)
@@ -109,14 +111,14 @@ struct TOMLParser {
             }
         }
         currentTable = table
-        currentPath = path
-        locator.record(table: path, at: start)
+        currentPath = TOMLLocator.locatable(path)
+        if let currentPath { locator.record(table: currentPath, at: start) }
     }
 
     // MARK: Values
 
     /// `key = value` into `table` (whose located path is `path`), creating the tables of a dotted key.
-    private mutating func readKeyValue(into table: Int, path: String) throws(TOMLSyntaxError) {
+    private mutating func readKeyValue(into table: Int, path: String?) throws(TOMLSyntaxError) {
         cursor.skipBlanks()
         let keyStart = cursor.here()
         let parts = try readKey("a key")
@@ -143,12 +145,12 @@ struct TOMLParser {
         }
         let key = parts[parts.count - 1]
         if tree.slot(key, in: target) != nil { throw failure("duplicate key '\(dotted)'") }
-        let keyPath = path.isEmpty ? dotted : path + "." + dotted
+        let keyPath = path.flatMap { TOMLLocator.locatable($0.isEmpty ? dotted : $0 + "." + dotted) }
         let position = TOMLLocator.KeyPosition(key: keyStart, value: cursor.here(), stringContent: stringContentStart(),
                                                isLiteralString: cursor.peek(is: UInt8(ascii: "'")))
         let value = try readValue(depth: tree.depth(of: target) + 1, path: keyPath)
         tree.put(key, .value(value), in: target)
-        locator.record(key: keyPath, position)
+        if let keyPath { locator.record(key: keyPath, position) }
     }
 
     /// Where the content of a string value starting here begins, without moving.
@@ -165,21 +167,28 @@ struct TOMLParser {
     }
 
     /// A value; `path` locates the keys of inline tables in it (`element`: its index in the array being read).
-    private mutating func readValue(depth: Int, path: String, element: Int? = nil) throws(TOMLSyntaxError) -> TOMLValue {
+    private mutating func readValue(depth: Int, path: String?, element: Int? = nil) throws(TOMLSyntaxError) -> TOMLValue {
         switch cursor.peek() {
         case UInt8(ascii: "\""), UInt8(ascii: "'"):
             return .string(try cursor.readString())
         case UInt8(ascii: "["):
-            return try readArray(depth: depth, path: element.map { path + "[\($0)]" } ?? path)
+            return try readArray(depth: depth, path: TOMLParser.elementPath(path, element))
         case UInt8(ascii: "{"):
-            return .table(try readInlineTable(depth: depth, path: element.map { path + "[\($0)]" } ?? path))
+            return .table(try readInlineTable(depth: depth, path: TOMLParser.elementPath(path, element)))
         default:
             return try cursor.readScalar()
         }
     }
 
+    /// The located path of an array's element (`path[3]`), built only for the arrays and inline tables whose keys
+    /// are located.
+    private static func elementPath(_ path: String?, _ element: Int?) -> String? {
+        guard let element else { return path }
+        return path.flatMap { TOMLLocator.locatable($0 + "[\(element)]") }
+    }
+
     /// `[v, v, …]`: any values, mixed types, newlines and comments between them, an optional trailing comma.
-    private mutating func readArray(depth: Int, path: String) throws(TOMLSyntaxError) -> TOMLValue {
+    private mutating func readArray(depth: Int, path: String?) throws(TOMLSyntaxError) -> TOMLValue {
         guard depth <= TOMLTree.maximumDepth else {
             throw cursor.error("arrays and tables nested deeper than \(TOMLTree.maximumDepth) levels")
         }
@@ -201,7 +210,7 @@ struct TOMLParser {
     }
 
     /// `{k = v, …}` on one line, no trailing comma (TOML 1.0); complete as written.
-    private mutating func readInlineTable(depth: Int, path: String) throws(TOMLSyntaxError) -> TOMLTable {
+    private mutating func readInlineTable(depth: Int, path: String?) throws(TOMLSyntaxError) -> TOMLTable {
         guard let table = tree.addDetachedTable(depth: depth) else {
             throw cursor.error("arrays and tables nested deeper than \(TOMLTree.maximumDepth) levels")
         }
