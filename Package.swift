@@ -14,7 +14,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
@@ -37,8 +36,8 @@ let package = Package(
         .target(name: "Processes", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),
         // Elasticsearch EQL: parser, verifier, compiler, streaming matchers. Independent of audit.
         .target(name: "EQL", dependencies: ["EventModel"]),
-        // detection-rules TOML loader and diagnostics; the auspex.toml reader (same TOML machinery, data only).
-        .target(name: "Rules", dependencies: ["Alerting", "EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
+        // TOML 1.0 reader; detection-rules loader and diagnostics; the auspex.toml reader (same TOML machinery, data only).
+        .target(name: "Rules", dependencies: ["Alerting", "EQL", "EventModel"]),
         // Alert documents, rule metadata and severity; sinks (journald, spool, stdout).
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
         // Schema and views, rule set, compiled rules, audit-rule plan, engine, pipeline, replay, alert building;
@@ -65,12 +64,12 @@ let package = Package(
         .testTarget(name: "EventsTests", dependencies: ["PackageTestSupport", "Events", "Reassembler", "AuditRecords", "EventModel"]),
         .testTarget(name: "AuditNetlinkTests", dependencies: ["AuditNetlink", "CAuditNetlink", "AuditRecords"]),
         .testTarget(name: "ProcessesTests", dependencies: ["PackageTestSupport", "Processes", "Detection", "Rules", "Alerting", "Events", "Reassembler", "AuditRecords", "EventModel"]),
-        .testTarget(name: "EQLTests", dependencies: ["PackageTestSupport", "EQL", "EventModel", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .testTarget(name: "EQLTests", dependencies: ["PackageTestSupport", "EQL", "EventModel", "Rules"]),
         .testTarget(name: "RulesTests", dependencies: ["PackageTestSupport", "Rules", "Detection", "EQL", "Alerting", "EventModel"]),
         .testTarget(name: "AlertingTests", dependencies: ["PackageTestSupport", "Alerting", "EventModel"]),
         // Kernel-format audit.log text for the Detection and Daemon tests.
         .target(name: "DetectionTestSupport", path: "Tests/DetectionTestSupport"),
-        .testTarget(name: "DetectionTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Detection", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .testTarget(name: "DetectionTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Detection", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords"]),
         .testTarget(name: "DaemonTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Daemon", "Detection", "Rules", "EQL", "Alerting", "Events", "EventModel", "AuditRecords", "AuditNetlink"]),
         // Drives the built `auspex` binary: over audit.log files, and against the live kernel and journald (root;
         // skipped otherwise).

@@ -20,30 +20,14 @@ fi
 mkdir -p "$work/artifacts/$target" "$work/seeds/$target"
 corpus=${FUZZ_CORPUS_DIR:-$work/corpus}/$target
 mkdir -p "$corpus"
-max_len=4096 leaks=1
+max_len=4096
 case $target in
-  # Rule files run to a few kilobytes. TOMLKit 0.6.0 never frees what it parses (LebJe/TOMLKit#26; README
-  # "Fuzzing"): leak detection would stop at the first input.
-  rule-toml) max_len=16384 leaks=0 ;;
+  rule-toml) max_len=16384 ;;  # rule files run to a few kilobytes
 esac
 # One worker (the machine is shared); -timeout: a hang is an input taking over 1 s; -rss_limit_mb also caps a
 # single allocation (malloc_limit_mb defaults to it), which is how unbounded allocations show.
 # Swift's crash backtracer reads the crashed process's memory, which ASan then reports as an overflow of its own.
 export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
-export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-run() {
-  AUSPEX_FUZZ_TARGET=$target "$binary" -timeout=1 -rss_limit_mb=2048 -max_len=$max_len -detect_leaks=$leaks \
-    -dict="Fuzz/dictionaries/$target.dict" -artifact_prefix="$work/artifacts/$target/" -print_final_stats=1 \
-    "$@" "$corpus" "Fuzz/seeds/$target" "$work/seeds/$target"
-}
-if [ $leaks = 1 ]; then run "$@"; exit; fi
-export ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"  # nor at exit
-# What leaks piles up towards the RSS limit: a long run goes in 120 s pieces over the same corpus.
-total=0
-for argument in "$@"; do case $argument in -max_total_time=*) total=${argument#*=} ;; esac; done
-[ "$total" -gt 0 ] || { run "$@"; exit; }
-deadline=$((SECONDS + total))
-while [ $SECONDS -lt $deadline ]; do
-  piece=$((deadline - SECONDS)); [ $piece -le 120 ] || piece=120
-  run "$@" -max_total_time=$piece || exit
-done
+AUSPEX_FUZZ_TARGET=$target exec "$binary" -timeout=1 -rss_limit_mb=2048 -max_len=$max_len -detect_leaks=1 \
+  -dict="Fuzz/dictionaries/$target.dict" -artifact_prefix="$work/artifacts/$target/" -print_final_stats=1 \
+  "$@" "$corpus" "Fuzz/seeds/$target" "$work/seeds/$target"

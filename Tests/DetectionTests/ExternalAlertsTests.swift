@@ -3,7 +3,6 @@
 @testable import EventModel
 import PackageTestSupport
 @testable import Rules
-import TOMLKit
 import XCTest
 
 /// Elastic's prebuilt "External Alerts" rule (detection-rules `rules/promotions/external_alerts.toml`) promotes
@@ -12,7 +11,7 @@ import XCTest
 final class ExternalAlertsTests: XCTestCase {
     func testAuspexAlertsMatchTheExternalAlertsQueryAndMappings() throws {
         let url = try PackagePaths.shared("detection-rules/promotions/external_alerts.toml")
-        let table = try TOMLTable(string: try String(contentsOf: url, encoding: .utf8))
+        let table = try TOMLParser.parse(try String(contentsOf: url, encoding: .utf8)).root
         let rule = try XCTUnwrap(table["rule"]?.table)
         XCTAssertEqual(rule["language"]?.string, "kuery")
         let query = try XCTUnwrap(rule["query"]?.string)

@@ -1,7 +1,7 @@
 @testable import EQL
 import EventModel
 import Foundation
-import TOMLKit
+@testable import Rules
 import XCTest
 
 /// Constant folding and string functions against the Elasticsearch unit suites
@@ -14,7 +14,7 @@ final class CompileConformanceTests: XCTestCase {
     }
 
     private func loadCases(_ file: String) throws -> [Case] {
-        let table = try TOMLTable(string: SharedData.text("eql-suite/es-unit/\(file)"))
+        let table = try TOMLParser.parse(SharedData.text("eql-suite/es-unit/\(file)")).root
         var cases: [Case] = []
         for section in table.keys.sorted() {
             guard let tests = table[section]?["fold"]?["tests"]?.array else { continue }
@@ -26,7 +26,7 @@ final class CompileConformanceTests: XCTestCase {
         return cases
     }
 
-    private func value(_ toml: TOMLValueConvertible?) -> FieldValue {
+    private func value(_ toml: TOMLValue?) -> FieldValue {
         guard let toml else { return .null }
         if let b = toml.bool { return .bool(b) }
         if let i = toml.int { return .int(Int64(i)) }

@@ -2,7 +2,7 @@
 import EventModel
 import Foundation
 import PackageTestSupport
-import TOMLKit
+@testable import Rules
 import XCTest
 
 /// One `[[queries]]` entry of an Elasticsearch QA spec file.
@@ -49,7 +49,7 @@ enum ConformanceSupport {
 
     static func loadQueries(_ file: String) throws -> [SpecQuery] {
         let text = nullsQuoted(try SharedData.text("eql-suite/es-qa/\(file)"))
-        let table = try TOMLTable(string: text)
+        let table = try TOMLParser.parse(text).root
         guard let entries = table["queries"]?.array else { return [] }
         var queries: [SpecQuery] = []
         for (index, entry) in entries.enumerated() {
@@ -62,7 +62,7 @@ enum ConformanceSupport {
                     expected = [ids.compactMap { $0.int.map(Int64.init) }]
                 }
             }
-            let joinKeys = entry["join_keys"]?.array?.map { $0.string ?? $0.int.map { "\($0)" } ?? "\($0)" }
+            let joinKeys = entry["join_keys"]?.array?.map(joinKeyText)
             queries.append(SpecQuery(
                 name: entry["name"]?.string ?? "\(file)#\(index + 1)",
                 query: query.trimmingCharacters(in: .whitespacesAndNewlines),
@@ -70,6 +70,17 @@ enum ConformanceSupport {
                 size: entry["size"]?.int, maxSamplesPerKey: entry["max_samples_per_key"]?.int ?? 1))
         }
         return queries
+    }
+
+    /// A join key as the suite writes it: strings as they are, numbers and booleans as their text.
+    private static func joinKeyText(_ value: TOMLValue) -> String {
+        switch value {
+        case .string(let text): return text
+        case .integer(let number): return "\(number)"
+        case .float(let number): return "\(number)"
+        case .boolean(let flag): return "\(flag)"
+        default: return "\(value)"
+        }
     }
 
     /// test_extra.toml writes bare `null` inside `join_keys` arrays (jtoml accepts it); quote it.

@@ -1,7 +1,7 @@
 import EQL
 import Foundation
 import PackageTestSupport
-import TOMLKit
+@testable import Rules
 import XCTest
 
 /// Every active query of the Elasticsearch EQL QA suite (es-qa/*.toml) is valid ES EQL, so the
@@ -20,14 +20,14 @@ final class CorpusConformanceQueryTests: XCTestCase {
                 line.hasPrefix("join_keys") ? line.replacingOccurrences(of: "null", with: "\"null\"")
                     .replacingOccurrences(of: "\"\"null\"\"", with: "\"null\"") : String(line)
             }.joined(separator: "\n")
-            let queries = try TOMLTable(string: text)["queries"]?.array
+            let queries = try TOMLParser.parse(text).root["queries"]?.array
             try check(queries, file, &total, &failures)
         }
         print("es-qa: \(total - failures.count)/\(total) queries compiled")
         XCTAssertEqual(failures, [])
     }
 
-    private func check(_ queries: TOMLArray?, _ file: String, _ total: inout Int, _ failures: inout [String]) throws {
+    private func check(_ queries: [TOMLValue]?, _ file: String, _ total: inout Int, _ failures: inout [String]) throws {
         for entry in queries ?? [] {
             guard let query = entry["query"]?.string else { continue }
             total += 1

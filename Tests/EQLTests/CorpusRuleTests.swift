@@ -2,7 +2,7 @@
 import EventModel
 import Foundation
 import PackageTestSupport
-import TOMLKit
+@testable import Rules
 import XCTest
 
 /// Every Linux EQL rule of the detection-rules corpus (active and `_deprecated/`) must parse,
@@ -22,7 +22,7 @@ final class CorpusRuleTests: XCTestCase {
         var unknownFieldCount = 0
         var compileTime = Duration.zero
         for file in files {
-            let table = try TOMLTable(string: String(contentsOf: file, encoding: .utf8))
+            let table = try TOMLParser.parse(String(contentsOf: file, encoding: .utf8)).root
             guard let query = table["rule"]?["query"]?.string else {
                 failures.append("\(file.lastPathComponent): no [rule] query")
                 continue
@@ -58,7 +58,7 @@ final class CorpusRuleTests: XCTestCase {
         var keys: [KeyExpression] = []
         for directory in [root, root.appendingPathComponent("_deprecated")] {
             for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".toml") {
-                let table = try TOMLTable(string: String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
+                let table = try TOMLParser.parse(String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)).root
                 guard let query = table["rule"]?["query"]?.string else { continue }
                 switch try EQLCompiler(schema: schema).compile(query).body {
                 case .event(let filter): filters.append(filter)
@@ -94,7 +94,7 @@ final class CorpusRuleTests: XCTestCase {
 
     private func ruleFilter(_ file: String, _ schema: GrowingSchema) throws -> CompiledFilter {
         let url = try PackagePaths.shared().appendingPathComponent("detection-rules/linux-eql/\(file)")
-        let table = try TOMLTable(string: String(contentsOf: url, encoding: .utf8))
+        let table = try TOMLParser.parse(String(contentsOf: url, encoding: .utf8)).root
         let query = try XCTUnwrap(table["rule"]?["query"]?.string)
         return try XCTUnwrap(EQLCompiler(schema: schema).compile(query).eventFilter)
     }
@@ -135,7 +135,7 @@ final class CorpusRuleTests: XCTestCase {
         let schema = GrowingSchema()
         var filters: [CompiledFilter] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: root.path) where name.hasSuffix(".toml") {
-            let table = try TOMLTable(string: String(contentsOf: root.appendingPathComponent(name), encoding: .utf8))
+            let table = try TOMLParser.parse(String(contentsOf: root.appendingPathComponent(name), encoding: .utf8)).root
             guard let query = table["rule"]?["query"]?.string else { continue }
             switch try EQLCompiler(schema: schema).compile(query).body {
             case .event(let filter): filters.append(filter)

@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// The configuration in effect and what was wrong with the file, if anything.
 public struct ConfigLoadResult: Sendable {
@@ -83,8 +82,8 @@ public enum ConfigLoader {
     /// Every key auspex.toml accepts, as `section.key`.
     static var knownKeys: [String] { ConfigSchema.keyPaths }
 
-    private static func value(of raw: TOMLValueConvertible, for key: ConfigKey) -> Result<ConfigValue, ConfigOverrideError> {
-        let mismatch = ConfigOverrideError(message: "'\(key.path)' must be \(key.kind.expectation), found \(raw.type.withArticle)")
+    private static func value(of raw: TOMLValue, for key: ConfigKey) -> Result<ConfigValue, ConfigOverrideError> {
+        let mismatch = ConfigOverrideError(message: "'\(key.path)' must be \(key.kind.expectation), found \(raw.typeWithArticle)")
         switch key.kind {
         case .bool:
             guard let bool = raw.bool else { return .failure(mismatch) }

@@ -1,5 +1,4 @@
 import Alerting
-import TOMLKit
 
 /// Reads `[rule.alert_suppression]` as detection-rules defines it: `group_by` (an array of one to three field
 /// names), optional `missing_fields_strategy` (`suppress`, the default, or `doNotSuppress`) and an optional

@@ -1,5 +1,4 @@
 import Alerting
-import TOMLKit
 
 /// What reading one rule file produced.
 public enum RuleFileOutcome: Sendable, Hashable {

@@ -1,5 +1,3 @@
-import TOMLKit
-
 /// Typed access to a parsed TOML document that turns every missing key and wrong type into a located diagnostic,
 /// so one pass over a file reports all of its problems instead of stopping at the first.
 struct TOMLFieldReader {
@@ -21,7 +19,7 @@ struct TOMLFieldReader {
     }
 
     /// The raw value of `key`, reporting its absence when `required`.
-    mutating func value(_ table: TOMLTable, _ key: String, in tablePath: String, required: Bool) -> TOMLValueConvertible? {
+    mutating func value(_ table: TOMLTable, _ key: String, in tablePath: String, required: Bool) -> TOMLValue? {
         if let value = table[key] { return value }
         if required {
             let shown = tablePath.isEmpty ? "the top level" : "[\(tablePath)]"
@@ -33,7 +31,7 @@ struct TOMLFieldReader {
     mutating func string(_ table: TOMLTable, _ key: String, in tablePath: String, required: Bool = false) -> String? {
         guard let value = value(table, key, in: tablePath, required: required) else { return nil }
         guard let string = value.string else {
-            typeMismatch(join(tablePath, key), expected: "a string", found: value.type)
+            typeMismatch(join(tablePath, key), expected: "a string", found: value)
             return nil
         }
         return string
@@ -42,7 +40,7 @@ struct TOMLFieldReader {
     mutating func int(_ table: TOMLTable, _ key: String, in tablePath: String, required: Bool = false) -> Int? {
         guard let value = value(table, key, in: tablePath, required: required) else { return nil }
         guard let int = value.int else {
-            typeMismatch(join(tablePath, key), expected: "an integer", found: value.type)
+            typeMismatch(join(tablePath, key), expected: "an integer", found: value)
             return nil
         }
         return int
@@ -51,7 +49,7 @@ struct TOMLFieldReader {
     mutating func bool(_ table: TOMLTable, _ key: String, in tablePath: String, required: Bool = false) -> Bool? {
         guard let value = value(table, key, in: tablePath, required: required) else { return nil }
         guard let bool = value.bool else {
-            typeMismatch(join(tablePath, key), expected: "a boolean", found: value.type)
+            typeMismatch(join(tablePath, key), expected: "a boolean", found: value)
             return nil
         }
         return bool
@@ -62,13 +60,13 @@ struct TOMLFieldReader {
         guard let value = value(table, key, in: tablePath, required: required) else { return nil }
         let path = join(tablePath, key)
         guard let array = value.array else {
-            typeMismatch(path, expected: "an array of strings", found: value.type)
+            typeMismatch(path, expected: "an array of strings", found: value)
             return nil
         }
         var result: [String] = []
         for (position, element) in array.enumerated() {
             guard let string = element.string else {
-                error(at: path, "'\(path)' must contain only strings, element \(position + 1) is a \(element.type)")
+                error(at: path, "'\(path)' must contain only strings, element \(position + 1) is \(element.typeWithArticle)")
                 return nil
             }
             result.append(string)
@@ -79,7 +77,7 @@ struct TOMLFieldReader {
     mutating func table(_ table: TOMLTable, _ key: String, in tablePath: String, required: Bool = false) -> TOMLTable? {
         guard let value = value(table, key, in: tablePath, required: required) else { return nil }
         guard let child = value.table else {
-            typeMismatch(join(tablePath, key), expected: "a table", found: value.type)
+            typeMismatch(join(tablePath, key), expected: "a table", found: value)
             return nil
         }
         return child
@@ -90,13 +88,13 @@ struct TOMLFieldReader {
         guard let value = table[key] else { return [] }
         let path = join(tablePath, key)
         guard let array = value.array else {
-            typeMismatch(path, expected: "an array of tables", found: value.type)
+            typeMismatch(path, expected: "an array of tables", found: value)
             return []
         }
         var result: [(TOMLTable, String)] = []
         for (position, element) in array.enumerated() {
             guard let child = element.table else {
-                error(at: path, "'\(path)' must contain only tables, element \(position + 1) is a \(element.type)")
+                error(at: path, "'\(path)' must contain only tables, element \(position + 1) is \(element.typeWithArticle)")
                 continue
             }
             result.append((child, "\(path)[\(position)]"))
@@ -104,19 +102,9 @@ struct TOMLFieldReader {
         return result
     }
 
-    mutating func typeMismatch(_ path: String, expected: String, found: TOMLType) {
-        error(at: path, "'\(path)' must be \(expected), found \(found.withArticle)")
+    mutating func typeMismatch(_ path: String, expected: String, found: TOMLValue) {
+        error(at: path, "'\(path)' must be \(expected), found \(found.typeWithArticle)")
     }
 
     func join(_ tablePath: String, _ key: String) -> String { tablePath.isEmpty ? key : tablePath + "." + key }
-}
-
-extension TOMLType {
-    /// `an integer`, `a string`: for messages.
-    var withArticle: String {
-        switch self {
-        case .int, .array: return "an \(self)"
-        default: return "a \(self)"
-        }
-    }
 }

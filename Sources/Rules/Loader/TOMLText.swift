@@ -1,27 +1,11 @@
-import TOMLKit
-
-/// TOML text → TOMLKit's table and the key locator, or a located syntax error: the one way rule files and the
-/// configuration are parsed.
+/// TOML text → the document's root table and the key locator, or a located syntax error: the one way rule files
+/// and the configuration are parsed.
 enum TOMLText {
-    struct SyntaxError: Error {
-        var location: SourceLocation
-        var message: String
-    }
-
-    static func parse(_ text: String) -> Result<(root: TOMLTable, locator: TOMLLocator), SyntaxError> {
-        // The locator scans first: toml++ aborts the process (an assertion where it should report an error) on a
-        // table header such as `[!]` and on a date-time such as `1989-05-27Tx:`, so those never reach it.
-        let locator = TOMLLocator(text: text)
-        if let refusal = locator.refusal {
-            return .failure(SyntaxError(location: refusal.location, message: refusal.message))
-        }
+    static func parse(_ text: String) -> Result<(root: TOMLTable, locator: TOMLLocator), TOMLSyntaxError> {
         do {
-            return .success((try TOMLTable(string: text), locator))
-        } catch let error as TOMLParseError {
-            let location = SourceLocation(line: max(error.source.begin.line, 1), column: max(error.source.begin.column, 1))
-            return .failure(SyntaxError(location: location, message: error.description))
+            return .success(try TOMLParser.parse(text))
         } catch {
-            return .failure(SyntaxError(location: SourceLocation(line: 1, column: 1), message: "\(error)"))
+            return .failure(error)
         }
     }
 
