@@ -7,30 +7,19 @@ import Glibc
 
 /// The batched receive path (poll + recvmmsg + framing) over a datagram socket pair standing in for the kernel.
 final class BatchReceiveTests: XCTestCase {
-    private var peer: Int32 = -1
-    private var reader: AuditReader!
+    private var kernel: FakeKernelSocket!
+    private var reader: AuditReader { kernel.reader }
 
     override func setUpWithError() throws {
-        var pair: [Int32] = [-1, -1]
-        XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0, &pair), 0)
-        peer = pair[1]
-        reader = try AuditReader(socket: AuditSocket(adopting: pair[0]), slots: 8)
+        kernel = try FakeKernelSocket()
     }
 
     override func tearDown() {
-        reader = nil
-        close(peer)
+        kernel = nil
     }
 
-    /// Sends one datagram holding a netlink message; `quirk` writes the unicast-style length (payload only).
-    private func send(type: UInt16, _ text: String, quirk: Bool = false) {
-        let payload = Array(text.utf8)
-        var bytes: [UInt8] = []
-        withUnsafeBytes(of: UInt32(quirk ? payload.count : 16 + payload.count).littleEndian) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: type.littleEndian) { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8](repeating: 0, count: 10))
-        bytes.append(contentsOf: payload)
-        XCTAssertEqual(bytes.withUnsafeBytes { Glibc.send(peer, $0.baseAddress, $0.count, 0) }, bytes.count)
+    private func send(type: UInt16, _ text: String, quirk: Bool = false, line: UInt = #line) {
+        kernel.send(type: type, Array(text.utf8), quirk: quirk, line: line)
     }
 
     private func receiveAll(timeout: Int32, wake: Int32 = -1) throws -> [(UInt16, String)] {

@@ -8,29 +8,19 @@ import Glibc
 /// The one kernel record loop (`KernelReader` → `RecordQueue`) that `auspex run` and `auspex events` share, over a
 /// datagram socket pair standing in for the kernel.
 final class KernelReaderTests: XCTestCase {
-    private var peer: Int32 = -1
-    private var reader: AuditReader!
+    private var kernel: FakeKernelSocket!
+    private var reader: AuditReader { kernel.reader }
 
     override func setUpWithError() throws {
-        var pair: [Int32] = [-1, -1]
-        XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0, &pair), 0)
-        peer = pair[1]
-        reader = try AuditReader(socket: AuditSocket(adopting: pair[0]), slots: 8)
+        kernel = try FakeKernelSocket()
     }
 
     override func tearDown() {
-        reader = nil
-        close(peer)
+        kernel = nil
     }
 
-    /// Sends one datagram holding one netlink message.
-    private func send(type: UInt16, _ payload: [UInt8]) {
-        var bytes: [UInt8] = []
-        withUnsafeBytes(of: UInt32(16 + payload.count).littleEndian) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: type.littleEndian) { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8](repeating: 0, count: 10))
-        bytes.append(contentsOf: payload)
-        XCTAssertEqual(bytes.withUnsafeBytes { Glibc.send(peer, $0.baseAddress, $0.count, 0) }, bytes.count)
+    private func send(type: UInt16, _ payload: [UInt8], line: UInt = #line) {
+        kernel.send(type: type, payload, line: line)
     }
 
     /// Waits (bounded) until `done` holds; the reader thread works on its own time.

@@ -76,22 +76,6 @@ final class ActionIndexTests: XCTestCase {
         XCTAssertEqual(engine.matchCounters.events, 6 + 5, "sequences were told every event of their categories")
     }
 
-    /// The reference: every rule offered every event, as `auspex query` runs a query.
-    private func referenceMatches(_ ruleSet: RuleSet, _ documents: [(Document, Int64)]) -> [[Int]] {
-        var matchers = ruleSet.rules.map { QueryMatcher(query: $0.query, limits: MatcherLimits(window: $0.lookbackNanos)) }
-        var perEvent: [[Int]] = []
-        for (ordinal, (document, timestamp)) in documents.enumerated() {
-            let event = ruleSet.schema.slotEvent(from: document, timestamp: timestamp,
-                                                 tiebreaker: .int(Int64(ordinal)), ordinal: ordinal)
-            var rules: [Int] = []
-            for index in matchers.indices {
-                rules += Array(repeating: index, count: matchers[index].process(event).count)
-            }
-            perEvent.append(rules)
-        }
-        return perEvent
-    }
-
     func testAlertsAreThoseOfOfferingEveryRuleEveryEvent() throws {
         let ruleSet = try rules()
         // Interleaved processes, some connecting after their exec, some not, some events without an action.
@@ -110,7 +94,7 @@ final class ActionIndexTests: XCTestCase {
             engine.process(document, timestamp: timestamp, serial: UInt32(serial), into: &matches)
             perEvent.append(matches.map(\.rule))
         }
-        let reference = referenceMatches(ruleSet, documents)
+        let reference = Fixtures.everyRuleEveryEvent(ruleSet, documents)
         XCTAssertEqual(perEvent, reference, "same alerts, at the same events, in rule order")
         let fired = Set(reference.joined())
         XCTAssertEqual(fired, [0, 1, 4, 5, 6, 7, 8, 9], "both views' rules fire; the other view's values never do")

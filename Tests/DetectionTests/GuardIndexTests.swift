@@ -69,15 +69,7 @@ final class GuardIndexTests: XCTestCase {
             engine.process(document, timestamp: timestamp, serial: UInt32(serial), into: &matches)
             perEvent.append(matches.map(\.rule))
         }
-        var matchers = ruleSet.rules.map { QueryMatcher(query: $0.query, limits: MatcherLimits(window: $0.lookbackNanos)) }
-        var reference: [[Int]] = []
-        for (ordinal, (document, timestamp)) in documents.enumerated() {
-            let event = ruleSet.schema.slotEvent(from: document, timestamp: timestamp, tiebreaker: .int(Int64(ordinal)),
-                                                 ordinal: ordinal)
-            var rules: [Int] = []
-            for index in matchers.indices { rules += Array(repeating: index, count: matchers[index].process(event).count) }
-            reference.append(rules)
-        }
+        let reference = Fixtures.everyRuleEveryEvent(ruleSet, documents)
         XCTAssertEqual(perEvent, reference, "same alerts, at the same events, in rule order")
         XCTAssertEqual(Set(reference.joined()), Set(0..<8), "every rule fires somewhere in the stream")
         // Each event meets its unguarded rule (7), the rules its values admit and nothing else.

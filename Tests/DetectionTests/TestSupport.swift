@@ -1,4 +1,5 @@
-import Detection
+@testable import Detection
+import EQL
 import EventModel
 import Events
 import Rules
@@ -105,6 +106,23 @@ enum Fixtures {
     }
 
     static let seconds: Int64 = 1_000_000_000
+
+    /// The reference the rule index is held to: every rule offered every event, as `auspex query` runs a query.
+    /// Per event, the rule numbers of the matches it completed.
+    static func everyRuleEveryEvent(_ ruleSet: RuleSet, _ documents: [(Document, Int64)]) -> [[Int]] {
+        var matchers = ruleSet.rules.map { QueryMatcher(query: $0.query, limits: MatcherLimits(window: $0.lookbackNanos)) }
+        var perEvent: [[Int]] = []
+        for (ordinal, (document, timestamp)) in documents.enumerated() {
+            let event = ruleSet.schema.slotEvent(from: document, timestamp: timestamp,
+                                                 tiebreaker: .int(Int64(ordinal)), ordinal: ordinal)
+            var rules: [Int] = []
+            for index in matchers.indices {
+                rules += Array(repeating: index, count: matchers[index].process(event).count)
+            }
+            perEvent.append(rules)
+        }
+        return perEvent
+    }
 }
 
 /// A fixture that could not be made (a failed helper program), with what it said.

@@ -196,16 +196,6 @@ public struct RuleIndex: Sendable {
         default:
             table = otherCategories
         }
-        if table.guards.isEmpty {
-            for rule in table.unconstrained { evaluate(rule) }
-            for group in table.groups {
-                group.offer(for: event[group.slot]) { offer in
-                    for rule in offer.evaluate { evaluate(rule) }
-                    for rule in offer.tick { tick(rule) }
-                }
-            }
-            return table.ruleCount
-        }
         table.guards.withAdmissions(for: event) { admissions in
             // A rule its guard turns away is handled as one its action turned away.
             func consider(_ rule: Int) {
