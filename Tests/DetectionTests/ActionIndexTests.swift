@@ -88,14 +88,8 @@ final class ActionIndexTests: XCTestCase {
             documents.append((document, (1000 + Int64(round) * 3) * s))
         }
         var engine = DetectionEngine(ruleSet: ruleSet)
-        var perEvent: [[Int]] = []
-        for (serial, (document, timestamp)) in documents.enumerated() {
-            var matches: [RuleMatch] = []
-            engine.process(document, timestamp: timestamp, serial: UInt32(serial), into: &matches)
-            perEvent.append(matches.map(\.rule))
-        }
         let reference = Fixtures.everyRuleEveryEvent(ruleSet, documents)
-        XCTAssertEqual(perEvent, reference, "same alerts, at the same events, in rule order")
+        XCTAssertEqual(Fixtures.indexedMatches(&engine, documents), reference, "same alerts, at the same events, in rule order")
         let fired = Set(reference.joined())
         XCTAssertEqual(fired, [0, 1, 4, 5, 6, 7, 8, 9], "both views' rules fire; the other view's values never do")
         XCTAssertLessThan(engine.counters.offers * 2, engine.counters.categoryOffers)

@@ -63,14 +63,8 @@ final class GuardIndexTests: XCTestCase {
         let ruleSet = try rules()
         let documents = stream()
         var engine = DetectionEngine(ruleSet: ruleSet)
-        var perEvent: [[Int]] = []
-        for (serial, (document, timestamp)) in documents.enumerated() {
-            var matches: [RuleMatch] = []
-            engine.process(document, timestamp: timestamp, serial: UInt32(serial), into: &matches)
-            perEvent.append(matches.map(\.rule))
-        }
         let reference = Fixtures.everyRuleEveryEvent(ruleSet, documents)
-        XCTAssertEqual(perEvent, reference, "same alerts, at the same events, in rule order")
+        XCTAssertEqual(Fixtures.indexedMatches(&engine, documents), reference, "same alerts, at the same events, in rule order")
         XCTAssertEqual(Set(reference.joined()), Set(0..<8), "every rule fires somewhere in the stream")
         // Each event meets its unguarded rule (7), the rules its values admit and nothing else.
         XCTAssertLessThan(engine.counters.offers * 2, engine.counters.categoryOffers)

@@ -107,6 +107,17 @@ enum Fixtures {
 
     static let seconds: Int64 = 1_000_000_000
 
+    /// Per event, the rule numbers of the matches `engine` (the indexed path) completed.
+    static func indexedMatches(_ engine: inout DetectionEngine, _ documents: [(Document, Int64)]) -> [[Int]] {
+        var perEvent: [[Int]] = []
+        for (serial, (document, timestamp)) in documents.enumerated() {
+            var matches: [RuleMatch] = []
+            engine.process(document, timestamp: timestamp, serial: UInt32(serial), into: &matches)
+            perEvent.append(matches.map(\.rule))
+        }
+        return perEvent
+    }
+
     /// The reference the rule index is held to: every rule offered every event, as `auspex query` runs a query.
     /// Per event, the rule numbers of the matches it completed.
     static func everyRuleEveryEvent(_ ruleSet: RuleSet, _ documents: [(Document, Int64)]) -> [[Int]] {
