@@ -52,8 +52,15 @@ final class GuardIndexTests: XCTestCase {
             let program = programs[(round * 7) % programs.count]
             var extra: [(String, FieldValue)] = []
             if !program.args.isEmpty { extra.append(("process.args", .array(program.args.map(FieldValue.string)))) }
-            let document = Fixtures.document(category: program.category, type: "start", action: nil,
+            var document = Fixtures.document(category: program.category, type: "start", action: nil,
                                              pid: Int64(100 + round % 3), name: program.name, extra: extra)
+            if round % 5 == 4 {  // an event of two categories: each rule once, from either category's entries
+                var both = Document()
+                for field in document.fields {
+                    both.append(field.name, field.name == "event.category" ? ["network", "process"] : field.value)
+                }
+                document = both
+            }
             documents.append((document, (1000 + Int64(round)) * s))
         }
         return documents

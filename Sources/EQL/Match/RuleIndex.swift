@@ -196,6 +196,12 @@ public struct RuleIndex: Sendable {
         default:
             table = otherCategories
         }
+        walk(table, event: event, evaluate: evaluate, tick: tick)
+        return table.ruleCount
+    }
+
+    /// One category's rules for `event`: those it may advance go to `evaluate`, stateful ones it cannot to `tick`.
+    private func walk(_ table: CategoryRules, event: SlotEvent, evaluate: (Int) -> Void, tick: (Int) -> Void) {
         table.guards.withAdmissions(for: event) { admissions in
             // A rule its guard turns away is handled as one its action turned away.
             func consider(_ rule: Int) {
@@ -209,7 +215,6 @@ public struct RuleIndex: Sendable {
                 }
             }
         }
-        return table.ruleCount
     }
 
     /// An event of several categories: each rule once, evaluated when any of its categories' entries says so.
@@ -218,18 +223,7 @@ public struct RuleIndex: Sendable {
         if tables.isEmpty { return visit(category: .null, event: event, evaluate: evaluate, tick: tick) }
         var evaluated = Set<Int>(), ticked = Set<Int>()
         for table in tables {
-            table.guards.withAdmissions(for: event) { admissions in
-                func consider(_ rule: Int) {
-                    if admissions.admits(rule) { evaluated.insert(rule) } else if tracksTime[rule] { ticked.insert(rule) }
-                }
-                table.unconstrained.forEach(consider)
-                for group in table.groups {
-                    group.offer(for: event[group.slot]) { offer in
-                        offer.evaluate.forEach(consider)
-                        ticked.formUnion(offer.tick)
-                    }
-                }
-            }
+            walk(table, event: event, evaluate: { evaluated.insert($0) }, tick: { ticked.insert($0) })
         }
         ticked.subtract(evaluated)
         for rule in evaluated.sorted() { evaluate(rule) }

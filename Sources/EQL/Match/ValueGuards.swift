@@ -82,8 +82,6 @@ struct ValueGuards: Sendable {
         self.tableOfRule = tableOfRule
     }
 
-    var isEmpty: Bool { tables.isEmpty }
-
     /// Runs `body` with a per-event memo of each table's admitted rules (on the stack: nothing allocated per event
     /// unless a multi-valued field needs a union).
     func withAdmissions<Result>(for event: SlotEvent, _ body: (inout Admissions) -> Result) -> Result {
