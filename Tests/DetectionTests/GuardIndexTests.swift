@@ -24,7 +24,8 @@ final class GuardIndexTests: XCTestCase {
              sequence by process.pid with maxspan=2s
                [process where process.name == "bash"] ![process where process.name == "sudo"]
              """),                                                                                            // 6
-            #"process where process.name : "py*""#,                                                           // 7: unguarded
+            #"process where process.name : "*at""#,                                                           // 7: unguarded
+            #"process where process.name : ("PY*", "perl")"#,                                                  // 8: by prefix
         ]
         let loaded = try queries.enumerated().map { number, query in
             try Fixtures.rule(id: "g\(number)", query: query, index: ["logs-auditd_manager.auditd-*"])
@@ -72,7 +73,7 @@ final class GuardIndexTests: XCTestCase {
         var engine = DetectionEngine(ruleSet: ruleSet)
         let reference = Fixtures.everyRuleEveryEvent(ruleSet, documents)
         XCTAssertEqual(Fixtures.indexedMatches(&engine, documents), reference, "same alerts, at the same events, in rule order")
-        XCTAssertEqual(Set(reference.joined()), Set(0..<8), "every rule fires somewhere in the stream")
+        XCTAssertEqual(Set(reference.joined()), Set(0..<9), "every rule fires somewhere in the stream")
         // Each event meets its unguarded rule (7), the rules its values admit and nothing else.
         XCTAssertLessThan(engine.counters.offers * 2, engine.counters.categoryOffers)
     }
@@ -94,5 +95,7 @@ final class GuardIndexTests: XCTestCase {
         XCTAssertEqual(offered("network", "nc", []), 2, "4 filed under network, 5's second stage")
         XCTAssertEqual(offered("network", "ls", []), 0, "no network rule admits it")
         XCTAssertEqual(offered("file", "sh", []), 0, "any-where rules 3 and 4 are filed under their categories only")
+        XCTAssertEqual(offered("process", "Python3", []), 2, "8 by its case-insensitive prefix, and 7")
+        XCTAssertEqual(offered("process", "jython", []), 1, "7 only")
     }
 }

@@ -16,13 +16,21 @@ final class CompileGuardTests: XCTestCase {
         let names = Dictionary(uniqueKeysWithValues: EQLCompiler.guardFields.compactMap { name in
             schema.slot(for: name).map { ($0, name) }
         })
-        return filters.map { $0.guards.map { Guard(field: names[$0.slot] ?? "?", exact: $0.values, folded: $0.caseInsensitiveValues) } }
+        return filters.map {
+            $0.guards.map {
+                Guard(field: names[$0.slot] ?? "?", exact: $0.values, folded: $0.caseInsensitiveValues,
+                      prefixes: Set($0.prefixes.map { String(decoding: $0, as: UTF8.self) }),
+                      foldedPrefixes: Set($0.caseInsensitivePrefixes.map { String(decoding: $0, as: UTF8.self) }))
+            }
+        }
     }
 
     private struct Guard: Equatable {
         var field: String
         var exact: Set<String> = []
         var folded: Set<String> = []
+        var prefixes: Set<String> = []
+        var foldedPrefixes: Set<String> = []
     }
 
     func testNameListsGuardMostSelectiveFieldFirst() throws {
@@ -40,9 +48,24 @@ final class CompileGuardTests: XCTestCase {
                        [[Guard(field: "process.args", exact: ["-c"])]], "the smallest conjunct bounds it")
     }
 
+    func testTrailingStarPatternsGuardByPrefix() throws {
+        XCTAssertEqual(try guards(#"process where process.name : ("Python*", "sh", "PERL")"#),
+                       [[Guard(field: "process.name", folded: ["sh", "perl"], foldedPrefixes: ["python"])]])
+        XCTAssertEqual(try guards(#"process where process.name like ("py*", "sh") or process.name in ("ruby")"#),
+                       [[Guard(field: "process.name", exact: ["sh", "ruby"], prefixes: ["py"])]])
+        let bound = try XCTUnwrap(try filters(#"process where process.name : ("Python*", "sh")"#).filters[0].guards.first)
+        XCTAssertTrue(bound.admits("python3.11") && bound.admits("PYTHON") && bound.admits("SH"))
+        XCTAssertFalse(bound.admits("jython") || bound.admits("shell") || bound.admits("pytho"))
+        // The action index and `auspex check` read single values exactly: no prefixes there.
+        let (_, compiled) = try filters(#"process where event.action : "exec*" and process.name == "sh""#)
+        XCTAssertNil(compiled[0].actions)
+    }
+
     func testWhatCannotBeBoundedLeavesNoGuard() throws {
         for query in [
-            #"process where process.name : "python*""#,
+            #"process where process.name : "*python""#,
+            #"process where process.name : "py?hon*""#,
+            #"process where process.name : ("python*", "*sh")"#,
             #"process where not process.name in ("sh", "bash")"#,
             #"process where process.name != "sh""#,
             #"process where process.name == "sh" or user.id == "0""#,

@@ -11,6 +11,8 @@ import EventModel
 /// * `event.action : "x"` / `like` / `like~` with patterns free of `*` and `?`,
 /// * an `or` whose every branch is constrained (the union), or `false` (nothing).
 ///
+/// Read for a multi-valued field (guards, `any where` categories), `literal*` patterns bound it too, as prefixes.
+///
 /// Anything else — negations, wildcards, regexes, functions, numbers in the list — leaves the filter
 /// unconstrained (nil). Like every leaf, these tests are false on a missing `event.action` (spec §4.4: only
 /// negation matches a missing field), so an event without one can only meet unconstrained filters.
@@ -24,17 +26,27 @@ public struct ActionConstraint: Sendable, Equatable {
     public let values: Set<String>
     /// Values matched case-insensitively (`:`, `in~`, `like~`), each in ``caseFolded(_:)`` form.
     public let caseInsensitiveValues: Set<String>
+    /// `literal*` patterns (UTF-8 bytes): a value starting with one is admitted. Derived only for guards
+    /// (`multiValued`), never for the action index or `auspex check`.
+    let prefixes: Set<[UInt8]>
+    /// The same, matched case-insensitively: against the value's ``caseFolded(_:)`` bytes.
+    let caseInsensitivePrefixes: Set<[UInt8]>
 
     init(slot: Int, values: Set<String> = [], caseInsensitiveValues: Set<String> = []) {
         self.slot = slot
         self.values = values
         self.caseInsensitiveValues = Set(caseInsensitiveValues.map(Self.caseFolded))
+        prefixes = []
+        caseInsensitivePrefixes = []
     }
 
     /// True when an event whose action is `action` may satisfy the filter.
     public func admits(_ action: String) -> Bool {
-        values.contains(action)
-            || (!caseInsensitiveValues.isEmpty && caseInsensitiveValues.contains(Self.caseFolded(action)))
+        if values.contains(action) { return true }
+        if !prefixes.isEmpty, prefixes.contains(where: { action.utf8.starts(with: $0) }) { return true }
+        guard !caseInsensitiveValues.isEmpty || !caseInsensitivePrefixes.isEmpty else { return false }
+        let folded = Self.caseFolded(action)
+        return caseInsensitiveValues.contains(folded) || caseInsensitivePrefixes.contains { folded.utf8.starts(with: $0) }
     }
 
     /// The key two strings share exactly when the case-insensitive operators call them equal: non-ASCII text
@@ -68,6 +80,12 @@ public struct ActionConstraint: Sendable, Equatable {
             guard let strings = set.stringsOnly else { return nil }
             return ActionConstraint(slot: slot, literals: strings, caseInsensitive: set.caseInsensitive)
         case .match(.field(let field), let patterns) where field == slot:
+            if multiValued, let split = patterns.literalsAndPrefixes {
+                let constraint = ActionConstraint(slot: slot, literals: split.literals, caseInsensitive: patterns.caseInsensitive)
+                return ActionConstraint(slot: slot, folded: constraint.caseInsensitiveValues, values: constraint.values,
+                                        prefixes: patterns.caseInsensitive ? [] : split.prefixes,
+                                        caseInsensitivePrefixes: patterns.caseInsensitive ? split.prefixes : [])
+            }
             guard let literals = patterns.literalsOnly else { return nil }
             return ActionConstraint(slot: slot, literals: literals, caseInsensitive: patterns.caseInsensitive)
         case .and(let conjuncts):
@@ -87,17 +105,22 @@ public struct ActionConstraint: Sendable, Equatable {
         }
     }
 
-    private var count: Int { values.count + caseInsensitiveValues.count }
+    private var count: Int { values.count + caseInsensitiveValues.count + prefixes.count + caseInsensitivePrefixes.count }
+
+    /// Whether it admits values by prefix (then only a guard may use it: see ``prefixes``).
+    var hasPrefixes: Bool { !prefixes.isEmpty || !caseInsensitivePrefixes.isEmpty }
 
     /// The actions either admits (both read `slot`): the constraint of a rule with several filters.
     func union(_ other: ActionConstraint) -> ActionConstraint {
         ActionConstraint(slot: slot, folded: caseInsensitiveValues.union(other.caseInsensitiveValues),
-                         values: values.union(other.values))
+                         values: values.union(other.values), prefixes: prefixes.union(other.prefixes),
+                         caseInsensitivePrefixes: caseInsensitivePrefixes.union(other.caseInsensitivePrefixes))
     }
 
     /// Exactly the actions both admit: a case-sensitive value either side keeps it when the other admits it too;
     /// a case-insensitive one must be on both sides.
     private func intersection(_ other: ActionConstraint) -> ActionConstraint {
+        precondition(!hasPrefixes && !other.hasPrefixes, "prefixes are derived for multi-valued reading only")
         let exact = values.filter(other.admits).union(other.values.filter(admits))
         return ActionConstraint(slot: slot, folded: caseInsensitiveValues.intersection(other.caseInsensitiveValues),
                                 values: exact)
@@ -110,9 +133,12 @@ public struct ActionConstraint: Sendable, Equatable {
     }
 
     /// Values already folded.
-    private init(slot: Int, folded: Set<String>, values: Set<String>) {
+    private init(slot: Int, folded: Set<String>, values: Set<String>, prefixes: Set<[UInt8]> = [],
+                 caseInsensitivePrefixes: Set<[UInt8]> = []) {
         self.slot = slot
         self.values = values
         self.caseInsensitiveValues = folded
+        self.prefixes = prefixes
+        self.caseInsensitivePrefixes = caseInsensitivePrefixes
     }
 }

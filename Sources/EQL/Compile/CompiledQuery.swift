@@ -95,7 +95,7 @@ public struct CompiledFilter: Sendable {
             indexCategories = [category]
         } else if let categorySlot,
                   let required = ActionConstraint.derive(from: condition, slot: categorySlot, multiValued: true),
-                  required.caseInsensitiveValues.isEmpty {
+                  required.caseInsensitiveValues.isEmpty, !required.hasPrefixes {
             indexCategories = required.values
         } else {
             indexCategories = nil

@@ -99,6 +99,19 @@ struct PatternSet: Sendable {
         return caseInsensitive ? Set(foldedExact.map(\.text)) : exact
     }
 
+    /// The patterns when each is a literal or a `literal*` prefix (no regex, no other wildcard), in the forms of
+    /// ``literalsOnly`` and ``WildcardPattern/prefix``; else nil: then a string matches exactly when it is one of
+    /// the literals or starts with one of the prefixes.
+    var literalsAndPrefixes: (literals: Set<String>, prefixes: Set<[UInt8]>)? {
+        guard regexes.isEmpty else { return nil }
+        var prefixes = Set<[UInt8]>()
+        for wildcard in wildcards {
+            guard let prefix = wildcard.prefix else { return nil }
+            prefixes.insert(prefix)
+        }
+        return (caseInsensitive ? Set(foldedExact.map(\.text)) : exact, prefixes)
+    }
+
     /// Matches one non-null scalar; numbers and booleans are matched by their text.
     func matches(_ value: FieldValue) -> Bool {
         switch value {

@@ -79,6 +79,9 @@ public struct WildcardPattern: Sendable {
     private let shape: Shape
     let caseInsensitive: Bool
 
+    /// For a `literal*` pattern, its literal bytes (ASCII-folded and lowercased when case-insensitive); else nil.
+    var prefix: [UInt8]? { shape == .prefix ? literal : nil }
+
     static func hasWildcards(_ pattern: String) -> Bool {
         pattern.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }
     }

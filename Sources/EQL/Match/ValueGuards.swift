@@ -12,15 +12,21 @@ struct ValueGuards: Sendable {
         let byValue: [String: RuleBits]
         /// Per case-folded value some rule names case-insensitively, for values not in `byValue`.
         let byFoldedValue: [String: RuleBits]
+        /// `literal*` patterns, each with the rules it admits (for values not in `byValue`); `folded` ones are
+        /// compared with the value's case-folded bytes.
+        let prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)]
         /// The longest key of either, in bytes: a longer ASCII value (a path, a command line) is no key, and is
-        /// turned away without hashing it (folding keeps an ASCII text's length).
+        /// turned away without hashing it (folding keeps an ASCII text's length) unless a prefix may take it.
         let longestKey: Int
 
-        init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits]) {
+        init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits],
+             prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)]) {
             self.slot = slot
             self.byValue = byValue
             self.byFoldedValue = byFoldedValue
-            longestKey = (Array(byValue.keys) + Array(byFoldedValue.keys)).map(\.utf8.count).max() ?? 0
+            self.prefixes = prefixes
+            longestKey = prefixes.isEmpty ? (Array(byValue.keys) + Array(byFoldedValue.keys)).map(\.utf8.count).max() ?? 0
+                                          : .max
         }
 
         /// The rules an event whose value in `slot` is `value` may satisfy; nil when every rule may.
@@ -48,9 +54,15 @@ struct ValueGuards: Sendable {
 
         private func lookup(_ text: String) -> RuleBits {
             if text.utf8.count > longestKey, CaseFolding.isASCII(text) { return .none }
+            // A value some rule names lists every rule admitting it, by any of its tests (``ActionConstraint/admits``).
             if let rules = byValue[text] { return rules }
-            guard !byFoldedValue.isEmpty else { return .none }
-            return byFoldedValue[ActionConstraint.caseFolded(text)] ?? .none
+            guard !byFoldedValue.isEmpty || !prefixes.isEmpty else { return .none }
+            let folded = ActionConstraint.caseFolded(text)
+            var admitted = byFoldedValue[folded] ?? .none
+            for prefix in prefixes where (prefix.folded ? folded : text).utf8.starts(with: prefix.bytes) {
+                admitted = admitted.union(prefix.rules)
+            }
+            return admitted
         }
     }
 
@@ -73,7 +85,12 @@ struct ValueGuards: Sendable {
             for key in Set(members.flatMap(\.bound.caseInsensitiveValues)) {
                 byFoldedValue[key] = rules { $0.caseInsensitiveValues.contains(key) }
             }
-            return Table(slot: slot, byValue: byValue, byFoldedValue: byFoldedValue)
+            let prefixes = Set(members.flatMap(\.bound.prefixes)).sorted { $0.lexicographicallyPrecedes($1) }.map {
+                prefix in (bytes: prefix, folded: false, rules: rules { $0.prefixes.contains(prefix) })
+            } + Set(members.flatMap(\.bound.caseInsensitivePrefixes)).sorted { $0.lexicographicallyPrecedes($1) }.map {
+                prefix in (bytes: prefix, folded: true, rules: rules { $0.caseInsensitivePrefixes.contains(prefix) })
+            }
+            return Table(slot: slot, byValue: byValue, byFoldedValue: byFoldedValue, prefixes: prefixes)
         }
         var tableOfRule = Array(repeating: -1, count: (guards.map(\.rule).max() ?? -1) + 1)
         for (index, table) in tables.enumerated() {
