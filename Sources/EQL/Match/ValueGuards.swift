@@ -103,7 +103,7 @@ struct ValueGuards: Sendable {
     /// unless a multi-valued field needs a union).
     func withAdmissions<Result>(for event: SlotEvent, _ body: (inout Admissions) -> Result) -> Result {
         withUnsafeTemporaryAllocation(of: Admission.self, capacity: max(tables.count, 1)) { buffer in
-            _ = buffer.initialize(repeating: .unknown)
+            buffer.initialize(repeating: .unknown)
             defer { buffer.deinitialize() }
             var admissions = Admissions(guards: self, event: event, memo: buffer)
             return body(&admissions)
