@@ -61,6 +61,14 @@ final class CompileGuardTests: XCTestCase {
         XCTAssertNil(compiled[0].actions)
     }
 
+    func testLongPrefixListsAreNoGuard() throws {
+        // Every prefix is compared with the event's value on each lookup: a long list is left to the condition.
+        let many = (0...ActionConstraint.maxPrefixes).map { "\"p\($0)*\"" }.joined(separator: ", ")
+        XCTAssertEqual(try guards("process where process.name : (\(many))"), [[]])
+        let long = String(repeating: "x", count: ActionConstraint.maxPrefixLength + 1)
+        XCTAssertEqual(try guards(#"process where process.name : ("\#(long)*", "sh")"#), [[]])
+    }
+
     func testWhatCannotBeBoundedLeavesNoGuard() throws {
         for query in [
             #"process where process.name : "*python""#,

@@ -80,7 +80,9 @@ public struct ActionConstraint: Sendable, Equatable {
             guard let strings = set.stringsOnly else { return nil }
             return ActionConstraint(slot: slot, literals: strings, caseInsensitive: set.caseInsensitive)
         case .match(.field(let field), let patterns) where field == slot:
-            if multiValued, let split = patterns.literalsAndPrefixes {
+            // A few short prefixes at most: each one is compared with the event's value on every lookup.
+            if multiValued, let split = patterns.literalsAndPrefixes, split.prefixes.count <= Self.maxPrefixes,
+               split.prefixes.allSatisfy({ $0.count <= Self.maxPrefixLength }) {
                 let constraint = ActionConstraint(slot: slot, literals: split.literals, caseInsensitive: patterns.caseInsensitive)
                 return ActionConstraint(slot: slot, folded: constraint.caseInsensitiveValues, values: constraint.values,
                                         prefixes: patterns.caseInsensitive ? [] : split.prefixes,
@@ -104,6 +106,10 @@ public struct ActionConstraint: Sendable, Equatable {
             return nil
         }
     }
+
+    /// Bounds on the prefixes a guard takes from one pattern list (beyond them the list is no guard).
+    static let maxPrefixes = 16
+    static let maxPrefixLength = 64
 
     private var count: Int { values.count + caseInsensitiveValues.count + prefixes.count + caseInsensitivePrefixes.count }
 

@@ -74,29 +74,39 @@ struct ValueGuards: Sendable {
     init(_ guards: [(rule: Int, bound: ActionConstraint)]) {
         var bySlot: [Int: [(rule: Int, bound: ActionConstraint)]] = [:]
         for entry in guards { bySlot[entry.bound.slot, default: []].append(entry) }
-        tables = bySlot.keys.sorted().map { slot in
-            let members = bySlot[slot]!
-            func rules(admitting admits: (ActionConstraint) -> Bool) -> RuleBits {
-                RuleBits(members.filter { admits($0.bound) }.map(\.rule))
-            }
-            var byValue: [String: RuleBits] = [:]
-            for value in Set(members.flatMap(\.bound.values)) { byValue[value] = rules { $0.admits(value) } }
-            var byFoldedValue: [String: RuleBits] = [:]
-            for key in Set(members.flatMap(\.bound.caseInsensitiveValues)) {
-                byFoldedValue[key] = rules { $0.caseInsensitiveValues.contains(key) }
-            }
-            let prefixes = Set(members.flatMap(\.bound.prefixes)).sorted { $0.lexicographicallyPrecedes($1) }.map {
-                prefix in (bytes: prefix, folded: false, rules: rules { $0.prefixes.contains(prefix) })
-            } + Set(members.flatMap(\.bound.caseInsensitivePrefixes)).sorted { $0.lexicographicallyPrecedes($1) }.map {
-                prefix in (bytes: prefix, folded: true, rules: rules { $0.caseInsensitivePrefixes.contains(prefix) })
-            }
-            return Table(slot: slot, byValue: byValue, byFoldedValue: byFoldedValue, prefixes: prefixes)
-        }
+        tables = bySlot.keys.sorted().map { Self.table(slot: $0, members: bySlot[$0]!) }
         var tableOfRule = Array(repeating: -1, count: (guards.map(\.rule).max() ?? -1) + 1)
         for (index, table) in tables.enumerated() {
             for entry in bySlot[table.slot]! { tableOfRule[entry.rule] = index }
         }
         self.tableOfRule = tableOfRule
+    }
+
+    /// One field's table, built in time linear in the values the rules name (a hostile rule with a long list costs its
+    /// length, not its length times the number of rules): the rules are filed under each value they name, then each
+    /// value also lists the rules admitting it by case-folding or by prefix.
+    private static func table(slot: Int, members: [(rule: Int, bound: ActionConstraint)]) -> Table {
+        var exact: [String: [Int]] = [:], folded: [String: [Int]] = [:]
+        var prefixRules: [[UInt8]: [Int]] = [:], foldedPrefixRules: [[UInt8]: [Int]] = [:]
+        for member in members {
+            for value in member.bound.values { exact[value, default: []].append(member.rule) }
+            for key in member.bound.caseInsensitiveValues { folded[key, default: []].append(member.rule) }
+            for prefix in member.bound.prefixes { prefixRules[prefix, default: []].append(member.rule) }
+            for prefix in member.bound.caseInsensitivePrefixes { foldedPrefixRules[prefix, default: []].append(member.rule) }
+        }
+        var byValue: [String: RuleBits] = [:]
+        for (value, rules) in exact {
+            var admitting = rules
+            let foldedValue = folded.isEmpty && foldedPrefixRules.isEmpty ? value : ActionConstraint.caseFolded(value)
+            admitting += folded[foldedValue] ?? []
+            for (prefix, rules) in prefixRules where value.utf8.starts(with: prefix) { admitting += rules }
+            for (prefix, rules) in foldedPrefixRules where foldedValue.utf8.starts(with: prefix) { admitting += rules }
+            byValue[value] = RuleBits(admitting)
+        }
+        let ordered = { (rules: [[UInt8]: [Int]]) in rules.sorted { $0.key.lexicographicallyPrecedes($1.key) } }
+        let prefixes = ordered(prefixRules).map { (bytes: $0.key, folded: false, rules: RuleBits($0.value)) }
+            + ordered(foldedPrefixRules).map { (bytes: $0.key, folded: true, rules: RuleBits($0.value)) }
+        return Table(slot: slot, byValue: byValue, byFoldedValue: folded.mapValues(RuleBits.init), prefixes: prefixes)
     }
 
     /// Runs `body` with a per-event memo of each table's admitted rules (on the stack: nothing allocated per event
