@@ -18,6 +18,8 @@ struct ValueGuards: Sendable {
         /// The longest key of either, in bytes: a longer ASCII value (a path, a command line) is no key, and is
         /// turned away without hashing it (folding keeps an ASCII text's length) unless a prefix may take it.
         let longestKey: Int
+        /// Whether any test is case-insensitive (a value is then also looked up folded).
+        let foldsCase: Bool
 
         init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits],
              prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)]) {
@@ -25,6 +27,7 @@ struct ValueGuards: Sendable {
             self.byValue = byValue
             self.byFoldedValue = byFoldedValue
             self.prefixes = prefixes
+            foldsCase = !byFoldedValue.isEmpty || prefixes.contains { $0.folded }
             longestKey = prefixes.isEmpty ? (Array(byValue.keys) + Array(byFoldedValue.keys)).map(\.utf8.count).max() ?? 0
                                           : .max
         }
@@ -57,8 +60,9 @@ struct ValueGuards: Sendable {
             // A value some rule names lists every rule admitting it, by any of its tests (``ActionConstraint/admits``).
             if let rules = byValue[text] { return rules }
             guard !byFoldedValue.isEmpty || !prefixes.isEmpty else { return .none }
-            let folded = ActionConstraint.caseFolded(text)
-            var admitted = byFoldedValue[folded] ?? .none
+            // Folding may copy the text: only when some test is case-insensitive.
+            let folded = foldsCase ? ActionConstraint.caseFolded(text) : text
+            var admitted = byFoldedValue.isEmpty ? .none : byFoldedValue[folded] ?? .none
             for prefix in prefixes where (prefix.folded ? folded : text).utf8.starts(with: prefix.bytes) {
                 admitted = admitted.union(prefix.rules)
             }
