@@ -185,6 +185,23 @@ final class RegexMatcherTests: XCTestCase {
         XCTAssertTrue(try matcher(".*[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}:[0-9]{1,5}.*").isDeterministic)
     }
 
+    /// The construction budget is sized from the corpus: its costliest patterns (12,135 and 14,675 steps of the
+    /// 100,000) must stay fully deterministic, and a hostile one must stop at the budget.
+    func testCorpusPatternsFitTheConstructionBudget() throws {
+        let corpus = [
+            try matcher(#".*[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(:[0-9]{1,5})?\/[^ ]+.*"#),
+            try RegexMatcher(lucene: #"\.[a-z0-9_\-][a-z0-9_\-\.]{1,254}"#, caseInsensitive: true),
+        ]
+        for m in corpus {
+            XCTAssertTrue(m.isDeterministic)
+            XCTAssertLessThan(m.constructionSteps, RegexDFA.maxConstructionSteps / 4)
+        }
+        let hostile = try matcher("(.*[a-m].{12}[n-z]){3}")
+        XCTAssertFalse(hostile.isDeterministic)
+        XCTAssertLessThanOrEqual(hostile.constructionSteps,
+                                 RegexDFA.maxConstructionSteps + RegexDFA.stepsPerTransition + hostile.automatonSize)
+    }
+
     /// Found by the fuzzer (target eql): `.*` before a long run of wildcards keeps hundreds of NFA nodes live in
     /// every DFA state, and testing them per character class was outside the construction budget, so construction
     /// ran past it (the fuzzer's 1.8 KB pattern: 1.7 times the work). The budget now counts them; matching still answers.

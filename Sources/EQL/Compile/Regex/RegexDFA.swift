@@ -5,10 +5,16 @@
 
 struct RegexDFA: Sendable {
     static let maxStates = 4_096
-    static let maxTableEntries = 1 << 20
+    /// 256 KB of transitions at most; the corpus's largest table has a few thousand entries.
+    static let maxTableEntries = 1 << 16
     /// NFA nodes visited while building (closures, and the consume nodes each transition tests), summed and checked
-    /// before every transition: bounds compile time and the frontier's size.
-    static let maxConstructionSteps = 2_000_000
+    /// before every transition: bounds compile time and the frontier's size. The corpus's largest pattern needs
+    /// 5,703; at 2,000,000 a hostile pattern cost ~20 M instructions to compile (and fuzzing ran at 40 inputs/s).
+    static let maxConstructionSteps = 100_000
+    /// Budget steps charged per transition on top of the nodes it tests: building a state's key (sorting, hashing,
+    /// one allocation) costs as much as visiting this many nodes, and a pattern with many classes but few live
+    /// nodes per state must not expand thousands of states for free.
+    static let stepsPerTransition = 16
 
     /// State 0 is dead: no input takes it anywhere else.
     static let dead: UInt32 = 0
@@ -40,12 +46,20 @@ struct RegexDFA: Sendable {
     init(_ nfa: RegexNFA, maxStates: Int = Self.maxStates) {
         let classCount = nfa.alphabet.count
         var simulation = NFASimulation(nfa)
-        // A state's key: its sorted consume nodes, then -1 when it accepts.
+        // A state's key: its sorted consume nodes, then -1 when it accepts. Written into a reused buffer, so
+        // a transition to a known state allocates nothing (under ASan, allocation dominated construction).
+        func key(_ s: NFASimulation, into buffer: inout [Int32]) {
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(contentsOf: s.current)
+            buffer.sort()
+            if s.accepting { buffer.append(-1) }
+        }
         func key(_ s: NFASimulation) -> [Int32] {
-            var nodes = s.current.sorted()
-            if s.accepting { nodes.append(-1) }
+            var nodes: [Int32] = []
+            key(s, into: &nodes)
             return nodes
         }
+        var target: [Int32] = []
         func nodes(_ key: [Int32]) -> [Int32] { key.last == -1 ? Array(key.dropLast()) : key }
         var keys: [[Int32]] = [[]]
         var index: [[Int32]: UInt32] = [[]: Self.dead]
@@ -72,10 +86,10 @@ struct RegexDFA: Sendable {
                     transitions.removeLast(cls)
                     break construction
                 }
-                tested += from.count
+                tested += from.count + Self.stepsPerTransition
                 simulation.load(from, accepting: accepting[state])
                 simulation.advance(class: cls)
-                let target = key(simulation)
+                key(simulation, into: &target)
                 if let known = index[target] {
                     transitions.append(known)
                 } else {

@@ -252,7 +252,9 @@ struct NFASimulation {
 
     /// Replaces the live set by `nodes` (consume nodes of a DFA state) and its acceptance.
     mutating func load(_ nodes: [Int32], accepting: Bool) {
-        current = nodes
+        // Copied into the simulation's own buffer: sharing `nodes` would make the next step reallocate it.
+        current.removeAll(keepingCapacity: true)
+        current.append(contentsOf: nodes)
         self.accepting = accepting
     }
 
