@@ -19,7 +19,12 @@ enum RecordTypeTable {
     /// The number for a type name (case-insensitive), including the `UNKNOWN[1334]` form auditd prints for
     /// numbers it has no name for.
     static func number(forName name: ArraySlice<UInt8>) -> UInt16? {
+        if let packed = packed(name), let hit = frequent.first(where: { $0.packed == packed }) { return hit.number }
         if let number = unknownNumber(name) { return number }
+        return searchByName(name)
+    }
+
+    private static func searchByName(_ name: ArraySlice<UInt8>) -> UInt16? {
         var low = 0
         var high = numbersByName.count - 1
         while low <= high {
@@ -31,6 +36,31 @@ enum RecordTypeTable {
             }
         }
         return nil
+    }
+
+    /// The types of nearly every record of a syscall event, by their packed names: two compares each instead of
+    /// a binary search (about 600 instructions a record).
+    private static let frequent: [(packed: PackedName, number: UInt16)] = [
+        "SYSCALL", "PROCTITLE", "PATH", "CWD", "SOCKADDR", "EXECVE", "BPRM_FCAPS", "EOE",
+    ].compactMap { name in
+        let bytes = Array(name.utf8)[...]
+        guard let packed = packed(bytes) else { return nil }
+        return searchByName(bytes).map { (packed, $0) }
+    }
+
+    private struct PackedName: Equatable {
+        var low: UInt64 = 0, high: UInt64 = 0
+    }
+
+    /// Up to 16 bytes of a name as logged (upper case, digits, `_`) in two integers; nil for anything else.
+    private static func packed(_ name: ArraySlice<UInt8>) -> PackedName? {
+        guard !name.isEmpty, name.count <= 16 else { return nil }
+        var packed = PackedName()
+        for (offset, byte) in name.enumerated() {
+            guard (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == UInt8(ascii: "_") else { return nil }
+            if offset < 8 { packed.low |= UInt64(byte) << (8 * offset) } else { packed.high |= UInt64(byte) << (8 * (offset - 8)) }
+        }
+        return packed
     }
 
     /// `UNKNOWN[n]` → n.
