@@ -96,7 +96,7 @@ public enum AuditParser {
         guard cursor.consume(")") else { return .failure(AuditParseError(.unterminatedHeader, at: cursor.position)) }
         _ = cursor.consume(":")
 
-        let enrichedStart = bytes[cursor.position..<cursor.end].firstIndex(of: 0x1d)
+        let enrichedStart = bytes.withUnsafeBufferPointer { ByteSearch.firstIndex(of: 0x1d, in: $0, cursor.position..<cursor.end) }
         let rawEnd = enrichedStart ?? cursor.end
         var fields = [AuditField]()
         FieldTokenizer.tokenize(bytes, in: cursor.position..<rawEnd, into: &fields)

@@ -13,20 +13,30 @@ enum FieldTokenizer {
 
     static func tokenize(_ bytes: [UInt8], in range: Range<Int>, into fields: inout [AuditField]) {
         bytes.withUnsafeBufferPointer { buffer in
-            fields.reserveCapacity(fields.count + estimatedFieldCount(buffer, range))
-            tokenize(buffer, range, nested: false, &fields)
+            // A field takes at least two bytes (`k=` and a separator), so this many always suffice: tokenizing
+            // into scratch space and copying once sizes the array exactly, with no counting pass over the record.
+            withUnsafeTemporaryAllocation(of: AuditField.self, capacity: range.count / 2 + 1) { scratch in
+                var sink = Sink(storage: scratch)
+                tokenize(buffer, range, nested: false, &sink)
+                fields.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<sink.count]))
+            }
         }
     }
 
-    /// One `=` per field in the usual case; reserving once avoids regrowing the array several times per record.
-    private static func estimatedFieldCount(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+    /// Fields found so far, in caller-provided storage.
+    private struct Sink {
+        let storage: UnsafeMutableBufferPointer<AuditField>
         var count = 0
-        for index in range where b[index] == equals { count += 1 }
-        return count
+
+        mutating func append(_ field: AuditField) {
+            guard count < storage.count else { return }  // unreachable by the two-byte bound; never overrun
+            (storage.baseAddress! + count).initialize(to: field)
+            count += 1
+        }
     }
 
     private static func tokenize(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, nested: Bool,
-                                 _ fields: inout [AuditField]) {
+                                 _ fields: inout Sink) {
         var position = range.lowerBound
         let end = range.upperBound
         var prefixStart: Int?

@@ -53,12 +53,7 @@ struct LogLineReader {
     /// The first newline at or after `start` (memchr: the generic search cost ~1k instructions per record).
     private func newlineIndex() -> Int? {
         guard start < buffer.count else { return nil }
-        return buffer.withUnsafeBufferPointer { bytes in
-            guard let found = memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\n")), bytes.count - start) else {
-                return nil
-            }
-            return UnsafeRawPointer(found) - UnsafeRawPointer(bytes.baseAddress!)
-        }
+        return buffer.withUnsafeBufferPointer { ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: $0, start..<$0.count) }
     }
 
     private mutating func line(_ range: Range<Int>) -> ArraySlice<UInt8> {
