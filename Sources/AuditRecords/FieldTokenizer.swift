@@ -45,10 +45,10 @@ enum FieldTokenizer {
             guard position < end else { return }
 
             let wordStart = position
-            while position < end, b[position] != equals, b[position] != space { position += 1 }
+            position = ByteSearch.scan(b, from: position, to: end, until: equals, orUntil: space)
             guard position < end, b[position] == equals, position > wordStart else {
                 // A bare word, or `=` with no key: skip to the next space.
-                while position < end, b[position] != space { position += 1 }
+                position = ByteSearch.scan(b, from: position, to: end, until: space)
                 let isPrefix = matches(b, wordStart..<position, "old") || matches(b, wordStart..<position, "new")
                 prefixStart = isPrefix && position + 1 < end && b[position + 1] != space ? wordStart : nil
                 continue
@@ -66,8 +66,7 @@ enum FieldTokenizer {
                 ? b[position] : nil
             if let quote {
                 let valueStart = position + 1
-                var valueEnd = valueStart
-                while valueEnd < end, b[valueEnd] != quote { valueEnd += 1 }
+                let valueEnd = ByteSearch.scan(b, from: valueStart, to: end, until: quote)
                 let quoting: AuditQuoting = quote == UInt8(ascii: "'") ? .single : .double
                 fields.append(AuditField(keyRange: keyStart..<keyEnd, valueRange: valueStart..<valueEnd, quoting: quoting))
                 if quoting == .single, valueStart < valueEnd {
@@ -76,7 +75,7 @@ enum FieldTokenizer {
                 position = min(valueEnd + 1, end)
             } else {
                 let valueStart = position
-                while position < end, b[position] != space { position += 1 }
+                position = ByteSearch.scan(b, from: position, to: end, until: space)
                 var valueEnd = position
                 if nested { valueEnd = trimmedPAMValueEnd(b, valueStart..<valueEnd) }
                 fields.append(AuditField(keyRange: keyStart..<keyEnd, valueRange: valueStart..<valueEnd, quoting: .none))
