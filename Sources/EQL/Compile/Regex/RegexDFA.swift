@@ -50,7 +50,7 @@ struct RegexDFA: Sendable {
         // a transition to a known state allocates nothing (under ASan, allocation dominated construction).
         func key(_ s: NFASimulation, into buffer: inout [Int32]) {
             buffer.removeAll(keepingCapacity: true)
-            buffer.append(contentsOf: s.current)
+            for node in s.current { buffer.append(node) }
             buffer.sort()
             if s.accepting { buffer.append(-1) }
         }
@@ -87,8 +87,7 @@ struct RegexDFA: Sendable {
                     break construction
                 }
                 tested += from.count + Self.stepsPerTransition
-                simulation.load(from, accepting: accepting[state])
-                simulation.advance(class: cls)
+                simulation.advance(from: from, class: cls)
                 key(simulation, into: &target)
                 if let known = index[target] {
                     transitions.append(known)

@@ -263,8 +263,13 @@ struct NFASimulation {
 
     /// Steps the live set over one scalar of class `cls`.
     mutating func advance(class cls: Int) {
+        advance(from: current, class: cls)
+    }
+
+    /// Makes the live set what `nodes` (consume nodes, e.g. a DFA state's) reach over one scalar of class `cls`.
+    mutating func advance(from nodes: [Int32], class cls: Int) {
         roots.removeAll(keepingCapacity: true)
-        for id in current {
+        for id in nodes {
             if case .consume(let set, let next) = nfa.nodes[Int(id)], nfa.alphabet.admits(set: Int(set), class: cls) {
                 roots.append(next)
             }
@@ -282,7 +287,7 @@ struct NFASimulation {
         current.removeAll(keepingCapacity: true)
         accepting = false
         stack.removeAll(keepingCapacity: true)
-        stack.append(contentsOf: roots.reversed())
+        for index in roots.indices.reversed() { stack.append(roots[index]) }
         while let id = stack.popLast() {
             let i = Int(id)
             if mark[i] == generation { continue }
