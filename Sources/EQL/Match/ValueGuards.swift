@@ -5,13 +5,14 @@ import EventModel
 /// evaluating them, when the event's value is none of those. Each guarded field's value is looked up once per event,
 /// whatever the number of rules reading it. Part of ``RuleIndex``; the guards come from ``CompiledFilter/guards``.
 struct ValueGuards: Sendable {
-    /// One guarded field of one view: per value, the rules admitting it.
-    struct Table: Sendable {
+    /// One guarded field of one view: per value, the rules admitting it. A class: the per-event path reads it
+    /// through the index's arrays, and a struct's copy retained each of its tables.
+    final class Table: Sendable {
         let slot: Int
         /// Per value some rule names (case-sensitively or not): the rules admitting it.
-        let byValue: [String: RuleBits]
+        let byValue: ByteKeyTable<RuleBits>
         /// Per case-folded value some rule names case-insensitively, for values not in `byValue`.
-        let byFoldedValue: [String: RuleBits]
+        let byFoldedValue: ByteKeyTable<RuleBits>
         /// `literal*` patterns, each with the rules it admits (for values not in `byValue`); `folded` ones are
         /// compared with the value's case-folded bytes.
         let prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)]
@@ -24,12 +25,12 @@ struct ValueGuards: Sendable {
         init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits],
              prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)]) {
             self.slot = slot
-            self.byValue = byValue
-            self.byFoldedValue = byFoldedValue
+            // Sorted, so a table's layout does not depend on the process's hash seed.
+            self.byValue = ByteKeyTable(byValue.sorted { $0.key < $1.key })
+            self.byFoldedValue = ByteKeyTable(byFoldedValue.sorted { $0.key < $1.key })
             self.prefixes = prefixes
             foldsCase = !byFoldedValue.isEmpty || prefixes.contains { $0.folded }
-            longestKey = prefixes.isEmpty ? (Array(byValue.keys) + Array(byFoldedValue.keys)).map(\.utf8.count).max() ?? 0
-                                          : .max
+            longestKey = prefixes.isEmpty ? max(self.byValue.longestKey, self.byFoldedValue.longestKey) : .max
         }
 
         /// The rules an event whose value in `slot` is `value` may satisfy; nil when every rule may.
@@ -58,13 +59,23 @@ struct ValueGuards: Sendable {
         private func lookup(_ text: String) -> RuleBits {
             if text.utf8.count > longestKey, CaseFolding.isASCII(text) { return .none }
             // A value some rule names lists every rule admitting it, by any of its tests (``ActionConstraint/admits``).
-            if let rules = byValue[text] { return rules }
+            if let rules = byValue.value(for: text) { return rules }
             guard !byFoldedValue.isEmpty || !prefixes.isEmpty else { return .none }
             // Folding may copy the text: only when some test is case-insensitive.
             let folded = foldsCase ? ActionConstraint.caseFolded(text) : text
-            var admitted = byFoldedValue.isEmpty ? .none : byFoldedValue[folded] ?? .none
-            for prefix in prefixes where (prefix.folded ? folded : text).utf8.starts(with: prefix.bytes) {
-                admitted = admitted.union(prefix.rules)
+            var admitted = byFoldedValue.isEmpty ? .none : byFoldedValue.value(for: folded) ?? .none
+            guard !prefixes.isEmpty else { return admitted }
+            var plain = text, lowered = folded
+            plain.withUTF8 { plainBytes in
+                lowered.withUTF8 { foldedBytes in
+                    for index in prefixes.indices {
+                        let value = prefixes[index].folded ? foldedBytes : plainBytes
+                        let matches = prefixes[index].bytes.withUnsafeBufferPointer { prefix in
+                            prefix.count <= value.count && prefix.elementsEqual(UnsafeBufferPointer(rebasing: value[..<prefix.count]))
+                        }
+                        if matches { admitted = admitted.union(prefixes[index].rules) }
+                    }
+                }
             }
             return admitted
         }

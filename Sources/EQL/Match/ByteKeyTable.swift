@@ -1,0 +1,137 @@
+/// An immutable map from byte strings to values, looked up with a value's UTF-8 bytes: one multiply-mix pass
+/// eight bytes at a time and open addressing. `Dictionary<String, _>` hashes with SipHash (about 500 instructions
+/// for a program path), and the rule index's guards look up several values of every event.
+///
+/// The hash is fixed, not seeded: only the rules choose the keys, so an event's value (which an attacker may
+/// choose) costs at most the longest run of colliding rule keys, never a table an attacker filled.
+///
+/// Keys compare as Swift strings do (canonical equivalence: `"e\u{301}" == "é"`, `"\u{212A}" == "K"`), so the
+/// guards skip exactly the rules the matchers would reject: bytes decide only between ASCII texts; a non-ASCII
+/// value, or an ASCII one where some key is not ASCII, is also looked up in a `Dictionary`.
+struct ByteKeyTable<Value: Sendable>: Sendable {
+    /// Every key's bytes, back to back; key `i` is `keyBytes[keyStarts[i]..<keyStarts[i + 1]]`.
+    private let keyBytes: [UInt8]
+    private let keyStarts: [Int]
+    private let values: [Value]
+    /// Per bucket, the entry stored there or -1; a power of two, at most half full.
+    private let buckets: [Int32]
+    /// Length of the longest key, in bytes.
+    let longestKey: Int
+    /// Every entry, for non-ASCII values (canonical equivalence), and the non-ASCII keys alone, which an ASCII
+    /// value may equal (`"\u{212A}"`, KELVIN SIGN, is `"K"`).
+    private let all: [String: Value]
+    private let nonASCIIKeys: [String: Value]
+
+    var isEmpty: Bool { values.isEmpty }
+    var count: Int { values.count }
+
+    /// The table of `entries`; a key given twice keeps its first value.
+    init(_ entries: some Sequence<(key: String, value: Value)>) {
+        var keyBytes: [UInt8] = [], keyStarts = [0], values: [Value] = []
+        for (key, value) in entries {
+            keyBytes.append(contentsOf: key.utf8)
+            keyStarts.append(keyBytes.count)
+            values.append(value)
+        }
+        var capacity = 8
+        while capacity < 2 * values.count { capacity *= 2 }
+        var buckets = [Int32](repeating: -1, count: capacity)
+        var kept: [Bool] = []
+        var all: [String: Value] = [:]
+        for (key, value) in entries where all[key] == nil { all[key] = value }
+        self.all = all
+        nonASCIIKeys = all.filter { !CaseFolding.isASCII($0.key) }
+        keyBytes.withUnsafeBufferPointer { bytes in
+            for entry in values.indices {
+                let key = UnsafeBufferPointer(rebasing: bytes[keyStarts[entry]..<keyStarts[entry + 1]])
+                var bucket = Int(truncatingIfNeeded: Self.hash(key)) & (capacity - 1)
+                var duplicate = false
+                while buckets[bucket] >= 0 {
+                    let other = Int(buckets[bucket])
+                    if UnsafeBufferPointer(rebasing: bytes[keyStarts[other]..<keyStarts[other + 1]]).elementsEqual(key) {
+                        duplicate = true
+                        break
+                    }
+                    bucket = (bucket + 1) & (capacity - 1)
+                }
+                if !duplicate { buckets[bucket] = Int32(entry) }
+                kept.append(!duplicate)
+            }
+        }
+        self.keyBytes = keyBytes
+        self.keyStarts = keyStarts
+        self.values = values
+        self.buckets = buckets
+        longestKey = values.indices.filter { kept[$0] }.map { keyStarts[$0 + 1] - keyStarts[$0] }.max() ?? 0
+    }
+
+    /// The value stored under `key` (or a key equal to it as a Swift string).
+    func value(for key: String) -> Value? {
+        if values.isEmpty { return nil }
+        var text = key
+        var isASCII = true
+        let found: Value? = text.withUTF8 { bytes in
+            guard CaseFolding.isASCII(bytes) else { isASCII = false; return nil }
+            return value(forASCII: bytes)
+        }
+        if !isASCII { return all[key] }
+        return found ?? (nonASCIIKeys.isEmpty ? nil : nonASCIIKeys[key])
+    }
+
+    /// The value stored under exactly these (ASCII) bytes.
+    private func value(forASCII key: UnsafeBufferPointer<UInt8>) -> Value? {
+        guard key.count <= longestKey else { return nil }
+        let mask = buckets.count - 1
+        var bucket = Int(truncatingIfNeeded: Self.hash(key)) & mask
+        return keyBytes.withUnsafeBufferPointer { bytes in
+            while true {
+                let entry = Int(buckets[bucket])
+                if entry < 0 { return nil }
+                let start = keyStarts[entry], end = keyStarts[entry + 1]
+                if end - start == key.count, key.isEmpty || Self.equal(bytes.baseAddress! + start, key.baseAddress!, key.count) {
+                    return values[entry]
+                }
+                bucket = (bucket + 1) & mask
+            }
+        }
+    }
+
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var index = 0
+        while index + 8 <= count {
+            if UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self)
+                != UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self) { return false }
+            index += 8
+        }
+        while index < count {
+            if a[index] != b[index] { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Eight bytes per multiply; the length is mixed in so that a key and its zero-padded form differ.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var h = UInt64(bytes.count) &* multiplier
+        guard let base = bytes.baseAddress else { return h }
+        var index = 0
+        while index + 8 <= bytes.count {
+            h = (h ^ UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) &* multiplier
+            h ^= h >> 29
+            index += 8
+        }
+        if index < bytes.count {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while index < bytes.count {
+                tail |= UInt64(base[index]) << shift
+                shift += 8
+                index += 1
+            }
+            h = (h ^ tail) &* multiplier
+            h ^= h >> 29
+        }
+        return h
+    }
+}
