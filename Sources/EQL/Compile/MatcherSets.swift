@@ -10,9 +10,17 @@ struct ValueSet: Sendable {
     private var booleans: Set<Bool> = []
     /// Whether any string in the list reads as a number (then numeric events are looked up as text too).
     private var hasNumericStrings = false
+    /// `strings` for lookups (hashing a long value with SipHash cost more than the rest of the test).
+    private var stringTable = ByteKeyTable<Bool>([(key: String, value: Bool)]())
+    /// The longest of `foldedStrings`, in bytes: a longer ASCII value is no member, unhashed.
+    private var longestFolded = 0
 
     init(_ values: [FieldValue], caseInsensitive: Bool) {
         self.caseInsensitive = caseInsensitive
+        defer {
+            stringTable = ByteKeyTable(strings.lazy.map { (key: $0, value: true) })
+            longestFolded = foldedStrings.map(\.text.utf8.count).max() ?? 0
+        }
         for value in values {
             switch value {
             case .string(let s):
@@ -38,13 +46,13 @@ struct ValueSet: Sendable {
     func contains(_ value: FieldValue) -> Bool {
         switch value {
         case .string(let s):
-            if caseInsensitive ? foldedStrings.contains(CaseInsensitiveKey(s)) : strings.contains(s) { return true }
+            if caseInsensitive ? containsFolded(s) : containsString(s) { return true }
             if integers.isEmpty, doubles.isEmpty { return false }
             return ValueSemantics.parseNumber(s).map(containsNumber) ?? false
         case .int, .double:
             if containsNumber(value) { return true }
             guard hasNumericStrings, let text = ValueSemantics.text(value) else { return false }
-            return caseInsensitive ? foldedStrings.contains(CaseInsensitiveKey(text)) : strings.contains(text)
+            return caseInsensitive ? containsFolded(text) : containsString(text)
         case .bool(let b):
             return booleans.contains(b) || (caseInsensitive
                 ? foldedStrings.contains(CaseInsensitiveKey(comparable: b ? "true" : "false"))
@@ -52,6 +60,19 @@ struct ValueSet: Sendable {
         case .null, .array, .object:
             return false
         }
+    }
+
+    private func containsString(_ s: String) -> Bool {
+        switch stringTable.lookup(s) {
+        case .found: return true
+        case .absent: return false
+        case .undecided: return strings.contains(s)
+        }
+    }
+
+    private func containsFolded(_ s: String) -> Bool {
+        if s.utf8.count > longestFolded, CaseFolding.isASCII(s) { return false }  // folding keeps ASCII lengths
+        return foldedStrings.contains(CaseInsensitiveKey(s))
     }
 
     private func containsNumber(_ value: FieldValue) -> Bool {
@@ -71,10 +92,17 @@ struct PatternSet: Sendable {
     private var foldedExact: Set<CaseInsensitiveKey> = []
     private var wildcards: [WildcardPattern] = []
     private var regexes: [RegexMatcher] = []
+    /// `exact` for lookups, and the longest of `foldedExact` in bytes (as in ``ValueSet``).
+    private var exactTable = ByteKeyTable<Bool>([(key: String, value: Bool)]())
+    private var longestFolded = 0
 
     /// Wildcard patterns (`:`, `like`, `like~`).
     init(wildcards patterns: [String], caseInsensitive: Bool) {
         self.caseInsensitive = caseInsensitive
+        defer {
+            exactTable = ByteKeyTable(exact.lazy.map { (key: $0, value: true) })
+            longestFolded = foldedExact.map(\.text.utf8.count).max() ?? 0
+        }
         for p in patterns {
             if WildcardPattern.hasWildcards(p) {
                 wildcards.append(WildcardPattern(p, caseInsensitive: caseInsensitive))
@@ -125,9 +153,14 @@ struct PatternSet: Sendable {
         // Non-ASCII text is lowercased once here, not once per pattern.
         let text = caseInsensitive && (!wildcards.isEmpty || !foldedExact.isEmpty) ? CaseFolding.comparable(s) : s
         if caseInsensitive {
-            if !foldedExact.isEmpty, foldedExact.contains(CaseInsensitiveKey(comparable: text)) { return true }
-        } else if !exact.isEmpty, exact.contains(s) {
-            return true
+            if !foldedExact.isEmpty, text.utf8.count <= longestFolded || !CaseFolding.isASCII(text),
+               foldedExact.contains(CaseInsensitiveKey(comparable: text)) { return true }
+        } else {
+            switch exactTable.lookup(s) {
+            case .found: return true
+            case .absent: break
+            case .undecided: if exact.contains(s) { return true }
+            }
         }
         if !wildcards.isEmpty {
             var bytes = text

@@ -5,9 +5,9 @@
 /// The hash is fixed, not seeded: only the rules choose the keys, so an event's value (which an attacker may
 /// choose) costs at most the longest run of colliding rule keys, never a table an attacker filled.
 ///
-/// Keys compare as Swift strings do (canonical equivalence: `"e\u{301}" == "é"`, `"\u{212A}" == "K"`), so the
-/// guards skip exactly the rules the matchers would reject: bytes decide only between ASCII texts; a non-ASCII
-/// value, or an ASCII one where some key is not ASCII, is also looked up in a `Dictionary`.
+/// Bytes decide only between ASCII texts. Swift strings compare by canonical equivalence (`"e\u{301}" == "é"`,
+/// `"\u{212A}" == "K"`), so for a non-ASCII value, or an ASCII one that is no key while some key is not ASCII,
+/// ``lookup(_:)`` answers `undecided` and the caller asks its `Set` or `Dictionary` of the same keys.
 struct ByteKeyTable<Value: Sendable>: Sendable {
     /// Every key's bytes, back to back; key `i` is `keyBytes[keyStarts[i]..<keyStarts[i + 1]]`.
     private let keyBytes: [UInt8]
@@ -17,10 +17,15 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
     private let buckets: [Int32]
     /// Length of the longest key, in bytes.
     let longestKey: Int
-    /// Every entry, for non-ASCII values (canonical equivalence), and the non-ASCII keys alone, which an ASCII
-    /// value may equal (`"\u{212A}"`, KELVIN SIGN, is `"K"`).
-    private let all: [String: Value]
-    private let nonASCIIKeys: [String: Value]
+    /// Whether some key is not ASCII (an ASCII value may equal it: `"\u{212A}"`, KELVIN SIGN, is `"K"`).
+    private let hasNonASCIIKeys: Bool
+
+    enum Lookup {
+        case found(Value)
+        case absent
+        /// Only a comparison as Swift strings can tell.
+        case undecided
+    }
 
     var isEmpty: Bool { values.isEmpty }
     var count: Int { values.count }
@@ -37,10 +42,6 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
         while capacity < 2 * values.count { capacity *= 2 }
         var buckets = [Int32](repeating: -1, count: capacity)
         var kept: [Bool] = []
-        var all: [String: Value] = [:]
-        for (key, value) in entries where all[key] == nil { all[key] = value }
-        self.all = all
-        nonASCIIKeys = all.filter { !CaseFolding.isASCII($0.key) }
         keyBytes.withUnsafeBufferPointer { bytes in
             for entry in values.indices {
                 let key = UnsafeBufferPointer(rebasing: bytes[keyStarts[entry]..<keyStarts[entry + 1]])
@@ -63,19 +64,18 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
         self.values = values
         self.buckets = buckets
         longestKey = values.indices.filter { kept[$0] }.map { keyStarts[$0 + 1] - keyStarts[$0] }.max() ?? 0
+        hasNonASCIIKeys = !keyBytes.withUnsafeBufferPointer(CaseFolding.isASCII)
     }
 
-    /// The value stored under `key` (or a key equal to it as a Swift string).
-    func value(for key: String) -> Value? {
-        if values.isEmpty { return nil }
+    /// The value stored under `key`, as far as bytes tell (see the type's note on non-ASCII texts).
+    func lookup(_ key: String) -> Lookup {
+        if values.isEmpty { return .absent }
         var text = key
-        var isASCII = true
-        let found: Value? = text.withUTF8 { bytes in
-            guard CaseFolding.isASCII(bytes) else { isASCII = false; return nil }
-            return value(forASCII: bytes)
+        return text.withUTF8 { bytes in
+            guard CaseFolding.isASCII(bytes) else { return .undecided }
+            if let found = value(forASCII: bytes) { return .found(found) }
+            return hasNonASCIIKeys ? .undecided : .absent
         }
-        if !isASCII { return all[key] }
-        return found ?? (nonASCIIKeys.isEmpty ? nil : nonASCIIKeys[key])
     }
 
     /// The value stored under exactly these (ASCII) bytes.

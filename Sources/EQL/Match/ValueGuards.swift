@@ -9,10 +9,11 @@ struct ValueGuards: Sendable {
     /// through the index's arrays, and a struct's copy retained each of its tables.
     final class Table: Sendable {
         let slot: Int
-        /// Per value some rule names (case-sensitively or not): the rules admitting it.
-        let byValue: ByteKeyTable<RuleBits>
+        /// Per value some rule names (case-sensitively or not): the rules admitting it; the table answers for
+        /// ASCII texts, the dictionary otherwise (``ByteKeyTable``).
+        let byValue: ByteKeyTable<RuleBits>, byValueText: [String: RuleBits]
         /// Per case-folded value some rule names case-insensitively, for values not in `byValue`.
-        let byFoldedValue: ByteKeyTable<RuleBits>
+        let byFoldedValue: ByteKeyTable<RuleBits>, byFoldedValueText: [String: RuleBits]
         /// `literal*` patterns, each with the rules it admits (for values not in `byValue`); `folded` ones are
         /// compared with the value's case-folded bytes.
         let prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)]
@@ -25,9 +26,10 @@ struct ValueGuards: Sendable {
         init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits],
              prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)]) {
             self.slot = slot
-            // Sorted, so a table's layout does not depend on the process's hash seed.
-            self.byValue = ByteKeyTable(byValue.sorted { $0.key < $1.key })
-            self.byFoldedValue = ByteKeyTable(byFoldedValue.sorted { $0.key < $1.key })
+            self.byValue = ByteKeyTable(byValue.lazy.map { (key: $0.key, value: $0.value) })
+            byValueText = byValue
+            self.byFoldedValue = ByteKeyTable(byFoldedValue.lazy.map { (key: $0.key, value: $0.value) })
+            byFoldedValueText = byFoldedValue
             self.prefixes = prefixes
             foldsCase = !byFoldedValue.isEmpty || prefixes.contains { $0.folded }
             longestKey = prefixes.isEmpty ? max(self.byValue.longestKey, self.byFoldedValue.longestKey) : .max
@@ -56,14 +58,22 @@ struct ValueGuards: Sendable {
             }
         }
 
+        private static func find(_ text: String, _ table: ByteKeyTable<RuleBits>, _ dictionary: [String: RuleBits]) -> RuleBits? {
+            switch table.lookup(text) {
+            case .found(let rules): return rules
+            case .absent: return nil
+            case .undecided: return dictionary[text]
+            }
+        }
+
         private func lookup(_ text: String) -> RuleBits {
             if text.utf8.count > longestKey, CaseFolding.isASCII(text) { return .none }
             // A value some rule names lists every rule admitting it, by any of its tests (``ActionConstraint/admits``).
-            if let rules = byValue.value(for: text) { return rules }
+            if let rules = Self.find(text, byValue, byValueText) { return rules }
             guard !byFoldedValue.isEmpty || !prefixes.isEmpty else { return .none }
             // Folding may copy the text: only when some test is case-insensitive.
             let folded = foldsCase ? ActionConstraint.caseFolded(text) : text
-            var admitted = byFoldedValue.isEmpty ? .none : byFoldedValue.value(for: folded) ?? .none
+            var admitted = byFoldedValue.isEmpty ? .none : Self.find(folded, byFoldedValue, byFoldedValueText) ?? .none
             guard !prefixes.isEmpty else { return admitted }
             var plain = text, lowered = folded
             plain.withUTF8 { plainBytes in
