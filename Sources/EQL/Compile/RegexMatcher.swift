@@ -7,14 +7,15 @@
 // Input is read as UTF-8 bytes: ASCII bytes index a class table directly (case folded in the
 // table for `regex~`); other scalars are decoded, lowercased for `regex~`, and classed by binary search.
 
-/// One compiled Lucene regular expression. An immutable value, safe to share between threads.
-struct RegexMatcher: Sendable {
+/// One compiled Lucene regular expression. Immutable, safe to share between threads; a class, so a pattern list
+/// hands out a matcher without retaining each of its automaton's arrays.
+final class RegexMatcher: Sendable {
     private let nfa: RegexNFA
     private let dfa: RegexDFA
     private let caseInsensitive: Bool
 
     /// Compiles a Lucene pattern; the error message says what is wrong and where.
-    init(lucene pattern: String, caseInsensitive: Bool) throws(RegexSyntaxError) {
+    convenience init(lucene pattern: String, caseInsensitive: Bool) throws(RegexSyntaxError) {
         try self.init(lucene: pattern, caseInsensitive: caseInsensitive, dfaStates: RegexDFA.maxStates)
     }
 
