@@ -26,11 +26,23 @@ enum FileFields {
 
     private static func set(_ slots: inout EventSlots, path: String, name nameField: ECSField = .fileName,
                             extension extensionField: ECSField = .fileExtension) {
-        let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        let name = lastComponent(path)
         slots[nameField] = .string(name)
         // ECS: the extension without the dot; none for dotfiles (".bashrc") or names without one.
         if let dot = name.lastIndex(of: "."), dot != name.startIndex, name.index(after: dot) != name.endIndex {
             slots[extensionField] = .string(String(name[name.index(after: dot)...]))
         }
+    }
+
+    /// The last non-empty `/`-separated component (the path itself when it has none, as `/`), split on the byte
+    /// as Defend does; `split` over Characters cost about 8k instructions a path.
+    static func lastComponent(_ path: String) -> String {
+        let bytes = path.utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: "/") { end = bytes.index(before: end) }
+        guard end > bytes.startIndex else { return path }
+        var start = end
+        while start > bytes.startIndex, bytes[bytes.index(before: start)] != UInt8(ascii: "/") { start = bytes.index(before: start) }
+        return String(path[start..<end])
     }
 }

@@ -1,6 +1,6 @@
 import EventModel
 import Events
-import Processes
+@testable import Processes
 import XCTest
 
 final class FileFieldTests: XCTestCase {
@@ -44,5 +44,15 @@ final class FileFieldTests: XCTestCase {
         XCTAssertEqual(document["file.name"], ".bashrc")
         XCTAssertNil(document["file.extension"], "a dotfile has no extension")
         XCTAssertNil(document["file.Ext.original.path"], "only renames have an original")
+    }
+
+    /// `file.name` is the path's last component, split on the `/` byte.
+    func testLastComponentAgreesWithSplittingOnSlashes() {
+        let paths = ["/usr/bin/python3", "/tmp/dir/", "/", "///", "name", "//a//b//", "/tmp/.hidden", "relative/x.tar.gz",
+                     "/srv/données/é.txt", "/a b/c d"]
+        for path in paths {
+            let expected = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+            XCTAssertEqual(FileFields.lastComponent(path), expected, path)
+        }
     }
 }
