@@ -49,16 +49,21 @@ public enum UTCTime {
             count += 1
         }
 
+        /// `value` in at least `width` digits, zero-padded: written right to left by constant divisions (a loop
+        /// over a variable scale divided twice per digit).
         mutating func padded(_ value: Int64, width: Int, then separator: Unicode.Scalar?) {
-            let magnitude = value.magnitude
+            var magnitude = value.magnitude
             var digits = 1
-            var scale: UInt64 = 1
-            while magnitude / scale >= 10 { scale *= 10; digits += 1 }
-            for _ in digits..<max(width, digits) { append(UInt8(ascii: "0")) }
-            while scale > 0 {
-                append(UInt8(ascii: "0") + UInt8(magnitude / scale % 10))
-                scale /= 10
+            var rest = magnitude / 10
+            while rest > 0 { digits += 1; rest /= 10 }
+            let length = max(width, digits)
+            var index = count + length - 1
+            while index >= count {
+                buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                index -= 1
             }
+            count += length
             if let separator { append(UInt8(ascii: separator)) }
         }
     }
