@@ -50,7 +50,7 @@ public struct AlertRule: Hashable, Sendable {
         case low, medium, high, critical
 
         /// Reads a TOML `severity` value case-insensitively; nil for anything unknown.
-        public init?(name: String) {
+        init?(name: String) {
             self.init(rawValue: name.lowercased())
         }
 

@@ -9,7 +9,7 @@ public final class JournalNoticeWriter: AlertWriter {
     private let entry: Entry
     private let send: JournalWriter.Send
 
-    public init(entry: @escaping Entry, send: @escaping JournalWriter.Send = JournalWriter.libsystemdSend) {
+    init(entry: @escaping Entry, send: @escaping JournalWriter.Send = JournalWriter.libsystemdSend) {
         self.entry = entry
         self.send = send
     }

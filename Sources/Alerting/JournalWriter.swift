@@ -11,7 +11,7 @@ public final class JournalWriter: AlertWriter {
 
     private let send: Send
 
-    public init(send: @escaping Send = JournalWriter.libsystemdSend) {
+    init(send: @escaping Send = JournalWriter.libsystemdSend) {
         self.send = send
     }
 

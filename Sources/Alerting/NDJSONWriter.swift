@@ -6,7 +6,7 @@ import Glibc
 public final class NDJSONWriter: AlertWriter {
     let fileDescriptor: Int32
 
-    public init(fileDescriptor: Int32 = STDOUT_FILENO) {
+    init(fileDescriptor: Int32 = STDOUT_FILENO) {
         self.fileDescriptor = fileDescriptor
     }
 

@@ -50,7 +50,7 @@ public final class SpoolWriter: AlertWriter {
     /// indexes `new/` for retention. Each directory is opened without following symlinks and refused unless it
     /// belongs to the daemon's user (or root) and is not group- or world-writable; only names this writer's
     /// pattern produces are removed or counted (`SpoolDirectory`).
-    public init(configuration: SpoolConfiguration) throws {
+    init(configuration: SpoolConfiguration) throws {
         self.configuration = configuration
         let root = configuration.directory
         let directoryMode = configuration.fileMode | ((configuration.fileMode & 0o444) >> 2)

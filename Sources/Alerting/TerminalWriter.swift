@@ -17,7 +17,7 @@ public final class TerminalWriter: AlertWriter {
     let format: Format
     let color: Bool
 
-    public init(format: Format, color: Bool, fileDescriptor: Int32 = STDOUT_FILENO) {
+    init(format: Format, color: Bool, fileDescriptor: Int32 = STDOUT_FILENO) {
         self.format = format
         self.color = color
         self.fileDescriptor = fileDescriptor

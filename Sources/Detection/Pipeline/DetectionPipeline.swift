@@ -9,11 +9,11 @@ import Reassembler
 /// Bounds and identity the pipeline is built with (from auspex.toml `[audit]`, `[engine]`, `[host]`).
 public struct PipelineSettings: Sendable {
     public var host: HostInfo
-    public var matcherLimits: MatcherLimits
+    var matcherLimits: MatcherLimits
     /// Kernel events being reassembled at once before the oldest is emitted early.
-    public var maxEventsInFlight: Int
+    var maxEventsInFlight: Int
     /// Age at which an event without EOE is emitted.
-    public var reassemblyTimeoutNanos: Int64
+    var reassemblyTimeoutNanos: Int64
     /// Where the process table reads `/proc` (live: `LiveProcSource`, scanned at start; replay: none).
     public var processSource: any ProcSource = AbsentProcSource()
     public var scanProcesses = false
@@ -34,7 +34,7 @@ public struct PipelineSettings: Sendable {
 public struct DetectionPipeline {
     public private(set) var engine: DetectionEngine
     public private(set) var documents: DocumentStage
-    public let alertBuilder: AlertBuilder
+    let alertBuilder: AlertBuilder
     private var matches: [RuleMatch] = []
     /// Events by the type of their first record (`SYSCALL` for syscall events), for status and metrics.
     public private(set) var eventTypes = RecordTypeCounts()

@@ -8,7 +8,7 @@ public enum LogReplay {
     public struct Outcome: Sendable {
         public var lines = 0
         var blankLines = 0
-        public var truncatedLines = 0
+        var truncatedLines = 0
         /// errno of a failed read, if the input ended on an error.
         public var readError: Int32?
         /// Wall-clock nanoseconds spent.

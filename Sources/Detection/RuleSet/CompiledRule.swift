@@ -62,7 +62,7 @@ public struct CompiledRule: Sendable {
 
 extension AlertRule {
     /// The alert metadata of a loaded rule (id, name, severity, risk, tags, MITRE mappings, version, description, references, author, license, suppression).
-    public init(loaded rule: LoadedRule) {
+    init(loaded rule: LoadedRule) {
         self.init(id: rule.ruleID, name: rule.name, severity: rule.severity,
                   riskScore: rule.riskScore, tags: rule.tags, threats: rule.threat, version: rule.version,
                   description: rule.description, references: rule.references, author: rule.author,

@@ -91,7 +91,7 @@ public struct IPRange: Sendable, Hashable {
     var lower: [UInt8]
     var upper: [UInt8]
 
-    public init(lower: [UInt8], upper: [UInt8]) {
+    init(lower: [UInt8], upper: [UInt8]) {
         self.lower = lower
         self.upper = upper
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A rule file that holds a valid rule of a type auspex does not run.
 public struct SkippedRuleFile: Sendable, Hashable {
-    public var file: String
+    var file: String
     var type: String
 }
 
@@ -16,7 +16,7 @@ public struct RuleLoadReport: Sendable {
     /// Rule files examined (directories expanded).
     public var filesRead = 0
 
-    public init() {}
+    init() {}
 
     public var hasErrors: Bool { diagnostics.containsErrors }
 
