@@ -14,7 +14,7 @@ public final class JournalNoticeWriter: AlertWriter {
         self.send = send
     }
 
-    public func write(_ alert: Alert) throws -> AlertWriteReport {
+    func write(_ alert: Alert) throws -> AlertWriteReport {
         let result = send(entry(alert))
         if result < 0 { throw AlertSinkError(code: -result, operation: "sd_journal_sendv") }
         return AlertWriteReport()

@@ -10,7 +10,7 @@ public final class NDJSONWriter: AlertWriter {
         self.fileDescriptor = fileDescriptor
     }
 
-    public func write(_ alert: Alert) throws -> AlertWriteReport {
+    func write(_ alert: Alert) throws -> AlertWriteReport {
         if let code = writeAll(alert.jsonLine, to: fileDescriptor) {
             throw AlertSinkError(code: code, operation: "write fd \(fileDescriptor)")
         }

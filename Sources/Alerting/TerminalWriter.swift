@@ -57,7 +57,7 @@ public final class TerminalWriter: AlertWriter {
         }
     }
 
-    public func write(_ alert: Alert) throws -> AlertWriteReport {
+    func write(_ alert: Alert) throws -> AlertWriteReport {
         var bytes = line(for: alert)
         bytes.append(0x0A)
         if let code = writeAll(bytes, to: fileDescriptor) {

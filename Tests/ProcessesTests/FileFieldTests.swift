@@ -1,6 +1,6 @@
-import EventModel
-import Events
-import Processes
+@testable import EventModel
+@testable import Events
+@testable import Processes
 import XCTest
 
 final class FileFieldTests: XCTestCase {

@@ -1,7 +1,7 @@
 import EventModel
 
 /// One rule's match: the matched documents in stage order and the join-key values.
-public struct RuleMatch: Sendable {
+struct RuleMatch: Sendable {
     /// Position of the rule in its `RuleSet`.
     var rule: Int
     /// The matched documents. A Defend-view rule's fork event is shown as Defend's (``DefendFork``): the child's

@@ -33,7 +33,7 @@ public struct PipelineSettings: Sendable {
 /// but the reader and the sinks; `auspex replay` drives it from a file, `auspex run` from the processing thread.
 public struct DetectionPipeline {
     public private(set) var engine: DetectionEngine
-    public private(set) var documents: DocumentStage
+    private(set) var documents: DocumentStage
     let alertBuilder: AlertBuilder
     private var matches: [RuleMatch] = []
     /// Events by the type of their first record (`SYSCALL` for syscall events), for status and metrics.
@@ -109,5 +109,5 @@ public struct PipelineCounters: Sendable, Equatable {
     public var documents: UInt64 = 0
     public var alerts: UInt64 = 0
 
-    public init() {}
+    init() {}
 }

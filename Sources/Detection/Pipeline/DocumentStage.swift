@@ -77,17 +77,17 @@ public struct DocumentStage {
 /// created: the Defend view reads the child from it, so no second event is built.
 public struct EnrichedEvent: Sendable {
     public var slots: EventSlots
-    var fork: ForkOutcome?
+    public var fork: ForkOutcome?
     /// The engine's arrival number for the event, set when it is offered (identifies it in matches).
     var ordinal = -1
 
-    init(slots: EventSlots, fork: ForkOutcome? = nil) {
+    public init(slots: EventSlots, fork: ForkOutcome? = nil) {
         self.slots = slots
         self.fork = fork
     }
 
     /// An event from a document (tests, JSON input).
-    init(document: Document, fork: ForkOutcome? = nil) {
+    public init(document: Document, fork: ForkOutcome? = nil) {
         self.init(slots: EventSlots(document: document), fork: fork)
     }
 

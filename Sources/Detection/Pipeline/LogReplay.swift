@@ -16,7 +16,7 @@ public enum LogReplay {
     }
 
     /// Replays everything readable from `descriptor`.
-    public static func run(descriptor: Int32, through pipeline: inout DetectionPipeline,
+    static func run(descriptor: Int32, through pipeline: inout DetectionPipeline,
                            deliver: (Alert) -> Void) -> Outcome {
         var outcome = Outcome()
         let started = MonotonicClock.nanoseconds()

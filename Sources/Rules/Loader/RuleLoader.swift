@@ -18,7 +18,7 @@ public struct RuleLoadReport: Sendable {
 
     init() {}
 
-    public var hasErrors: Bool { diagnostics.containsErrors }
+    var hasErrors: Bool { diagnostics.containsErrors }
 
     /// One line for logs and `auspex check`, e.g.
     /// `320 rule files: 318 EQL rules loaded, 2 skipped (esql 1, query 1), 0 failed`.
