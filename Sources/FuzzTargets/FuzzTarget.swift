@@ -23,7 +23,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case exceptions
 
     /// Runs one input. Never throws: every rejection of bad input is a normal outcome.
-    func run(_ input: UnsafeBufferPointer<UInt8>) {
+    public func run(_ input: UnsafeBufferPointer<UInt8>) {
         switch self {
         case .auditLog: Self.runAuditLog(input)
         case .eql: Self.runEQL(String(decoding: input, as: UTF8.self))
