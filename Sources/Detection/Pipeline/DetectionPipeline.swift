@@ -15,7 +15,7 @@ public struct PipelineSettings: Sendable {
     /// Age at which an event without EOE is emitted.
     var reassemblyTimeoutNanos: Int64
     /// Where the process table reads `/proc` (live: `LiveProcSource`, scanned at start; replay: none).
-    public var processSource: any ProcSource = AbsentProcSource()
+    public var processSource: any ProcSource = ProcSources.absent()
     public var scanProcesses = false
     /// Cap of the process table (`[engine] max_processes`).
     public var maxProcesses = 65_536
