@@ -42,7 +42,7 @@ public struct AlertGateCounters: Hashable, Sendable, CustomStringConvertible {
     /// Groups closed early because `maxGroups` were open.
     public var groupsEvicted: UInt64 = 0
 
-    public init() {}
+    init() {}
 
     public var description: String {
         "raised=\(raised) passed=\(passed) suppressed=\(suppressed) summaries=\(summaries) rate_limited=\(rateLimited) "

@@ -16,7 +16,7 @@ public struct AlertRule: Hashable, Sendable {
     /// `rule.version` when the file states one.
     var version: Int?
     /// `rule.description`, `rule.references`, `rule.author`, `rule.license` (ECS `rule.*` in the document).
-    public var description: String
+    var description: String
     var references: [String]
     var author: [String]
     var license: String?
@@ -50,7 +50,7 @@ public struct AlertRule: Hashable, Sendable {
         case low, medium, high, critical
 
         /// Reads a TOML `severity` value case-insensitively; nil for anything unknown.
-        public init?(name: String) {
+        init?(name: String) {
             self.init(rawValue: name.lowercased())
         }
 
@@ -97,7 +97,7 @@ public struct AlertRule: Hashable, Sendable {
 
     /// A tactic, technique or subtechnique: `TA0002` / `Execution` / its URL.
     public struct Reference: Hashable, Sendable {
-        public var id: String
+        var id: String
         var name: String
         var reference: String?
 

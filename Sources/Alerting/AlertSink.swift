@@ -37,7 +37,7 @@ public struct SinkCounters: Hashable, Sendable, CustomStringConvertible {
     /// Why the last failed write failed.
     public internal(set) var lastError: String?
 
-    public init() {}
+    init() {}
 
     public var description: String {
         "delivered=\(delivered) dropped=\(dropped) failed=\(failed) evicted=\(evicted)"
@@ -58,12 +58,12 @@ protocol AlertWriter: AnyObject {
 }
 
 extension AlertWriter {
-    public func write(batch alerts: [Alert]) -> [Result<AlertWriteReport, any Error>] {
+    func write(batch alerts: [Alert]) -> [Result<AlertWriteReport, any Error>] {
         alerts.map { alert in Result { try write(alert) } }
     }
 }
 
-public struct AlertWriteReport: Hashable, Sendable {
+struct AlertWriteReport: Hashable, Sendable {
     var evicted: Int
     /// Files retention failed to remove (skipped; see `SpoolWriter.retentionErrors`).
     var retentionErrors: Int

@@ -16,7 +16,7 @@ public struct AlertTime: Hashable, Comparable, Sendable, CustomStringConvertible
         self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
     }
 
-    public init(seconds: Int64, nanoseconds: Int64 = 0) {
+    init(seconds: Int64, nanoseconds: Int64 = 0) {
         self.nanosecondsSinceEpoch = seconds &* 1_000_000_000 &+ nanoseconds
     }
 
@@ -41,7 +41,7 @@ public struct AlertTime: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses RFC 3339 timestamps as event producers write them: `2023-11-14T22:13:20.1Z`,
     /// `…20.123456789+02:00`, `…20Z`. Returns nil for anything else.
-    public init?(rfc3339 text: String) {
+    init?(rfc3339 text: String) {
         guard let nanoseconds = UTCTime.parseRFC3339(text) else { return nil }
         self.init(nanosecondsSinceEpoch: nanoseconds)
     }

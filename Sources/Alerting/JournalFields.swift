@@ -6,7 +6,7 @@ public struct JournalField: Hashable, Sendable {
     let value: [UInt8]
 
     /// Nil when `name` is not a valid journal field name (see `isValidName`).
-    public init?(_ name: String, _ value: [UInt8]) {
+    init?(_ name: String, _ value: [UInt8]) {
         guard JournalField.isValidName(name) else { return nil }
         self.name = name
         self.value = value

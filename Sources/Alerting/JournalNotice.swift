@@ -9,12 +9,12 @@ public final class JournalNoticeWriter: AlertWriter {
     private let entry: Entry
     private let send: JournalWriter.Send
 
-    public init(entry: @escaping Entry, send: @escaping JournalWriter.Send = JournalWriter.libsystemdSend) {
+    init(entry: @escaping Entry, send: @escaping JournalWriter.Send = JournalWriter.libsystemdSend) {
         self.entry = entry
         self.send = send
     }
 
-    public func write(_ alert: Alert) throws -> AlertWriteReport {
+    func write(_ alert: Alert) throws -> AlertWriteReport {
         let result = send(entry(alert))
         if result < 0 { throw AlertSinkError(code: -result, operation: "sd_journal_sendv") }
         return AlertWriteReport()

@@ -11,11 +11,11 @@ public final class JournalWriter: AlertWriter {
 
     private let send: Send
 
-    public init(send: @escaping Send = JournalWriter.libsystemdSend) {
+    init(send: @escaping Send = JournalWriter.libsystemdSend) {
         self.send = send
     }
 
-    public func write(_ alert: Alert) throws -> AlertWriteReport {
+    func write(_ alert: Alert) throws -> AlertWriteReport {
         let result = send(JournalEntry.fields(for: alert))
         if result < 0 { throw AlertSinkError(code: -result, operation: "sd_journal_sendv") }
         return AlertWriteReport()

@@ -6,11 +6,11 @@ import Glibc
 public final class NDJSONWriter: AlertWriter {
     let fileDescriptor: Int32
 
-    public init(fileDescriptor: Int32 = STDOUT_FILENO) {
+    init(fileDescriptor: Int32 = STDOUT_FILENO) {
         self.fileDescriptor = fileDescriptor
     }
 
-    public func write(_ alert: Alert) throws -> AlertWriteReport {
+    func write(_ alert: Alert) throws -> AlertWriteReport {
         if let code = writeAll(alert.jsonLine, to: fileDescriptor) {
             throw AlertSinkError(code: code, operation: "write fd \(fileDescriptor)")
         }

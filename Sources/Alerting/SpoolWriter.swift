@@ -50,7 +50,7 @@ public final class SpoolWriter: AlertWriter {
     /// indexes `new/` for retention. Each directory is opened without following symlinks and refused unless it
     /// belongs to the daemon's user (or root) and is not group- or world-writable; only names this writer's
     /// pattern produces are removed or counted (`SpoolDirectory`).
-    public init(configuration: SpoolConfiguration) throws {
+    init(configuration: SpoolConfiguration) throws {
         self.configuration = configuration
         let root = configuration.directory
         let directoryMode = configuration.fileMode | ((configuration.fileMode & 0o444) >> 2)
@@ -92,13 +92,13 @@ public final class SpoolWriter: AlertWriter {
     /// Alert files and bytes in `new/` as far as this writer knows.
     var retained: (files: Int, bytes: Int64) { (files.count - oldest, totalBytes) }
 
-    public func write(_ alert: Alert) throws -> AlertWriteReport {
+    func write(_ alert: Alert) throws -> AlertWriteReport {
         try write(batch: [alert])[0].get()
     }
 
     /// Writes and renames each alert, then fsyncs `new/` once for all of them (a burst costs one directory
     /// sync, not one per alert), then applies retention.
-    public func write(batch alerts: [Alert]) -> [Result<AlertWriteReport, any Error>] {
+    func write(batch alerts: [Alert]) -> [Result<AlertWriteReport, any Error>] {
         var outcomes: [Result<AlertWriteReport, any Error>] = []
         var renamed: [Int] = []
         for alert in alerts {

@@ -17,7 +17,7 @@ public final class TerminalWriter: AlertWriter {
     let format: Format
     let color: Bool
 
-    public init(format: Format, color: Bool, fileDescriptor: Int32 = STDOUT_FILENO) {
+    init(format: Format, color: Bool, fileDescriptor: Int32 = STDOUT_FILENO) {
         self.format = format
         self.color = color
         self.fileDescriptor = fileDescriptor
@@ -57,7 +57,7 @@ public final class TerminalWriter: AlertWriter {
         }
     }
 
-    public func write(_ alert: Alert) throws -> AlertWriteReport {
+    func write(_ alert: Alert) throws -> AlertWriteReport {
         var bytes = line(for: alert)
         bytes.append(0x0A)
         if let code = writeAll(bytes, to: fileDescriptor) {

@@ -5,9 +5,9 @@ import CAuditNetlink
 
 /// One audit record as the kernel sent it: the netlink message type and the record text (without the
 /// netlink header). `payload` points into the reader's buffer and is valid only inside the callback.
-public struct AuditMessage {
-    public let type: UInt16
-    public let payload: UnsafeRawBufferPointer
+struct AuditMessage {
+    let type: UInt16
+    let payload: UnsafeRawBufferPointer
 }
 
 /// Receive counters of a reader, cumulative since it was opened.
@@ -53,13 +53,13 @@ public final class AuditReader {
 
     deinit { auspex_nl_batch_destroy(batch) }
 
-    public var counters: ReceiveCounters { ReceiveCounters(auspex_nl_batch_counters(batch)) }
+    var counters: ReceiveCounters { ReceiveCounters(auspex_nl_batch_counters(batch)) }
 
     /// Waits up to `timeoutMilliseconds` for records (returning early when `wakeDescriptor` becomes readable),
     /// then hands every queued message to `body`. Returns the number of messages (0 on timeout or wake).
     /// ENOBUFS is counted in `counters`, never thrown.
     @discardableResult
-    public func receive(
+    func receive(
         timeoutMilliseconds: Int32, wakeDescriptor: Int32 = -1, _ body: (AuditMessage) throws -> Void
     ) throws -> Int {
         let count = auspex_nl_receive(socket.descriptor, wakeDescriptor, timeoutMilliseconds, batch)

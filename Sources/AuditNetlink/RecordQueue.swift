@@ -5,7 +5,7 @@ public struct RawRecord: Sendable {
     public var type: UInt16
     public var payload: [UInt8]
 
-    public init(type: UInt16, payload: [UInt8]) {
+    init(type: UInt16, payload: [UInt8]) {
         self.type = type
         self.payload = payload
     }
@@ -30,7 +30,7 @@ public final class RecordQueue: @unchecked Sendable {
     }
 
     /// Appends what fits; the rest is counted as dropped. Never blocks on the consumer.
-    public func push(_ batch: [RawRecord]) {
+    func push(_ batch: [RawRecord]) {
         guard !batch.isEmpty else { return }
         condition.lock()
         let room = max(0, capacity - items.count)

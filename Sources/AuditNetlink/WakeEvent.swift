@@ -5,7 +5,7 @@ import Glibc
 /// A pipe another thread's poll can wait on: the kernel reader's "stop now" (`AuditReader.receive`'s wake
 /// descriptor). Once raised it stays readable (never drained), so every waiter sees it.
 public final class WakeEvent: @unchecked Sendable {
-    public let descriptor: Int32
+    let descriptor: Int32
     private let writeEnd: Int32
 
     public init() throws(AuditNetlinkError) {

@@ -4,7 +4,7 @@ public struct AuditArch: RawRepresentable, Hashable, Sendable {
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     /// Parses the hex text of an `arch=` value (`c000003e`).
-    public init?(_ value: AuditValue) {
+    init?(_ value: AuditValue) {
         guard let arch = value.withBorrowed({ AuditArch($0) }) else { return nil }
         self = arch
     }

@@ -50,7 +50,7 @@ public struct AuditRecord: Sendable {
     public func key(at index: Int) -> ArraySlice<UInt8> { bytes[fields[index].keyRange] }
 
     /// The key of the field at `index` in `fields`, as a string (`old auid` reads `old_auid`).
-    public func keyString(at index: Int) -> String { BorrowedFields.keyString(bytes[fields[index].keyRange]) }
+    func keyString(at index: Int) -> String { BorrowedFields.keyString(bytes[fields[index].keyRange]) }
 
     /// The value of the field at `index` in `fields`.
     public func value(at index: Int) -> AuditValue {

@@ -22,7 +22,7 @@ public struct AuditValue: Sendable {
     }
 
     /// The value's bytes exactly as logged, without quotes.
-    public var rawBytes: ArraySlice<UInt8> { storage[range] }
+    var rawBytes: ArraySlice<UInt8> { storage[range] }
 
     /// The value exactly as logged, without quotes (invalid UTF-8 repaired with U+FFFD).
     public var rawString: String { String(decoding: storage[range], as: UTF8.self) }
@@ -38,10 +38,10 @@ public struct AuditValue: Sendable {
     }
 
     /// True when the value is bare upper-case hex of even length under a key the kernel hex-encodes.
-    public var isHexEncoded: Bool { withBorrowed(\.isHexEncoded) }
+    var isHexEncoded: Bool { withBorrowed(\.isHexEncoded) }
 
     /// The value's bytes with the kernel's hex encoding undone when `isHexEncoded`; otherwise `rawBytes`.
-    public var decodedBytes: [UInt8] {
+    var decodedBytes: [UInt8] {
         if isHexEncoded, let bytes = Hex.decode(storage[range]) { return bytes }
         return Array(storage[range])
     }
@@ -53,7 +53,7 @@ public struct AuditValue: Sendable {
     }
 
     /// The decoded value as text cut to `limit` bytes: see ``BorrowedValue/decodedText(limit:nulAsSpace:)``.
-    public func decodedText(limit: Int, nulAsSpace: Bool = false) -> (text: String, wasCut: Bool) {
+    func decodedText(limit: Int, nulAsSpace: Bool = false) -> (text: String, wasCut: Bool) {
         withBorrowed { $0.decodedText(limit: limit, nulAsSpace: nulAsSpace) }
     }
 

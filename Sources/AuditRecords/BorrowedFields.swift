@@ -74,7 +74,7 @@ public struct BorrowedValue {
     }
 
     /// True when the value is bare upper-case hex of even length under a key the kernel hex-encodes.
-    public var isHexEncoded: Bool {
+    var isHexEncoded: Bool {
         quoting == .none && HexEncodedKeys.mayBeHex(key: key, recordType: recordType) && Hex.isEncodedString(raw)
     }
 

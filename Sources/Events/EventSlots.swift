@@ -81,5 +81,5 @@ public struct SyscallIdentity: Sendable, Equatable {
     public var userID: String?, effectiveUserID: String?, groupID: String?, effectiveGroupID: String?
     public var tty: String?
 
-    public init() {}
+    init() {}
 }

@@ -20,7 +20,7 @@ public struct HostInfo: Sendable, Hashable {
 
     /// The `host.*` fields, in document order: the one definition events (the normalizer), rule alerts and the
     /// blind-spot alert all take them from.
-    public var fields: [(field: ECSField, value: FieldValue)] {
+    var fields: [(field: ECSField, value: FieldValue)] {
         var fields: [(field: ECSField, value: FieldValue)] = []
         if let id { fields.append((.hostId, .string(id))) }
         if let name {

@@ -14,7 +14,7 @@ public enum KnownKey: UInt8, Sendable {
     }
 
     /// The known key spelled by `key`, read in place (the normalizer's borrowed record fields).
-    public init?(_ key: UnsafeBufferPointer<UInt8>) {
+    init?(_ key: UnsafeBufferPointer<UInt8>) {
         if key.count == 9 {
             guard key.equals("proctitle") else { return nil }
             self = .proctitle

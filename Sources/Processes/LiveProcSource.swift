@@ -5,12 +5,12 @@ import Darwin
 #endif
 
 /// The real `/proc` (or another procfs mount, for tests that point at a copy-free fake tree).
-public struct LiveProcSource: ProcSource {
+struct LiveProcSource: ProcSource {
     let root: String
-    public let system: ProcSystemFacts
+    let system: ProcSystemFacts
 
     /// Reads the host-wide facts once. `root` is the procfs mount point.
-    public init(root: String = "/proc") {
+    init(root: String = "/proc") {
         self.root = root
         let bootID = ProcFile.read(root + "/sys/kernel/random/boot_id", limit: 128)
             .map { String(decoding: $0, as: UTF8.self).filter { !$0.isWhitespace } } ?? "unknown-boot"
@@ -30,7 +30,7 @@ public struct LiveProcSource: ProcSource {
                                  clockTicksPerSecond: ticks > 0 ? ticks : 100)
     }
 
-    public func listPids() -> [Int32] {
+    func listPids() -> [Int32] {
         guard let directory = opendir(root) else { return [] }
         defer { closedir(directory) }
         var pids: [Int32] = []
@@ -43,12 +43,12 @@ public struct LiveProcSource: ProcSource {
         return pids
     }
 
-    public func startTicks(of pid: Int32) -> UInt64? {
+    func startTicks(of pid: Int32) -> UInt64? {
         guard let bytes = ProcFile.read("\(root)/\(pid)/stat", limit: 4096) else { return nil }
         return ProcStatLine(bytes)?.startTicks
     }
 
-    public func threadGroupID(of pid: Int32) -> Int32? {
+    func threadGroupID(of pid: Int32) -> Int32? {
         // Tgid is the fourth line of status (Name, Umask, State, Tgid): the first chunk holds it.
         guard let status = ProcFile.read("\(root)/\(pid)/status", limit: 512) else { return nil }
         for line in status.split(separator: UInt8(ascii: "\n")) where line.starts(with: Array("Tgid:".utf8)) {
@@ -57,7 +57,7 @@ public struct LiveProcSource: ProcSource {
         return nil
     }
 
-    public func snapshot(of pid: Int32) -> ProcSnapshot? {
+    func snapshot(of pid: Int32) -> ProcSnapshot? {
         let base = "\(root)/\(pid)"
         guard let statBytes = ProcFile.read(base + "/stat", limit: 4096), let stat = ProcStatLine(statBytes) else {
             return nil

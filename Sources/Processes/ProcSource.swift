@@ -17,7 +17,7 @@ public protocol ProcSource: Sendable {
 
 extension ProcSource {
     /// Unknown by default: sources that cannot tell (replays, fixed test worlds) treat every task as a process.
-    public func threadGroupID(of pid: Int32) -> Int32? { nil }
+    func threadGroupID(of pid: Int32) -> Int32? { nil }
 }
 
 /// Facts that make entity ids unique across reboots, hosts and pid namespaces.
@@ -89,14 +89,22 @@ public struct ProcSnapshot: Sendable, Equatable {
 
 /// A `/proc` with no processes: for replaying logs from another time or host, where the local `/proc` would lie.
 /// Entity ids then rest on the audit data alone (boot id = the given label, start = first event time).
-public struct AbsentProcSource: ProcSource {
-    public let system: ProcSystemFacts
+struct AbsentProcSource: ProcSource {
+    let system: ProcSystemFacts
 
-    public init(label: String = "replay") {
+    init(label: String = "replay") {
         system = ProcSystemFacts(bootID: label, pidNamespace: 0, bootTimeNanos: 0)
     }
 
-    public func listPids() -> [Int32] { [] }
-    public func snapshot(of pid: Int32) -> ProcSnapshot? { nil }
-    public func startTicks(of pid: Int32) -> UInt64? { nil }
+    func listPids() -> [Int32] { [] }
+    func snapshot(of pid: Int32) -> ProcSnapshot? { nil }
+    func startTicks(of pid: Int32) -> UInt64? { nil }
+}
+
+/// The `/proc` views a pipeline chooses between (the conforming types stay inside this module).
+public enum ProcSources {
+    /// This host's `/proc`.
+    public static func live() -> any ProcSource { LiveProcSource() }
+    /// No processes: for replays (see ``AbsentProcSource``).
+    public static func absent() -> any ProcSource { AbsentProcSource() }
 }

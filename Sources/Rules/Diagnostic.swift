@@ -12,14 +12,14 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
         case warning
     }
 
-    public var file: String
+    var file: String
     var location: SourceLocation
     public var severity: Severity
-    public var message: String
+    var message: String
 
     /// `message` and `file` often quote rule or configuration text: their control, bidi and zero-width
     /// characters are escaped here (`UntrustedText`), so a value with `\n` or ESC cannot forge a log line.
-    public init(file: String, location: SourceLocation, severity: Severity, message: String) {
+    init(file: String, location: SourceLocation, severity: Severity, message: String) {
         self.file = UntrustedText.escaped(file)
         self.location = location
         self.severity = severity

@@ -1,4 +1,4 @@
-import EventModel
+@testable import EventModel
 import Foundation
 import XCTest
 @testable import Alerting

@@ -1,4 +1,4 @@
-import Alerting
+@testable import Alerting
 @testable import AuditNetlink
 @testable import Detection
 import DetectionTestSupport

@@ -1,8 +1,8 @@
-import Alerting
+@testable import Alerting
 @testable import AuditNetlink
 @testable import Detection
 import DetectionTestSupport
-import EventModel
+@testable import EventModel
 @testable import Events
 import Foundation
 import PackageTestSupport

@@ -1,6 +1,6 @@
 @testable import Daemon
 @testable import AuditNetlink
-import AuditRecords
+@testable import AuditRecords
 @testable import Detection
 import DetectionTestSupport
 @testable import Events

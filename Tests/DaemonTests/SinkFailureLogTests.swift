@@ -1,5 +1,5 @@
 @testable import Daemon
-import Alerting
+@testable import Alerting
 import XCTest
 
 /// Sink failures are logged at most once per interval per sink, with the count since the last line; the first

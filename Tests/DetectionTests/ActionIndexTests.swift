@@ -1,6 +1,6 @@
 @testable import Detection
-import EQL
-import EventModel
+@testable import EQL
+@testable import EventModel
 import XCTest
 @testable import Rules
 

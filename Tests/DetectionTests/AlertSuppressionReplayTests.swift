@@ -1,7 +1,7 @@
 @testable import Alerting
 @testable import Detection
 import DetectionTestSupport
-import EventModel
+@testable import EventModel
 @testable import Events
 @testable import Rules
 import XCTest

@@ -1,6 +1,6 @@
 @testable import Detection
-import Events
-import Rules
+@testable import Events
+@testable import Rules
 import XCTest
 
 /// The audit-rule derivation (Detection) computes its action → syscall table from the tables that produce the

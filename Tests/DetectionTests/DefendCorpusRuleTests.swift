@@ -1,7 +1,7 @@
 @testable import Alerting
-import Detection
+@testable import Detection
 import DetectionTestSupport
-import EventModel
+@testable import EventModel
 import PackageTestSupport
 import XCTest
 

@@ -1,7 +1,7 @@
 @testable import Alerting
-import Detection
+@testable import Detection
 import DetectionTestSupport
-import EventModel
+@testable import EventModel
 import XCTest
 
 /// Issue #5 item 4: one audit event, two conventions. Each rule is compiled with the view its `index` selects

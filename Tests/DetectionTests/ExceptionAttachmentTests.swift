@@ -1,5 +1,5 @@
 @testable import Detection
-import Rules
+@testable import Rules
 import XCTest
 
 final class ExceptionAttachmentTests: XCTestCase {

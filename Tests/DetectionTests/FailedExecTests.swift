@@ -1,8 +1,8 @@
 @testable import Alerting
 @testable import AuditRecords
-import Detection
+@testable import Detection
 import DetectionTestSupport
-import EventModel
+@testable import EventModel
 @testable import Events
 import XCTest
 

@@ -1,6 +1,6 @@
 @testable import Detection
-import EQL
-import EventModel
+@testable import EQL
+@testable import EventModel
 import XCTest
 
 /// The rule index's value guards (`process.name`, `process.args`, … a rule needs among a few values) and its filing of

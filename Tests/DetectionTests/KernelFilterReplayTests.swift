@@ -1,8 +1,8 @@
 @testable import Alerting
 @testable import Detection
-import EventModel
+@testable import EventModel
 @testable import Events
-import Rules
+@testable import Rules
 import XCTest
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,5 @@
 @testable import Alerting
-import Detection
+@testable import Detection
 import DetectionTestSupport
 import XCTest
 

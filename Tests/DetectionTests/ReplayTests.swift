@@ -1,6 +1,6 @@
 @testable import Alerting
 @testable import Detection
-import EventModel
+@testable import EventModel
 @testable import Events
 import PackageTestSupport
 import XCTest

@@ -1,8 +1,8 @@
 @testable import Detection
-import EQL
-import EventModel
-import Events
-import Rules
+@testable import EQL
+@testable import EventModel
+@testable import Events
+@testable import Rules
 import PackageTestSupport
 import XCTest
 

@@ -1,5 +1,5 @@
 @testable import EQL
-import EventModel
+@testable import EventModel
 import XCTest
 
 /// Review "Reliability and security" F10: long arithmetic wrapped where Elasticsearch fails with "long

@@ -1,5 +1,5 @@
 @testable import EQL
-import EventModel
+@testable import EventModel
 import XCTest
 
 /// `CompiledFilter.actions` / `CompiledQuery.actionConstraints`: which `event.action` values each filter needs.

@@ -1,5 +1,5 @@
 @testable import EQL
-import EventModel
+@testable import EventModel
 import Foundation
 @testable import Rules
 import XCTest

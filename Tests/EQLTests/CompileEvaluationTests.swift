@@ -1,5 +1,5 @@
 @testable import EQL
-import EventModel
+@testable import EventModel
 import XCTest
 
 /// Per-event semantics of compiled conditions (spec §4.1–§4.4).

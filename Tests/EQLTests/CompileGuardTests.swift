@@ -1,5 +1,5 @@
 @testable import EQL
-import EventModel
+@testable import EventModel
 import XCTest
 
 /// `CompiledFilter.guards` and `indexCategories`: what else, beyond category and action, the rule index may skip a

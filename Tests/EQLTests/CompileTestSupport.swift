@@ -1,5 +1,5 @@
-import EQL
-import EventModel
+@testable import EQL
+@testable import EventModel
 
 /// A schema that hands out a slot to every field it is asked about (like the JSON input path),
 /// or only to a fixed list when `known` is given.

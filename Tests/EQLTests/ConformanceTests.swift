@@ -1,5 +1,5 @@
 @testable import EQL
-import EventModel
+@testable import EventModel
 import XCTest
 
 /// Runs Elasticsearch's EQL QA suite (shared/eql-suite/es-qa) end to end: compile, stream through the

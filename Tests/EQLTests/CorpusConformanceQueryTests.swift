@@ -1,4 +1,4 @@
-import EQL
+@testable import EQL
 import Foundation
 import PackageTestSupport
 @testable import Rules

@@ -1,5 +1,5 @@
 @testable import EQL
-import EventModel
+@testable import EventModel
 import XCTest
 
 /// JSON events loading, timestamps, ordering and pipes: what `auspex query` and the conformance tests share.

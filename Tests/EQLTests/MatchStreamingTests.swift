@@ -1,5 +1,5 @@
 @testable import EQL
-import EventModel
+@testable import EventModel
 import XCTest
 
 /// The streaming matchers' behaviour on hand-made streams: bounds, expiry, eviction and the

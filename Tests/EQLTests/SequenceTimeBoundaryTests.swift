@@ -1,4 +1,4 @@
-import EventModel
+@testable import EventModel
 import XCTest
 @testable import EQL
 

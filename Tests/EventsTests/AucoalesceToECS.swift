@@ -1,4 +1,4 @@
-import EventModel
+@testable import EventModel
 @testable import Events
 
 /// Test-side conversion of a go-libaudit `aucoalesce.Event` (as JSON in the `.json.golden` files) into the

@@ -1,4 +1,4 @@
-import AuditRecords
+@testable import AuditRecords
 @testable import Events
 import XCTest
 

@@ -1,6 +1,6 @@
 @testable import AuditRecords
 import Foundation
-import EventModel
+@testable import EventModel
 @testable import Events
 @testable import Reassembler
 import PackageTestSupport

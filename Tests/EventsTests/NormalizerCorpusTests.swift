@@ -2,7 +2,7 @@
 @testable import EventModel
 @testable import Events
 import Foundation
-import Reassembler
+@testable import Reassembler
 import PackageTestSupport
 import XCTest
 

@@ -1,5 +1,5 @@
 @testable import Events
-import EventModel
+@testable import EventModel
 import XCTest
 
 /// The slot JSON writer against the document writer, on the cases where open fields decide the nesting.

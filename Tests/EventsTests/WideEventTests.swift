@@ -1,8 +1,8 @@
-import AuditRecords
-import EventModel
+@testable import AuditRecords
+@testable import EventModel
 import Foundation
 @testable import Events
-import Reassembler
+@testable import Reassembler
 import XCTest
 
 /// Review "Reliability and security" F8: 20k distinct keys in a compound event took 11 s (a linear

@@ -1,4 +1,4 @@
-import EventModel
+@testable import EventModel
 @testable import Events
 @testable import Processes
 import XCTest

@@ -1,5 +1,5 @@
-import EventModel
-import Events
+@testable import EventModel
+@testable import Events
 @testable import Processes
 import XCTest
 

@@ -1,7 +1,7 @@
 @testable import Alerting
 @testable import AuditRecords
 @testable import Detection
-import EventModel
+@testable import EventModel
 @testable import Events
 import Foundation
 import PackageTestSupport

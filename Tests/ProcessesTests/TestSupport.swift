@@ -1,5 +1,5 @@
 @testable import AuditRecords
-import EventModel
+@testable import EventModel
 @testable import Events
 import Foundation
 @testable import Processes

@@ -1,4 +1,4 @@
-import AuditRecords
+@testable import AuditRecords
 import Foundation
 @testable import Reassembler
 import XCTest

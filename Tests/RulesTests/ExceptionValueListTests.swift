@@ -1,4 +1,4 @@
-import EventModel
+@testable import EventModel
 import Foundation
 @testable import Rules
 import XCTest

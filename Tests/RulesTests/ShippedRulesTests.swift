@@ -2,7 +2,7 @@ import Foundation
 import PackageTestSupport
 import XCTest
 @testable import Detection
-import EQL
+@testable import EQL
 @testable import Rules
 @testable import Alerting
 

@@ -34,7 +34,9 @@ public final class LiveDaemon {
     }
 
     /// Runs until SIGTERM or SIGINT; returns the process exit status (see `ExitStatus`).
-    public static func run(options: RunOptions, notifier: ServiceNotifier = ServiceNotifier()) -> Int32 {
+    public static func run(options: RunOptions) -> Int32 { run(options: options, notifier: ServiceNotifier()) }
+
+    static func run(options: RunOptions, notifier: ServiceNotifier) -> Int32 {
         let signals: SignalChannel
         do {
             signals = try SignalChannel() // before any thread starts, so every thread inherits the mask
@@ -81,7 +83,7 @@ public final class LiveDaemon {
 
         let queue = RecordQueue(capacity: config.engine.eventQueueSize)
         var settings = config.pipelineSettings
-        (settings.processSource, settings.scanProcesses) = (LiveProcSource(), true)
+        (settings.processSource, settings.scanProcesses) = (ProcSources.live(), true)
         let pipeline = DetectionPipeline(ruleSet: ruleSet, settings: settings)
         let processor = Processor(queue: queue, pipeline: pipeline, sinks: sinks, policy: config.alertPolicy)
         let wake: WakeEvent

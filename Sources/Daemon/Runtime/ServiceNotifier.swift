@@ -2,13 +2,13 @@ import CSystemd
 
 /// Tells the service manager about the daemon's state (sd_notify(3)): readiness, status text, watchdog
 /// pings, reloads and shutdown. Without `NOTIFY_SOCKET` (not started by systemd) every call is a no-op.
-public struct ServiceNotifier: Sendable {
+struct ServiceNotifier: Sendable {
     /// Sends one notification; returns > 0 when sent, 0 when there is no manager, negative errno on failure.
-    public typealias Send = @Sendable (String) -> Int32
+    typealias Send = @Sendable (String) -> Int32
 
     private let send: Send
 
-    public init(send: @escaping Send = { state in auspex_notify(state) }) {
+    init(send: @escaping Send = { state in auspex_notify(state) }) {
         self.send = send
     }
 

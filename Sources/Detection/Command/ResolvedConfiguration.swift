@@ -1,4 +1,3 @@
-import Alerting
 import Foundation
 import EQL
 import Events
@@ -61,19 +60,6 @@ extension AuspexConfig {
         return RuleSet.load(paths: rulePaths, strictPermissions: rules.strictPermissions,
                             exceptionPaths: exceptions.paths, attachToAllRules: exceptions.attachToAllRules,
                             attachToRules: exceptions.attachToRules)
-    }
-
-    /// Alert bounds, suppression and rate limits from `[alerts]`.
-    public var alertPolicy: AlertPolicy {
-        var policy = AlertPolicy()
-        policy.limits = AlertLimits(maxAlertBytes: alerts.maxAlertBytes, maxFieldBytes: alerts.maxFieldBytes,
-                                    maxArrayElements: alerts.maxArrayElements)
-        policy.suppressDuplicates = alerts.suppressDuplicates
-        policy.duplicateWindowNanos = Int64(alerts.suppressDuplicatesSeconds) * 1_000_000_000
-        policy.maxGroups = alerts.maxSuppressionGroups
-        policy.ratePerMinute = alerts.rateLimitPerMinute
-        policy.rateBurst = alerts.rateLimitBurst
-        return policy
     }
 
     private static func firstLine(ofFile path: String) -> String? {

@@ -6,8 +6,8 @@ import Events
 /// copy), then meet only the rules its `event.category` and `event.action` can advance. Single-threaded; owned by the
 /// processing thread.
 public struct DetectionEngine {
-    public private(set) var ruleSet: RuleSet
-    public let limits: MatcherLimits
+    private(set) var ruleSet: RuleSet
+    let limits: MatcherLimits
     private var matchers: [RuleMatcher]
     /// Slot of `event.category`, the index key.
     private let categorySlot: Int?
@@ -21,7 +21,7 @@ public struct DetectionEngine {
     /// How often (in event time) rules that saw no event are told that time moved on, so they release state.
     static let sweepIntervalNanos: Int64 = 1_000_000_000
 
-    public init(ruleSet: RuleSet, limits: MatcherLimits = MatcherLimits()) {
+    init(ruleSet: RuleSet, limits: MatcherLimits = MatcherLimits()) {
         self.ruleSet = ruleSet
         self.limits = limits
         matchers = ruleSet.matchers.map {
@@ -31,7 +31,7 @@ public struct DetectionEngine {
     }
 
     /// Swaps in new rules. Partial sequences and samples of the old rules are dropped (and counted).
-    public mutating func replace(with ruleSet: RuleSet) {
+    mutating func replace(with ruleSet: RuleSet) {
         counters.droppedOnReload += UInt64(pendingKeys)
         let hits = exceptionHits
         self = DetectionEngine(ruleSet: ruleSet, limits: limits, keeping: counters, ordinal: nextOrdinal)
@@ -46,7 +46,7 @@ public struct DetectionEngine {
 
     /// Offers one document. `timestamp` is the audit header time in nanoseconds, `serial` the audit serial
     /// (the tiebreaker). Matches are appended to `matches`.
-    public mutating func process(_ document: Document, timestamp: Int64, serial: UInt32,
+    mutating func process(_ document: Document, timestamp: Int64, serial: UInt32,
                                  into matches: inout [RuleMatch]) {
         var enriched = EnrichedEvent(slots: EventSlots(document: document, slotCount: ruleSet.schema.slotCount))
         process(&enriched, timestamp: timestamp, serial: serial, into: &matches)
@@ -55,7 +55,7 @@ public struct DetectionEngine {
     /// Offers one event with what its fork-family call created (the Defend view's fork describes the child). The
     /// schema's own slots (open fields rules read, Defend-view fields) are filled in `enriched` itself, so the
     /// rules read its array with no copy.
-    public mutating func process(_ enriched: inout EnrichedEvent, timestamp: Int64, serial: UInt32,
+    mutating func process(_ enriched: inout EnrichedEvent, timestamp: Int64, serial: UInt32,
                                  into matches: inout [RuleMatch]) {
         let ordinal = nextOrdinal
         nextOrdinal += 1
@@ -128,7 +128,7 @@ public struct DetectionEngine {
     }
 
     /// End of a finite input (replay): releases sequences that only waited for a trailing missing-event stage.
-    public mutating func finish(into matches: inout [RuleMatch]) {
+    mutating func finish(into matches: inout [RuleMatch]) {
         let first = matches.count
         for index in matchers.indices { matchers[index].finish(into: &matches) }
         if ruleSet.hasMultiViewRules { Self.mergeViews(&matches, from: first) }
@@ -168,14 +168,14 @@ public struct EngineCounters: Sendable, Equatable {
     /// (event, rule) pairs an exception item kept apart.
     public var excepted: UInt64 = 0
 
-    public init() {}
+    init() {}
 }
 
 /// A rule and one of its exception items (`list_id/item_id`).
 public struct ExceptionHit: Hashable, Sendable, CustomStringConvertible {
     public var rule: String
     public var item: String
-    public init(rule: String, item: String) {
+    init(rule: String, item: String) {
         self.rule = rule
         self.item = item
     }

@@ -1,19 +1,19 @@
 import EventModel
 
 /// One rule's match: the matched documents in stage order and the join-key values.
-public struct RuleMatch: Sendable {
+struct RuleMatch: Sendable {
     /// Position of the rule in its `RuleSet`.
-    public var rule: Int
+    var rule: Int
     /// The matched documents. A Defend-view rule's fork event is shown as Defend's (``DefendFork``): the child's
     /// pid and entity id, the caller as parent; every other document is the audit document as produced.
-    public var events: [Document]
+    var events: [Document]
     /// `by` values in key order (empty for event queries).
-    public var joinKeys: [FieldValue]
+    var joinKeys: [FieldValue]
     /// The engine's ordinals of the matched events, in stage order: a rule evaluated in two views raises one alert
     /// per distinct list (empty when not known).
-    public internal(set) var ordinals: [Int] = []
+    var ordinals: [Int] = []
 
-    public init(rule: Int, events: [Document], joinKeys: [FieldValue]) {
+    init(rule: Int, events: [Document], joinKeys: [FieldValue]) {
         self.rule = rule
         self.events = events
         self.joinKeys = joinKeys

@@ -15,7 +15,7 @@ public struct AlertBuilder: Sendable {
     }
 
     /// The alert for `match` of a rule in `ruleSet`.
-    public func alert(for match: RuleMatch, in ruleSet: RuleSet, created: AlertTime = .now()) -> Alert {
+    func alert(for match: RuleMatch, in ruleSet: RuleSet, created: AlertTime = .now()) -> Alert {
         Alert(rule: ruleSet.rules[match.rule].alertRule, events: match.events, joinKeys: match.joinKeys, host: host,
               created: created)
     }

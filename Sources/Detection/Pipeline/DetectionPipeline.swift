@@ -9,13 +9,13 @@ import Reassembler
 /// Bounds and identity the pipeline is built with (from auspex.toml `[audit]`, `[engine]`, `[host]`).
 public struct PipelineSettings: Sendable {
     public var host: HostInfo
-    public var matcherLimits: MatcherLimits
+    var matcherLimits: MatcherLimits
     /// Kernel events being reassembled at once before the oldest is emitted early.
-    public var maxEventsInFlight: Int
+    var maxEventsInFlight: Int
     /// Age at which an event without EOE is emitted.
-    public var reassemblyTimeoutNanos: Int64
+    var reassemblyTimeoutNanos: Int64
     /// Where the process table reads `/proc` (live: `LiveProcSource`, scanned at start; replay: none).
-    public var processSource: any ProcSource = AbsentProcSource()
+    public var processSource: any ProcSource = ProcSources.absent()
     public var scanProcesses = false
     /// Cap of the process table (`[engine] max_processes`).
     public var maxProcesses = 65_536
@@ -33,8 +33,8 @@ public struct PipelineSettings: Sendable {
 /// but the reader and the sinks; `auspex replay` drives it from a file, `auspex run` from the processing thread.
 public struct DetectionPipeline {
     public private(set) var engine: DetectionEngine
-    public private(set) var documents: DocumentStage
-    public let alertBuilder: AlertBuilder
+    private(set) var documents: DocumentStage
+    let alertBuilder: AlertBuilder
     private var matches: [RuleMatch] = []
     /// Events by the type of their first record (`SYSCALL` for syscall events), for status and metrics.
     public private(set) var eventTypes = RecordTypeCounts()
@@ -109,5 +109,5 @@ public struct PipelineCounters: Sendable, Equatable {
     public var documents: UInt64 = 0
     public var alerts: UInt64 = 0
 
-    public init() {}
+    init() {}
 }

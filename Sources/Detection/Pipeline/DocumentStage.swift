@@ -24,7 +24,7 @@ public struct DocumentStage {
 
     /// Slots each event carries: the detection schema's count (fixed fields, then the slots its rules added), so
     /// rules read the normalizer's array itself.
-    public var slotCount = EventSlots.fixedCount
+    var slotCount = EventSlots.fixedCount
 
     public var reassemblerStatistics: Reassembler.Statistics { reassembler.statistics }
 
@@ -79,7 +79,7 @@ public struct EnrichedEvent: Sendable {
     public var slots: EventSlots
     public var fork: ForkOutcome?
     /// The engine's arrival number for the event, set when it is offered (identifies it in matches).
-    public internal(set) var ordinal = -1
+    var ordinal = -1
 
     public init(slots: EventSlots, fork: ForkOutcome? = nil) {
         self.slots = slots
@@ -92,5 +92,5 @@ public struct EnrichedEvent: Sendable {
     }
 
     /// The event as a document (for people and programs; not on the hot path).
-    public var document: Document { slots.document() }
+    var document: Document { slots.document() }
 }

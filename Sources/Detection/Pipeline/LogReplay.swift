@@ -8,7 +8,7 @@ public enum LogReplay {
     public struct Outcome: Sendable {
         public var lines = 0
         var blankLines = 0
-        public var truncatedLines = 0
+        var truncatedLines = 0
         /// errno of a failed read, if the input ended on an error.
         public var readError: Int32?
         /// Wall-clock nanoseconds spent.
@@ -16,7 +16,7 @@ public enum LogReplay {
     }
 
     /// Replays everything readable from `descriptor`.
-    public static func run(descriptor: Int32, through pipeline: inout DetectionPipeline,
+    static func run(descriptor: Int32, through pipeline: inout DetectionPipeline,
                            deliver: (Alert) -> Void) -> Outcome {
         var outcome = Outcome()
         let started = MonotonicClock.nanoseconds()

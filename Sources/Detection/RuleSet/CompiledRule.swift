@@ -59,13 +59,3 @@ public struct CompiledRule: Sendable {
         self.init(source: source, evaluations: [Evaluation(view: view, query: query)])
     }
 }
-
-extension AlertRule {
-    /// The alert metadata of a loaded rule (id, name, severity, risk, tags, MITRE mappings, version, description, references, author, license, suppression).
-    public init(loaded rule: LoadedRule) {
-        self.init(id: rule.ruleID, name: rule.name, severity: rule.severity,
-                  riskScore: rule.riskScore, tags: rule.tags, threats: rule.threat, version: rule.version,
-                  description: rule.description, references: rule.references, author: rule.author,
-                  license: rule.license, suppression: rule.alertSuppression)
-    }
-}

@@ -7,7 +7,7 @@ import Rules
 /// `event.action` or `event.type` value that view never produces, or a field no source produces. `auspex check`
 /// reports each with its reason.
 public struct DeadRule: Sendable, Equatable {
-    public let file: String
+    let file: String
     let name: String
     /// Where the rule's query starts.
     let location: SourceLocation

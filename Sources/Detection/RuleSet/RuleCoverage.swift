@@ -13,7 +13,7 @@ public struct RuleCoverage: Sendable {
         case none
     }
 
-    public let file: String
+    let file: String
     let name: String
     let view: SourceView
     let level: Level

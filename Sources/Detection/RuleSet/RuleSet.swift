@@ -8,7 +8,7 @@ public struct RuleSet: Sendable {
     /// The slot table every event is converted with for these rules.
     let schema: ECSSchema
     /// The index over ``matchers``: its rule numbers are positions in that list.
-    public let index: RuleIndex
+    let index: RuleIndex
     /// Every (rule, view) pair the engine runs, in rule order: one per rule, two for a rule evaluated in both views.
     let matchers: [(rule: Int, evaluation: Int)]
     /// Some rule is evaluated in two views: the engine then merges matches of the same events.

@@ -107,7 +107,7 @@ public struct CompiledFilter: Sendable {
 
     /// True when `event` belongs to the category (any element of a multi-valued `event.category`)
     /// and satisfies the condition. Missing fields follow Elasticsearch (negation matches them).
-    public func matches(_ event: SlotEvent) -> Bool { test.matches(event) }
+    func matches(_ event: SlotEvent) -> Bool { test.matches(event) }
 }
 
 /// A filter's per-event test. A class so the engines hold and call it by reference: calling `matches` on a filter

@@ -104,7 +104,7 @@ extension CompiledStage {
 
 /// A compiled sequence bound to its state machine; stages expanded by `runs`. `Element` is what a result carries
 /// for each event: the event itself for `QueryMatcher`, the daemon's document for its rules.
-public struct SequenceEngine<Element> {
+struct SequenceEngine<Element> {
     /// For each expanded stage, the index of the query stage it came from (filters run once per event).
     private let origin: [Int]
     private let distinct: [CompiledStage]
@@ -113,7 +113,7 @@ public struct SequenceEngine<Element> {
     private let until: CompiledStage?
     private var machine: SequenceStateMachine<Element>
 
-    public init(_ sequence: CompiledSequence, limits: MatcherLimits) {
+    init(_ sequence: CompiledSequence, limits: MatcherLimits) {
         var missing: [Bool] = [], origin: [Int] = []
         for (index, stage) in sequence.stages.enumerated() {
             for _ in 0..<max(1, stage.runs) {
@@ -132,7 +132,7 @@ public struct SequenceEngine<Element> {
     }
 
     /// Offers one event (`element` stands for it in results); appends the sequences it completes.
-    public mutating func process(_ event: SlotEvent, element: Element, into results: inout [SequenceResult<Element>]) {
+    mutating func process(_ event: SlotEvent, element: Element, into results: inout [SequenceResult<Element>]) {
         // Most events match no stage: test the filters before allocating anything.
         var keysByStage: [[JoinKey]]?
         for index in filters.indices where filters[index].matches(event) {
@@ -153,33 +153,33 @@ public struct SequenceEngine<Element> {
 
     /// An event the caller knows no filter matches (e.g. from ``ActionConstraint``s): exactly what `process`
     /// does with it, without testing the filters. The time still counts: expiry and trailing `![…]` releases run on it.
-    public mutating func pass(at timestamp: Int64, into results: inout [SequenceResult<Element>]) {
+    mutating func pass(at timestamp: Int64, into results: inout [SequenceResult<Element>]) {
         machine.counters.events += 1
         machine.advance(to: timestamp, into: &results)
     }
 
     /// Moves event time forward without an event: expires state, releases trailing `![…]` waits.
-    public mutating func advance(to time: Int64, into results: inout [SequenceResult<Element>]) {
+    mutating func advance(to time: Int64, into results: inout [SequenceResult<Element>]) {
         machine.advance(to: time, into: &results)
     }
 
     /// End of a finite stream: sequences waiting only on a trailing `![…]` stage complete.
-    public mutating func finish(into results: inout [SequenceResult<Element>]) {
+    mutating func finish(into results: inout [SequenceResult<Element>]) {
         machine.finish(into: &results)
     }
 
-    public var counters: MatchCounters { machine.counters }
-    public var pendingKeys: Int { machine.pendingKeys }
+    var counters: MatchCounters { machine.counters }
+    var pendingKeys: Int { machine.pendingKeys }
 }
 
 /// A compiled sample bound to its state machine; `Element` as for `SequenceEngine`.
-public struct SampleEngine<Element> {
+struct SampleEngine<Element> {
     private let stages: [CompiledStage]
     /// The stages' filter tests alone (held by reference: nothing copied per event).
     private let tests: [FilterTest]
     private var machine: SampleStateMachine<Element>
 
-    public init(_ sample: CompiledSample, limits: MatcherLimits) {
+    init(_ sample: CompiledSample, limits: MatcherLimits) {
         stages = sample.stages
         tests = sample.stages.map(\.filter.test)
         machine = SampleStateMachine(filterCount: sample.stages.count, maxSamplesPerKey: limits.maxSamplesPerKey,
@@ -187,7 +187,7 @@ public struct SampleEngine<Element> {
     }
 
     /// Offers one event (`element` stands for it in results); appends the samples it completes.
-    public mutating func process(_ event: SlotEvent, element: Element,
+    mutating func process(_ event: SlotEvent, element: Element,
                                  into results: inout [SampleStateMachine<Element>.Result]) {
         // Each filter runs once: matching stages get their key tuples, the others none.
         var keysByStage: [[JoinKey]]?
@@ -206,16 +206,16 @@ public struct SampleEngine<Element> {
 
     /// An event the caller knows no filter matches: exactly what `process` does with it, without testing the
     /// filters (the time still expires samples).
-    public mutating func pass(at timestamp: Int64) {
+    mutating func pass(at timestamp: Int64) {
         machine.counters.events += 1
         machine.advance(to: timestamp)
     }
 
     /// Moves event time forward without an event: expires samples older than the window.
-    public mutating func advance(to time: Int64) {
+    mutating func advance(to time: Int64) {
         machine.advance(to: time)
     }
 
-    public var counters: MatchCounters { machine.counters }
-    public var pendingKeys: Int { machine.pendingKeys }
+    var counters: MatchCounters { machine.counters }
+    var pendingKeys: Int { machine.pendingKeys }
 }

@@ -5,11 +5,11 @@ import EventModel
 /// Per join-key tuple it keeps, for each filter, the first events that matched it (at most
 /// `filters × maxSamplesPerKey`, as Elasticsearch fetches), and emits a sample as soon as every filter
 /// can take a distinct event, up to `maxSamplesPerKey` distinct samples per tuple. Chronology is ignored.
-public struct SampleStateMachine<Element> {
+struct SampleStateMachine<Element> {
     public struct Result {
-        public var key: JoinKey
+        var key: JoinKey
         /// One element per filter, in filter order.
-        public var events: [Element]
+        var events: [Element]
     }
 
     private struct Candidate { var id: Int; var element: Element }

@@ -25,9 +25,9 @@ struct SequenceShape: Sendable, Equatable {
 }
 
 /// One completed sequence: its join key and one element per stage, nil for a `![…]` stage.
-public struct SequenceResult<Element> {
-    public var key: JoinKey
-    public var events: [Element?]
+struct SequenceResult<Element> {
+    var key: JoinKey
+    var events: [Element?]
 }
 
 extension SequenceResult: Sendable where Element: Sendable {}

@@ -33,7 +33,7 @@ public struct StreamMatcher<Element> {
     }
 
     /// Whether the query is an event query (no state, no join keys).
-    public var isEventQuery: Bool { filter != nil }
+    var isEventQuery: Bool { filter != nil }
 
     /// Offers one event (in time, tiebreaker, arrival order) carrying `element`; completed results are appended.
     public mutating func process(_ event: SlotEvent, element: Element, into matches: inout [StreamMatch<Element>]) {

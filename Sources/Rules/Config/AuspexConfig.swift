@@ -21,19 +21,19 @@ public struct AuspexConfig: Sendable, Hashable {
 /// `[alerts]`: what happens to alerts between the rules and the sinks: size bounds, suppression, rate limits.
 public struct AlertsSettings: Sendable, Hashable {
     /// The whole alert document, in bytes (also `AUSPEX_ALERT_JSON`).
-    public var maxAlertBytes = 65_536
+    var maxAlertBytes = 65_536
     /// One string value copied into an alert (arguments, command lines, paths, titles), in bytes.
-    public var maxFieldBytes = 4096
+    var maxFieldBytes = 4096
     /// Elements kept of one array value (process.args, …).
-    public var maxArrayElements = 64
+    var maxArrayElements = 64
     /// Rules without `[rule.alert_suppression]`: one alert per rule and process per window.
-    public var suppressDuplicates = true
-    public var suppressDuplicatesSeconds = 60
+    var suppressDuplicates = true
+    var suppressDuplicatesSeconds = 60
     /// Open suppression groups at once (the oldest window is closed early beyond it).
-    public var maxSuppressionGroups = 10_000
+    var maxSuppressionGroups = 10_000
     /// Per-rule token bucket: alerts per minute (0 = no limit) and the burst above it.
-    public var rateLimitPerMinute = 120
-    public var rateLimitBurst = 60
+    var rateLimitPerMinute = 120
+    var rateLimitBurst = 60
     /// Bytes of alerts waiting in each sink's queue (besides `[engine] alert_queue_size` alerts).
     public var queueMaxBytes = 16 * 1024 * 1024
 }

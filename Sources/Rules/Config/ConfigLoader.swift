@@ -47,7 +47,7 @@ public enum ConfigLoader {
         return parse(text: text, file: path)
     }
 
-    public static func parse(text: String, file: String) -> ConfigLoadResult {
+    static func parse(text: String, file: String) -> ConfigLoadResult {
         var config = AuspexConfig()
         let root: TOMLTable
         var reader: TOMLFieldReader

@@ -44,12 +44,12 @@ public struct ExceptionItem: Sendable, Hashable {
 /// An exception list container with its items.
 public struct ExceptionList: Sendable, Hashable {
     public var listID: String
-    public var id: String?
+    var id: String?
     /// `detection`, `rule_default`, `endpoint`, or a Defend artifact type.
     var type: String
     var namespaceType: String
     var name: String
-    public var file: String
+    var file: String
     var location: SourceLocation
     public var items: [ExceptionItem] = []
     /// Rule ids this list applies to besides the rules that name it (`meta.auspex_rule_ids` of the container, as

@@ -91,7 +91,7 @@ public struct IPRange: Sendable, Hashable {
     var lower: [UInt8]
     var upper: [UInt8]
 
-    public init(lower: [UInt8], upper: [UInt8]) {
+    init(lower: [UInt8], upper: [UInt8]) {
         self.lower = lower
         self.upper = upper
     }
@@ -101,7 +101,7 @@ public struct IPRange: Sendable, Hashable {
     }
 
     /// `a.b.c.d`, an IPv6 address, `addr/prefix` or `first-last`.
-    public static func parse(_ text: String) -> IPRange? {
+    static func parse(_ text: String) -> IPRange? {
         if let dash = text.firstIndex(of: "-") {
             guard let lower = address(String(text[..<dash]).trimmingCharacters(in: .whitespaces)),
                   let upper = address(String(text[text.index(after: dash)...]).trimmingCharacters(in: .whitespaces)),

@@ -11,10 +11,10 @@ public struct LoadedRule: Sendable, Hashable {
     /// Where `rule_id` is written, for duplicate-id diagnostics.
     var ruleIDLocation: SourceLocation
     public var name: String
-    public var description: String
-    public var severity: RuleSeverity
+    var description: String
+    var severity: RuleSeverity
     /// 0–100, as Kibana uses it.
-    public var riskScore: Int
+    var riskScore: Int
     /// Always `eql`: other rule types are skipped by the loader.
     var type: String
     var language: String
@@ -30,13 +30,13 @@ public struct LoadedRule: Sendable, Hashable {
     /// Seconds between two scheduled runs in Kibana, from `interval`; informative for a streaming engine.
     var intervalSeconds: Int
     public var tags: [String]
-    public var references: [String]
+    var references: [String]
     var falsePositives: [String]
     var note: String?
     var setup: String?
-    public var author: [String]
-    public var license: String?
-    public var version: Int?
+    var author: [String]
+    var license: String?
+    var version: Int?
     var maxSignals: Int?
     var timestampOverride: String?
     /// `default` for building-block rules, whose alerts are hidden by default in Kibana.
@@ -60,6 +60,16 @@ public struct LoadedRule: Sendable, Hashable {
 
     /// True for rules Elastic moved to `_deprecated` (`maturity = "deprecated"`).
     var isDeprecated: Bool { metadata.maturity == "deprecated" }
+}
+
+extension AlertRule {
+    /// The alert metadata of a loaded rule (id, name, severity, risk, tags, MITRE mappings, version, description, references, author, license, suppression).
+    public init(loaded rule: LoadedRule) {
+        self.init(id: rule.ruleID, name: rule.name, severity: rule.severity,
+                  riskScore: rule.riskScore, tags: rule.tags, threats: rule.threat, version: rule.version,
+                  description: rule.description, references: rule.references, author: rule.author,
+                  license: rule.license, suppression: rule.alertSuppression)
+    }
 }
 
 /// Kibana's four severities, in increasing order: the one severity type, which alerts carry too (Alerting does not

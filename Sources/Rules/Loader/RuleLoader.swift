@@ -2,7 +2,7 @@ import Foundation
 
 /// A rule file that holds a valid rule of a type auspex does not run.
 public struct SkippedRuleFile: Sendable, Hashable {
-    public var file: String
+    var file: String
     var type: String
 }
 
@@ -16,9 +16,9 @@ public struct RuleLoadReport: Sendable {
     /// Rule files examined (directories expanded).
     public var filesRead = 0
 
-    public init() {}
+    init() {}
 
-    public var hasErrors: Bool { diagnostics.containsErrors }
+    var hasErrors: Bool { diagnostics.containsErrors }
 
     /// One line for logs and `auspex check`, e.g.
     /// `320 rule files: 318 EQL rules loaded, 2 skipped (esql 1, query 1), 0 failed`.
