@@ -112,7 +112,7 @@ public final class LiveDaemon {
         }
         var sinkFailures = SinkFailureLog(intervalSeconds: config.daemon.lossAlertInterval)
         var kernelLostSeen: UInt64 = 0
-        let checkLoss = { [self] in
+        let checkLoss = {
             let current = status()
             kernelLostSeen = max(kernelLostSeen, current.kernelLost.map(UInt64.init) ?? 0)
             guard let report = loss.check(current.lossCounts(kernelLost: kernelLostSeen),
