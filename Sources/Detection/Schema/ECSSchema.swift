@@ -21,10 +21,33 @@ struct ECSSchema: Sendable {
     /// One Defend-view field: its slot, the slot of the field it replaces and, for a parent field, the slot of
     /// the caller's field it takes on a fork (-1: none). Resolved once when the rules compile.
     struct DerivedSlot: Sendable {
-        let field: DerivedField
+        /// What to compute, without the field's name (a payload-free copy of ``DerivedField``: the per-event loop
+        /// reads every entry, and copying a name retained it).
+        let kind: Kind
         let slot: Int
         let replaced: Int
         let forkSource: Int
+
+        enum Kind: Sendable {
+            case userID, action, type, category, filePath, pid, entityID, parent, leaderSameAsProcess
+        }
+
+        init(field: DerivedField, slot: Int, replaced: Int, forkSource: Int) {
+            switch field {
+            case .defendUserID: kind = .userID
+            case .defendAction: kind = .action
+            case .defendType: kind = .type
+            case .defendCategory: kind = .category
+            case .defendFilePath: kind = .filePath
+            case .defendPid: kind = .pid
+            case .defendEntityID: kind = .entityID
+            case .defendParent: kind = .parent
+            case .defendLeaderSameAsProcess: kind = .leaderSameAsProcess
+            }
+            self.slot = slot
+            self.replaced = replaced
+            self.forkSource = forkSource
+        }
     }
 
     /// Slots the derived fields are computed from.
@@ -97,24 +120,24 @@ struct ECSSchema: Sendable {
     /// `child`: the process a fork created; Defend's fork event describes it, with the caller as its parent.
     private func derive(_ entry: DerivedSlot, from values: [FieldValue], defend: DefendEvent,
                         child: (pid: Int32, entityID: String)?) -> FieldValue {
-        switch entry.field {
-        case .defendUserID:
+        switch entry.kind {
+        case .userID:
             let effective = values[sources.effectiveUserID]
             return effective.isNull ? values[sources.userID] : effective
-        case .defendAction:
+        case .action:
             if let action = defend.action { return action }
             if let action = values[sources.action].stringValue,
                let renamed = DefendVocabulary.actionByAuditAction[action] {
                 return .string(renamed)
             }
             return values[sources.action]
-        case .defendType: return defend.types ?? values[sources.type]
-        case .defendCategory: return defend.category ?? values[sources.category]
-        case .defendFilePath: return defend.filePath ?? values[sources.filePath]
-        case .defendPid: return child.map { .int(Int64($0.pid)) } ?? values[entry.replaced]
-        case .defendEntityID: return child.map { .string($0.entityID) } ?? values[entry.replaced]
-        case .defendParent: return values[child == nil ? entry.replaced : entry.forkSource]
-        case .defendLeaderSameAsProcess:
+        case .type: return defend.types ?? values[sources.type]
+        case .category: return defend.category ?? values[sources.category]
+        case .filePath: return defend.filePath ?? values[sources.filePath]
+        case .pid: return child.map { .int(Int64($0.pid)) } ?? values[entry.replaced]
+        case .entityID: return child.map { .string($0.entityID) } ?? values[entry.replaced]
+        case .parent: return values[child == nil ? entry.replaced : entry.forkSource]
+        case .leaderSameAsProcess:
             let value = values[entry.replaced]
             return child == nil || value.isNull ? value : .bool(false)
         }
