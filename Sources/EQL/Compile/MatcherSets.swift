@@ -63,11 +63,7 @@ struct ValueSet: Sendable {
     }
 
     private func containsString(_ s: String) -> Bool {
-        switch stringTable.lookup(s) {
-        case .found: return true
-        case .absent: return false
-        case .undecided: return strings.contains(s)
-        }
+        stringTable.value(for: s, undecided: { strings.contains($0) ? true : nil }) != nil
     }
 
     private func containsFolded(_ s: String) -> Bool {
@@ -155,12 +151,8 @@ struct PatternSet: Sendable {
         if caseInsensitive {
             if !foldedExact.isEmpty, text.utf8.count <= longestFolded || !CaseFolding.isASCII(text),
                foldedExact.contains(CaseInsensitiveKey(comparable: text)) { return true }
-        } else {
-            switch exactTable.lookup(s) {
-            case .found: return true
-            case .absent: break
-            case .undecided: if exact.contains(s) { return true }
-            }
+        } else if exactTable.value(for: s, undecided: { exact.contains($0) ? true : nil }) != nil {
+            return true
         }
         if !wildcards.isEmpty {
             var bytes = text

@@ -78,6 +78,16 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
         }
     }
 
+    /// The value stored under `key`: the table's answer, or, when bytes cannot tell, `undecided`'s (the caller's
+    /// `Set` or `Dictionary` of the same keys).
+    func value(for key: String, undecided: (String) -> Value?) -> Value? {
+        switch lookup(key) {
+        case .found(let value): return value
+        case .absent: return nil
+        case .undecided: return undecided(key)
+        }
+    }
+
     /// The value stored under exactly these (ASCII) bytes.
     private func value(forASCII key: UnsafeBufferPointer<UInt8>) -> Value? {
         guard key.count <= longestKey else { return nil }

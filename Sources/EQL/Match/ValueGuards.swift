@@ -58,22 +58,14 @@ struct ValueGuards: Sendable {
             }
         }
 
-        private static func find(_ text: String, _ table: ByteKeyTable<RuleBits>, _ dictionary: [String: RuleBits]) -> RuleBits? {
-            switch table.lookup(text) {
-            case .found(let rules): return rules
-            case .absent: return nil
-            case .undecided: return dictionary[text]
-            }
-        }
-
         private func lookup(_ text: String) -> RuleBits {
             if text.utf8.count > longestKey, CaseFolding.isASCII(text) { return .none }
             // A value some rule names lists every rule admitting it, by any of its tests (``ActionConstraint/admits``).
-            if let rules = Self.find(text, byValue, byValueText) { return rules }
+            if let rules = byValue.value(for: text, undecided: { byValueText[$0] }) { return rules }
             guard !byFoldedValue.isEmpty || !prefixes.isEmpty else { return .none }
             // Folding may copy the text: only when some test is case-insensitive.
             let folded = foldsCase ? ActionConstraint.caseFolded(text) : text
-            var admitted = byFoldedValue.isEmpty ? .none : Self.find(folded, byFoldedValue, byFoldedValueText) ?? .none
+            var admitted = byFoldedValue.isEmpty ? .none : byFoldedValue.value(for: folded, undecided: { byFoldedValueText[$0] }) ?? .none
             guard !prefixes.isEmpty else { return admitted }
             var plain = text, lowered = folded
             plain.withUTF8 { plainBytes in
