@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "AlertingTests", dependencies: ["PackageTestSupport", "Alerting", "EventModel"]),
         // Kernel-format audit.log text for the Detection and Daemon tests.
         .target(name: "DetectionTestSupport", path: "Tests/DetectionTestSupport"),
-        .testTarget(name: "DetectionTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Detection", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords"]),
+        .testTarget(name: "DetectionTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Detection", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords", "Reassembler"]),
         .testTarget(name: "DaemonTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Daemon", "Detection", "Rules", "EQL", "Alerting", "Events", "EventModel", "AuditRecords", "AuditNetlink"]),
         // Drives the built `auspex` binary: over audit.log files, and against the live kernel and journald (root;
         // skipped otherwise).

@@ -7,28 +7,34 @@ import Reassembler
 /// `-` renamed to `_`, numeric `auditd.data` keys as longs, empty values dropped.
 struct DocumentBuilder {
     let hostFields: [(field: ECSField, value: FieldValue)]
+    /// The parts written (the rest is skipped: no rule reads it).
+    let demand: NormalizerDemand
     private var names: MemoizedNames
     private var slots: EventSlots
 
-    init(hostFields: [(field: ECSField, value: FieldValue)], names: MemoizedNames, slots: EventSlots) {
+    init(hostFields: [(field: ECSField, value: FieldValue)], demand: NormalizerDemand = .all, names: MemoizedNames,
+         slots: EventSlots) {
         self.hostFields = hostFields
+        self.demand = demand
         self.names = names
         self.slots = slots
     }
 
     mutating func build(event: AuditEvent, facts: EventFacts, summary: Summary) -> EventSlots {
-        let timestamp = event.records.first?.timestamp ?? event.timestamp
-        let milliseconds = min(Int64(timestamp.milliseconds), 999)  // a forged header may say more
-        add(.timestamp, .string(UTCTime.format(seconds: timestamp.seconds, nanoseconds: milliseconds * 1_000_000,
-                                                 fractionDigits: 3)))
+        if demand.contains(.timestamp) {
+            let timestamp = event.records.first?.timestamp ?? event.timestamp
+            let milliseconds = min(Int64(timestamp.milliseconds), 999)  // a forged header may say more
+            add(.timestamp, .string(UTCTime.format(seconds: timestamp.seconds, nanoseconds: milliseconds * 1_000_000,
+                                                     fractionDigits: 3)))
+        }
         addEvent(event, facts, summary)
         addAuditd(facts, summary)
-        addUser(facts, summary)
+        if demand.contains(.user) { addUser(facts, summary) }
         addProcess(facts)
-        addFile(summary)
-        addNetwork(facts, summary)
-        for (field, value) in hostFields { add(field, value) }
-        add(.tags, facts.tags.isEmpty ? Self.defaultTags : Self.tags(facts.tags))
+        if demand.contains(.file) { addFile(summary) }
+        if demand.contains(.network) { addNetwork(facts, summary) }
+        if demand.contains(.host) { for (field, value) in hostFields { add(field, value) } }
+        if demand.contains(.tags) { add(.tags, facts.tags.isEmpty ? Self.defaultTags : Self.tags(facts.tags)) }
         slots.syscallIdentity = facts.syscallIdentity
         return slots
     }
@@ -85,6 +91,30 @@ struct DocumentBuilder {
         if let session = facts.session, session != "unset" { add(.auditdSession, .string(session)) }
 
         add(.auditdDataSyscall, facts.syscall)
+        if demand.contains(.data) { addDataFields(facts) }
+        if demand.contains(.paths), !facts.paths.isEmpty {
+            add(.auditdPaths, .array(facts.paths.map { path in
+                .object(path.map { FieldValue.ObjectEntry(Self.pipelineKey($0.key), .string($0.value)) })
+            }))
+        }
+        if demand.contains(.summary) {
+            add(.auditdSummaryActorPrimary, summary.actorPrimary)
+            add(.auditdSummaryActorSecondary, summary.actorSecondary)
+            add(.auditdSummaryObjectType, summary.objectType)
+            add(.auditdSummaryObjectPrimary, summary.objectPrimary)
+            add(.auditdSummaryObjectSecondary, summary.objectSecondary)
+            add(.auditdSummaryHow, summary.how)
+        }
+        if demand.contains(.auditdUser) { addAuditdUser(facts) }
+        if demand.contains(.file), let file = summary.file {
+            for (key, value) in file where key.hasASCIIPrefix("obj_") {
+                add(named: "auditd.file.selinux." + key.dropFirst(4), .string(value))
+            }
+        }
+    }
+
+    /// `auditd.data.*` but the syscall.
+    private mutating func addDataFields(_ facts: EventFacts) {
         add(.auditdDataArch, facts.arch)
         add(.auditdDataA0, facts.a0)
         add(.auditdDataA1, facts.a1)
@@ -103,19 +133,10 @@ struct DocumentBuilder {
             add(.auditdDataSocketSaddr, socket.saddr)
         }
         if !facts.data.isEmpty { addData(facts.data) }
-        if !facts.paths.isEmpty {
-            add(.auditdPaths, .array(facts.paths.map { path in
-                .object(path.map { FieldValue.ObjectEntry(Self.pipelineKey($0.key), .string($0.value)) })
-            }))
-        }
+    }
 
-        add(.auditdSummaryActorPrimary, summary.actorPrimary)
-        add(.auditdSummaryActorSecondary, summary.actorSecondary)
-        add(.auditdSummaryObjectType, summary.objectType)
-        add(.auditdSummaryObjectPrimary, summary.objectPrimary)
-        add(.auditdSummaryObjectSecondary, summary.objectSecondary)
-        add(.auditdSummaryHow, summary.how)
-
+    /// `auditd.user.*`: the ids the `user.*` fields leave out, their names, and the subject's SELinux labels.
+    private mutating func addAuditdUser(_ facts: EventFacts) {
         for entry in facts.ids where entry.isSet {
             let fields: (id: ECSField, name: ECSField)
             switch entry.kind {
@@ -133,11 +154,6 @@ struct DocumentBuilder {
         }
         if facts.ids.contains(where: \.isSet) {  // Beats adds labels along with a set id
             for (key, value) in facts.selinux { add(named: "auditd.user.selinux." + key, .string(value)) }
-        }
-        if let file = summary.file {
-            for (key, value) in file where key.hasASCIIPrefix("obj_") {
-                add(named: "auditd.file.selinux." + key.dropFirst(4), .string(value))
-            }
         }
     }
 

@@ -31,6 +31,17 @@ public struct EventSlots: Sendable {
         }
     }
 
+    /// Back to no field set, keeping the storage for the next event: allocating the array, filling it with `.null`
+    /// and destroying every slot cost several thousand instructions an event. Slots a retained copy still shares
+    /// are copied first (copy on write), so a rule that keeps an event keeps its values.
+    public mutating func clear() {
+        values.withUnsafeMutableBufferPointer { slots in
+            for index in slots.indices where !slots[index].isNull { slots[index] = .null }
+        }
+        extras.removeAll(keepingCapacity: true)
+        syscallIdentity = nil
+    }
+
     /// A fixed field's value (`.null` when unset); setting `.null` clears it.
     @inlinable public subscript(field: ECSField) -> FieldValue {
         get { values[field.rawValue] }

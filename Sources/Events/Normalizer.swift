@@ -51,16 +51,24 @@ public struct Normalizer: Sendable {
     }
 
     /// The event's fields in slots (`slotCount` of them, at least the fixed fields'), adding to `counters`
-    /// whatever could not be decoded. The hot path: no document is built.
-    public func normalize(_ event: AuditEvent, slotCount: Int = EventSlots.fixedCount,
+    /// whatever could not be decoded. The hot path: no document is built, and only the parts in `demand` (the rest
+    /// of the document is what the loaded rules never read).
+    public func normalize(_ event: AuditEvent, slotCount: Int = EventSlots.fixedCount, demand: NormalizerDemand = .all,
+                          counters: inout NormalizerCounters) -> EventSlots {
+        normalize(event, into: EventSlots(slotCount: slotCount), demand: demand, counters: &counters)
+    }
+
+    /// ``normalize(_:slotCount:demand:counters:)`` writing into `slots`, which must have no field set (a new or a
+    /// ``EventSlots/clear()``ed array: the pipeline reuses one).
+    public func normalize(_ event: AuditEvent, into slots: consuming EventSlots, demand: NormalizerDemand = .all,
                           counters: inout NormalizerCounters) -> EventSlots {
         if event.records.isEmpty { counters.emptyEvents += 1 }
         var facts = EventCollector(limits: limits).collect(event, counters: &counters)
-        var summarizer = Summarizer(names: MemoizedNames(lookup: names))
+        var summarizer = Summarizer(names: MemoizedNames(lookup: names), resolvesActors: demand.contains(.summary))
         let summary = summarizer.summarize(&facts)
         // The memo moves on to the builder (no copy): its answers stay the event's.
-        var builder = DocumentBuilder(hostFields: hostFields, names: (consume summarizer).names,
-                                      slots: EventSlots(slotCount: slotCount))
+        var builder = DocumentBuilder(hostFields: hostFields, demand: demand, names: (consume summarizer).names,
+                                      slots: slots)
         return builder.build(event: event, facts: facts, summary: summary)
     }
 }

@@ -42,6 +42,8 @@ struct Summary {
 struct Summarizer {
     /// The event's name memo, handed on to the document builder so no id is looked up twice.
     var names: MemoizedNames
+    /// Whether the actors are turned into user names: only `auditd.summary.actor.*` shows them.
+    var resolvesActors = true
 
     mutating func summarize(_ facts: inout EventFacts) -> Summary {
         var summary = Summary()
@@ -62,7 +64,7 @@ struct Summarizer {
                 summary.types += syscallNorm.types
             }
         }
-        resolveActors(&summary)
+        if resolvesActors { resolveActors(&summary) }
         return summary
     }
 

@@ -39,7 +39,7 @@ public struct ProcessEnricher: Sendable {
         }
         enriched += 1
         ProcessEnricher.write(instance, parent: parent(of: instance), facts: facts, into: &slots)
-        FileFields.add(to: &slots, syscall: facts.syscall)
+        FileFields.add(to: &slots, syscall: facts.syscall)  // as ``complete(_:from:event:)`` does
         guard facts.clonedTask != nil else { return nil }
         return child.map { .process(pid: $0.pid, entityID: $0.entityID) } ?? .thread
     }
@@ -52,6 +52,21 @@ public struct ProcessEnricher: Sendable {
         let outcome = enrich(&slots, event: event)
         document = slots.document()
         return outcome
+    }
+
+    /// Completes `slots`, the whole normalizer output of `event`, with what ``enrich(_:event:)`` added to
+    /// `enriched` (that event's slots as the rules read them: only the parts they demand, but every process table
+    /// field). The table has moved on since, so its fields are copied, not recomputed; the file fields derived
+    /// from the object path are derived again, from the whole output, as `enrich` derives them.
+    public static func complete(_ slots: inout EventSlots, from enriched: EventSlots, event: AuditEvent) {
+        for field in sharedFields { slots[field] = enriched[field] }  // the normalizer's value, else the table's
+        for raw in ECSField.firstProcessTableField.rawValue..<EventSlots.fixedCount {
+            let value = enriched.values[raw]
+            if !value.isNull { slots.values[raw] = value }
+        }
+        // `enrich` always writes the entity id: without one it had no facts and added nothing.
+        guard enriched.has(.processEntityId) else { return }
+        FileFields.add(to: &slots, syscall: event.syscall != nil ? slots[.auditdDataSyscall].stringValue : nil)
     }
 
     private func parent(of instance: ProcessInstance) -> ProcessInstance? {

@@ -60,6 +60,7 @@ struct EventsPipeline {
             json.write(enriched.slots, to: &line)  // straight from the slots: no document
             line.append(UInt8(ascii: "\n"))
             output.append(line)
+            stage.recycle(enriched)
         }
     }
 }

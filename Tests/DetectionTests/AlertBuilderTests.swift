@@ -15,8 +15,8 @@ final class AlertBuilderTests: XCTestCase {
         second.append("@timestamp", "2026-11-22T01:00:01.500Z")
         let builder = AlertBuilder(host: HostInfo(id: "machine-1", name: "web-01"))
 
-        let alert = builder.alert(for: RuleMatch(rule: 0, events: [first, second], joinKeys: ["machine-1", 42]),
-                                  in: ruleSet)
+        let alert = builder.alert(for: RuleMatch(rule: 0, matched: [], joinKeys: ["machine-1", 42]),
+                                  documents: [first, second], in: ruleSet)
 
         XCTAssertEqual(alert.rule.id, "6f1c0f5e-0000-4000-8000-000000000001")
         XCTAssertEqual(alert.rule.name, "Shell then connect")

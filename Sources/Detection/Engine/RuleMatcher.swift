@@ -60,18 +60,8 @@ struct RuleMatcher {
     }
 
     private func match(_ matched: [EnrichedEvent], joinKeys: [FieldValue]) -> RuleMatch {
-        var match = RuleMatch(rule: rule, events: documents(matched), joinKeys: joinKeys)
+        var match = RuleMatch(rule: rule, matched: matched, view: view, joinKeys: joinKeys)
         match.ordinals = matched.map(\.ordinal)
         return match
-    }
-
-    /// The matched documents as the rule saw them. Only matches pay for this: a Defend rule's fork event is
-    /// rewritten to describe the child (``DefendFork/document(_:child:)``); every other document is as produced.
-    private func documents(_ matched: [EnrichedEvent]) -> [Document] {
-        matched.map { enriched in
-            let document = enriched.slots.document()
-            guard view == .defend, let child = enriched.fork?.child else { return document }
-            return DefendFork.document(document, child: child)
-        }
     }
 }

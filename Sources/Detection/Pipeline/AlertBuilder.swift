@@ -14,9 +14,9 @@ public struct AlertBuilder: Sendable {
         self.host = host.document
     }
 
-    /// The alert for `match` of a rule in `ruleSet`.
-    func alert(for match: RuleMatch, in ruleSet: RuleSet, created: AlertTime = .now()) -> Alert {
-        Alert(rule: ruleSet.rules[match.rule].alertRule, events: match.events, joinKeys: match.joinKeys, host: host,
+    /// The alert for `match` of a rule in `ruleSet`, showing `documents` (the match's, ``RuleMatch/documents(_:)``).
+    func alert(for match: RuleMatch, documents: [Document], in ruleSet: RuleSet, created: AlertTime = .now()) -> Alert {
+        Alert(rule: ruleSet.rules[match.rule].alertRule, events: documents, joinKeys: match.joinKeys, host: host,
               created: created)
     }
 }

@@ -43,6 +43,7 @@ public struct DetectionPipeline {
         engine = DetectionEngine(ruleSet: ruleSet, limits: settings.matcherLimits)
         documents = DocumentStage(settings: settings, names: names)
         documents.slotCount = ruleSet.schema.slotCount
+        documents.demand = ruleSet.schema.demand
         alertBuilder = AlertBuilder(host: settings.host)
     }
 
@@ -78,6 +79,7 @@ public struct DetectionPipeline {
     public mutating func replace(ruleSet: RuleSet) {
         engine.replace(with: ruleSet)
         documents.slotCount = ruleSet.schema.slotCount
+        documents.demand = ruleSet.schema.demand
     }
 
     private mutating func process(_ events: [AuditEvent], into alerts: inout [Alert]) {
@@ -87,12 +89,14 @@ public struct DetectionPipeline {
             let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
             engine.process(&enriched, timestamp: time, serial: event.serial, into: &matches)
             if !matches.isEmpty { emitAlerts(into: &alerts) }
+            documents.recycle(enriched)
         }
     }
 
     private mutating func emitAlerts(into alerts: inout [Alert]) {
         for match in matches {
-            alerts.append(alertBuilder.alert(for: match, in: engine.ruleSet))
+            let shown = match.documents { documents.document(of: $0) }
+            alerts.append(alertBuilder.alert(for: match, documents: shown, in: engine.ruleSet))
             documents.countAlert()
         }
         matches.removeAll(keepingCapacity: true)

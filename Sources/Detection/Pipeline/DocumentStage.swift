@@ -25,6 +25,11 @@ public struct DocumentStage {
     /// Slots each event carries: the detection schema's count (fixed fields, then the slots its rules added), so
     /// rules read the normalizer's array itself.
     var slotCount = EventSlots.fixedCount
+    /// The parts of the document the rules read (``NormalizerDemand``): only these are written on the hot path, and
+    /// ``document(of:)`` builds the rest when someone reads the event. `.all` (the default) writes whole documents.
+    var demand: NormalizerDemand = .all
+    /// One event's slots kept for the next (``recycle(_:)``).
+    private var spareSlots: EventSlots?
 
     public var reassemblerStatistics: Reassembler.Statistics { reassembler.statistics }
 
@@ -52,19 +57,53 @@ public struct DocumentStage {
 
     /// The event's normalized, process-enriched document; nil (and not counted as a document) when it is empty.
     public mutating func document(for event: AuditEvent) -> Document? {
-        enriched(event)?.slots.document()
+        enriched(event).map(document(of:))
+    }
+
+    /// The whole document of an event this stage enriched. One enriched with only what the rules read is
+    /// normalized again from its records, with the process table's fields carried over from its slots (the table
+    /// has moved on since, but its fields were written in full).
+    func document(of enriched: EnrichedEvent) -> Document {
+        guard let source = enriched.source else { return enriched.slots.document() }
+        var counted = NormalizerCounters()  // counted once already, when the event was enriched
+        var slots = normalizer.normalize(source, counters: &counted)
+        ProcessEnricher.complete(&slots, from: enriched.slots, event: source)
+        return slots.document()
     }
 
     /// The event's normalized, process-enriched slots (the hot path: no document), with what a fork-family call
     /// created, which the Defend view needs; nil (and not counted) when the event has no field.
     public mutating func enriched(_ event: AuditEvent) -> EnrichedEvent? {
         counters.events += 1
-        var slots = normalizer.normalize(event, slotCount: slotCount, counters: &normalizerCounters)
-        if slots.isEmpty { return nil }
+        var slots = if let spare = takeSpareSlots() {
+            normalizer.normalize(event, into: spare, demand: demand, counters: &normalizerCounters)
+        } else {
+            normalizer.normalize(event, slotCount: slotCount, demand: demand, counters: &normalizerCounters)
+        }
+        if slots.isEmpty {
+            spareSlots = slots
+            return nil
+        }
         let fork = processes.enrich(&slots, event: event)
         slots.syscallIdentity = nil  // the process table's input only: rules that keep the event need not carry it
         counters.documents += 1
-        return EnrichedEvent(slots: slots, fork: fork)
+        var enriched = EnrichedEvent(slots: slots, fork: fork)
+        if demand != .all { enriched.source = event }
+        return enriched
+    }
+
+    /// Hands back an event's slots once nothing reads them any more: the next event reuses their storage (a rule
+    /// that kept the event holds its own copy).
+    public mutating func recycle(_ event: consuming EnrichedEvent) {
+        spareSlots = event.slots
+    }
+
+    /// The slots of the last recycled event, cleared; nil when there are none (or the schema's count changed).
+    private mutating func takeSpareSlots() -> EventSlots? {
+        guard var slots = spareSlots, slots.values.count == slotCount else { return nil }
+        spareSlots = nil  // `slots` is then the only reference: clearing writes in place
+        slots.clear()
+        return slots
     }
 
     /// Counts an alert raised from this stage's documents (the counters are the pipeline's summary).
@@ -80,6 +119,9 @@ public struct EnrichedEvent: Sendable {
     public var fork: ForkOutcome?
     /// The engine's arrival number for the event, set when it is offered (identifies it in matches).
     var ordinal = -1
+    /// The audit event, when the slots hold only what the rules read (``DocumentStage/document(of:)`` builds its
+    /// whole document from it); nil when the slots are complete.
+    var source: AuditEvent?
 
     public init(slots: EventSlots, fork: ForkOutcome? = nil) {
         self.slots = slots
@@ -91,6 +133,7 @@ public struct EnrichedEvent: Sendable {
         self.init(slots: EventSlots(document: document), fork: fork)
     }
 
-    /// The event as a document (for people and programs; not on the hot path).
+    /// The document of the slots as they are: the whole document of a complete event (tests, JSON input, `auspex
+    /// events`); see ``DocumentStage/document(of:)`` for one the pipeline enriched.
     var document: Document { slots.document() }
 }

@@ -17,6 +17,9 @@ struct ECSSchema: Sendable {
     /// Slots of the Defend-view fields, when a rule uses them.
     let derivedSlots: [DerivedSlot]
     let sources: DerivationSources
+    /// The parts of the document some rule (query, exception, Defend-view field) reads: the normalizer writes
+    /// only these on the hot path.
+    let demand: NormalizerDemand
 
     /// One Defend-view field: its slot, the slot of the field it replaces and, for a parent field, the slot of
     /// the caller's field it takes on a fork (-1: none). Resolved once when the rules compile.
@@ -66,11 +69,13 @@ struct ECSSchema: Sendable {
     /// Open fields (`auditd.data.<key>`, SELinux labels) with a slot: only then are an event's extras looked up.
     private let openSlots: Bool
 
-    init(slotByName: [String: Int], slotCount: Int, derivedSlots: [DerivedSlot], sources: DerivationSources) {
+    init(slotByName: [String: Int], slotCount: Int, derivedSlots: [DerivedSlot], sources: DerivationSources,
+         demand: NormalizerDemand = .all) {
         self.slotByName = slotByName
         self.slotCount = slotCount
         self.derivedSlots = derivedSlots
         self.sources = sources
+        self.demand = demand
         openSlots = slotByName.values.contains { $0 >= EventSlots.fixedCount }
     }
 
@@ -149,6 +154,8 @@ public final class ECSSchemaBuilder {
     private var slotByName: [String: Int] = [:]
     private var derived: [DerivedField: Int] = [:]
     private var nextSlot = 0
+    /// What the names asked for so far need written (``ECSSchema/demand``).
+    private var demand: NormalizerDemand = []
 
     public init() {
         for field in ECSField.allCases {
@@ -161,6 +168,11 @@ public final class ECSSchemaBuilder {
     }
 
     private static let defendSources = ["auditd.data.syscall", "auditd.data.a0", "auditd.data.a1", "auditd.data.a2"]
+    /// What the Defend-view fields are computed from (``ECSSchema/DerivationSources``).
+    private static let derivationSources = defendSources + [
+        "user.id", "user.effective.id", "event.action", "event.type", "event.category", "file.path", "auditd.paths",
+        "event.outcome",
+    ]
 
     /// The schema a rule written for `view` compiles against. Unknown names (neither in the catalog nor under an
     /// open prefix) get no slot, so the compiler folds them to null and lists them in `unknownFields`.
@@ -182,10 +194,21 @@ public final class ECSSchemaBuilder {
             ECSSchema.DerivedSlot(field: field, slot: slot, replaced: slotByName[field.replacedField]!,
                                   forkSource: field.forkSourceField.map { slotByName[$0]! } ?? -1)
         }.sorted { $0.slot < $1.slot }
-        return ECSSchema(slotByName: slotByName, slotCount: nextSlot, derivedSlots: derivedSlots, sources: sources)
+        var demand = self.demand
+        if !derivedSlots.isEmpty {
+            for field in Self.derivationSources { demand.formUnion(.reading(fieldNamed: field)) }
+        }
+        return ECSSchema(slotByName: slotByName, slotCount: nextSlot, derivedSlots: derivedSlots, sources: sources,
+                         demand: demand)
     }
 
     fileprivate func slot(for field: String, view: SourceView) -> Int? {
+        let slot = resolve(field, view: view)
+        if slot != nil { demand.formUnion(.reading(fieldNamed: field)) }
+        return slot
+    }
+
+    private func resolve(_ field: String, view: SourceView) -> Int? {
         if view == .defend, let derivedField = DerivedField.replacing(field) {
             if let slot = derived[derivedField] { return slot }
             let slot = nextSlot

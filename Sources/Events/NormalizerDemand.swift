@@ -1,0 +1,92 @@
+/// The parts of an event's document the loaded rules can read. On the hot path the normalizer writes only these
+/// (``Normalizer/normalize(_:into:demand:counters:)``); the whole document is built again from the event only when a
+/// person or a program reads it (an alert, `auspex events`), so the fields no rule tests cost nothing per event.
+///
+/// Always written, whatever the demand: `event.*` and `auditd.message_type`/`result`/`session` (the rule index and
+/// every view read them), `auditd.data.syscall` and the normalizer's `process.*` (the process table reads them).
+public struct NormalizerDemand: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+
+    /// `@timestamp` (the engine takes event time from the record header, not from this field).
+    public static let timestamp = NormalizerDemand(rawValue: 1 << 0)
+    /// `auditd.data.*` but the syscall: arguments, exit, tty, socket fields and the generic keys (open fields).
+    public static let data = NormalizerDemand(rawValue: 1 << 1)
+    /// `auditd.paths`.
+    public static let paths = NormalizerDemand(rawValue: 1 << 2)
+    /// `auditd.summary.*`.
+    public static let summary = NormalizerDemand(rawValue: 1 << 3)
+    /// `auditd.user.*` (ids, names, SELinux labels).
+    public static let auditdUser = NormalizerDemand(rawValue: 1 << 4)
+    /// `user.*` and `group.*` (ids and names).
+    public static let user = NormalizerDemand(rawValue: 1 << 5)
+    /// `file.*` of the event's object and `auditd.file.selinux.*`.
+    public static let file = NormalizerDemand(rawValue: 1 << 6)
+    /// `source.*`, `destination.*`, `network.direction`.
+    public static let network = NormalizerDemand(rawValue: 1 << 7)
+    /// `host.*`.
+    public static let host = NormalizerDemand(rawValue: 1 << 8)
+    /// `tags` (the audit rule keys).
+    public static let tags = NormalizerDemand(rawValue: 1 << 9)
+
+    /// Every part: whole documents.
+    public static let all: NormalizerDemand = [.timestamp, .data, .paths, .summary, .auditdUser, .user, .file,
+                                               .network, .host, .tags]
+
+    /// What must be written for a rule to read the field `name` (a fixed ``ECSField`` or an open one).
+    public static func reading(fieldNamed name: String) -> NormalizerDemand {
+        if let field = ECSField(name: name) { return reading(field) }
+        return reading(openField: name)
+    }
+
+    /// What must be written for a rule to read `field` (empty for fields always written and for the process
+    /// table's, which are always complete). `file.name` and the other fields the table derives from the object
+    /// path need that path and `auditd.paths`.
+    static func reading(_ field: ECSField) -> NormalizerDemand {
+        switch field {
+        case .timestamp: return .timestamp
+        case .auditdDataArch, .auditdDataA0, .auditdDataA1, .auditdDataA2, .auditdDataA3, .auditdDataExit,
+             .auditdDataTty, .auditdDataItems, .auditdDataArgc, .auditdDataSocketFamily, .auditdDataSocketAddr,
+             .auditdDataSocketPort, .auditdDataSocketPath, .auditdDataSocketFlow, .auditdDataSocketSaddr:
+            return .data
+        case .auditdPaths: return .paths
+        case .auditdSummaryActorPrimary, .auditdSummaryActorSecondary, .auditdSummaryObjectType,
+             .auditdSummaryObjectPrimary, .auditdSummaryObjectSecondary, .auditdSummaryHow:
+            return .summary
+        case .auditdUserAuditId, .auditdUserAuditName, .auditdUserSavedId, .auditdUserSavedName,
+             .auditdUserSavedGroupId, .auditdUserSavedGroupName, .auditdUserFilesystemId, .auditdUserFilesystemName,
+             .auditdUserFilesystemGroupId, .auditdUserFilesystemGroupName, .auditdUserOldAuidId,
+             .auditdUserOldAuidName, .auditdUserNewAuidId, .auditdUserNewAuidName:
+            return .auditdUser
+        case .userId, .userName, .userGroupId, .userGroupName, .userEffectiveId, .userEffectiveName,
+             .userEffectiveGroupId, .userEffectiveGroupName, .userTargetId, .userTargetName, .groupId, .groupName:
+            return .user
+        case .filePath, .fileDevice, .fileInode, .fileMode, .fileUid, .fileOwner, .fileGid, .fileGroup: return .file
+        case .fileName, .fileExtension, .fileExtOriginalPath, .fileExtOriginalName, .fileExtOriginalExtension:
+            return [.file, .paths]
+        case .sourceIp, .sourcePort, .sourceAddress, .destinationIp, .destinationPort, .destinationAddress,
+             .networkDirection:
+            return .network
+        case .hostId, .hostName, .hostHostname, .hostOsType: return .host
+        case .tags: return .tags
+        case .eventKind, .eventModule, .eventDataset, .eventCategory, .eventType, .eventAction, .eventOutcome,
+             .eventSequence, .eventId, .dataStreamType, .dataStreamDataset, .ecsVersion, .serviceType,
+             .auditdMessageType, .auditdResult, .auditdSession, .auditdDataSyscall, .processPid, .processParentPid,
+             .processName, .processExecutable, .processArgs, .processTitle, .processWorkingDirectory:
+            return []  // always written
+        default:
+            // The process table's fields are always complete; a normalizer field missing above costs everything
+            // rather than a wrong answer.
+            return field.rawValue >= ECSField.firstProcessTableField.rawValue ? [] : .all
+        }
+    }
+
+    /// What must be written for a rule to read the open field `name` (one the records name: `auditd.data.<key>`,
+    /// SELinux labels); every part for a name this table does not know.
+    static func reading(openField name: String) -> NormalizerDemand {
+        if name.hasPrefix("auditd.data.") { return .data }
+        if name.hasPrefix("auditd.user.selinux.") { return .auditdUser }
+        if name.hasPrefix("auditd.file.selinux.") { return .file }
+        return .all
+    }
+}
