@@ -92,6 +92,25 @@ public struct BorrowedValue {
         text.withUTF8Buffer { raw.elementsEqual($0) }
     }
 
+    /// Whether ``decodedText(limit:nulAsSpace:)`` would cut the value, decided without decoding it: a value the
+    /// normalizer skips (no rule reads it) still counts as cut, so the counters do not depend on the rules.
+    public func wouldBeCut(limit: Int, nulAsSpace: Bool = false) -> Bool {
+        let isHex = isHexEncoded
+        if !isHex, !nulAsSpace { return raw.count > limit }
+        var count = isHex ? raw.count / 2 : raw.count
+        guard count > limit else { return false }  // dropping trailing NULs only shortens it
+        if nulAsSpace {
+            if isHex {
+                while count > 0, raw[2 * count - 2] == UInt8(ascii: "0"), raw[2 * count - 1] == UInt8(ascii: "0") {
+                    count -= 1
+                }
+            } else {
+                while count > 0, raw[count - 1] == 0 { count -= 1 }
+            }
+        }
+        return count > limit
+    }
+
     /// The decoded value as text (invalid UTF-8 repaired with U+FFFD), cut to `limit` bytes (`wasCut` says so),
     /// written straight from the record's bytes into the string's storage: no intermediate array.
     /// `nulAsSpace` (proctitle, exe, where NUL separates argv) drops trailing NULs and shows the others as spaces,

@@ -91,6 +91,12 @@ struct DocumentBuilder {
         if let session = facts.session, session != "unset" { add(.auditdSession, .string(session)) }
 
         add(.auditdDataSyscall, facts.syscall)
+        if demand.contains(.arguments) {
+            add(.auditdDataA0, facts.a0)
+            add(.auditdDataA1, facts.a1)
+            add(.auditdDataA2, facts.a2)
+            add(.auditdDataA3, facts.a3)
+        }
         if demand.contains(.data) { addDataFields(facts) }
         if demand.contains(.paths), !facts.paths.isEmpty {
             add(.auditdPaths, .array(facts.paths.map { path in
@@ -113,13 +119,9 @@ struct DocumentBuilder {
         }
     }
 
-    /// `auditd.data.*` but the syscall.
+    /// `auditd.data.*` but the syscall and the arguments.
     private mutating func addDataFields(_ facts: EventFacts) {
         add(.auditdDataArch, facts.arch)
-        add(.auditdDataA0, facts.a0)
-        add(.auditdDataA1, facts.a1)
-        add(.auditdDataA2, facts.a2)
-        add(.auditdDataA3, facts.a3)
         add(.auditdDataExit, facts.exit)
         add(.auditdDataTty, facts.tty)
         if !facts.isCompound, let items = facts.items { addLong(.auditdDataItems, items) }
@@ -287,7 +289,7 @@ struct DocumentBuilder {
         add(.processName, facts.comm)
         add(.processExecutable, facts.exe)
         if let args = facts.args, !args.isEmpty { add(.processArgs, .array(args.map(FieldValue.string))) }
-        add(.processTitle, facts.proctitle)
+        if demand.contains(.title) { add(.processTitle, facts.proctitle) }
         add(.processWorkingDirectory, facts.cwd)
     }
 

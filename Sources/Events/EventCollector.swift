@@ -4,6 +4,10 @@ import Reassembler
 /// Builds `EventFacts` from an event's records in one pass (go-libaudit `CoalesceMessages` semantics, §1.3–§1.4).
 struct EventCollector {
     var limits: Normalizer.Limits
+    /// The parts of the document to be written. Values only other parts show are left undecoded in syscall events,
+    /// whose normalization (unlike a user-space record's) never moves one value into another part; a value left
+    /// undecoded still counts when it would have been cut, so the counters do not depend on the rules.
+    var demand: NormalizerDemand = .all
 
     func collect(_ event: AuditEvent, counters: inout NormalizerCounters) -> EventFacts {
         let records = event.records
@@ -24,23 +28,29 @@ struct EventCollector {
                 counters.missingSyscallRecord += 1
             }
         }
-        addIdentity(records[identityIndex], to: &facts, counters: &counters)
-        if facts.isCompound { addOtherRecords(event, identityIndex: identityIndex, to: &facts, counters: &counters) }
+        let skipping = facts.eventType == .syscall ? Skipped(demand) : Skipped(.all)
+        addIdentity(records[identityIndex], to: &facts, skipping: skipping, counters: &counters)
+        if facts.isCompound {
+            addOtherRecords(event, identityIndex: identityIndex, to: &facts, skipping: skipping, counters: &counters)
+        }
         checkNumbers(&facts, counters: &counters)
         return facts
     }
 
     private func addOtherRecords(_ event: AuditEvent, identityIndex: Int, to facts: inout EventFacts,
-                                 counters: inout NormalizerCounters) {
+                                 skipping: Skipped, counters: inout NormalizerCounters) {
         let records = event.records
         var sawExecve = false
         for (index, record) in records.enumerated() where index != identityIndex {
             switch record.type {
             case .syscall, .eoe: continue
-            case .path: facts.paths.append(pathEntries(record, counters: &counters))
+            case .path:
+                if skipping.paths { countCuts(record, counters: &counters) } else {
+                    facts.paths.append(pathEntries(record, counters: &counters))
+                }
             case .sockaddr: addSockaddr(record, to: &facts, counters: &counters)
             case .execve: sawExecve = true
-            default: addGeneric(record, to: &facts, counters: &counters)
+            default: addGeneric(record, to: &facts, skipping: skipping, counters: &counters)
             }
         }
         if sawExecve { addExecve(event, to: &facts, counters: &counters) }
@@ -56,7 +66,8 @@ struct EventCollector {
 
     // MARK: identity record
 
-    private func addIdentity(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
+    private func addIdentity(_ record: AuditRecord, to facts: inout EventFacts, skipping: Skipped,
+                             counters: inout NormalizerCounters) {
         var archValue: AuditArch?
         var syscallNumber: Int?
         let hasArchAndSyscall = record.type == .syscall || record.type == .seccomp
@@ -70,6 +81,10 @@ struct EventCollector {
                 let known = KnownKey(keyBytes)
                 if readsIdentity, let known { Self.note(known, value, in: &identity) }
                 if known == .msg, value.quoting == .single { continue }  // user-space payload, tokenized after it
+                if skipping.skips(known) {
+                    countCut(known, value, counters: &counters)
+                    continue
+                }
                 guard let text = decode(known, value, counters: &counters) else { continue }
                 switch known {
                 case .success, .res: facts.result = Self.result(text)
@@ -123,7 +138,8 @@ struct EventCollector {
 
     // MARK: other records
 
-    private func addGeneric(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
+    private func addGeneric(_ record: AuditRecord, to facts: inout EventFacts, skipping: Skipped,
+                            counters: inout NormalizerCounters) {
         record.withBorrowedFields { fields in
             for index in 0..<fields.count {
                 let keyBytes = fields.key(at: index)
@@ -131,6 +147,10 @@ struct EventCollector {
                 let value = fields.value(at: index)
                 let known = KnownKey(keyBytes)
                 if known == .msg, value.quoting == .single { continue }
+                if skipping.skipsGeneric(known, keyBytes) {
+                    countCut(known, value, counters: &counters)
+                    continue
+                }
                 guard let text = decode(known, value, counters: &counters) else { continue }
                 if known == .subj {
                     for label in Self.selinuxLabels(text) where !facts.containsData("subj_" + label.key) {
@@ -201,6 +221,73 @@ struct EventCollector {
     }
 
     // MARK: values
+
+    /// What the demand leaves undecoded (nothing, for events other than syscall events).
+    struct Skipped {
+        /// PATH records: `auditd.paths`, and the object file of `file.*` and `auditd.summary.*`.
+        let paths: Bool
+        /// Keys that land in `auditd.data` (generic keys, `exit`, `tty`, `items`).
+        let data: Bool
+        let arguments: Bool, title: Bool, tags: Bool, labels: Bool
+        /// `auid`, `suid`, `fsuid`, `sgid`, `fsgid` and the login ids: `auditd.user.*` and the summary's actor.
+        let auditIDs: Bool
+        /// `uid`, `gid`, `euid`, `egid`: `user.*`, and also `auditd.user.*` (which they decide) and the summary.
+        let userIDs: Bool
+
+        init(_ demand: NormalizerDemand) {
+            func none(_ parts: NormalizerDemand) -> Bool { demand.isDisjoint(with: parts) }
+            paths = none([.paths, .file, .summary])
+            data = none([.data, .summary])
+            arguments = none(.arguments)
+            title = none([.title, .summary])
+            tags = none(.tags)
+            labels = none(.auditdUser)
+            auditIDs = none([.auditdUser, .summary])
+            userIDs = none([.user, .auditdUser, .summary])
+        }
+
+        func skips(_ key: KnownKey?) -> Bool {
+            switch key {
+            case .a0, .a1, .a2, .a3: return arguments
+            case .exit, .tty, .items: return data
+            case .proctitle: return title
+            case .key: return tags
+            case .subj: return labels
+            case .auid, .suid, .fsuid, .sgid, .fsgid, .oldAuid, .newAuid: return auditIDs
+            case .uid, .gid, .euid, .egid: return userIDs
+            default: return false
+            }
+        }
+
+        /// Keys of records other than the identity record: only the process's own keys have slots of their own;
+        /// every other key lands in `auditd.data` (and `id` in `event.id`, always written).
+        func skipsGeneric(_ key: KnownKey?, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            switch key {
+            case .a0, .a1, .a2, .a3: return arguments
+            case .proctitle: return title
+            case .pid, .ppid, .comm, .exe, .cwd, .syscall: return false
+            case nil: return data && !bytes.equals("id")
+            default: return data
+            }
+        }
+    }
+
+    /// Counts a value left undecoded as `decode` would have counted it.
+    private func countCut(_ known: KnownKey?, _ value: BorrowedValue, counters: inout NormalizerCounters) {
+        if Self.isNoValue(value.raw) { return }
+        if value.wouldBeCut(limit: limits.maxValueBytes, nulAsSpace: known == .proctitle || known == .exe) {
+            counters.truncatedValues += 1
+        }
+    }
+
+    /// ``countCut(_:_:counters:)`` for every field of a record left undecoded.
+    private func countCuts(_ record: AuditRecord, counters: inout NormalizerCounters) {
+        record.withBorrowedFields { fields in
+            for index in 0..<fields.count where Self.isFieldKey(fields.key(at: index)) {
+                countCut(KnownKey(fields.key(at: index)), fields.value(at: index), counters: &counters)
+            }
+        }
+    }
 
     /// The name of field `index`: a static spelling for common keys, else decoded (`old auid` reads `old_auid`).
     private static func keyName(_ fields: BorrowedFields, at index: Int) -> String {

@@ -63,8 +63,8 @@ public struct Normalizer: Sendable {
     public func normalize(_ event: AuditEvent, into slots: consuming EventSlots, demand: NormalizerDemand = .all,
                           counters: inout NormalizerCounters) -> EventSlots {
         if event.records.isEmpty { counters.emptyEvents += 1 }
-        var facts = EventCollector(limits: limits).collect(event, counters: &counters)
-        var summarizer = Summarizer(names: MemoizedNames(lookup: names), resolvesActors: demand.contains(.summary))
+        var facts = EventCollector(limits: limits, demand: demand).collect(event, counters: &counters)
+        var summarizer = Summarizer(names: MemoizedNames(lookup: names), writesSummary: demand.contains(.summary))
         let summary = summarizer.summarize(&facts)
         // The memo moves on to the builder (no copy): its answers stay the event's.
         var builder = DocumentBuilder(hostFields: hostFields, demand: demand, names: (consume summarizer).names,

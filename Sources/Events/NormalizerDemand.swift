@@ -3,15 +3,20 @@
 /// person or a program reads it (an alert, `auspex events`), so the fields no rule tests cost nothing per event.
 ///
 /// Always written, whatever the demand: `event.*` and `auditd.message_type`/`result`/`session` (the rule index and
-/// every view read them), `auditd.data.syscall` and the normalizer's `process.*` (the process table reads them).
+/// every view read them), `auditd.data.syscall` and the normalizer's `process.*` but the title (the process table reads them).
 public struct NormalizerDemand: OptionSet, Sendable, Hashable {
     public let rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
     /// `@timestamp` (the engine takes event time from the record header, not from this field).
     public static let timestamp = NormalizerDemand(rawValue: 1 << 0)
-    /// `auditd.data.*` but the syscall: arguments, exit, tty, socket fields and the generic keys (open fields).
+    /// `auditd.data.*` but the syscall and the arguments: exit, tty, socket fields and the generic keys (open
+    /// fields).
     public static let data = NormalizerDemand(rawValue: 1 << 1)
+    /// `auditd.data.a0` … `a3`, the syscall's first arguments.
+    public static let arguments = NormalizerDemand(rawValue: 1 << 10)
+    /// `process.title` (the PROCTITLE record).
+    public static let title = NormalizerDemand(rawValue: 1 << 11)
     /// `auditd.paths`.
     public static let paths = NormalizerDemand(rawValue: 1 << 2)
     /// `auditd.summary.*`.
@@ -30,8 +35,8 @@ public struct NormalizerDemand: OptionSet, Sendable, Hashable {
     public static let tags = NormalizerDemand(rawValue: 1 << 9)
 
     /// Every part: whole documents.
-    public static let all: NormalizerDemand = [.timestamp, .data, .paths, .summary, .auditdUser, .user, .file,
-                                               .network, .host, .tags]
+    public static let all: NormalizerDemand = [.timestamp, .data, .arguments, .title, .paths, .summary, .auditdUser,
+                                               .user, .file, .network, .host, .tags]
 
     /// What must be written for a rule to read the field `name` (a fixed ``ECSField`` or an open one).
     public static func reading(fieldNamed name: String) -> NormalizerDemand {
@@ -45,8 +50,9 @@ public struct NormalizerDemand: OptionSet, Sendable, Hashable {
     static func reading(_ field: ECSField) -> NormalizerDemand {
         switch field {
         case .timestamp: return .timestamp
-        case .auditdDataArch, .auditdDataA0, .auditdDataA1, .auditdDataA2, .auditdDataA3, .auditdDataExit,
-             .auditdDataTty, .auditdDataItems, .auditdDataArgc, .auditdDataSocketFamily, .auditdDataSocketAddr,
+        case .auditdDataA0, .auditdDataA1, .auditdDataA2, .auditdDataA3: return .arguments
+        case .processTitle: return .title
+        case .auditdDataArch, .auditdDataExit, .auditdDataTty, .auditdDataItems, .auditdDataArgc, .auditdDataSocketFamily, .auditdDataSocketAddr,
              .auditdDataSocketPort, .auditdDataSocketPath, .auditdDataSocketFlow, .auditdDataSocketSaddr:
             return .data
         case .auditdPaths: return .paths
@@ -72,7 +78,7 @@ public struct NormalizerDemand: OptionSet, Sendable, Hashable {
         case .eventKind, .eventModule, .eventDataset, .eventCategory, .eventType, .eventAction, .eventOutcome,
              .eventSequence, .eventId, .dataStreamType, .dataStreamDataset, .ecsVersion, .serviceType,
              .auditdMessageType, .auditdResult, .auditdSession, .auditdDataSyscall, .processPid, .processParentPid,
-             .processName, .processExecutable, .processArgs, .processTitle, .processWorkingDirectory:
+             .processName, .processExecutable, .processArgs, .processWorkingDirectory:
             return []  // always written
         default:
             // The process table's fields are always complete; a normalizer field missing above costs everything

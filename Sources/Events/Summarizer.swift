@@ -42,14 +42,15 @@ struct Summary {
 struct Summarizer {
     /// The event's name memo, handed on to the document builder so no id is looked up twice.
     var names: MemoizedNames
-    /// Whether the actors are turned into user names: only `auditd.summary.actor.*` shows them.
-    var resolvesActors = true
+    /// Whether `auditd.summary.*` is written: otherwise the actors are not turned into user names and the default
+    /// `how` is not worked out (nothing else shows them).
+    var writesSummary = true
 
     mutating func summarize(_ facts: inout EventFacts) -> Summary {
         var summary = Summary()
         summary.actorPrimary = facts.ids.first { $0.kind == .auid }?.value
         summary.actorSecondary = facts.ids.first { $0.kind == .uid }?.value
-        summary.how = defaultHow(facts)
+        if writesSummary { summary.how = defaultHow(facts) }
 
         let syscallNorm = facts.syscall.map(SyscallNormalizations.lookup)
         if facts.eventType == .syscall {
@@ -64,7 +65,7 @@ struct Summarizer {
                 summary.types += syscallNorm.types
             }
         }
-        if resolvesActors { resolveActors(&summary) }
+        if writesSummary { resolveActors(&summary) }
         return summary
     }
 

@@ -27,7 +27,8 @@ final class NormalizerDemandTests: XCTestCase {
         XCTAssertEqual(try demand(#"process where user.name == "root""#), .user)
         XCTAssertEqual(try demand(#"process where host.os.type == "linux" and user.id == "0""#), [.host, .user])
         XCTAssertEqual(try demand(#"network where destination.ip == "192.0.2.2""#), .network)
-        XCTAssertEqual(try demand(#"process where auditd.data.a1 == "1""#), .data)
+        XCTAssertEqual(try demand(#"process where auditd.data.a1 == "1""#), .arguments)
+        XCTAssertEqual(try demand(#"process where auditd.data.exit == "1" and process.title : "x*""#), [.data, .title])
         XCTAssertEqual(try demand(#"process where auditd.data.some_key == "1""#), .data)  // an open field
         XCTAssertEqual(try demand(#"file where file.extension == "so""#), [.file, .paths])  // the table derives it
         XCTAssertEqual(try demand(#"any where auditd.summary.how == "x" and @timestamp != null"#), [.summary, .timestamp])
@@ -43,7 +44,49 @@ final class NormalizerDemandTests: XCTestCase {
 
     func testDefendRulesDemandWhatTheirViewIsComputedFrom() throws {
         let defend = try demand(#"process where event.action == "exec""#, index: ["logs-endpoint.events.process-*"])
-        XCTAssertTrue(defend.isSuperset(of: [.user, .file, .paths, .data]), "\(defend)")
+        XCTAssertTrue(defend.isSuperset(of: [.user, .file, .paths, .arguments]), "\(defend)")
+    }
+
+    /// Values over the length limit are counted as cut whether or not the demand has them decoded.
+    func testUndecodedValuesOverTheLimitAreStillCounted() throws {
+        let long = String(repeating: "41", count: 40_000)  // hex: 40,000 bytes decoded
+        let padded = String(repeating: "41", count: 35_000) + String(repeating: "00", count: 5_000)  // 35,000 kept
+        let short = String(repeating: "41", count: 20_000) + String(repeating: "00", count: 20_000)  // 20,000 kept
+        func syscall(_ serial: Int, _ extra: String = "") -> String {
+            "type=SYSCALL msg=audit(1700000000.000:\(serial)): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 "
+                + "a2=3 a3=4 items=1 ppid=1 pid=2 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
+                + "tty=pts0 ses=1 comm=\"x\" exe=\"/bin/x\"" + extra
+        }
+        let lines = [
+            syscall(7, " key=" + long),
+            "type=PATH msg=audit(1700000000.000:7): item=0 name=\(long) inode=1 dev=00:01 mode=0100755 ouid=0 ogid=0",
+            "type=PROCTITLE msg=audit(1700000000.000:7): proctitle=\(long)",
+            "type=BPRM_FCAPS msg=audit(1700000000.000:7): fver=0 fp=\(long)",
+            syscall(8),
+            "type=PROCTITLE msg=audit(1700000000.000:8): proctitle=\(padded)",
+            syscall(9),
+            "type=PROCTITLE msg=audit(1700000000.000:9): proctitle=\(short)",
+        ]
+        var reassembler = Reassembler(maxInFlight: 8, timeoutNanoseconds: 1)
+        var events: [AuditEvent] = []
+        for line in lines {
+            guard case .success(let record) = AuditParser.parseLogLine(Array(line.utf8)) else {
+                return XCTFail("fixture line does not parse: \(line.prefix(80))")
+            }
+            events += reassembler.push(record, now: 0)
+        }
+        events += reassembler.finish()
+        XCTAssertEqual(events.count, 3)
+        let normalizer = Normalizer(host: HostInfo(id: "h", name: "h"), names: StaticNameLookup(),
+                                    limits: Normalizer.Limits(maxValueBytes: 30_000))
+        var whole = NormalizerCounters()
+        var partial = NormalizerCounters()
+        for event in events {
+            _ = normalizer.normalize(event, counters: &whole)
+            _ = normalizer.normalize(event, demand: [], counters: &partial)
+        }
+        XCTAssertEqual(whole.truncatedValues, 5, "key, path name, proctitle, fp and the padded proctitle")
+        XCTAssertEqual(partial, whole)
     }
 
     // MARK: what is written
@@ -52,8 +95,8 @@ final class NormalizerDemandTests: XCTestCase {
     /// demanding that part can read holds what the whole path writes, and the document built again from the event
     /// (``DocumentStage/document(of:)``) is the whole path's document.
     func testDemandedFieldsAndRebuiltDocumentsEqualTheWholePath() throws {
-        let parts: [NormalizerDemand] = [[], .timestamp, .data, .paths, .summary, .auditdUser, .user, .file, .network,
-                                         .host, .tags]
+        let parts: [NormalizerDemand] = [[], .timestamp, .data, .arguments, .title, .paths, .summary, .auditdUser, .user,
+                                         .file, .network, .host, .tags]
         var compared = 0
         for log in try ParityGoldenTests.logs() {
             var whole = DocumentStage(settings: ParityGoldenTests.settings, names: StaticNameLookup())
@@ -102,6 +145,9 @@ final class NormalizerDemandTests: XCTestCase {
             let rest = whole.finish()
             for index in partial.indices { _ = partial[index].finish() }
             check(rest)
+            for stage in partial {  // values left undecoded are still counted
+                XCTAssertEqual(stage.normalizerCounters, whole.normalizerCounters, log.name)
+            }
         }
         XCTAssertGreaterThan(compared, 10_000)
     }
