@@ -38,6 +38,16 @@ public enum DefendVocabulary {
         return table
     }()
 
+    /// Whether the Defend view reads the PATH items of a call of `syscall` (their `nametype` tells a created file
+    /// from an opened one, and a rename's new name from the old).
+    static func readsPaths(ofSyscall syscall: String?) -> Bool {
+        guard let syscall else { return false }
+        switch operationBySyscall[syscall] {
+        case .openFile, .createFile, .renameFile: return true
+        default: return false
+        }
+    }
+
     /// The `event.action` values a successful call of `syscall` gets in the Defend view (what the Defend view's
     /// reading of the event can write), empty when Defend has no name for it: what a rule testing one of them needs
     /// audited.

@@ -98,7 +98,8 @@ struct DocumentBuilder {
             add(.auditdDataA3, facts.a3)
         }
         if demand.contains(.data) { addDataFields(facts) }
-        if demand.contains(.paths), !facts.paths.isEmpty {
+        if !facts.paths.isEmpty, demand.contains(.paths)
+            || demand.contains(.fileOperationPaths) && DefendVocabulary.readsPaths(ofSyscall: facts.syscall) {
             add(.auditdPaths, .array(facts.paths.map { path in
                 .object(path.map { FieldValue.ObjectEntry(Self.pipelineKey($0.key), .string($0.value)) })
             }))

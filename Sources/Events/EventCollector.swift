@@ -45,7 +45,10 @@ struct EventCollector {
             switch record.type {
             case .syscall, .eoe: continue
             case .path:
-                if skipping.paths { countCuts(record, counters: &counters) } else {
+                if skipping.paths && !(demand.contains(.fileOperationPaths)
+                                       && DefendVocabulary.readsPaths(ofSyscall: facts.syscall)) {
+                    countCuts(record, counters: &counters)
+                } else {
                     facts.paths.append(pathEntries(record, counters: &counters))
                 }
             case .sockaddr: addSockaddr(record, to: &facts, counters: &counters)

@@ -17,6 +17,10 @@ public struct NormalizerDemand: OptionSet, Sendable, Hashable {
     public static let arguments = NormalizerDemand(rawValue: 1 << 10)
     /// `process.title` (the PROCTITLE record).
     public static let title = NormalizerDemand(rawValue: 1 << 11)
+    /// `auditd.paths` of the calls whose PATH items the Defend view reads (open, create, rename): what its
+    /// `event.action`, `event.type` and `file.path`, and the process table's `file.name` of a rename, are computed
+    /// from. A rule reading `auditd.paths` itself demands `paths`.
+    public static let fileOperationPaths = NormalizerDemand(rawValue: 1 << 12)
     /// `auditd.paths`.
     public static let paths = NormalizerDemand(rawValue: 1 << 2)
     /// `auditd.summary.*`.
@@ -35,8 +39,8 @@ public struct NormalizerDemand: OptionSet, Sendable, Hashable {
     public static let tags = NormalizerDemand(rawValue: 1 << 9)
 
     /// Every part: whole documents.
-    public static let all: NormalizerDemand = [.timestamp, .data, .arguments, .title, .paths, .summary, .auditdUser,
-                                               .user, .file, .network, .host, .tags]
+    public static let all: NormalizerDemand = [.timestamp, .data, .arguments, .title, .paths, .fileOperationPaths,
+                                               .summary, .auditdUser, .user, .file, .network, .host, .tags]
 
     /// What must be written for a rule to read the field `name` (a fixed ``ECSField`` or an open one).
     public static func reading(fieldNamed name: String) -> NormalizerDemand {
@@ -46,7 +50,7 @@ public struct NormalizerDemand: OptionSet, Sendable, Hashable {
 
     /// What must be written for a rule to read `field` (empty for fields always written and for the process
     /// table's, which are always complete). `file.name` and the other fields the table derives from the object
-    /// path need that path and `auditd.paths`.
+    /// path need that path and a rename's PATH items.
     static func reading(_ field: ECSField) -> NormalizerDemand {
         switch field {
         case .timestamp: return .timestamp
@@ -69,7 +73,7 @@ public struct NormalizerDemand: OptionSet, Sendable, Hashable {
             return .user
         case .filePath, .fileDevice, .fileInode, .fileMode, .fileUid, .fileOwner, .fileGid, .fileGroup: return .file
         case .fileName, .fileExtension, .fileExtOriginalPath, .fileExtOriginalName, .fileExtOriginalExtension:
-            return [.file, .paths]
+            return [.file, .fileOperationPaths]  // a rename's PATH items name the new and the old file
         case .sourceIp, .sourcePort, .sourceAddress, .destinationIp, .destinationPort, .destinationAddress,
              .networkDirection:
             return .network

@@ -30,7 +30,7 @@ final class NormalizerDemandTests: XCTestCase {
         XCTAssertEqual(try demand(#"process where auditd.data.a1 == "1""#), .arguments)
         XCTAssertEqual(try demand(#"process where auditd.data.exit == "1" and process.title : "x*""#), [.data, .title])
         XCTAssertEqual(try demand(#"process where auditd.data.some_key == "1""#), .data)  // an open field
-        XCTAssertEqual(try demand(#"file where file.extension == "so""#), [.file, .paths])  // the table derives it
+        XCTAssertEqual(try demand(#"file where file.extension == "so""#), [.file, .fileOperationPaths])  // the table's
         XCTAssertEqual(try demand(#"any where auditd.summary.how == "x" and @timestamp != null"#), [.summary, .timestamp])
         XCTAssertEqual(try demand(#"sequence by user.name [process where true] [network where true]"#), .user)
     }
@@ -44,7 +44,12 @@ final class NormalizerDemandTests: XCTestCase {
 
     func testDefendRulesDemandWhatTheirViewIsComputedFrom() throws {
         let defend = try demand(#"process where event.action == "exec""#, index: ["logs-endpoint.events.process-*"])
-        XCTAssertTrue(defend.isSuperset(of: [.user, .file, .paths, .arguments]), "\(defend)")
+        XCTAssertEqual(defend, [.arguments, .fileOperationPaths])
+        let defendFile = try demand(#"file where file.path == "/etc/x" and user.id == "0""#,
+                                    index: ["logs-endpoint.events.file-*"])
+        XCTAssertEqual(defendFile, [.fileOperationPaths, .file, .user])
+        let defendParent = try demand(#"process where process.parent.name == "sshd""#, index: ["logs-endpoint.events.*"])
+        XCTAssertEqual(defendParent, [])
     }
 
     /// Values over the length limit are counted as cut whether or not the demand has them decoded.
@@ -95,8 +100,10 @@ final class NormalizerDemandTests: XCTestCase {
     /// demanding that part can read holds what the whole path writes, and the document built again from the event
     /// (``DocumentStage/document(of:)``) is the whole path's document.
     func testDemandedFieldsAndRebuiltDocumentsEqualTheWholePath() throws {
-        let parts: [NormalizerDemand] = [[], .timestamp, .data, .arguments, .title, .paths, .summary, .auditdUser, .user,
-                                         .file, .network, .host, .tags]
+        let parts: [NormalizerDemand] = [[], .timestamp, .data, .arguments, .title, .paths, .fileOperationPaths,
+                                         .summary, .auditdUser, .user, .file, .network, .host, .tags,
+                                         [.file, .fileOperationPaths]]  // the table's file fields
+        var fileOperations = 0
         var compared = 0
         for log in try ParityGoldenTests.logs() {
             var whole = DocumentStage(settings: ParityGoldenTests.settings, names: StaticNameLookup())
@@ -120,6 +127,11 @@ final class NormalizerDemandTests: XCTestCase {
                             && got.slots[field] != expected.slots[field] {
                             XCTFail("\(log.name) event \(event.serial), demand \(parts[index]): \(field.name) is "
                                     + "\(got.slots[field]), whole path \(expected.slots[field])")
+                        }
+                        if parts[index] == .fileOperationPaths,
+                           DefendVocabulary.readsPaths(ofSyscall: expected.slots[.auditdDataSyscall].stringValue) {
+                            fileOperations += 1
+                            XCTAssertEqual(got.slots[.auditdPaths], expected.slots[.auditdPaths], log.name)
                         }
                         let demandedExtras = { (slots: EventSlots) in
                             slots.extras.filter { NormalizerDemand.reading(fieldNamed: $0.name).isSubset(of: parts[index]) }
@@ -150,5 +162,6 @@ final class NormalizerDemandTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(compared, 10_000)
+        XCTAssertGreaterThan(fileOperations, 0)
     }
 }

@@ -168,11 +168,6 @@ public final class ECSSchemaBuilder {
     }
 
     private static let defendSources = ["auditd.data.syscall", "auditd.data.a0", "auditd.data.a1", "auditd.data.a2"]
-    /// What the Defend-view fields are computed from (``ECSSchema/DerivationSources``).
-    private static let derivationSources = defendSources + [
-        "user.id", "user.effective.id", "event.action", "event.type", "event.category", "file.path", "auditd.paths",
-        "event.outcome",
-    ]
 
     /// The schema a rule written for `view` compiles against. Unknown names (neither in the catalog nor under an
     /// open prefix) get no slot, so the compiler folds them to null and lists them in `unknownFields`.
@@ -194,10 +189,10 @@ public final class ECSSchemaBuilder {
             ECSSchema.DerivedSlot(field: field, slot: slot, replaced: slotByName[field.replacedField]!,
                                   forkSource: field.forkSourceField.map { slotByName[$0]! } ?? -1)
         }.sorted { $0.slot < $1.slot }
+        // Each derived field's name was noted when asked for (the field it replaces: `user.id` covers the effective
+        // id too); Defend's reading of the call may need more.
         var demand = self.demand
-        if !derivedSlots.isEmpty {
-            for field in Self.derivationSources { demand.formUnion(.reading(fieldNamed: field)) }
-        }
+        for field in derived.keys { demand.formUnion(field.defendEventDemand) }
         return ECSSchema(slotByName: slotByName, slotCount: nextSlot, derivedSlots: derivedSlots, sources: sources,
                          demand: demand)
     }

@@ -1,3 +1,5 @@
+import Events
+
 /// Which document convention a rule was written for. Decided per rule from its `index` patterns at compile time
 /// (architecture.md "Compatibility targets"): the same audit event is seen through either view.
 public enum SourceView: String, Sendable, Hashable {
@@ -62,6 +64,18 @@ enum DerivedField: Hashable, Sendable {
         .defendUserID, .defendAction, .defendType, .defendCategory, .defendFilePath, .defendPid, .defendEntityID,
     ] + DefendFork.parentSuffixes.map { .defendParent(suffix: $0) }
       + DefendFork.leaderSameAsProcessFields.map { .defendLeaderSameAsProcess($0) }
+
+    /// What Defend's reading of the call (``DefendEvent``) needs written for this field beyond the fields it names:
+    /// the open and clone flags and a file operation's PATH items decide the action and type, a rename's PATH items
+    /// the path; the category follows from the syscall alone.
+    var defendEventDemand: NormalizerDemand {
+        switch self {
+        case .defendAction, .defendType: return [.arguments, .fileOperationPaths]
+        case .defendFilePath: return .fileOperationPaths
+        case .defendCategory, .defendUserID, .defendPid, .defendEntityID, .defendParent, .defendLeaderSameAsProcess:
+            return []
+        }
+    }
 
     /// The document field this derived field stands in for in the Defend view.
     var replacedField: String {

@@ -66,14 +66,17 @@ struct FunctionCall: Sendable {
     /// Evaluates the arguments into stack memory. A multi-valued argument maps the function over
     /// its elements (first array argument only), giving an array result.
     func evaluate(_ event: SlotEvent) -> FieldValue {
-        withUnsafeTemporaryAllocation(of: FieldValue.self, capacity: arguments.count) { buffer in
+        // A `cidrMatch` with its networks parsed reads only the address: its other arguments (often dozens of
+        // constant networks) are not copied out per event.
+        let count = cidrs == nil ? arguments.count : min(1, arguments.count)
+        return withUnsafeTemporaryAllocation(of: FieldValue.self, capacity: count) { buffer in
             var arrayIndex: Int?
-            for (i, argument) in arguments.enumerated() {
-                let value = argument.evaluate(event)
+            for i in 0..<count {
+                let value = arguments[i].evaluate(event)
                 if arrayIndex == nil, case .array = value { arrayIndex = i }
                 (buffer.baseAddress! + i).initialize(to: value)
             }
-            defer { buffer.baseAddress!.deinitialize(count: arguments.count) }
+            defer { buffer.baseAddress!.deinitialize(count: count) }
             guard let arrayIndex, case .array(let items) = buffer[arrayIndex] else {
                 return function.evaluate(buffer, insensitive: insensitive, cidrs: cidrs)
             }
