@@ -186,7 +186,7 @@ final class RegexMatcherTests: XCTestCase {
     }
 
     /// The construction budget is sized from the corpus: its costliest patterns (12,135 and 14,675 steps of the
-    /// 100,000) must stay fully deterministic, and a hostile one must stop at the budget.
+    /// 60,000) must stay fully deterministic, and a hostile one must stop at the budget.
     func testCorpusPatternsFitTheConstructionBudget() throws {
         let corpus = [
             try matcher(#".*[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(:[0-9]{1,5})?\/[^ ]+.*"#),
