@@ -5,31 +5,68 @@
 /// nothing: stable across execve (same task, same start), new after fork (new pid, new start) and after pid reuse
 /// (new start), and unique across reboots and hosts (the boot id is random per boot).
 enum EntityID {
+    /// The id of `pid` started at `startTicks`: SHA-256 of `<pid namespace>__<boot id>__<pid>__<start ticks>`, first
+    /// 18 bytes in base64. One per fork and new process: the text is written into one buffer and the digest and
+    /// its encoding into stack memory (interpolating the text and the arrays between the steps cost ~8k instructions).
     static func make(system: ProcSystemFacts, pid: Int32, startTicks: UInt64) -> String {
-        let text = "\(system.pidNamespace)__\(system.bootID)__\(pid)__\(startTicks)"
-        let digest = SHA256.hash(Array(text.utf8))
-        return base64(digest[0..<18])
+        var text: [UInt8] = []
+        text.reserveCapacity(system.bootID.utf8.count + 48)
+        appendDecimal(system.pidNamespace, to: &text)
+        text.append(contentsOf: [UInt8(ascii: "_"), UInt8(ascii: "_")])
+        text.append(contentsOf: system.bootID.utf8)
+        text.append(contentsOf: [UInt8(ascii: "_"), UInt8(ascii: "_")])
+        if pid < 0 { text.append(UInt8(ascii: "-")) }
+        appendDecimal(UInt64(pid.magnitude), to: &text)
+        text.append(contentsOf: [UInt8(ascii: "_"), UInt8(ascii: "_")])
+        appendDecimal(startTicks, to: &text)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+            SHA256.hash(text, into: digest)
+            return base64(UnsafeBufferPointer(rebasing: digest[0..<18]))
+        }
+    }
+
+    private static func appendDecimal(_ value: UInt64, to text: inout [UInt8]) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, written backwards
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { text.append(buffer[index]) }
+        }
     }
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// Standard base64 with padding.
     static func base64(_ bytes: ArraySlice<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let b0 = bytes[index]
-            let b1 = index + 1 < bytes.endIndex ? bytes[index + 1] : 0
-            let b2 = index + 2 < bytes.endIndex ? bytes[index + 2] : 0
-            let remaining = bytes.endIndex - index
-            out.append(alphabet[Int(b0 >> 2)])
-            out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
-            out.append(remaining > 1 ? alphabet[Int((b1 & 0x0f) << 2 | b2 >> 6)] : UInt8(ascii: "="))
-            out.append(remaining > 2 ? alphabet[Int(b2 & 0x3f)] : UInt8(ascii: "="))
-            index += 3
+        bytes.withUnsafeBufferPointer(base64)
+    }
+
+    /// Standard base64 with padding, written straight into the string.
+    static func base64(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let count = (bytes.count + 2) / 3 * 4
+        return alphabet.withUnsafeBufferPointer { alphabet in
+            String(unsafeUninitializedCapacity: count) { out in
+                var index = 0, written = 0
+                while index < bytes.count {
+                    let b0 = bytes[index]
+                    let b1 = index + 1 < bytes.count ? bytes[index + 1] : 0
+                    let b2 = index + 2 < bytes.count ? bytes[index + 2] : 0
+                    let remaining = bytes.count - index
+                    out[written] = alphabet[Int(b0 >> 2)]
+                    out[written + 1] = alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)]
+                    out[written + 2] = remaining > 1 ? alphabet[Int((b1 & 0x0f) << 2 | b2 >> 6)] : UInt8(ascii: "=")
+                    out[written + 3] = remaining > 2 ? alphabet[Int(b2 & 0x3f)] : UInt8(ascii: "=")
+                    index += 3
+                    written += 4
+                }
+                return written
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -47,32 +84,42 @@ enum SHA256 {
     ]
 
     static func hash(_ message: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 32) { digest, count in
+            hash(message, into: UnsafeMutableBufferPointer(rebasing: digest[0..<32]))
+            count = 32
+        }
+    }
+
+    /// The digest of `message` into `digest` (32 bytes).
+    static func hash(_ message: [UInt8], into digest: UnsafeMutableBufferPointer<UInt8>) {
         // Message, 0x80, zeros and the 64-bit length, padded to whole 64-byte blocks.
         let blockCount = (message.count + 8) / 64 + 1
-        var data = [UInt8](repeating: 0, count: blockCount * 64)
-        data.replaceSubrange(0..<message.count, with: message)
-        data[message.count] = 0x80
-        let bitLength = UInt64(message.count) &* 8
-        for index in 0..<8 { data[data.count - 1 - index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(index * 8)) }
-        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        // Entity ids hash one per fork and exec: the rounds run over raw buffers (no bounds checks, no retains).
-        data.withUnsafeBufferPointer { bytes in
-            k.withUnsafeBufferPointer { k in
-                h.withUnsafeMutableBufferPointer { h in
-                    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-                        for block in 0..<blockCount {
-                            compress(bytes.baseAddress! + block * 64, k: k, w: w, state: h)
-                        }
+        // Entity ids hash one per fork and exec: everything runs over stack buffers (no bounds checks, no retains).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: blockCount * 64) { data in
+            data.initialize(repeating: 0)
+            for (index, byte) in message.enumerated() { data[index] = byte }
+            data[message.count] = 0x80
+            let bitLength = UInt64(message.count) &* 8
+            for index in 0..<8 { data[data.count - 1 - index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(index * 8)) }
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8 + 64) { words in
+                let h = UnsafeMutableBufferPointer(rebasing: words[0..<8])
+                let w = UnsafeMutableBufferPointer(rebasing: words[8..<72])
+                for (index, word) in Self.initialState.enumerated() { h[index] = word }
+                k.withUnsafeBufferPointer { k in
+                    for block in 0..<blockCount {
+                        compress(UnsafePointer(data.baseAddress! + block * 64), k: k, w: w, state: h)
                     }
+                }
+                for index in 0..<8 {
+                    for byte in 0..<4 { digest[index * 4 + byte] = UInt8(truncatingIfNeeded: h[index] >> UInt32(24 - byte * 8)) }
                 }
             }
         }
-        var digest = [UInt8](repeating: 0, count: 32)
-        for (index, word) in h.enumerated() {
-            for byte in 0..<4 { digest[index * 4 + byte] = UInt8(truncatingIfNeeded: word >> UInt32(24 - byte * 8)) }
-        }
-        return digest
     }
+
+    private static let initialState: [UInt32] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+    ]
 
     private static func compress(_ block: UnsafePointer<UInt8>, k: UnsafeBufferPointer<UInt32>,
                                  w: UnsafeMutableBufferPointer<UInt32>, state h: UnsafeMutableBufferPointer<UInt32>) {

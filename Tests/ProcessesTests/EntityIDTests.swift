@@ -18,6 +18,16 @@ final class EntityIDTests: XCTestCase {
         XCTAssertEqual(EntityID.base64(ArraySlice(Array("foobar".utf8))), "Zm9vYmFy")
     }
 
+    /// The id is SHA-256 of `<pid namespace>__<boot id>__<pid>__<start ticks>`, first 18 bytes in base64 (values
+    /// computed with Python's hashlib): ids must not change between releases, or a restart would split processes.
+    func testIdsAreTheDocumentedDigest() {
+        XCTAssertEqual(EntityID.make(system: ProcSystemFacts(bootID: "b1", pidNamespace: 1, bootTimeNanos: 0),
+                                     pid: 42, startTicks: 1000), "sjA0DAFA0PG7W/ezN7qbR94e")
+        let boot = "0f6b2f8e-1c2d-4e5f-9a8b-7c6d5e4f3a2b"
+        XCTAssertEqual(EntityID.make(system: ProcSystemFacts(bootID: boot, pidNamespace: 4026531836, bootTimeNanos: 0),
+                                     pid: .max, startTicks: .max), "3cjyhPkD4O9jmSqpmawPvjVD")
+    }
+
     func testIdentityInputsAllMatter() {
         let system = ProcSystemFacts(bootID: "b1", pidNamespace: 1, bootTimeNanos: 0)
         let id = EntityID.make(system: system, pid: 42, startTicks: 1000)
