@@ -95,7 +95,9 @@ public struct ProcessEnricher: Sendable {
         // caller's would describe another program, and auditd_manager writes no arguments for it either.
         if facts.isFailedExec {
         } else if let args = facts.args, !args.isEmpty {
-            slots.add(.processCommandLine, .string(args.joined(separator: " ")))
+            // The table keeps an exec's whole vector as is (same storage, compared in O(1)), joined once.
+            slots.add(.processCommandLine, instance.args.strings == args ? instance.args.commandLine
+                                                                          : .string(args.joined(separator: " ")))
             slots.add(.processArgsCount, .int(Int64(args.count)))
         } else if !instance.args.isEmpty {
             slots.fill(.processArgs, instance.args.field)

@@ -22,6 +22,8 @@ struct ProcessFacts: Sendable {
     var name: String?
     var executable: String?
     var args: [String]?
+    /// The `process.args` value `args` was read from (every element a string), for the table to keep as is.
+    var argsField: FieldValue?
     var workingDirectory: String?
 
     public init(timeNanos: Int64, pid: Int32, parentPid: Int32? = nil, syscall: String? = nil, success: Bool = true,
@@ -52,7 +54,11 @@ struct ProcessFacts: Sendable {
         if isSyscall { syscall = slots[.auditdDataSyscall].stringValue }
         name = slots[.processName].stringValue
         executable = slots[.processExecutable].stringValue
-        if case .array(let values) = slots[.processArgs] { args = values.compactMap(\.stringValue) }
+        if case .array(let values) = slots[.processArgs] {
+            let strings = values.compactMap(\.stringValue)
+            args = strings
+            if strings.count == values.count { argsField = slots[.processArgs] }
+        }
         workingDirectory = slots[.processWorkingDirectory].stringValue
     }
 

@@ -81,9 +81,10 @@ struct Arguments: Sendable, Equatable {
     let commandLine: FieldValue
     static let empty = Arguments([])
 
-    init(_ strings: [String]) {
+    /// `field`: the `process.args` value of `strings` when the caller has it already.
+    init(_ strings: [String], field: FieldValue? = nil) {
         self.strings = strings
-        field = .array(strings.map(FieldValue.string))
+        self.field = field ?? .array(strings.map(FieldValue.string))
         commandLine = .string(strings.joined(separator: " "))
     }
 

@@ -108,7 +108,9 @@ public struct ProcessTable: Sendable {
         if facts.isSuccessfulExec {
             counters.execs += 1
             if current.executable != facts.executable { current.previousExecutable = current.executable }
-            current.args = Arguments(bounded(facts.args ?? []))
+            let kept = bounded(facts.args ?? [])
+            // Kept whole (the same storage: compared in O(1)), the vector is the event's `process.args` value itself.
+            current.args = Arguments(kept, field: kept == facts.args ?? [] ? facts.argsField : nil)
             if let cwd = facts.workingDirectory { current.workingDirectory = cwd }
         }
         if let executable = facts.executable { current.executable = executable }
@@ -344,6 +346,9 @@ public struct ProcessTable: Sendable {
 
     /// The longest prefix of `args` within `maxArgumentBytes` (the last kept argument cut to fit).
     private mutating func bounded(_ args: [String]) -> [String] {
+        var total = 0
+        for argument in args { total += argument.utf8.count }
+        if total <= limits.maxArgumentBytes { return args }  // the usual case: the same storage, nothing copied
         var budget = limits.maxArgumentBytes
         var kept: [String] = []
         for argument in args {
