@@ -64,15 +64,20 @@ final class ParityGoldenTests: XCTestCase {
         let elastic = try PackagePaths.shared("detection-rules/linux-eql").path
         let load = RuleSet.load(paths: [Fixtures.defaultRulePack, elastic])
         XCTAssertEqual(load.diagnostics.filter { $0.severity == .error }, [])
+        try compare(try Self.alertLines(load.ruleSet), golden: "alerts.ndjson.gz")
+    }
+
+    /// A header line per log, then a line per alert the rules raise replaying it.
+    private static func alertLines(_ ruleSet: RuleSet) throws -> [String] {
         var lines: [String] = []
-        for log in try Self.logs() {
+        for log in try logs() {
             lines.append("# " + log.name)
-            var pipeline = DetectionPipeline(ruleSet: load.ruleSet, settings: Self.settings, names: StaticNameLookup())
-            try Self.withDescriptor(log.text) { descriptor in
-                _ = LogReplay.run(descriptor: descriptor, through: &pipeline) { lines.append(Self.line(for: $0)) }
+            var pipeline = DetectionPipeline(ruleSet: ruleSet, settings: settings, names: StaticNameLookup())
+            try withDescriptor(log.text) { descriptor in
+                _ = LogReplay.run(descriptor: descriptor, through: &pipeline) { lines.append(line(for: $0)) }
             }
         }
-        try compare(lines, golden: "alerts.ndjson.gz")
+        return lines
     }
 
     /// The shipped pack alone reads far fewer fields than with every Elastic rule, so the normalizer writes only a
@@ -82,14 +87,7 @@ final class ParityGoldenTests: XCTestCase {
         XCTAssertEqual(load.diagnostics.filter { $0.severity == .error }, [])
         XCTAssertNotEqual(load.ruleSet.schema.demand, .all, "the pack reads every part of the document")
         let ids = Set(load.ruleSet.rules.map { #"{"rule":""# + $0.source.ruleID + #"""# })
-        var lines: [String] = []
-        for log in try Self.logs() {
-            lines.append("# " + log.name)
-            var pipeline = DetectionPipeline(ruleSet: load.ruleSet, settings: Self.settings, names: StaticNameLookup())
-            try Self.withDescriptor(log.text) { descriptor in
-                _ = LogReplay.run(descriptor: descriptor, through: &pipeline) { lines.append(Self.line(for: $0)) }
-            }
-        }
+        let lines = try Self.alertLines(load.ruleSet)
         let golden = String(decoding: try Self.gunzip(Self.goldens.appendingPathComponent("alerts.ndjson.gz")),
                             as: UTF8.self).split(separator: "\n").map(String.init)
         let expected = golden.filter { $0.hasPrefix("# ") || ids.contains(where: $0.hasPrefix) }
