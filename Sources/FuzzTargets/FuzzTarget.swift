@@ -142,6 +142,6 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     private static func runExceptions(_ text: String) {
         let lists = ExceptionLists.parse([("fuzz.ndjson", text)])
-        _ = RuleSet.compile([exceptionHost], exceptions: lists, attachToAllRules: lists.lists.keys.sorted())
+        _ = RuleSet.compile([exceptionHost], exceptions: lists, attachToAllRules: lists.listIDs)
     }
 }

@@ -130,7 +130,7 @@ struct ExceptionAddCommand: ParsableCommand {
             StandardError.line("warning: the exception files have errors (see auspex check); adding the item anyway")
         }
         var lines: [String] = []
-        if existing.lists[scope.listID] == nil {
+        if !existing.listIDs.contains(scope.listID) {
             lines.append(ExceptionListWriter.containerLine(for: scope, ruleName: ruleName))
         }
         var item = ExceptionListWriter.Item(scope: scope, field: field, value: value)

@@ -1,6 +1,7 @@
 import EQL
 import EventModel
 import Events
+import Rules
 
 /// Runs every rule of a `RuleSet` over a stream of normalized events: each event's slots become a `SlotEvent` (no
 /// copy), then meet only the rules its `event.category` and `event.action` can advance. Single-threaded; owned by the
