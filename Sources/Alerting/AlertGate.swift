@@ -28,26 +28,29 @@ public struct AlertPolicy: Hashable, Sendable {
 /// What the gate did, cumulative.
 public struct AlertGateCounters: Hashable, Sendable, CustomStringConvertible {
     /// Alerts offered by the rules.
-    public var raised: UInt64 = 0
+    var raised: UInt64 = 0
     /// Alerts passed on to the sinks (summaries not included).
-    public var passed: UInt64 = 0
+    var passed: UInt64 = 0
     /// Alerts merged into an open suppression group.
-    public var suppressed: UInt64 = 0
+    var suppressed: UInt64 = 0
     /// Summary records raised when a window closed with a count.
-    public var summaries: UInt64 = 0
+    var summaries: UInt64 = 0
     /// Alerts dropped by a rule's rate limit.
-    public var rateLimited: UInt64 = 0
+    var rateLimited: UInt64 = 0
     /// Alerts with at least one value cut, or events left out, to fit the limits.
-    public var truncated: UInt64 = 0
+    var truncated: UInt64 = 0
     /// Groups closed early because `maxGroups` were open.
-    public var groupsEvicted: UInt64 = 0
+    var groupsEvicted: UInt64 = 0
 
     init() {}
 
-    public var description: String {
-        "raised=\(raised) passed=\(passed) suppressed=\(suppressed) summaries=\(summaries) rate_limited=\(rateLimited) "
-            + "truncated=\(truncated) groups_evicted=\(groupsEvicted)"
+    /// By the names the summary, the state file (`alerts.NAME`) and the metrics (`outcome`) use, in their order.
+    public var named: [(name: String, value: UInt64)] {
+        [("raised", raised), ("passed", passed), ("suppressed", suppressed), ("summaries", summaries),
+         ("rate_limited", rateLimited), ("truncated", truncated), ("groups_evicted", groupsEvicted)]
     }
+
+    public var description: String { named.map { "\($0.name)=\($0.value)" }.joined(separator: " ") }
 }
 
 /// The stage after matching: alert suppression (a rule's `[rule.alert_suppression]`, or the default duplicate

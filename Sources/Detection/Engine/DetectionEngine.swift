@@ -136,21 +136,7 @@ public struct DetectionEngine {
     }
 
     /// State counters summed over every rule (sequences started, expired, evicted, …).
-    public var matchCounters: MatchCounters {
-        var total = MatchCounters()
-        for matcher in matchers {
-            let c = matcher.counters
-            total.events += c.events
-            total.matches += c.matches
-            total.sequencesStarted += c.sequencesStarted
-            total.rejectedMaxspan += c.rejectedMaxspan
-            total.rejectedUntil += c.rejectedUntil
-            total.rejectedMissing += c.rejectedMissing
-            total.expired += c.expired
-            total.evicted += c.evicted
-        }
-        return total
-    }
+    public var matchCounters: MatchCounters { matchers.reduce(MatchCounters()) { $0 + $1.counters } }
 
     /// Join keys holding partial sequences or samples, over all rules.
     public var pendingKeys: Int { matchers.reduce(0) { $0 + $1.pendingKeys } }
