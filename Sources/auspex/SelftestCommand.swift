@@ -1,5 +1,6 @@
 import ArgumentParser
 import Detection
+import Rules
 import Foundation
 #if canImport(Glibc)
 import Glibc

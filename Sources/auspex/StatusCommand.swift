@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuditNetlink
 import Detection
+import Rules
 import EventModel
 import Foundation
 

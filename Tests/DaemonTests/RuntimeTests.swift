@@ -9,6 +9,7 @@ import XCTest
 #if canImport(Glibc)
 import Glibc
 @testable import EQL
+@testable import Rules
 #endif
 
 final class RuntimeTests: XCTestCase {

@@ -2,7 +2,7 @@
 /// defaults"; every field is a `var`, so command-line flags override what the file says. `etc/auspex/auspex.toml` in the
 /// repository documents each key and is tested to match these defaults.
 public struct AuspexConfig: Sendable, Hashable {
-    public static let defaultPath = "/etc/auspex/auspex.toml"
+    static let defaultPath = "/etc/auspex/auspex.toml"
 
     public var rules = RulesSettings()
     public var spool = SpoolSettings()
