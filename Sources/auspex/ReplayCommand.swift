@@ -68,9 +68,8 @@ struct ReplayCommand: ParsableCommand {
 
         var pipeline = DetectionPipeline(ruleSet: load.ruleSet, settings: resolved.config.pipelineSettings)
         // The daemon's gate after the rules, on event time: suppression windows and rate limits follow the log.
-        var policy = noSuppression ? AlertPolicy.unsuppressed : resolved.config.alertPolicy
-        policy.limits = resolved.config.alertPolicy.limits
-        var gate = AlertGate(policy: policy)
+        let policy = resolved.config.alertPolicy
+        var gate = AlertGate(policy: noSuppression ? policy.unsuppressed : policy)
         let outcome = LogReplay.run(descriptor: descriptor, through: &pipeline, gate: &gate) { alert in
             for sink in sinks { sink.deliver(alert) }
         }

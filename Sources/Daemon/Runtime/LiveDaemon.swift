@@ -66,7 +66,7 @@ public final class LiveDaemon {
         do {
             sinks = try makeSinks()
         } catch {
-            Self.log("spool \(config.spool.dir): \(error)")
+            Self.log("spool \(config.spoolConfiguration?.directory ?? ""): \(error)")
             return ExitStatus.config
         }
         let session: LiveAuditSession
@@ -228,9 +228,7 @@ public final class LiveDaemon {
         if config.journald.enabled {
             sinks.append(JournalWriter.sink(capacity: config.engine.alertQueueSize, maxBytes: queueBytes))
         }
-        if config.spool.enabled {
-            let spool = SpoolConfiguration(directory: config.spool.dir, maxFiles: config.spool.maxFiles,
-                                           maxBytes: Int64(config.spool.maxBytes), fsync: config.spool.fsync)
+        if let spool = config.spoolConfiguration {
             sinks.append(try SpoolWriter.sink(configuration: spool, capacity: config.engine.alertQueueSize,
                                               maxBytes: queueBytes))
         }
@@ -333,9 +331,7 @@ public final class LiveDaemon {
                     + "the \(ruleSet.rules.count) running rules stay")
             return
         }
-        if resolved.config.audit.mode != config.audit.mode || resolved.config.spool != config.spool
-            || resolved.config.journald != config.journald
-            || resolved.config.daemon.kernelStateFile != config.daemon.kernelStateFile {
+        if resolved.config.startOnlySettingsDiffer(from: config) {
             Self.log("reload: audit mode, spool, journald and kernel_state_file changes take effect at the next start")
         }
         let installsRules = config.audit.mode == .unicast && config.audit.installRules

@@ -14,8 +14,7 @@ extension AuspexConfig {
     /// Pipeline bounds from `[audit]` and `[engine]`.
     public var pipelineSettings: PipelineSettings {
         var settings = PipelineSettings(host: hostInfo,
-                                        matcherLimits: MatcherLimits(capacity: engine.maxSequencesPerRule,
-                                                                     maxSamplesPerKey: engine.maxSamplesPerKey),
+                                        matcherLimits: matcherLimits,
                                         maxEventsInFlight: audit.maxEventsInFlight,
                                         reassemblyTimeoutNanos: Int64(audit.reassemblyTimeoutMilliseconds) * 1_000_000)
         settings.maxProcesses = engine.maxProcesses
