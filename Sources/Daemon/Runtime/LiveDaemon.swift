@@ -83,7 +83,7 @@ public final class LiveDaemon {
 
         let queue = RecordQueue(capacity: config.engine.eventQueueSize)
         var settings = config.pipelineSettings
-        (settings.processSource, settings.scanProcesses) = (ProcSources.live(), true)
+        settings.readLiveProcesses()
         let pipeline = DetectionPipeline(ruleSet: ruleSet, settings: settings)
         let processor = Processor(queue: queue, pipeline: pipeline, sinks: sinks, policy: config.alertPolicy)
         let wake: WakeEvent

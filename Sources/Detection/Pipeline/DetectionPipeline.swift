@@ -15,10 +15,15 @@ public struct PipelineSettings: Sendable {
     /// Age at which an event without EOE is emitted.
     var reassemblyTimeoutNanos: Int64
     /// Where the process table reads `/proc` (live: `LiveProcSource`, scanned at start; replay: none).
-    public var processSource: any ProcSource = ProcSources.absent()
-    public var scanProcesses = false
+    var processSource: any ProcSource = ProcSources.absent()
+    var scanProcesses = false
     /// Cap of the process table (`[engine] max_processes`).
     public var maxProcesses = 65_536
+
+    /// The process table reads the running system: `/proc`, scanned at start (live use, not replays).
+    public mutating func readLiveProcesses() {
+        (processSource, scanProcesses) = (ProcSources.live(), true)
+    }
 
     public init(host: HostInfo, matcherLimits: MatcherLimits = MatcherLimits(), maxEventsInFlight: Int = 1024,
                 reassemblyTimeoutNanos: Int64 = 2_000_000_000) {
