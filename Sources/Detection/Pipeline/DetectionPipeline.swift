@@ -53,7 +53,7 @@ public struct DetectionPipeline {
 
     public var ruleSet: RuleSet { engine.ruleSet }
     public var counters: PipelineCounters { documents.counters }
-    public var normalizerCounters: NormalizerCounters { documents.normalizerCounters }
+    var normalizerCounters: NormalizerCounters { documents.normalizerCounters }
     public var processes: ProcessEnricher { documents.processes }
     public var reassemblerStatistics: Reassembler.Statistics { documents.reassemblerStatistics }
 

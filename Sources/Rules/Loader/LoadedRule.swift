@@ -29,7 +29,7 @@ public struct LoadedRule: Sendable, Hashable {
     public var lookbackSeconds: Int
     /// Seconds between two scheduled runs in Kibana, from `interval`; informative for a streaming engine.
     var intervalSeconds: Int
-    public var tags: [String]
+    var tags: [String]
     var references: [String]
     var falsePositives: [String]
     var note: String?
@@ -48,7 +48,7 @@ public struct LoadedRule: Sendable, Hashable {
     /// streaming engine's stand-in for Kibana's per-execution suppression), `missing_fields_strategy`.
     var alertSuppression: AlertSuppression? = nil
     /// `[[rule.exceptions_list]]`: the `list_id`s of the exception lists attached to the rule.
-    public var exceptionLists: [String] = []
+    var exceptionLists: [String] = []
 
     /// Maps a 1-based line and column inside `query` (as the EQL parser reports them) to the rule file.
     public func fileLocation(ofQueryLine line: Int, column: Int) -> SourceLocation {
