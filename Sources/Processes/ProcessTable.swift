@@ -6,7 +6,7 @@ import EventModel
 public struct ProcessTable: Sendable {
     public struct Limits: Sendable {
         /// Most instances kept.
-        public var maxProcesses: Int
+        var maxProcesses: Int
         /// How long an exited instance still answers for late (reordered) events of its pid.
         var exitGraceNanos: Int64
         /// Two start times closer than this are the same instance (audit time vs `/proc` ticks, btime rounding).
@@ -62,7 +62,7 @@ public struct ProcessTable: Sendable {
     }
 
     let source: any ProcSource
-    public let limits: Limits
+    let limits: Limits
     public private(set) var counters = Counters()
     private var byPid: [Int32: ProcessInstance] = [:]
     /// Exits in audit-time order, so exited entries leave once their grace is over, event by event: waiting for the

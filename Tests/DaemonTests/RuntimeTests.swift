@@ -4,12 +4,13 @@
 @testable import Detection
 import DetectionTestSupport
 @testable import Events
+@testable import EQL
 import Foundation
+@testable import Processes
+@testable import Rules
 import XCTest
 #if canImport(Glibc)
 import Glibc
-@testable import EQL
-@testable import Rules
 #endif
 
 final class RuntimeTests: XCTestCase {

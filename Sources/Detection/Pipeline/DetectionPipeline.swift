@@ -8,7 +8,7 @@ import Reassembler
 
 /// Bounds and identity the pipeline is built with (from auspex.toml `[audit]`, `[engine]`, `[host]`).
 public struct PipelineSettings: Sendable {
-    public var host: HostInfo
+    var host: HostInfo
     var matcherLimits: MatcherLimits
     /// Kernel events being reassembled at once before the oldest is emitted early.
     var maxEventsInFlight: Int
