@@ -101,8 +101,7 @@ struct EventsCommand: ParsableCommand {
             + ", receive buffer \(session.receiveBufferBytes) bytes, queue \(queue.capacity) records")
         session.notices.forEach { printError("auspex events: " + $0) }
 
-        let reader = KernelReader(reader: session.reader, queue: queue, wake: stop.wake)
-        reader.start()
+        let reader = session.startReading(into: queue, wake: stop.wake)
         let deadline = duration.map { MonotonicClock.nanoseconds() + Int64($0 * 1e9) }
         var recordNumber: UInt64 = 0
         func process(_ batch: [RawRecord]) {

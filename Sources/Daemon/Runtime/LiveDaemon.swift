@@ -92,9 +92,8 @@ public final class LiveDaemon {
             session.stop()
             return ExitStatus.failure
         }
-        let reader = KernelReader(reader: session.reader, queue: queue, wake: wake)
         processor.start()
-        reader.start()
+        let reader = session.startReading(into: queue, wake: wake)
 
         // Blind-spot alerts: checked by this main loop (never by the processing thread, which is the one that falls
         // behind), delivered to the alert sinks, plus a journal warning with its own MESSAGE_ID.
