@@ -145,11 +145,11 @@ public struct DetectionEngine {
 /// What the engine did, cumulative (matches are the pipeline's alerts).
 public struct EngineCounters: Sendable, Equatable {
     /// Documents offered to the engine (kept across reloads).
-    public var events: UInt64 = 0
+    var events: UInt64 = 0
     /// (event, rule) pairs evaluated after the category and action index: the work the index left.
     public var offers: UInt64 = 0
     /// (event, rule) pairs the category index alone would have evaluated.
-    public var categoryOffers: UInt64 = 0
+    var categoryOffers: UInt64 = 0
     /// Partial state discarded when rules were reloaded.
     public var droppedOnReload: UInt64 = 0
     /// (event, rule) pairs an exception item kept apart.
