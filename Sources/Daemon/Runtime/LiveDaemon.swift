@@ -100,7 +100,7 @@ public final class LiveDaemon {
         let warning = config.journald.enabled
             ? JournalNoticeWriter.sink(name: "journal-warning", entry: BlindSpotAlert.warningFields) : nil
         var loss = LossMonitor(intervalSeconds: config.daemon.lossAlertInterval, wallClock: .now())
-        let host = AlertBuilder(host: config.hostInfo).host
+        let host = config.hostInfo.document
         var auditWatch = AuditStateWatch(unicast: config.audit.mode == .unicast)
         let status = { [self] in
             RunStatus(processor: processor.snapshot, queue: queue.counters, receive: reader.counters,
