@@ -1,14 +1,12 @@
-import Foundation
 import EQL
 import Events
 import Rules
 
 extension AuspexConfig {
-    /// The host identity: `[host]` values, else the machine id file and the kernel host name.
+    /// The host identity: what `[host]` gives, else the system's (machine id and kernel host name).
     public var hostInfo: HostInfo {
         let current = HostInfo.current()
-        let id = host.id ?? Self.firstLine(ofFile: host.machineIDPath) ?? current.id
-        return HostInfo(id: id, name: host.name ?? current.name)
+        return HostInfo(id: hostID ?? current.id, name: hostName ?? current.name)
     }
 
     /// Pipeline bounds from `[audit]` and `[engine]`.
@@ -28,11 +26,5 @@ extension AuspexConfig {
         return RuleSet.load(paths: rulePaths, strictPermissions: rules.strictPermissions,
                             exceptionPaths: exceptions.paths, attachToAllRules: exceptions.attachToAllRules,
                             attachToRules: exceptions.attachToRules)
-    }
-
-    private static func firstLine(ofFile path: String) -> String? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        let line = text.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        return line.isEmpty ? nil : line
     }
 }

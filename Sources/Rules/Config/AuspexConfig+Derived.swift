@@ -1,5 +1,6 @@
 import Alerting
 import EQL
+import Foundation
 
 /// What other modules build from the configuration, computed here so they need not read its fields.
 extension AuspexConfig {
@@ -30,5 +31,18 @@ extension AuspexConfig {
     public func startOnlySettingsDiffer(from other: AuspexConfig) -> Bool {
         audit.mode != other.audit.mode || spool != other.spool || journald != other.journald
             || daemon.kernelStateFile != other.daemon.kernelStateFile
+    }
+
+    /// `host.id` as configured: `[host] id`, else the first line of `[host] machine_id_path`; nil when neither gives
+    /// one (the system's applies).
+    public var hostID: String? { host.id ?? Self.firstLine(ofFile: host.machineIDPath) }
+
+    /// `host.name` as configured (`[host] name`); nil leaves the kernel host name.
+    public var hostName: String? { host.name }
+
+    private static func firstLine(ofFile path: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let line = text.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return line.isEmpty ? nil : line
     }
 }

@@ -9,7 +9,7 @@ public struct AuspexConfig: Sendable, Hashable {
     public var journald = JournaldSettings()
     public var audit = AuditSettings()
     public var engine = EngineSettings()
-    public var host = HostSettings()
+    var host = HostSettings()
     public var daemon = DaemonSettings()
     public var alerts = AlertsSettings()
     public var exceptions = ExceptionsSettings()
@@ -115,12 +115,12 @@ public struct EngineSettings: Sendable, Hashable {
 }
 
 /// `[host]`: how this machine identifies itself in events and alerts.
-public struct HostSettings: Sendable, Hashable {
+struct HostSettings: Sendable, Hashable {
     /// `host.name`; nil uses the kernel host name.
-    public var name: String?
+    var name: String?
     /// `host.id`; nil reads `machineIDPath`.
-    public var id: String?
-    public var machineIDPath = "/etc/machine-id"
+    var id: String?
+    var machineIDPath = "/etc/machine-id"
 }
 
 /// `[daemon]`: runtime files of the service.
