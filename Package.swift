@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "AuditRecords"),
         // Records → one audit event per serial.
         .target(name: "Reassembler", dependencies: ["AuditRecords", .product(name: "DequeModule", package: "swift-collections")]),
-        // Audit event → ECS document (auditd_manager shape).
+        // Audit event → ECS document (auditd_manager shape); the Defend vocabulary beside it.
         .target(name: "Events", dependencies: ["AuditRecords", "Reassembler", "EventModel"]),
         // Process table: entity ids, ancestry, sessions; enriches normalized documents.
         .target(name: "Processes", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),
@@ -40,8 +40,8 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Alerting", "EQL", "EventModel"]),
         // Alert documents, rule metadata and severity; sinks (journald, spool, stdout).
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
-        // Schema and views (the Defend vocabulary with its view), rule set, compiled rules, audit-rule plan, engine,
-        // pipeline, replay, alert building; what every command shares (exit statuses, signals).
+        // Schema and views, rule set, compiled rules, audit-rule plan, engine, pipeline, replay, alert building;
+        // what every command shares (resolved configuration, exit statuses, signals).
         .target(name: "Detection", dependencies: ["AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel"]),
         // The runtime of `auspex run`: processing thread, reload, sd_notify, status.
         .target(name: "Daemon", dependencies: ["Detection", "AuditNetlink", "AuditRecords", "Processes", "Rules", "Alerting", "EventModel", "CSystemd"]),

@@ -11,4 +11,15 @@ public enum ProducedValues {
     public static let auditActions: Set<String> = Set(normalizations.compactMap(\.action))
     public static let auditTypes: Set<String> = Set(normalizations.flatMap(\.types))
     public static let auditCategories: Set<String> = Set(normalizations.flatMap(\.categories))
+
+    /// The Defend view's actions: Defend's names for what audit records (``DefendVocabulary``), plus the audit verbs
+    /// it leaves as they are (events Defend has no name for, e.g. refused calls) — never a renamed verb.
+    public static let defendActions: Set<String> = {
+        var actions = auditActions.subtracting(DefendVocabulary.actionByAuditAction.keys)
+        actions.formUnion(DefendVocabulary.actionByAuditAction.values)
+        for syscall in DefendVocabulary.operationBySyscall.keys {
+            actions.formUnion(DefendVocabulary.actions(ofSyscall: syscall))
+        }
+        return actions
+    }()
 }

@@ -21,7 +21,7 @@ public struct DeadRule: Sendable, Equatable {
     static func produced(_ field: String, in view: SourceView) -> Set<String> {
         switch (field, view) {
         case ("event.action", .auditd): return ProducedValues.auditActions
-        case ("event.action", .defend): return DefendVocabulary.producedActions
+        case ("event.action", .defend): return ProducedValues.defendActions
         case ("event.type", .auditd): return ProducedValues.auditTypes
         case ("event.type", .defend): return ProducedValues.auditTypes.union(["info", "start", "change", "creation"])
         case ("event.category", .auditd): return ProducedValues.auditCategories

@@ -1,26 +1,24 @@
-import Events
-
 /// Elastic Defend's names for what an audit event records (rule-corpus.md "action vocabulary", ecs-mapping.md §3.2).
 /// Only values the detection-rules corpus tests are produced.
-enum DefendVocabulary {
+public enum DefendVocabulary {
     /// go-libaudit verbs Defend names differently: a non-blocking connect "fails" with EINPROGRESS yet is Defend's
     /// connection attempt, whatever the outcome; an exec is Defend's `exec` only when it succeeded (see
     /// ``eventlessFailedSyscalls``).
-    static let actionByAuditAction: [String: String] = [
+    public static let actionByAuditAction: [String: String] = [
         "executed": "exec",
         "connected-to": "connection_attempted",
     ]
 
     /// Syscalls Defend reports nothing for when they fail: a refused execve (each miss of a shell's `PATH` search)
     /// starts no program, so Defend has no `exec` event for it; the Defend view gives it no action and type `info`.
-    static let eventlessFailedSyscalls: Set<String> = ["execve", "execveat"]
+    public static let eventlessFailedSyscalls: Set<String> = ["execve", "execveat"]
 
     /// Defend category → audit categories whose events the Defend view files under it (module loads: `driver` in
     /// audit data, `process` in Defend's), so the engine's category index still offers them to Defend rules.
-    static let relabeledAuditCategories: [String: [String]] = ["process": ["driver"]]
+    public static let relabeledAuditCategories: [String: [String]] = ["process": ["driver"]]
 
     /// Operations Defend reports only when they succeeded, by syscall.
-    static let operationBySyscall: [String: DefendOperation] = {
+    public static let operationBySyscall: [String: DefendOperation] = {
         var table: [String: DefendOperation] = [:]
         func add(_ names: [String], _ operation: DefendOperation) { for name in names { table[name] = operation } }
         add(["open", "openat", "openat2"], .openFile)
@@ -43,7 +41,7 @@ enum DefendVocabulary {
     /// The `event.action` values a successful call of `syscall` gets in the Defend view (what the Defend view's
     /// reading of the event can write), empty when Defend has no name for it: what a rule testing one of them needs
     /// audited.
-    static func actions(ofSyscall syscall: String) -> [String] {
+    public static func actions(ofSyscall syscall: String) -> [String] {
         guard let operation = operationBySyscall[syscall] else { return [] }
         switch operation {
         // By the PATH item's nametype and the open flags: made the file, rewrote it, or only opened it.
@@ -62,22 +60,11 @@ enum DefendVocabulary {
         case .loadModule: return ["load_module"]
         }
     }
-
-    /// The Defend view's actions: Defend's names for what audit records (the tables above), plus the audit verbs
-    /// it leaves as they are (events Defend has no name for, e.g. refused calls) — never a renamed verb.
-    static let producedActions: Set<String> = {
-        var produced = ProducedValues.auditActions.subtracting(actionByAuditAction.keys)
-        produced.formUnion(actionByAuditAction.values)
-        for syscall in operationBySyscall.keys {
-            produced.formUnion(actions(ofSyscall: syscall))
-        }
-        return produced
-    }()
 }
 
 /// A successful syscall Defend has a name for. Decided once per event from the syscall name, its flags argument
 /// and the PATH items' `nametype`.
-enum DefendOperation: Sendable {
+public enum DefendOperation: Sendable {
     case openFile, createFile, modifyFile, deleteFile, renameFile
     /// fork/vfork/clone3 (clone3's flags sit in a struct the record does not show: a fork unless the process
     /// table found its child to be a thread).
@@ -86,7 +73,7 @@ enum DefendOperation: Sendable {
     case clone
     case sessionChange, end, uidChange, gidChange, accept, loadModule
 
-    var isFileChange: Bool {
+    public var isFileChange: Bool {
         switch self {
         case .createFile, .modifyFile, .deleteFile, .renameFile: return true
         default: return false
