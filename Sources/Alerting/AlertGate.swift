@@ -2,23 +2,34 @@ import EventModel
 
 /// What happens to alerts between the rules and the sinks (`[alerts]` in auspex.toml).
 public struct AlertPolicy: Hashable, Sendable {
-    public var limits = AlertLimits()
+    var limits = AlertLimits()
     /// The default suppression of rules without `[rule.alert_suppression]`: one alert per rule and process
     /// (`process.entity_id` of the first matched event) per `duplicateWindowNanos`.
-    public var suppressDuplicates = true
-    public var duplicateWindowNanos: Int64 = 60_000_000_000
+    var suppressDuplicates = true
+    var duplicateWindowNanos: Int64 = 60_000_000_000
     /// Per-rule token bucket: alerts per minute (0 = no limit) and the burst it allows. The first alert of a new
     /// suppression group and suppression summaries always pass.
-    public var ratePerMinute = 120
-    public var rateBurst = 60
+    var ratePerMinute = 120
+    var rateBurst = 60
     /// Open suppression groups kept at once; beyond this the group whose window ends first is closed early.
-    public var maxGroups = 10_000
+    var maxGroups = 10_000
 
     public init() {}
 
-    /// No suppression and no rate limit: every alert passes, bounded.
-    public static var unsuppressed: AlertPolicy {
+    public init(limits: AlertLimits, suppressDuplicates: Bool, duplicateWindowNanos: Int64, ratePerMinute: Int,
+                rateBurst: Int, maxGroups: Int) {
+        self.limits = limits
+        self.suppressDuplicates = suppressDuplicates
+        self.duplicateWindowNanos = duplicateWindowNanos
+        self.ratePerMinute = ratePerMinute
+        self.rateBurst = rateBurst
+        self.maxGroups = maxGroups
+    }
+
+    /// No suppression and no rate limit, with this policy's size limits: every alert passes, bounded.
+    public var unsuppressed: AlertPolicy {
         var policy = AlertPolicy()
+        policy.limits = limits
         policy.suppressDuplicates = false
         policy.ratePerMinute = 0
         return policy
@@ -28,26 +39,29 @@ public struct AlertPolicy: Hashable, Sendable {
 /// What the gate did, cumulative.
 public struct AlertGateCounters: Hashable, Sendable, CustomStringConvertible {
     /// Alerts offered by the rules.
-    public var raised: UInt64 = 0
+    var raised: UInt64 = 0
     /// Alerts passed on to the sinks (summaries not included).
-    public var passed: UInt64 = 0
+    var passed: UInt64 = 0
     /// Alerts merged into an open suppression group.
-    public var suppressed: UInt64 = 0
+    var suppressed: UInt64 = 0
     /// Summary records raised when a window closed with a count.
-    public var summaries: UInt64 = 0
+    var summaries: UInt64 = 0
     /// Alerts dropped by a rule's rate limit.
-    public var rateLimited: UInt64 = 0
+    var rateLimited: UInt64 = 0
     /// Alerts with at least one value cut, or events left out, to fit the limits.
-    public var truncated: UInt64 = 0
+    var truncated: UInt64 = 0
     /// Groups closed early because `maxGroups` were open.
-    public var groupsEvicted: UInt64 = 0
+    var groupsEvicted: UInt64 = 0
 
     init() {}
 
-    public var description: String {
-        "raised=\(raised) passed=\(passed) suppressed=\(suppressed) summaries=\(summaries) rate_limited=\(rateLimited) "
-            + "truncated=\(truncated) groups_evicted=\(groupsEvicted)"
+    /// By the names the summary, the state file (`alerts.NAME`) and the metrics (`outcome`) use, in their order.
+    public var named: [(name: String, value: UInt64)] {
+        [("raised", raised), ("passed", passed), ("suppressed", suppressed), ("summaries", summaries),
+         ("rate_limited", rateLimited), ("truncated", truncated), ("groups_evicted", groupsEvicted)]
     }
+
+    public var description: String { named.map { "\($0.name)=\($0.value)" }.joined(separator: " ") }
 }
 
 /// The stage after matching: alert suppression (a rule's `[rule.alert_suppression]`, or the default duplicate

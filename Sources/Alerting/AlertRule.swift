@@ -112,13 +112,9 @@ public struct AlertRule: Hashable, Sendable {
         var entry: Reference
         var subtechniques: [Reference]
 
-        public init(entry: Reference, subtechniques: [Reference] = []) {
+        public init(_ entry: Reference, subtechniques: [Reference] = []) {
             self.entry = entry
             self.subtechniques = subtechniques
-        }
-
-        public init(_ entry: Reference, subtechniques: [Reference] = []) {
-            self.init(entry: entry, subtechniques: subtechniques)
         }
     }
 }

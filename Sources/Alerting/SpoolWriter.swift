@@ -4,7 +4,7 @@ import Glibc
 /// Where and how much the spool keeps.
 public struct SpoolConfiguration: Hashable, Sendable {
     /// The spool root; `tmp/` and `new/` live below it.
-    var directory: String
+    public internal(set) var directory: String
     /// Retention: at most this many alert files in `new/` (oldest removed first).
     var maxFiles: Int
     /// Retention: at most this many bytes of alert files in `new/` (oldest removed first).

@@ -33,7 +33,7 @@ public struct ReceiveCounters: Equatable, Sendable {
 
 /// Drains a netlink audit socket in batches: one recvmmsg per wake-up into one reused buffer, each message
 /// handed to the caller as a slice of that buffer (no allocation per message).
-public final class AuditReader {
+final class AuditReader {
     let socket: AuditSocket
     private let batch: OpaquePointer
 

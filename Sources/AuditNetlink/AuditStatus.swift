@@ -1,20 +1,26 @@
 import CAuditNetlink
 
 /// The kernel's audit status (`auditctl -s`), as read with AUDIT_GET.
-public struct AuditStatus: Equatable, Sendable {
+public struct AuditStatus: Equatable, Sendable, CustomStringConvertible {
     /// 0 off, 1 on, 2 locked.
     public var enabled: UInt32
     var failure: UInt32
     /// The registered unicast audit daemon, 0 when none.
     public var pid: UInt32
     var rateLimit: UInt32
-    public var backlogLimit: UInt32
+    var backlogLimit: UInt32
     /// Records the kernel dropped since boot (or the last reset): backlog overflow, rate limit, memory.
     public var lost: UInt32
-    public var backlog: UInt32
+    var backlog: UInt32
     var featureBitmap: UInt32
-    public var backlogWaitTime: UInt32
+    var backlogWaitTime: UInt32
     var backlogWaitTimeActual: UInt32
+
+    /// As `auspex status` shows it: `enabled 1, audit pid 0 (no audit daemon), lost 0, backlog 0/8192, backlog_wait_time 0`.
+    public var description: String {
+        "enabled \(enabled), audit pid \(pid)\(pid == 0 ? " (no audit daemon)" : ""), lost \(lost), "
+            + "backlog \(backlog)/\(backlogLimit), backlog_wait_time \(backlogWaitTime)"
+    }
 
     init(_ raw: auspex_audit_status) {
         enabled = raw.enabled

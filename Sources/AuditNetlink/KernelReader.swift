@@ -18,13 +18,13 @@ public final class KernelReader: @unchecked Sendable {
     private var replaceRequests = ReplaceRequests()
 
     /// - Parameter wake: raised to stop the thread (by `stop`, or by the owner: a signal, a limit reached).
-    public init(reader: AuditReader, queue: RecordQueue, wake: WakeEvent) {
+    init(reader: AuditReader, queue: RecordQueue, wake: WakeEvent) {
         self.reader = reader
         self.queue = queue
         self.wake = wake
     }
 
-    public func start() {
+    func start() {
         let thread = Thread { [self] in run() }
         thread.name = "auspex-reader"
         thread.start()

@@ -34,7 +34,7 @@ public final class LiveAuditSession {
 
     let options: Options
     /// Reads the record stream.
-    public let reader: AuditReader
+    let reader: AuditReader
     /// The status before we changed anything (after a run that was killed: what it left behind).
     public let prior: AuditStatus
     /// The receive buffer size the kernel granted.
@@ -128,6 +128,13 @@ public final class LiveAuditSession {
     /// Sets `enabled` 1 again after another process turned auditing off (journald's `Audit=no` does at its start).
     /// What `stop()` restores is unchanged: the value found when this session started.
     public func turnAuditingOn() throws(AuditNetlinkError) { try control.apply(AuditStatusChange(enabled: 1)) }
+
+    /// Starts the reader thread draining this session's record stream into `queue`; raising `wake` stops it.
+    public func startReading(into queue: RecordQueue, wake: WakeEvent) -> KernelReader {
+        let kernelReader = KernelReader(reader: reader, queue: queue, wake: wake)
+        kernelReader.start()
+        return kernelReader
+    }
 
     /// Removes our rules, releases the audit pid and restores the settings we changed. Idempotent; returns the
     /// errors met on the way (each step is attempted regardless of the others).

@@ -15,7 +15,7 @@ public struct RawRecord: Sendable {
 /// reader never waits: a batch that does not fit is dropped record by record and counted. The consumer takes
 /// everything queued at once.
 public final class RecordQueue: @unchecked Sendable {
-    public let capacity: Int
+    let capacity: Int
     // Guarded by `condition`.
     private let condition = NSCondition()
     private var items: [RawRecord] = []

@@ -9,7 +9,7 @@ public struct AuditValue: Sendable {
     /// Byte range of the value inside its record, quotes excluded.
     let range: Range<Int>
     /// How the value was quoted.
-    public let quoting: AuditQuoting
+    let quoting: AuditQuoting
     let keyRange: Range<Int>
     let recordType: AuditRecordType
 

@@ -64,7 +64,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         var line: [UInt8] = []
         func emit(_ events: [AuditEvent]) {
             for event in events {
-                guard let document = stage.document(for: event) else { continue }
+                guard let document = stage.enriched(event)?.slots.document() else { continue }
                 line.removeAll(keepingCapacity: true)
                 JSONWriter.write(document, to: &line)
             }
@@ -142,6 +142,6 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     private static func runExceptions(_ text: String) {
         let lists = ExceptionLists.parse([("fuzz.ndjson", text)])
-        _ = RuleSet.compile([exceptionHost], exceptions: lists, attachToAllRules: lists.lists.keys.sorted())
+        _ = RuleSet.compile([exceptionHost], exceptions: lists, attachToAllRules: lists.listIDs)
     }
 }

@@ -26,7 +26,7 @@ struct ProcessFacts: Sendable {
     var argsField: FieldValue?
     var workingDirectory: String?
 
-    public init(timeNanos: Int64, pid: Int32, parentPid: Int32? = nil, syscall: String? = nil, success: Bool = true,
+    init(timeNanos: Int64, pid: Int32, parentPid: Int32? = nil, syscall: String? = nil, success: Bool = true,
                 exitValue: Int64? = nil, a0: UInt64? = nil) {
         self.timeNanos = timeNanos
         self.pid = pid

@@ -6,7 +6,7 @@ import EventModel
 public struct ProcessTable: Sendable {
     public struct Limits: Sendable {
         /// Most instances kept.
-        public var maxProcesses: Int
+        var maxProcesses: Int
         /// How long an exited instance still answers for late (reordered) events of its pid.
         var exitGraceNanos: Int64
         /// Two start times closer than this are the same instance (audit time vs `/proc` ticks, btime rounding).
@@ -25,29 +25,44 @@ public struct ProcessTable: Sendable {
     }
 
     /// What the table did, cumulative.
-    public struct Counters: Sendable, Equatable {
-        public var scanned: UInt64 = 0
-        public var procLookups: UInt64 = 0
-        public var procMisses: UInt64 = 0
-        public var forks: UInt64 = 0
+    public struct Counters: Sendable, Equatable, CustomStringConvertible {
+        var scanned: UInt64 = 0
+        var procLookups: UInt64 = 0
+        var procMisses: UInt64 = 0
+        var forks: UInt64 = 0
         /// clone3 calls `/proc` showed to have made a thread (not counted in `forks`).
-        public var threads: UInt64 = 0
-        public var execs: UInt64 = 0
-        public var exits: UInt64 = 0
-        public var sessionChanges: UInt64 = 0
+        var threads: UInt64 = 0
+        var execs: UInt64 = 0
+        var exits: UInt64 = 0
+        var sessionChanges: UInt64 = 0
         /// A pid came back as a different instance (fork over a stale entry, start time changed).
-        public var pidReuses: UInt64 = 0
+        var pidReuses: UInt64 = 0
         /// Entries dropped at the cap before they exited.
-        public var evicted: UInt64 = 0
+        var evicted: UInt64 = 0
         /// Entries removed because they exited or left `/proc`.
-        public var pruned: UInt64 = 0
+        var pruned: UInt64 = 0
         /// Argument vectors cut to `maxArgumentBytes` when stored.
-        public var truncatedArguments: UInt64 = 0
+        var truncatedArguments: UInt64 = 0
         init() {}
+
+        /// By the names the state file uses (`processes.NAME`), in its order.
+        public var named: [(name: String, value: UInt64)] {
+            [("scanned", scanned), ("forks", forks), ("execs", execs), ("exits", exits),
+             ("session_changes", sessionChanges), ("pid_reuses", pidReuses), ("clone3_threads", threads),
+             ("evicted", evicted), ("pruned", pruned), ("proc_lookups", procLookups), ("proc_misses", procMisses),
+             ("truncated_arguments", truncatedArguments)]
+        }
+
+        /// As the exit summary words them.
+        public var description: String {
+            "\(scanned) scanned at start, \(forks) forks, \(execs) execs, \(exits) exits, \(sessionChanges) new sessions, "
+                + "\(pidReuses) pid reuses, \(threads) clone3 threads, \(evicted) evicted, \(pruned) pruned, "
+                + "/proc lookups \(procLookups) (\(procMisses) missed), \(truncatedArguments) argument vectors truncated"
+        }
     }
 
     let source: any ProcSource
-    public let limits: Limits
+    let limits: Limits
     public private(set) var counters = Counters()
     private var byPid: [Int32: ProcessInstance] = [:]
     /// Exits in audit-time order, so exited entries leave once their grace is over, event by event: waiting for the

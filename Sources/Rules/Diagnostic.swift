@@ -1,3 +1,4 @@
+import Alerting
 import EQL
 import EventModel
 

@@ -40,7 +40,7 @@ struct CheckCommand: ParsableCommand {
         let plan = AuditRulePlan(ruleSet: load.ruleSet)
         let dead = DeadRule.find(in: load.ruleSet.rules.map(\.source))
         let diagnostics = resolved.diagnostics + load.diagnostics + plan.diagnostics + dead.map(\.diagnostic)
-            + ExceptionCoverage.neverMatching(load.exceptionLists)
+            + load.exceptionLists.neverMatching(producible: ECSCatalog.canProduce)
         for diagnostic in diagnostics { print(diagnostic.description) }
 
         let errors = diagnostics.filter { $0.severity == .error }.count
@@ -50,7 +50,7 @@ struct CheckCommand: ParsableCommand {
             + (skipped > 0 ? ", \(skipped) skipped (not EQL)" : "")
             + "; configuration \(resolved.file ?? "defaults") \(resolved.hasErrors ? "has errors" : "ok")"
             + (load.exceptionLists.filesRead > 0
-                ? "; \(load.exceptionLists.filesRead) exception files, \(load.exceptionLists.lists.count) lists, "
+                ? "; \(load.exceptionLists.filesRead) exception files, \(load.exceptionLists.listIDs.count) lists, "
                     + "\(load.exceptionLists.itemCount) items" : "")
             + "; \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
         print("\(dead.count) of \(load.ruleSet.rules.count) rules can never match (their data is not in audit events)")

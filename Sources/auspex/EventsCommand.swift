@@ -94,15 +94,15 @@ struct EventsCommand: ParsableCommand {
         }
         // The daemon's kernel loop: a reader thread drains the socket into a bounded queue (as large as `run`'s
         // default), so the socket does not overflow while documents are written; this thread makes the documents.
-        let queue = RecordQueue(capacity: AuspexConfig().engine.eventQueueSize)
+        let queueCapacity = AuspexConfig().engine.eventQueueSize
+        let queue = RecordQueue(capacity: queueCapacity)
         printError("auspex events: reading the kernel (\(multicast ? "multicast" : "unicast, pid \(getpid())")), "
             + "\(session.ruleReport.rulesAdded) audit rules added"
             + (session.ruleReport.skipped.isEmpty ? "" : " (not on this arch: \(session.ruleReport.skipped.joined(separator: " ")))")
-            + ", receive buffer \(session.receiveBufferBytes) bytes, queue \(queue.capacity) records")
+            + ", receive buffer \(session.receiveBufferBytes) bytes, queue \(queueCapacity) records")
         session.notices.forEach { printError("auspex events: " + $0) }
 
-        let reader = KernelReader(reader: session.reader, queue: queue, wake: stop.wake)
-        reader.start()
+        let reader = session.startReading(into: queue, wake: stop.wake)
         let deadline = duration.map { MonotonicClock.nanoseconds() + Int64($0 * 1e9) }
         var recordNumber: UInt64 = 0
         func process(_ batch: [RawRecord]) {

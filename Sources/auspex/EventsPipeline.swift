@@ -17,7 +17,7 @@ struct EventsPipeline {
     init(output: LineOutput, documentLimit: UInt64?, host: HostInfo = .current(),
          names: any NameLookup = SystemNameLookup(), live: Bool = false) {
         var settings = PipelineSettings(host: host)
-        if live { (settings.processSource, settings.scanProcesses) = (ProcSources.live(), true) }
+        if live { settings.readLiveProcesses() }
         stage = DocumentStage(settings: settings, names: names)
         self.output = output
         self.documentLimit = documentLimit

@@ -123,25 +123,20 @@ struct ExceptionAddCommand: ParsableCommand {
                 + "(or not a *.ndjson file in one of its directories)")
         }
 
-        // The container line only when no file read with the target defines the list yet.
+        // The files read with the target: the container line is written only when none defines the list yet.
         var existing = ExceptionLists.load(paths: settings.paths + (covered ? [] : [target]))
         existing.diagnostics = existing.diagnostics.filter { $0.severity == .error }
         if !existing.diagnostics.isEmpty {
             StandardError.line("warning: the exception files have errors (see auspex check); adding the item anyway")
-        }
-        var lines: [String] = []
-        if existing.lists[scope.listID] == nil {
-            lines.append(ExceptionListWriter.containerLine(for: scope, ruleName: ruleName))
         }
         var item = ExceptionListWriter.Item(scope: scope, field: field, value: value)
         item.excluded = `operator` == "excluded"
         item.name = name
         item.description = itemDescription
         item.expireTime = expireTime
-        let (line, itemID) = ExceptionListWriter.itemLine(item)
-        lines.append(line)
+        let itemID: String
         do {
-            try ExceptionListWriter.append(lines, to: target)
+            itemID = try ExceptionListWriter.add(item, ruleName: ruleName, to: target, existing: existing)
         } catch {
             StandardError.line("error: \(error)")
             throw ExitCode(ExitStatus.failure)

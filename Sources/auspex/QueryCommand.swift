@@ -52,31 +52,20 @@ struct QueryCommand: ParsableCommand {
         if events.untimed > 0 {
             printError("auspex query: \(events.untimed) event(s) without a readable \(timestamp) are placed at time 0")
         }
-        let compiled = try Self.compile(query, schema: events.schema)
-        let results = BatchRunner.run(compiled, events: events.events,
-                                      limits: MatcherLimits(maxSamplesPerKey: maxSamplesPerKey), size: size)
+        let results: [FieldValue]
+        do {
+            results = try events.results(of: query, limits: MatcherLimits(maxSamplesPerKey: maxSamplesPerKey), size: size)
+        } catch {
+            printError("\(error)")  // line:column: message
+            throw ExitCode(2)
+        }
         var out: [UInt8] = []
-        for match in results {
-            let rendered: [FieldValue] = match.events.map { event in
-                event.map { events.documents[$0.ordinal] } ?? .object([.init("missing", true)])
-            }
-            let line = FieldValue.object([.init("join_keys", .array(match.joinKeys)), .init("events", .array(rendered))])
+        for line in results {
             JSONWriter.write(line, to: &out)
             out.append(0x0A)
             if out.count > 1 << 16 { FileHandle.standardOutput.write(Data(out)); out.removeAll(keepingCapacity: true) }
         }
         FileHandle.standardOutput.write(Data(out))
-    }
-
-    /// Compiles, or prints `line:column: message` and exits with status 2.
-    private static func compile(_ query: String, schema: FieldTable) throws -> CompiledQuery {
-        let result = Result { try EQLCompiler(schema: schema).compile(query) }
-        switch result {
-        case .success(let compiled): return compiled
-        case .failure(let error):
-            printError("\(error)")
-            throw ExitCode(2)
-        }
     }
 
     private static func read(_ file: String) throws -> [UInt8] {

@@ -68,15 +68,14 @@ struct ReplayCommand: ParsableCommand {
 
         var pipeline = DetectionPipeline(ruleSet: load.ruleSet, settings: resolved.config.pipelineSettings)
         // The daemon's gate after the rules, on event time: suppression windows and rate limits follow the log.
-        var policy = noSuppression ? AlertPolicy.unsuppressed : resolved.config.alertPolicy
-        policy.limits = resolved.config.alertPolicy.limits
-        var gate = AlertGate(policy: policy)
+        let policy = resolved.config.alertPolicy
+        var gate = AlertGate(policy: noSuppression ? policy.unsuppressed : policy)
         let outcome = LogReplay.run(descriptor: descriptor, through: &pipeline, gate: &gate) { alert in
             for sink in sinks { sink.deliver(alert) }
         }
         for sink in sinks { sink.close(timeoutMilliseconds: 10_000) }
 
-        StandardError.line(ReplaySummary(pipeline: pipeline, outcome: outcome, sinks: sinks).text + "\n  alerts: \(gate.counters)")
+        StandardError.line(outcome.summary(of: pipeline, sinks: sinks) + "\n  alerts: \(gate.counters)")
         if let error = outcome.readError {
             StandardError.line("auspex replay: reading \(file): \(String(cString: strerror(error)))")
             throw ExitCode(ExitStatus.failure)
@@ -84,36 +83,5 @@ struct ReplayCommand: ParsableCommand {
         if sinks.contains(where: { $0.counters.failed > 0 || $0.counters.dropped > 0 }) {
             throw ExitCode(ExitStatus.failure)
         }
-    }
-}
-
-/// The stderr summary of a replay.
-struct ReplaySummary {
-    let pipeline: DetectionPipeline
-    let outcome: LogReplay.Outcome
-    let sinks: [AlertSink]
-
-    var text: String {
-        let counters = pipeline.counters
-        let seconds = max(Double(outcome.elapsedNanos) / 1e9, 1e-9)
-        let match = pipeline.engine.matchCounters
-        let engine = pipeline.engine.counters
-        let perEvent = { (offers: UInt64) in String(format: "%.1f", Double(offers) / Double(max(engine.events, 1))) }
-        var lines = [
-            "auspex replay: \(outcome.lines) lines, \(counters.records) records (\(counters.malformed) malformed), "
-                + "\(counters.events) events, \(counters.alerts) alerts from \(pipeline.ruleSet.rules.count) rules",
-            "  \(Int(Double(counters.records) / seconds)) records/s, \(Int(Double(counters.events) / seconds)) events/s "
-                + "in \(String(format: "%.3f", seconds)) s; \(engine.offers) rule evaluations, \(perEvent(engine.offers)) "
-                + "rules offered per event (category index alone: \(perEvent(engine.categoryOffers)))",
-            "  state: \(match.sequencesStarted) sequences started, \(match.expired) expired, \(match.evicted) evicted, "
-                + "\(pipeline.engine.pendingKeys) keys pending",
-        ]
-        if engine.excepted > 0 {
-            lines.append("  exceptions: \(engine.excepted) events kept from rules; "
-                + pipeline.engine.exceptionHits.sorted { $0.key.description < $1.key.description }
-                    .map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-        }
-        for sink in sinks { lines.append("  \(sink.name): \(sink.counters)") }
-        return lines.joined(separator: "\n")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Detection
+import Rules
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -67,11 +68,7 @@ struct SelftestCommand: ParsableCommand {
     ]
 
     func run() throws {
-        var resolved = ResolvedConfiguration.load(path: config, overrides: overrides)
-        if let spool {
-            resolved.config.spool.enabled = true
-            resolved.config.spool.dir = spool
-        }
+        let resolved = ResolvedConfiguration.load(path: config, overrides: overrides)
         for diagnostic in resolved.diagnostics { StandardError.line(diagnostic.description) }
         if resolved.hasErrors { throw ExitCode(ExitStatus.config) }
         guard getuid() == 0 else {
@@ -79,7 +76,7 @@ struct SelftestCommand: ParsableCommand {
             throw ExitCode(ExitStatus.privilege)
         }
         let journald = resolved.config.journald.enabled
-        let spoolDirectory = resolved.config.spool.enabled ? resolved.config.spool.dir : nil
+        let spoolDirectory = spool ?? resolved.config.spoolConfiguration?.directory
 
         let namespace = "auspex-selftest-\(getpid())"
         _ = try? Self.output("/usr/sbin/ip", ["netns", "del", namespace])

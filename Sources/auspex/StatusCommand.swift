@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuditNetlink
 import Detection
+import Rules
 import EventModel
 import Foundation
 
@@ -70,8 +71,7 @@ struct StatusCommand: ParsableCommand {
             let socket = try AuditSocket(.unicast)
             let status = try socket.status()
             let ours = (try? socket.countRules(key: resolved.config.audit.ruleKey)).map(String.init) ?? "?"
-            print("kernel audit: enabled \(status.enabled), audit pid \(status.pid)\(status.pid == 0 ? " (no audit daemon)" : ""), "
-                + "lost \(status.lost), backlog \(status.backlog)/\(status.backlogLimit), backlog_wait_time \(status.backlogWaitTime); "
+            print("kernel audit: \(status); "
                 + "\(ours) audit rules keyed \(resolved.config.audit.ruleKey)")
         } catch {
             print("kernel audit: status not readable (\(error))")

@@ -4,11 +4,13 @@
 @testable import Detection
 import DetectionTestSupport
 @testable import Events
+@testable import EQL
 import Foundation
+@testable import Processes
+@testable import Rules
 import XCTest
 #if canImport(Glibc)
 import Glibc
-@testable import EQL
 #endif
 
 final class RuntimeTests: XCTestCase {

@@ -15,7 +15,7 @@ final class ExceptionCoverageTests: XCTestCase {
             """
         let lists = ExceptionLists.parse([(file: "lab.ndjson", text: text)])
         XCTAssertEqual(lists.diagnostics.filter { $0.severity == .error }, [])
-        let dead = ExceptionCoverage.neverMatching(lists)
+        let dead = lists.neverMatching(producible: ECSCatalog.canProduce)
         XCTAssertEqual(dead.count, 1, dead.map(\.description).joined(separator: "\n"))
         XCTAssertTrue(dead.first?.message.contains("'by-container'") ?? false)
         XCTAssertTrue(dead.first?.message.contains("'container.id'") ?? false)

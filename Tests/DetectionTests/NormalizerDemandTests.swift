@@ -4,7 +4,7 @@
 @testable import Events
 import PackageTestSupport
 import Reassembler
-import Rules
+@testable import Rules
 import XCTest
 
 /// The normalizer writes only the parts of a document the loaded rules read (``NormalizerDemand``): the demand

@@ -47,23 +47,23 @@ final class ShippedRulesTests: XCTestCase {
 
     func testUDPReverseShellCatchesEverySocketFlagVariant() throws {
         let rule = try shipped("command_and_control_udp_reverse_shell.toml")
-        let filters = QueryScan.filters(of: try Parser.parse(rule.query))
+        let filters = try QueryFacts(query: rule.query).filters
         XCTAssertEqual(filters.map(\.category), ["process", "process", "network"])
-        let socketFilter = try XCTUnwrap(filters.first { $0.condition.referencedFields.contains("auditd.data.a1") })
-        XCTAssertEqual(Set(values(of: "auditd.data.a0", in: socketFilter.condition)), ["2", "a"])  // AF_INET, AF_INET6
+        let socketFilter = try XCTUnwrap(filters.first { !$0.testedValues(of: "auditd.data.a1").isEmpty })
+        XCTAssertEqual(Set(socketFilter.testedValues(of: "auditd.data.a0")), ["2", "a"])  // AF_INET, AF_INET6
         // SOCK_DGRAM alone and with SOCK_NONBLOCK (0x800) and SOCK_CLOEXEC (0x80000): the CLOEXEC forms are what
         // Python 3 and glibc create, and what a plain `a1 == "2"` misses.
         let sockDgram = 2, nonblock = 0x800, cloexec = 0x80000
         let expected = [sockDgram, sockDgram | nonblock, sockDgram | cloexec, sockDgram | nonblock | cloexec]
             .map { String($0, radix: 16) }
-        XCTAssertEqual(Set(values(of: "auditd.data.a1", in: socketFilter.condition)), Set(expected))
+        XCTAssertEqual(Set(socketFilter.testedValues(of: "auditd.data.a1")), Set(expected))
         XCTAssertTrue(rule.query.hasPrefix("sample by host.id, process.pid, process.parent.pid"))
     }
 
     func testRootConnectionRuleIsASequenceByEntityID() throws {
         let rule = try shipped("command_and_control_root_connection_then_new_session.toml")
         XCTAssertTrue(rule.query.hasPrefix("sequence by process.entity_id with maxspan=1m"))
-        XCTAssertEqual(QueryScan.filters(of: try Parser.parse(rule.query)).map(\.category), ["network", "process"])
+        XCTAssertEqual(try QueryFacts(query: rule.query).filters.map(\.category), ["network", "process"])
     }
 
     private func shipped(_ name: String) throws -> LoadedRule {
@@ -71,24 +71,5 @@ final class ShippedRulesTests: XCTestCase {
         XCTAssertEqual(diagnostics, [])
         guard case .loaded(let rule) = outcome else { throw XCTSkip("\(name) did not load") }
         return rule
-    }
-
-    /// String values a field is compared with by `==` or `in` anywhere in a condition.
-    private func values(of field: String, in condition: Expr) -> [String] {
-        func isField(_ expr: Expr) -> Bool {
-            if case .field(let name, _) = expr.kind { return name == field }
-            return false
-        }
-        func strings(_ exprs: [Expr]) -> [String] {
-            exprs.compactMap { if case .literal(.string(let value)) = $0.kind { return value } else { return nil } }
-        }
-        switch condition.kind {
-        case .and(let left, let right), .or(let left, let right):
-            return values(of: field, in: left) + values(of: field, in: right)
-        case .not(let inner): return values(of: field, in: inner)
-        case .comparison(.equal, let subject, let value) where isField(subject): return strings([value])
-        case .membership(_, let subject, let list) where isField(subject): return strings(list)
-        default: return []
-        }
     }
 }

@@ -66,7 +66,7 @@ public final class LiveDaemon {
         do {
             sinks = try makeSinks()
         } catch {
-            Self.log("spool \(config.spool.dir): \(error)")
+            Self.log("spool \(config.spoolConfiguration?.directory ?? ""): \(error)")
             return ExitStatus.config
         }
         let session: LiveAuditSession
@@ -83,7 +83,7 @@ public final class LiveDaemon {
 
         let queue = RecordQueue(capacity: config.engine.eventQueueSize)
         var settings = config.pipelineSettings
-        (settings.processSource, settings.scanProcesses) = (ProcSources.live(), true)
+        settings.readLiveProcesses()
         let pipeline = DetectionPipeline(ruleSet: ruleSet, settings: settings)
         let processor = Processor(queue: queue, pipeline: pipeline, sinks: sinks, policy: config.alertPolicy)
         let wake: WakeEvent
@@ -92,16 +92,15 @@ public final class LiveDaemon {
             session.stop()
             return ExitStatus.failure
         }
-        let reader = KernelReader(reader: session.reader, queue: queue, wake: wake)
         processor.start()
-        reader.start()
+        let reader = session.startReading(into: queue, wake: wake)
 
         // Blind-spot alerts: checked by this main loop (never by the processing thread, which is the one that falls
         // behind), delivered to the alert sinks, plus a journal warning with its own MESSAGE_ID.
         let warning = config.journald.enabled
             ? JournalNoticeWriter.sink(name: "journal-warning", entry: BlindSpotAlert.warningFields) : nil
         var loss = LossMonitor(intervalSeconds: config.daemon.lossAlertInterval, wallClock: .now())
-        let host = AlertBuilder(host: config.hostInfo).host
+        let host = config.hostInfo.document
         var auditWatch = AuditStateWatch(unicast: config.audit.mode == .unicast)
         let status = { [self] in
             RunStatus(processor: processor.snapshot, queue: queue.counters, receive: reader.counters,
@@ -228,9 +227,7 @@ public final class LiveDaemon {
         if config.journald.enabled {
             sinks.append(JournalWriter.sink(capacity: config.engine.alertQueueSize, maxBytes: queueBytes))
         }
-        if config.spool.enabled {
-            let spool = SpoolConfiguration(directory: config.spool.dir, maxFiles: config.spool.maxFiles,
-                                           maxBytes: Int64(config.spool.maxBytes), fsync: config.spool.fsync)
+        if let spool = config.spoolConfiguration {
             sinks.append(try SpoolWriter.sink(configuration: spool, capacity: config.engine.alertQueueSize,
                                               maxBytes: queueBytes))
         }
@@ -333,9 +330,7 @@ public final class LiveDaemon {
                     + "the \(ruleSet.rules.count) running rules stay")
             return
         }
-        if resolved.config.audit.mode != config.audit.mode || resolved.config.spool != config.spool
-            || resolved.config.journald != config.journald
-            || resolved.config.daemon.kernelStateFile != config.daemon.kernelStateFile {
+        if resolved.config.startOnlySettingsDiffer(from: config) {
             Self.log("reload: audit mode, spool, journald and kernel_state_file changes take effect at the next start")
         }
         let installsRules = config.audit.mode == .unicast && config.audit.installRules

@@ -36,11 +36,8 @@ struct MetricsText {
                     status.processor.tally.alertsByRule.sorted { $0.key < $1.key }.map {
                         ([("rule_id", $0.key.id), ("rule_name", $0.key.name), ("severity", $0.key.severity)], Double($0.value))
                     })
-        let g = status.processor.gate
         text.family("auspex_alert_gate_total", .counter, "Alerts between the rules and the sinks, by outcome.",
-                    [("raised", g.raised), ("passed", g.passed), ("suppressed", g.suppressed), ("summaries", g.summaries),
-                     ("rate_limited", g.rateLimited), ("truncated", g.truncated), ("groups_evicted", g.groupsEvicted)]
-                        .map { ([("outcome", $0.0)], Double($0.1)) })
+                    status.processor.gate.named.map { ([("outcome", $0.name)], Double($0.value)) })
         text.family("auspex_events_excepted_total", .counter, "Events kept from rules by exception lists.",
                     [([], Double(status.processor.engine.excepted))])
         let loss = status.lossCounts(kernelLost: UInt64(status.kernelLost ?? 0))

@@ -35,10 +35,7 @@ public struct RunOptions: Sendable {
     func resolve() -> ResolvedConfiguration {
         var resolved = ResolvedConfiguration.load(path: configPath, overrides: overrides)
         if !rulePaths.isEmpty { resolved.config.rules.paths = rulePaths }
-        if let spoolDirectory {
-            resolved.config.spool.enabled = true
-            resolved.config.spool.dir = spoolDirectory
-        }
+        if let spoolDirectory { resolved.config.useSpool(directory: spoolDirectory) }
         if noJournald { resolved.config.journald.enabled = false }
         if multicast { resolved.config.audit.mode = .multicast }
         return resolved

@@ -37,8 +37,7 @@ struct RunStatus {
             "enobufs=\(receive.enobufs)", "loss_alerts=\(lossAlerts)", "reload_failures=\(facts.reloadFailures)",
             "audit_turned_off=\(auditTurnedOff)", "audit_replace_attempts=\(auditReplaceAttempts)", "malformed=\(processor.pipeline.malformed)",
             "pending_keys=\(processor.pendingKeys)", "evicted=\(processor.evicted)",
-            "suppressed=\(processor.gate.suppressed)", "rate_limited=\(processor.gate.rateLimited)",
-        ]
+        ] + processor.gate.named.filter { ["suppressed", "rate_limited"].contains($0.name) }.map { "\($0.name)=\($0.value)" }
         for sink in sinks {
             parts.append("\(sink.name)=\(sink.counters.delivered)/\(sink.counters.failed + sink.counters.dropped)")
         }
@@ -62,12 +61,7 @@ struct RunStatus {
                 + "\(processor.expired), evicted \(processor.evicted), dropped on reload \(processor.engine.droppedOnReload); "
                 + "\(processor.engine.excepted) events kept from rules by exceptions",
         ]
-        let t = processor.processes
-        lines.append("  processes: \(processor.processCount) known, \(t.scanned) scanned at start, \(t.forks) forks, "
-                     + "\(t.execs) execs, \(t.exits) exits, \(t.sessionChanges) new sessions, \(t.pidReuses) pid reuses, "
-                     + "\(t.threads) clone3 threads, \(t.evicted) evicted, \(t.pruned) pruned, "
-                     + "/proc lookups \(t.procLookups) (\(t.procMisses) missed), "
-                     + "\(t.truncatedArguments) argument vectors truncated")
+        lines.append("  processes: \(processor.processCount) known, \(processor.processes)")
         lines.append("  alerts: \(processor.gate)")
         for sink in sinks { lines.append("  \(sink.name): \(sink.counters)") }
         return lines.joined(separator: "\n")
@@ -113,10 +107,7 @@ struct RunStatus {
             .object([.init("type", .string($0.type)), .init("count", .int(Int64(clamping: $0.count)))])
         }))
         document.append("pipeline.alerts", .int(Int64(p.alerts)))
-        let g = processor.gate
-        for (name, value) in [("raised", g.raised), ("passed", g.passed), ("suppressed", g.suppressed),
-                              ("summaries", g.summaries), ("rate_limited", g.rateLimited), ("truncated", g.truncated),
-                              ("groups_evicted", g.groupsEvicted)] {
+        for (name, value) in processor.gate.named {
             document.append("alerts." + name, .int(Int64(clamping: value)))
         }
         document.append("exceptions.excepted", .int(Int64(clamping: processor.engine.excepted)))
@@ -145,13 +136,7 @@ struct RunStatus {
         document.append("state.pending_keys", .int(Int64(processor.pendingKeys)))
         document.append("state.expired", .int(Int64(processor.expired)))
         document.append("state.evicted", .int(Int64(processor.evicted)))
-        let t = processor.processes
-        for (name, value) in [("count", UInt64(processor.processCount)), ("scanned", t.scanned), ("forks", t.forks),
-                              ("execs", t.execs), ("exits", t.exits), ("session_changes", t.sessionChanges),
-                              ("pid_reuses", t.pidReuses), ("clone3_threads", t.threads), ("evicted", t.evicted),
-                              ("pruned", t.pruned),
-                              ("proc_lookups", t.procLookups), ("proc_misses", t.procMisses),
-                              ("truncated_arguments", t.truncatedArguments)] {
+        for (name, value) in [("count", UInt64(processor.processCount))] + processor.processes.named {
             document.append("processes." + name, .int(Int64(clamping: value)))
         }
         for sink in sinks {

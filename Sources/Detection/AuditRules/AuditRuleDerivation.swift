@@ -23,11 +23,11 @@ struct AuditRequirements: Sendable, Hashable {
     }
 }
 
-/// Derives the syscall audit rules from rule queries, read from their syntax tree (``QueryScan``): each event filter
-/// contributes the syscalls of the `event.action` values and the `auditd.data.syscall` names it tests positively, or,
-/// when it tests neither, the syscalls of its event category (narrowed by `event.type`). Negated tests (`!=`,
-/// `not …`, `not in`) only exclude events, so they add nothing. It errs towards auditing too much: a value in any
-/// positive test counts, even inside an `or`.
+/// Derives the syscall audit rules from rule queries, read from what their filters test (EQL's `QueryFacts`, via
+/// ``QueryScan``): each event filter contributes the syscalls of the `event.action` values and the
+/// `auditd.data.syscall` names it tests positively, or, when it tests neither, the syscalls of its event category
+/// (narrowed by `event.type`). Negated tests (`!=`, `not …`, `not in`) only exclude events, so they add nothing. It
+/// errs towards auditing too much: a value in any positive test counts, even inside an `or`.
 enum AuditRuleDerivation {
     static func requirements(forQueries queries: [String]) -> AuditRequirements {
         var total = AuditRequirements()
@@ -37,8 +37,8 @@ enum AuditRuleDerivation {
 
     /// What the kernel must audit for `query`; nothing for a query that does not parse (its rule fails to load).
     static func requirements(forQuery query: String) -> AuditRequirements {
-        guard let ast = try? Parser.parse(query) else { return AuditRequirements() }
-        return requirements(forFilters: QueryScan.filters(of: ast).map(QueryScan.tests))
+        guard let facts = try? QueryFacts(query: query) else { return AuditRequirements() }
+        return requirements(forFilters: facts.filters.map(QueryScan.tests))
     }
 
     static func requirements(forFilters filters: [FilterTests]) -> AuditRequirements {
@@ -109,8 +109,8 @@ enum AuditRuleDerivation {
     /// Kept apart from ``requirements(forQuery:)``, which names what the query's own events need.
     static func processTrackingRequirements(forQuery query: String) -> AuditRequirements {
         var requirements = AuditRequirements()
-        guard let ast = try? Parser.parse(query) else { return requirements }
-        let readsTrackedField = QueryScan.referencedFields(of: ast).contains(where: processTrackingFields.contains)
+        guard let facts = try? QueryFacts(query: query) else { return requirements }
+        let readsTrackedField = facts.referencedFields.contains(where: processTrackingFields.contains)
         if readsTrackedField { requirements.syscalls = processTrackingSyscalls.sorted() }
         return requirements
     }

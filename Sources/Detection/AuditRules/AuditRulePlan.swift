@@ -1,7 +1,7 @@
 import Rules
 
 /// The kernel audit rules a rule set needs: the syscalls its queries test (by `event.action`,
-/// `auditd.data.syscall` or category), derived from their syntax trees (`AuditRuleDerivation`).
+/// `auditd.data.syscall` or category), derived by `AuditRuleDerivation`.
 public struct AuditRulePlan: Sendable {
     /// Syscall names, sorted: without the open family when ``watches`` serve it.
     public private(set) var syscalls: [String]

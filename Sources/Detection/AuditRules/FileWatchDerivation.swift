@@ -43,8 +43,8 @@ enum FileWatchDerivation {
         var permissions: [String: Set<Character>] = [:]
         var needsOpenFamily = false
         for query in queries {
-            guard let ast = try? Parser.parse(query) else { continue } // a rule that does not parse is not loaded
-            for filter in QueryScan.filters(of: ast) {
+            guard let facts = try? QueryFacts(query: query) else { continue } // a rule that does not parse is not loaded
+            for filter in facts.filters {
                 let tests = QueryScan.tests(of: filter)
                 var unmapped: Set<String> = [], notes: Set<String> = []
                 let opens = AuditRuleDerivation.syscalls(of: tests, unmapped: &unmapped, notes: &notes)
@@ -85,9 +85,8 @@ enum FileWatchDerivation {
 
     /// The literal paths `file.path` must take for the filter to hold; nil when it can hold for others too, or a
     /// path is not absolute and canonical (the kernel watches one name; `file.path` is the name the call used).
-    static func requiredPaths(of filter: EventFilterAST) -> Set<String>? {
-        guard let paths = KernelFilterDerivation.requiredValues(of: "file.path", in: filter.condition, positive: true,
-                                                                foldingCase: false),
+    static func requiredPaths(of filter: FilterFacts) -> Set<String>? {
+        guard let paths = filter.requiredValues(of: "file.path", foldingCase: false),
               !paths.isEmpty, paths.allSatisfy(isWatchablePath) else { return nil }
         return paths
     }

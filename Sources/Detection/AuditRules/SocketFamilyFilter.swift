@@ -32,10 +32,10 @@ enum KernelFilterDerivation {
     static func socketFamilyFilter(forQueries queries: [String]) -> SyscallArgumentFilter? {
         var families: Set<UInt64> = []
         for query in queries {
-            guard let ast = try? Parser.parse(query) else { continue } // a rule that does not parse is not loaded
-            for filter in QueryScan.filters(of: ast) {
+            guard let facts = try? QueryFacts(query: query) else { continue } // a rule that does not parse is not loaded
+            for filter in facts.filters {
                 guard canSeeSocketEvents(filter) else { continue }
-                guard let values = requiredValues(of: "auditd.data.a0", in: filter.condition, positive: true) else {
+                guard let values = filter.requiredValues(of: "auditd.data.a0", foldingCase: true) else {
                     return nil
                 }
                 for value in values {
@@ -52,7 +52,7 @@ enum KernelFilterDerivation {
     }
 
     /// Whether a socket event can pass `filter`.
-    static func canSeeSocketEvents(_ filter: EventFilterAST) -> Bool {
+    static func canSeeSocketEvents(_ filter: FilterFacts) -> Bool {
         let category = (filter.category ?? "any").lowercased()
         guard category == "process" || category == "any" else { return false }
         let tests = QueryScan.tests(of: filter)
@@ -60,58 +60,5 @@ enum KernelFilterDerivation {
         // Bounded: every accepted event passes an event.action test (a socket event has no action) or an
         // auditd.data.syscall test; only the latter can admit it.
         return tests.syscalls.contains { AuditRuleDerivation.wildcard($0, matches: "socket") }
-    }
-
-    /// The literal values `field` must take for `expr` (negated when `positive` is false) to hold; nil when the
-    /// expression can hold for other values too. Values of case-insensitive tests are lower-cased when `foldingCase`,
-    /// kept as written otherwise.
-    static func requiredValues(of field: String, in expr: Expr, positive: Bool,
-                               foldingCase: Bool = true) -> Set<String>? {
-        func union(_ a: Set<String>?, _ b: Set<String>?) -> Set<String>? {
-            guard let a, let b else { return nil }
-            return a.union(b)
-        }
-        func intersection(_ a: Set<String>?, _ b: Set<String>?) -> Set<String>? {
-            guard let a else { return b }
-            guard let b else { return a }
-            return a.intersection(b)
-        }
-        switch expr.kind {
-        case .not(let inner):
-            return requiredValues(of: field, in: inner, positive: !positive, foldingCase: foldingCase)
-        case .and(let left, let right):
-            let l = requiredValues(of: field, in: left, positive: positive, foldingCase: foldingCase)
-            let r = requiredValues(of: field, in: right, positive: positive, foldingCase: foldingCase)
-            return positive ? intersection(l, r) : union(l, r)
-        case .or(let left, let right):
-            let l = requiredValues(of: field, in: left, positive: positive, foldingCase: foldingCase)
-            let r = requiredValues(of: field, in: right, positive: positive, foldingCase: foldingCase)
-            return positive ? union(l, r) : intersection(l, r)
-        case .comparison(let op, let left, let right):
-            guard op == .equal && positive || op == .notEqual && !positive else { return nil }
-            if case .field(field, _) = left.kind, case .literal(.string(let value)) = right.kind { return [value] }
-            if case .field(field, _) = right.kind, case .literal(.string(let value)) = left.kind { return [value] }
-            return nil
-        case .match(let op, let subject, let patterns):
-            guard positive, op == .insensitiveEquals || op == .like || op == .likeInsensitive,
-                  case .field(field, _) = subject.kind else { return nil }
-            var values: Set<String> = []
-            for pattern in patterns {
-                guard case .literal(.string(let value)) = pattern.kind, !value.contains("*"), !value.contains("?")
-                else { return nil }
-                values.insert(foldingCase ? value.lowercased() : value)
-            }
-            return values
-        case .membership(_, let subject, let list):
-            guard positive, case .field(field, _) = subject.kind else { return nil }
-            var values: Set<String> = []
-            for item in list {
-                guard case .literal(.string(let value)) = item.kind else { return nil }
-                values.insert(foldingCase ? value.lowercased() : value)
-            }
-            return values
-        case .literal, .field, .arithmetic, .negate, .call:
-            return nil
-        }
     }
 }

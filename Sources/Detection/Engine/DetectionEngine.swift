@@ -1,6 +1,7 @@
 import EQL
 import EventModel
 import Events
+import Rules
 
 /// Runs every rule of a `RuleSet` over a stream of normalized events: each event's slots become a `SlotEvent` (no
 /// copy), then meet only the rules its `event.category` and `event.action` can advance. Single-threaded; owned by the
@@ -135,21 +136,7 @@ public struct DetectionEngine {
     }
 
     /// State counters summed over every rule (sequences started, expired, evicted, …).
-    public var matchCounters: MatchCounters {
-        var total = MatchCounters()
-        for matcher in matchers {
-            let c = matcher.counters
-            total.events += c.events
-            total.matches += c.matches
-            total.sequencesStarted += c.sequencesStarted
-            total.rejectedMaxspan += c.rejectedMaxspan
-            total.rejectedUntil += c.rejectedUntil
-            total.rejectedMissing += c.rejectedMissing
-            total.expired += c.expired
-            total.evicted += c.evicted
-        }
-        return total
-    }
+    public var matchCounters: MatchCounters { matchers.reduce(MatchCounters()) { $0 + $1.counters } }
 
     /// Join keys holding partial sequences or samples, over all rules.
     public var pendingKeys: Int { matchers.reduce(0) { $0 + $1.pendingKeys } }
@@ -158,11 +145,11 @@ public struct DetectionEngine {
 /// What the engine did, cumulative (matches are the pipeline's alerts).
 public struct EngineCounters: Sendable, Equatable {
     /// Documents offered to the engine (kept across reloads).
-    public var events: UInt64 = 0
+    var events: UInt64 = 0
     /// (event, rule) pairs evaluated after the category and action index: the work the index left.
     public var offers: UInt64 = 0
     /// (event, rule) pairs the category index alone would have evaluated.
-    public var categoryOffers: UInt64 = 0
+    var categoryOffers: UInt64 = 0
     /// Partial state discarded when rules were reloaded.
     public var droppedOnReload: UInt64 = 0
     /// (event, rule) pairs an exception item kept apart.

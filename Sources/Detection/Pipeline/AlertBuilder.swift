@@ -6,11 +6,11 @@ import Events
 /// and this host's identity. The documents are the audit documents, except that a Defend rule's matched fork event
 /// shows the child's `process.pid`/`entity_id` and the caller as `process.parent.*` (``RuleMatch/events``), as
 /// the rule saw them, so the document agrees with the join keys.
-public struct AlertBuilder: Sendable {
+struct AlertBuilder: Sendable {
     /// `host.*` (names relative to `host.`) stamped on every alert.
-    public let host: Document
+    let host: Document
 
-    public init(host: HostInfo) {
+    init(host: HostInfo) {
         self.host = host.document
     }
 

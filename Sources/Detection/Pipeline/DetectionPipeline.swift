@@ -8,17 +8,22 @@ import Reassembler
 
 /// Bounds and identity the pipeline is built with (from auspex.toml `[audit]`, `[engine]`, `[host]`).
 public struct PipelineSettings: Sendable {
-    public var host: HostInfo
+    var host: HostInfo
     var matcherLimits: MatcherLimits
     /// Kernel events being reassembled at once before the oldest is emitted early.
     var maxEventsInFlight: Int
     /// Age at which an event without EOE is emitted.
     var reassemblyTimeoutNanos: Int64
     /// Where the process table reads `/proc` (live: `LiveProcSource`, scanned at start; replay: none).
-    public var processSource: any ProcSource = ProcSources.absent()
-    public var scanProcesses = false
+    var processSource: any ProcSource = ProcSources.absent()
+    var scanProcesses = false
     /// Cap of the process table (`[engine] max_processes`).
     public var maxProcesses = 65_536
+
+    /// The process table reads the running system: `/proc`, scanned at start (live use, not replays).
+    public mutating func readLiveProcesses() {
+        (processSource, scanProcesses) = (ProcSources.live(), true)
+    }
 
     public init(host: HostInfo, matcherLimits: MatcherLimits = MatcherLimits(), maxEventsInFlight: Int = 1024,
                 reassemblyTimeoutNanos: Int64 = 2_000_000_000) {
@@ -49,7 +54,7 @@ public struct DetectionPipeline {
 
     public var ruleSet: RuleSet { engine.ruleSet }
     public var counters: PipelineCounters { documents.counters }
-    public var normalizerCounters: NormalizerCounters { documents.normalizerCounters }
+    var normalizerCounters: NormalizerCounters { documents.normalizerCounters }
     public var processes: ProcessEnricher { documents.processes }
     public var reassemblerStatistics: Reassembler.Statistics { documents.reassemblerStatistics }
 

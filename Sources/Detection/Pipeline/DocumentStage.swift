@@ -9,7 +9,7 @@ import Reassembler
 public struct DocumentStage {
     public private(set) var counters = PipelineCounters()
     public private(set) var normalizerCounters = NormalizerCounters()
-    public private(set) var processes: ProcessEnricher
+    private(set) var processes: ProcessEnricher
     private var reassembler: Reassembler
     private let normalizer: Normalizer
 
@@ -56,7 +56,7 @@ public struct DocumentStage {
     }
 
     /// The event's normalized, process-enriched document; nil (and not counted as a document) when it is empty.
-    public mutating func document(for event: AuditEvent) -> Document? {
+    mutating func document(for event: AuditEvent) -> Document? {
         enriched(event).map(document(of:))
     }
 
@@ -116,20 +116,20 @@ public struct DocumentStage {
 /// created: the Defend view reads the child from it, so no second event is built.
 public struct EnrichedEvent: Sendable {
     public var slots: EventSlots
-    public var fork: ForkOutcome?
+    var fork: ForkOutcome?
     /// The engine's arrival number for the event, set when it is offered (identifies it in matches).
     var ordinal = -1
     /// The audit event, when the slots hold only what the rules read (``DocumentStage/document(of:)`` builds its
     /// whole document from it); nil when the slots are complete.
     var source: AuditEvent?
 
-    public init(slots: EventSlots, fork: ForkOutcome? = nil) {
+    init(slots: EventSlots, fork: ForkOutcome? = nil) {
         self.slots = slots
         self.fork = fork
     }
 
     /// An event from a document (tests, JSON input).
-    public init(document: Document, fork: ForkOutcome? = nil) {
+    init(document: Document, fork: ForkOutcome? = nil) {
         self.init(slots: EventSlots(document: document), fork: fork)
     }
 

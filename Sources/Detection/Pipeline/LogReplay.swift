@@ -6,13 +6,13 @@ import AuditRecords
 public enum LogReplay {
     /// What a replay read and raised.
     public struct Outcome: Sendable {
-        public var lines = 0
+        var lines = 0
         var blankLines = 0
         var truncatedLines = 0
         /// errno of a failed read, if the input ended on an error.
         public var readError: Int32?
         /// Wall-clock nanoseconds spent.
-        public var elapsedNanos: Int64 = 0
+        var elapsedNanos: Int64 = 0
     }
 
     /// Replays everything readable from `descriptor`.

@@ -51,13 +51,7 @@ public struct DeadRule: Sendable, Equatable {
 
     /// Why `query` can never match in `view`, nil when it may.
     static func reason(_ query: CompiledQuery, schema: any FieldSchema, view: SourceView) -> String? {
-        let needed: [CompiledFilter]
-        switch query.body {
-        case .event(let filter): needed = [filter]
-        case .sequence(let sequence): needed = sequence.stages.filter { !$0.isMissing }.map(\.filter)
-        case .sample(let sample): needed = sample.stages.map(\.filter)
-        }
-        for filter in needed {
+        for filter in query.filtersEveryResultPasses {
             if let category = filter.category, !produced("event.category", in: view).contains(category) {
                 return "'\(category) where': no \(category) events in this view"
             }

@@ -71,20 +71,10 @@ public struct RuleSet: Sendable {
                     "pipes (| head, | tail) select among batch results; a streaming engine ignores them"))
             }
             compiled.append(CompiledRule(source: rule, evaluations: evaluations))
-            var listIDs: [String] = []
-            let scoped = exceptions.lists.values.filter { $0.scopeIncludes(rule.ruleID) }.map(\.listID).sorted()
-            let targeted = attachToRules.compactMap { entry -> String? in
-                let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { return nil }
-                return parts[1] == rule.ruleID || rule.tags.contains(parts[1]) ? parts[0] : nil
-            }
-            for id in rule.exceptionLists + attachToAllRules + targeted + scoped where !listIDs.contains(id) {
-                listIDs.append(id)
-            }
-            let lists = listIDs.compactMap { exceptions.lists[$0] }
             for evaluation in evaluations {
-                compiledExceptions.append(lists.isEmpty ? .none
-                    : RuleExceptions.compile(lists, schema: builder.schema(for: evaluation.view)))
+                compiledExceptions.append(exceptions.exceptions(for: rule, attachToAllRules: attachToAllRules,
+                                                                attachToRules: attachToRules,
+                                                                schema: builder.schema(for: evaluation.view)))
             }
         }
         return (RuleSet(rules: compiled, schema: builder.freeze(), exceptions: compiledExceptions), diagnostics)

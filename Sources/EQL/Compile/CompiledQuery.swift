@@ -37,6 +37,16 @@ public struct CompiledQuery: Sendable {
         }
     }
 
+    /// The filters every result's events pass: the event query's, or every stage's but missing-event (`![…]`)
+    /// stages; `until` is not one of them. A query one of them can never hold for never matches.
+    public var filtersEveryResultPasses: [CompiledFilter] {
+        switch body {
+        case .event(let filter): return [filter]
+        case .sequence(let sequence): return sequence.stages.filter { !$0.isMissing }.map(\.filter)
+        case .sample(let sample): return sample.stages.map(\.filter)
+        }
+    }
+
     /// Per filter (in ``filters`` order), the `event.action` values an event needs to possibly satisfy it; nil for
     /// a filter that does not constrain the action. An event may advance the query only if some filter admits it.
     var actionConstraints: [ActionConstraint?] { filters.map(\.actions) }
@@ -166,14 +176,14 @@ struct KeyExpression: Sendable {
 
 /// One stage of a sequence or sample (also the `until` stage).
 public struct CompiledStage: Sendable {
-    public var filter: CompiledFilter
+    var filter: CompiledFilter
     /// Join keys: the `sequence by`/`sample by` keys followed by this stage's own `by` keys.
     /// Every stage of a query has the same number of keys (the verifier checks).
     var keys: [KeyExpression]
     /// `with runs=N`: the matcher repeats this stage N times (1 when absent; 1...100).
     var runs: Int
     /// `![…]`: a missing-event stage (sequences only).
-    public var isMissing: Bool
+    var isMissing: Bool
 
     init(filter: CompiledFilter, keys: [KeyExpression], runs: Int = 1, isMissing: Bool = false) {
         self.filter = filter
@@ -185,7 +195,7 @@ public struct CompiledStage: Sendable {
 
 public struct CompiledSequence: Sendable {
     /// Stages in query order, before `runs` expansion.
-    public var stages: [CompiledStage]
+    var stages: [CompiledStage]
     var until: CompiledStage?
     /// `with maxspan=…` in nanoseconds; nil when absent (unbounded).
     var maxspanNanos: Int64?
@@ -199,7 +209,7 @@ public struct CompiledSequence: Sendable {
 
 public struct CompiledSample: Sendable {
     /// Filters in query order (1...5), each with the full join-key list.
-    public var stages: [CompiledStage]
+    var stages: [CompiledStage]
 
     init(stages: [CompiledStage]) {
         self.stages = stages

@@ -4,7 +4,7 @@ import EventModel
 /// streamed through a `QueryMatcher` in `(timestamp, tiebreaker, arrival)` order, then results are put in
 /// Elasticsearch's order (events by ordinal, sequences by their last event, samples by join-key values),
 /// `| head` / `| tail` pipes are applied, then `size`.
-public enum BatchRunner {
+enum BatchRunner {
     /// Events in stream order. A null tiebreaker sorts after the others (elastic/elasticsearch#64706).
     static func ordered(_ events: [SlotEvent]) -> [SlotEvent] {
         events.sorted(by: precedes)
@@ -25,7 +25,7 @@ public enum BatchRunner {
     }
 
     /// Runs `query` over `events` (any order) and returns the results in Elasticsearch's order.
-    public static func run(_ query: CompiledQuery, events: [SlotEvent], limits: MatcherLimits = MatcherLimits(),
+    static func run(_ query: CompiledQuery, events: [SlotEvent], limits: MatcherLimits = MatcherLimits(),
                            size: Int? = nil) -> [Match] {
         let stream = ordered(events)
         var rank: [Int: Int] = [:]

@@ -42,17 +42,30 @@ public struct JSONEventSet {
     }
 
     let options: Options
-    public private(set) var schema = FieldTable()
+    private(set) var schema = FieldTable()
     /// The events as read, by ordinal (what results print).
-    public private(set) var documents: [FieldValue] = []
+    private(set) var documents: [FieldValue] = []
     /// The events as the matchers see them; `ordinal` indexes `documents`.
-    public private(set) var events: [SlotEvent] = []
+    private(set) var events: [SlotEvent] = []
     /// Events whose time field was absent or unreadable (given time 0).
     public private(set) var untimed = 0
 
     public init(options: Options = Options()) {
         self.options = options
         if let category = options.categoryField { schema.alias("event.category", to: category) }
+    }
+
+    /// `query`'s results over the loaded events in Elasticsearch's order (see `BatchRunner`), each as
+    /// `{"join_keys": [...], "events": [...]}` with the events as read (`{"missing": true}` for a missing-event
+    /// stage). Throws `EQLError` when the query does not compile against the loaded fields.
+    public func results(of query: String, limits: MatcherLimits = MatcherLimits(), size: Int? = nil) throws -> [FieldValue] {
+        let compiled = try EQLCompiler(schema: schema).compile(query)
+        return BatchRunner.run(compiled, events: events, limits: limits, size: size).map { match in
+            let rendered: [FieldValue] = match.events.map { event in
+                event.map { documents[$0.ordinal] } ?? .object([.init("missing", true)])
+            }
+            return .object([.init("join_keys", .array(match.joinKeys)), .init("events", .array(rendered))])
+        }
     }
 
     /// Reads one input: a JSON array of objects, or one object per line.

@@ -2,8 +2,8 @@ import EventModel
 
 /// The join-key values of one event for one stage, normalised so that equal keys hash equally
 /// (`1234` and `1234.0` are the same key; strings stay case-sensitive).
-public struct JoinKey: Hashable, Sendable {
-    public var values: [FieldValue]
+struct JoinKey: Hashable, Sendable {
+    var values: [FieldValue]
 
     init(_ values: [FieldValue]) { self.values = values.map(JoinKey.normalize) }
 
@@ -63,7 +63,7 @@ public struct JoinKey: Hashable, Sendable {
 extension JoinKey: Comparable {
     /// Elasticsearch's composite-aggregation order: element-wise, null first, false before true,
     /// numbers numerically, strings by UTF-8 bytes.
-    public static func < (lhs: JoinKey, rhs: JoinKey) -> Bool {
+    static func < (lhs: JoinKey, rhs: JoinKey) -> Bool {
         for (a, b) in zip(lhs.values, rhs.values) {
             let order = FieldValueOrder.compare(a, b)
             if order != 0 { return order < 0 }

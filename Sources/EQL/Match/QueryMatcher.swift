@@ -3,8 +3,8 @@ import EventModel
 /// One result of a query: its join-key values and its events in stage order.
 /// A `![…]` missing-event stage is nil; an event query has one event and no keys.
 public struct Match: Sendable {
-    public var joinKeys: [FieldValue]
-    public var events: [SlotEvent?]
+    var joinKeys: [FieldValue]
+    var events: [SlotEvent?]
 
     init(joinKeys: [FieldValue], events: [SlotEvent?]) {
         self.joinKeys = joinKeys

@@ -6,7 +6,7 @@ import EventModel
 /// `filters × maxSamplesPerKey`, as Elasticsearch fetches), and emits a sample as soon as every filter
 /// can take a distinct event, up to `maxSamplesPerKey` distinct samples per tuple. Chronology is ignored.
 struct SampleStateMachine<Element> {
-    public struct Result {
+    struct Result {
         var key: JoinKey
         /// One element per filter, in filter order.
         var events: [Element]

@@ -4,46 +4,46 @@ import EventModel
 // first token so verifier and compiler errors can name a line and column.
 
 /// A parsed EQL query.
-public struct QueryAST: Sendable {
-    public enum Body: Sendable {
+struct QueryAST: Sendable {
+    enum Body: Sendable {
         case event(EventFilterAST)
         case sequence(SequenceAST)
         case sample(SampleAST)
     }
-    public var body: Body
+    var body: Body
     var pipes: [PipeAST]
 }
 
 /// `category where condition`
-public struct EventFilterAST: Sendable {
+struct EventFilterAST: Sendable {
     /// nil for `any`.
-    public var category: String?
-    public var condition: Expr
+    var category: String?
+    var condition: Expr
     var position: SourcePosition
 }
 
 /// `[category where condition] by keys with runs=N`, or `![…]` when `isMissing`.
-public struct StageAST: Sendable {
-    public var filter: EventFilterAST
-    public var keys: [Expr]
+struct StageAST: Sendable {
+    var filter: EventFilterAST
+    var keys: [Expr]
     var runs: Int?
     var runsPosition: SourcePosition?
     var isMissing: Bool
     var position: SourcePosition
 }
 
-public struct SequenceAST: Sendable {
-    public var keys: [Expr]
+struct SequenceAST: Sendable {
+    var keys: [Expr]
     /// `with maxspan=…` in nanoseconds.
     var maxspanNanos: Int64?
-    public var stages: [StageAST]
-    public var until: StageAST?
+    var stages: [StageAST]
+    var until: StageAST?
     var position: SourcePosition
 }
 
-public struct SampleAST: Sendable {
-    public var keys: [Expr]
-    public var stages: [StageAST]
+struct SampleAST: Sendable {
+    var keys: [Expr]
+    var stages: [StageAST]
     var position: SourcePosition
 }
 
@@ -55,8 +55,8 @@ struct PipeAST: Sendable {
 }
 
 /// An expression node with its source position.
-public struct Expr: Sendable {
-    public indirect enum Kind: Sendable {
+struct Expr: Sendable {
+    indirect enum Kind: Sendable {
         case literal(FieldValue)
         /// A field reference; `optional` for `?name`.
         case field(name: String, optional: Bool)
@@ -75,7 +75,7 @@ public struct Expr: Sendable {
         /// A function call; `insensitive` for `name~(…)`. The name is as written.
         case call(name: String, insensitive: Bool, arguments: [Expr])
     }
-    public var kind: Kind
+    var kind: Kind
     var position: SourcePosition
 
     init(_ kind: Kind, _ position: SourcePosition) {
@@ -84,7 +84,7 @@ public struct Expr: Sendable {
     }
 }
 
-public enum ComparisonOperator: String, Sendable {
+enum ComparisonOperator: String, Sendable {
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
 
     /// The operator with its operands swapped (`3 < x` ≡ `x > 3`).
@@ -99,20 +99,20 @@ public enum ComparisonOperator: String, Sendable {
     }
 }
 
-public enum MatchOperator: String, Sendable {
+enum MatchOperator: String, Sendable {
     case insensitiveEquals = ":", like = "like", likeInsensitive = "like~", regex = "regex", regexInsensitive = "regex~"
 
     var isRegex: Bool { self == .regex || self == .regexInsensitive }
     var isCaseInsensitive: Bool { self != .like && self != .regex }
 }
 
-public enum ArithmeticOperator: String, Sendable {
+enum ArithmeticOperator: String, Sendable {
     case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
 }
 
 extension Expr {
     /// Field names referenced anywhere in this expression (`?` stripped).
-    public var referencedFields: [String] {
+    var referencedFields: [String] {
         var out: [String] = []
         visit { if case .field(let name, _) = $0.kind { out.append(name) } }
         return out

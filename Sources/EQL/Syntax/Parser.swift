@@ -2,7 +2,7 @@ import EventModel
 
 /// Recursive-descent parser for Elasticsearch EQL. Query structure lives here; expressions
 /// are in ExpressionParser.swift.
-public struct Parser {
+struct Parser {
     var tokens: [Token]
     var index = 0
     /// Current nesting of parentheses, `not` and unary minus; bounded so hostile input cannot
@@ -21,7 +21,7 @@ public struct Parser {
     }
 
     /// Parses a whole query. Throws `EQLError`.
-    public static func parse(_ text: String) throws -> QueryAST {
+    static func parse(_ text: String) throws -> QueryAST {
         var parser = try Parser(text)
         return try parser.parseQuery()
     }

@@ -2,20 +2,26 @@
 /// defaults"; every field is a `var`, so command-line flags override what the file says. `etc/auspex/auspex.toml` in the
 /// repository documents each key and is tested to match these defaults.
 public struct AuspexConfig: Sendable, Hashable {
-    public static let defaultPath = "/etc/auspex/auspex.toml"
+    static let defaultPath = "/etc/auspex/auspex.toml"
 
     public var rules = RulesSettings()
-    public var spool = SpoolSettings()
+    var spool = SpoolSettings()
     public var journald = JournaldSettings()
     public var audit = AuditSettings()
     public var engine = EngineSettings()
-    public var host = HostSettings()
+    var host = HostSettings()
     public var daemon = DaemonSettings()
     public var alerts = AlertsSettings()
     public var exceptions = ExceptionsSettings()
     public var metrics = MetricsSettings()
 
     public init() {}
+
+    /// Turns the spool on in `directory` (`--spool DIR`).
+    public mutating func useSpool(directory: String) {
+        spool.enabled = true
+        spool.dir = directory
+    }
 }
 
 /// `[alerts]`: what happens to alerts between the rules and the sinks: size bounds, suppression, rate limits.
@@ -48,15 +54,15 @@ public struct RulesSettings: Sendable, Hashable {
 }
 
 /// `[spool]`: the crash-safe alert store (one JSON file per alert, maildir style: tmp → new).
-public struct SpoolSettings: Sendable, Hashable {
-    public var enabled = true
-    public var dir = "/var/spool/auspex"
+struct SpoolSettings: Sendable, Hashable {
+    var enabled = true
+    var dir = "/var/spool/auspex"
     /// Oldest alerts are removed beyond this many files (and the removal is counted).
-    public var maxFiles = 10_000
+    var maxFiles = 10_000
     /// Oldest alerts are removed beyond this many bytes in total.
-    public var maxBytes = 256 * 1024 * 1024
+    var maxBytes = 256 * 1024 * 1024
     /// fsync the file and the directory before an alert counts as delivered.
-    public var fsync = true
+    var fsync = true
 }
 
 /// `[journald]`: the operator's view of alerts and daemon status.
@@ -97,9 +103,9 @@ public struct AuditSettings: Sendable, Hashable {
 /// `[engine]`: bounds on the rule engine's queues and state. Every bound evicts the oldest entry and counts it.
 public struct EngineSettings: Sendable, Hashable {
     /// Pending partial sequences (or samples) per rule across all join keys.
-    public var maxSequencesPerRule = 10_000
+    var maxSequencesPerRule = 10_000
     /// Samples emitted per join-key tuple (Elasticsearch's `max_samples_per_key`, default 1).
-    public var maxSamplesPerKey = 1
+    var maxSamplesPerKey = 1
     /// Events queued between the audit reader and the engine.
     public var eventQueueSize = 65_536
     /// Alerts queued between the engine and the sinks.
@@ -109,12 +115,12 @@ public struct EngineSettings: Sendable, Hashable {
 }
 
 /// `[host]`: how this machine identifies itself in events and alerts.
-public struct HostSettings: Sendable, Hashable {
+struct HostSettings: Sendable, Hashable {
     /// `host.name`; nil uses the kernel host name.
-    public var name: String?
+    var name: String?
     /// `host.id`; nil reads `machineIDPath`.
-    public var id: String?
-    public var machineIDPath = "/etc/machine-id"
+    var id: String?
+    var machineIDPath = "/etc/machine-id"
 }
 
 /// `[daemon]`: runtime files of the service.

@@ -1,28 +1,28 @@
 import Foundation
 
 /// The configuration in effect and what was wrong with the file, if anything.
-public struct ConfigLoadResult: Sendable {
-    public var config: AuspexConfig
+struct ConfigLoadResult: Sendable {
+    var config: AuspexConfig
     /// Errors mean the file must not be used: the daemon exits with EX_CONFIG (78) at start and keeps the old
     /// configuration on reload.
-    public var diagnostics: [Diagnostic]
+    var diagnostics: [Diagnostic]
     /// False when there was no file and the defaults apply.
-    public var fileFound: Bool
+    var fileFound: Bool
 }
 
 /// A bad `--set section.key=value` override.
-public struct ConfigOverrideError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+struct ConfigOverrideError: Error, Sendable, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
 
 /// Reads auspex.toml: known keys are type-checked, unknown keys and sections are errors (a typo must not silently
 /// fall back to a default), and each problem is reported with its line and column.
-public enum ConfigLoader {
+enum ConfigLoader {
     /// Configuration files are small; a larger one is refused unread.
     static let maximumFileBytes = 1 << 20
 
-    public static func load(path: String = AuspexConfig.defaultPath) -> ConfigLoadResult {
+    static func load(path: String = AuspexConfig.defaultPath) -> ConfigLoadResult {
         guard FileManager.default.fileExists(atPath: path) else {
             return ConfigLoadResult(config: AuspexConfig(), diagnostics: [], fileFound: false)
         }
@@ -137,7 +137,7 @@ extension ConfigValue {
 extension AuspexConfig {
     /// Applies a command-line override `section.key=value` with the file's checks. Lists are comma-separated
     /// (`rules.paths=/a,/b`); booleans are `true`/`false`.
-    public mutating func applyOverride(_ assignment: String) throws(ConfigOverrideError) {
+    mutating func applyOverride(_ assignment: String) throws(ConfigOverrideError) {
         guard let equals = assignment.firstIndex(of: "=") else {
             throw ConfigOverrideError(message: "override '\(assignment)' must look like section.key=value")
         }

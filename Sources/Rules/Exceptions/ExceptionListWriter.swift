@@ -57,8 +57,19 @@ public enum ExceptionListWriter {
         UTCTime.format(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000_000), fractionDigits: 3)
     }
 
+    /// Appends `item` to the exception file at `path` (see ``append(_:to:)``), after its list's container line when
+    /// `existing` (the exception files read with it) does not define the list yet; returns the new item's id.
+    public static func add(_ item: Item, ruleName: String?, to path: String, existing: ExceptionLists) throws -> String {
+        var lines: [String] = []
+        if existing.lists[item.scope.listID] == nil { lines.append(containerLine(for: item.scope, ruleName: ruleName)) }
+        let (line, itemID) = itemLine(item)
+        lines.append(line)
+        try append(lines, to: path)
+        return itemID
+    }
+
     /// The list container line for `scope` (`ruleName` names a rule's list as Kibana does).
-    public static func containerLine(for scope: Scope, ruleName: String? = nil) -> String {
+    static func containerLine(for scope: Scope, ruleName: String? = nil) -> String {
         let time = now()
         let (type, name, description, ids): (String, String, String, [String])
         switch scope {
@@ -86,7 +97,7 @@ public enum ExceptionListWriter {
     }
 
     /// The item line and its `item_id`.
-    public static func itemLine(_ item: Item) -> (line: String, itemID: String) {
+    static func itemLine(_ item: Item) -> (line: String, itemID: String) {
         let time = now()
         let itemID = uuid()
         let operatorName = item.excluded ? "excluded" : "included"
@@ -114,7 +125,7 @@ public enum ExceptionListWriter {
     /// (mode 0644, fsynced), which is renamed over it, then the directory is fsynced. A reader sees the old file or
     /// the new one. Refuses a symbolic link or anything but a regular file at `path`; creates a missing directory
     /// (mode 0755).
-    public static func append(_ lines: [String], to path: String) throws {
+    static func append(_ lines: [String], to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         var info = stat()
         if lstat(directory, &info) != 0 {

@@ -2,7 +2,7 @@ import EventModel
 import Foundation
 
 /// One entry of an exception item, as Kibana's export writes it (`entries[]`).
-public indirect enum ExceptionEntry: Sendable, Hashable {
+indirect enum ExceptionEntry: Sendable, Hashable {
     /// `match`: the field has this value (`match_phrase`: exact, case-sensitive).
     case match(field: String, value: String, excluded: Bool)
     /// `match_any`: the field has one of these values.
@@ -18,7 +18,7 @@ public indirect enum ExceptionEntry: Sendable, Hashable {
     /// addresses (single addresses, CIDR blocks, `a-b` ranges).
     case valueList(field: String, list: ValueList, excluded: Bool)
 
-    public var field: String {
+    var field: String {
         switch self {
         case .match(let field, _, _), .matchAny(let field, _, _), .wildcard(let field, _, _), .exists(let field, _),
              .nested(let field, _), .valueList(let field, _, _):
@@ -28,22 +28,22 @@ public indirect enum ExceptionEntry: Sendable, Hashable {
 }
 
 /// One exception item (`type: simple`): it matches an event when all its entries do.
-public struct ExceptionItem: Sendable, Hashable {
-    public var itemID: String
+struct ExceptionItem: Sendable, Hashable {
+    var itemID: String
     var listID: String
     var name: String
-    public var entries: [ExceptionEntry]
+    var entries: [ExceptionEntry]
     /// When non-empty, the item applies only on these OSes (auspex runs on `linux`).
-    public var osTypes: [String]
+    var osTypes: [String]
     /// Nanoseconds since the epoch after which the item no longer applies.
-    public var expireTime: Int64?
-    public var file: String
-    public var location: SourceLocation
+    var expireTime: Int64?
+    var file: String
+    var location: SourceLocation
 }
 
 /// An exception list container with its items.
-public struct ExceptionList: Sendable, Hashable {
-    public var listID: String
+struct ExceptionList: Sendable, Hashable {
+    var listID: String
     var id: String?
     /// `detection`, `rule_default`, `endpoint`, or a Defend artifact type.
     var type: String
@@ -51,13 +51,13 @@ public struct ExceptionList: Sendable, Hashable {
     var name: String
     var file: String
     var location: SourceLocation
-    public var items: [ExceptionItem] = []
+    var items: [ExceptionItem] = []
     /// Rule ids this list applies to besides the rules that name it (`meta.auspex_rule_ids` of the container, as
     /// `auspex exception add` writes it; `"*"` = every rule). Kibana keeps `meta` on import and export.
     var ruleScope: [String] = []
 
     /// True when the list's own scope attaches it to `ruleID`.
-    public func scopeIncludes(_ ruleID: String) -> Bool {
+    func scopeIncludes(_ ruleID: String) -> Bool {
         ruleScope.contains("*") || ruleScope.contains(ruleID)
     }
 }
@@ -65,7 +65,7 @@ public struct ExceptionList: Sendable, Hashable {
 /// The exception lists read from `[exceptions] paths` (Kibana's NDJSON export format: a container line, item lines,
 /// a summary line; several lists per file allowed), by `list_id`.
 public struct ExceptionLists: Sendable {
-    public var lists: [String: ExceptionList] = [:]
+    var lists: [String: ExceptionList] = [:]
     public var diagnostics: [Diagnostic] = []
     public var filesRead = 0
     /// Largest exception or value-list file read (checked on the opened file, like rule files).
@@ -73,6 +73,8 @@ public struct ExceptionLists: Sendable {
 
     public init() {}
 
+    /// The `list_id`s read, sorted.
+    public var listIDs: [String] { lists.keys.sorted() }
     public var itemCount: Int { lists.values.reduce(0) { $0 + $1.items.count } }
 
     /// Fields an endpoint list item may not use (Kibana's endpoint exception API).

@@ -12,14 +12,14 @@ import Glibc
 ///
 /// Like Kibana's EQL rules, only `keyword`, `ip` and `ip_range` lists of at most 65,536 values (at most 200 `a-b`
 /// ranges) apply; an item using another is not applied, with a warning.
-public struct ValueList: Sendable, Hashable {
+struct ValueList: Sendable, Hashable {
     var id: String
     /// `keyword`, `ip` or `ip_range`.
-    public var type: String
+    var type: String
     var path: String
-    public var values: [String]
+    var values: [String]
     /// For `ip` and `ip_range` lists, each value as an address range.
-    public var ranges: [IPRange]
+    var ranges: [IPRange]
 
     enum LoadError: Error, Sendable {
         /// Kibana would skip the list (type, size): the item is not applied.
@@ -87,7 +87,7 @@ public struct ValueList: Sendable, Hashable {
 }
 
 /// An inclusive range of IP addresses, as 16 bytes (IPv4 as `::ffff:a.b.c.d`, so both families compare in one order).
-public struct IPRange: Sendable, Hashable {
+struct IPRange: Sendable, Hashable {
     var lower: [UInt8]
     var upper: [UInt8]
 
@@ -96,7 +96,7 @@ public struct IPRange: Sendable, Hashable {
         self.upper = upper
     }
 
-    public func contains(_ address: [UInt8]) -> Bool {
+    func contains(_ address: [UInt8]) -> Bool {
         !address.lexicographicallyPrecedes(lower) && !upper.lexicographicallyPrecedes(address)
     }
 
@@ -125,7 +125,7 @@ public struct IPRange: Sendable, Hashable {
     }
 
     /// The 16-byte form of an IPv4 or IPv6 address, or nil.
-    public static func address(_ text: String) -> [UInt8]? {
+    static func address(_ text: String) -> [UInt8]? {
         if text.contains(":") {
             var v6 = in6_addr()
             guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }

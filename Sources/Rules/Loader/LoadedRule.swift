@@ -29,7 +29,7 @@ public struct LoadedRule: Sendable, Hashable {
     public var lookbackSeconds: Int
     /// Seconds between two scheduled runs in Kibana, from `interval`; informative for a streaming engine.
     var intervalSeconds: Int
-    public var tags: [String]
+    var tags: [String]
     var references: [String]
     var falsePositives: [String]
     var note: String?
@@ -42,13 +42,13 @@ public struct LoadedRule: Sendable, Hashable {
     /// `default` for building-block rules, whose alerts are hidden by default in Kibana.
     var buildingBlockType: String?
     /// The `[[rule.threat]]` entries, as alerts carry them.
-    public var threat: [AlertRule.Threat]
+    var threat: [AlertRule.Threat]
     var metadata: RuleMetadata
     /// `[rule.alert_suppression]`: `group_by` 1–3 fields, `duration` (the rule's `interval` when absent: a
     /// streaming engine's stand-in for Kibana's per-execution suppression), `missing_fields_strategy`.
-    public var alertSuppression: AlertSuppression? = nil
+    var alertSuppression: AlertSuppression? = nil
     /// `[[rule.exceptions_list]]`: the `list_id`s of the exception lists attached to the rule.
-    public var exceptionLists: [String] = []
+    var exceptionLists: [String] = []
 
     /// Maps a 1-based line and column inside `query` (as the EQL parser reports them) to the rule file.
     public func fileLocation(ofQueryLine line: Int, column: Int) -> SourceLocation {
@@ -74,7 +74,7 @@ extension AlertRule {
 
 /// Kibana's four severities, in increasing order: the one severity type, which alerts carry too (Alerting does not
 /// depend on the loader, so the type lives there).
-public typealias RuleSeverity = AlertRule.Severity
+typealias RuleSeverity = AlertRule.Severity
 
 /// The `[metadata]` table. Dates stay as written (`YYYY/MM/DD`).
 struct RuleMetadata: Sendable, Hashable {

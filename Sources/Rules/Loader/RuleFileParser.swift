@@ -136,7 +136,7 @@ enum RuleFileParser {
                 for (sub, subPath) in reader.tables(technique, "subtechnique", in: techniquePath) {
                     if let subEntry = readEntry(sub, in: subPath, reader: &reader) { subtechniques.append(subEntry) }
                 }
-                techniques.append(.init(entry: entry, subtechniques: subtechniques))
+                techniques.append(.init(entry, subtechniques: subtechniques))
             }
             if let framework, let tactic {
                 mappings.append(AlertRule.Threat(framework: framework, tactic: tactic, techniques: techniques))

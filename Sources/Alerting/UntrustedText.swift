@@ -7,7 +7,7 @@ public enum UntrustedText {
     /// U+202A–U+202E, U+2066–U+2069), zero-width and invisible characters (U+180E, U+200B–U+200D,
     /// U+2060–U+2064, U+206A–U+206F, U+FEFF), interlinear annotation (U+FFF9–U+FFFB).
     @inlinable
-    public static func mustEscape(_ scalar: Unicode.Scalar) -> Bool {
+    static func mustEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00..<0x20, 0x7F..<0xA0: return true
         case 0x061C, 0x180E, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2064, 0x2066...0x206F, 0xFEFF,
@@ -18,7 +18,7 @@ public enum UntrustedText {
     }
 
     /// True when `text` holds any scalar `mustEscape` names.
-    public static func needsEscaping(_ text: String) -> Bool {
+    static func needsEscaping(_ text: String) -> Bool {
         text.unicodeScalars.contains(where: mustEscape)
     }
 
@@ -35,7 +35,7 @@ public enum UntrustedText {
     }
 
     /// The escape of one scalar that `mustEscape` names.
-    public static func escape(_ scalar: Unicode.Scalar) -> String {
+    static func escape(_ scalar: Unicode.Scalar) -> String {
         let v = scalar.value
         switch v {
         case 0x0A: return "\\n"
@@ -48,7 +48,7 @@ public enum UntrustedText {
 
     /// The first at most `maxBytes` bytes of `text`'s UTF-8, cut before a character's first byte, never inside
     /// a multi-byte sequence.
-    public static func utf8Prefix(_ text: String, maxBytes: Int) -> [UInt8] {
+    static func utf8Prefix(_ text: String, maxBytes: Int) -> [UInt8] {
         let bytes = Array(text.utf8)
         guard bytes.count > maxBytes else { return bytes }
         var end = max(0, maxBytes)

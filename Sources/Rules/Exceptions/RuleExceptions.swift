@@ -1,6 +1,5 @@
 import EQL
 import EventModel
-import Rules
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +9,7 @@ import Glibc
 /// an item matches when all its entries do, the event is excepted when any item matches; `excluded` is `must_not`
 /// (true when no value satisfies the clause, a missing field included); arrays match when any element does;
 /// `match`/`wildcard` are exact and case-sensitive, a `.caseless` field compares the lowercased base field.
-struct RuleExceptions: Sendable {
+public struct RuleExceptions: Sendable {
     struct Item: Sendable {
         /// `list_id/item_id`, for counters.
         let key: String
@@ -28,10 +27,11 @@ struct RuleExceptions: Sendable {
     }
 
     let items: [Item]
-    static let none = RuleExceptions(items: [])
+    public static let none = RuleExceptions(items: [])
 
-    var isEmpty: Bool { items.isEmpty }
-    var itemKeys: [String] { items.map(\.key) }
+    public var isEmpty: Bool { items.isEmpty }
+    /// `list_id/item_id` of each item, in ``match(_:now:)``'s numbering.
+    public var itemKeys: [String] { items.map(\.key) }
 
     /// Compiles `lists` for a rule compiled against `schema`. Items for other OSes than Linux are left out.
     static func compile(_ lists: [ExceptionList], schema: any FieldSchema) -> RuleExceptions {
@@ -76,7 +76,7 @@ struct RuleExceptions: Sendable {
     }
 
     /// The index of the first item that excepts `values` at wall-clock time `now` (nanoseconds), or nil.
-    func match(_ values: [FieldValue], now: Int64) -> Int? {
+    public func match(_ values: [FieldValue], now: Int64) -> Int? {
         for (index, item) in items.enumerated() {
             if let expire = item.expireTime, expire < now { continue }
             if item.entries.allSatisfy({ holds($0, values) }) { return index }
@@ -169,9 +169,59 @@ struct RuleExceptions: Sendable {
     }
 
     /// CLOCK_REALTIME in nanoseconds: items expire by processing time, as Kibana drops them at execution start.
-    static func wallClock() -> Int64 {
+    public static func wallClock() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
+}
+
+extension ExceptionLists {
+    /// `rule`'s exceptions compiled against `schema` (the schema of one of its views): the lists it names, then
+    /// `attachToAllRules`, then the lists of the `attachToRules` entries (`LIST_ID=TARGET`, TARGET its id or one of its
+    /// tags), then the lists whose own scope includes it; each list once.
+    public func exceptions(for rule: LoadedRule, attachToAllRules: [String], attachToRules: [String],
+                           schema: any FieldSchema) -> RuleExceptions {
+        var listIDs: [String] = []
+        let scoped = lists.values.filter { $0.scopeIncludes(rule.ruleID) }.map(\.listID).sorted()
+        let targeted = attachToRules.compactMap { entry -> String? in
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return nil }
+            return parts[1] == rule.ruleID || rule.tags.contains(parts[1]) ? parts[0] : nil
+        }
+        for id in rule.exceptionLists + attachToAllRules + targeted + scoped where !listIDs.contains(id) {
+            listIDs.append(id)
+        }
+        let applied = listIDs.compactMap { lists[$0] }
+        return applied.isEmpty ? .none : RuleExceptions.compile(applied, schema: schema)
+    }
+
+    /// One warning per exception item that can never match because it needs a value of a field for which `producible`
+    /// is false (`auspex check`): an item is the AND of its entries, so one included `match`, `match_any`,
+    /// `wildcard`, `exists` or value-list entry on such a field keeps it from ever applying. Excluded entries on such a
+    /// field always hold (a missing field is not the value), and `nested` entries are not judged.
+    public func neverMatching(producible: (String) -> Bool) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for list in lists.values.sorted(by: { $0.listID < $1.listID }) {
+            for item in list.items {
+                guard let field = item.entries.lazy.compactMap({ Self.requiredField(of: $0) }).first(where: { !producible($0) })
+                else { continue }
+                diagnostics.append(.warning(item.file, item.location,
+                    "exception item '\(item.itemID)' of list '\(list.listID)' can never match: it needs '\(field)', "
+                        + "which the audit source never produces"))
+            }
+        }
+        return diagnostics
+    }
+
+    /// The field an entry needs a value of to hold; nil for excluded and `nested` entries.
+    static func requiredField(of entry: ExceptionEntry) -> String? {
+        switch entry {
+        case .match(let field, _, false), .matchAny(let field, _, false), .wildcard(let field, _, false),
+             .exists(let field, false), .valueList(let field, _, false):
+            return field
+        default:
+            return nil
+        }
     }
 }
