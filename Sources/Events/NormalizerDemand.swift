@@ -9,34 +9,34 @@ public struct NormalizerDemand: OptionSet, Sendable, Hashable {
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
     /// `@timestamp` (the engine takes event time from the record header, not from this field).
-    public static let timestamp = NormalizerDemand(rawValue: 1 << 0)
+    static let timestamp = NormalizerDemand(rawValue: 1 << 0)
     /// `auditd.data.*` but the syscall and the arguments: exit, tty, socket fields and the generic keys (open
     /// fields).
-    public static let data = NormalizerDemand(rawValue: 1 << 1)
+    static let data = NormalizerDemand(rawValue: 1 << 1)
     /// `auditd.data.a0` … `a3`, the syscall's first arguments.
     public static let arguments = NormalizerDemand(rawValue: 1 << 10)
     /// `process.title` (the PROCTITLE record).
-    public static let title = NormalizerDemand(rawValue: 1 << 11)
+    static let title = NormalizerDemand(rawValue: 1 << 11)
     /// `auditd.paths` of the calls whose PATH items the Defend view reads (open, create, rename): what its
     /// `event.action`, `event.type` and `file.path`, and the process table's `file.name` of a rename, are computed
     /// from. A rule reading `auditd.paths` itself demands `paths`.
     public static let fileOperationPaths = NormalizerDemand(rawValue: 1 << 12)
     /// `auditd.paths`.
-    public static let paths = NormalizerDemand(rawValue: 1 << 2)
+    static let paths = NormalizerDemand(rawValue: 1 << 2)
     /// `auditd.summary.*`.
-    public static let summary = NormalizerDemand(rawValue: 1 << 3)
+    static let summary = NormalizerDemand(rawValue: 1 << 3)
     /// `auditd.user.*` (ids, names, SELinux labels).
-    public static let auditdUser = NormalizerDemand(rawValue: 1 << 4)
+    static let auditdUser = NormalizerDemand(rawValue: 1 << 4)
     /// `user.*` and `group.*` (ids and names).
-    public static let user = NormalizerDemand(rawValue: 1 << 5)
+    static let user = NormalizerDemand(rawValue: 1 << 5)
     /// `file.*` of the event's object and `auditd.file.selinux.*`.
-    public static let file = NormalizerDemand(rawValue: 1 << 6)
+    static let file = NormalizerDemand(rawValue: 1 << 6)
     /// `source.*`, `destination.*`, `network.direction`.
-    public static let network = NormalizerDemand(rawValue: 1 << 7)
+    static let network = NormalizerDemand(rawValue: 1 << 7)
     /// `host.*`.
-    public static let host = NormalizerDemand(rawValue: 1 << 8)
+    static let host = NormalizerDemand(rawValue: 1 << 8)
     /// `tags` (the audit rule keys).
-    public static let tags = NormalizerDemand(rawValue: 1 << 9)
+    static let tags = NormalizerDemand(rawValue: 1 << 9)
 
     /// Every part: whole documents.
     public static let all: NormalizerDemand = [.timestamp, .data, .arguments, .title, .paths, .fileOperationPaths,
