@@ -47,8 +47,7 @@ public struct DetectionPipeline {
     public init(ruleSet: RuleSet, settings: PipelineSettings, names: any NameLookup = SystemNameLookup()) {
         engine = DetectionEngine(ruleSet: ruleSet, limits: settings.matcherLimits)
         documents = DocumentStage(settings: settings, names: names)
-        documents.slotCount = ruleSet.schema.slotCount
-        documents.demand = ruleSet.schema.demand
+        documents.follow(ruleSet.schema)
         alertBuilder = AlertBuilder(host: settings.host)
     }
 
@@ -83,8 +82,7 @@ public struct DetectionPipeline {
     /// Swaps in new rules (partial sequences of the old ones are dropped and counted).
     public mutating func replace(ruleSet: RuleSet) {
         engine.replace(with: ruleSet)
-        documents.slotCount = ruleSet.schema.slotCount
-        documents.demand = ruleSet.schema.demand
+        documents.follow(ruleSet.schema)
     }
 
     private mutating func process(_ events: [AuditEvent], into alerts: inout [Alert]) {

@@ -28,6 +28,12 @@ public struct DocumentStage {
     /// The parts of the document the rules read (``NormalizerDemand``): only these are written on the hot path, and
     /// ``document(of:)`` builds the rest when someone reads the event. `.all` (the default) writes whole documents.
     var demand: NormalizerDemand = .all
+    /// Writes events for rules compiled against `schema`: its slot count, and only the parts its rules read.
+    mutating func follow(_ schema: ECSSchema) {
+        slotCount = schema.slotCount
+        demand = schema.demand
+    }
+
     /// One event's slots kept for the next (``recycle(_:)``).
     private var spareSlots: EventSlots?
 
