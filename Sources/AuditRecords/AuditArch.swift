@@ -17,7 +17,7 @@ public struct AuditArch: RawRepresentable, Hashable, Sendable {
 
     public static let x86_64 = AuditArch(rawValue: 0xc000_003e)
     static let i386 = AuditArch(rawValue: 0x4000_0003)
-    static let aarch64 = AuditArch(rawValue: 0xc000_00b7)
+    public static let aarch64 = AuditArch(rawValue: 0xc000_00b7)
     static let arm = AuditArch(rawValue: 0x4000_0028)
 
     /// `__AUDIT_ARCH_LE`: the audited process ran little-endian.

@@ -70,8 +70,8 @@ struct DocumentBuilder {
         add(.eventKind, "event")
         add(.eventModule, "auditd")
         add(.eventDataset, "auditd_manager.auditd")
-        if !summary.categories.isEmpty { add(.eventCategory, .array(summary.categories.map(FieldValue.string))) }
-        if !summary.types.isEmpty { add(.eventType, .array(summary.types.map(FieldValue.string))) }
+        add(.eventCategory, summary.categories)
+        add(.eventType, summary.types)
         add(.eventAction, summary.action)
         add(.eventOutcome, facts.result == "success" ? "success" : facts.result == "fail" ? "failure" : "unknown")
         add(.eventSequence, .int(Int64(event.serial)))

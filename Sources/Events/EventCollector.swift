@@ -116,6 +116,7 @@ struct EventCollector {
         if let syscallNumber {
             if let arch = archValue, let name = arch.syscallName(syscallNumber) {
                 facts.syscall = name
+                facts.syscallNormalization = SyscallNormalizations.lookup(arch: arch, number: syscallNumber)
             } else {
                 counters.unknownSyscall += 1
             }

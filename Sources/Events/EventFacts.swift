@@ -25,6 +25,8 @@ struct EventFacts {
 
     // Slots for the keys every syscall event has.
     var syscall: String?
+    /// The normalization of `syscall` when it was named from its number (found by index, not by the name).
+    var syscallNormalization: Normalization?
     var arch: String?
     var exit: String?
     var a0: String?, a1: String?, a2: String?, a3: String?

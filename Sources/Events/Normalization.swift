@@ -1,32 +1,40 @@
+import EventModel
+
 /// How one syscall or record type is described in ECS terms: the `event.action` verb, the kind of object it acts
 /// on, the ECS categorization, and where the summary fields come from.
 ///
 /// The tables (`SyscallNormalizations.swift`, `RecordTypeNormalizations.swift`) hold the facts of go-libaudit's
 /// `normalizations.yaml`, so documents match what Elastic Agent's auditd_manager integration stores.
-public struct Normalization: Sendable, Equatable {
+///
+/// A class made once per table row: every event of a syscall shares its row by reference (a struct of a dozen
+/// arrays cost a copy and a release of each per event), with its `event.*` values rendered once.
+public final class Normalization: Sendable, Equatable {
     /// `event.action` (`summary.action`); nil for the catch-all, so the field is absent as after the ingest pipeline.
-    public var action: String?
+    public let action: String?
     /// `auditd.summary.object.type` (`file`, `socket`, `process`, `user-session`, …); nil when not given.
-    var objectType: String?
+    let objectType: String?
     /// `event.category`.
-    var categories: [String]
+    let categories: [String]
     /// `event.type`.
-    var types: [String]
+    let types: [String]
     /// Which PATH record is the object (skipping PARENT/UNKNOWN ones); only used when the object is a file.
-    var objectPathIndex: Int
+    let objectPathIndex: Int
     /// Field names tried in order for `summary.actor.primary`/`secondary`, `summary.object.primary`/`secondary`
     /// and `summary.how` (empty = keep the default).
-    var subjectPrimary: [String]
-    var subjectSecondary: [String]
-    var objectPrimary: [String]
-    var objectSecondary: [String]
-    var how: [String]
+    let subjectPrimary: [String]
+    let subjectSecondary: [String]
+    let objectPrimary: [String]
+    let objectSecondary: [String]
+    let how: [String]
     /// Field names tried in order for `source.ip` (user-space login records: `addr`).
-    var sourceIP: [String]
+    let sourceIP: [String]
     /// The normalization applies only when all these fields are present (AVC: SELinux vs AppArmor).
-    var requiredFields: [String]
+    let requiredFields: [String]
     /// Which ECS user fields the summary actors and object fill (user-space records only).
-    var userMappings: [UserMapping]
+    let userMappings: [UserMapping]
+
+    /// `event.category`, `event.type` and `event.action` as written (`.null` when empty or absent).
+    let categoryValue: FieldValue, typeValue: FieldValue, actionValue: FieldValue
 
     /// An ECS entity fill: the value of a summary field goes to an ECS user/group field.
     enum UserMapping: Sendable, Equatable {
@@ -53,5 +61,22 @@ public struct Normalization: Sendable, Equatable {
         self.sourceIP = sourceIP
         self.requiredFields = requiredFields
         self.userMappings = userMappings
+        categoryValue = Self.array(categories)
+        typeValue = Self.array(types)
+        actionValue = action.map(FieldValue.string) ?? .null
+    }
+
+    /// `strings` as an array value, `.null` when there are none (the field is then absent).
+    static func array(_ strings: [String]) -> FieldValue {
+        strings.isEmpty ? .null : .array(strings.map(FieldValue.string))
+    }
+
+    public static func == (lhs: Normalization, rhs: Normalization) -> Bool {
+        lhs === rhs || lhs.action == rhs.action && lhs.objectType == rhs.objectType && lhs.categories == rhs.categories
+            && lhs.types == rhs.types && lhs.objectPathIndex == rhs.objectPathIndex
+            && lhs.subjectPrimary == rhs.subjectPrimary && lhs.subjectSecondary == rhs.subjectSecondary
+            && lhs.objectPrimary == rhs.objectPrimary && lhs.objectSecondary == rhs.objectSecondary && lhs.how == rhs.how
+            && lhs.sourceIP == rhs.sourceIP && lhs.requiredFields == rhs.requiredFields
+            && lhs.userMappings == rhs.userMappings
     }
 }

@@ -1,12 +1,14 @@
 import AuditRecords
+import EventModel
 
 /// The normalization-driven parts of a document: ECS categorization, `event.action`, the
 /// `auditd.summary.*` actor/object/how, the object file, `source.ip` of login records, and the ECS user entities
 /// of user-space records (go-libaudit `applyNormalization` followed by `ResolveIDs`).
 struct Summary {
-    var categories: [String] = []
-    var types: [String] = []
-    var action: String?
+    /// `event.category`, `event.type`, `event.action` as written (the normalization's own values, shared).
+    var categories: FieldValue = .null
+    var types: FieldValue = .null
+    var action: FieldValue = .null
     var actorPrimary: String?
     var actorSecondary: String?
     var objectType: String?
@@ -52,7 +54,7 @@ struct Summarizer {
         summary.actorSecondary = facts.ids.first { $0.kind == .uid }?.value
         if writesSummary { summary.how = defaultHow(facts) }
 
-        let syscallNorm = facts.syscall.map(SyscallNormalizations.lookup)
+        let syscallNorm = facts.syscallNormalization ?? facts.syscall.map(SyscallNormalizations.lookup)
         if facts.eventType == .syscall {
             if let syscallNorm { apply(syscallNorm, &facts, &summary) }
         } else if let norm = RecordTypeNormalizations.lookup(facts.eventType.name)
@@ -61,8 +63,8 @@ struct Summarizer {
             apply(norm, &facts, &summary)
             if let syscallNorm, syscallNorm != norm {
                 // A record type with a syscall behind it gets both categorizations (CONFIG_CHANGE+sendto, AVC+read).
-                summary.categories += syscallNorm.categories
-                summary.types += syscallNorm.types
+                summary.categories = Normalization.array(norm.categories + syscallNorm.categories)
+                summary.types = Normalization.array(norm.types + syscallNorm.types)
             }
         }
         if writesSummary { resolveActors(&summary) }
@@ -72,9 +74,9 @@ struct Summarizer {
     /// What the event's normalization says, taken by reference (a SYSCALL event's is the table's entry itself:
     /// no copy of its dozen arrays).
     private mutating func apply(_ norm: Normalization, _ facts: inout EventFacts, _ summary: inout Summary) {
-        summary.categories = norm.categories
-        summary.types = norm.types
-        summary.action = norm.action
+        summary.categories = norm.categoryValue
+        summary.types = norm.typeValue
+        summary.action = norm.actionValue
         summary.objectType = norm.objectType
         switch norm.objectType {
         case "file", "filesystem": setFileObject(facts, pathIndex: norm.objectPathIndex, &summary)

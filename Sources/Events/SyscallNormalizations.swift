@@ -1,3 +1,5 @@
+import AuditRecords
+
 /// The syscall normalization table (ecs-mapping.md §1.4, go-libaudit `normalizations.yaml`): syscall name →
 /// `event.action`, object type and ECS categorization. Syscalls not listed fall to `SyscallNormalizations.fallback`
 /// (category `process`, type `info`, no action), which is what auditd_manager stores for socket, setsid, prctl, …
@@ -8,6 +10,27 @@ public enum SyscallNormalizations {
     /// The normalization for a syscall name, or `fallback`.
     static func lookup(_ syscall: String) -> Normalization {
         table[syscall] ?? fallback
+    }
+
+    /// The normalization of syscall `number` on `arch` (the name's, else `fallback`), by index: hashing the name
+    /// cost more than the rest of the lookup. Nil for an architecture or number without a name.
+    static func lookup(arch: AuditArch, number: Int) -> Normalization? {
+        let byNumber: [Normalization?]
+        switch arch {
+        case .x86_64: byNumber = byNumberX86_64
+        case .aarch64: byNumber = byNumberAarch64
+        default: return arch.syscallName(number).map(lookup)
+        }
+        return number >= 0 && number < byNumber.count ? byNumber[number] : nil
+    }
+
+    private static let byNumberX86_64 = byNumber(on: .x86_64)
+    private static let byNumberAarch64 = byNumber(on: .aarch64)
+
+    /// Each number's normalization up to the last named syscall of `arch`.
+    private static func byNumber(on arch: AuditArch) -> [Normalization?] {
+        let table = (0..<2048).map { arch.syscallName($0).map(lookup) }
+        return Array(table[..<((table.lastIndex { $0 != nil } ?? -1) + 1)])
     }
 
     /// Syscall name → normalization, built once from `entries`.
