@@ -95,6 +95,7 @@ public struct BorrowedValue {
     /// Whether ``decodedText(limit:nulAsSpace:)`` would cut the value, decided without decoding it: a value the
     /// normalizer skips (no rule reads it) still counts as cut, so the counters do not depend on the rules.
     public func wouldBeCut(limit: Int, nulAsSpace: Bool = false) -> Bool {
+        guard raw.count > limit else { return false }  // decoding never lengthens a value
         let isHex = isHexEncoded
         if !isHex, !nulAsSpace { return raw.count > limit }
         var count = isHex ? raw.count / 2 : raw.count

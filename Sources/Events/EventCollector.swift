@@ -79,16 +79,31 @@ struct EventCollector {
         record.withBorrowedFields { fields in
             for index in 0..<fields.count {
                 let keyBytes = fields.key(at: index)
-                guard Self.isFieldKey(keyBytes) else { continue }
-                let value = fields.value(at: index)
                 let known = KnownKey(keyBytes)
-                if readsIdentity, let known { Self.note(known, value, in: &identity) }
+                if known == nil, !Self.isFieldKey(keyBytes) { continue }  // a known key is lower case
+                let value = fields.value(at: index)
+                if readsIdentity, let known, known.isNotedByNumber { Self.note(known, value, in: &identity) }
                 if known == .msg, value.quoting == .single { continue }  // user-space payload, tokenized after it
                 if skipping.skips(known) {
                     countCut(known, value, counters: &counters)
+                    if readsIdentity, let known, known.isNotedAsText { identity.setText(of: known, value.rawString) }
                     continue
                 }
-                guard let text = decode(known, value, counters: &counters) else { continue }
+                // The architecture and a syscall number with names: the name is the value (no text decoded).
+                if hasArchAndSyscall, let named = Self.name(of: known, value, arch: archValue) {
+                    switch named {
+                    case .arch(let arch, let name): archValue = arch; facts.arch = name
+                    case .syscall(let number, let name): syscallNumber = number; facts.syscall = name
+                    }
+                    continue
+                }
+                let text = decode(known, value, counters: &counters)
+                if readsIdentity, let known, known.isNotedAsText {
+                    // The decoded text is the raw value unless it was cut or is a "no value" marker.
+                    identity.setText(of: known, text.map { $0.utf8.count == value.raw.count } == true
+                                     ? text! : value.rawString)
+                }
+                guard let text else { continue }
                 switch known {
                 case .success, .res: facts.result = Self.result(text)
                 case .ses: facts.session = text
@@ -123,7 +138,7 @@ struct EventCollector {
         }
     }
 
-    /// The process table's view of a SYSCALL key, taken before any value is dropped as "no value".
+    /// The process table's view of a SYSCALL key read as a number, taken before any value is dropped as "no value".
     private static func note(_ key: KnownKey, _ value: BorrowedValue, in identity: inout SyscallIdentity) {
         switch key {
         case .pid: identity.pid = value.int
@@ -131,13 +146,28 @@ struct EventCollector {
         case .success: identity.success = value.rawEquals("yes")
         case .exit: identity.exit = value.int
         case .a0: identity.a0 = value.hexUInt
-        case .uid: identity.userID = value.rawString
-        case .euid: identity.effectiveUserID = value.rawString
-        case .gid: identity.groupID = value.rawString
-        case .egid: identity.effectiveGroupID = value.rawString
-        case .tty: identity.tty = value.rawString
         default: break
         }
+    }
+
+    /// An `arch=` or `syscall=` value that names itself: a known architecture, or a number with a name on the
+    /// architecture read before it (the kernel logs `arch` first). Nil sends the value down the decoding path.
+    private static func name(of key: KnownKey?, _ value: BorrowedValue, arch: AuditArch?) -> NamedValue? {
+        switch key {
+        case .arch:
+            guard let arch = AuditArch(value), let name = arch.name else { return nil }
+            return .arch(arch, name)
+        case .syscall:
+            guard let arch, let number = value.int.map({ Int(truncatingIfNeeded: $0) }),
+                  let name = arch.syscallName(number) else { return nil }
+            return .syscall(number, name)
+        default: return nil
+        }
+    }
+
+    private enum NamedValue {
+        case arch(AuditArch, String)
+        case syscall(Int, String)
     }
 
     // MARK: other records

@@ -93,4 +93,16 @@ public struct SyscallIdentity: Sendable, Equatable {
     public var tty: String?
 
     init() {}
+
+    /// Sets the raw text of one of the keys taken as text (``KnownKey/isNotedAsText``).
+    mutating func setText(of key: KnownKey, _ text: String) {
+        switch key {
+        case .uid: userID = text
+        case .euid: effectiveUserID = text
+        case .gid: groupID = text
+        case .egid: effectiveGroupID = text
+        case .tty: tty = text
+        default: break
+        }
+    }
 }

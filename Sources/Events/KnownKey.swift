@@ -60,6 +60,22 @@ public enum KnownKey: UInt8, Sendable {
         }
     }
 
+    /// SYSCALL keys the process table takes as numbers (``SyscallIdentity``).
+    var isNotedByNumber: Bool {
+        switch self {
+        case .pid, .ppid, .success, .exit, .a0: true
+        default: false
+        }
+    }
+
+    /// SYSCALL keys the process table takes as their raw text (``SyscallIdentity``).
+    var isNotedAsText: Bool {
+        switch self {
+        case .uid, .euid, .gid, .egid, .tty: true
+        default: false
+        }
+    }
+
     /// `*uid` / `*gid` keys are identities (go-libaudit `User.IDs`).
     static func isIdentity(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
         guard key.count >= 3 else { return false }
