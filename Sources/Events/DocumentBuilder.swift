@@ -67,9 +67,15 @@ struct DocumentBuilder {
     // MARK: event.*, data_stream.*
 
     private mutating func addEvent(_ event: AuditEvent, _ facts: EventFacts, _ summary: Summary) {
-        add(.eventKind, "event")
-        add(.eventModule, "auditd")
-        add(.eventDataset, "auditd_manager.auditd")
+        if demand.contains(.constants) {
+            add(.eventKind, "event")
+            add(.eventModule, "auditd")
+            add(.eventDataset, "auditd_manager.auditd")
+            add(.dataStreamType, "logs")
+            add(.dataStreamDataset, "auditd_manager.auditd")
+            add(.ecsVersion, "8.11.0")
+            add(.serviceType, "auditd")
+        }
         add(.eventCategory, summary.categories)
         add(.eventType, summary.types)
         add(.eventAction, summary.action)
@@ -77,10 +83,6 @@ struct DocumentBuilder {
         add(.eventSequence, .int(Int64(event.serial)))
         // The pipeline moves auditd.data.id to event.id (user-space records' `id=`).
         if let id = facts.data.first(where: { $0.key == "id" })?.value { add(.eventId, .string(id)) }
-        add(.dataStreamType, "logs")
-        add(.dataStreamDataset, "auditd_manager.auditd")
-        add(.ecsVersion, "8.11.0")
-        add(.serviceType, "auditd")
     }
 
     // MARK: auditd.*
