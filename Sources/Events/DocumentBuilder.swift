@@ -80,6 +80,7 @@ struct DocumentBuilder {
         add(.eventType, summary.types)
         add(.eventAction, summary.action)
         add(.eventOutcome, facts.result == "success" ? "success" : facts.result == "fail" ? "failure" : "unknown")
+        guard demand.contains(.record) else { return }
         add(.eventSequence, .int(Int64(event.serial)))
         // The pipeline moves auditd.data.id to event.id (user-space records' `id=`).
         if let id = facts.data.first(where: { $0.key == "id" })?.value { add(.eventId, .string(id)) }
@@ -88,9 +89,11 @@ struct DocumentBuilder {
     // MARK: auditd.*
 
     private mutating func addAuditd(_ facts: EventFacts, _ summary: Summary) {
-        add(.auditdMessageType, .string(facts.eventType.lowercaseName))
-        add(.auditdResult, .string(facts.result))
-        if let session = facts.session, session != "unset" { add(.auditdSession, .string(session)) }
+        if demand.contains(.record) {
+            add(.auditdMessageType, .string(facts.eventType.lowercaseName))
+            add(.auditdResult, .string(facts.result))
+            if let session = facts.session, session != "unset" { add(.auditdSession, .string(session)) }
+        }
 
         add(.auditdDataSyscall, facts.syscall)
         if demand.contains(.arguments) {

@@ -263,6 +263,8 @@ struct EventCollector {
         /// Keys that land in `auditd.data` (generic keys, `exit`, `tty`, `items`).
         let data: Bool
         let arguments: Bool, title: Bool, tags: Bool, labels: Bool
+        /// `ses`: `auditd.session`.
+        let session: Bool
         /// `auid`, `suid`, `fsuid`, `sgid`, `fsgid` and the login ids: `auditd.user.*` and the summary's actor.
         let auditIDs: Bool
         /// `uid`, `gid`, `euid`, `egid`: `user.*`, and also `auditd.user.*` (which they decide) and the summary.
@@ -276,6 +278,7 @@ struct EventCollector {
             title = none([.title, .summary])
             tags = none(.tags)
             labels = none(.auditdUser)
+            session = none(.record)
             auditIDs = none([.auditdUser, .summary])
             userIDs = none([.user, .auditdUser, .summary])
         }
@@ -287,6 +290,7 @@ struct EventCollector {
             case .proctitle: return title
             case .key: return tags
             case .subj: return labels
+            case .ses: return session
             case .auid, .suid, .fsuid, .sgid, .fsgid, .oldAuid, .newAuid: return auditIDs
             case .uid, .gid, .euid, .egid: return userIDs
             default: return false

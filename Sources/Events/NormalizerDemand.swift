@@ -2,9 +2,9 @@
 /// (``Normalizer/normalize(_:into:demand:counters:)``); the whole document is built again from the event only when a
 /// person or a program reads it (an alert, `auspex events`), so the fields no rule tests cost nothing per event.
 ///
-/// Always written, whatever the demand: `event.*` but the constants, and `auditd.message_type`/`result`/`session`
-/// (the rule index and every view read them); `auditd.data.syscall` and the normalizer's `process.*` but the title
-/// (the process table reads them).
+/// Always written, whatever the demand: `event.category`, `type`, `action` and `outcome` (the rule index and every
+/// view read them), `auditd.data.syscall` and the normalizer's `process.*` but the title (the process table reads
+/// them).
 public struct NormalizerDemand: OptionSet, Sendable, Hashable {
     public let rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }
@@ -41,10 +41,13 @@ public struct NormalizerDemand: OptionSet, Sendable, Hashable {
     /// `event.kind`, `event.module`, `event.dataset`, `data_stream.*`, `ecs.version`, `service.type`: the same on
     /// every event.
     static let constants = NormalizerDemand(rawValue: 1 << 13)
+    /// `event.sequence`, `event.id`, `auditd.message_type`, `auditd.result`, `auditd.session`: the records' own facts.
+    static let record = NormalizerDemand(rawValue: 1 << 14)
 
     /// Every part: whole documents.
     public static let all: NormalizerDemand = [.timestamp, .data, .arguments, .title, .paths, .fileOperationPaths,
-                                               .summary, .auditdUser, .user, .file, .network, .host, .tags, .constants]
+                                               .summary, .auditdUser, .user, .file, .network, .host, .tags, .constants,
+                                               .record]
 
     /// What must be written for a rule to read the field `name` (a fixed ``ECSField`` or an open one).
     public static func reading(fieldNamed name: String) -> NormalizerDemand {
@@ -85,7 +88,8 @@ public struct NormalizerDemand: OptionSet, Sendable, Hashable {
         case .tags: return .tags
         case .eventKind, .eventModule, .eventDataset, .dataStreamType, .dataStreamDataset, .ecsVersion, .serviceType:
             return .constants
-        case .eventCategory, .eventType, .eventAction, .eventOutcome, .eventSequence, .eventId, .auditdMessageType, .auditdResult, .auditdSession, .auditdDataSyscall, .processPid, .processParentPid,
+        case .eventSequence, .eventId, .auditdMessageType, .auditdResult, .auditdSession: return .record
+        case .eventCategory, .eventType, .eventAction, .eventOutcome, .auditdDataSyscall, .processPid, .processParentPid,
              .processName, .processExecutable, .processArgs, .processWorkingDirectory:
             return []  // always written
         default:

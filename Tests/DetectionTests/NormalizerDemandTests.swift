@@ -101,7 +101,7 @@ final class NormalizerDemandTests: XCTestCase {
     /// (``DocumentStage/document(of:)``) is the whole path's document.
     func testDemandedFieldsAndRebuiltDocumentsEqualTheWholePath() throws {
         let parts: [NormalizerDemand] = [[], .timestamp, .data, .arguments, .title, .paths, .fileOperationPaths,
-                                         .summary, .auditdUser, .user, .file, .network, .host, .tags, .constants,
+                                         .summary, .auditdUser, .user, .file, .network, .host, .tags, .constants, .record,
                                          [.file, .fileOperationPaths]]  // the table's file fields
         var fileOperations = 0
         var compared = 0
