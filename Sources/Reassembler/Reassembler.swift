@@ -132,11 +132,11 @@ public struct Reassembler: Sendable {
             let expiry = now.addingReportingOverflow(timeoutNanoseconds)
             let expiresAt = expiry.overflow ? Int64.max : expiry.partialValue
             if let index {
-                slots[index].records = [record]
+                slots[index].records = Self.firstRecords(record)
                 slots[index].expiresAt = expiresAt
             } else {
                 var slot = Slot(serial: record.serial, node: node.map(Array.init))
-                slot.records = [record]
+                slot.records = Self.firstRecords(record)
                 slot.expiresAt = expiresAt
                 insertSlot(slot)
             }
@@ -210,6 +210,15 @@ public struct Reassembler: Sendable {
         while index > 0, Serial.isBefore(slot.serial, slots[index - 1].serial) { index -= 1 }
         slots.insert(slot, at: index)
         if slot.node != nil { nodeSlots += 1 }
+    }
+
+    /// A new event's records: room for a typical syscall event (SYSCALL, EXECVE, CWD, PATH ×2, PROCTITLE) from
+    /// the start, where growing one record at a time reallocated the array three times per event.
+    private static func firstRecords(_ record: AuditRecord) -> [AuditRecord] {
+        var records: [AuditRecord] = []
+        records.reserveCapacity(8)
+        records.append(record)
+        return records
     }
 
     /// Turns the pending slot at `index` into a delivered marker and returns its event.
