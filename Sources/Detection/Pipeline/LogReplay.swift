@@ -23,7 +23,7 @@ public enum LogReplay {
         var reader = LogRecordReader(descriptor: descriptor)
         var alerts: [Alert] = []
         while let parsed = reader.next() {
-            switch parsed {
+            switch consume parsed {  // moved out: a copy of the record and a destroy of the result cost ~300 instructions
             case .success(let record): pipeline.add(record, now: reader.now, into: &alerts)
             case .failure: pipeline.countMalformed()
             }
