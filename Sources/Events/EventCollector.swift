@@ -312,7 +312,7 @@ struct EventCollector {
 
     /// Counts a value left undecoded as `decode` would have counted it.
     private func countCut(_ known: KnownKey?, _ value: BorrowedValue, counters: inout NormalizerCounters) {
-        if Self.isNoValue(value.raw) { return }
+        if value.raw.count <= limits.maxValueBytes || Self.isNoValue(value.raw) { return }  // decoding never lengthens
         if value.wouldBeCut(limit: limits.maxValueBytes, nulAsSpace: known == .proctitle || known == .exe) {
             counters.truncatedValues += 1
         }
@@ -321,8 +321,11 @@ struct EventCollector {
     /// ``countCut(_:_:counters:)`` for every field of a record left undecoded.
     private func countCuts(_ record: AuditRecord, counters: inout NormalizerCounters) {
         record.withBorrowedFields { fields in
-            for index in 0..<fields.count where Self.isFieldKey(fields.key(at: index)) {
-                countCut(KnownKey(fields.key(at: index)), fields.value(at: index), counters: &counters)
+            for index in 0..<fields.count {
+                let value = fields.value(at: index)
+                // Only a value longer than the limit can be cut: the key is looked at for those alone.
+                guard value.raw.count > limits.maxValueBytes, Self.isFieldKey(fields.key(at: index)) else { continue }
+                countCut(KnownKey(fields.key(at: index)), value, counters: &counters)
             }
         }
     }
