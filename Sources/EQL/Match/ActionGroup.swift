@@ -3,7 +3,7 @@ import EventModel
 /// The rules of one category whose filters there need certain `event.action` values, read from one slot (one
 /// view's action field): per action value, which to evaluate and which stateful ones to only tell the time.
 /// Part of ``RuleIndex``.
-struct ActionGroup: Sendable {
+final class ActionGroup: Sendable {
     typealias Offer = RuleIndex.Offer
 
     /// Where these rules' view keeps `event.action`.

@@ -13,7 +13,9 @@ import EventModel
 /// sample rule that cannot match an event of its category is still told the event's time (`tick`): its expiry
 /// sweeps and trailing `![…]` releases run on the event times it is shown, so it must see the same times as without
 /// the index for its alerts to stay identical.
-public struct RuleIndex: Sendable {
+///
+/// A class: the engine reads it once per event, and copying a struct of its tables retained each of them.
+public final class RuleIndex: Sendable {
     /// What the index needs to know about one rule.
     public struct Rule: Sendable {
         /// Categories whose events can advance the rule; nil for "any" (see `CompiledRule.categories`).
@@ -101,13 +103,20 @@ public struct RuleIndex: Sendable {
         var tick: [Int] = []
     }
 
-    /// The rules of one category.
-    struct CategoryRules: Sendable {
+    /// The rules of one category (a class, as the index: read per event, never copied).
+    final class CategoryRules: Sendable {
         /// Offered whatever the action.
-        var unconstrained: [Int] = []
-        var groups: [ActionGroup] = []
+        let unconstrained: [Int]
+        let groups: [ActionGroup]
         /// What the rules offered by action still need of other fields.
-        var guards = ValueGuards([])
+        let guards: ValueGuards
+
+        init(unconstrained: [Int] = [], groups: [ActionGroup] = [], guards: ValueGuards = ValueGuards([])) {
+            self.unconstrained = unconstrained
+            self.groups = groups
+            self.guards = guards
+        }
+
         /// Rules the category index alone would offer (for the counters).
         var ruleCount: Int { unconstrained.count + groups.reduce(0) { $0 + $1.ruleCount } }
     }
