@@ -51,9 +51,9 @@ struct DocumentBuilder {
         return .array(tags)
     }
 
-    private mutating func add(_ field: ECSField, _ value: FieldValue) { slots[field] = value }
+    @inline(__always) private mutating func add(_ field: ECSField, _ value: FieldValue) { slots[field] = value }
 
-    private mutating func add(_ field: ECSField, _ value: String?) {
+    @inline(__always) private mutating func add(_ field: ECSField, _ value: String?) {
         if let value, !value.isEmpty { slots[field] = .string(value) }
     }
 

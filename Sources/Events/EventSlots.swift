@@ -9,8 +9,13 @@ import EventModel
 /// event's writes copy it only then.
 public struct EventSlots: Sendable {
     /// Values by slot: `ECSField.allCases.count` fixed fields first, then any further slots the detection schema
-    /// asked for (``init(slotCount:)``), which the schema fills.
-    public var values: [FieldValue]
+    /// asked for (``init(slotCount:)``), which the schema fills. Written through the subscripts.
+    @inlinable public var values: [FieldValue] { storage }
+    @usableFromInline var storage: [FieldValue]
+    /// One bit per slot below ``trackedSlots`` written since the last ``clear()``, so clearing visits those alone
+    /// (an event sets about 50 of the 144 fixed fields); slots above (the schema's own) are all visited.
+    @usableFromInline var written: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    @usableFromInline static let trackedSlots = 192
     /// Open fields in the order they were written.
     public var extras: [(name: String, value: FieldValue)] = []
     /// The SYSCALL record's identity as the normalizer read it (nil for other events): the process table takes
@@ -25,7 +30,7 @@ public struct EventSlots: Sendable {
         let count = max(slotCount, Self.fixedCount)
         // Storing the `.null` constant in a plain loop: `Array(repeating:count:)` copied the value through its
         // outlined copy once per slot (~16 instructions a slot, every event).
-        values = [FieldValue](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+        storage = [FieldValue](unsafeUninitializedCapacity: count) { buffer, initializedCount in
             for index in 0..<count { (buffer.baseAddress! + index).initialize(to: .null) }
             initializedCount = count
         }
@@ -35,25 +40,57 @@ public struct EventSlots: Sendable {
     /// and destroying every slot cost several thousand instructions an event. Slots a retained copy still shares
     /// are copied first (copy on write), so a rule that keeps an event keeps its values.
     public mutating func clear() {
-        values.withUnsafeMutableBufferPointer { slots in
-            for index in slots.indices where !slots[index].isNull { slots[index] = .null }
+        let written = [self.written.0, self.written.1, self.written.2]
+        self.written = (0, 0, 0)
+        storage.withUnsafeMutableBufferPointer { slots in
+            for (wordIndex, bits) in written.enumerated() {
+                var word = bits
+                while word != 0 {
+                    slots[wordIndex &* 64 &+ word.trailingZeroBitCount] = .null
+                    word &= word &- 1
+                }
+            }
+            for index in min(Self.trackedSlots, slots.count)..<slots.count where !slots[index].isNull {
+                slots[index] = .null
+            }
         }
         extras.removeAll(keepingCapacity: true)
         syscallIdentity = nil
     }
 
+    /// Grows the array to `count` slots (the schema's own, after the sources' fixed ones).
+    public mutating func extend(toSlotCount count: Int) {
+        guard storage.count < count else { return }
+        storage.append(contentsOf: repeatElement(.null, count: count - storage.count))
+    }
+
+    /// The value of slot `slot` (`.null` when unset); setting `.null` clears it.
+    @inlinable public subscript(slot slot: Int) -> FieldValue {
+        get { storage[slot] }
+        @inline(__always) set {
+            storage[slot] = newValue
+            let bit: UInt64 = 1 &<< UInt64(slot & 63)
+            switch slot &>> 6 {
+            case 0: written.0 |= bit
+            case 1: written.1 |= bit
+            case 2: written.2 |= bit
+            default: break  // above the tracked slots: `clear` visits every one
+            }
+        }
+    }
+
     /// A fixed field's value (`.null` when unset); setting `.null` clears it.
     @inlinable public subscript(field: ECSField) -> FieldValue {
-        get { values[field.rawValue] }
-        set { values[field.rawValue] = newValue }
+        get { storage[field.rawValue] }
+        @inline(__always) set { self[slot: field.rawValue] = newValue }
     }
 
     /// Whether the field holds a value.
-    @inlinable public func has(_ field: ECSField) -> Bool { !values[field.rawValue].isNull }
+    @inlinable public func has(_ field: ECSField) -> Bool { !storage[field.rawValue].isNull }
 
     /// Sets a field by name: a fixed one by its slot, any other as an open field (rare names only: this hashes).
     mutating func set(named name: String, _ value: FieldValue) {
-        if let field = ECSField(name: name) { values[field.rawValue] = value } else { extras.append((name, value)) }
+        if let field = ECSField(name: name) { self[field] = value } else { extras.append((name, value)) }
     }
 
     /// True when no field is set.

@@ -62,7 +62,7 @@ public struct ProcessEnricher: Sendable {
         for field in sharedFields { slots[field] = enriched[field] }  // the normalizer's value, else the table's
         for raw in ECSField.firstProcessTableField.rawValue..<EventSlots.fixedCount {
             let value = enriched.values[raw]
-            if !value.isNull { slots.values[raw] = value }
+            if !value.isNull { slots[slot: raw] = value }
         }
         // `enrich` always writes the entity id: without one it had no facts and added nothing.
         guard enriched.has(.processEntityId) else { return }
@@ -163,13 +163,13 @@ public enum ForkOutcome: Sendable, Equatable {
 /// The enrichment's writes: fields the normalizer also writes only when it left them unset.
 extension EventSlots {
     /// A field the normalizer may have written: set only when unset.
-    fileprivate mutating func fill(_ field: ECSField, _ value: FieldValue?) {
+    @inline(__always) fileprivate mutating func fill(_ field: ECSField, _ value: FieldValue?) {
         guard let value, !has(field) else { return }
         self[field] = value
     }
 
     /// A field only the enricher writes.
-    fileprivate mutating func add(_ field: ECSField, _ value: FieldValue?) {
+    @inline(__always) fileprivate mutating func add(_ field: ECSField, _ value: FieldValue?) {
         if let value { self[field] = value }
     }
 

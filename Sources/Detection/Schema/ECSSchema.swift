@@ -94,23 +94,21 @@ struct ECSSchema: Sendable {
     /// Fills the schema's own slots of an event the sources wrote: open fields some rule reads (from its extras)
     /// and the Defend-view fields. In place, so the rules then read the event's own array.
     func complete(_ slots: inout EventSlots, fork: ForkOutcome?) {
-        if slots.values.count < slotCount {
-            slots.values.append(contentsOf: repeatElement(.null, count: slotCount - slots.values.count))
-        }
+        slots.extend(toSlotCount: slotCount)
         if openSlots {
             for extra in slots.extras {
-                if let slot = slotByName[extra.name] { slots.values[slot] = extra.value }
+                if let slot = slotByName[extra.name] { slots[slot: slot] = extra.value }
             }
         }
-        fillDerived(&slots.values, fork: fork)
+        fillDerived(&slots, fork: fork)
     }
 
-    func fillDerived(_ values: inout [FieldValue], fork: ForkOutcome?) {
+    func fillDerived(_ slots: inout EventSlots, fork: ForkOutcome?) {
         guard !derivedSlots.isEmpty else { return }
-        let defend = defendEvent(values, fork: fork)
+        let defend = defendEvent(slots.values, fork: fork)
         let child = fork?.child
         for entry in derivedSlots {
-            values[entry.slot] = derive(entry, from: values, defend: defend, child: child)
+            slots[slot: entry.slot] = derive(entry, from: slots.values, defend: defend, child: child)
         }
     }
 
