@@ -85,11 +85,14 @@ struct Summarizer {
             summary.objectSecondary = facts.socket?.port
         default: break
         }
-        if let value = firstValue(norm.subjectPrimary, facts) { summary.actorPrimary = value }
-        if let value = firstValue(norm.subjectSecondary, facts) { summary.actorSecondary = value }
-        if let value = firstValue(norm.objectPrimary, facts) { summary.objectPrimary = value }
-        if let value = firstValue(norm.objectSecondary, facts) { summary.objectSecondary = value }
-        if let value = firstValue(norm.how, facts) { summary.how = value }
+        // The actors and object show in `auditd.summary.*`, and feed the user mappings (user-space records).
+        if writesSummary || !norm.userMappings.isEmpty {
+            if let value = firstValue(norm.subjectPrimary, facts) { summary.actorPrimary = value }
+            if let value = firstValue(norm.subjectSecondary, facts) { summary.actorSecondary = value }
+            if let value = firstValue(norm.objectPrimary, facts) { summary.objectPrimary = value }
+            if let value = firstValue(norm.objectSecondary, facts) { summary.objectSecondary = value }
+            if let value = firstValue(norm.how, facts) { summary.how = value }
+        }
         if !(facts.socket != nil && Self.direction(of: facts.syscall) == .ingress) {
             for key in norm.sourceIP {
                 guard let index = facts.data.firstIndex(where: { $0.key == key }) else { continue }
