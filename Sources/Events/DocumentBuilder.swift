@@ -249,41 +249,59 @@ struct DocumentBuilder {
             case .other: others.append((entry.key, entry.value))
             }
         }
-        var user = (id: userID, name: userID.flatMap { names.userName(forID: $0) })
-        var effective = (id: effectiveID, name: effectiveID.flatMap { names.userName(forID: $0) })
-        // Record-type mappings replace the uid-derived values (an `unset` entity removes them).
-        if let entity = summary.user { user = (entity.id == "unset" ? nil : entity.id, entity.name) }
-        if let entity = summary.userEffective { effective = (entity.id == "unset" ? nil : entity.id, entity.name) }
+        // Names are looked up when written, or when only they can tell whether user.effective repeats user.
+        let writesNames = demand.contains(.userNames)
+        var user: (id: String?, name: String?), effective: (id: String?, name: String?)
+        var userNamed = writesNames, effectiveNamed = writesNames
+        if let entity = summary.user {  // record-type mappings replace the uid-derived values (`unset` removes them)
+            user = (entity.id == "unset" ? nil : entity.id, entity.name)
+            userNamed = true
+        } else {
+            user = (userID, writesNames ? userID.flatMap { names.userName(forID: $0) } : nil)
+        }
+        if let entity = summary.userEffective {
+            effective = (entity.id == "unset" ? nil : entity.id, entity.name)
+            effectiveNamed = true
+        } else {
+            effective = (effectiveID, writesNames ? effectiveID.flatMap { names.userName(forID: $0) } : nil)
+        }
         // user.effective disappears when it repeats user (by id, else by name).
-        let redundant = (user.id != nil && user.id == effective.id) || (user.name != nil && user.name == effective.name)
+        var redundant = user.id != nil && user.id == effective.id
+        if !redundant {
+            if !userNamed { user.name = user.id.flatMap { names.userName(forID: $0) } }
+            if !effectiveNamed { effective.name = effective.id.flatMap { names.userName(forID: $0) } }
+            redundant = user.name != nil && user.name == effective.name
+        }
 
         add(.userId, user.id)
-        add(.userName, user.name)
+        if writesNames { add(.userName, user.name) }
         if let groupID {
             add(.userGroupId, .string(groupID))
-            add(.userGroupName, names.groupName(forID: groupID))
+            if writesNames { add(.userGroupName, names.groupName(forID: groupID)) }
         }
         if !redundant {
             add(.userEffectiveId, effective.id)
-            add(.userEffectiveName, effective.name)
+            if writesNames { add(.userEffectiveName, effective.name) }
             if let effectiveGroupID {
                 add(.userEffectiveGroupId, .string(effectiveGroupID))
-                add(.userEffectiveGroupName, names.groupName(forID: effectiveGroupID))
+                if writesNames { add(.userEffectiveGroupName, names.groupName(forID: effectiveGroupID)) }
             }
         }
         if let target = summary.userTarget {
             add(.userTargetId, target.id == "unset" ? nil : target.id)
-            add(.userTargetName, target.name)
+            if writesNames { add(.userTargetName, target.name) }
         }
         for (key, value) in others {
             let prefix = "user." + Self.pipelineKey(key)
             add(named: prefix + ".id", .string(value))
-            add(named: prefix + ".name",
-                key.hasSuffix("gid") ? names.groupName(forID: value) : names.userName(forID: value))
+            if writesNames {
+                add(named: prefix + ".name",
+                    key.hasSuffix("gid") ? names.groupName(forID: value) : names.userName(forID: value))
+            }
         }
         if let group = summary.group {
             add(.groupId, group.id == "unset" ? nil : group.id)
-            add(.groupName, group.name)
+            if writesNames { add(.groupName, group.name) }
         }
     }
 

@@ -28,8 +28,10 @@ public struct NormalizerDemand: OptionSet, Sendable, Hashable {
     static let summary = NormalizerDemand(rawValue: 1 << 3)
     /// `auditd.user.*` (ids, names, SELinux labels).
     static let auditdUser = NormalizerDemand(rawValue: 1 << 4)
-    /// `user.*` and `group.*` (ids and names).
+    /// `user.*` and `group.*` ids (and the names with ``userNames``).
     static let user = NormalizerDemand(rawValue: 1 << 5)
+    /// The names of `user.*` and `group.*` (looked up from the ids).
+    static let userNames = NormalizerDemand(rawValue: 1 << 15)
     /// `file.*` of the event's object and `auditd.file.selinux.*`.
     static let file = NormalizerDemand(rawValue: 1 << 6)
     /// `source.*`, `destination.*`, `network.direction`.
@@ -47,7 +49,7 @@ public struct NormalizerDemand: OptionSet, Sendable, Hashable {
     /// Every part: whole documents.
     public static let all: NormalizerDemand = [.timestamp, .data, .arguments, .title, .paths, .fileOperationPaths,
                                                .summary, .auditdUser, .user, .file, .network, .host, .tags, .constants,
-                                               .record]
+                                               .record, .userNames]
 
     /// What must be written for a rule to read the field `name` (a fixed ``ECSField`` or an open one).
     public static func reading(fieldNamed name: String) -> NormalizerDemand {
@@ -75,9 +77,10 @@ public struct NormalizerDemand: OptionSet, Sendable, Hashable {
              .auditdUserFilesystemGroupId, .auditdUserFilesystemGroupName, .auditdUserOldAuidId,
              .auditdUserOldAuidName, .auditdUserNewAuidId, .auditdUserNewAuidName:
             return .auditdUser
-        case .userId, .userName, .userGroupId, .userGroupName, .userEffectiveId, .userEffectiveName,
-             .userEffectiveGroupId, .userEffectiveGroupName, .userTargetId, .userTargetName, .groupId, .groupName:
+        case .userId, .userGroupId, .userEffectiveId, .userEffectiveGroupId, .userTargetId, .groupId:
             return .user
+        case .userName, .userGroupName, .userEffectiveName, .userEffectiveGroupName, .userTargetName, .groupName:
+            return [.user, .userNames]
         case .filePath, .fileDevice, .fileInode, .fileMode, .fileUid, .fileOwner, .fileGid, .fileGroup: return .file
         case .fileName, .fileExtension, .fileExtOriginalPath, .fileExtOriginalName, .fileExtOriginalExtension:
             return [.file, .fileOperationPaths]  // a rename's PATH items name the new and the old file

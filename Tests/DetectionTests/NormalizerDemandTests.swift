@@ -24,7 +24,7 @@ final class NormalizerDemandTests: XCTestCase {
     func testTheDemandIsThePartsOfTheFieldsRulesRead() throws {
         // event.*, process.* and the process table's fields are always written: nothing more is needed.
         XCTAssertEqual(try demand(#"process where event.type == "start" and process.parent.name == "sshd""#), [])
-        XCTAssertEqual(try demand(#"process where user.name == "root""#), .user)
+        XCTAssertEqual(try demand(#"process where user.name == "root""#), [.user, .userNames])
         XCTAssertEqual(try demand(#"process where host.os.type == "linux" and user.id == "0""#), [.host, .user])
         XCTAssertEqual(try demand(#"network where destination.ip == "192.0.2.2""#), .network)
         XCTAssertEqual(try demand(#"process where auditd.data.a1 == "1""#), .arguments)
@@ -32,7 +32,11 @@ final class NormalizerDemandTests: XCTestCase {
         XCTAssertEqual(try demand(#"process where auditd.data.some_key == "1""#), .data)  // an open field
         XCTAssertEqual(try demand(#"file where file.extension == "so""#), [.file, .fileOperationPaths])  // the table's
         XCTAssertEqual(try demand(#"any where auditd.summary.how == "x" and @timestamp != null"#), [.summary, .timestamp])
-        XCTAssertEqual(try demand(#"sequence by user.name [process where true] [network where true]"#), .user)
+        XCTAssertEqual(try demand(#"sequence by user.name [process where true] [network where true]"#),
+                       [.user, .userNames])
+        XCTAssertEqual(try demand(#"sequence by event.sequence, auditd.session [any where true] [any where true]"#),
+                       .record)
+        XCTAssertEqual(try demand(#"any where event.module == "auditd" and ecs.version != null"#), .constants)
     }
 
     func testExceptionEntriesAddTheFieldsTheyRead() throws {
@@ -100,9 +104,10 @@ final class NormalizerDemandTests: XCTestCase {
     /// demanding that part can read holds what the whole path writes, and the document built again from the event
     /// (``DocumentStage/document(of:)``) is the whole path's document.
     func testDemandedFieldsAndRebuiltDocumentsEqualTheWholePath() throws {
+        // Each part alone, then the pairs some fields need together (the table's file fields, the user names).
         let parts: [NormalizerDemand] = [[], .timestamp, .data, .arguments, .title, .paths, .fileOperationPaths,
                                          .summary, .auditdUser, .user, .file, .network, .host, .tags, .constants, .record,
-                                         [.file, .fileOperationPaths]]  // the table's file fields
+                                         .userNames, [.file, .fileOperationPaths], [.user, .userNames]]
         var fileOperations = 0
         var compared = 0
         for log in try ParityGoldenTests.logs() {
