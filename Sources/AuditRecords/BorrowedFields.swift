@@ -78,6 +78,15 @@ public struct BorrowedValue {
         quoting == .none && HexEncodedKeys.mayBeHex(key: key, recordType: recordType) && Hex.isEncodedString(raw)
     }
 
+    /// The value's bytes with the kernel's hex encoding undone when ``isHexEncoded``; otherwise the raw bytes.
+    var decodedBytes: [UInt8] {
+        guard isHexEncoded else { return Array(raw) }
+        return [UInt8](unsafeUninitializedCapacity: raw.count / 2) { out, count in
+            Hex.decodeValidated(raw, into: out)
+            count = raw.count / 2
+        }
+    }
+
     /// Signed decimal value (`pid=42`, `exit=-115`), or nil when not a decimal integer.
     public var int: Int64? { Decimal.parseInt64(raw) }
 

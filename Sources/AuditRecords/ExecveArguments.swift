@@ -46,32 +46,36 @@ enum ExecveAssembler {
         var sawExecve = false
         for record in records where record.type == .execve {
             sawExecve = true
-            for index in record.fields.indices {
-                let key = record.key(at: index)
-                if key.elementsEqual("argc".utf8) {
-                    if argc == nil, let value = record.value(at: index).int, value >= 0, value <= Int64(Int32.max) {
-                        argc = Int(value)
-                    }
-                    continue
-                }
-                guard let parsed = ArgumentKey(key) else { continue }
-                let value = record.value(at: index)
-                if isInOrder {
-                    if case .whole = parsed.part, parsed.number == inOrder.count {
-                        inOrder.append(value.decodedBytes)
+            // Keys and values read in place: a value's bytes are copied once, into its argument.
+            record.withBorrowedFields { fields in
+                for index in 0..<fields.count {
+                    let key = fields.key(at: index)
+                    if key.equals("argc") {
+                        if argc == nil, let value = fields.value(at: index).int, value >= 0, value <= Int64(Int32.max) {
+                            argc = Int(value)
+                            inOrder.reserveCapacity(min(Int(value), 256))  // argc comes first: no regrowth
+                        }
                         continue
                     }
-                    isInOrder = false
-                    for (number, bytes) in inOrder.enumerated() { arguments[number] = Argument(whole: bytes) }
-                }
-                switch parsed.part {
-                case .whole:
-                    arguments[parsed.number, default: Argument()].whole = value.decodedBytes
-                case .length:
-                    arguments[parsed.number, default: Argument()].encodedLength = value.int.map { Int(clamping: $0) }
-                case .piece(let piece):
-                    arguments[parsed.number, default: Argument()].pieces
-                        .append((piece, value.rawBytes.count, value.decodedBytes))
+                    guard let parsed = ArgumentKey(key) else { continue }
+                    let value = fields.value(at: index)
+                    if isInOrder {
+                        if case .whole = parsed.part, parsed.number == inOrder.count {
+                            inOrder.append(value.decodedBytes)
+                            continue
+                        }
+                        isInOrder = false
+                        for (number, bytes) in inOrder.enumerated() { arguments[number] = Argument(whole: bytes) }
+                    }
+                    switch parsed.part {
+                    case .whole:
+                        arguments[parsed.number, default: Argument()].whole = value.decodedBytes
+                    case .length:
+                        arguments[parsed.number, default: Argument()].encodedLength = value.int.map { Int(clamping: $0) }
+                    case .piece(let piece):
+                        arguments[parsed.number, default: Argument()].pieces
+                            .append((piece, value.raw.count, value.decodedBytes))
+                    }
                 }
             }
         }
@@ -114,7 +118,7 @@ struct ArgumentKey {
     let number: Int
     let part: Part
 
-    init?(_ key: ArraySlice<UInt8>) {
+    init?(_ key: UnsafeBufferPointer<UInt8>) {
         guard key.first == UInt8(ascii: "a") else { return nil }
         var rest = key.dropFirst()
         let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
