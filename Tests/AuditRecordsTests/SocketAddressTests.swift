@@ -16,6 +16,13 @@ final class SocketAddressTests: XCTestCase {
         XCTAssertNil(address.path)
     }
 
+    func testDottedQuadsWriteEveryOctetWidth() {
+        for octets: [UInt8] in [[0, 0, 0, 0], [9, 10, 99, 100], [255, 254, 199, 1], [192, 0, 2, 2]] {
+            XCTAssertEqual(SocketAddressDecoder.dottedQuad(octets[0], octets[1], octets[2], octets[3]),
+                           octets.map(String.init).joined(separator: "."))
+        }
+    }
+
     func testInet6() throws {
         XCTAssertEqual(try decode("0A0001BB000000002607F8B0400C0C06000000000000006700000000"),
                        .inet6(address: "2607:f8b0:400c:c06::67", port: 443, flowInfo: 0, scopeID: 0))
