@@ -11,7 +11,25 @@ enum CaseFolding {
     /// The form a case-insensitive comparison works on: ASCII text as is (folded byte-wise while
     /// comparing), other text lowercased once.
     @inline(__always) static func comparable(_ s: String) -> String {
-        isASCII(s) ? s : s.lowercased()
+        isASCII(s) ? s : lowercased(s)
+    }
+
+    /// `s.lowercased()`, with the ASCII bytes of a mostly-ASCII text (a command line with one accented word)
+    /// lowered in place: the standard library maps every scalar through its Unicode properties once any byte is
+    /// not ASCII (~200 instructions a character). Its lowercasing is per scalar, with no context, so mapping only
+    /// the non-ASCII scalars gives the same text (a test holds the two equal over every scalar).
+    static func lowercased(_ s: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + 8)
+        for scalar in s.unicodeScalars {
+            if scalar.isASCII {
+                let byte = UInt8(truncatingIfNeeded: scalar.value)
+                bytes.append(byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte)
+            } else {
+                bytes.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     @inline(__always) static func isASCII(_ s: String) -> Bool {
