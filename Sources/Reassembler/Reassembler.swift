@@ -102,6 +102,13 @@ public struct Reassembler: Sendable {
     /// Adds one record; returns the events it completed (possibly none).
     public mutating func push(_ record: AuditRecord, now: Int64) -> [AuditEvent] {
         var delivered: [AuditEvent] = []
+        push(record, now: now, into: &delivered)
+        return delivered
+    }
+
+    /// Adds one record, appending the events it completed to `delivered` (a caller's reused array: no array
+    /// allocated per completed event).
+    public mutating func push(_ record: AuditRecord, now: Int64, into delivered: inout [AuditEvent]) {
         let node = record.nodeBytes
         let index = slotIndex(serial: record.serial, node: node)
 
@@ -144,7 +151,6 @@ public struct Reassembler: Sendable {
             earliestExpiry = min(earliestExpiry, expiresAt)
         }
         retire(now: now, into: &delivered)
-        return delivered
     }
 
     /// Delivers events older than the timeout at `now`.

@@ -41,6 +41,8 @@ public struct DetectionPipeline {
     private(set) var documents: DocumentStage
     let alertBuilder: AlertBuilder
     private var matches: [RuleMatch] = []
+    /// The events one record completed, kept empty between records for its storage.
+    private var completedEvents: [AuditEvent] = []
     /// Events by the type of their first record (`SYSCALL` for syscall events), for status and metrics.
     public private(set) var eventTypes = RecordTypeCounts()
 
@@ -59,7 +61,12 @@ public struct DetectionPipeline {
 
     /// Adds one parsed record. `now` drives reassembly timeouts: monotonic time when live, record time in replay.
     public mutating func add(_ record: AuditRecord, now: Int64, into alerts: inout [Alert]) {
-        process(documents.add(record, now: now), into: &alerts)
+        var completed = completedEvents  // moved out and back: its storage serves every record
+        completedEvents = []
+        documents.add(record, now: now, into: &completed)
+        if !completed.isEmpty { process(completed, into: &alerts) }
+        completed.removeAll(keepingCapacity: true)
+        completedEvents = completed
     }
 
     /// Counts a record that did not parse.

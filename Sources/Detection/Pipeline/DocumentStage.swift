@@ -42,8 +42,15 @@ public struct DocumentStage {
     /// Adds one parsed record; returns the events it completed. `now` drives reassembly timeouts: monotonic
     /// time when live, record time when reading a log.
     public mutating func add(_ record: AuditRecord, now: Int64) -> [AuditEvent] {
+        var completed: [AuditEvent] = []
+        add(record, now: now, into: &completed)
+        return completed
+    }
+
+    /// ``add(_:now:)`` appending the completed events to `completed` (an array the caller reuses).
+    mutating func add(_ record: AuditRecord, now: Int64, into completed: inout [AuditEvent]) {
         counters.records += 1
-        return reassembler.push(record, now: now)
+        reassembler.push(record, now: now, into: &completed)
     }
 
     /// Counts a record that did not parse.
