@@ -29,19 +29,33 @@ public struct ProcessEnricher: Sendable {
     /// created, for views (Elastic Defend's) whose fork event describes the child. Nil for every other event.
     @discardableResult
     public mutating func enrich(_ slots: inout EventSlots, event: AuditEvent) -> ForkOutcome? {
-        guard let facts = ProcessFacts(event: event, slots: slots) else { return nil }
-        let (instance, child) = table.observeWithChild(facts)
-        if let due = nextPruneNanos, facts.timeNanos >= due {
-            table.prune(nowNanos: facts.timeNanos)
-            nextPruneNanos = facts.timeNanos.saturatingAdd(pruneIntervalNanos)
-        } else if nextPruneNanos == nil {
-            nextPruneNanos = facts.timeNanos.saturatingAdd(pruneIntervalNanos)
+        var facts = ProcessFacts()
+        guard facts.read(event, slots: &slots) else { return nil }
+        let observed = table.observe(facts)
+        var outcome: ForkOutcome?
+        if facts.clonedTask != nil {
+            outcome = observed.child.map { table.withInstance(at: $0) { .process(pid: $0.pid, entityID: $0.entityID) } }
+                ?? .thread
         }
         enriched += 1
-        ProcessEnricher.write(instance, parent: parent(of: instance), facts: facts, into: &slots)
-        FileFields.add(to: &slots, syscall: facts.syscall)  // as ``complete(_:from:event:)`` does
-        guard facts.clonedTask != nil else { return nil }
-        return child.map { .process(pid: $0.pid, entityID: $0.entityID) } ?? .thread
+        if let due = nextPruneNanos, facts.timeNanos < due {
+            // The usual case: the process and its parent are written from where the table keeps them.
+            table.withInstance(at: observed.process) { ProcessEnricher.write($0, facts: facts, into: &slots) }
+            if let parent = table.parentIndex(ofInstanceAt: observed.process) {
+                table.withInstance(at: parent) { ProcessEnricher.write(parent: $0, into: &slots) }
+            }
+        } else {
+            // A copy: the prune may remove the process itself (an exit with no grace).
+            let process = table.withInstance(at: observed.process) { $0 }
+            if nextPruneNanos != nil { table.prune(nowNanos: facts.timeNanos) }
+            nextPruneNanos = facts.timeNanos.saturatingAdd(pruneIntervalNanos)
+            ProcessEnricher.write(process, facts: facts, into: &slots)
+            if let parent = table.parentIndex(of: process) {
+                table.withInstance(at: parent) { ProcessEnricher.write(parent: $0, into: &slots) }
+            }
+        }
+        FileFields.add(to: &slots, isRename: facts.isRename)  // as ``complete(_:from:event:)`` does
+        return outcome
     }
 
     /// ``enrich(_:event:)-(EventSlots,_)`` for a document (tests; the pipeline works on slots).
@@ -66,13 +80,8 @@ public struct ProcessEnricher: Sendable {
         }
         // `enrich` always writes the entity id: without one it had no facts and added nothing.
         guard enriched.has(.processEntityId) else { return }
-        FileFields.add(to: &slots, syscall: event.syscall != nil ? slots[.auditdDataSyscall].stringValue : nil)
-    }
-
-    private func parent(of instance: ProcessInstance) -> ProcessInstance? {
-        guard let parent = table.instance(pid: instance.parentPid),
-              parent.entityID == instance.parentEntityID else { return nil }
-        return parent
+        let syscall = event.syscall != nil ? slots[.auditdDataSyscall].stringValue : nil
+        FileFields.add(to: &slots, isRename: syscall.map(ProcessFacts.Call.init(name:)) == .rename)
     }
 
     /// Every field `write` can add beyond ``sharedFields`` (for the ECS catalog: a rule's field gets a slot only
@@ -86,8 +95,8 @@ public struct ProcessEnricher: Sendable {
         .processExecutable, .processName, .processArgs, .processWorkingDirectory, .processParentPid,
     ]
 
-    static func write(_ instance: ProcessInstance, parent: ProcessInstance?, facts: ProcessFacts,
-                      into slots: inout EventSlots) {
+    /// The process's own fields, its session, entry and group leaders.
+    static func write(_ instance: ProcessInstance, facts: ProcessFacts, into slots: inout EventSlots) {
         slots.add(.processEntityId, .string(instance.entityID))
         slots.fill(.processExecutable, instance.executable.map(FieldValue.string))
         slots.fill(.processName, instance.name.map(FieldValue.string))
@@ -96,8 +105,8 @@ public struct ProcessEnricher: Sendable {
         if facts.isFailedExec {
         } else if let args = facts.args, !args.isEmpty {
             // The table keeps an exec's whole vector as is (same storage, compared in O(1)), joined once.
-            slots.add(.processCommandLine, instance.args.strings == args ? instance.args.commandLine
-                                                                          : .string(args.joined(separator: " ")))
+            slots.add(.processCommandLine, instance.args.values == args ? instance.args.commandLine
+                                                                         : .string(Arguments.joined(args)))
             slots.add(.processArgsCount, .int(Int64(args.count)))
         } else if !instance.args.isEmpty {
             slots.fill(.processArgs, instance.args.field)
@@ -109,11 +118,12 @@ public struct ProcessEnricher: Sendable {
         if facts.isSuccessfulExec, let previous = instance.previousExecutable {
             slots.add(.processPreviousExecutable, .string(previous))
         }
-        // Defend's identity fields (no conflict with auditd_manager's user.*, which stays the real uid).
-        let euid = (facts.effectiveUserID ?? instance.effectiveUserID).map(FieldValue.string)
-        let uid = (facts.userID ?? instance.userID).map(FieldValue.string)
-        let egid = (facts.effectiveGroupID ?? instance.effectiveGroupID).map(FieldValue.string)
-        let gid = (facts.groupID ?? instance.groupID).map(FieldValue.string)
+        // Defend's identity fields (no conflict with auditd_manager's user.*, which stays the real uid). The
+        // event's own ids are the instance's already.
+        let euid = instance.effectiveUserID.map(FieldValue.string)
+        let uid = instance.userID.map(FieldValue.string)
+        let egid = instance.effectiveGroupID.map(FieldValue.string)
+        let gid = instance.groupID.map(FieldValue.string)
         slots.add(.processUserId, euid)
         slots.add(.processRealUserId, uid)
         slots.add(.userExtRealId, uid)
@@ -123,25 +133,27 @@ public struct ProcessEnricher: Sendable {
 
         slots.fill(.processParentPid, instance.parentPid > 0 ? .int(Int64(instance.parentPid)) : nil)
         slots.add(.processParentEntityId, instance.parentEntityID.map(FieldValue.string))
-        if let parent {
-            slots.add(.processParentName, parent.name.map(FieldValue.string))
-            slots.add(.processParentExecutable, parent.executable.map(FieldValue.string))
-            if !parent.args.isEmpty {
-                slots.add(.processParentArgs, parent.args.field)
-                slots.add(.processParentArgsCount, .int(Int64(parent.args.count)))
-                slots.add(.processParentCommandLine, parent.args.commandLine)
-            }
-            slots.add(.processParentWorkingDirectory, parent.workingDirectory.map(FieldValue.string))
-            slots.add(.processParentInteractive, parent.interactive.map(FieldValue.bool))
-            slots.add(.processParentUserId, parent.effectiveUserID.map(FieldValue.string))
-            slots.add(.processParentGroupId, parent.effectiveGroupID.map(FieldValue.string))
-        }
         slots.leader(.session, instance.sessionLeader, of: instance)
         slots.leader(.entry, instance.entryLeader, of: instance)
         if instance.entryLeader != nil {
             slots.add(.processEntryLeaderEntryMetaType, instance.entryMetaType.map(FieldValue.string))
         }
         slots.leader(.group, instance.groupLeader, of: instance)
+    }
+
+    /// The parent's fields (when the table still holds the process's parent instance).
+    static func write(parent: ProcessInstance, into slots: inout EventSlots) {
+        slots.add(.processParentName, parent.name.map(FieldValue.string))
+        slots.add(.processParentExecutable, parent.executable.map(FieldValue.string))
+        if !parent.args.isEmpty {
+            slots.add(.processParentArgs, parent.args.field)
+            slots.add(.processParentArgsCount, .int(Int64(parent.args.count)))
+            slots.add(.processParentCommandLine, parent.args.commandLine)
+        }
+        slots.add(.processParentWorkingDirectory, parent.workingDirectory.map(FieldValue.string))
+        slots.add(.processParentInteractive, parent.interactive.map(FieldValue.bool))
+        slots.add(.processParentUserId, parent.effectiveUserID.map(FieldValue.string))
+        slots.add(.processParentGroupId, parent.effectiveGroupID.map(FieldValue.string))
     }
 }
 
