@@ -29,8 +29,8 @@ public struct ProcessEnricher: Sendable {
     /// created, for views (Elastic Defend's) whose fork event describes the child. Nil for every other event.
     @discardableResult
     public mutating func enrich(_ slots: inout EventSlots, event: AuditEvent) -> ForkOutcome? {
-        var facts = ProcessFacts()
-        guard facts.read(event, slots: &slots) else { return nil }
+        let facts = ProcessFacts.of(event, slots: &slots)
+        guard facts.isKnown else { return nil }
         let observed = table.observe(facts)
         var outcome: ForkOutcome?
         if facts.clonedTask != nil {
@@ -40,18 +40,22 @@ public struct ProcessEnricher: Sendable {
         enriched += 1
         if let due = nextPruneNanos, facts.timeNanos < due {
             // The usual case: the process and its parent are written from where the table keeps them.
-            table.withInstance(at: observed.process) { ProcessEnricher.write($0, facts: facts, into: &slots) }
-            if let parent = table.parentIndex(ofInstanceAt: observed.process) {
-                table.withInstance(at: parent) { ProcessEnricher.write(parent: $0, into: &slots) }
+            SlotWriter.writing(&slots) { slots in
+                table.withInstance(at: observed.process) { ProcessEnricher.write($0, facts: facts, into: slots) }
+                if let parent = table.parentIndex(ofInstanceAt: observed.process) {
+                    table.withInstance(at: parent) { ProcessEnricher.write(parent: $0, into: slots) }
+                }
             }
         } else {
             // A copy: the prune may remove the process itself (an exit with no grace).
             let process = table.withInstance(at: observed.process) { $0 }
             if nextPruneNanos != nil { table.prune(nowNanos: facts.timeNanos) }
             nextPruneNanos = facts.timeNanos.saturatingAdd(pruneIntervalNanos)
-            ProcessEnricher.write(process, facts: facts, into: &slots)
-            if let parent = table.parentIndex(of: process) {
-                table.withInstance(at: parent) { ProcessEnricher.write(parent: $0, into: &slots) }
+            SlotWriter.writing(&slots) { slots in
+                ProcessEnricher.write(process, facts: facts, into: slots)
+                if let parent = table.parentIndex(of: process) {
+                    table.withInstance(at: parent) { ProcessEnricher.write(parent: $0, into: slots) }
+                }
             }
         }
         FileFields.add(to: &slots, isRename: facts.isRename)  // as ``complete(_:from:event:)`` does
@@ -96,10 +100,10 @@ public struct ProcessEnricher: Sendable {
     ]
 
     /// The process's own fields, its session, entry and group leaders.
-    static func write(_ instance: ProcessInstance, facts: ProcessFacts, into slots: inout EventSlots) {
-        slots.add(.processEntityId, .string(instance.entityID))
-        slots.fill(.processExecutable, instance.executable.map(FieldValue.string))
-        slots.fill(.processName, instance.name.map(FieldValue.string))
+    static func write(_ instance: borrowing ProcessInstance, facts: ProcessFacts, into slots: SlotWriter) {
+        slots.add(.processEntityId, instance.entityID)
+        slots.fill(.processExecutable, instance.executable)
+        slots.fill(.processName, instance.name)
         // The exec event's own vector (complete) wins over the table's (bounded) copy. A failed exec has none: the
         // caller's would describe another program, and auditd_manager writes no arguments for it either.
         if facts.isFailedExec {
@@ -113,47 +117,41 @@ public struct ProcessEnricher: Sendable {
             slots.add(.processCommandLine, instance.args.commandLine)
             slots.add(.processArgsCount, .int(Int64(instance.args.count)))
         }
-        slots.fill(.processWorkingDirectory, instance.workingDirectory.map(FieldValue.string))
+        slots.fill(.processWorkingDirectory, instance.workingDirectory)
         slots.add(.processInteractive, instance.interactive.map(FieldValue.bool))
-        if facts.isSuccessfulExec, let previous = instance.previousExecutable {
-            slots.add(.processPreviousExecutable, .string(previous))
-        }
+        if facts.isSuccessfulExec { slots.add(.processPreviousExecutable, instance.previousExecutable) }
         // Defend's identity fields (no conflict with auditd_manager's user.*, which stays the real uid). The
         // event's own ids are the instance's already.
-        let euid = instance.effectiveUserID.map(FieldValue.string)
-        let uid = instance.userID.map(FieldValue.string)
-        let egid = instance.effectiveGroupID.map(FieldValue.string)
-        let gid = instance.groupID.map(FieldValue.string)
-        slots.add(.processUserId, euid)
-        slots.add(.processRealUserId, uid)
-        slots.add(.userExtRealId, uid)
-        slots.add(.processGroupId, egid)
-        slots.add(.processRealGroupId, gid)
-        slots.add(.groupExtRealId, gid)
+        slots.add(.processUserId, instance.effectiveUserID)
+        slots.add(.processRealUserId, instance.userID)
+        slots.add(.userExtRealId, instance.userID)
+        slots.add(.processGroupId, instance.effectiveGroupID)
+        slots.add(.processRealGroupId, instance.groupID)
+        slots.add(.groupExtRealId, instance.groupID)
 
         slots.fill(.processParentPid, instance.parentPid > 0 ? .int(Int64(instance.parentPid)) : nil)
-        slots.add(.processParentEntityId, instance.parentEntityID.map(FieldValue.string))
-        slots.leader(.session, instance.sessionLeader, of: instance)
-        slots.leader(.entry, instance.entryLeader, of: instance)
-        if instance.entryLeader != nil {
-            slots.add(.processEntryLeaderEntryMetaType, instance.entryMetaType.map(FieldValue.string))
+        slots.add(.processParentEntityId, instance.parentEntityID)
+        if case .some(let leader) = instance.sessionLeader { slots.leader(.session, leader, of: instance.entityID) }
+        if case .some(let leader) = instance.entryLeader {
+            slots.leader(.entry, leader, of: instance.entityID)
+            slots.add(.processEntryLeaderEntryMetaType, instance.entryMetaType)
         }
-        slots.leader(.group, instance.groupLeader, of: instance)
+        if case .some(let leader) = instance.groupLeader { slots.leader(.group, leader, of: instance.entityID) }
     }
 
     /// The parent's fields (when the table still holds the process's parent instance).
-    static func write(parent: ProcessInstance, into slots: inout EventSlots) {
-        slots.add(.processParentName, parent.name.map(FieldValue.string))
-        slots.add(.processParentExecutable, parent.executable.map(FieldValue.string))
+    static func write(parent: borrowing ProcessInstance, into slots: SlotWriter) {
+        slots.add(.processParentName, parent.name)
+        slots.add(.processParentExecutable, parent.executable)
         if !parent.args.isEmpty {
             slots.add(.processParentArgs, parent.args.field)
             slots.add(.processParentArgsCount, .int(Int64(parent.args.count)))
             slots.add(.processParentCommandLine, parent.args.commandLine)
         }
-        slots.add(.processParentWorkingDirectory, parent.workingDirectory.map(FieldValue.string))
+        slots.add(.processParentWorkingDirectory, parent.workingDirectory)
         slots.add(.processParentInteractive, parent.interactive.map(FieldValue.bool))
-        slots.add(.processParentUserId, parent.effectiveUserID.map(FieldValue.string))
-        slots.add(.processParentGroupId, parent.effectiveGroupID.map(FieldValue.string))
+        slots.add(.processParentUserId, parent.effectiveUserID)
+        slots.add(.processParentGroupId, parent.effectiveGroupID)
     }
 }
 
@@ -172,26 +170,43 @@ public enum ForkOutcome: Sendable, Equatable {
     }
 }
 
-/// The enrichment's writes: fields the normalizer also writes only when it left them unset.
-extension EventSlots {
+/// The enrichment's writes, straight into the slots' storage: an event's ~50 fields then cost one uniqueness check
+/// of the array, not one each. Fields the normalizer also writes are only filled when it left them unset.
+struct SlotWriter {
+    private let values: UnsafeMutableBufferPointer<FieldValue>
+
+    /// Calls `body` with a writer over `slots` (valid only within it).
+    static func writing<Result>(_ slots: inout EventSlots, _ body: (SlotWriter) -> Result) -> Result {
+        slots.values.withUnsafeMutableBufferPointer { body(SlotWriter(values: $0)) }
+    }
+
     /// A field the normalizer may have written: set only when unset.
-    fileprivate mutating func fill(_ field: ECSField, _ value: FieldValue?) {
-        guard let value, !has(field) else { return }
-        self[field] = value
+    func fill(_ field: ECSField, _ value: FieldValue?) {
+        guard let value, values[field.rawValue].isNull else { return }
+        values[field.rawValue] = value
+    }
+
+    func fill(_ field: ECSField, _ text: String?) {
+        guard let text, values[field.rawValue].isNull else { return }
+        values[field.rawValue] = .string(text)
     }
 
     /// A field only the enricher writes.
-    fileprivate mutating func add(_ field: ECSField, _ value: FieldValue?) {
-        if let value { self[field] = value }
+    func add(_ field: ECSField, _ value: FieldValue?) {
+        if let value { values[field.rawValue] = value }
     }
 
-    fileprivate mutating func leader(_ fields: LeaderFields, _ leader: LeaderReference?, of instance: ProcessInstance) {
-        guard let leader else { return }
+    func add(_ field: ECSField, _ text: String?) {
+        if let text { values[field.rawValue] = .string(text) }
+    }
+
+    /// A leader's fields; `entityID`: the process's own (`same_as_process`).
+    func leader(_ fields: LeaderFields, _ leader: borrowing LeaderReference, of entityID: String) {
         add(fields.pid, .int(Int64(leader.pid)))
-        add(fields.entityID, .string(leader.entityID))
-        add(fields.sameAsProcess, .bool(leader.entityID == instance.entityID))
-        add(fields.name, leader.name.map(FieldValue.string))
-        add(fields.executable, leader.executable.map(FieldValue.string))
+        add(fields.entityID, leader.entityID)
+        add(fields.sameAsProcess, .bool(leader.entityID == entityID))
+        add(fields.name, leader.name)
+        add(fields.executable, leader.executable)
         if !leader.args.isEmpty {
             add(fields.args, leader.args.field)
             add(fields.argsCount, .int(Int64(leader.args.count)))

@@ -37,7 +37,9 @@ struct ProcessFacts: Sendable {
             var name = name
             self = name.withUTF8 { bytes in
                 func equals(_ literal: StaticString) -> Bool {
-                    literal.withUTF8Buffer { bytes.elementsEqual($0) }
+                    guard literal.utf8CodeUnitCount == bytes.count else { return false }
+                    for index in 0..<bytes.count where literal.utf8Start[index] != bytes[index] { return false }
+                    return true
                 }
                 switch bytes.first {
                 case UInt8(ascii: "e"):
@@ -56,24 +58,30 @@ struct ProcessFacts: Sendable {
         }
     }
 
-    /// Facts yet to be read (``read(_:slots:)``): in place, as an optional result was copied whole.
-    init() {}
+    /// The facts of `event`; ``isKnown`` is false when no record names a pid (not an optional: one was copied
+    /// whole on its way out). `slots`: what the normalizer wrote for it (decoded hex `comm`/`exe`, EXECVE
+    /// arguments, CWD) and the identity it read from the SYSCALL record, whose strings this moves out (the pipeline
+    /// clears the rest). Records are read in place (a copy retains their storage).
+    static func of(_ event: borrowing AuditEvent, slots: inout EventSlots) -> ProcessFacts {
+        // Read into a local and returned (moved): an initializer doing the same copied itself whole at the end.
+        var facts = ProcessFacts()
+        facts.read(event, slots: &slots)
+        return facts
+    }
 
-    /// Reads the facts of `event`; false when no record names a pid. `slots`: what the normalizer wrote for it
-    /// (decoded hex `comm`/`exe`, EXECVE arguments, CWD) and the identity it read from the SYSCALL record, which
-    /// this takes (its strings moved, not copied). Records are read in place (copying one retains its storage).
-    mutating func read(_ event: borrowing AuditEvent, slots: inout EventSlots) -> Bool {
+    private init() {}
+
+    private mutating func read(_ event: borrowing AuditEvent, slots: inout EventSlots) {
         guard let index = event.records.firstIndex(where: { $0.type == .syscall })
-            ?? event.records.firstIndex(where: { $0.contains("pid") }) else { return false }
+            ?? event.records.firstIndex(where: { $0.contains("pid") }) else { return }
         timeNanos = (event.records.isEmpty ? event.timestamp : event.records[0].timestamp).nanosecondsSinceEpoch
         let isSyscall = event.records[index].type == .syscall
         if isSyscall, case .some = slots.syscallIdentity {
             take(&slots.syscallIdentity!)
-            slots.syscallIdentity = nil
         } else {
             scan(event.records[index], isSyscall: isSyscall)
         }
-        guard pid > 0 else { return false }
+        guard pid > 0 else { return }
         if isSyscall {
             call = slots[.auditdDataSyscall].stringValue.map(Call.init(name:))
         } else {
@@ -86,8 +94,10 @@ struct ProcessFacts: Sendable {
             args = values.allSatisfy { $0.stringValue != nil } ? values : values.filter { $0.stringValue != nil }
         }
         workingDirectory = slots[.processWorkingDirectory].stringValue
-        return true
     }
+
+    /// Whether the event named its process.
+    var isKnown: Bool { pid > 0 }
 
     /// The identity the normalizer read from the SYSCALL record (the same keys `scan` reads), its strings moved.
     private mutating func take(_ identity: inout SyscallIdentity) {

@@ -106,19 +106,18 @@ struct ProcessInstance: Sendable, Equatable {
         groupLeader = parent.groupLeader
     }
 
-    /// Takes the parent's image, ids and terminal as well: a forked child runs its parent's program until it execs.
-    mutating func inheritImage(from parent: ProcessInstance) {
-        inherit(from: parent)
-        executable = parent.executable
-        name = parent.name
-        args = parent.args
-        workingDirectory = parent.workingDirectory
-        userID = parent.userID
-        effectiveUserID = parent.effectiveUserID
-        groupID = parent.groupID
-        effectiveGroupID = parent.effectiveGroupID
-        tty = parent.tty
-        ttyKnown = parent.ttyKnown
+    /// This instance, a copy of the parent, as the child a fork made: the parent's image, ids, terminal, session
+    /// and leaders under the child's identity (a copy whole, then these few fields: cheaper than field by field).
+    mutating func becomeForkedChild(pid: Int32, startTicks: UInt64, entityID: String, at time: Int64) {
+        parentPid = self.pid
+        parentEntityID = self.entityID
+        self.pid = pid
+        self.startTicks = startTicks
+        self.entityID = entityID
+        previousExecutable = nil
+        origin = .fork
+        exitedAtNanos = nil
+        lastSeenNanos = time
     }
 
     /// What a storage place of the table holds once its instance has gone (nothing retained).

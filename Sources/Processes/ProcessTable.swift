@@ -198,7 +198,7 @@ public struct ProcessTable: Sendable {
             let expired = instances[index].exitedAtNanos.map {
                 facts.timeNanos.saturatingSubtract($0) >= limits.exitGraceNanos
             } ?? false
-            if !expired && !(facts.isSuccessfulExec && execReusedPid(instances[index], facts: facts)) { return index }
+            if !expired && !(facts.isSuccessfulExec && execReusedPid(index, facts: facts)) { return index }
             counters.pidReuses += 1
             remove(pid)
         }
@@ -217,10 +217,10 @@ public struct ProcessTable: Sendable {
 
     /// An execve whose ppid disagrees with the entry may be a new process on a reused pid whose fork was not
     /// seen (killed processes never call exit_group): `/proc` start time decides.
-    private func execReusedPid(_ known: ProcessInstance, facts: ProcessFacts) -> Bool {
-        guard let ppid = facts.parentPid, ppid != known.parentPid, ppid != 1,
-              let start = source.startTicks(of: known.pid) else { return false }
-        return distance(start, known.startTicks) > ticks(limits.startToleranceNanos)
+    private func execReusedPid(_ index: Int, facts: ProcessFacts) -> Bool {
+        guard let ppid = facts.parentPid, ppid != instances[index].parentPid, ppid != 1,
+              let start = source.startTicks(of: instances[index].pid) else { return false }
+        return distance(start, instances[index].startTicks) > ticks(limits.startToleranceNanos)
     }
 
     /// The storage index of the parent's instance: from the table, else `/proc` (then remembered), else nil.
@@ -258,9 +258,9 @@ public struct ProcessTable: Sendable {
             return existing
         }
         if indexByPid[pid] != nil { counters.pidReuses += 1 }
-        var child = blankInstance(pid: pid, startTicks: start, parentPid: instances[parent].pid, origin: .fork,
-                                  seenAt: time)
-        child.inheritImage(from: instances[parent])
+        var child = instances[parent]
+        child.becomeForkedChild(pid: pid, startTicks: start,
+                                entityID: EntityID.make(system: source.system, pid: pid, startTicks: start), at: time)
         return store(child, sparing: instances[parent].pid)
     }
 
@@ -312,8 +312,9 @@ public struct ProcessTable: Sendable {
     /// Stores `instance` as its pid's current one (in the place of the one it replaces, else in a vacated or new
     /// place) and returns its storage index. At the cap, makes room first, keeping `sparing`.
     @discardableResult
-    private mutating func store(_ instance: ProcessInstance, sparing: Int32? = nil) -> Int {
-        if let index = indexByPid[instance.pid] {
+    private mutating func store(_ instance: consuming ProcessInstance, sparing: Int32? = nil) -> Int {
+        let pid = instance.pid
+        if let index = indexByPid[pid] {
             instances[index] = instance
             return index
         }
@@ -326,7 +327,7 @@ public struct ProcessTable: Sendable {
             index = instances.count
             instances.append(instance)
         }
-        indexByPid[instance.pid] = index
+        indexByPid[pid] = index
         return index
     }
 
