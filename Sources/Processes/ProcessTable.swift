@@ -258,10 +258,11 @@ public struct ProcessTable: Sendable {
             return existing
         }
         if indexByPid[pid] != nil { counters.pidReuses += 1 }
+        let parentPid = instances[parent].pid
         var child = instances[parent]
         child.becomeForkedChild(pid: pid, startTicks: start,
                                 entityID: EntityID.make(system: source.system, pid: pid, startTicks: start), at: time)
-        return store(child, sparing: instances[parent].pid)
+        return store(consume child, sparing: parentPid)
     }
 
     private mutating func makeInstance(from snapshot: ProcSnapshot, origin: ProcessInstance.Origin, seenAt: Int64)
