@@ -100,6 +100,7 @@ public struct ProcessEnricher: Sendable {
     ]
 
     /// The process's own fields, its session, entry and group leaders.
+    @inline(__always)  // called on the instance in place: a call would copy it (bitwise) for its argument
     static func write(_ instance: borrowing ProcessInstance, facts: ProcessFacts, into slots: SlotWriter) {
         slots.add(.processEntityId, instance.entityID)
         slots.fill(.processExecutable, instance.executable)
@@ -140,6 +141,7 @@ public struct ProcessEnricher: Sendable {
     }
 
     /// The parent's fields (when the table still holds the process's parent instance).
+    @inline(__always)  // as `write(_:facts:into:)`
     static func write(parent: borrowing ProcessInstance, into slots: SlotWriter) {
         slots.add(.processParentName, parent.name)
         slots.add(.processParentExecutable, parent.executable)
