@@ -158,10 +158,9 @@ struct Arguments: Sendable, Equatable {
     var field: FieldValue { .array(values) }
     var isEmpty: Bool { values.isEmpty }
     var count: Int { values.count }
-    var strings: [String] { values.compactMap(\.stringValue) }
 
-    /// The string elements joined by single spaces, written byte by byte into one string (`joined(separator:)`
-    /// cost ~2k instructions per exec).
+    /// The string elements joined by single spaces, copied into one string of the final size
+    /// (`joined(separator:)` cost ~2k instructions per exec).
     static func joined(_ values: [FieldValue]) -> String {
         var total = max(0, values.count - 1)
         for value in values { if case .string(let text) = value { total += text.utf8.count } }

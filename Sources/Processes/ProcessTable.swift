@@ -145,7 +145,8 @@ public struct ProcessTable: Sendable {
         if facts.isSuccessfulExec {
             counters.execs += 1
             let kept = bounded(facts.args ?? [])
-            // Kept whole (the same storage: compared in O(1)), the vector is the event's `process.args` value itself.
+            // Within the bound, the vector is the event's `process.args` array itself (the same storage: `write`
+            // compares them in O(1)); an unchanged one keeps its joined command line.
             execArguments = kept == instances[index].args.values ? instances[index].args : Arguments(values: kept)
         }
         instances[index].update(with: facts, execArguments: execArguments)
