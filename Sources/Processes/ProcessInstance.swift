@@ -24,6 +24,9 @@ struct ProcessInstance: Sendable, Equatable {
 
     var parentPid: Int32
     var parentEntityID: String?
+    /// The table's storage index where the parent instance was last found, -1 before: checked before use, it
+    /// saves the pid lookup on every event of the process.
+    var parentIndexHint = -1
     var sessionID: Int32?
     var sessionLeader: LeaderReference?
     var entryLeader: LeaderReference?
@@ -108,9 +111,11 @@ struct ProcessInstance: Sendable, Equatable {
 
     /// This instance, a copy of the parent, as the child a fork made: the parent's image, ids, terminal, session
     /// and leaders under the child's identity (a copy whole, then these few fields: cheaper than field by field).
-    mutating func becomeForkedChild(pid: Int32, startTicks: UInt64, entityID: String, at time: Int64) {
+    mutating func becomeForkedChild(pid: Int32, startTicks: UInt64, entityID: String, at time: Int64,
+                                    parentIndex: Int) {
         parentPid = self.pid
         parentEntityID = self.entityID
+        parentIndexHint = parentIndex
         self.pid = pid
         self.startTicks = startTicks
         self.entityID = entityID

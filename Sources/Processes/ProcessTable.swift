@@ -103,9 +103,16 @@ public struct ProcessTable: Sendable {
     }
 
     /// The storage index of the parent of the instance at `index` when the table still holds that same parent.
-    func parentIndex(ofInstanceAt index: Int) -> Int? {
-        guard let parent = indexByPid[instances[index].parentPid],
-              instances[parent].entityID == instances[index].parentEntityID else { return nil }
+    mutating func parentIndex(ofInstanceAt index: Int) -> Int? {
+        // A place holding the parent's pid holds its current instance (each pid has one place, vacated ones pid 0).
+        func holdsParent(_ place: Int) -> Bool {
+            instances[place].pid == instances[index].parentPid
+                && instances[place].entityID == instances[index].parentEntityID
+        }
+        let hint = instances[index].parentIndexHint
+        if hint >= 0, holdsParent(hint) { return hint }
+        guard let parent = indexByPid[instances[index].parentPid], holdsParent(parent) else { return nil }
+        instances[index].parentIndexHint = parent
         return parent
     }
 
@@ -263,7 +270,8 @@ public struct ProcessTable: Sendable {
         let parentPid = instances[parent].pid
         var child = instances[parent]
         child.becomeForkedChild(pid: pid, startTicks: start,
-                                entityID: EntityID.make(system: source.system, pid: pid, startTicks: start), at: time)
+                                entityID: EntityID.make(system: source.system, pid: pid, startTicks: start), at: time,
+                                parentIndex: parent)
         return store(consume child, sparing: parentPid)
     }
 
