@@ -67,15 +67,15 @@ struct ProcessInstance: Sendable, Equatable {
     /// place. `execArguments`: the exec's vector as the table keeps it (nil for other events).
     mutating func update(with facts: ProcessFacts, execArguments: Arguments?) {
         lastSeenNanos = facts.timeNanos
-        if let uid = facts.userID { userID = uid }
-        if let euid = facts.effectiveUserID { effectiveUserID = euid }
-        if let gid = facts.groupID { groupID = gid }
-        if let egid = facts.effectiveGroupID { effectiveGroupID = egid }
+        Self.update(&userID, to: facts.userID)
+        Self.update(&effectiveUserID, to: facts.effectiveUserID)
+        Self.update(&groupID, to: facts.groupID)
+        Self.update(&effectiveGroupID, to: facts.effectiveGroupID)
         if let terminal = facts.terminal {
             tty = terminal
             ttyKnown = true
         }
-        if let name = facts.name { self.name = name }
+        Self.update(&name, to: facts.name)
         if let execArguments {
             if executable != facts.executable { previousExecutable = executable }
             args = execArguments
@@ -83,6 +83,14 @@ struct ProcessInstance: Sendable, Equatable {
         }
         if let executable = facts.executable { self.executable = executable }
         if facts.isExitGroup { exitedAtNanos = facts.timeNanos }
+    }
+
+    /// Sets `field` to `value` unless nil or equal already: most events repeat the ids and name the instance holds,
+    /// and equal short strings compare by their bits, cheaper than the retain and release of an assignment.
+    @inline(__always)
+    private static func update(_ field: inout String?, to value: String?) {
+        guard let value, field != value else { return }
+        field = value
     }
 
     /// setsid(): the process leads a new session and process group. It also becomes the entry leader when its
