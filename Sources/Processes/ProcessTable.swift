@@ -98,8 +98,7 @@ public struct ProcessTable: Sendable {
     /// for that: an instance read out of the array to be passed on is first copied whole (every string retained,
     /// then released), one passed `inout` is not. `body` is not to change it.
     mutating func withInstance<Result>(at index: Int, _ body: (inout ProcessInstance) -> Result) -> Result {
-        // Through the buffer: the array's own accessor moved the instance out to the stack and back.
-        instances.withUnsafeMutableBufferPointer { body(&$0[index]) }
+        body(&instances[index])
     }
 
     /// The storage index of the parent of the instance at `index` when the table still holds that same parent.
