@@ -71,6 +71,8 @@ public struct ProcessTable: Sendable {
     private var indexByPid: [Int32: Int] = [:]
     /// Storage indices of removed instances, reused first.
     private var vacated: [Int] = []
+    /// The storage index of the last pid ``resolve(_:facts:)`` found.
+    private var lastResolved = 0
     /// Exits in audit-time order, so exited entries leave once their grace is over, event by event: waiting for the
     /// periodic prune would keep every process of the last prune interval (30 s × the spawn rate) in memory.
     private var exits: [(pid: Int32, atNanos: Int64)] = []
@@ -202,7 +204,7 @@ public struct ProcessTable: Sendable {
 
     /// The storage index of `pid`'s current instance, made (and stored) when the table has none or only a stale one.
     private mutating func resolve(_ pid: Int32, facts: ProcessFacts) -> Int {
-        if let index = indexByPid[pid] {
+        if let index = storageIndex(of: pid) {
             let expired = instances[index].exitedAtNanos.map {
                 facts.timeNanos.saturatingSubtract($0) >= limits.exitGraceNanos
             } ?? false
@@ -221,6 +223,15 @@ public struct ProcessTable: Sendable {
                                      seenAt: facts.timeNanos)
         if let parent { instance.inherit(from: instances[parent]) }
         return store(instance)
+    }
+
+    /// The storage index of `pid`'s instance. The last one resolved is tried first (a process's events tend to
+    /// come together); a place holding the pid holds its current instance.
+    private mutating func storageIndex(of pid: Int32) -> Int? {
+        if instances.indices.contains(lastResolved), instances[lastResolved].pid == pid { return lastResolved }
+        guard let index = indexByPid[pid] else { return nil }
+        lastResolved = index
+        return index
     }
 
     /// An execve whose ppid disagrees with the entry may be a new process on a reused pid whose fork was not
