@@ -6,37 +6,52 @@
 /// (new start), and unique across reboots and hosts (the boot id is random per boot).
 enum EntityID {
     /// The id of `pid` started at `startTicks`: SHA-256 of `<pid namespace>__<boot id>__<pid>__<start ticks>`, first
-    /// 18 bytes in base64. One per fork and new process: the text is written into one buffer and the digest and
-    /// its encoding into stack memory (interpolating the text and the arrays between the steps cost ~8k instructions).
+    /// 18 bytes in base64. One per fork and new process: the text is written straight into the digest's padded
+    /// blocks and the digest into stack memory (an array for the text, grown append by append, cost ~1.5k
+    /// instructions of the ~7k an id took).
     static func make(system: ProcSystemFacts, pid: Int32, startTicks: UInt64) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(system.bootID.utf8.count + 48)
-        appendDecimal(system.pidNamespace, to: &text)
-        text.append(contentsOf: [UInt8(ascii: "_"), UInt8(ascii: "_")])
-        text.append(contentsOf: system.bootID.utf8)
-        text.append(contentsOf: [UInt8(ascii: "_"), UInt8(ascii: "_")])
-        if pid < 0 { text.append(UInt8(ascii: "-")) }
-        appendDecimal(UInt64(pid.magnitude), to: &text)
-        text.append(contentsOf: [UInt8(ascii: "_"), UInt8(ascii: "_")])
-        appendDecimal(startTicks, to: &text)
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
-            SHA256.hash(text, into: digest)
-            return base64(UnsafeBufferPointer(rebasing: digest[0..<18]))
+        var bootID = system.bootID
+        return bootID.withUTF8 { boot in
+            let separator = UInt8(ascii: "_")
+            let length = decimalCount(system.pidNamespace) + 2 + boot.count + 2 + (pid < 0 ? 1 : 0)
+                + decimalCount(UInt64(pid.magnitude)) + 2 + decimalCount(startTicks)
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+                SHA256.hash(length: length, into: digest) { text in
+                    var at = appendDecimal(system.pidNamespace, to: text, at: 0)
+                    for _ in 0..<2 { text[at] = separator; at += 1 }
+                    for byte in boot { text[at] = byte; at += 1 }
+                    for _ in 0..<2 { text[at] = separator; at += 1 }
+                    if pid < 0 { text[at] = UInt8(ascii: "-"); at += 1 }
+                    at = appendDecimal(UInt64(pid.magnitude), to: text, at: at)
+                    for _ in 0..<2 { text[at] = separator; at += 1 }
+                    _ = appendDecimal(startTicks, to: text, at: at)
+                }
+                return base64(UnsafeBufferPointer(rebasing: digest[0..<18]))
+            }
         }
     }
 
-    private static func appendDecimal(_ value: UInt64, to text: inout [UInt8]) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, written backwards
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            for index in stride(from: count - 1, through: 0, by: -1) { text.append(buffer[index]) }
+    private static func decimalCount(_ value: UInt64) -> Int {
+        var count = 1
+        var rest = value / 10
+        while rest > 0 {
+            count += 1
+            rest /= 10
         }
+        return count
+    }
+
+    /// Writes `value` in decimal at `start`; returns the index after it.
+    private static func appendDecimal(_ value: UInt64, to text: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+        let end = start + decimalCount(value)
+        var rest = value
+        var index = end
+        repeat {
+            index -= 1
+            text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        } while rest > 0
+        return end
     }
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
@@ -85,21 +100,24 @@ enum SHA256 {
 
     static func hash(_ message: [UInt8]) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: 32) { digest, count in
-            hash(message, into: UnsafeMutableBufferPointer(rebasing: digest[0..<32]))
+            hash(length: message.count, into: UnsafeMutableBufferPointer(rebasing: digest[0..<32])) { text in
+                for (index, byte) in message.enumerated() { text[index] = byte }
+            }
             count = 32
         }
     }
 
-    /// The digest of `message` into `digest` (32 bytes).
-    static func hash(_ message: [UInt8], into digest: UnsafeMutableBufferPointer<UInt8>) {
+    /// The digest of the `length` bytes `write` puts into the buffer it is given, into `digest` (32 bytes).
+    static func hash(length: Int, into digest: UnsafeMutableBufferPointer<UInt8>,
+                     write: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
         // Message, 0x80, zeros and the 64-bit length, padded to whole 64-byte blocks.
-        let blockCount = (message.count + 8) / 64 + 1
+        let blockCount = (length + 8) / 64 + 1
         // Entity ids hash one per fork and exec: everything runs over stack buffers (no bounds checks, no retains).
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: blockCount * 64) { data in
-            data.initialize(repeating: 0)
-            for (index, byte) in message.enumerated() { data[index] = byte }
-            data[message.count] = 0x80
-            let bitLength = UInt64(message.count) &* 8
+            write(UnsafeMutableBufferPointer(rebasing: data[0..<length]))
+            data[length] = 0x80
+            UnsafeMutableBufferPointer(rebasing: data[(length + 1)...]).initialize(repeating: 0)
+            let bitLength = UInt64(length) &* 8
             for index in 0..<8 { data[data.count - 1 - index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(index * 8)) }
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8 + 64) { words in
                 let h = UnsafeMutableBufferPointer(rebasing: words[0..<8])
@@ -133,17 +151,32 @@ enum SHA256 {
             w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
         }
         var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
-        for i in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let choice = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ choice &+ k[i] &+ w[i]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let majority = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ majority
-            (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+        // Eight rounds per pass with the variables' roles rotated in the calls, not by moving the values along.
+        for i in stride(from: 0, to: 64, by: 8) {
+            round(a, b, c, &d, e, f, g, &hh, k[i] &+ w[i])
+            round(hh, a, b, &c, d, e, f, &g, k[i + 1] &+ w[i + 1])
+            round(g, hh, a, &b, c, d, e, &f, k[i + 2] &+ w[i + 2])
+            round(f, g, hh, &a, b, c, d, &e, k[i + 3] &+ w[i + 3])
+            round(e, f, g, &hh, a, b, c, &d, k[i + 4] &+ w[i + 4])
+            round(d, e, f, &g, hh, a, b, &c, k[i + 5] &+ w[i + 5])
+            round(c, d, e, &f, g, hh, a, &b, k[i + 6] &+ w[i + 6])
+            round(b, c, d, &e, f, g, hh, &a, k[i + 7] &+ w[i + 7])
         }
         h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
         h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
+    }
+
+    /// One round: `d` takes the new `e`, `h` the new `a` (the caller rotates the roles).
+    @inline(__always)
+    private static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                              _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ roundInput: UInt32) {
+        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+        let choice = g ^ (e & (f ^ g))  // (e & f) ^ (~e & g)
+        let t1 = h &+ s1 &+ choice &+ roundInput
+        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+        let majority = (a & b) | (c & (a | b))  // (a & b) ^ (a & c) ^ (b & c)
+        d = d &+ t1
+        h = t1 &+ s0 &+ majority
     }
 
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }

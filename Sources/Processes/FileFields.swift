@@ -5,9 +5,10 @@ import Events
 /// and for renames `file.Ext.original.*` from the PATH item the kernel marks `DELETE`. Audit-derivable fields
 /// rules use (rule-corpus.md field table) that the auditd_manager shape lacks; only absent fields are added.
 enum FileFields {
-    static func add(to slots: inout EventSlots, syscall: String?) {
+    /// `isRename`: the event is a rename, renameat or renameat2 call.
+    static func add(to slots: inout EventSlots, isRename: Bool) {
         guard let path = slots[.filePath].stringValue, !path.isEmpty else { return }
-        guard let syscall, syscall.hasPrefix("rename"), case .array(let items) = slots[.auditdPaths] else {
+        guard isRename, case .array(let items) = slots[.auditdPaths] else {
             if !slots.has(.fileName) { set(&slots, path: path) }
             return
         }

@@ -29,19 +29,37 @@ public struct ProcessEnricher: Sendable {
     /// created, for views (Elastic Defend's) whose fork event describes the child. Nil for every other event.
     @discardableResult
     public mutating func enrich(_ slots: inout EventSlots, event: AuditEvent) -> ForkOutcome? {
-        guard let facts = ProcessFacts(event: event, slots: slots) else { return nil }
-        let (instance, child) = table.observeWithChild(facts)
-        if let due = nextPruneNanos, facts.timeNanos >= due {
-            table.prune(nowNanos: facts.timeNanos)
-            nextPruneNanos = facts.timeNanos.saturatingAdd(pruneIntervalNanos)
-        } else if nextPruneNanos == nil {
-            nextPruneNanos = facts.timeNanos.saturatingAdd(pruneIntervalNanos)
+        let facts = ProcessFacts.of(event, slots: &slots)
+        guard facts.isKnown else { return nil }
+        let observed = table.observe(facts)
+        var outcome: ForkOutcome?
+        if facts.clonedTask != nil {
+            outcome = observed.child.map { table.withInstance(at: $0) { .process(pid: $0.pid, entityID: $0.entityID) } }
+                ?? .thread
         }
         enriched += 1
-        ProcessEnricher.write(instance, parent: parent(of: instance), facts: facts, into: &slots)
-        FileFields.add(to: &slots, syscall: facts.syscall)  // as ``complete(_:from:event:)`` does
-        guard facts.clonedTask != nil else { return nil }
-        return child.map { .process(pid: $0.pid, entityID: $0.entityID) } ?? .thread
+        if let due = nextPruneNanos, facts.timeNanos < due {
+            // The usual case: the process and its parent are written from where the table keeps them.
+            SlotWriter.writing(&slots) { slots in
+                table.withInstance(at: observed.process) { ProcessEnricher.write($0, facts: facts, into: slots) }
+                if let parent = table.parentIndex(ofInstanceAt: observed.process) {
+                    table.withInstance(at: parent) { ProcessEnricher.write(parent: $0, into: slots) }
+                }
+            }
+        } else {
+            // A copy: the prune may remove the process itself (an exit with no grace).
+            let process = table.withInstance(at: observed.process) { $0 }
+            if nextPruneNanos != nil { table.prune(nowNanos: facts.timeNanos) }
+            nextPruneNanos = facts.timeNanos.saturatingAdd(pruneIntervalNanos)
+            SlotWriter.writing(&slots) { slots in
+                ProcessEnricher.write(process, facts: facts, into: slots)
+                if let parent = table.parentIndex(of: process) {
+                    table.withInstance(at: parent) { ProcessEnricher.write(parent: $0, into: slots) }
+                }
+            }
+        }
+        FileFields.add(to: &slots, isRename: facts.isRename)  // as ``complete(_:from:event:)`` does
+        return outcome
     }
 
     /// ``enrich(_:event:)-(EventSlots,_)`` for a document (tests; the pipeline works on slots).
@@ -66,13 +84,8 @@ public struct ProcessEnricher: Sendable {
         }
         // `enrich` always writes the entity id: without one it had no facts and added nothing.
         guard enriched.has(.processEntityId) else { return }
-        FileFields.add(to: &slots, syscall: event.syscall != nil ? slots[.auditdDataSyscall].stringValue : nil)
-    }
-
-    private func parent(of instance: ProcessInstance) -> ProcessInstance? {
-        guard let parent = table.instance(pid: instance.parentPid),
-              parent.entityID == instance.parentEntityID else { return nil }
-        return parent
+        let syscall = event.syscall != nil ? slots[.auditdDataSyscall].stringValue : nil
+        FileFields.add(to: &slots, isRename: syscall.map(ProcessFacts.Call.init(name:)) == .rename)
     }
 
     /// Every field `write` can add beyond ``sharedFields`` (for the ECS catalog: a rule's field gets a slot only
@@ -86,62 +99,61 @@ public struct ProcessEnricher: Sendable {
         .processExecutable, .processName, .processArgs, .processWorkingDirectory, .processParentPid,
     ]
 
-    static func write(_ instance: ProcessInstance, parent: ProcessInstance?, facts: ProcessFacts,
-                      into slots: inout EventSlots) {
-        slots.add(.processEntityId, .string(instance.entityID))
-        slots.fill(.processExecutable, instance.executable.map(FieldValue.string))
-        slots.fill(.processName, instance.name.map(FieldValue.string))
+    /// The process's own fields, its session, entry and group leaders.
+    @inline(__always)  // called on the instance in place: a call would copy it (bitwise) for its argument
+    static func write(_ instance: borrowing ProcessInstance, facts: ProcessFacts, into slots: SlotWriter) {
+        slots.add(.processEntityId, instance.entityID)
+        slots.fill(.processExecutable, instance.executable)
+        slots.fill(.processName, instance.name)
         // The exec event's own vector (complete) wins over the table's (bounded) copy. A failed exec has none: the
         // caller's would describe another program, and auditd_manager writes no arguments for it either.
         if facts.isFailedExec {
         } else if let args = facts.args, !args.isEmpty {
             // The table keeps an exec's whole vector as is (same storage, compared in O(1)), joined once.
-            slots.add(.processCommandLine, instance.args.strings == args ? instance.args.commandLine
-                                                                          : .string(args.joined(separator: " ")))
+            slots.add(.processCommandLine, instance.args.values == args ? instance.args.commandLine
+                                                                         : .string(Arguments.joined(args)))
             slots.add(.processArgsCount, .int(Int64(args.count)))
         } else if !instance.args.isEmpty {
             slots.fill(.processArgs, instance.args.field)
             slots.add(.processCommandLine, instance.args.commandLine)
             slots.add(.processArgsCount, .int(Int64(instance.args.count)))
         }
-        slots.fill(.processWorkingDirectory, instance.workingDirectory.map(FieldValue.string))
+        slots.fill(.processWorkingDirectory, instance.workingDirectory)
         slots.add(.processInteractive, instance.interactive.map(FieldValue.bool))
-        if facts.isSuccessfulExec, let previous = instance.previousExecutable {
-            slots.add(.processPreviousExecutable, .string(previous))
-        }
-        // Defend's identity fields (no conflict with auditd_manager's user.*, which stays the real uid).
-        let euid = (facts.effectiveUserID ?? instance.effectiveUserID).map(FieldValue.string)
-        let uid = (facts.userID ?? instance.userID).map(FieldValue.string)
-        let egid = (facts.effectiveGroupID ?? instance.effectiveGroupID).map(FieldValue.string)
-        let gid = (facts.groupID ?? instance.groupID).map(FieldValue.string)
-        slots.add(.processUserId, euid)
-        slots.add(.processRealUserId, uid)
-        slots.add(.userExtRealId, uid)
-        slots.add(.processGroupId, egid)
-        slots.add(.processRealGroupId, gid)
-        slots.add(.groupExtRealId, gid)
+        if facts.isSuccessfulExec { slots.add(.processPreviousExecutable, instance.previousExecutable) }
+        // Defend's identity fields (no conflict with auditd_manager's user.*, which stays the real uid). The
+        // event's own ids are the instance's already.
+        slots.add(.processUserId, instance.effectiveUserID)
+        slots.add(.processRealUserId, instance.userID)
+        slots.add(.userExtRealId, instance.userID)
+        slots.add(.processGroupId, instance.effectiveGroupID)
+        slots.add(.processRealGroupId, instance.groupID)
+        slots.add(.groupExtRealId, instance.groupID)
 
         slots.fill(.processParentPid, instance.parentPid > 0 ? .int(Int64(instance.parentPid)) : nil)
-        slots.add(.processParentEntityId, instance.parentEntityID.map(FieldValue.string))
-        if let parent {
-            slots.add(.processParentName, parent.name.map(FieldValue.string))
-            slots.add(.processParentExecutable, parent.executable.map(FieldValue.string))
-            if !parent.args.isEmpty {
-                slots.add(.processParentArgs, parent.args.field)
-                slots.add(.processParentArgsCount, .int(Int64(parent.args.count)))
-                slots.add(.processParentCommandLine, parent.args.commandLine)
-            }
-            slots.add(.processParentWorkingDirectory, parent.workingDirectory.map(FieldValue.string))
-            slots.add(.processParentInteractive, parent.interactive.map(FieldValue.bool))
-            slots.add(.processParentUserId, parent.effectiveUserID.map(FieldValue.string))
-            slots.add(.processParentGroupId, parent.effectiveGroupID.map(FieldValue.string))
+        slots.add(.processParentEntityId, instance.parentEntityID)
+        if case .some(let leader) = instance.sessionLeader { slots.leader(.session, leader, of: instance.entityID) }
+        if case .some(let leader) = instance.entryLeader {
+            slots.leader(.entry, leader, of: instance.entityID)
+            slots.add(.processEntryLeaderEntryMetaType, instance.entryMetaType)
         }
-        slots.leader(.session, instance.sessionLeader, of: instance)
-        slots.leader(.entry, instance.entryLeader, of: instance)
-        if instance.entryLeader != nil {
-            slots.add(.processEntryLeaderEntryMetaType, instance.entryMetaType.map(FieldValue.string))
+        if case .some(let leader) = instance.groupLeader { slots.leader(.group, leader, of: instance.entityID) }
+    }
+
+    /// The parent's fields (when the table still holds the process's parent instance).
+    @inline(__always)  // as `write(_:facts:into:)`
+    static func write(parent: borrowing ProcessInstance, into slots: SlotWriter) {
+        slots.add(.processParentName, parent.name)
+        slots.add(.processParentExecutable, parent.executable)
+        if !parent.args.isEmpty {
+            slots.add(.processParentArgs, parent.args.field)
+            slots.add(.processParentArgsCount, .int(Int64(parent.args.count)))
+            slots.add(.processParentCommandLine, parent.args.commandLine)
         }
-        slots.leader(.group, instance.groupLeader, of: instance)
+        slots.add(.processParentWorkingDirectory, parent.workingDirectory)
+        slots.add(.processParentInteractive, parent.interactive.map(FieldValue.bool))
+        slots.add(.processParentUserId, parent.effectiveUserID)
+        slots.add(.processParentGroupId, parent.effectiveGroupID)
     }
 }
 
@@ -160,26 +172,43 @@ public enum ForkOutcome: Sendable, Equatable {
     }
 }
 
-/// The enrichment's writes: fields the normalizer also writes only when it left them unset.
-extension EventSlots {
+/// The enrichment's writes, straight into the slots' storage: an event's ~50 fields then cost one uniqueness check
+/// of the array, not one each. Fields the normalizer also writes are only filled when it left them unset.
+struct SlotWriter {
+    private let slots: EventSlots.Writer
+
+    /// Calls `body` with a writer over `slots` (valid only within it).
+    static func writing<Result>(_ slots: inout EventSlots, _ body: (SlotWriter) -> Result) -> Result {
+        slots.withWriter { body(SlotWriter(slots: $0)) }
+    }
+
     /// A field the normalizer may have written: set only when unset.
-    @inline(__always) fileprivate mutating func fill(_ field: ECSField, _ value: FieldValue?) {
-        guard let value, !has(field) else { return }
-        self[field] = value
+    func fill(_ field: ECSField, _ value: FieldValue?) {
+        guard let value, !slots.isSet(field) else { return }
+        slots.set(field, value)
+    }
+
+    func fill(_ field: ECSField, _ text: String?) {
+        guard let text, !slots.isSet(field) else { return }
+        slots.set(field, .string(text))
     }
 
     /// A field only the enricher writes.
-    @inline(__always) fileprivate mutating func add(_ field: ECSField, _ value: FieldValue?) {
-        if let value { self[field] = value }
+    func add(_ field: ECSField, _ value: FieldValue?) {
+        if let value { slots.set(field, value) }
     }
 
-    fileprivate mutating func leader(_ fields: LeaderFields, _ leader: LeaderReference?, of instance: ProcessInstance) {
-        guard let leader else { return }
+    func add(_ field: ECSField, _ text: String?) {
+        if let text { slots.set(field, .string(text)) }
+    }
+
+    /// A leader's fields; `entityID`: the process's own (`same_as_process`).
+    func leader(_ fields: LeaderFields, _ leader: borrowing LeaderReference, of entityID: String) {
         add(fields.pid, .int(Int64(leader.pid)))
-        add(fields.entityID, .string(leader.entityID))
-        add(fields.sameAsProcess, .bool(leader.entityID == instance.entityID))
-        add(fields.name, leader.name.map(FieldValue.string))
-        add(fields.executable, leader.executable.map(FieldValue.string))
+        add(fields.entityID, leader.entityID)
+        add(fields.sameAsProcess, .bool(leader.entityID == entityID))
+        add(fields.name, leader.name)
+        add(fields.executable, leader.executable)
         if !leader.args.isEmpty {
             add(fields.args, leader.args.field)
             add(fields.argsCount, .int(Int64(leader.args.count)))

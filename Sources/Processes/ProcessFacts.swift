@@ -6,12 +6,12 @@ import Reassembler
 /// What one audit event says about its process, read from the SYSCALL (or first) record and the normalized
 /// normalizer's slots (which already decoded hex `comm`/`exe`, EXECVE arguments and CWD).
 struct ProcessFacts: Sendable {
-    var timeNanos: Int64
-    var pid: Int32
+    var timeNanos: Int64 = 0
+    var pid: Int32 = 0
     var parentPid: Int32?
-    /// Syscall name as the document names it (`auditd.data.syscall`), nil for non-syscall events.
-    var syscall: String?
-    var success: Bool
+    /// What the table makes of the syscall, nil for non-syscall events.
+    var call: Call?
+    var success = true
     /// Syscall return value (fork/clone: the child pid).
     var exitValue: Int64?
     /// First syscall argument (clone flags).
@@ -21,59 +21,96 @@ struct ProcessFacts: Sendable {
     var tty: String?
     var name: String?
     var executable: String?
-    var args: [String]?
-    /// The `process.args` value `args` was read from (every element a string), for the table to keep as is.
-    var argsField: FieldValue?
+    /// The `process.args` elements (each a `.string`), nil when the event has none.
+    var args: [FieldValue]?
     var workingDirectory: String?
 
-    init(timeNanos: Int64, pid: Int32, parentPid: Int32? = nil, syscall: String? = nil, success: Bool = true,
-                exitValue: Int64? = nil, a0: UInt64? = nil) {
-        self.timeNanos = timeNanos
-        self.pid = pid
-        self.parentPid = parentPid
-        self.syscall = syscall
-        self.success = success
-        self.exitValue = exitValue
-        self.a0 = a0
+    /// The syscalls the table acts on, classified once per event from the name the document carries.
+    enum Call: Sendable, Equatable {
+        case exec, setsid, exitGroup, fork, clone, clone3
+        /// rename, renameat, renameat2 (``FileFields``).
+        case rename
+        case other
+
+        /// By `auditd.data.syscall`, compared as bytes (a `switch` over strings compared each case in turn).
+        init(name: String) {
+            var name = name
+            self = name.withUTF8 { bytes in
+                func equals(_ literal: StaticString) -> Bool {
+                    guard literal.utf8CodeUnitCount == bytes.count else { return false }
+                    for index in 0..<bytes.count where literal.utf8Start[index] != bytes[index] { return false }
+                    return true
+                }
+                switch bytes.first {
+                case UInt8(ascii: "e"):
+                    if equals("execve") || equals("execveat") { return .exec }
+                    return equals("exit_group") ? .exitGroup : .other
+                case UInt8(ascii: "s"): return equals("setsid") ? .setsid : .other
+                case UInt8(ascii: "f"): return equals("fork") ? .fork : .other
+                case UInt8(ascii: "v"): return equals("vfork") ? .fork : .other
+                case UInt8(ascii: "c"):
+                    if equals("clone") { return .clone }
+                    return equals("clone3") ? .clone3 : .other
+                case UInt8(ascii: "r"): return bytes.starts(with: "rename".utf8) ? .rename : .other
+                default: return .other
+                }
+            }
+        }
     }
 
-    /// The facts of `event`, or nil when no record names a pid. `slots`: what the normalizer wrote for it
-    /// (decoded hex `comm`/`exe`, EXECVE arguments, CWD).
-    init?(event: AuditEvent, slots: EventSlots) {
-        guard let record = event.syscall ?? event.records.first(where: { $0.contains("pid") }) else { return nil }
-        let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
-        self.init(timeNanos: time, pid: 0)
-        let isSyscall = record.type == .syscall
-        if isSyscall, let identity = slots.syscallIdentity {
-            take(identity)
+    /// The facts of `event`; ``isKnown`` is false when no record names a pid (not an optional: one was copied
+    /// whole on its way out). `slots`: what the normalizer wrote for it (decoded hex `comm`/`exe`, EXECVE
+    /// arguments, CWD) and the identity it read from the SYSCALL record, whose strings this moves out (the pipeline
+    /// clears the rest). Records are read in place (a copy retains their storage).
+    static func of(_ event: borrowing AuditEvent, slots: inout EventSlots) -> ProcessFacts {
+        // Read into a local and returned (moved): an initializer doing the same copied itself whole at the end.
+        var facts = ProcessFacts()
+        facts.read(event, slots: &slots)
+        return facts
+    }
+
+    private init() {}
+
+    private mutating func read(_ event: borrowing AuditEvent, slots: inout EventSlots) {
+        guard let index = event.records.firstIndex(where: { $0.type == .syscall })
+            ?? event.records.firstIndex(where: { $0.contains("pid") }) else { return }
+        timeNanos = (event.records.isEmpty ? event.timestamp : event.records[0].timestamp).nanosecondsSinceEpoch
+        let isSyscall = event.records[index].type == .syscall
+        if isSyscall, case .some = slots.syscallIdentity {
+            take(&slots.syscallIdentity!)
         } else {
-            scan(record, isSyscall: isSyscall)
+            scan(event.records[index], isSyscall: isSyscall)
         }
-        guard pid > 0 else { return nil }
-        if !isSyscall { success = false }
-        if isSyscall { syscall = slots[.auditdDataSyscall].stringValue }
+        guard pid > 0 else { return }
+        if isSyscall {
+            call = slots[.auditdDataSyscall].stringValue.map(Call.init(name:))
+        } else {
+            success = false
+        }
         name = slots[.processName].stringValue
         executable = slots[.processExecutable].stringValue
         if case .array(let values) = slots[.processArgs] {
-            let strings = values.compactMap(\.stringValue)
-            args = strings
-            if strings.count == values.count { argsField = slots[.processArgs] }
+            // The normalizer writes strings only; anything else would not be an argument.
+            args = values.allSatisfy { $0.stringValue != nil } ? values : values.filter { $0.stringValue != nil }
         }
         workingDirectory = slots[.processWorkingDirectory].stringValue
     }
 
-    /// The identity the normalizer read from the SYSCALL record (the same keys `scan` reads).
-    private mutating func take(_ identity: SyscallIdentity) {
+    /// Whether the event named its process.
+    var isKnown: Bool { pid > 0 }
+
+    /// The identity the normalizer read from the SYSCALL record (the same keys `scan` reads), its strings moved.
+    private mutating func take(_ identity: inout SyscallIdentity) {
         pid = Self.pid(identity.pid) ?? 0
         parentPid = Self.pid(identity.parentPid)
         success = identity.success
         exitValue = identity.exit
         a0 = identity.a0
-        userID = identity.userID
-        effectiveUserID = identity.effectiveUserID
-        groupID = identity.groupID
-        effectiveGroupID = identity.effectiveGroupID
-        tty = identity.tty
+        userID = identity.userID.take()
+        effectiveUserID = identity.effectiveUserID.take()
+        groupID = identity.groupID.take()
+        effectiveGroupID = identity.effectiveGroupID.take()
+        tty = identity.tty.take()
     }
 
     /// One pass over the record's keys, compared as bytes (no string per key): events the normalizer read no
@@ -109,16 +146,17 @@ struct ProcessFacts: Sendable {
         return tty == "(none)" || tty == "?" || tty.isEmpty ? .some(nil) : .some(tty)
     }
 
-    var isSuccessfulExec: Bool { success && (syscall == "execve" || syscall == "execveat") }
+    var isSuccessfulExec: Bool { success && call == .exec }
     /// An execve/execveat the kernel refused (a `PATH` search's misses, ENOENT/EACCES): the caller keeps running,
     /// and the kernel wrote no EXECVE record, so the event has no arguments of the program tried.
-    var isFailedExec: Bool { !success && (syscall == "execve" || syscall == "execveat") }
-    var isSuccessfulSetsid: Bool { success && syscall == "setsid" }
-    var isExitGroup: Bool { syscall == "exit_group" }
+    var isFailedExec: Bool { !success && call == .exec }
+    var isSuccessfulSetsid: Bool { success && call == .setsid }
+    var isExitGroup: Bool { call == .exitGroup }
+    var isRename: Bool { call == .rename }
 
     /// The new task's id of a successful fork/vfork/clone/clone3, thread or process.
     var clonedTask: Int32? {
-        guard success, let syscall, ProcessFacts.forkSyscalls.contains(syscall),
+        guard success, call == .fork || call == .clone || call == .clone3,
               let child = exitValue, child > 0, child <= Int64(Int32.max) else { return nil }
         return Int32(child)
     }
@@ -128,11 +166,9 @@ struct ProcessFacts: Sendable {
     /// not show, so the table asks `/proc` (``ProcSource/threadGroupID(of:)``).
     var forkedChild: Int32? {
         guard let child = clonedTask else { return nil }
-        if syscall == "clone", let flags = a0, flags & 0x10000 != 0 { return nil }
+        if call == .clone, let flags = a0, flags & 0x10000 != 0 { return nil }
         return child
     }
 
-    var isClone3: Bool { syscall == "clone3" }
-
-    static let forkSyscalls: Set<String> = ["fork", "vfork", "clone", "clone3"]
+    var isClone3: Bool { call == .clone3 }
 }

@@ -24,6 +24,9 @@ struct ProcessInstance: Sendable, Equatable {
 
     var parentPid: Int32
     var parentEntityID: String?
+    /// The table's storage index where the parent instance was last found, -1 before: checked before use, it
+    /// saves the pid lookup on every event of the process.
+    var parentIndexHint = -1
     var sessionID: Int32?
     var sessionLeader: LeaderReference?
     var entryLeader: LeaderReference?
@@ -59,6 +62,80 @@ struct ProcessInstance: Sendable, Equatable {
     var asLeader: LeaderReference {
         LeaderReference(pid: pid, entityID: entityID, name: name, executable: executable, args: args)
     }
+
+    /// What the event says about the process (its ids, terminal, name and, for an exec, its new image), applied in
+    /// place. `execArguments`: the exec's vector as the table keeps it (nil for other events).
+    mutating func update(with facts: ProcessFacts, execArguments: Arguments?) {
+        lastSeenNanos = facts.timeNanos
+        Self.update(&userID, to: facts.userID)
+        Self.update(&effectiveUserID, to: facts.effectiveUserID)
+        Self.update(&groupID, to: facts.groupID)
+        Self.update(&effectiveGroupID, to: facts.effectiveGroupID)
+        if let terminal = facts.terminal {
+            tty = terminal
+            ttyKnown = true
+        }
+        Self.update(&name, to: facts.name)
+        if let execArguments {
+            if executable != facts.executable { previousExecutable = executable }
+            args = execArguments
+            if let cwd = facts.workingDirectory { workingDirectory = cwd }
+        }
+        if let executable = facts.executable { self.executable = executable }
+        if facts.isExitGroup { exitedAtNanos = facts.timeNanos }
+    }
+
+    /// Sets `field` to `value` unless nil or equal already: most events repeat the ids and name the instance holds,
+    /// and equal short strings compare by their bits, cheaper than the retain and release of an assignment.
+    @inline(__always)
+    private static func update(_ field: inout String?, to value: String?) {
+        guard let value, field != value else { return }
+        field = value
+    }
+
+    /// setsid(): the process leads a new session and process group. It also becomes the entry leader when its
+    /// parent is an entry point (`entryType`, from ``EntryPoints``) or it has no entry leader yet.
+    mutating func beginSession(entryType: String?) {
+        sessionID = pid
+        sessionLeader = asLeader
+        processGroup = pid
+        groupLeader = asLeader
+        if entryType != nil || entryLeader == nil {
+            entryLeader = asLeader
+            entryMetaType = entryType ?? "unknown"
+        }
+    }
+
+    /// Takes the parent's session, entry and group (a new instance whose parent is known).
+    mutating func inherit(from parent: ProcessInstance) {
+        parentEntityID = parent.entityID
+        sessionID = parent.sessionID
+        sessionLeader = parent.sessionLeader
+        entryLeader = parent.entryLeader
+        entryMetaType = parent.entryMetaType
+        processGroup = parent.processGroup
+        groupLeader = parent.groupLeader
+    }
+
+    /// This instance, a copy of the parent, as the child a fork made: the parent's image, ids, terminal, session
+    /// and leaders under the child's identity (a copy whole, then these few fields: cheaper than field by field).
+    mutating func becomeForkedChild(pid: Int32, startTicks: UInt64, entityID: String, at time: Int64,
+                                    parentIndex: Int) {
+        parentPid = self.pid
+        parentEntityID = self.entityID
+        parentIndexHint = parentIndex
+        self.pid = pid
+        self.startTicks = startTicks
+        self.entityID = entityID
+        previousExecutable = nil
+        origin = .fork
+        exitedAtNanos = nil
+        lastSeenNanos = time
+    }
+
+    /// What a storage place of the table holds once its instance has gone (nothing retained).
+    static let vacant = ProcessInstance(pid: 0, startTicks: 0, entityID: "", args: .empty, ttyKnown: false,
+                                        parentPid: 0, origin: .synthetic, lastSeenNanos: 0)
 }
 
 /// A copy of the identifying fields of a session, entry or group leader: descendants keep them even after the
@@ -74,20 +151,48 @@ struct LeaderReference: Sendable, Equatable {
 /// An argument vector with the document values built once: instances are written on many events (their own, their
 /// children's as parent, their session's as leader), so the array and the command line are not rebuilt each time.
 struct Arguments: Sendable, Equatable {
-    let strings: [String]
-    /// `process.args` value.
-    let field: FieldValue
+    /// The `process.args` elements, each a `.string`: an exec event's own value is kept as is (same storage).
+    let values: [FieldValue]
     /// `process.command_line` value: the arguments joined by spaces (Defend's convention).
     let commandLine: FieldValue
-    static let empty = Arguments([])
+    static let empty = Arguments(values: [])
 
-    /// `field`: the `process.args` value of `strings` when the caller has it already.
-    init(_ strings: [String], field: FieldValue? = nil) {
-        self.strings = strings
-        self.field = field ?? .array(strings.map(FieldValue.string))
-        commandLine = .string(strings.joined(separator: " "))
+    /// `values`: string elements only (an exec event's `process.args`).
+    init(values: [FieldValue]) {
+        self.values = values
+        commandLine = .string(Self.joined(values))
     }
 
-    var isEmpty: Bool { strings.isEmpty }
-    var count: Int { strings.count }
+    init(_ strings: [String]) {
+        self.init(values: strings.map(FieldValue.string))
+    }
+
+    /// `process.args` value.
+    var field: FieldValue { .array(values) }
+    var isEmpty: Bool { values.isEmpty }
+    var count: Int { values.count }
+
+    /// The string elements joined by single spaces, copied into one string of the final size
+    /// (`joined(separator:)` cost ~2k instructions per exec).
+    static func joined(_ values: [FieldValue]) -> String {
+        var total = max(0, values.count - 1)
+        for value in values { if case .string(let text) = value { total += text.utf8.count } }
+        guard total > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: total) { out in
+            var written = 0
+            for (index, value) in values.enumerated() {
+                guard case .string(var text) = value else { continue }
+                if index > 0 {
+                    out[written] = UInt8(ascii: " ")
+                    written += 1
+                }
+                text.withUTF8 { bytes in
+                    guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+                    (out.baseAddress! + written).update(from: source, count: bytes.count)
+                    written += bytes.count
+                }
+            }
+            return written
+        }
+    }
 }

@@ -64,7 +64,15 @@ public struct ProcessTable: Sendable {
     let source: any ProcSource
     let limits: Limits
     public private(set) var counters = Counters()
-    private var byPid: [Int32: ProcessInstance] = [:]
+    /// The instances, each staying at its storage index while it lives: an event's updates and the enricher's
+    /// writes work on it in place (an instance is large; copying it in and out of a dictionary per event cost more
+    /// than the rest of the enrichment). `indexByPid` keys them by pid.
+    private var instances: [ProcessInstance] = []
+    private var indexByPid: [Int32: Int] = [:]
+    /// Storage indices of removed instances, reused first.
+    private var vacated: [Int] = []
+    /// The storage index of the last pid ``resolve(_:facts:)`` found.
+    private var lastResolved = 0
     /// Exits in audit-time order, so exited entries leave once their grace is over, event by event: waiting for the
     /// periodic prune would keep every process of the last prune interval (30 s × the spawn rate) in memory.
     private var exits: [(pid: Int32, atNanos: Int64)] = []
@@ -75,10 +83,46 @@ public struct ProcessTable: Sendable {
         self.limits = limits
     }
 
-    public var count: Int { byPid.count }
+    public var count: Int { indexByPid.count }
 
     /// The instance currently known for `pid`, if any (no lookup).
-    func instance(pid: Int32) -> ProcessInstance? { byPid[pid] }
+    func instance(pid: Int32) -> ProcessInstance? { indexByPid[pid].map { instances[$0] } }
+
+    /// Where ``observe(_:)`` left an event's process and the child a fork created: storage indices, valid until
+    /// the table changes again.
+    struct Observed {
+        var process: Int
+        /// Nil for other events and threads.
+        var child: Int?
+    }
+
+    /// Calls `body` with the instance at a storage index ``observe(_:)`` returned, where it is stored. `inout` only
+    /// for that: an instance read out of the array to be passed on is first copied whole (every string retained,
+    /// then released), one passed `inout` is not. `body` is not to change it.
+    mutating func withInstance<Result>(at index: Int, _ body: (inout ProcessInstance) -> Result) -> Result {
+        body(&instances[index])
+    }
+
+    /// The storage index of the parent of the instance at `index` when the table still holds that same parent.
+    mutating func parentIndex(ofInstanceAt index: Int) -> Int? {
+        // A place holding the parent's pid holds its current instance (each pid has one place, vacated ones pid 0).
+        func holdsParent(_ place: Int) -> Bool {
+            instances[place].pid == instances[index].parentPid
+                && instances[place].entityID == instances[index].parentEntityID
+        }
+        let hint = instances[index].parentIndexHint
+        if hint >= 0, holdsParent(hint) { return hint }
+        guard let parent = indexByPid[instances[index].parentPid], holdsParent(parent) else { return nil }
+        instances[index].parentIndexHint = parent
+        return parent
+    }
+
+    /// The storage index of `instance`'s parent when the table still holds that same instance.
+    func parentIndex(of instance: ProcessInstance) -> Int? {
+        guard let parent = indexByPid[instance.parentPid], instances[parent].entityID == instance.parentEntityID
+        else { return nil }
+        return parent
+    }
 
     /// Loads every process `/proc` lists (parents first so children link to them): the processes that started
     /// before auspex.
@@ -89,81 +133,67 @@ public struct ProcessTable: Sendable {
         }
         let oldestFirst = snapshots.values.sorted { ($0.startTicks, $0.pid) < ($1.startTicks, $1.pid) }
         for snapshot in oldestFirst {
-            guard byPid.count < limits.maxProcesses else { break }
-            insert(makeInstance(from: snapshot, origin: .procScan, seenAt: 0))
+            guard indexByPid.count < limits.maxProcesses else { break }
+            store(makeInstance(from: snapshot, origin: .procScan, seenAt: 0))
             counters.scanned += 1
         }
     }
 
-    /// Applies one event and returns the instance it belongs to (after the event: an exec shows the new image).
-    mutating func observe(_ facts: ProcessFacts) -> ProcessInstance {
-        observeWithChild(facts).process
-    }
-
-    /// ``observe(_:)``, also returning the process a fork-family call created (nil for other events and threads).
-    mutating func observeWithChild(_ facts: ProcessFacts)
-        -> (process: ProcessInstance, child: ProcessInstance?) {
+    /// Applies one event: afterwards the process it belongs to (an exec shows the new image) and the process a
+    /// fork-family call created are at the storage indices returned.
+    mutating func observe(_ facts: ProcessFacts) -> Observed {
         removeExited(before: facts.timeNanos.saturatingSubtract(limits.exitGraceNanos))
-        var current = resolve(facts.pid, facts: facts)
-        current.lastSeenNanos = facts.timeNanos
-
-        if let ppid = facts.parentPid, ppid != current.parentPid {  // reparented (parent died, subreaper)
-            current.parentPid = ppid
-            current.parentEntityID = resolveParent(ppid, at: facts.timeNanos)?.entityID
+        let index = resolve(facts.pid, facts: facts)
+        if let ppid = facts.parentPid, ppid != instances[index].parentPid {  // reparented (parent died, subreaper)
+            let parent = resolveParent(ppid, at: facts.timeNanos, sparing: facts.pid)
+            instances[index].parentPid = ppid
+            instances[index].parentEntityID = parent.map { instances[$0].entityID }
         }
-        if let uid = facts.userID { current.userID = uid }
-        if let euid = facts.effectiveUserID { current.effectiveUserID = euid }
-        if let gid = facts.groupID { current.groupID = gid }
-        if let egid = facts.effectiveGroupID { current.effectiveGroupID = egid }
-        if let terminal = facts.terminal {
-            current.tty = terminal
-            current.ttyKnown = true
-        }
-        if let name = facts.name { current.name = name }
+        var execArguments: Arguments?
         if facts.isSuccessfulExec {
             counters.execs += 1
-            if current.executable != facts.executable { current.previousExecutable = current.executable }
             let kept = bounded(facts.args ?? [])
-            // Kept whole (the same storage: compared in O(1)), the vector is the event's `process.args` value itself.
-            current.args = Arguments(kept, field: kept == facts.args ?? [] ? facts.argsField : nil)
-            if let cwd = facts.workingDirectory { current.workingDirectory = cwd }
+            // Within the bound, the vector is the event's `process.args` array itself (the same storage: `write`
+            // compares them in O(1)); an unchanged one keeps its joined command line.
+            execArguments = kept == instances[index].args.values ? instances[index].args : Arguments(values: kept)
         }
-        if let executable = facts.executable { current.executable = executable }
+        instances[index].update(with: facts, execArguments: execArguments)
         if facts.isSuccessfulSetsid {
             counters.sessionChanges += 1
-            beginSession(&current, at: facts.timeNanos)
+            let parentPid = instances[index].parentPid
+            let entryType = EntryPoints.type(ofParent: indexByPid[parentPid].map { instances[$0] }, parentPid: parentPid)
+            instances[index].beginSession(entryType: entryType)
         }
         if facts.isExitGroup {
             counters.exits += 1
-            current.exitedAtNanos = facts.timeNanos
             exits.append((facts.pid, facts.timeNanos))
         }
-        insert(current)
-        guard let child = facts.forkedChild else { return (current, nil) }
+        guard let child = facts.forkedChild else { return Observed(process: index, child: nil) }
         if facts.isClone3, let group = source.threadGroupID(of: child), group != child {
             counters.threads += 1  // pthread_create's clone3: a thread of the caller, no new process
-            return (current, nil)
+            return Observed(process: index, child: nil)
         }
-        return (current, fork(from: current, child: child, at: facts.timeNanos))
+        let childIndex = fork(from: index, child: child, at: facts.timeNanos)
+        return Observed(process: index, child: childIndex)
     }
 
     /// Removes exited instances past their grace period and those whose pid left `/proc` or now belongs to a
     /// different start time. `nowNanos` is audit time.
     mutating func prune(nowNanos: Int64) {
         let tolerance = ticks(limits.startToleranceNanos)
-        for (pid, instance) in byPid {
-            if let exited = instance.exitedAtNanos {
+        for (pid, index) in indexByPid {
+            if let exited = instances[index].exitedAtNanos {
                 if nowNanos.saturatingSubtract(exited) >= limits.exitGraceNanos { remove(pid) }
                 continue
             }
             // Recently created entries may not be in /proc yet or any more; leave them until they are older.
-            guard nowNanos.saturatingSubtract(instance.lastSeenNanos) >= limits.exitGraceNanos else { continue }
+            guard nowNanos.saturatingSubtract(instances[index].lastSeenNanos) >= limits.exitGraceNanos else { continue }
             guard let start = source.startTicks(of: pid) else {
                 // Gone from /proc. With no /proc at all (replay), only the cap bounds the table.
                 if !(source is AbsentProcSource) { remove(pid) }
                 continue
             }
-            if distance(start, instance.startTicks) > tolerance {
+            if distance(start, instances[index].startTicks) > tolerance {
                 remove(pid)
                 counters.pidReuses += 1
             }
@@ -172,44 +202,57 @@ public struct ProcessTable: Sendable {
 
     // MARK: - Internals
 
-    private mutating func resolve(_ pid: Int32, facts: ProcessFacts) -> ProcessInstance {
-        if let known = byPid[pid] {
-            let expired = known.exitedAtNanos.map { facts.timeNanos.saturatingSubtract($0) >= limits.exitGraceNanos } ?? false
-            if !expired && !(facts.isSuccessfulExec && execReusedPid(known, facts: facts)) { return known }
+    /// The storage index of `pid`'s current instance, made (and stored) when the table has none or only a stale one.
+    private mutating func resolve(_ pid: Int32, facts: ProcessFacts) -> Int {
+        if let index = storageIndex(of: pid) {
+            let expired = instances[index].exitedAtNanos.map {
+                facts.timeNanos.saturatingSubtract($0) >= limits.exitGraceNanos
+            } ?? false
+            if !expired && !(facts.isSuccessfulExec && execReusedPid(index, facts: facts)) { return index }
             counters.pidReuses += 1
             remove(pid)
         }
         if let snapshot = lookup(pid) {
             _ = resolveParent(snapshot.parentPid, at: facts.timeNanos)  // loaded first so the child links to it
-            return makeInstance(from: snapshot, origin: .procLookup, seenAt: facts.timeNanos)
+            return store(makeInstance(from: snapshot, origin: .procLookup, seenAt: facts.timeNanos))
         }
         // Already gone: the first event's time stands in for the start, so all its events still agree.
         let start = source.system.ticks(atEpochNanos: facts.timeNanos)
         let parent = facts.parentPid.flatMap { resolveParent($0, at: facts.timeNanos) }
         var instance = blankInstance(pid: pid, startTicks: start, parentPid: facts.parentPid ?? 0, origin: .synthetic,
                                      seenAt: facts.timeNanos)
-        inherit(from: parent, into: &instance)
-        return instance
+        if let parent { instance.inherit(from: instances[parent]) }
+        return store(instance)
+    }
+
+    /// The storage index of `pid`'s instance. The last one resolved is tried first (a process's events tend to
+    /// come together); a place holding the pid holds its current instance.
+    private mutating func storageIndex(of pid: Int32) -> Int? {
+        if instances.indices.contains(lastResolved), instances[lastResolved].pid == pid { return lastResolved }
+        guard let index = indexByPid[pid] else { return nil }
+        lastResolved = index
+        return index
     }
 
     /// An execve whose ppid disagrees with the entry may be a new process on a reused pid whose fork was not
     /// seen (killed processes never call exit_group): `/proc` start time decides.
-    private func execReusedPid(_ known: ProcessInstance, facts: ProcessFacts) -> Bool {
-        guard let ppid = facts.parentPid, ppid != known.parentPid, ppid != 1,
-              let start = source.startTicks(of: known.pid) else { return false }
-        return distance(start, known.startTicks) > ticks(limits.startToleranceNanos)
+    private func execReusedPid(_ index: Int, facts: ProcessFacts) -> Bool {
+        guard let ppid = facts.parentPid, ppid != instances[index].parentPid, ppid != 1,
+              let start = source.startTicks(of: instances[index].pid) else { return false }
+        return distance(start, instances[index].startTicks) > ticks(limits.startToleranceNanos)
     }
 
-    /// The parent's instance: from the table, else `/proc` (then remembered), else nil.
-    /// Unknown ancestors are loaded up the chain (bounded by `depth`) so leaders and parents link.
-    private mutating func resolveParent(_ ppid: Int32, at time: Int64, depth: Int = 0) -> ProcessInstance? {
+    /// The storage index of the parent's instance: from the table, else `/proc` (then remembered), else nil.
+    /// Unknown ancestors are loaded up the chain (bounded by `depth`) so leaders and parents link. `sparing`: a
+    /// pid an eviction must keep (the process of the event at hand).
+    private mutating func resolveParent(_ ppid: Int32, at time: Int64, sparing: Int32? = nil, depth: Int = 0) -> Int? {
         guard ppid > 0 else { return nil }
-        if let known = byPid[ppid] { return known }
+        if let known = indexByPid[ppid] { return known }
         guard let snapshot = lookup(ppid) else { return nil }
-        if depth < 32, snapshot.parentPid != ppid { _ = resolveParent(snapshot.parentPid, at: time, depth: depth + 1) }
-        let parent = makeInstance(from: snapshot, origin: .procLookup, seenAt: time)
-        insert(parent)
-        return parent
+        if depth < 32, snapshot.parentPid != ppid {
+            _ = resolveParent(snapshot.parentPid, at: time, sparing: sparing, depth: depth + 1)
+        }
+        return store(makeInstance(from: snapshot, origin: .procLookup, seenAt: time), sparing: sparing)
     }
 
     private mutating func lookup(_ pid: Int32) -> ProcSnapshot? {
@@ -219,62 +262,27 @@ public struct ProcessTable: Sendable {
         return snapshot
     }
 
-    private mutating func fork(from parent: ProcessInstance, child pid: Int32, at time: Int64) -> ProcessInstance {
+    /// The child's storage index.
+    private mutating func fork(from parent: Int, child pid: Int32, at time: Int64) -> Int {
         counters.forks += 1
         // Prefer the kernel's start time when the child is still there: ids then match a /proc scan (e.g. after
         // a restart of auspex). A far-off value means the pid was already reused; keep the audit time then.
         let tolerance = ticks(limits.startToleranceNanos)
         var start = source.system.ticks(atEpochNanos: time)
         if let kernelStart = source.startTicks(of: pid), distance(kernelStart, start) <= tolerance { start = kernelStart }
-        if let existing = byPid[pid], existing.exitedAtNanos == nil, existing.parentPid == parent.pid,
-           start <= existing.startTicks &+ tolerance {
+        if let existing = indexByPid[pid], instances[existing].exitedAtNanos == nil,
+           instances[existing].parentPid == instances[parent].pid, start <= instances[existing].startTicks &+ tolerance {
             // The child's own events arrived first (reordering): keep its id, link it to this parent.
-            var linked = existing
-            linked.parentEntityID = parent.entityID
-            insert(linked)
-            return linked
+            instances[existing].parentEntityID = instances[parent].entityID
+            return existing
         }
-        if byPid.index(forKey: pid) != nil { counters.pidReuses += 1 }
-        var child = blankInstance(pid: pid, startTicks: start, parentPid: parent.pid, origin: .fork, seenAt: time)
-        inherit(from: parent, into: &child)
-        child.executable = parent.executable
-        child.name = parent.name
-        child.args = parent.args
-        child.workingDirectory = parent.workingDirectory
-        child.userID = parent.userID
-        child.effectiveUserID = parent.effectiveUserID
-        child.groupID = parent.groupID
-        child.effectiveGroupID = parent.effectiveGroupID
-        child.tty = parent.tty
-        child.ttyKnown = parent.ttyKnown
-        insert(child)
-        return child
-    }
-
-    /// setsid(): the caller leads a new session and process group. It also becomes the entry leader when its
-    /// parent is an entry point (init, sshd, login, a container shim) or unknown.
-    private func beginSession(_ instance: inout ProcessInstance, at time: Int64) {
-        instance.sessionID = instance.pid
-        instance.sessionLeader = instance.asLeader
-        instance.processGroup = instance.pid
-        instance.groupLeader = instance.asLeader
-        let parent = byPid[instance.parentPid]
-        let entryType = EntryPoints.type(ofParent: parent, parentPid: instance.parentPid)
-        if entryType != nil || instance.entryLeader == nil {
-            instance.entryLeader = instance.asLeader
-            instance.entryMetaType = entryType ?? "unknown"
-        }
-    }
-
-    private func inherit(from parent: ProcessInstance?, into instance: inout ProcessInstance) {
-        guard let parent else { return }
-        instance.parentEntityID = parent.entityID
-        instance.sessionID = parent.sessionID
-        instance.sessionLeader = parent.sessionLeader
-        instance.entryLeader = parent.entryLeader
-        instance.entryMetaType = parent.entryMetaType
-        instance.processGroup = parent.processGroup
-        instance.groupLeader = parent.groupLeader
+        if indexByPid[pid] != nil { counters.pidReuses += 1 }
+        let parentPid = instances[parent].pid
+        var child = instances[parent]
+        child.becomeForkedChild(pid: pid, startTicks: start,
+                                entityID: EntityID.make(system: source.system, pid: pid, startTicks: start), at: time,
+                                parentIndex: parent)
+        return store(consume child, sparing: parentPid)
     }
 
     private mutating func makeInstance(from snapshot: ProcSnapshot, origin: ProcessInstance.Origin, seenAt: Int64)
@@ -283,7 +291,7 @@ public struct ProcessTable: Sendable {
                                      origin: origin, seenAt: seenAt)
         instance.executable = snapshot.executable
         instance.name = snapshot.name
-        instance.args = Arguments(bounded(snapshot.args))
+        instance.args = Arguments(values: bounded(snapshot.args.map(FieldValue.string)))
         instance.workingDirectory = snapshot.workingDirectory
         instance.userID = snapshot.uid.map { String($0) }
         instance.effectiveUserID = snapshot.euid.map { String($0) }
@@ -293,7 +301,7 @@ public struct ProcessTable: Sendable {
         instance.ttyKnown = true
         instance.sessionID = snapshot.sessionID
         instance.processGroup = snapshot.processGroup
-        let parent = byPid[snapshot.parentPid]
+        let parent = indexByPid[snapshot.parentPid].map { instances[$0] }
         instance.parentEntityID = parent?.entityID
         instance.entryLeader = parent?.entryLeader
         instance.entryMetaType = parent?.entryMetaType
@@ -304,13 +312,13 @@ public struct ProcessTable: Sendable {
                 instance.entryLeader = instance.asLeader
                 instance.entryMetaType = entryType ?? "unknown"
             }
-        } else if let leader = byPid[snapshot.sessionID] {
-            instance.sessionLeader = leader.asLeader
+        } else if let leader = indexByPid[snapshot.sessionID] {
+            instance.sessionLeader = instances[leader].asLeader
         }
         if snapshot.processGroup == snapshot.pid {
             instance.groupLeader = instance.asLeader
-        } else if let leader = byPid[snapshot.processGroup] {
-            instance.groupLeader = leader.asLeader
+        } else if let leader = indexByPid[snapshot.processGroup] {
+            instance.groupLeader = instances[leader].asLeader
         }
         return instance
     }
@@ -322,10 +330,26 @@ public struct ProcessTable: Sendable {
                         args: .empty, ttyKnown: false, parentPid: parentPid, origin: origin, lastSeenNanos: seenAt)
     }
 
-    private mutating func insert(_ instance: ProcessInstance) {
-        // Count first, then an index lookup: reading `byPid[pid]` to test for nil copied the whole instance.
-        if byPid.count >= limits.maxProcesses, byPid.index(forKey: instance.pid) == nil { evict() }
-        byPid[instance.pid] = instance
+    /// Stores `instance` as its pid's current one (in the place of the one it replaces, else in a vacated or new
+    /// place) and returns its storage index. At the cap, makes room first, keeping `sparing`.
+    @discardableResult
+    private mutating func store(_ instance: consuming ProcessInstance, sparing: Int32? = nil) -> Int {
+        let pid = instance.pid
+        if let index = indexByPid[pid] {
+            instances[index] = instance
+            return index
+        }
+        if indexByPid.count >= limits.maxProcesses { evict(sparing: sparing) }
+        let index: Int
+        if let free = vacated.popLast() {
+            index = free
+            instances[index] = instance
+        } else {
+            index = instances.count
+            instances.append(instance)
+        }
+        indexByPid[pid] = index
+        return index
     }
 
     /// Removes entries that exited at or before `time` (and did not come back as a new instance since).
@@ -333,9 +357,7 @@ public struct ProcessTable: Sendable {
         while exitsHead < exits.count, exits[exitsHead].atNanos <= time {
             let exit = exits[exitsHead]
             exitsHead += 1
-            if let index = byPid.index(forKey: exit.pid), byPid.values[index].exitedAtNanos == exit.atNanos {
-                remove(exit.pid)
-            }
+            if let index = indexByPid[exit.pid], instances[index].exitedAtNanos == exit.atNanos { remove(exit.pid) }
         }
         if exitsHead > 1024, exitsHead * 2 > exits.count {
             exits.removeFirst(exitsHead)
@@ -344,36 +366,50 @@ public struct ProcessTable: Sendable {
     }
 
     private mutating func remove(_ pid: Int32) {
-        if byPid.removeValue(forKey: pid) != nil { counters.pruned += 1 }
+        guard let index = indexByPid.removeValue(forKey: pid) else { return }
+        vacate(index)
+        counters.pruned += 1
     }
 
-    /// Makes room for 1/16 of the cap: exited entries first, then the least recently seen.
-    private mutating func evict() {
+    private mutating func vacate(_ index: Int) {
+        instances[index] = .vacant
+        vacated.append(index)
+    }
+
+    /// Makes room for 1/16 of the cap: exited entries first, then the least recently seen; never `sparing`.
+    private mutating func evict(sparing: Int32?) {
         let target = limits.maxProcesses - limits.maxProcesses / 16
-        let victims = byPid.values.sorted {
-            ($0.exitedAtNanos != nil ? 0 : 1, $0.lastSeenNanos) < ($1.exitedAtNanos != nil ? 0 : 1, $1.lastSeenNanos)
+        for (pid, index) in evictionOrder(sparing: sparing).prefix(max(1, indexByPid.count - target)) {
+            indexByPid.removeValue(forKey: pid)
+            if instances[index].exitedAtNanos == nil { counters.evicted += 1 } else { counters.pruned += 1 }
+            vacate(index)
         }
-        for victim in victims.prefix(max(1, byPid.count - target)) {
-            byPid.removeValue(forKey: victim.pid)
-            if victim.exitedAtNanos == nil { counters.evicted += 1 } else { counters.pruned += 1 }
+    }
+
+    private func evictionOrder(sparing: Int32?) -> [(pid: Int32, index: Int)] {
+        func order(_ index: Int) -> (Int, Int64) {
+            (instances[index].exitedAtNanos != nil ? 0 : 1, instances[index].lastSeenNanos)
         }
+        return indexByPid.filter { $0.key != sparing }.map { (pid: $0.key, index: $0.value) }
+            .sorted { order($0.index) < order($1.index) }
     }
 
     /// The longest prefix of `args` within `maxArgumentBytes` (the last kept argument cut to fit).
-    private mutating func bounded(_ args: [String]) -> [String] {
+    private mutating func bounded(_ args: [FieldValue]) -> [FieldValue] {
         var total = 0
-        for argument in args { total += argument.utf8.count }
+        for argument in args { total += argument.stringValue?.utf8.count ?? 0 }
         if total <= limits.maxArgumentBytes { return args }  // the usual case: the same storage, nothing copied
         var budget = limits.maxArgumentBytes
-        var kept: [String] = []
+        var kept: [FieldValue] = []
         for argument in args {
-            let size = argument.utf8.count
+            let text = argument.stringValue ?? ""
+            let size = text.utf8.count
             if size <= budget {
                 kept.append(argument)
                 budget -= size
                 continue
             }
-            if budget > 0 { kept.append(String(decoding: argument.utf8.prefix(budget), as: UTF8.self)) }
+            if budget > 0 { kept.append(.string(String(decoding: text.utf8.prefix(budget), as: UTF8.self))) }
             counters.truncatedArguments += 1
             break
         }

@@ -122,6 +122,27 @@ final class ProcessLifecycleTests: XCTestCase {
         XCTAssertNil(run.enricher.table.instance(pid: 601), "exited entries go after the grace period")
     }
 
+    /// The table reuses an exited instance's storage for the next new process: that process is not taken for the
+    /// parent of the exited one's children.
+    func testReusedStorageIsNotTakenForAParent() throws {
+        var run = EnrichmentRun()
+        var lines = AuditLines()
+        lines.fork(pid: 900, ppid: 1, child: 901, comm: "make", exe: "/usr/bin/make")
+        lines.exitGroup(pid: 900, ppid: 1, comm: "make", exe: "/usr/bin/make")
+        lines.advance(seconds: 10)
+        lines.fork(pid: 950, ppid: 1, child: 951, comm: "cron", exe: "/usr/sbin/cron")
+        lines.connect(pid: 901, ppid: 900, comm: "make", exe: "/usr/bin/make")
+        run.run(lines.events)
+        XCTAssertNil(run.enricher.table.instance(pid: 900), "gone after its grace")
+        let makeID = try XCTUnwrap(run.entityID(pid: 900))
+        XCTAssertNotEqual(run.entityID(pid: 950), makeID)
+        let child = try XCTUnwrap(run.documents(pid: 901).first)
+        XCTAssertEqual(child["process.parent.pid"], 900)
+        XCTAssertEqual(child["process.parent.entity_id"]?.stringValue, makeID)
+        XCTAssertNil(child["process.parent.name"], "the parent left the table")
+        XCTAssertEqual(child["process.name"], "make")
+    }
+
     func testPidReuseAfterExitMakesANewInstance() throws {
         var run = EnrichmentRun(source: world(), scan: true)
         var lines = AuditLines()
