@@ -91,9 +91,9 @@ public struct EventSlots: Sendable {
         @usableFromInline let values: UnsafeMutableBufferPointer<FieldValue>
         @usableFromInline let written: UnsafeMutablePointer<(UInt64, UInt64, UInt64)>
 
-        @inlinable public func isSet(_ field: ECSField) -> Bool { !values[field.rawValue].isNull }
+        @inlinable @inline(__always) public func isSet(_ field: ECSField) -> Bool { !values[field.rawValue].isNull }
 
-        @inlinable public func set(_ field: ECSField, _ value: FieldValue) {
+        @inlinable @inline(__always) public func set(_ field: ECSField, _ value: FieldValue) {
             values[field.rawValue] = value
             EventSlots.mark(field.rawValue, in: &written.pointee)
         }
