@@ -20,7 +20,8 @@ struct DocumentBuilder {
         self.slots = slots
     }
 
-    mutating func build(event: AuditEvent, facts: EventFacts, summary: Summary) -> EventSlots {
+    /// The event's slots; `facts` hands its SYSCALL identity over to them (moved, not copied).
+    mutating func build(event: AuditEvent, facts: inout EventFacts, summary: Summary) -> EventSlots {
         if demand.contains(.timestamp) {
             let timestamp = event.records.first?.timestamp ?? event.timestamp
             let milliseconds = min(Int64(timestamp.milliseconds), 999)  // a forged header may say more
@@ -35,7 +36,7 @@ struct DocumentBuilder {
         if demand.contains(.network) { addNetwork(facts, summary) }
         if demand.contains(.host) { for (field, value) in hostFields { add(field, value) } }
         if demand.contains(.tags) { add(.tags, facts.tags.isEmpty ? Self.defaultTags : Self.tags(facts.tags)) }
-        slots.syscallIdentity = facts.syscallIdentity
+        slots.syscallIdentity = facts.syscallIdentity.take()
         return slots
     }
 

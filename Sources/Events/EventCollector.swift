@@ -127,7 +127,7 @@ struct EventCollector {
                 }
             }
         }
-        if readsIdentity { facts.syscallIdentity = identity }
+        if readsIdentity { facts.syscallIdentity = consume identity }
         if let syscallNumber {
             if let arch = archValue, let name = arch.syscallName(syscallNumber) {
                 facts.syscall = name

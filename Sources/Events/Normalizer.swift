@@ -69,6 +69,6 @@ public struct Normalizer: Sendable {
         // The memo moves on to the builder (no copy): its answers stay the event's.
         var builder = DocumentBuilder(hostFields: hostFields, demand: demand, names: (consume summarizer).names,
                                       slots: slots)
-        return builder.build(event: event, facts: facts, summary: summary)
+        return builder.build(event: event, facts: &facts, summary: summary)
     }
 }
