@@ -1,24 +1,38 @@
 /// Parses audit records from the two wire forms:
 /// * audit.log lines: `[node=NAME ]type=NAME msg=audit(SECS.MSEC:SERIAL): key=value …[\x1dENRICHED …]`
 /// * netlink payloads: `audit(SECS.MSEC:SERIAL): key=value …`, the type coming from the netlink header.
+///
+/// Parsing reads the bytes where they lie (a reader's buffer, a receive buffer); a record that parses copies them
+/// once into its own storage.
 public enum AuditParser {
     /// Parses one audit.log line (leading blanks and a trailing `\n`, `\r` or NUL are ignored).
     static func parseLogLine<Bytes: Collection>(_ line: Bytes) -> Result<AuditRecord, AuditParseError>
     where Bytes.Element == UInt8 {
-        parseLogLine(bytes: Array(line))
+        parseLogLine(Array(line))
     }
 
-    /// Parses one audit.log line held in a slice of a larger buffer (non-generic: no unspecialized copy loop).
+    /// Parses one audit.log line held in a slice of a larger buffer.
     static func parseLogLine(_ line: ArraySlice<UInt8>) -> Result<AuditRecord, AuditParseError> {
-        parseLogLine(bytes: Array(line))
+        var scratch = FieldScratch()
+        return parseLogLine(line, scratch: &scratch)
     }
 
-    /// Parses one audit.log line.
+    /// Parses one audit.log line held in a slice of a larger buffer, gathering fields in a reader's `scratch`.
+    static func parseLogLine(_ line: ArraySlice<UInt8>, scratch: inout FieldScratch) -> Result<AuditRecord, AuditParseError> {
+        line.withUnsafeBufferPointer { line in
+            parseLogLine(in: line, scratch: &scratch).map { AuditRecord(bytes: Array(line), layout: $0) }
+        }
+    }
+
+    /// Parses one audit.log line (the record keeps `line` as its storage).
     static func parseLogLine(_ line: [UInt8]) -> Result<AuditRecord, AuditParseError> {
-        parseLogLine(bytes: line)
+        var scratch = FieldScratch()
+        return line.withUnsafeBufferPointer { parseLogLine(in: $0, scratch: &scratch) }
+            .map { AuditRecord(bytes: line, layout: $0) }
     }
 
-    private static func parseLogLine(bytes: [UInt8]) -> Result<AuditRecord, AuditParseError> {
+    private static func parseLogLine(in bytes: UnsafeBufferPointer<UInt8>,
+                                     scratch: inout FieldScratch) -> Result<RecordLayout, AuditParseError> {
         guard bytes.count <= maximumLength else { return .failure(AuditParseError(.tooLong, at: maximumLength)) }
         var cursor = Cursor(bytes: bytes, end: trimmedEnd(bytes))
         cursor.skip { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
@@ -36,44 +50,54 @@ public enum AuditParser {
         cursor.skip { $0 != UInt8(ascii: " ") }
         let nameRange = nameStart..<cursor.position
         guard !nameRange.isEmpty else { return .failure(AuditParseError(.missingType, at: nameStart)) }
-        guard let type = AuditRecordType(nameBytes: bytes[nameRange]) else {
+        guard let type = AuditRecordType(nameBytes: UnsafeBufferPointer(rebasing: bytes[nameRange])) else {
             return .failure(AuditParseError(.unknownType, at: nameStart))
         }
         cursor.skipSpaces()
         guard cursor.consume("msg=") else { return .failure(AuditParseError(.missingHeader, at: cursor.position)) }
-        return parseBody(bytes: bytes, cursor: cursor, type: type, nodeRange: nodeRange)
+        return parseBody(cursor: cursor, type: type, nodeRange: nodeRange, scratch: &scratch)
     }
 
     /// Parses one netlink message payload (the bytes after the netlink header, starting at `audit(`).
     /// Trailing NUL padding and newlines are ignored.
     public static func parseNetlink<Bytes: Collection>(type: UInt16, payload: Bytes) -> Result<AuditRecord, AuditParseError>
     where Bytes.Element == UInt8 {
-        parseNetlink(type: type, bytes: Array(payload))
+        parseNetlink(type: type, payload: Array(payload))
     }
 
     /// Parses one netlink payload held in a slice of a receive buffer.
     static func parseNetlink(type: UInt16, payload: ArraySlice<UInt8>) -> Result<AuditRecord, AuditParseError> {
-        parseNetlink(type: type, bytes: Array(payload))
+        payload.withUnsafeBufferPointer { parseNetlink(type: type, payload: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Parses one netlink payload copied out of a raw receive buffer.
+    /// Parses one netlink payload held in a raw receive buffer.
     static func parseNetlink(type: UInt16, payload: UnsafeRawBufferPointer) -> Result<AuditRecord, AuditParseError> {
-        parseNetlink(type: type, bytes: Array(payload))
+        let bytes = payload.bindMemory(to: UInt8.self)
+        var scratch = FieldScratch()
+        return parseNetlink(type: type, in: bytes, scratch: &scratch).map { AuditRecord(bytes: Array(bytes), layout: $0) }
     }
 
-    private static func parseNetlink(type: UInt16, bytes: [UInt8]) -> Result<AuditRecord, AuditParseError> {
+    /// Parses one netlink payload (the record keeps `payload` as its storage).
+    static func parseNetlink(type: UInt16, payload: [UInt8]) -> Result<AuditRecord, AuditParseError> {
+        var scratch = FieldScratch()
+        return payload.withUnsafeBufferPointer { parseNetlink(type: type, in: $0, scratch: &scratch) }
+            .map { AuditRecord(bytes: payload, layout: $0) }
+    }
+
+    private static func parseNetlink(type: UInt16, in bytes: UnsafeBufferPointer<UInt8>,
+                                     scratch: inout FieldScratch) -> Result<RecordLayout, AuditParseError> {
         guard bytes.count <= maximumLength else { return .failure(AuditParseError(.tooLong, at: maximumLength)) }
         let cursor = Cursor(bytes: bytes, end: trimmedEnd(bytes))
         if cursor.atEnd { return .failure(AuditParseError(.emptyInput, at: 0)) }
-        return parseBody(bytes: bytes, cursor: cursor, type: AuditRecordType(type), nodeRange: nil)
+        return parseBody(cursor: cursor, type: AuditRecordType(type), nodeRange: nil, scratch: &scratch)
     }
 
     /// Field offsets are stored in 32 bits; real records are at most a few KiB (netlink: 8970 bytes).
     static let maximumLength = Int(UInt32.max)
 
     /// Parses `audit(SECS.MSEC:SERIAL):` and the fields after it.
-    private static func parseBody(bytes: [UInt8], cursor: Cursor, type: AuditRecordType,
-                                  nodeRange: Range<Int>?) -> Result<AuditRecord, AuditParseError> {
+    private static func parseBody(cursor: Cursor, type: AuditRecordType, nodeRange: Range<Int>?,
+                                  scratch: inout FieldScratch) -> Result<RecordLayout, AuditParseError> {
         var cursor = cursor
         guard cursor.consume("audit(") else { return .failure(AuditParseError(.missingHeader, at: cursor.position)) }
         guard let seconds = cursor.decimal(maxDigits: 18) else {
@@ -96,14 +120,12 @@ public enum AuditParser {
         guard cursor.consume(")") else { return .failure(AuditParseError(.unterminatedHeader, at: cursor.position)) }
         _ = cursor.consume(":")
 
-        let enrichedStart = bytes.withUnsafeBufferPointer { ByteSearch.firstIndex(of: 0x1d, in: $0, cursor.position..<cursor.end) }
+        let enrichedStart = ByteSearch.firstIndex(of: 0x1d, in: cursor.bytes, cursor.position..<cursor.end)
         let rawEnd = enrichedStart ?? cursor.end
-        var fields = [AuditField]()
-        FieldTokenizer.tokenize(bytes, in: cursor.position..<rawEnd, into: &fields)
-        let timestamp = AuditTimestamp(seconds: Int64(seconds), milliseconds: milliseconds)
-        return .success(AuditRecord(type: type, timestamp: timestamp, serial: UInt32(serial), bytes: bytes,
-                                    fields: fields, nodeRange: nodeRange,
-                                    enrichedRange: enrichedStart.map { ($0 + 1)..<cursor.end }))
+        let fields = FieldTokenizer.tokenize(cursor.bytes, in: cursor.position..<rawEnd, scratch: &scratch)
+        return .success(RecordLayout(type: type, timestamp: AuditTimestamp(seconds: Int64(seconds), milliseconds: milliseconds),
+                                     serial: UInt32(serial), fields: fields, nodeRange: nodeRange,
+                                     enrichedRange: enrichedStart.map { ($0 + 1)..<cursor.end }))
     }
 
     /// The kernel prints three fraction digits; tolerate other widths by scaling to milliseconds.
@@ -115,13 +137,23 @@ public enum AuditParser {
         return UInt16(value)
     }
 
-    private static func trimmedEnd(_ bytes: [UInt8]) -> Int {
+    private static func trimmedEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var end = bytes.count
         while end > 0, bytes[end - 1] == 0 || bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r") {
             end -= 1
         }
         return end
     }
+}
+
+/// What parsing finds in a record's bytes: everything of an ``AuditRecord`` but the bytes themselves.
+struct RecordLayout {
+    let type: AuditRecordType
+    let timestamp: AuditTimestamp
+    let serial: UInt32
+    let fields: [AuditField]
+    let nodeRange: Range<Int>?
+    let enrichedRange: Range<Int>?
 }
 
 /// Why a line or payload could not be parsed, and where.
@@ -152,11 +184,11 @@ public struct AuditParseError: Error, Sendable, Equatable, CustomStringConvertib
 
 /// Read position over a record's bytes.
 struct Cursor {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     let end: Int
     var position = 0
 
-    init(bytes: [UInt8], end: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, end: Int) {
         self.bytes = bytes
         self.end = end
     }

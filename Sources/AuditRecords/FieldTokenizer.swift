@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Splits the body of a record into `key=value` fields.
 ///
 /// Values are bare (up to the next space), `"double quoted"` (the kernel never escapes inside quotes: a string
@@ -11,95 +15,119 @@ enum FieldTokenizer {
     private static let space = UInt8(ascii: " ")
     private static let equals = UInt8(ascii: "=")
 
-    static func tokenize(_ bytes: [UInt8], in range: Range<Int>, into fields: inout [AuditField]) {
-        bytes.withUnsafeBufferPointer { buffer in
-            // A field takes at least two bytes (`k=` and a separator), so this many always suffice: tokenizing
-            // into scratch space and copying once sizes the array exactly, with no counting pass over the record.
-            withUnsafeTemporaryAllocation(of: AuditField.self, capacity: range.count / 2 + 1) { scratch in
-                var sink = Sink(storage: scratch)
-                tokenize(buffer, range, nested: false, &sink)
-                fields.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<sink.count]))
-            }
+    /// The fields of `range` of `bytes`, as an exactly sized array (none: no allocation). They are gathered in
+    /// `scratch`, reused from record to record, and copied once.
+    static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>,
+                         scratch: inout FieldScratch) -> [AuditField] {
+        guard let base = bytes.baseAddress, !range.isEmpty else { return [] }
+        // A field takes at least two bytes (`k=` and a separator), so this many always suffice.
+        return scratch.collect(atMost: range.count / 2 + 1) { room in
+            var sink = Sink(room: room)
+            tokenize(base, range.lowerBound, range.upperBound, nested: false, &sink)
+            return sink.count
         }
     }
 
-    /// Fields found so far, in caller-provided storage.
+    /// Fields found so far, in the scratch room.
     private struct Sink {
-        let storage: UnsafeMutableBufferPointer<AuditField>
+        let room: UnsafeMutableBufferPointer<AuditField>
         var count = 0
 
-        mutating func append(_ field: AuditField) {
-            guard count < storage.count else { return }  // unreachable by the two-byte bound; never overrun
-            (storage.baseAddress! + count).initialize(to: field)
+        init(room: UnsafeMutableBufferPointer<AuditField>) { self.room = room }
+
+        @inline(__always)
+        mutating func append(key: Int, _ keyEnd: Int, value: Int, _ valueEnd: Int, _ quoting: AuditQuoting) {
+            guard count < room.count else { return }  // unreachable by the two-byte bound; never overrun
+            (room.baseAddress! + count).initialize(to: AuditField(
+                keyStart: UInt32(truncatingIfNeeded: key), keyEnd: UInt32(truncatingIfNeeded: keyEnd),
+                valueStart: UInt32(truncatingIfNeeded: value), valueEnd: UInt32(truncatingIfNeeded: valueEnd),
+                quoting: quoting))
             count += 1
         }
     }
 
-    private static func tokenize(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, nested: Bool,
-                                 _ fields: inout Sink) {
-        var position = range.lowerBound
-        let end = range.upperBound
-        var prefixStart: Int?
+    private static func tokenize(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, nested: Bool,
+                                 _ found: inout Sink) {
+        var fields = found  // a local copy stays in registers (the inout one lived in memory)
+        defer { found = fields }
+        var position = start
+        var prefixStart = -1  // where an `old`/`new` word began, when the previous word was one
         while position < end {
-            while position < end, b[position] == space { position += 1 }
-            guard position < end else { return }
+            while b[position] == space {
+                position += 1
+                if position == end { return }
+            }
 
             let wordStart = position
             position = ByteSearch.scan(b, from: position, to: end, until: equals, orUntil: space)
             guard position < end, b[position] == equals, position > wordStart else {
                 // A bare word, or `=` with no key: skip to the next space.
                 position = ByteSearch.scan(b, from: position, to: end, until: space)
-                let isPrefix = matches(b, wordStart..<position, "old") || matches(b, wordStart..<position, "new")
-                prefixStart = isPrefix && position + 1 < end && b[position + 1] != space ? wordStart : nil
+                let isPrefix = matches(b, wordStart, position, "old") || matches(b, wordStart, position, "new")
+                prefixStart = isPrefix && position + 1 < end && b[position + 1] != space ? wordStart : -1
                 continue
             }
             var keyStart = wordStart
             if nested, b[keyStart] == UInt8(ascii: "("), keyStart + 1 < position { keyStart += 1 }
-            if let start = prefixStart, matches(b, wordStart..<position, "auid") || matches(b, wordStart..<position, "ses") {
-                keyStart = start
+            if prefixStart >= 0 {
+                if matches(b, wordStart, position, "auid") || matches(b, wordStart, position, "ses") { keyStart = prefixStart }
+                prefixStart = -1
             }
-            prefixStart = nil
             let keyEnd = position
             position += 1
 
-            let quote: UInt8? = position < end && (b[position] == UInt8(ascii: "\"") || b[position] == UInt8(ascii: "'"))
-                ? b[position] : nil
-            if let quote {
+            let first = position < end ? b[position] : space
+            if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
                 let valueStart = position + 1
-                let valueEnd = ByteSearch.scan(b, from: valueStart, to: end, until: quote)
-                let quoting: AuditQuoting = quote == UInt8(ascii: "'") ? .single : .double
-                fields.append(AuditField(keyRange: keyStart..<keyEnd, valueRange: valueStart..<valueEnd, quoting: quoting))
+                let valueEnd = ByteSearch.scan(b, from: valueStart, to: end, until: first)
+                let quoting: AuditQuoting = first == UInt8(ascii: "'") ? .single : .double
+                fields.append(key: keyStart, keyEnd, value: valueStart, valueEnd, quoting)
                 if quoting == .single, valueStart < valueEnd {
-                    tokenize(b, valueStart..<valueEnd, nested: true, &fields)
+                    tokenize(b, valueStart, valueEnd, nested: true, &fields)
                 }
                 position = min(valueEnd + 1, end)
             } else {
                 let valueStart = position
                 position = ByteSearch.scan(b, from: position, to: end, until: space)
-                var valueEnd = position
-                if nested { valueEnd = trimmedPAMValueEnd(b, valueStart..<valueEnd) }
-                fields.append(AuditField(keyRange: keyStart..<keyEnd, valueRange: valueStart..<valueEnd, quoting: .none))
+                let valueEnd = nested ? trimmedPAMValueEnd(b, valueStart, position) : position
+                fields.append(key: keyStart, keyEnd, value: valueStart, valueEnd, .none)
             }
         }
     }
 
     /// `?,` → `?` and `success)` → `success`; `(none)` keeps its parentheses.
-    private static func trimmedPAMValueEnd(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
-        var end = range.upperBound
-        if end > range.lowerBound, b[end - 1] == UInt8(ascii: ",") { end -= 1 }
-        if end > range.lowerBound, b[end - 1] == UInt8(ascii: ")"), b[range.lowerBound] != UInt8(ascii: "(") { end -= 1 }
+    private static func trimmedPAMValueEnd(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var end = end
+        if end > start, b[end - 1] == UInt8(ascii: ",") { end -= 1 }
+        if end > start, b[end - 1] == UInt8(ascii: ")"), b[start] != UInt8(ascii: "(") { end -= 1 }
         return end
     }
 
-    private static func matches(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ word: StaticString) -> Bool {
-        guard range.count == word.utf8CodeUnitCount else { return false }
-        return word.withUTF8Buffer { wanted in
-            var index = range.lowerBound
-            for byte in wanted {
-                if b[index] != byte { return false }
-                index += 1
-            }
-            return true
+    private static func matches(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ word: StaticString) -> Bool {
+        guard end - start == word.utf8CodeUnitCount else { return false }
+        return memcmp(b + start, word.utf8Start, end - start) == 0
+    }
+}
+
+/// Room for one record's fields while it is tokenized, kept by a reader and reused from record to record
+/// (a fresh buffer per record cost a heap allocation and its release).
+struct FieldScratch {
+    private var room: [AuditField] = []
+
+    init() {}
+
+    /// Lends room for at least `capacity` fields to `fill`, which returns how many it wrote; returns those.
+    mutating func collect(atMost capacity: Int,
+                          _ fill: (UnsafeMutableBufferPointer<AuditField>) -> Int) -> [AuditField] {
+        if room.count < capacity {
+            room = [AuditField](repeating: AuditField(keyStart: 0, keyEnd: 0, valueStart: 0, valueEnd: 0, quoting: .none),
+                                count: max(capacity, 2 * room.count))
+        }
+        return room.withUnsafeMutableBufferPointer { room in
+            let count = fill(UnsafeMutableBufferPointer(rebasing: room[..<capacity]))
+            guard count > 0 else { return [] }
+            // (Array(unsafeUninitializedCapacity:) goes through an unspecialized path costing ~400 instructions.)
+            return Array(UnsafeBufferPointer(rebasing: room[..<count]))
         }
     }
 }

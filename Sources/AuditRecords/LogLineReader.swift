@@ -12,11 +12,12 @@ struct LogLineReader {
     private(set) var truncatedLines = 0
     /// errno of a failed read, if any.
     private(set) var error: Int32?
-    private var buffer: [UInt8] = []
+    /// Input read and not yet returned is `buffer[start..<filled]`; reads fill the rest. Doubled only when a line
+    /// outgrows it (up to `maxLineBytes`).
+    private var buffer = [UInt8](repeating: 0, count: 256 << 10)
     private var start = 0
+    private var filled = 0
     private var atEnd = false
-    /// One read's worth; reused, so a fill is a read plus a copy.
-    private var scratch = [UInt8](repeating: 0, count: 256 << 10)
 
     /// Whether a line holds only spaces, tabs and carriage returns (skipped, not malformed).
     static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
@@ -36,11 +37,11 @@ struct LogLineReader {
                 return line(start..<newline)
             }
             if atEnd {
-                guard start < buffer.count else { return nil }
-                defer { start = buffer.count }
-                return line(start..<buffer.count)
+                guard start < filled else { return nil }
+                defer { start = filled }
+                return line(start..<filled)
             }
-            if buffer.count - start > maxLineBytes {
+            if filled - start > maxLineBytes {
                 // A runaway line: keep its head, drop the rest up to the next newline.
                 let head = line(start..<start + maxLineBytes)
                 skipToNewline()
@@ -52,8 +53,8 @@ struct LogLineReader {
 
     /// The first newline at or after `start` (memchr: the generic search cost ~1k instructions per record).
     private func newlineIndex() -> Int? {
-        guard start < buffer.count else { return nil }
-        return buffer.withUnsafeBufferPointer { ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: $0, start..<$0.count) }
+        guard start < filled else { return nil }
+        return buffer.withUnsafeBufferPointer { ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: $0, start..<filled) }
     }
 
     private mutating func line(_ range: Range<Int>) -> ArraySlice<UInt8> {
@@ -72,23 +73,29 @@ struct LogLineReader {
                 start = newline + 1
                 return
             }
-            buffer.removeAll(keepingCapacity: true)
             start = 0
+            filled = 0
             if atEnd { return }
             fill()
         }
     }
 
+    /// Moves the unread bytes to the front and reads after them, growing the buffer while a line outgrows it.
     private mutating func fill() {
         if start > 0 {
-            buffer.removeFirst(start)
+            let unread = filled - start
+            buffer.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: $0.baseAddress! + start, count: unread) }
             start = 0
+            filled = unread
+        }
+        if filled == buffer.count {
+            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
         }
         var n: Int
         repeat {
-            n = scratch.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
         } while n < 0 && errno == EINTR
         if n < 0 { error = errno }
-        if n > 0 { buffer.append(contentsOf: scratch[0..<n]) } else { atEnd = true }
+        if n > 0 { filled += n } else { atEnd = true }
     }
 }

@@ -3,6 +3,7 @@
 /// counted. The one record loop over a log: `auspex replay` and `auspex events --file` both read through it.
 public struct LogRecordReader {
     private var lines: LogLineReader
+    private var fieldScratch = FieldScratch()
     /// Newest record time so far, nanoseconds since the epoch.
     public private(set) var now: Int64 = 0
     public private(set) var blankLines = 0
@@ -18,7 +19,7 @@ public struct LogRecordReader {
                 blankLines += 1
                 continue
             }
-            let parsed = AuditParser.parseLogLine(line)
+            let parsed = AuditParser.parseLogLine(line, scratch: &fieldScratch)
             if case .success(let record) = parsed { now = max(now, record.timestamp.nanosecondsSinceEpoch) }
             return parsed
         }
