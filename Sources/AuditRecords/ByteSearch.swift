@@ -42,6 +42,12 @@ enum ByteSearch {
         return index
     }
 
+    /// 0x80 in every byte of `word` equal to `byte`, exactly: the first is at bit `8 * index + 7`.
+    @inline(__always)
+    static func markers(of byte: UInt8, in word: UInt64) -> UInt64 {
+        zeroBytes(word ^ (UInt64(byte) &* 0x0101_0101_0101_0101))
+    }
+
     /// 0x80 in every byte of `x` that is zero, exactly (no borrow between bytes).
     @inline(__always)
     private static func zeroBytes(_ x: UInt64) -> UInt64 {

@@ -30,19 +30,23 @@ enum FieldTokenizer {
 
     /// Fields found so far, in the scratch room.
     private struct Sink {
-        let room: UnsafeMutableBufferPointer<AuditField>
+        let room: UnsafeMutablePointer<AuditField>
+        let capacity: Int
         var count = 0
 
-        init(room: UnsafeMutableBufferPointer<AuditField>) { self.room = room }
+        init(room: UnsafeMutableBufferPointer<AuditField>) {
+            self.room = room.baseAddress!
+            capacity = room.count
+        }
 
         @inline(__always)
         mutating func append(key: Int, _ keyEnd: Int, value: Int, _ valueEnd: Int, _ quoting: AuditQuoting) {
-            guard count < room.count else { return }  // unreachable by the two-byte bound; never overrun
-            (room.baseAddress! + count).initialize(to: AuditField(
+            guard count < capacity else { return }  // unreachable by the two-byte bound; never overrun
+            (room + count).initialize(to: AuditField(
                 keyStart: UInt32(truncatingIfNeeded: key), keyEnd: UInt32(truncatingIfNeeded: keyEnd),
                 valueStart: UInt32(truncatingIfNeeded: value), valueEnd: UInt32(truncatingIfNeeded: valueEnd),
                 quoting: quoting))
-            count += 1
+            count &+= 1
         }
     }
 
@@ -54,12 +58,29 @@ enum FieldTokenizer {
         var prefixStart = -1  // where an `old`/`new` word began, when the previous word was one
         while position < end {
             while b[position] == space {
-                position += 1
+                position &+= 1
                 if position == end { return }
             }
 
+            // The key ends at the first `=` or space. One word loaded at the key covers most fields (`uid=0 `,
+            // `syscall=59 `): the spaces it holds past that stop also end a bare value, with no second scan.
             let wordStart = position
-            position = ByteSearch.scan(b, from: position, to: end, until: equals, orUntil: space)
+            var spacesPastStop: UInt64 = 0  // space markers in the word at `wordStart`, when it was loaded
+            var valueScanFrom = 0  // where a bare value's scan for its space may begin (bytes before are not spaces)
+            if wordStart &+ 8 <= end {
+                let word = UnsafeRawPointer(b + wordStart).loadUnaligned(as: UInt64.self)
+                let spaces = ByteSearch.markers(of: space, in: word)
+                let stops = ByteSearch.markers(of: equals, in: word) | spaces
+                if stops == 0 {
+                    position = ByteSearch.scan(b, from: wordStart &+ 8, to: end, until: equals, orUntil: space)
+                } else {
+                    position = wordStart &+ stops.trailingZeroBitCount &>> 3
+                    spacesPastStop = spaces
+                    valueScanFrom = wordStart &+ 8
+                }
+            } else {
+                position = ByteSearch.scan(b, from: wordStart, to: end, until: equals, orUntil: space)
+            }
             guard position < end, b[position] == equals, position > wordStart else {
                 // A bare word, or `=` with no key: skip to the next space.
                 position = ByteSearch.scan(b, from: position, to: end, until: space)
@@ -74,7 +95,7 @@ enum FieldTokenizer {
                 prefixStart = -1
             }
             let keyEnd = position
-            position += 1
+            position &+= 1
 
             let first = position < end ? b[position] : space
             if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
@@ -88,7 +109,12 @@ enum FieldTokenizer {
                 position = min(valueEnd + 1, end)
             } else {
                 let valueStart = position
-                position = ByteSearch.scan(b, from: position, to: end, until: space)
+                if spacesPastStop != 0 {
+                    // The stop was the `=`, so every space marker lies after it.
+                    position = wordStart &+ spacesPastStop.trailingZeroBitCount &>> 3
+                } else {
+                    position = ByteSearch.scan(b, from: max(position, valueScanFrom), to: end, until: space)
+                }
                 let valueEnd = nested ? trimmedPAMValueEnd(b, valueStart, position) : position
                 fields.append(key: keyStart, keyEnd, value: valueStart, valueEnd, .none)
             }
