@@ -42,16 +42,16 @@ enum ByteSearch {
         return index
     }
 
-    /// 0x80 in every byte of `word` equal to `byte`, exactly: the first is at bit `8 * index + 7`.
+    /// 0x80 in the bytes of `word` equal to `byte`. Only the lowest marker is sure (a borrow can mark the byte
+    /// above a match too), and only the lowest is ever used: it is the first match.
     @inline(__always)
     static func markers(of byte: UInt8, in word: UInt64) -> UInt64 {
         zeroBytes(word ^ (UInt64(byte) &* 0x0101_0101_0101_0101))
     }
 
-    /// 0x80 in every byte of `x` that is zero, exactly (no borrow between bytes).
+    /// 0x80 in the bytes of `x` that are zero, the lowest one exactly (three operations, not five).
     @inline(__always)
     private static func zeroBytes(_ x: UInt64) -> UInt64 {
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        return ~(((x & low7) &+ low7) | x | low7)
+        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 }

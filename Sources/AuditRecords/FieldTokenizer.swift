@@ -23,7 +23,7 @@ enum FieldTokenizer {
         // A field takes at least two bytes (`k=` and a separator), so this many always suffice.
         return scratch.collect(atMost: range.count / 2 + 1) { room in
             var sink = Sink(room: room)
-            tokenize(base, range.lowerBound, range.upperBound, nested: false, &sink)
+            tokenizeBody(base, range.lowerBound, range.upperBound, &sink)
             return sink.count
         }
     }
@@ -50,6 +50,17 @@ enum FieldTokenizer {
         }
     }
 
+    /// A record's body (its own copy of the loop: `nested` is constant in each, and its checks vanish).
+    private static func tokenizeBody(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ found: inout Sink) {
+        tokenize(b, start, end, nested: false, &found)
+    }
+
+    /// A user-space `msg='…'` value.
+    private static func tokenizeMessage(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ found: inout Sink) {
+        tokenize(b, start, end, nested: true, &found)
+    }
+
+    @inline(__always)
     private static func tokenize(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, nested: Bool,
                                  _ found: inout Sink) {
         var fields = found  // a local copy stays in registers (the inout one lived in memory)
@@ -104,7 +115,7 @@ enum FieldTokenizer {
                 let quoting: AuditQuoting = first == UInt8(ascii: "'") ? .single : .double
                 fields.append(key: keyStart, keyEnd, value: valueStart, valueEnd, quoting)
                 if quoting == .single, valueStart < valueEnd {
-                    tokenize(b, valueStart, valueEnd, nested: true, &fields)
+                    tokenizeMessage(b, valueStart, valueEnd, &fields)
                 }
                 position = min(valueEnd + 1, end)
             } else {
