@@ -215,18 +215,41 @@ struct Cursor {
     mutating func skipSpaces() { skip { $0 == UInt8(ascii: " ") } }
 
     /// Up to `maxDigits` (at most 19) decimal digits; nil when there are none or more than allowed. Accumulated
-    /// while skipping them: parsing the slice again cost ~90 instructions a number, three per record.
+    /// while skipping them, eight at a time while they last (a log's seconds are ten digits): parsing the slice
+    /// again cost ~90 instructions a number, three per record.
     mutating func decimal(maxDigits: Int) -> UInt64? {
         precondition(maxDigits <= 19, "19 decimal digits always fit in UInt64")
         let start = position
         var value: UInt64 = 0
+        // Wrapping arithmetic: only past 19 digits, which are refused below.
+        while position &+ 8 <= end {
+            let word = UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self)
+            guard Self.isEightDigits(word) else { break }
+            value = value &* 100_000_000 &+ Self.eightDigitsValue(word)
+            position &+= 8
+        }
         while position < end {
             let digit = bytes[position] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
-            value = value &* 10 &+ UInt64(digit)  // wraps only past 19 digits, which are refused below
+            value = value &* 10 &+ UInt64(digit)
             position += 1
         }
         guard position > start, position - start <= maxDigits else { return nil }
         return value
+    }
+
+    /// Whether all eight bytes of `word` are ASCII digits (high nibble 3, and still 3 after adding 6).
+    private static func isEightDigits(_ word: UInt64) -> Bool {
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes: UInt64 = 0x3030_3030_3030_3030
+        return word & highNibbles == threes && (word &+ 0x0606_0606_0606_0606) & highNibbles == threes
+    }
+
+    /// The number eight ASCII digits spell (first digit in the lowest byte), in three multiplications: digit
+    /// pairs, then fours, then the whole.
+    private static func eightDigitsValue(_ word: UInt64) -> UInt64 {
+        var value = word &- 0x3030_3030_3030_3030
+        value = value &* 10 &+ (value >> 8)
+        let pairs: UInt64 = 0x0000_00FF_0000_00FF
+        return ((value & pairs) &* (100 &+ (1_000_000 << 32)) &+ ((value >> 16) & pairs) &* (1 &+ (10_000 << 32))) >> 32
     }
 }

@@ -146,25 +146,37 @@ enum FieldTokenizer {
     }
 }
 
-/// Room for one record's fields while it is tokenized, kept by a reader and reused from record to record
-/// (a fresh buffer per record cost a heap allocation and its release).
+/// Room for a record's fields while it is tokenized. A reader keeps one from record to record (a fresh buffer per
+/// record cost a heap allocation and its release); parsing a single record borrows temporary space instead.
 struct FieldScratch {
-    private var room: [AuditField] = []
+    /// Empty for a single record; otherwise kept, and doubled when a record needs more.
+    private var room: [AuditField]
 
-    init() {}
+    /// For parsing a single record.
+    init() { room = [] }
 
-    /// Lends room for at least `capacity` fields to `fill`, which returns how many it wrote; returns those.
+    /// For a reader, with room for `count` fields to begin with.
+    init(reserving count: Int) {
+        room = [AuditField](repeating: AuditField(keyStart: 0, keyEnd: 0, valueStart: 0, valueEnd: 0, quoting: .none),
+                            count: max(1, count))
+    }
+
+    /// Lends room for `capacity` fields to `fill`, which returns how many it wrote; returns those.
     mutating func collect(atMost capacity: Int,
                           _ fill: (UnsafeMutableBufferPointer<AuditField>) -> Int) -> [AuditField] {
-        if room.count < capacity {
-            room = [AuditField](repeating: AuditField(keyStart: 0, keyEnd: 0, valueStart: 0, valueEnd: 0, quoting: .none),
-                                count: max(capacity, 2 * room.count))
+        if room.isEmpty {
+            return withUnsafeTemporaryAllocation(of: AuditField.self, capacity: capacity) { Self.copy(fill($0), of: $0) }
         }
+        if room.count < capacity { self = FieldScratch(reserving: max(capacity, 2 * room.count)) }
         return room.withUnsafeMutableBufferPointer { room in
-            let count = fill(UnsafeMutableBufferPointer(rebasing: room[..<capacity]))
-            guard count > 0 else { return [] }
-            // (Array(unsafeUninitializedCapacity:) goes through an unspecialized path costing ~400 instructions.)
-            return Array(UnsafeBufferPointer(rebasing: room[..<count]))
+            let space = UnsafeMutableBufferPointer(rebasing: room[..<capacity])
+            return Self.copy(fill(space), of: space)
         }
+    }
+
+    /// The first `count` fields of `space` as an exactly sized array. (Array(unsafeUninitializedCapacity:) takes
+    /// an unspecialized path here costing ~400 instructions.)
+    private static func copy(_ count: Int, of space: UnsafeMutableBufferPointer<AuditField>) -> [AuditField] {
+        count > 0 ? Array(UnsafeBufferPointer(rebasing: space[..<count])) : []
     }
 }

@@ -3,7 +3,7 @@
 /// counted. The one record loop over a log: `auspex replay` and `auspex events --file` both read through it.
 public struct LogRecordReader {
     private var lines: LogLineReader
-    private var fieldScratch = FieldScratch()
+    private var fieldScratch = FieldScratch(reserving: 512)
     /// Newest record time so far, nanoseconds since the epoch.
     public private(set) var now: Int64 = 0
     public private(set) var blankLines = 0
