@@ -17,11 +17,14 @@ public enum AuditParser {
         return parseLogLine(line, scratch: &scratch)
     }
 
-    /// Parses one audit.log line held in a slice of a larger buffer, gathering fields in a reader's `scratch`.
+    /// Parses one audit.log line held in a slice of a larger buffer.
     static func parseLogLine(_ line: ArraySlice<UInt8>, scratch: inout FieldScratch) -> Result<AuditRecord, AuditParseError> {
-        line.withUnsafeBufferPointer { line in
-            parseLogLine(in: line, scratch: &scratch).map { AuditRecord(bytes: Array(line), layout: $0) }
-        }
+        line.withUnsafeBufferPointer { parseLogLine($0, scratch: &scratch) }
+    }
+
+    /// Parses one audit.log line lent by a reader, gathering its fields in the reader's `scratch`.
+    static func parseLogLine(_ line: UnsafeBufferPointer<UInt8>, scratch: inout FieldScratch) -> Result<AuditRecord, AuditParseError> {
+        parseLogLine(in: line, scratch: &scratch).map { AuditRecord(bytes: Array(line), layout: $0) }
     }
 
     /// Parses one audit.log line (the record keeps `line` as its storage).

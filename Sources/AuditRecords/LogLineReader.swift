@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Reads newline-separated lines from a file descriptor in large chunks (audit.log text for `auspex replay`).
-/// Lines are slices of an internal buffer, valid until the next call.
+/// Lines are lent as views of an internal buffer for the length of one call.
 struct LogLineReader {
     let descriptor: Int32
     /// Longest line kept; longer lines are cut here (audit records are at most ~9 KB) and counted.
@@ -20,7 +20,7 @@ struct LogLineReader {
     private var atEnd = false
 
     /// Whether a line holds only spaces, tabs and carriage returns (skipped, not malformed).
-    static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+    static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         line.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
     }
 
@@ -29,23 +29,31 @@ struct LogLineReader {
         self.maxLineBytes = max(1024, maxLineBytes)
     }
 
-    /// The next line without its newline, or nil at end of input.
-    mutating func next() -> ArraySlice<UInt8>? {
+    /// Calls `body` with the next line, without its newline, as a view that must not escape the call; nil at the
+    /// end of input.
+    mutating func withNextLine<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        guard let (range, isRunaway) = nextLine() else { return nil }
+        let result = buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+        if isRunaway { skipToNewline() }
+        return result
+    }
+
+    /// Where the next line lies in `buffer`, and whether it is the head of a runaway line whose rest is to be
+    /// skipped once it has been read.
+    private mutating func nextLine() -> (Range<Int>, isRunaway: Bool)? {
         while true {
             if let newline = newlineIndex() {
                 defer { start = newline + 1 }
-                return line(start..<newline)
+                return (line(start..<newline), false)
             }
             if atEnd {
                 guard start < filled else { return nil }
                 defer { start = filled }
-                return line(start..<filled)
+                return (line(start..<filled), false)
             }
             if filled - start > maxLineBytes {
                 // A runaway line: keep its head, drop the rest up to the next newline.
-                let head = line(start..<start + maxLineBytes)
-                skipToNewline()
-                return head
+                return (line(start..<start + maxLineBytes), true)
             }
             fill()
         }
@@ -57,13 +65,13 @@ struct LogLineReader {
         return buffer.withUnsafeBufferPointer { ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: $0, start..<filled) }
     }
 
-    private mutating func line(_ range: Range<Int>) -> ArraySlice<UInt8> {
+    private mutating func line(_ range: Range<Int>) -> Range<Int> {
         lineNumber += 1
         if range.count > maxLineBytes {
             truncatedLines += 1
-            return buffer[range.lowerBound..<range.lowerBound + maxLineBytes]
+            return range.lowerBound..<range.lowerBound + maxLineBytes
         }
-        return buffer[range]
+        return range
     }
 
     private mutating func skipToNewline() {

@@ -14,12 +14,13 @@ public struct LogRecordReader {
 
     /// The next non-blank line's record (or why it did not parse), with ``now`` advanced past it; nil at the end.
     public mutating func next() -> Result<AuditRecord, AuditParseError>? {
-        while let line = lines.next() {
-            if LogLineReader.isBlank(line) {
+        while let parsed = lines.withNextLine({ line in
+            LogLineReader.isBlank(line) ? nil : AuditParser.parseLogLine(line, scratch: &fieldScratch)
+        }) {
+            guard let parsed else {
                 blankLines += 1
                 continue
             }
-            let parsed = AuditParser.parseLogLine(line, scratch: &fieldScratch)
             if case .success(let record) = parsed { now = max(now, record.timestamp.nanosecondsSinceEpoch) }
             return parsed
         }
