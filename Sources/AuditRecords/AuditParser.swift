@@ -44,13 +44,13 @@ public enum AuditParser {
         var nodeRange: Range<Int>?
         if cursor.consume("node=") {
             let start = cursor.position
-            cursor.skip { $0 != UInt8(ascii: " ") }
+            cursor.skipToSpace()
             nodeRange = start..<cursor.position
             cursor.skipSpaces()
         }
         guard cursor.consume("type=") else { return .failure(AuditParseError(.missingType, at: cursor.position)) }
         let nameStart = cursor.position
-        cursor.skip { $0 != UInt8(ascii: " ") }
+        cursor.skipToSpace()
         let nameRange = nameStart..<cursor.position
         guard !nameRange.isEmpty else { return .failure(AuditParseError(.missingType, at: nameStart)) }
         guard let type = AuditRecordType(nameBytes: UnsafeBufferPointer(rebasing: bytes[nameRange])) else {
@@ -216,6 +216,12 @@ struct Cursor {
     }
 
     mutating func skipSpaces() { skip { $0 == UInt8(ascii: " ") } }
+
+    /// Moves to the next space (or the end), eight bytes a step.
+    mutating func skipToSpace() {
+        guard let base = bytes.baseAddress else { return }
+        position = ByteSearch.scan(base, from: position, to: end, until: UInt8(ascii: " "))
+    }
 
     /// Up to `maxDigits` (at most 19) decimal digits; nil when there are none or more than allowed. Accumulated
     /// while skipping them, eight at a time while they last (a log's seconds are ten digits): parsing the slice

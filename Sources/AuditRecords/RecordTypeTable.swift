@@ -37,6 +37,7 @@ private struct NameKey: Equatable {
     let high: UInt64
     let length: Int
 
+    @inline(__always)
     init(_ name: UnsafeBufferPointer<UInt8>) {
         length = name.count
         guard let start = name.baseAddress else { low = 0; high = 0; return }
