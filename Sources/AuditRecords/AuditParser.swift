@@ -102,6 +102,26 @@ public enum AuditParser {
     private static func parseBody(cursor: Cursor, type: AuditRecordType, nodeRange: Range<Int>?,
                                   scratch: inout FieldScratch) -> Result<RecordLayout, AuditParseError> {
         var cursor = cursor
+        let header: Header
+        switch parseHeader(&cursor) {
+        case .success(let parsed): header = parsed
+        case .failure(let error): return .failure(error)
+        }
+        let enrichedStart = ByteSearch.firstIndex(of: 0x1d, in: cursor.bytes, cursor.position..<cursor.end)
+        let rawEnd = enrichedStart ?? cursor.end
+        let fields = FieldTokenizer.tokenize(cursor.bytes, in: cursor.position..<rawEnd, scratch: &scratch)
+        return .success(RecordLayout(type: type, timestamp: header.timestamp, serial: header.serial, fields: fields,
+                                     nodeRange: nodeRange, enrichedRange: enrichedStart.map { ($0 + 1)..<cursor.end }))
+    }
+
+    private struct Header {
+        let timestamp: AuditTimestamp
+        let serial: UInt32
+    }
+
+    /// `audit(SECS.MSEC:SERIAL):`, leaving the cursor at the fields (a function of its own: in the caller, its
+    /// numbers spilled to memory around the tokenizer call).
+    private static func parseHeader(_ cursor: inout Cursor) -> Result<Header, AuditParseError> {
         guard cursor.consume("audit(") else { return .failure(AuditParseError(.missingHeader, at: cursor.position)) }
         guard let seconds = cursor.decimal(maxDigits: 18) else {
             return .failure(AuditParseError(.malformedTimestamp, at: cursor.position))
@@ -122,13 +142,8 @@ public enum AuditParser {
         }
         guard cursor.consume(")") else { return .failure(AuditParseError(.unterminatedHeader, at: cursor.position)) }
         _ = cursor.consume(":")
-
-        let enrichedStart = ByteSearch.firstIndex(of: 0x1d, in: cursor.bytes, cursor.position..<cursor.end)
-        let rawEnd = enrichedStart ?? cursor.end
-        let fields = FieldTokenizer.tokenize(cursor.bytes, in: cursor.position..<rawEnd, scratch: &scratch)
-        return .success(RecordLayout(type: type, timestamp: AuditTimestamp(seconds: Int64(seconds), milliseconds: milliseconds),
-                                     serial: UInt32(serial), fields: fields, nodeRange: nodeRange,
-                                     enrichedRange: enrichedStart.map { ($0 + 1)..<cursor.end }))
+        return .success(Header(timestamp: AuditTimestamp(seconds: Int64(seconds), milliseconds: milliseconds),
+                               serial: UInt32(serial)))
     }
 
     /// The kernel prints three fraction digits; tolerate other widths by scaling to milliseconds.
@@ -198,16 +213,17 @@ struct Cursor {
 
     var atEnd: Bool { position >= end }
 
+    @inline(__always)
     mutating func consume(_ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard end - position >= count else { return false }
         // A byte loop: the generic elementsEqual over a slice cost ~100 instructions per literal, 8 per record.
         let matches = literal.withUTF8Buffer { wanted in
             var offset = 0
-            while offset < count, bytes[position + offset] == wanted[offset] { offset += 1 }
+            while offset < count, bytes[position &+ offset] == wanted[offset] { offset &+= 1 }
             return offset == count
         }
-        if matches { position += count }
+        if matches { position &+= count }
         return matches
     }
 
@@ -226,24 +242,27 @@ struct Cursor {
     /// Up to `maxDigits` (at most 19) decimal digits; nil when there are none or more than allowed. Accumulated
     /// while skipping them, eight at a time while they last (a log's seconds are ten digits): parsing the slice
     /// again cost ~90 instructions a number, three per record.
+    @inline(__always)
     mutating func decimal(maxDigits: Int) -> UInt64? {
         precondition(maxDigits <= 19, "19 decimal digits always fit in UInt64")
         let start = position
+        var index = position  // a local: the cursor may live in memory
+        defer { position = index }
         var value: UInt64 = 0
         // Wrapping arithmetic: only past 19 digits, which are refused below.
-        while position &+ 8 <= end {
-            let word = UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self)
+        while index &+ 8 <= end {
+            let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
             guard Self.isEightDigits(word) else { break }
             value = value &* 100_000_000 &+ Self.eightDigitsValue(word)
-            position &+= 8
+            index &+= 8
         }
-        while position < end {
-            let digit = bytes[position] &- UInt8(ascii: "0")
+        while index < end {
+            let digit = bytes[index] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
             value = value &* 10 &+ UInt64(digit)
-            position += 1
+            index &+= 1
         }
-        guard position > start, position - start <= maxDigits else { return nil }
+        guard index > start, index - start <= maxDigits else { return nil }
         return value
     }
 
