@@ -28,25 +28,28 @@ enum FieldTokenizer {
         }
     }
 
-    /// Fields found so far, in the scratch room.
+    /// Fields found so far, in the scratch room (two pointers: registers are scarce in the tokenizer's loop).
     private struct Sink {
         let room: UnsafeMutablePointer<AuditField>
-        let capacity: Int
-        var count = 0
+        private var next: UnsafeMutablePointer<AuditField>
+        private let limit: UnsafeMutablePointer<AuditField>
 
         init(room: UnsafeMutableBufferPointer<AuditField>) {
             self.room = room.baseAddress!
-            capacity = room.count
+            next = self.room
+            limit = self.room + room.count
         }
+
+        var count: Int { next - room }
 
         @inline(__always)
         mutating func append(key: Int, _ keyEnd: Int, value: Int, _ valueEnd: Int, _ quoting: AuditQuoting) {
-            guard count < capacity else { return }  // unreachable by the two-byte bound; never overrun
-            (room + count).initialize(to: AuditField(
+            guard next < limit else { return }  // unreachable by the two-byte bound; never overrun
+            next.initialize(to: AuditField(
                 keyStart: UInt32(truncatingIfNeeded: key), keyEnd: UInt32(truncatingIfNeeded: keyEnd),
                 valueStart: UInt32(truncatingIfNeeded: value), valueEnd: UInt32(truncatingIfNeeded: valueEnd),
                 quoting: quoting))
-            count &+= 1
+            next += 1
         }
     }
 
@@ -68,9 +71,9 @@ enum FieldTokenizer {
         var position = start
         var prefixStart = -1  // where an `old`/`new` word began, when the previous word was one
         while position < end {
-            while b[position] == space {
+            if b[position] == space {
                 position &+= 1
-                if position == end { return }
+                continue
             }
 
             // The key ends at the first `=` or space. One word loaded at the key covers most fields (`uid=0 `,
