@@ -74,4 +74,23 @@ final class LogRecordReaderTests: XCTestCase {
         XCTAssertEqual(try records[1].get().serial, 7)
         XCTAssertEqual(records[2].failure?.reason, .unknownType)
     }
+
+    /// The replay loop's form of the same reading: a record, a malformed line, then the end, which stays the end.
+    func testNextLineReadsTheSameLines() throws {
+        let file = try TemporaryFile()
+        file.handle.write(Data((line(serial: 4) + "\n\nnot a record\n").utf8))
+        let descriptor = open(file.url.path, O_RDONLY)
+        defer { close(descriptor) }
+        var reader = LogRecordReader(descriptor: descriptor)
+        guard case .record(let record) = reader.nextLine() else { return XCTFail("no record") }
+        XCTAssertEqual(record.serial, 4)
+        XCTAssertEqual(reader.now, 1_700_000_000_250_000_000)
+        guard case .malformed(let error) = reader.nextLine() else { return XCTFail("no malformed line") }
+        XCTAssertEqual(error.reason, .missingType)
+        XCTAssertEqual(reader.blankLines, 1)
+        for _ in 0..<2 {
+            guard case .end = reader.nextLine() else { return XCTFail("not the end") }
+        }
+        XCTAssertNil(reader.next())
+    }
 }
