@@ -75,9 +75,10 @@ public enum AuditParser {
 
     /// Parses one netlink payload held in a raw receive buffer.
     static func parseNetlink(type: UInt16, payload: UnsafeRawBufferPointer) -> Result<AuditRecord, AuditParseError> {
-        let bytes = payload.bindMemory(to: UInt8.self)
-        var scratch = FieldScratch()
-        return parseNetlink(type: type, in: bytes, scratch: &scratch).map { AuditRecord(bytes: Array(bytes), layout: $0) }
+        payload.withMemoryRebound(to: UInt8.self) { bytes in
+            var scratch = FieldScratch()
+            return parseNetlink(type: type, in: bytes, scratch: &scratch).map { AuditRecord(bytes: Array(bytes), layout: $0) }
+        }
     }
 
     /// Parses one netlink payload (the record keeps `payload` as its storage).

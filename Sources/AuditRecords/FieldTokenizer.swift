@@ -15,8 +15,8 @@ enum FieldTokenizer {
     private static let space = UInt8(ascii: " ")
     private static let equals = UInt8(ascii: "=")
 
-    /// The fields of `range` of `bytes`, as an exactly sized array (none: no allocation). They are gathered in
-    /// `scratch`, reused from record to record, and copied once.
+    /// The fields of `range` of `bytes`, as an exactly sized array (none: no allocation), gathered in `scratch`
+    /// and copied once.
     static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>,
                          scratch: inout FieldScratch) -> [AuditField] {
         guard let base = bytes.baseAddress, !range.isEmpty else { return [] }
