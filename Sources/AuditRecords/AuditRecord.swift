@@ -18,15 +18,15 @@ public struct AuditRecord: Sendable {
     /// Byte range of the ENRICHED translation suffix after the `\x1d` separator, when present.
     let enrichedRange: Range<Int>?
 
-    init(type: AuditRecordType, timestamp: AuditTimestamp, serial: UInt32, bytes: [UInt8],
-         fields: [AuditField], nodeRange: Range<Int>?, enrichedRange: Range<Int>?) {
-        self.type = type
-        self.timestamp = timestamp
-        self.serial = serial
+    /// The record `layout` describes, over its `bytes`.
+    init(bytes: [UInt8], layout: RecordLayout) {
+        type = layout.type
+        timestamp = layout.timestamp
+        serial = layout.serial
         self.bytes = bytes
-        self.fields = fields
-        self.nodeRange = nodeRange
-        self.enrichedRange = enrichedRange
+        fields = layout.fields
+        nodeRange = layout.nodeRange
+        enrichedRange = layout.enrichedRange
     }
 
     /// The `node=` name of a record forwarded by audisp-remote (audit.log lines only).
@@ -86,6 +86,14 @@ public struct AuditField: Sendable, Equatable {
         keyEnd = UInt32(truncatingIfNeeded: keyRange.upperBound)
         valueStart = UInt32(truncatingIfNeeded: valueRange.lowerBound)
         valueEnd = UInt32(truncatingIfNeeded: valueRange.upperBound)
+        self.quoting = quoting
+    }
+
+    init(keyStart: UInt32, keyEnd: UInt32, valueStart: UInt32, valueEnd: UInt32, quoting: AuditQuoting) {
+        self.keyStart = keyStart
+        self.keyEnd = keyEnd
+        self.valueStart = valueStart
+        self.valueEnd = valueEnd
         self.quoting = quoting
     }
 

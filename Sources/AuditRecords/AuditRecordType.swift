@@ -7,12 +7,13 @@ public struct AuditRecordType: RawRepresentable, Hashable, Sendable, CustomStrin
 
     /// Parses a type name as written after `type=` (case-insensitive), including `UNKNOWN[1334]`.
     init?(name: some StringProtocol) {
-        guard let number = RecordTypeTable.number(forName: Array(name.utf8)[...]) else { return nil }
+        let bytes = Array(name.utf8)
+        guard let number = bytes.withUnsafeBufferPointer(RecordTypeTable.number(forName:)) else { return nil }
         self.rawValue = number
     }
 
-    /// Parses a type name given as bytes (no allocation for known names).
-    init?(nameBytes: ArraySlice<UInt8>) {
+    /// Parses a type name given as bytes (no allocation).
+    init?(nameBytes: UnsafeBufferPointer<UInt8>) {
         guard let number = RecordTypeTable.number(forName: nameBytes) else { return nil }
         self.rawValue = number
     }

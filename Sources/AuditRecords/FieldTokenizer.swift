@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Splits the body of a record into `key=value` fields.
 ///
 /// Values are bare (up to the next space), `"double quoted"` (the kernel never escapes inside quotes: a string
@@ -11,95 +15,171 @@ enum FieldTokenizer {
     private static let space = UInt8(ascii: " ")
     private static let equals = UInt8(ascii: "=")
 
-    static func tokenize(_ bytes: [UInt8], in range: Range<Int>, into fields: inout [AuditField]) {
-        bytes.withUnsafeBufferPointer { buffer in
-            // A field takes at least two bytes (`k=` and a separator), so this many always suffice: tokenizing
-            // into scratch space and copying once sizes the array exactly, with no counting pass over the record.
-            withUnsafeTemporaryAllocation(of: AuditField.self, capacity: range.count / 2 + 1) { scratch in
-                var sink = Sink(storage: scratch)
-                tokenize(buffer, range, nested: false, &sink)
-                fields.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<sink.count]))
-            }
+    /// The fields of `range` of `bytes`, as an exactly sized array (none: no allocation), gathered in `scratch`
+    /// and copied once.
+    static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>,
+                         scratch: inout FieldScratch) -> [AuditField] {
+        guard let base = bytes.baseAddress, !range.isEmpty else { return [] }
+        // A field takes at least two bytes (`k=` and a separator), so this many always suffice.
+        return scratch.collect(atMost: range.count / 2 + 1) { room in
+            var sink = Sink(room: room)
+            tokenizeBody(base, range.lowerBound, range.upperBound, &sink)
+            return sink.count
         }
     }
 
-    /// Fields found so far, in caller-provided storage.
+    /// Fields found so far, in the scratch room (two pointers: registers are scarce in the tokenizer's loop).
     private struct Sink {
-        let storage: UnsafeMutableBufferPointer<AuditField>
-        var count = 0
+        let room: UnsafeMutablePointer<AuditField>
+        private var next: UnsafeMutablePointer<AuditField>
+        private let limit: UnsafeMutablePointer<AuditField>
 
-        mutating func append(_ field: AuditField) {
-            guard count < storage.count else { return }  // unreachable by the two-byte bound; never overrun
-            (storage.baseAddress! + count).initialize(to: field)
-            count += 1
+        init(room: UnsafeMutableBufferPointer<AuditField>) {
+            self.room = room.baseAddress!
+            next = self.room
+            limit = self.room + room.count
+        }
+
+        var count: Int { next - room }
+
+        @inline(__always)
+        mutating func append(key: Int, _ keyEnd: Int, value: Int, _ valueEnd: Int, _ quoting: AuditQuoting) {
+            guard next < limit else { return }  // unreachable by the two-byte bound; never overrun
+            next.initialize(to: AuditField(
+                keyStart: UInt32(truncatingIfNeeded: key), keyEnd: UInt32(truncatingIfNeeded: keyEnd),
+                valueStart: UInt32(truncatingIfNeeded: value), valueEnd: UInt32(truncatingIfNeeded: valueEnd),
+                quoting: quoting))
+            next += 1
         }
     }
 
-    private static func tokenize(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, nested: Bool,
-                                 _ fields: inout Sink) {
-        var position = range.lowerBound
-        let end = range.upperBound
-        var prefixStart: Int?
-        while position < end {
-            while position < end, b[position] == space { position += 1 }
-            guard position < end else { return }
+    /// A record's body (its own copy of the loop: `nested` is constant in each, and its checks vanish).
+    private static func tokenizeBody(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ found: inout Sink) {
+        tokenize(b, start, end, nested: false, &found)
+    }
 
+    /// A user-space `msg='…'` value.
+    private static func tokenizeMessage(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ found: inout Sink) {
+        tokenize(b, start, end, nested: true, &found)
+    }
+
+    @inline(__always)
+    private static func tokenize(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, nested: Bool,
+                                 _ found: inout Sink) {
+        var fields = found  // a local copy stays in registers (the inout one lived in memory)
+        defer { found = fields }
+        var position = start
+        var prefixStart = -1  // where an `old`/`new` word began, when the previous word was one
+        while position < end {
+            if b[position] == space {
+                position &+= 1
+                continue
+            }
+
+            // The key ends at the first `=` or space. One word loaded at the key covers most fields (`uid=0 `,
+            // `syscall=59 `): the spaces it holds past that stop also end a bare value, with no second scan.
             let wordStart = position
-            position = ByteSearch.scan(b, from: position, to: end, until: equals, orUntil: space)
+            var spacesPastStop: UInt64 = 0  // space markers in the word at `wordStart`, when it was loaded
+            var valueScanFrom = 0  // where a bare value's scan for its space may begin (bytes before are not spaces)
+            if wordStart &+ 8 <= end {
+                let word = UnsafeRawPointer(b + wordStart).loadUnaligned(as: UInt64.self)
+                let spaces = ByteSearch.markers(of: space, in: word)
+                let stops = ByteSearch.markers(of: equals, in: word) | spaces
+                if stops == 0 {
+                    position = ByteSearch.scan(b, from: wordStart &+ 8, to: end, until: equals, orUntil: space)
+                } else {
+                    position = wordStart &+ stops.trailingZeroBitCount &>> 3
+                    spacesPastStop = spaces
+                    valueScanFrom = wordStart &+ 8
+                }
+            } else {
+                position = ByteSearch.scan(b, from: wordStart, to: end, until: equals, orUntil: space)
+            }
             guard position < end, b[position] == equals, position > wordStart else {
                 // A bare word, or `=` with no key: skip to the next space.
                 position = ByteSearch.scan(b, from: position, to: end, until: space)
-                let isPrefix = matches(b, wordStart..<position, "old") || matches(b, wordStart..<position, "new")
-                prefixStart = isPrefix && position + 1 < end && b[position + 1] != space ? wordStart : nil
+                let isPrefix = matches(b, wordStart, position, "old") || matches(b, wordStart, position, "new")
+                prefixStart = isPrefix && position + 1 < end && b[position + 1] != space ? wordStart : -1
                 continue
             }
             var keyStart = wordStart
             if nested, b[keyStart] == UInt8(ascii: "("), keyStart + 1 < position { keyStart += 1 }
-            if let start = prefixStart, matches(b, wordStart..<position, "auid") || matches(b, wordStart..<position, "ses") {
-                keyStart = start
+            if prefixStart >= 0 {
+                if matches(b, wordStart, position, "auid") || matches(b, wordStart, position, "ses") { keyStart = prefixStart }
+                prefixStart = -1
             }
-            prefixStart = nil
             let keyEnd = position
-            position += 1
+            position &+= 1
 
-            let quote: UInt8? = position < end && (b[position] == UInt8(ascii: "\"") || b[position] == UInt8(ascii: "'"))
-                ? b[position] : nil
-            if let quote {
+            let first = position < end ? b[position] : space
+            if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
                 let valueStart = position + 1
-                let valueEnd = ByteSearch.scan(b, from: valueStart, to: end, until: quote)
-                let quoting: AuditQuoting = quote == UInt8(ascii: "'") ? .single : .double
-                fields.append(AuditField(keyRange: keyStart..<keyEnd, valueRange: valueStart..<valueEnd, quoting: quoting))
+                let valueEnd = ByteSearch.scan(b, from: valueStart, to: end, until: first)
+                let quoting: AuditQuoting = first == UInt8(ascii: "'") ? .single : .double
+                fields.append(key: keyStart, keyEnd, value: valueStart, valueEnd, quoting)
                 if quoting == .single, valueStart < valueEnd {
-                    tokenize(b, valueStart..<valueEnd, nested: true, &fields)
+                    tokenizeMessage(b, valueStart, valueEnd, &fields)
                 }
                 position = min(valueEnd + 1, end)
             } else {
                 let valueStart = position
-                position = ByteSearch.scan(b, from: position, to: end, until: space)
-                var valueEnd = position
-                if nested { valueEnd = trimmedPAMValueEnd(b, valueStart..<valueEnd) }
-                fields.append(AuditField(keyRange: keyStart..<keyEnd, valueRange: valueStart..<valueEnd, quoting: .none))
+                if spacesPastStop != 0 {
+                    // The stop was the `=`, so every space marker lies after it.
+                    position = wordStart &+ spacesPastStop.trailingZeroBitCount &>> 3
+                } else {
+                    position = ByteSearch.scan(b, from: max(position, valueScanFrom), to: end, until: space)
+                }
+                let valueEnd = nested ? trimmedPAMValueEnd(b, valueStart, position) : position
+                fields.append(key: keyStart, keyEnd, value: valueStart, valueEnd, .none)
             }
         }
     }
 
     /// `?,` → `?` and `success)` → `success`; `(none)` keeps its parentheses.
-    private static func trimmedPAMValueEnd(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
-        var end = range.upperBound
-        if end > range.lowerBound, b[end - 1] == UInt8(ascii: ",") { end -= 1 }
-        if end > range.lowerBound, b[end - 1] == UInt8(ascii: ")"), b[range.lowerBound] != UInt8(ascii: "(") { end -= 1 }
+    private static func trimmedPAMValueEnd(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var end = end
+        if end > start, b[end - 1] == UInt8(ascii: ",") { end -= 1 }
+        if end > start, b[end - 1] == UInt8(ascii: ")"), b[start] != UInt8(ascii: "(") { end -= 1 }
         return end
     }
 
-    private static func matches(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ word: StaticString) -> Bool {
-        guard range.count == word.utf8CodeUnitCount else { return false }
-        return word.withUTF8Buffer { wanted in
-            var index = range.lowerBound
-            for byte in wanted {
-                if b[index] != byte { return false }
-                index += 1
-            }
-            return true
+    private static func matches(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ word: StaticString) -> Bool {
+        guard end - start == word.utf8CodeUnitCount else { return false }
+        return memcmp(b + start, word.utf8Start, end - start) == 0
+    }
+}
+
+/// Room for a record's fields while it is tokenized. A reader keeps one from record to record (a fresh buffer per
+/// record cost a heap allocation and its release); parsing a single record borrows temporary space instead.
+struct FieldScratch {
+    /// Empty for a single record; otherwise kept, and doubled when a record needs more.
+    private var room: [AuditField]
+
+    /// For parsing a single record.
+    init() { room = [] }
+
+    /// For a reader, with room for `count` fields to begin with.
+    init(reserving count: Int) {
+        room = [AuditField](repeating: AuditField(keyStart: 0, keyEnd: 0, valueStart: 0, valueEnd: 0, quoting: .none),
+                            count: max(1, count))
+    }
+
+    /// Lends room for `capacity` fields to `fill`, which returns how many it wrote; returns those.
+    mutating func collect(atMost capacity: Int,
+                          _ fill: (UnsafeMutableBufferPointer<AuditField>) -> Int) -> [AuditField] {
+        if room.isEmpty {
+            return withUnsafeTemporaryAllocation(of: AuditField.self, capacity: capacity) { Self.copy(fill($0), of: $0) }
         }
+        if room.count < capacity { self = FieldScratch(reserving: max(capacity, 2 * room.count)) }
+        return room.withUnsafeMutableBufferPointer { room in
+            let space = UnsafeMutableBufferPointer(rebasing: room[..<capacity])
+            return Self.copy(fill(space), of: space)
+        }
+    }
+
+    /// The first `count` fields of `space` as an exactly sized array. (Array(unsafeUninitializedCapacity:) takes
+    /// an unspecialized path here costing ~400 instructions.)
+    private static func copy(_ count: Int, of space: UnsafeMutableBufferPointer<AuditField>) -> [AuditField] {
+        count > 0 ? Array(UnsafeBufferPointer(rebasing: space[..<count])) : []
     }
 }

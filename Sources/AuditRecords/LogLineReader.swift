@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Reads newline-separated lines from a file descriptor in large chunks (audit.log text for `auspex replay`).
-/// Lines are slices of an internal buffer, valid until the next call.
+/// Lines are lent as views of an internal buffer for the length of one call.
 struct LogLineReader {
     let descriptor: Int32
     /// Longest line kept; longer lines are cut here (audit records are at most ~9 KB) and counted.
@@ -12,14 +12,15 @@ struct LogLineReader {
     private(set) var truncatedLines = 0
     /// errno of a failed read, if any.
     private(set) var error: Int32?
-    private var buffer: [UInt8] = []
+    /// Input read and not yet returned is `buffer[start..<filled]`; reads fill the rest. Doubled only when a line
+    /// outgrows it (up to `maxLineBytes`).
+    private var buffer = [UInt8](repeating: 0, count: 256 << 10)
     private var start = 0
+    private var filled = 0
     private var atEnd = false
-    /// One read's worth; reused, so a fill is a read plus a copy.
-    private var scratch = [UInt8](repeating: 0, count: 256 << 10)
 
     /// Whether a line holds only spaces, tabs and carriage returns (skipped, not malformed).
-    static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+    static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         line.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
     }
 
@@ -28,23 +29,31 @@ struct LogLineReader {
         self.maxLineBytes = max(1024, maxLineBytes)
     }
 
-    /// The next line without its newline, or nil at end of input.
-    mutating func next() -> ArraySlice<UInt8>? {
+    /// Calls `body` with the next line, without its newline, as a view that must not escape the call; nil at the
+    /// end of input.
+    mutating func withNextLine<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        guard let (range, isRunaway) = nextLine() else { return nil }
+        let result = buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+        if isRunaway { skipToNewline() }
+        return result
+    }
+
+    /// Where the next line lies in `buffer`, and whether it is the head of a runaway line whose rest is to be
+    /// skipped once it has been read.
+    private mutating func nextLine() -> (Range<Int>, isRunaway: Bool)? {
         while true {
             if let newline = newlineIndex() {
                 defer { start = newline + 1 }
-                return line(start..<newline)
+                return (line(start..<newline), false)
             }
             if atEnd {
-                guard start < buffer.count else { return nil }
-                defer { start = buffer.count }
-                return line(start..<buffer.count)
+                guard start < filled else { return nil }
+                defer { start = filled }
+                return (line(start..<filled), false)
             }
-            if buffer.count - start > maxLineBytes {
+            if filled - start > maxLineBytes {
                 // A runaway line: keep its head, drop the rest up to the next newline.
-                let head = line(start..<start + maxLineBytes)
-                skipToNewline()
-                return head
+                return (line(start..<start + maxLineBytes), true)
             }
             fill()
         }
@@ -52,17 +61,17 @@ struct LogLineReader {
 
     /// The first newline at or after `start` (memchr: the generic search cost ~1k instructions per record).
     private func newlineIndex() -> Int? {
-        guard start < buffer.count else { return nil }
-        return buffer.withUnsafeBufferPointer { ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: $0, start..<$0.count) }
+        guard start < filled else { return nil }
+        return buffer.withUnsafeBufferPointer { ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: $0, start..<filled) }
     }
 
-    private mutating func line(_ range: Range<Int>) -> ArraySlice<UInt8> {
+    private mutating func line(_ range: Range<Int>) -> Range<Int> {
         lineNumber += 1
         if range.count > maxLineBytes {
             truncatedLines += 1
-            return buffer[range.lowerBound..<range.lowerBound + maxLineBytes]
+            return range.lowerBound..<range.lowerBound + maxLineBytes
         }
-        return buffer[range]
+        return range
     }
 
     private mutating func skipToNewline() {
@@ -72,23 +81,29 @@ struct LogLineReader {
                 start = newline + 1
                 return
             }
-            buffer.removeAll(keepingCapacity: true)
             start = 0
+            filled = 0
             if atEnd { return }
             fill()
         }
     }
 
+    /// Moves the unread bytes to the front and reads after them, growing the buffer while a line outgrows it.
     private mutating func fill() {
         if start > 0 {
-            buffer.removeFirst(start)
+            let unread = filled - start
+            buffer.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: $0.baseAddress! + start, count: unread) }
             start = 0
+            filled = unread
+        }
+        if filled == buffer.count {
+            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
         }
         var n: Int
         repeat {
-            n = scratch.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
         } while n < 0 && errno == EINTR
         if n < 0 { error = errno }
-        if n > 0 { buffer.append(contentsOf: scratch[0..<n]) } else { atEnd = true }
+        if n > 0 { filled += n } else { atEnd = true }
     }
 }
