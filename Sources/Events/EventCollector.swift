@@ -100,8 +100,8 @@ struct EventCollector {
                 let text = decode(known, value, counters: &counters)
                 if readsIdentity, let known, known.isNotedAsText {
                     // The decoded text is the raw value unless it was cut or is a "no value" marker.
-                    identity.setText(of: known, text.map { $0.utf8.count == value.raw.count } == true
-                                     ? text! : value.rawString)
+                    let raw = text.flatMap { $0.utf8.count == value.raw.count ? $0 : nil } ?? value.rawString
+                    identity.setText(of: known, raw)
                 }
                 guard let text else { continue }
                 switch known {
