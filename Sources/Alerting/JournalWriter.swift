@@ -5,13 +5,12 @@ import CSystemd
 /// Use it behind a `QueuedSink` (see `JournalWriter.sink`): sd_journal_sendv is a blocking `sendmsg`, and a
 /// stalled journald must not stall detection. An absent journald (`ENOENT`, `ECONNREFUSED`) or a full socket
 /// buffer (`EAGAIN`) is an `AlertSinkError`, counted as `failed` by the sink.
-public final class JournalWriter: AlertWriter {
-    /// Sends one entry; returns 0 or a negative errno. Injectable so tests can stand in for journald.
-    public typealias Send = @Sendable ([JournalField]) -> Int32
+final class JournalWriter: AlertWriter {
+    typealias Send = JournalEntry.Send
 
     private let send: Send
 
-    init(send: @escaping Send = JournalWriter.libsystemdSend) {
+    init(send: @escaping Send = JournalEntry.libsystemdSend) {
         self.send = send
     }
 
@@ -24,10 +23,15 @@ public final class JournalWriter: AlertWriter {
     func close() {}
 
     /// A journald sink on its own thread behind a queue of `capacity` alerts.
-    public static func sink(capacity: Int = 1024, maxBytes: Int = 16 << 20,
-                            send: @escaping Send = JournalWriter.libsystemdSend) -> QueuedSink {
+    static func sink(capacity: Int = 1024, maxBytes: Int = 16 << 20,
+                     send: @escaping Send = JournalEntry.libsystemdSend) -> QueuedSink {
         QueuedSink(name: "journal", writer: JournalWriter(send: send), capacity: capacity, maxBytes: maxBytes)
     }
+}
+
+extension JournalEntry {
+    /// Sends one entry; returns 0 or a negative errno. Injectable so tests can stand in for journald.
+    public typealias Send = @Sendable ([JournalField]) -> Int32
 
     /// The real sender: one contiguous buffer of `NAME=value` items, one iovec per field.
     public static let libsystemdSend: Send = { fields in

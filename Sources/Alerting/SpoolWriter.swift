@@ -35,7 +35,7 @@ public struct SpoolConfiguration: Hashable, Sendable {
 /// Names are `<seconds>.<microseconds>P<pid>Q<sequence>.<alert id>.json`: unique per writer and sorted by
 /// time, which is the order retention removes them in. The writer must be the only one of its spool.
 /// Consumers may delete or move files in `new/`; retention then forgets them.
-public final class SpoolWriter: AlertWriter {
+final class SpoolWriter: AlertWriter {
     let configuration: SpoolConfiguration
     private let tmpFD: Int32
     private let newFD: Int32
@@ -187,7 +187,7 @@ public final class SpoolWriter: AlertWriter {
 
 extension SpoolWriter {
     /// A spool sink writing on its own thread behind a queue of `capacity` alerts.
-    public static func sink(configuration: SpoolConfiguration, capacity: Int = 4096, maxBytes: Int = 16 << 20) throws -> QueuedSink {
+    static func sink(configuration: SpoolConfiguration, capacity: Int = 4096, maxBytes: Int = 16 << 20) throws -> QueuedSink {
         QueuedSink(name: "spool", writer: try SpoolWriter(configuration: configuration), capacity: capacity,
                    maxBytes: maxBytes)
     }

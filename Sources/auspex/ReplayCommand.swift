@@ -49,10 +49,10 @@ struct ReplayCommand: ParsableCommand {
             throw ExitCode(ExitStatus.config)
         }
 
-        var sinks: [AlertSink] = quiet ? [] : [NDJSONWriter.stdoutSink()]
+        var sinks: [AlertSink] = quiet ? [] : [AlertSinks.stdout()]
         if let spool {
             do {
-                sinks.append(try SpoolWriter.sink(configuration: SpoolConfiguration(directory: spool)))
+                sinks.append(try AlertSinks.spool(SpoolConfiguration(directory: spool)))
             } catch {
                 StandardError.line("auspex replay: spool \(spool): \(error)")
                 throw ExitCode(ExitStatus.config)

@@ -32,13 +32,13 @@ enum LifecycleJournal {
     }
 
     /// Sends the entry; waits for `stopped`, which is sent just before the process exits.
-    static func send(_ event: Event, _ message: String, send: @escaping JournalWriter.Send = JournalWriter.libsystemdSend) {
+    static func send(_ event: Event, _ message: String, send: @escaping JournalEntry.Send = JournalEntry.libsystemdSend) {
         deliver(fields(event, message), beforeExit: event == .stopped, send: send)
     }
 
     /// Sends a daemon journal entry off the calling thread (a stalled journald must not stall the main loop); an
     /// entry sent just before the process exits waits up to a second for the send, so it is not lost.
-    static func deliver(_ entry: [JournalField], beforeExit: Bool, send: @escaping JournalWriter.Send) {
+    static func deliver(_ entry: [JournalField], beforeExit: Bool, send: @escaping JournalEntry.Send) {
         let sent = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
             _ = send(entry)

@@ -98,7 +98,7 @@ public final class LiveDaemon {
         // Blind-spot alerts: checked by this main loop (never by the processing thread, which is the one that falls
         // behind), delivered to the alert sinks, plus a journal warning with its own MESSAGE_ID.
         let warning = config.journald.enabled
-            ? JournalNoticeWriter.sink(name: "journal-warning", entry: BlindSpotAlert.warningFields) : nil
+            ? AlertSinks.journalNotices(name: "journal-warning", entry: BlindSpotAlert.warningFields) : nil
         var loss = LossMonitor(intervalSeconds: config.daemon.lossAlertInterval, wallClock: .now())
         let host = config.hostInfo.document
         var auditWatch = AuditStateWatch(unicast: config.audit.mode == .unicast)
@@ -220,16 +220,15 @@ public final class LiveDaemon {
     private func makeSinks() throws -> [AlertSink] {
         var sinks: [AlertSink] = []
         if let terminal = options.terminal {
-            sinks.append(TerminalWriter.sink(format: terminal.format, color: terminal.color,
+            sinks.append(AlertSinks.terminal(format: terminal.format, color: terminal.color,
                                              capacity: config.engine.alertQueueSize, maxBytes: config.alerts.queueMaxBytes))
         }
         let queueBytes = config.alerts.queueMaxBytes
         if config.journald.enabled {
-            sinks.append(JournalWriter.sink(capacity: config.engine.alertQueueSize, maxBytes: queueBytes))
+            sinks.append(AlertSinks.journal(capacity: config.engine.alertQueueSize, maxBytes: queueBytes))
         }
         if let spool = config.spoolConfiguration {
-            sinks.append(try SpoolWriter.sink(configuration: spool, capacity: config.engine.alertQueueSize,
-                                              maxBytes: queueBytes))
+            sinks.append(try AlertSinks.spool(spool, capacity: config.engine.alertQueueSize, maxBytes: queueBytes))
         }
         return sinks
     }
