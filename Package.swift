@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
         // Schema and views, rule set, compiled rules, audit-rule plan, engine, pipeline, replay, alert building;
         // what every command shares (resolved configuration, exit statuses, signals).
-        .target(name: "Detection", dependencies: ["AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel"]),
+        .target(name: "Detection", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel"]),
         // The runtime of `auspex run`: processing thread, reload, sd_notify, status.
         .target(name: "Daemon", dependencies: ["Detection", "AuditNetlink", "AuditRecords", "Processes", "Rules", "Alerting", "EventModel", "CSystemd"]),
         .executableTarget(name: "auspex", dependencies: [
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "AlertingTests", dependencies: ["PackageTestSupport", "Alerting", "EventModel"]),
         // Kernel-format audit.log text for the Detection and Daemon tests.
         .target(name: "DetectionTestSupport", path: "Tests/DetectionTestSupport"),
-        .testTarget(name: "DetectionTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Detection", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords", "Reassembler"]),
+        .testTarget(name: "DetectionTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Detection", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords", "AuditNetlink", "Reassembler"]),
         .testTarget(name: "DaemonTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Daemon", "Detection", "Rules", "EQL", "Alerting", "Events", "EventModel", "AuditRecords", "AuditNetlink", "Processes"]),
         // Drives the built `auspex` binary: over audit.log files, and against the live kernel and journald (root;
         // skipped otherwise).

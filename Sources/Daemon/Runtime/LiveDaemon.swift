@@ -255,25 +255,7 @@ public final class LiveDaemon {
             }
         }
         Self.log(line)
-        if config.audit.mode == .multicast { reportMissingKernelRules() }
-    }
-
-    /// Multicast mode installs nothing: say which syscalls the rules need that the kernel's rules do not audit.
-    private func reportMissingKernelRules() {
-        guard !plan.syscalls.isEmpty else { return }
-        guard let audited = KernelRuleListing.auditedSyscalls() else {
-            Self.log("multicast: cannot list the kernel's audit rules (needs CAP_AUDIT_CONTROL); the rules need these syscalls "
-                + "audited: " + plan.syscalls.joined(separator: ","))
-            return
-        }
-        let missing = audited.contains("all") ? [] : plan.syscalls.filter { !audited.contains($0) }
-        if missing.isEmpty {
-            Self.log("multicast: the kernel's audit rules cover every syscall the rules need")
-        } else {
-            Self.log("multicast: no kernel audit rule covers " + missing.joined(separator: ",")
-                + "; rules needing them will not fire. Add to auditd's rules: "
-                + plan.auditctlLines(key: config.audit.ruleKey).joined(separator: " ; "))
-        }
+        if config.audit.mode == .multicast, let coverage = plan.kernelCoverage(key: config.audit.ruleKey) { Self.log(coverage) }
     }
 
     /// Reports what `AuditStateWatch` finds (stderr and a journal warning) and turns auditing back on in unicast
@@ -336,8 +318,7 @@ public final class LiveDaemon {
         let newPlan = AuditRulePlan(ruleSet: load.ruleSet).installable(installsRules: installsRules) {
             Self.log("reload: " + $0)
         }
-        if installsRules, newPlan.syscalls != plan.syscalls || newPlan.filters != plan.filters
-            || newPlan.watches != plan.watches {
+        if installsRules, newPlan.auditRuleSet(key: config.audit.ruleKey) != plan.auditRuleSet(key: config.audit.ruleKey) {
             reinstallAuditRules(newPlan)
         }
         config.rules = resolved.config.rules

@@ -6,7 +6,7 @@ import Rules
 /// sequence's stages other than `![…]` and `until`, every sample stage) requires an `event.category`,
 /// `event.action` or `event.type` value that view never produces, or a field no source produces. `auspex check`
 /// reports each with its reason.
-public struct DeadRule: Sendable, Equatable {
+struct DeadRule: Sendable, Equatable {
     let file: String
     let name: String
     /// Where the rule's query starts.
@@ -33,7 +33,7 @@ public struct DeadRule: Sendable, Equatable {
 
     /// The rules of `rules` that can never match, in order. `views` chooses the views a rule is evaluated in
     /// (the engine's choice by default). Rules whose query does not compile are left out (the compiler reports them).
-    public static func find(in rules: [LoadedRule],
+    static func find(in rules: [LoadedRule],
                             views: (LoadedRule) -> [SourceView] = { SourceView.views(indexPatterns: $0.index) })
         -> [DeadRule] {
         rules.compactMap { rule in
@@ -77,7 +77,7 @@ public struct DeadRule: Sendable, Equatable {
     }
 
     /// As `auspex check` prints it: a warning at the rule's query.
-    public var diagnostic: Diagnostic {
+    var diagnostic: Diagnostic {
         .warning(file, location, "'\(name)' can never match: \(reason)")
     }
 }
