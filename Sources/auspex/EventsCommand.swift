@@ -94,7 +94,7 @@ struct EventsCommand: ParsableCommand {
         }
         // The daemon's kernel loop: a reader thread drains the socket into a bounded queue (as large as `run`'s
         // default), so the socket does not overflow while documents are written; this thread makes the documents.
-        let queueCapacity = AuspexConfig().engine.eventQueueSize
+        let queueCapacity = AuspexConfig().eventQueueSize
         let queue = RecordQueue(capacity: queueCapacity)
         printError("auspex events: reading the kernel (\(multicast ? "multicast" : "unicast, pid \(getpid())")), "
             + "\(session.ruleReport.rulesAdded) audit rules added"

@@ -40,7 +40,7 @@ struct ReplayCommand: ParsableCommand {
         let resolved = ResolvedConfiguration.load(path: source.config, overrides: source.overrides)
         resolved.diagnostics.forEach { StandardError.line($0.description) }
         if resolved.hasErrors { throw ExitCode(ExitStatus.config) }
-        let paths = source.rules.isEmpty ? resolved.config.rules.paths : source.rules
+        let paths = source.rules.isEmpty ? resolved.config.rulePaths : source.rules
 
         let load = resolved.config.loadRules(paths: paths)
         load.diagnostics.forEach { StandardError.line($0.description) }

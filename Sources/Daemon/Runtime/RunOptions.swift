@@ -34,10 +34,8 @@ public struct RunOptions: Sendable {
     /// The configuration with the flags applied.
     func resolve() -> ResolvedConfiguration {
         var resolved = ResolvedConfiguration.load(path: configPath, overrides: overrides)
-        if !rulePaths.isEmpty { resolved.config.rules.paths = rulePaths }
-        if let spoolDirectory { resolved.config.useSpool(directory: spoolDirectory) }
-        if noJournald { resolved.config.journald.enabled = false }
-        if multicast { resolved.config.audit.mode = .multicast }
+        resolved.config.applyRunFlags(rulePaths: rulePaths, spoolDirectory: spoolDirectory, noJournald: noJournald,
+                                      multicast: multicast)
         return resolved
     }
 }

@@ -27,7 +27,7 @@ public enum RuleCheck {
         print("\(dead.count) of \(load.ruleSet.rules.count) rules can never match (their data is not in audit events)")
         if !quiet, plan.needsKernelRules {
             print("audit rules needed (installed by `auspex run` in unicast mode):")
-            for line in plan.auditctlLines(key: resolved.config.audit.ruleKey) { print("  " + line) }
+            for line in plan.auditctlLines(key: resolved.config.auditRuleKey) { print("  " + line) }
             if !plan.watches.isEmpty {
                 print("  note: the file watches serve every rule reading opens (" + plan.watchedSyscalls.joined(separator: ", ")
                       + " not audited host-wide); in multicast mode, or when a watched path's directory is missing, "
