@@ -98,7 +98,7 @@ for matcher in matchers {
     expired += matcher.counters.expired
 }
 let kinds = matchers.reduce(into: [0, 0, 0]) { counts, matcher in
-    switch matcher.query.body {
+    switch matcher.query.kind {
     case .event: counts[0] += 1
     case .sequence: counts[1] += 1
     case .sample: counts[2] += 1

@@ -51,29 +51,11 @@ struct DeadRule: Sendable, Equatable {
 
     /// Why `query` can never match in `view`, nil when it may.
     static func reason(_ query: CompiledQuery, schema: any FieldSchema, view: SourceView) -> String? {
-        for filter in query.filtersEveryResultPasses {
-            if let category = filter.category, !produced("event.category", in: view).contains(category) {
-                return "'\(category) where': no \(category) events in this view"
-            }
-            for field in checkedFields {
-                guard let slot = schema.slot(for: field) else { continue }
-                let producedValues = produced(field, in: view)
-                // event.action holds one value, so its conjuncts intersect; the category and type are lists.
-                let failed = field == "event.action"
-                    ? filter.requiredValues(atSlot: slot).flatMap { producedValues.contains(where: $0.admits) ? nil : $0 }
-                    : filter.unsatisfiableValues(atSlot: slot, produced: producedValues)
-                if let required = failed {
-                    let values = (required.values.union(required.caseInsensitiveValues)).sorted()
-                    return "\(field) must be " + (values.isEmpty ? "nothing" : values.joined(separator: ", "))
-                        + ", which this view never writes"
-                }
-            }
-            if filter.requiresAbsentField {
-                return "needs " + query.unknownFields.map { "'\($0)'" }.joined(separator: ", ")
-                    + ", which no source produces"
-            }
+        // event.action holds one value, so its conjuncts intersect; the category and type are lists.
+        let fields = checkedFields.compactMap { field in
+            schema.slot(for: field).map { (field: field, slot: $0, values: produced(field, in: view), singleValued: field == "event.action") }
         }
-        return nil
+        return query.neverMatchReason(categories: produced("event.category", in: view), produced: fields)
     }
 
     /// As `auspex check` prints it: a warning at the rule's query.

@@ -66,7 +66,7 @@ public struct RuleSet: Sendable {
                     + "; conditions on \(query.unknownFields.count == 1 ? "it" : "them") see null"
                     + " and the rule may never match"))
             }
-            if !query.pipes.isEmpty {
+            if query.hasPipes {
                 diagnostics.append(.warning(rule.file, rule.queryLocation,
                     "pipes (| head, | tail) select among batch results; a streaming engine ignores them"))
             }
