@@ -37,7 +37,7 @@ public struct PipelineSettings: Sendable {
 /// Parsed records → reassembled audit events → ECS slots → rule matches → alerts. The whole detection path
 /// but the reader and the sinks; `auspex replay` drives it from a file, `auspex run` from the processing thread.
 public struct DetectionPipeline {
-    public private(set) var engine: DetectionEngine
+    private(set) var engine: DetectionEngine
     private(set) var documents: DocumentStage
     let alertBuilder: AlertBuilder
     private var matches: [RuleMatch] = []
@@ -52,6 +52,14 @@ public struct DetectionPipeline {
     }
 
     public var ruleSet: RuleSet { engine.ruleSet }
+    /// What the rules did (evaluations, state dropped on reload, events excepted), cumulative.
+    public var engineCounters: EngineCounters { engine.counters }
+    /// Events kept from rules by exception items, per rule and item (`list_id/item_id`), ordered by rule, then item.
+    public var exceptionHits: [(rule: String, item: String, count: UInt64)] { engine.sortedExceptionHits }
+    /// State counters summed over every rule (sequences started, expired, evicted, …).
+    public var matchCounters: MatchCounters { engine.matchCounters }
+    /// Join keys holding partial sequences or samples, over all rules.
+    public var pendingKeys: Int { engine.pendingKeys }
     public var counters: PipelineCounters { documents.counters }
     var normalizerCounters: NormalizerCounters { documents.normalizerCounters }
     public var processes: ProcessEnricher { documents.processes }
