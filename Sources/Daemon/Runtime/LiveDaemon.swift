@@ -54,7 +54,7 @@ public final class LiveDaemon {
             return ExitStatus.config
         }
         let daemon = LiveDaemon(options: options, config: resolved.config, ruleSet: load.ruleSet,
-                                rulesSkipped: load.report.skipped.count, notifier: notifier)
+                                rulesSkipped: load.report.skippedCount, notifier: notifier)
         return daemon.run(signals: signals)
     }
 
@@ -308,7 +308,7 @@ public final class LiveDaemon {
             reinstallAuditRules(newPlan)
         }
         ruleSet = load.ruleSet
-        facts.rulesSkipped = load.report.skipped.count
+        facts.rulesSkipped = load.report.skippedCount
         facts.lastReloadSucceeded = true
         plan = newPlan
         processor.replace(ruleSet: load.ruleSet, policy: config.alertPolicy)

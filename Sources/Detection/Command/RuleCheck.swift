@@ -16,7 +16,7 @@ public enum RuleCheck {
 
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
-        let skipped = load.report.skipped.count
+        let skipped = load.report.skippedCount
         print("\(load.report.filesRead) rule files: \(load.ruleSet.rules.count) rules ok, \(load.failedRuleCount) failed"
             + (skipped > 0 ? ", \(skipped) skipped (not EQL)" : "")
             + "; configuration \(resolved.file ?? "defaults") \(resolved.hasErrors ? "has errors" : "ok")"

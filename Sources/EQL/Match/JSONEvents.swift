@@ -1,10 +1,10 @@
 import EventModel
 
 /// A bad events file: which input, where, and what.
-public struct JSONEventsError: Error, CustomStringConvertible, Sendable {
+struct JSONEventsError: Error, CustomStringConvertible, Sendable {
     var source: String
     var message: String
-    public var description: String { "\(source): \(message)" }
+    var description: String { "\(source): \(message)" }
 
     init(source: String, message: String) {
         self.source = source
