@@ -46,13 +46,13 @@ let package = Package(
         // The runtime of `auspex run`: processing thread, reload, sd_notify, status.
         .target(name: "Daemon", dependencies: ["Detection", "AuditNetlink", "AuditRecords", "Processes", "Rules", "Alerting", "EventModel", "CSystemd"]),
         .executableTarget(name: "auspex", dependencies: [
-            "Daemon", "Detection", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel",
+            "Daemon", "Detection", "AuditNetlink", "Events", "EQL", "Rules", "Alerting", "EventModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // EQL throughput over the Linux detection-rules corpus (`make bench-eql`; not a test).
         // Every outside input (audit.log text, EQL, rule TOML, exception NDJSON) driven through the product's own
         // path, for the fuzzer and its regression tests.
-        .target(name: "FuzzTargets", dependencies: ["AuditRecords", "Detection", "EQL", "EventModel", "Events", "Reassembler", "Rules"]),
+        .target(name: "FuzzTargets", dependencies: ["Detection", "EQL", "EventModel", "Events", "Rules"]),
         // libFuzzer entry point (`make fuzz`); a normal build runs saved inputs: `auspex-fuzz TARGET FILE...`.
         .executableTarget(name: "auspex-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/auspex-fuzz"),
         .executableTarget(name: "auspex-bench", dependencies: ["EQL", "EventModel"], path: "Benchmarks/EQLThroughput"),
