@@ -78,10 +78,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     /// Both views' schemas, built once: per input they cost more than compiling a typical query. Immutable once
     /// built (FieldSchema is not declared Sendable).
-    nonisolated(unsafe) private static let eqlSchemas: [any FieldSchema] = {
-        let builder = ECSSchemaBuilder()
-        return [SourceView.auditd, .defend].map { builder.schema(for: $0) }
-    }()
+    nonisolated(unsafe) private static let eqlSchemas: [any FieldSchema] = RuleSet.viewSchemas()
 
     /// One view per input: compiling in both doubled the cost of an input (regex construction dominates) and found
     /// nothing the other view's inputs do not reach.

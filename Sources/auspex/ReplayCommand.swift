@@ -44,7 +44,7 @@ struct ReplayCommand: ParsableCommand {
 
         let load = resolved.config.loadRules(paths: paths)
         load.diagnostics.forEach { StandardError.line($0.description) }
-        if load.ruleSet.rules.isEmpty {
+        if load.ruleSet.count == 0 {
             StandardError.line("auspex replay: no rule compiled from \(paths.joined(separator: ", "))")
             throw ExitCode(ExitStatus.config)
         }

@@ -122,7 +122,7 @@ public final class LiveDaemon {
             for sink in sinks { sink.deliver(alert) }
         }
         notifier.ready(status: status().line)
-        journal(.started, "started in \(config.auditMode.rawValue) mode with \(ruleSet.rules.count) rules")
+        journal(.started, "started in \(config.auditMode.rawValue) mode with \(ruleSet.count) rules")
 
         var exitStatus = ExitStatus.success
         let statusInterval = Int64(max(1, config.statusIntervalSeconds)) * 1_000_000_000
@@ -229,7 +229,7 @@ public final class LiveDaemon {
 
     private func announce(_ session: LiveAuditSession) {
         let mode = config.auditMode == .unicast ? "unicast (audit pid \(getpid()))" : "multicast"
-        var line = "reading the kernel audit stream, \(mode); \(ruleSet.rules.count) rules"
+        var line = "reading the kernel audit stream, \(mode); \(ruleSet.count) rules"
             + "; receive buffer \(session.receiveBufferBytes) bytes"
         if config.installsAuditRules {
             line += "; \(session.ruleReport.rulesAdded) audit rules added (key \(config.auditRuleKey)): "
@@ -290,9 +290,9 @@ public final class LiveDaemon {
         if load.hasErrors {
             facts.reloadFailures += 1
             let exceptionErrors = load.exceptionLists.diagnostics.containsErrors ? "; exception files have errors" : ""
-            Self.log("reload: \(load.failedRuleCount) rule(s) failed\(exceptionErrors); keeping the \(ruleSet.rules.count) running rules")
+            Self.log("reload: \(load.failedRuleCount) rule(s) failed\(exceptionErrors); keeping the \(ruleSet.count) running rules")
             journal(.reloadRefused, "reload refused: \(load.failedRuleCount) rule(s) failed\(exceptionErrors); "
-                    + "the \(ruleSet.rules.count) running rules stay")
+                    + "the \(ruleSet.count) running rules stay")
             return
         }
         // What the new configuration changes from here on; settings read only at start stay.
@@ -312,8 +312,8 @@ public final class LiveDaemon {
         facts.lastReloadSucceeded = true
         plan = newPlan
         processor.replace(ruleSet: load.ruleSet, policy: config.alertPolicy)
-        Self.log("reload: \(load.ruleSet.rules.count) rules in force")
-        journal(.reloaded, "reloaded: \(load.ruleSet.rules.count) rules in force")
+        Self.log("reload: \(load.ruleSet.count) rules in force")
+        journal(.reloaded, "reloaded: \(load.ruleSet.count) rules in force")
     }
 
     /// A lifecycle entry with its MESSAGE_ID, when journald is in use.

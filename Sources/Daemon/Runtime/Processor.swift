@@ -180,7 +180,7 @@ struct ProcessorSnapshot: Sendable {
         expired = match.expired
         evicted = match.evicted
         pendingKeys = pipeline.pendingKeys
-        rules = pipeline.ruleSet.rules.count
+        rules = pipeline.ruleSet.count
         reassemblyLost = pipeline.reassemblerStatistics.lost
         reassemblyEvicted = pipeline.reassemblerStatistics.evicted
         processes = pipeline.processes.table.counters
