@@ -66,16 +66,11 @@ struct ReplayCommand: ParsableCommand {
         }
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
 
-        var pipeline = DetectionPipeline(ruleSet: load.ruleSet, settings: resolved.config.pipelineSettings)
         // The daemon's gate after the rules, on event time: suppression windows and rate limits follow the log.
         let policy = resolved.config.alertPolicy
-        var gate = AlertGate(policy: noSuppression ? policy.unsuppressed : policy)
-        let outcome = LogReplay.run(descriptor: descriptor, through: &pipeline, gate: &gate) { alert in
-            for sink in sinks { sink.deliver(alert) }
-        }
-        for sink in sinks { sink.close(timeoutMilliseconds: 10_000) }
-
-        StandardError.line(outcome.summary(of: pipeline, sinks: sinks) + "\n  alerts: \(gate.counters)")
+        let outcome = LogReplay.run(descriptor: descriptor, ruleSet: load.ruleSet, settings: resolved.config.pipelineSettings,
+                                    policy: noSuppression ? policy.unsuppressed : policy, sinks: sinks)
+        StandardError.line(outcome.summary)
         if let error = outcome.readError {
             StandardError.line("auspex replay: reading \(file): \(String(cString: strerror(error)))")
             throw ExitCode(ExitStatus.failure)

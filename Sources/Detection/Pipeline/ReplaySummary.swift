@@ -4,7 +4,7 @@ import Foundation
 extension LogReplay.Outcome {
     /// The stderr summary of this replay through `pipeline` into `sinks` (`auspex replay`): what was read and
     /// raised, the rate, the rule state and the exceptions that applied.
-    public func summary(of pipeline: DetectionPipeline, sinks: [AlertSink]) -> String {
+    func summary(of pipeline: DetectionPipeline, sinks: [AlertSink]) -> String {
         let counters = pipeline.counters
         let seconds = max(Double(elapsedNanos) / 1e9, 1e-9)
         let match = pipeline.matchCounters
