@@ -68,9 +68,8 @@ struct StatusCommand: ParsableCommand {
 
     private func printKernelStatus(_ resolved: ResolvedConfiguration) {
         do {
-            let socket = try AuditSocket(.unicast)
-            let status = try socket.status()
-            let ours = (try? socket.countRules(key: resolved.config.auditRuleKey)).map(String.init) ?? "?"
+            let status = try AuditStatus.current()
+            let ours = (try? AuditRuleSet.installedCount(key: resolved.config.auditRuleKey)).map(String.init) ?? "?"
             print("kernel audit: \(status); "
                 + "\(ours) audit rules keyed \(resolved.config.auditRuleKey)")
         } catch {

@@ -324,10 +324,8 @@ public final class LiveDaemon {
     /// Replaces our keyed kernel rules with the new plan's (other rules are never touched).
     private func reinstallAuditRules(_ newPlan: AuditRulePlan) {
         do {
-            let control = try AuditSocket(.unicast)
-            try control.deleteRules(key: config.auditRuleKey)
-            if newPlan.needsKernelRules {
-                let report = try control.install(newPlan.auditRuleSet(key: config.auditRuleKey), selfPID: UInt32(getpid()))
+            let rules = newPlan.needsKernelRules ? newPlan.auditRuleSet(key: config.auditRuleKey) : nil
+            if let report = try AuditRuleSet.replaceInstalled(key: config.auditRuleKey, with: rules) {
                 Self.log("reload: \(report.rulesAdded) audit rules installed: " + newPlan.installedSummary)
             }
         } catch {
