@@ -56,8 +56,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         lseek(descriptor, 0, SEEK_SET)
 
         // `auspex events --file`: documents written as NDJSON (to /dev/null), malformed records counted, not reported.
-        var settings = PipelineSettings(host: HostInfo(id: "fuzz", name: "fuzz"), maxEventsInFlight: 16)
-        settings.maxProcesses = 64
+        let settings = PipelineSettings(host: HostInfo(id: "fuzz", name: "fuzz"), maxEventsInFlight: 16, maxProcesses: 64)
         var documents = EventDocuments(descriptor: discard, documentLimit: nil, settings: settings, names: NoNames(),
                                        report: { _ in })
         documents.readLog(descriptor: descriptor, name: "fuzz input")

@@ -51,8 +51,7 @@ struct EventsCommand: ParsableCommand {
     }
 
     func run() throws {
-        var settings = PipelineSettings(host: HostInfo.current())
-        if file == nil { settings.readLiveProcesses() }
+        let settings = PipelineSettings(host: HostInfo.current(), liveProcesses: file == nil)
         var events = EventDocuments(descriptor: 1, documentLimit: count, settings: settings)
         if let file {
             let descriptor = file == "-" ? 0 : open(file, O_RDONLY | O_CLOEXEC)

@@ -68,7 +68,7 @@ struct ReplayCommand: ParsableCommand {
 
         // The daemon's gate after the rules, on event time: suppression windows and rate limits follow the log.
         let policy = resolved.config.alertPolicy
-        let outcome = LogReplay.run(descriptor: descriptor, ruleSet: load.ruleSet, settings: resolved.config.pipelineSettings,
+        let outcome = LogReplay.run(descriptor: descriptor, ruleSet: load.ruleSet, settings: resolved.config.pipelineSettings(),
                                     policy: noSuppression ? policy.unsuppressed : policy, sinks: sinks)
         StandardError.line(outcome.summary)
         if let error = outcome.readError {

@@ -71,7 +71,11 @@ public final class LiveDaemon {
         }
         let session: LiveAuditSession
         do {
-            session = try LiveAuditSession(options: sessionOptions())
+            let rules = config.installsAuditRules && plan.needsKernelRules ? plan.auditRuleSet(key: config.auditRuleKey) : nil
+            session = try LiveAuditSession(multicast: config.auditMode == .multicast, rules: rules,
+                                           receiveBufferBytes: config.receiveBufferBytes,
+                                           backlogLimit: UInt32(clamping: config.backlogLimit),
+                                           kernelStatePath: config.kernelStateFile)
         } catch {
             Self.log("cannot read the kernel audit stream: \(error)")
             sinks.forEach { $0.close(timeoutMilliseconds: 1000) }
@@ -82,8 +86,7 @@ public final class LiveDaemon {
         session.notices.forEach(Self.log)
 
         let queue = RecordQueue(capacity: config.eventQueueSize)
-        var settings = config.pipelineSettings
-        settings.readLiveProcesses()
+        let settings = config.pipelineSettings(liveProcesses: true)
         let pipeline = DetectionPipeline(ruleSet: ruleSet, settings: settings)
         let processor = Processor(queue: queue, pipeline: pipeline, sinks: sinks, policy: config.alertPolicy)
         let wake: WakeEvent
@@ -216,16 +219,6 @@ public final class LiveDaemon {
     }
 
     // MARK: start-up
-
-    private func sessionOptions() -> LiveAuditSession.Options {
-        let unicast = config.auditMode == .unicast
-        let rules = config.installsAuditRules && plan.needsKernelRules
-            ? plan.auditRuleSet(key: config.auditRuleKey) : nil
-        return LiveAuditSession.Options(mode: unicast ? .unicast : .multicast, rules: rules,
-                                        receiveBufferBytes: config.receiveBufferBytes,
-                                        backlogLimit: UInt32(clamping: config.backlogLimit),
-                                        kernelStatePath: config.kernelStateFile)
-    }
 
     private func announce(_ session: LiveAuditSession) {
         let mode = config.auditMode == .unicast ? "unicast (audit pid \(getpid()))" : "multicast"

@@ -9,14 +9,11 @@ extension AuspexConfig {
         return HostInfo(id: hostID ?? current.id, name: hostName ?? current.name)
     }
 
-    /// Pipeline bounds from `[audit]` and `[engine]`.
-    public var pipelineSettings: PipelineSettings {
-        var settings = PipelineSettings(host: hostInfo,
-                                        matcherLimits: matcherLimits,
-                                        maxEventsInFlight: maxEventsInFlight,
-                                        reassemblyTimeoutNanos: reassemblyTimeoutNanos)
-        settings.maxProcesses = maxProcesses
-        return settings
+    /// Pipeline bounds from `[audit]` and `[engine]`; `liveProcesses` for the running system (see `PipelineSettings`).
+    public func pipelineSettings(liveProcesses: Bool = false) -> PipelineSettings {
+        PipelineSettings(host: hostInfo, matcherLimits: matcherLimits, maxEventsInFlight: maxEventsInFlight,
+                         reassemblyTimeoutNanos: reassemblyTimeoutNanos, maxProcesses: maxProcesses,
+                         liveProcesses: liveProcesses)
     }
 
     /// Rules from `paths` with the `[exceptions]` lists attached (none when disabled).

@@ -18,19 +18,23 @@ public struct PipelineSettings: Sendable {
     var processSource: any ProcSource = ProcSources.absent()
     var scanProcesses = false
     /// Cap of the process table (`[engine] max_processes`).
-    public var maxProcesses = 65_536
+    var maxProcesses: Int
 
     /// The process table reads the running system: `/proc`, scanned at start (live use, not replays).
-    public mutating func readLiveProcesses() {
+    mutating func readLiveProcesses() {
         (processSource, scanProcesses) = (ProcSources.live(), true)
     }
 
+    /// `liveProcesses`: the process table reads the running system (`/proc`, scanned at start), as `run` and
+    /// `events` on the kernel do; replays read none.
     public init(host: HostInfo, matcherLimits: MatcherLimits = MatcherLimits(), maxEventsInFlight: Int = 1024,
-                reassemblyTimeoutNanos: Int64 = 2_000_000_000) {
+                reassemblyTimeoutNanos: Int64 = 2_000_000_000, maxProcesses: Int = 65_536, liveProcesses: Bool = false) {
         self.host = host
         self.matcherLimits = matcherLimits
         self.maxEventsInFlight = maxEventsInFlight
         self.reassemblyTimeoutNanos = reassemblyTimeoutNanos
+        self.maxProcesses = maxProcesses
+        if liveProcesses { readLiveProcesses() }
     }
 }
 

@@ -59,12 +59,10 @@ public struct EventDocuments {
     public mutating func readKernel(multicast: Bool, installRules: Bool, receiveBufferBytes: Int, kernelStateFile: String,
                                     duration: Double?) throws -> Bool {
         let stop = try StopSignal() // before the session: a signal during setup must not skip the cleanup
-        let options = LiveAuditSession.Options(mode: multicast ? .multicast : .unicast,
-                                               rules: installRules ? .events : nil, receiveBufferBytes: receiveBufferBytes,
-                                               kernelStatePath: kernelStateFile)
         let session: LiveAuditSession
         do {
-            session = try LiveAuditSession(options: options)
+            session = try LiveAuditSession(multicast: multicast, rules: installRules ? .events : nil,
+                                           receiveBufferBytes: receiveBufferBytes, kernelStatePath: kernelStateFile)
         } catch {
             StandardError.line("auspex events: \(error)")
             return false
