@@ -34,7 +34,8 @@ public enum AlertSinks {
 
     /// A second journal view of each alert handed to it, of the caller's making (`entry`: the blind-spot warning
     /// with its own `MESSAGE_ID`), on its own thread behind a small queue.
-    public static func journalNotices(name: String, entry: @escaping @Sendable (Alert) -> [JournalField]) -> any AlertSink {
-        JournalNoticeWriter.sink(name: name, entry: entry)
+    public static func journalNotices(name: String, entry: @escaping @Sendable (Alert) -> [(name: String, value: String)])
+        -> any AlertSink {
+        JournalNoticeWriter.sink(name: name, entry: { alert in entry(alert).compactMap { JournalField($0.name, $0.value) } })
     }
 }

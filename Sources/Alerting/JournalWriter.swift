@@ -31,10 +31,17 @@ final class JournalWriter: AlertWriter {
 
 extension JournalEntry {
     /// Sends one entry; returns 0 or a negative errno. Injectable so tests can stand in for journald.
-    public typealias Send = @Sendable ([JournalField]) -> Int32
+    typealias Send = @Sendable ([JournalField]) -> Int32
+
+    /// Sends one entry of the caller's making (the daemon's lifecycle entries and warnings), its fields in order;
+    /// a field whose name journald would refuse (see `JournalField.isValidName`) is left out. Returns 0 or a
+    /// negative errno.
+    public static func send(_ fields: [(name: String, value: String)]) -> Int32 {
+        libsystemdSend(fields.compactMap { JournalField($0.name, $0.value) })
+    }
 
     /// The real sender: one contiguous buffer of `NAME=value` items, one iovec per field.
-    public static let libsystemdSend: Send = { fields in
+    static let libsystemdSend: Send = { fields in
         var buffer: [UInt8] = []
         var ranges: [Range<Int>] = []
         buffer.reserveCapacity(fields.reduce(0) { $0 + $1.name.utf8.count + 1 + $1.value.count })

@@ -15,9 +15,7 @@ public struct SpoolConfiguration: Hashable, Sendable {
     /// flushes; the tmp → rename order still keeps partial files out of `new/`.
     var fsync: Bool
 
-    public static let defaultDirectory = "/var/spool/auspex"
-
-    public init(directory: String = SpoolConfiguration.defaultDirectory, maxFiles: Int = 10_000,
+    public init(directory: String, maxFiles: Int = 10_000,
                 maxBytes: Int64 = 256 << 20, fileMode: mode_t = 0o640, fsync: Bool = true)
     {
         self.directory = directory
