@@ -1,7 +1,7 @@
 import ArgumentParser
-import AuditNetlink
 import Detection
 import Events
+import Rules
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,7 +39,7 @@ struct EventsCommand: ParsableCommand {
     @Option(name: .customLong("kernel-state-file"),
             help: ArgumentHelp("Where the original kernel audit settings are recorded while they are changed, so that "
                 + "the next run restores them after a SIGKILL or crash.", valueName: "PATH"))
-    var kernelStateFile = KernelStateFile.defaultPath
+    var kernelStateFile = AuspexConfig().kernelStateFile
 
     func validate() throws {
         if file != nil, multicast { throw ValidationError("--multicast reads the kernel; it cannot go with --file.") }
@@ -60,7 +60,6 @@ struct EventsCommand: ParsableCommand {
             }
             defer { if descriptor != 0 { close(descriptor) } }
             events.readLog(descriptor: descriptor, name: file)
-            events.printSummary()
         } else if try !events.readKernel(multicast: multicast, installRules: !noRules, receiveBufferBytes: receiveBuffer,
                                          kernelStateFile: kernelStateFile, duration: duration) {
             throw ExitCode.failure

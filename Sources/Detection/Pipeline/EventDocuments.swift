@@ -17,11 +17,11 @@ public struct EventDocuments {
     private(set) var output: LineOutput
     /// Stop producing after this many documents (nil: no limit).
     let documentLimit: UInt64?
-    /// Where malformed records and read errors are reported.
+    /// Where malformed records, read errors and the summary go.
     private let report: (String) -> Void
 
-    /// Documents go to `descriptor`, reassembled and enriched by `settings` as the daemon would; problems go to
-    /// `report` (stderr by default).
+    /// Documents go to `descriptor`, reassembled and enriched by `settings` as the daemon would; problems and the
+    /// summary go to `report` (stderr by default).
     public init(descriptor: Int32, documentLimit: UInt64?, settings: PipelineSettings,
                 names: any NameLookup = SystemNameLookup(), report: @escaping (String) -> Void = StandardError.line) {
         stage = DocumentStage(settings: settings, names: names)
@@ -38,7 +38,7 @@ public struct EventDocuments {
     // MARK: audit.log text
 
     /// Reads audit.log text from `descriptor` (named `name` in a read error) to its end, the document limit or a
-    /// failed write, then delivers what is pending.
+    /// failed write, then delivers what is pending and reports the summary.
     public mutating func readLog(descriptor: Int32, name: String) {
         var reader = LogRecordReader(descriptor: descriptor)
         while !limitReached, !outputFailed, let parsed = reader.next() {
@@ -48,6 +48,7 @@ public struct EventDocuments {
             report("auspex events: reading \(name): \(String(cString: strerror(error)))")
         }
         finish()
+        printSummary(kernel: nil)
     }
 
     // MARK: live kernel
@@ -124,9 +125,7 @@ public struct EventDocuments {
         }
     }
 
-    /// The counters on stderr: records, events, documents, malformed, serial gaps (and the kernel's figures).
-    public func printSummary() { printSummary(kernel: nil) }
-
+    /// The counters: records, events, documents, malformed, serial gaps (and the kernel's figures).
     private func printSummary(kernel: KernelFigures?) {
         let c = counters
         var parts = ["records \(c.records)", "events \(c.events)", "documents \(c.documents)",
@@ -142,7 +141,7 @@ public struct EventDocuments {
         if reassembly.oversized > 0 { parts.append("oversized events \(reassembly.oversized)") }
         if reassembly.nodesForgotten > 0 { parts.append("nodes forgotten \(reassembly.nodesForgotten)") }
         if outputFailed { parts.append("output failed") }
-        StandardError.line("auspex events: " + parts.joined(separator: ", "))
+        report("auspex events: " + parts.joined(separator: ", "))
     }
 
     // MARK: records → lines
