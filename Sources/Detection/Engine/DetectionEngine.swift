@@ -136,7 +136,7 @@ struct DetectionEngine {
     }
 
     /// State counters summed over every rule (sequences started, expired, evicted, …).
-    var matchCounters: MatchCounters { matchers.reduce(MatchCounters()) { $0 + $1.counters } }
+    var matchCounters: MatchCounters { MatchCounters.total(matchers.lazy.map(\.counters)) }
 
     /// ``exceptionHits`` ordered by rule, then item.
     var sortedExceptionHits: [(rule: String, item: String, count: UInt64)] {
