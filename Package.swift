@@ -40,8 +40,9 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Alerting", "EQL", "EventModel"]),
         // Alert documents, rule metadata and severity; sinks (journald, spool, stdout).
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
-        // Schema and views, rule set, compiled rules, audit-rule plan, engine, pipeline, replay, alert building;
-        // what every command shares (resolved configuration, exit statuses, signals).
+        // Schema and views, rule set, compiled rules, audit-rule plan (and its kernel rules), engine, pipeline, replay,
+        // alert building, the check report and the events command; what every command shares (resolved
+        // configuration, exit statuses, signals).
         .target(name: "Detection", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel"]),
         // The runtime of `auspex run`: processing thread, reload, sd_notify, status.
         .target(name: "Daemon", dependencies: ["Detection", "AuditNetlink", "AuditRecords", "Processes", "Rules", "Alerting", "EventModel", "CSystemd"]),
