@@ -40,19 +40,20 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Alerting", "EQL", "EventModel"]),
         // Alert documents, rule metadata and severity; sinks (journald, spool, stdout).
         .target(name: "Alerting", dependencies: ["EventModel", "CSystemd"]),
-        // Schema and views, rule set, compiled rules, audit-rule plan, engine, pipeline, replay, alert building;
-        // what every command shares (resolved configuration, exit statuses, signals).
-        .target(name: "Detection", dependencies: ["AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel"]),
+        // Schema and views, rule set, compiled rules, audit-rule plan (and its kernel rules), engine, pipeline, replay,
+        // alert building, the check report and the events command; what every command shares (resolved
+        // configuration, exit statuses, signals).
+        .target(name: "Detection", dependencies: ["AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel"]),
         // The runtime of `auspex run`: processing thread, reload, sd_notify, status.
         .target(name: "Daemon", dependencies: ["Detection", "AuditNetlink", "AuditRecords", "Processes", "Rules", "Alerting", "EventModel", "CSystemd"]),
         .executableTarget(name: "auspex", dependencies: [
-            "Daemon", "Detection", "AuditNetlink", "AuditRecords", "Reassembler", "Events", "Processes", "EQL", "Rules", "Alerting", "EventModel",
+            "Daemon", "Detection", "AuditNetlink", "Events", "EQL", "Rules", "Alerting", "EventModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // EQL throughput over the Linux detection-rules corpus (`make bench-eql`; not a test).
         // Every outside input (audit.log text, EQL, rule TOML, exception NDJSON) driven through the product's own
         // path, for the fuzzer and its regression tests.
-        .target(name: "FuzzTargets", dependencies: ["AuditRecords", "Detection", "EQL", "EventModel", "Events", "Reassembler", "Rules"]),
+        .target(name: "FuzzTargets", dependencies: ["Detection", "EQL", "EventModel", "Events", "Rules"]),
         // libFuzzer entry point (`make fuzz`); a normal build runs saved inputs: `auspex-fuzz TARGET FILE...`.
         .executableTarget(name: "auspex-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/auspex-fuzz"),
         .executableTarget(name: "auspex-bench", dependencies: ["EQL", "EventModel"], path: "Benchmarks/EQLThroughput"),
@@ -69,7 +70,7 @@ let package = Package(
         .testTarget(name: "AlertingTests", dependencies: ["PackageTestSupport", "Alerting", "EventModel"]),
         // Kernel-format audit.log text for the Detection and Daemon tests.
         .target(name: "DetectionTestSupport", path: "Tests/DetectionTestSupport"),
-        .testTarget(name: "DetectionTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Detection", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords", "Reassembler"]),
+        .testTarget(name: "DetectionTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Detection", "EQL", "Rules", "Alerting", "Events", "EventModel", "AuditRecords", "AuditNetlink", "Reassembler"]),
         .testTarget(name: "DaemonTests", dependencies: ["PackageTestSupport", "DetectionTestSupport", "Daemon", "Detection", "Rules", "EQL", "Alerting", "Events", "EventModel", "AuditRecords", "AuditNetlink", "Processes"]),
         // Drives the built `auspex` binary: over audit.log files, and against the live kernel and journald (root;
         // skipped otherwise).

@@ -820,8 +820,9 @@ def iso_seconds(stamp):
 
 
 # Coarse stages: (name, pattern of the function whose inclusive instruction count stands for the stage).
-# parse: reading and parsing the log's lines (LogRecordReader.next; with LTO parseLogLine is inlined into it).
-STAGES = [("parse", r"AuditRecords15LogRecordReaderV4next|AuditRecords0A6ParserO12parseLogLine"), ("reassemble", r"ReassemblerAAV4push"),
+# parse: reading and parsing the log's lines (LogRecordReader.nextLine, or next in older trees; with LTO
+# parseLogLine is inlined into it).
+STAGES = [("parse", r"AuditRecords15LogRecordReaderV(4next|8nextLine)|AuditRecords0A6ParserO12parseLogLine"), ("reassemble", r"ReassemblerAAV4push"),
           ("normalize", r"Events10NormalizerV9normalize"), ("process table", r"Processes15ProcessEnricherV6enrich"),
           ("rules", r"Daemon15DetectionEngineV7process|Detection0A6EngineV7process_9timestamp"), ("JSON out", r"EventModel10JSONWriter|Events14SlotJSONWriterV5write"),
           ("rule loading (once)", r"(Daemon|Detection)7RuleSetV4load")]

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A sink that writes on the caller's thread (`auspex replay` to stdout, tests, a spool on a fast disk).
-public final class DirectSink: AlertSink, @unchecked Sendable {
-    public let name: String
+final class DirectSink: AlertSink, @unchecked Sendable {
+    let name: String
     private let writer: AlertWriter
     private let lock = NSLock()
     private var closed = false
@@ -13,7 +13,7 @@ public final class DirectSink: AlertSink, @unchecked Sendable {
         self.writer = writer
     }
 
-    public func deliver(_ alert: Alert) {
+    func deliver(_ alert: Alert) {
         lock.lock()
         defer { lock.unlock() }
         guard !closed else {
@@ -23,17 +23,17 @@ public final class DirectSink: AlertSink, @unchecked Sendable {
         state.record(Result { try writer.write(alert) })
     }
 
-    public var counters: SinkCounters {
+    var counters: SinkCounters {
         lock.lock()
         defer { lock.unlock() }
         return state
     }
 
     @discardableResult
-    public func flush(timeoutMilliseconds: Int) -> Bool { true }
+    func flush(timeoutMilliseconds: Int) -> Bool { true }
 
     @discardableResult
-    public func close(timeoutMilliseconds: Int) -> Bool {
+    func close(timeoutMilliseconds: Int) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         if !closed {

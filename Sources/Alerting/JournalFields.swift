@@ -1,7 +1,7 @@
 import EventModel
 
 /// One journal field: a validated name and a value of any bytes.
-public struct JournalField: Hashable, Sendable {
+struct JournalField: Hashable, Sendable {
     let name: String
     let value: [UInt8]
 
@@ -12,7 +12,7 @@ public struct JournalField: Hashable, Sendable {
         self.value = value
     }
 
-    public init?(_ name: String, _ value: String) {
+    init?(_ name: String, _ value: String) {
         self.init(name, Array(value.utf8))
     }
 

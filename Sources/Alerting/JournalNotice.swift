@@ -1,15 +1,15 @@
 /// Writes one journal entry of the caller's making per alert handed to it: a second journal view of an alert
 /// with its own `MESSAGE_ID` and priority (the blind-spot warning), beside the alert entry `JournalWriter` writes.
 ///
-/// Use it behind a `QueuedSink` (`JournalNoticeWriter.sink`), like `JournalWriter`, so a stalled journald never
+/// Use it behind a `QueuedSink` (`AlertSinks.journalNotices`), like `JournalWriter`, so a stalled journald never
 /// blocks the thread that raises the notice.
-public final class JournalNoticeWriter: AlertWriter {
-    public typealias Entry = @Sendable (Alert) -> [JournalField]
+final class JournalNoticeWriter: AlertWriter {
+    typealias Entry = @Sendable (Alert) -> [JournalField]
 
     private let entry: Entry
-    private let send: JournalWriter.Send
+    private let send: JournalEntry.Send
 
-    init(entry: @escaping Entry, send: @escaping JournalWriter.Send = JournalWriter.libsystemdSend) {
+    init(entry: @escaping Entry, send: @escaping JournalEntry.Send = JournalEntry.libsystemdSend) {
         self.entry = entry
         self.send = send
     }
@@ -23,8 +23,8 @@ public final class JournalNoticeWriter: AlertWriter {
     func close() {}
 
     /// A notice sink on its own thread behind a queue of `capacity` alerts.
-    public static func sink(name: String, capacity: Int = 64, entry: @escaping Entry,
-                            send: @escaping JournalWriter.Send = JournalWriter.libsystemdSend) -> QueuedSink {
+    static func sink(name: String, capacity: Int = 64, entry: @escaping Entry,
+                     send: @escaping JournalEntry.Send = JournalEntry.libsystemdSend) -> QueuedSink {
         QueuedSink(name: name, writer: JournalNoticeWriter(entry: entry, send: send), capacity: capacity)
     }
 }

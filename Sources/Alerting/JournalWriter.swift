@@ -5,13 +5,12 @@ import CSystemd
 /// Use it behind a `QueuedSink` (see `JournalWriter.sink`): sd_journal_sendv is a blocking `sendmsg`, and a
 /// stalled journald must not stall detection. An absent journald (`ENOENT`, `ECONNREFUSED`) or a full socket
 /// buffer (`EAGAIN`) is an `AlertSinkError`, counted as `failed` by the sink.
-public final class JournalWriter: AlertWriter {
-    /// Sends one entry; returns 0 or a negative errno. Injectable so tests can stand in for journald.
-    public typealias Send = @Sendable ([JournalField]) -> Int32
+final class JournalWriter: AlertWriter {
+    typealias Send = JournalEntry.Send
 
     private let send: Send
 
-    init(send: @escaping Send = JournalWriter.libsystemdSend) {
+    init(send: @escaping Send = JournalEntry.libsystemdSend) {
         self.send = send
     }
 
@@ -24,13 +23,25 @@ public final class JournalWriter: AlertWriter {
     func close() {}
 
     /// A journald sink on its own thread behind a queue of `capacity` alerts.
-    public static func sink(capacity: Int = 1024, maxBytes: Int = 16 << 20,
-                            send: @escaping Send = JournalWriter.libsystemdSend) -> QueuedSink {
+    static func sink(capacity: Int = 1024, maxBytes: Int = 16 << 20,
+                     send: @escaping Send = JournalEntry.libsystemdSend) -> QueuedSink {
         QueuedSink(name: "journal", writer: JournalWriter(send: send), capacity: capacity, maxBytes: maxBytes)
+    }
+}
+
+extension JournalEntry {
+    /// Sends one entry; returns 0 or a negative errno. Injectable so tests can stand in for journald.
+    typealias Send = @Sendable ([JournalField]) -> Int32
+
+    /// Sends one entry of the caller's making (the daemon's lifecycle entries and warnings), its fields in order;
+    /// a field whose name journald would refuse (see `JournalField.isValidName`) is left out. Returns 0 or a
+    /// negative errno.
+    public static func send(_ fields: [(name: String, value: String)]) -> Int32 {
+        libsystemdSend(fields.compactMap { JournalField($0.name, $0.value) })
     }
 
     /// The real sender: one contiguous buffer of `NAME=value` items, one iovec per field.
-    public static let libsystemdSend: Send = { fields in
+    static let libsystemdSend: Send = { fields in
         var buffer: [UInt8] = []
         var ranges: [Range<Int>] = []
         buffer.reserveCapacity(fields.reduce(0) { $0 + $1.name.utf8.count + 1 + $1.value.count })

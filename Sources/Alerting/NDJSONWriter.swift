@@ -3,7 +3,7 @@ import Glibc
 /// Writes each alert as one line of JSON (NDJSON) to a file descriptor, standard output by default
 /// (`auspex replay`). Callers that write to a pipe should ignore SIGPIPE so a closed reader is an
 /// `EPIPE` error, not a signal.
-public final class NDJSONWriter: AlertWriter {
+final class NDJSONWriter: AlertWriter {
     let fileDescriptor: Int32
 
     init(fileDescriptor: Int32 = STDOUT_FILENO) {
@@ -21,7 +21,7 @@ public final class NDJSONWriter: AlertWriter {
     func close() {}
 
     /// A synchronous NDJSON sink on standard output.
-    public static func stdoutSink() -> DirectSink {
+    static func stdoutSink() -> DirectSink {
         DirectSink(name: "stdout", writer: NDJSONWriter())
     }
 }

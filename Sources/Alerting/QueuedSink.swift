@@ -4,8 +4,8 @@ import Foundation
 /// (journald not reading, a slow disk) never blocks the detection pipeline: when the queue is full the
 /// alert is dropped and counted. The thread hands the writer everything queued (up to `batchSize`) at
 /// once, so the spool can share one directory fsync between the alerts of a burst.
-public final class QueuedSink: AlertSink, @unchecked Sendable {
-    public let name: String
+final class QueuedSink: AlertSink, @unchecked Sendable {
+    let name: String
     let capacity: Int
     /// Bound of the queued alerts' JSON bytes (`[alerts] queue_max_bytes`): many large alerts drop like many alerts.
     let maxBytes: Int
@@ -38,7 +38,7 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
         thread.start()
     }
 
-    public func deliver(_ alert: Alert) {
+    func deliver(_ alert: Alert) {
         let size = Self.size(of: alert)
         condition.lock()
         defer { condition.unlock() }
@@ -54,7 +54,7 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
         condition.signal()
     }
 
-    public var counters: SinkCounters {
+    var counters: SinkCounters {
         condition.lock()
         defer { condition.unlock() }
         return state
@@ -80,7 +80,7 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
     }
 
     @discardableResult
-    public func flush(timeoutMilliseconds: Int) -> Bool {
+    func flush(timeoutMilliseconds: Int) -> Bool {
         let deadline = Date(timeIntervalSinceNow: Double(timeoutMilliseconds) / 1000)
         condition.lock()
         defer { condition.unlock() }
@@ -91,7 +91,7 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
     }
 
     @discardableResult
-    public func close(timeoutMilliseconds: Int) -> Bool {
+    func close(timeoutMilliseconds: Int) -> Bool {
         let deadline = Date(timeIntervalSinceNow: Double(timeoutMilliseconds) / 1000)
         condition.lock()
         closed = true

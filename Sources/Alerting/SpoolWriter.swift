@@ -15,9 +15,7 @@ public struct SpoolConfiguration: Hashable, Sendable {
     /// flushes; the tmp → rename order still keeps partial files out of `new/`.
     var fsync: Bool
 
-    public static let defaultDirectory = "/var/spool/auspex"
-
-    public init(directory: String = SpoolConfiguration.defaultDirectory, maxFiles: Int = 10_000,
+    public init(directory: String, maxFiles: Int = 10_000,
                 maxBytes: Int64 = 256 << 20, fileMode: mode_t = 0o640, fsync: Bool = true)
     {
         self.directory = directory
@@ -35,7 +33,7 @@ public struct SpoolConfiguration: Hashable, Sendable {
 /// Names are `<seconds>.<microseconds>P<pid>Q<sequence>.<alert id>.json`: unique per writer and sorted by
 /// time, which is the order retention removes them in. The writer must be the only one of its spool.
 /// Consumers may delete or move files in `new/`; retention then forgets them.
-public final class SpoolWriter: AlertWriter {
+final class SpoolWriter: AlertWriter {
     let configuration: SpoolConfiguration
     private let tmpFD: Int32
     private let newFD: Int32
@@ -187,7 +185,7 @@ public final class SpoolWriter: AlertWriter {
 
 extension SpoolWriter {
     /// A spool sink writing on its own thread behind a queue of `capacity` alerts.
-    public static func sink(configuration: SpoolConfiguration, capacity: Int = 4096, maxBytes: Int = 16 << 20) throws -> QueuedSink {
+    static func sink(configuration: SpoolConfiguration, capacity: Int = 4096, maxBytes: Int = 16 << 20) throws -> QueuedSink {
         QueuedSink(name: "spool", writer: try SpoolWriter(configuration: configuration), capacity: capacity,
                    maxBytes: maxBytes)
     }

@@ -5,13 +5,8 @@ import Glibc
 /// The terminal view of `auspex run`: each alert's reason line (severity coloured), or each alert document as one
 /// NDJSON line. Suppression summaries print too (dimmed). Use it behind a `QueuedSink`: a terminal can block
 /// (Ctrl-S, a slow ssh link), and detection must not.
-public final class TerminalWriter: AlertWriter {
-    public enum Format: String, Sendable, CaseIterable {
-        /// `<time> <SEVERITY> <reason line>`.
-        case reason
-        /// The alert document, one JSON object per line.
-        case ndjson
-    }
+final class TerminalWriter: AlertWriter {
+    typealias Format = AlertSinks.TerminalFormat
 
     let fileDescriptor: Int32
     let format: Format
@@ -24,7 +19,7 @@ public final class TerminalWriter: AlertWriter {
     }
 
     /// `--color auto`: colour when the descriptor is a terminal, `TERM` is not `dumb` and `NO_COLOR` is unset.
-    public static func colorIsWanted(fileDescriptor: Int32 = STDOUT_FILENO) -> Bool {
+    static func colorIsWanted(fileDescriptor: Int32 = STDOUT_FILENO) -> Bool {
         guard isatty(fileDescriptor) == 1, getenv("NO_COLOR") == nil else { return false }
         if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
         return true
@@ -69,7 +64,7 @@ public final class TerminalWriter: AlertWriter {
     func close() {}
 
     /// A terminal sink on its own thread behind a queue.
-    public static func sink(format: Format, color: Bool, capacity: Int = 1024, maxBytes: Int = 16 << 20) -> QueuedSink {
+    static func sink(format: Format, color: Bool, capacity: Int = 1024, maxBytes: Int = 16 << 20) -> QueuedSink {
         QueuedSink(name: "stdout", writer: TerminalWriter(format: format, color: color), capacity: capacity,
                    maxBytes: maxBytes)
     }

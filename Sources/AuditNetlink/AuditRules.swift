@@ -18,7 +18,7 @@ public struct AuditRuleSet: Equatable, Sendable {
     /// File watches (`-w PATH -p PERMISSIONS`), which cover every ABI.
     var watches: [Watch]
 
-    public init(key: String = AuditRuleSet.defaultKey, syscalls: [String], arches: [String] = ["b64", "b32"],
+    public init(key: String, syscalls: [String], arches: [String] = ["b64", "b32"],
                 excludeSelf: Bool = true, filters: [ArgumentFilter] = [], watches: [Watch] = []) {
         self.key = key
         self.syscalls = syscalls
@@ -58,10 +58,10 @@ public struct AuditRuleSet: Equatable, Sendable {
         return syscalls.filter { !filtered.contains($0) }
     }
 
-    public static let defaultKey = "auspex"
+    static let defaultKey = "auspex"
 
     /// What `auspex events` needs: process starts, sockets and connections, sessions, forks, exits.
-    public static let events = AuditRuleSet(syscalls: [
+    public static let events = AuditRuleSet(key: defaultKey, syscalls: [
         "execve", "execveat", "socket", "connect", "accept", "accept4", "setsid",
         "clone", "clone3", "fork", "vfork", "exit_group",
     ])
@@ -75,10 +75,27 @@ public struct RuleInstallReport: Equatable, Sendable {
     public var skipped: [String] = []
 }
 
+extension AuditRuleSet {
+    /// Replaces the kernel rules keyed `key` (and nothing an administrator wrote) with `set`, over a control socket
+    /// of its own; nil `set` only deletes them. Returns what installing `set` did.
+    @discardableResult
+    public static func replaceInstalled(key: String, with set: AuditRuleSet?) throws(AuditNetlinkError) -> RuleInstallReport? {
+        let control = try AuditSocket(.unicast)
+        try control.deleteRules(key: key)
+        guard let set else { return nil }
+        return try control.install(set, selfPID: UInt32(getpid()))
+    }
+
+    /// How many kernel rules carry `key` (`auspex status`).
+    public static func installedCount(key: String) throws(AuditNetlinkError) -> Int {
+        try AuditSocket(.unicast).countRules(key: key)
+    }
+}
+
 extension AuditSocket {
     /// Adds the rules of `set` (its self-exclusion first). Throws on the first rule the kernel refuses;
     /// rules already added stay and carry `set.key`, so `deleteRules(key:)` removes them.
-    public func install(_ set: AuditRuleSet, selfPID: UInt32) throws(AuditNetlinkError) -> RuleInstallReport {
+    func install(_ set: AuditRuleSet, selfPID: UInt32) throws(AuditNetlinkError) -> RuleInstallReport {
         var report = RuleInstallReport()
         if set.excludeSelf {
             try AuditNetlinkError.check(auspex_rule_add_self_exclusion(descriptor, selfPID, set.key),
@@ -122,12 +139,12 @@ extension AuditSocket {
 
     /// Deletes every kernel rule whose key is exactly `key` (syscall rules and file watches alike); returns how many.
     @discardableResult
-    public func deleteRules(key: String) throws(AuditNetlinkError) -> Int {
+    func deleteRules(key: String) throws(AuditNetlinkError) -> Int {
         Int(try AuditNetlinkError.check(auspex_rules_delete_keyed(descriptor, key), "delete audit rules key=\(key)"))
     }
 
     /// Counts the kernel rules whose key is exactly `key`.
-    public func countRules(key: String) throws(AuditNetlinkError) -> Int {
+    func countRules(key: String) throws(AuditNetlinkError) -> Int {
         Int(try AuditNetlinkError.check(auspex_rules_count_keyed(descriptor, key), "list audit rules"))
     }
 

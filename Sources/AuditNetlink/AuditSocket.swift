@@ -2,9 +2,9 @@ import CAuditNetlink
 
 /// One NETLINK_AUDIT socket: control requests (status, settings, rules) and, for a reader, the event stream.
 /// Closes its descriptor when released.
-public final class AuditSocket {
+final class AuditSocket {
     /// How the socket is bound.
-    public enum Binding: Sendable {
+    enum Binding: Sendable {
         /// No multicast group: control requests, or events once registered as the audit daemon.
         case unicast
         /// AUDIT_NLGRP_READLOG: a read-only copy of every record, beside a running auditd.
@@ -14,7 +14,7 @@ public final class AuditSocket {
     /// The raw descriptor (for poll); owned by this object.
     let descriptor: Int32
 
-    public init(_ binding: Binding = .unicast) throws(AuditNetlinkError) {
+    init(_ binding: Binding = .unicast) throws(AuditNetlinkError) {
         let groups: UInt32 = binding == .multicast ? 1 : 0
         descriptor = try AuditNetlinkError.check(auspex_nl_open(groups), "open NETLINK_AUDIT socket")
     }
@@ -34,7 +34,7 @@ public final class AuditSocket {
     }
 
     /// AUDIT_GET.
-    public func status() throws(AuditNetlinkError) -> AuditStatus {
+    func status() throws(AuditNetlinkError) -> AuditStatus {
         var raw = auspex_audit_status()
         try AuditNetlinkError.check(auspex_nl_get_status(descriptor, &raw), "AUDIT_GET status")
         return AuditStatus(raw)

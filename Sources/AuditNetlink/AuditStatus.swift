@@ -16,6 +16,11 @@ public struct AuditStatus: Equatable, Sendable, CustomStringConvertible {
     var backlogWaitTime: UInt32
     var backlogWaitTimeActual: UInt32
 
+    /// The kernel's status now, over a control socket of its own (`auspex status`).
+    public static func current() throws(AuditNetlinkError) -> AuditStatus {
+        try AuditSocket(.unicast).status()
+    }
+
     /// As `auspex status` shows it: `enabled 1, audit pid 0 (no audit daemon), lost 0, backlog 0/8192, backlog_wait_time 0`.
     public var description: String {
         "enabled \(enabled), audit pid \(pid)\(pid == 0 ? " (no audit daemon)" : ""), lost \(lost), "

@@ -110,8 +110,8 @@ public enum KernelStateFileError: Error, Equatable, CustomStringConvertible {
 
 /// The record on disk (default /run/auspex/kernel-state): written atomically (temporary file, fsync, rename,
 /// fsync of the directory), so a crash leaves either the old record or the new one, never half of one.
-public struct KernelStateFile: Sendable {
-    public static let defaultPath = "/run/auspex/kernel-state"
+struct KernelStateFile: Sendable {
+    static let defaultPath = "/run/auspex/kernel-state"
     /// Larger files are not ours.
     static let sizeLimit = 4096
 

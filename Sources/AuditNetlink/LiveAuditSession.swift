@@ -10,9 +10,9 @@ import Glibc
 /// Unicast mode registers this process as the audit daemon (one per kernel), with backlog_limit 8192 and
 /// backlog_wait_time 0 so audited processes never stall on us. Multicast mode only listens beside the owner.
 public final class LiveAuditSession {
-    public enum Mode: Sendable { case unicast, multicast }
+    enum Mode: Sendable { case unicast, multicast }
 
-    public struct Options: Sendable {
+    struct Options: Sendable {
         var mode: Mode
         /// Rules to install (and remove on stop); nil leaves the kernel's rules alone.
         var rules: AuditRuleSet?
@@ -21,7 +21,7 @@ public final class LiveAuditSession {
         /// Where the original settings are recorded before they change, so that the next run restores them if this
         /// one is killed (see `KernelStateFile`); nil keeps them in memory only.
         var kernelStatePath: String?
-        public init(mode: Mode = .unicast, rules: AuditRuleSet? = .events,
+        init(mode: Mode = .unicast, rules: AuditRuleSet? = .events,
                     receiveBufferBytes: Int = 8 << 20, backlogLimit: UInt32 = 8192,
                     kernelStatePath: String? = KernelStateFile.defaultPath) {
             self.mode = mode
@@ -54,8 +54,20 @@ public final class LiveAuditSession {
     private var rulesTouched = false
     private var stopped = false
 
-    /// Connects and configures. On failure everything already changed is put back before the error is thrown.
-    public init(options: Options = Options()) throws(AuditNetlinkError) {
+    /// Connects and configures: as the audit daemon, or with `multicast` beside the one there is; installing `rules`
+    /// (removed again on stop; nil leaves the kernel's rules alone); with a receive buffer of `receiveBufferBytes`
+    /// and, in unicast mode, a kernel backlog of `backlogLimit`; recording the original settings in the state file
+    /// at `kernelStatePath` first (nil: in memory only). On failure everything already changed is put back before
+    /// the error is thrown.
+    public convenience init(multicast: Bool, rules: AuditRuleSet?, receiveBufferBytes: Int, backlogLimit: UInt32 = 8192,
+                            kernelStatePath: String?) throws(AuditNetlinkError) {
+        try self.init(options: Options(mode: multicast ? .multicast : .unicast, rules: rules,
+                                       receiveBufferBytes: receiveBufferBytes, backlogLimit: backlogLimit,
+                                       kernelStatePath: kernelStatePath))
+    }
+
+    /// Connects and configures with `options`; see ``init(multicast:rules:receiveBufferBytes:backlogLimit:kernelStatePath:)``.
+    init(options: Options = Options()) throws(AuditNetlinkError) {
         self.options = options
         control = try AuditSocket(.unicast)
         prior = try control.status()

@@ -1,9 +1,7 @@
-import AuditRecords
 import Detection
 import EQL
 import EventModel
 import Events
-import Reassembler
 import Rules
 #if canImport(Glibc)
 import Glibc
@@ -57,26 +55,15 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
         lseek(descriptor, 0, SEEK_SET)
 
-        var settings = PipelineSettings(host: HostInfo(id: "fuzz", name: "fuzz"), maxEventsInFlight: 16)
-        settings.maxProcesses = 64
-        var stage = DocumentStage(settings: settings, names: NoNames())
-        var reader = LogRecordReader(descriptor: descriptor)
-        var line: [UInt8] = []
-        func emit(_ events: [AuditEvent]) {
-            for event in events {
-                guard let document = stage.enriched(event)?.slots.document() else { continue }
-                line.removeAll(keepingCapacity: true)
-                JSONWriter.write(document, to: &line)
-            }
-        }
-        while let parsed = reader.next() {
-            switch parsed {
-            case .success(let record): emit(stage.add(record, now: reader.now))
-            case .failure: stage.countMalformed()
-            }
-        }
-        emit(stage.finish())
+        // `auspex events --file`: documents written as NDJSON (to /dev/null), malformed records counted, not reported.
+        let settings = PipelineSettings(host: HostInfo(id: "fuzz", name: "fuzz"), maxEventsInFlight: 16, maxProcesses: 64)
+        var documents = EventDocuments(descriptor: discard, documentLimit: nil, settings: settings, names: NoNames(),
+                                       report: { _ in })
+        documents.readLog(descriptor: descriptor, name: "fuzz input")
     }
+
+    /// Where the audit.log target's documents go.
+    private static let discard = open("/dev/null", O_WRONLY | O_CLOEXEC)
 
     /// No user or group names: the fuzzer must not depend on (or spend its time in) the host's passwd file.
     private struct NoNames: NameLookup {
@@ -90,10 +77,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     /// Both views' schemas, built once: per input they cost more than compiling a typical query. Immutable once
     /// built (FieldSchema is not declared Sendable).
-    nonisolated(unsafe) private static let eqlSchemas: [any FieldSchema] = {
-        let builder = ECSSchemaBuilder()
-        return [SourceView.auditd, .defend].map { builder.schema(for: $0) }
-    }()
+    nonisolated(unsafe) private static let eqlSchemas: [any FieldSchema] = RuleSet.viewSchemas()
 
     /// One view per input: compiling in both doubled the cost of an input (regex construction dominates) and found
     /// nothing the other view's inputs do not reach.

@@ -12,3 +12,8 @@ struct Auspex: ParsableCommand {
                       SelftestCommand.self]
     )
 }
+
+/// One line on stderr (the daemon's writer: one `write`, EINTR and short writes handled).
+func printError(_ message: String) {
+    StandardError.line(message)
+}

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Detection
 import EventModel
-import Foundation
 import Rules
 
 /// `auspex exception add --rule ID|--all --field F --value V [--operator excluded] [--list FILE]`: appends one item
@@ -82,66 +81,21 @@ struct ExceptionAddCommand: ParsableCommand {
             for diagnostic in resolved.diagnostics { StandardError.line(diagnostic.description) }
             throw ExitCode(ExitStatus.config)
         }
-        let settings = resolved.config.exceptions
-        func clean(_ path: String) -> String {
-            var path = path
-            while path.count > 1, path.hasSuffix("/") { path.removeLast() }
-            return path
+        guard let target = ExceptionListWriter.target(list: list, config: resolved.config) else {
+            StandardError.line("error: [exceptions] paths names no directory; give --list FILE")
+            throw ExitCode(ExitStatus.usage)
         }
-        let target: String
-        if let list {
-            target = clean(list)
-        } else {
-            guard let directory = settings.paths.first(where: { !$0.hasSuffix(".ndjson") }) else {
-                StandardError.line("error: [exceptions] paths names no directory; give --list FILE")
-                throw ExitCode(ExitStatus.usage)
-            }
-            target = clean(directory) + "/" + ExceptionListWriter.defaultFileName
-        }
-        let scope: ExceptionListWriter.Scope = rule.map { .rule($0) } ?? .allRules
-
-        // Warnings, as `auspex check` gives them.
-        let baseField = field.hasSuffix(".caseless") ? String(field.dropLast(9)) : field
-        if !ECSCatalog.canProduce(baseField) {
-            StandardError.line("warning: the audit source never produces '\(baseField)'; the item "
-                + (`operator` == "excluded" ? "holds for every event" : "never matches"))
-        }
-        let rules = RuleLoader(strictPermissions: resolved.config.rules.strictPermissions).load(paths: resolved.config.rules.paths).rules
-        var ruleName: String?
-        if let rule {
-            ruleName = rules.first { $0.ruleID == rule }?.name
-            if ruleName == nil {
-                StandardError.line("warning: no rule in [rules] paths has the id '\(rule)'; the item applies once one does")
-            }
-        }
-        if !settings.enabled { StandardError.line("warning: [exceptions] enabled is false; no exception applies") }
-        let covered = settings.paths.contains { path in
-            clean(path) == target || ((target as NSString).deletingLastPathComponent == clean(path) && target.hasSuffix(".ndjson"))
-        }
-        if !covered {
-            StandardError.line("warning: \(target) is not read by auspex: it is not in [exceptions] paths "
-                + "(or not a *.ndjson file in one of its directories)")
-        }
-
-        // The files read with the target: the container line is written only when none defines the list yet.
-        var existing = ExceptionLists.load(paths: settings.paths + (covered ? [] : [target]))
-        existing.diagnostics = existing.diagnostics.filter { $0.severity == .error }
-        if !existing.diagnostics.isEmpty {
-            StandardError.line("warning: the exception files have errors (see auspex check); adding the item anyway")
-        }
-        var item = ExceptionListWriter.Item(scope: scope, field: field, value: value)
-        item.excluded = `operator` == "excluded"
-        item.name = name
-        item.description = itemDescription
-        item.expireTime = expireTime
-        let itemID: String
+        let item = ExceptionListWriter.Item(rule: rule, field: field, value: value, excluded: `operator` == "excluded",
+                                            name: name, description: itemDescription, expireTime: expireTime)
+        let added: (itemID: String, listID: String)
         do {
-            itemID = try ExceptionListWriter.add(item, ruleName: ruleName, to: target, existing: existing)
+            added = try ExceptionListWriter.add(item, to: target, config: resolved.config,
+                                                producible: ECSCatalog.canProduce, warn: StandardError.line)
         } catch {
             StandardError.line("error: \(error)")
             throw ExitCode(ExitStatus.failure)
         }
-        print("added item \(itemID) to list \(scope.listID) in \(target)"
+        print("added item \(added.itemID) to list \(added.listID) in \(target)"
             + (rule.map { " (rule \($0))" } ?? " (every rule)") + "; reload auspex (SIGHUP) to apply it")
     }
 }

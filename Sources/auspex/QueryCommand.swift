@@ -40,14 +40,18 @@ struct QueryCommand: ParsableCommand {
     }
 
     func run() throws {
-        var events = JSONEventSet(options: .init(timestampField: timestamp, tiebreakerField: tiebreaker))
-        do {
-            for file in eventFiles.isEmpty ? ["-"] : eventFiles {
-                try events.load(try Self.read(file), source: file == "-" ? "stdin" : file)
+        var events = JSONEventSet(timestampField: timestamp, tiebreakerField: tiebreaker)
+        for file in eventFiles.isEmpty ? ["-"] : eventFiles {
+            guard let bytes = Self.read(file) else {
+                printError("auspex query: \(file): cannot read file")
+                throw ExitCode(1)
             }
-        } catch {
-            printError("auspex query: \(error)")
-            throw ExitCode(1)
+            do {
+                try events.load(bytes, source: file == "-" ? "stdin" : file)
+            } catch {
+                printError("auspex query: \(error)")
+                throw ExitCode(1)
+            }
         }
         if events.untimed > 0 {
             printError("auspex query: \(events.untimed) event(s) without a readable \(timestamp) are placed at time 0")
@@ -68,11 +72,9 @@ struct QueryCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data(out))
     }
 
-    private static func read(_ file: String) throws -> [UInt8] {
+    /// The file's bytes (`-`: standard input); nil when it cannot be read.
+    private static func read(_ file: String) -> [UInt8]? {
         if file == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw JSONEventsError(source: file, message: "cannot read file")
-        }
-        return Array(data)
+        return FileManager.default.contents(atPath: file).map(Array.init)
     }
 }

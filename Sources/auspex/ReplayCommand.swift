@@ -40,19 +40,19 @@ struct ReplayCommand: ParsableCommand {
         let resolved = ResolvedConfiguration.load(path: source.config, overrides: source.overrides)
         resolved.diagnostics.forEach { StandardError.line($0.description) }
         if resolved.hasErrors { throw ExitCode(ExitStatus.config) }
-        let paths = source.rules.isEmpty ? resolved.config.rules.paths : source.rules
+        let paths = source.rules.isEmpty ? resolved.config.rulePaths : source.rules
 
         let load = resolved.config.loadRules(paths: paths)
         load.diagnostics.forEach { StandardError.line($0.description) }
-        if load.ruleSet.rules.isEmpty {
+        if load.ruleSet.count == 0 {
             StandardError.line("auspex replay: no rule compiled from \(paths.joined(separator: ", "))")
             throw ExitCode(ExitStatus.config)
         }
 
-        var sinks: [AlertSink] = quiet ? [] : [NDJSONWriter.stdoutSink()]
+        var sinks: [AlertSink] = quiet ? [] : [AlertSinks.stdout()]
         if let spool {
             do {
-                sinks.append(try SpoolWriter.sink(configuration: SpoolConfiguration(directory: spool)))
+                sinks.append(try AlertSinks.spool(SpoolConfiguration(directory: spool)))
             } catch {
                 StandardError.line("auspex replay: spool \(spool): \(error)")
                 throw ExitCode(ExitStatus.config)
@@ -66,16 +66,11 @@ struct ReplayCommand: ParsableCommand {
         }
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
 
-        var pipeline = DetectionPipeline(ruleSet: load.ruleSet, settings: resolved.config.pipelineSettings)
         // The daemon's gate after the rules, on event time: suppression windows and rate limits follow the log.
         let policy = resolved.config.alertPolicy
-        var gate = AlertGate(policy: noSuppression ? policy.unsuppressed : policy)
-        let outcome = LogReplay.run(descriptor: descriptor, through: &pipeline, gate: &gate) { alert in
-            for sink in sinks { sink.deliver(alert) }
-        }
-        for sink in sinks { sink.close(timeoutMilliseconds: 10_000) }
-
-        StandardError.line(outcome.summary(of: pipeline, sinks: sinks) + "\n  alerts: \(gate.counters)")
+        let outcome = LogReplay.run(descriptor: descriptor, ruleSet: load.ruleSet, settings: resolved.config.pipelineSettings(),
+                                    policy: noSuppression ? policy.unsuppressed : policy, sinks: sinks)
+        StandardError.line(outcome.summary)
         if let error = outcome.readError {
             StandardError.line("auspex replay: reading \(file): \(String(cString: strerror(error)))")
             throw ExitCode(ExitStatus.failure)

@@ -51,8 +51,8 @@ struct RunCommand: ParsableCommand {
     }
 
     /// The terminal view: reason lines only on a terminal unless asked; nothing under systemd (stdout not a tty).
-    var terminal: (format: TerminalWriter.Format, color: Bool)? {
-        let format: TerminalWriter.Format
+    var terminal: (format: AlertSinks.TerminalFormat, color: Bool)? {
+        let format: AlertSinks.TerminalFormat
         switch output {
         case "text": format = .reason
         case "ndjson": format = .ndjson
@@ -61,7 +61,7 @@ struct RunCommand: ParsableCommand {
             guard isatty(STDOUT_FILENO) == 1 else { return nil }
             format = .reason
         }
-        let colored = format == .reason && (color == "always" || (color == "auto" && TerminalWriter.colorIsWanted()))
+        let colored = format == .reason && (color == "always" || (color == "auto" && AlertSinks.terminalWantsColor()))
         return (format, colored)
     }
 

@@ -75,7 +75,7 @@ struct SelftestCommand: ParsableCommand {
             StandardError.line("auspex selftest: needs root (network namespace, a root process)")
             throw ExitCode(ExitStatus.privilege)
         }
-        let journald = resolved.config.journald.enabled
+        let journald = resolved.config.journaldEnabled
         let spoolDirectory = spool ?? resolved.config.spoolConfiguration?.directory
 
         let namespace = "auspex-selftest-\(getpid())"

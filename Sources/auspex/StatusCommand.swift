@@ -31,7 +31,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let resolved = ResolvedConfiguration.load(path: config, overrides: [])
-        let path = resolved.config.daemon.stateFile
+        let path = resolved.config.stateFile
         guard let data = FileManager.default.contents(atPath: path) else {
             if !json { printKernelStatus(resolved) }
             printError("auspex status: no daemon is running (no state file at \(path); a running daemon writes it "
@@ -68,11 +68,10 @@ struct StatusCommand: ParsableCommand {
 
     private func printKernelStatus(_ resolved: ResolvedConfiguration) {
         do {
-            let socket = try AuditSocket(.unicast)
-            let status = try socket.status()
-            let ours = (try? socket.countRules(key: resolved.config.audit.ruleKey)).map(String.init) ?? "?"
+            let status = try AuditStatus.current()
+            let ours = (try? AuditRuleSet.installedCount(key: resolved.config.auditRuleKey)).map(String.init) ?? "?"
             print("kernel audit: \(status); "
-                + "\(ours) audit rules keyed \(resolved.config.audit.ruleKey)")
+                + "\(ours) audit rules keyed \(resolved.config.auditRuleKey)")
         } catch {
             print("kernel audit: status not readable (\(error))")
         }

@@ -56,10 +56,10 @@ final class AuditStateWatchTests: XCTestCase {
     func testTheJournalWarningBeforeAnExitIsSentBeforeReturning() {
         final class Sent: @unchecked Sendable {
             private let lock = NSLock()
-            private var fields: [JournalField] = []
-            func keep(_ new: [JournalField]) { lock.withLock { fields = new } }
+            private var fields: [(name: String, value: String)] = []
+            func keep(_ new: [(name: String, value: String)]) { lock.withLock { fields = new } }
             func value(_ name: String) -> String? {
-                lock.withLock { fields.first { $0.name == name }.map { String(decoding: $0.value, as: UTF8.self) } }
+                lock.withLock { fields.first { $0.name == name }?.value }
             }
         }
         let sent = Sent()

@@ -84,7 +84,7 @@ final class LossMonitorTests: XCTestCase {
         XCTAssertEqual(alert.reason, "auspex lost audit events (high, risk 73): 1203 lost in 10.0 s (kernel_lost 3, queue_dropped 1200) on web-1")
         XCTAssertTrue(alert.json.contains("\"loss\":{\"kernel_lost\":3"), alert.json)
 
-        let fields = Dictionary(BlindSpotAlert.warningFields(for: alert).map { ($0.name, String(decoding: $0.value, as: UTF8.self)) },
+        let fields = Dictionary(BlindSpotAlert.warningFields(for: alert).map { ($0.name, $0.value) },
                                 uniquingKeysWith: { a, _ in a })
         XCTAssertEqual(fields["MESSAGE_ID"], BlindSpotAlert.messageID)
         XCTAssertNotEqual(BlindSpotAlert.messageID, JournalEntry.messageID)

@@ -33,9 +33,9 @@ final class RuntimeTests: XCTestCase {
                                                                          "engine.max_sequences_per_rule=77"])
         XCTAssertFalse(resolved.hasErrors, resolved.diagnostics.map(\.description).joined(separator: "\n"))
         let pipeline = DetectionPipeline(ruleSet: RuleSet.load(paths: []).ruleSet,
-                                         settings: resolved.config.pipelineSettings)
+                                         settings: resolved.config.pipelineSettings())
         XCTAssertEqual(pipeline.processes.table.limits.maxProcesses, 2048)
-        XCTAssertEqual(resolved.config.pipelineSettings.matcherLimits.capacity, 77)
+        XCTAssertEqual(resolved.config.pipelineSettings().matcherLimits.capacity, 77)
     }
 }
 

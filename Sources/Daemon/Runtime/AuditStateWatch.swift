@@ -85,10 +85,11 @@ struct AuditStateWatch {
 
     /// Sends the warning to journald off the calling thread (a stalled journald must not stall the main loop); waits
     /// up to a second for the send when the daemon is about to exit (`ownershipLost`), so the warning is not lost.
-    static func sendJournalWarning(_ finding: AuditStateFinding, send: @escaping JournalWriter.Send = JournalWriter.libsystemdSend) {
-        let fields = [("MESSAGE", "auspex: " + message(finding)), ("PRIORITY", finding == .auditingTurnedOff ? "4" : "3"),
-                      ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier), ("MESSAGE_ID", messageID(finding))]
-            .compactMap { JournalField($0.0, $0.1) }
+    static func sendJournalWarning(_ finding: AuditStateFinding, send: @escaping LifecycleJournal.Send = JournalEntry.send) {
+        let fields: [(name: String, value: String)] = [
+            ("MESSAGE", "auspex: " + message(finding)), ("PRIORITY", finding == .auditingTurnedOff ? "4" : "3"),
+            ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier), ("MESSAGE_ID", messageID(finding)),
+        ]
         var beforeExit = false
         if case .ownershipLost = finding { beforeExit = true }
         LifecycleJournal.deliver(fields, beforeExit: beforeExit, send: send)

@@ -25,20 +25,22 @@ enum LifecycleJournal {
 
     /// The entry's fields: `MESSAGE` (prefixed `auspex: `), `PRIORITY` (info; warning for a refused reload),
     /// `SYSLOG_IDENTIFIER`, `MESSAGE_ID`.
-    static func fields(_ event: Event, _ message: String) -> [JournalField] {
+    static func fields(_ event: Event, _ message: String) -> [(name: String, value: String)] {
         [("MESSAGE", "auspex: " + message), ("PRIORITY", event == .reloadRefused ? "4" : "6"),
          ("SYSLOG_IDENTIFIER", JournalEntry.syslogIdentifier), ("MESSAGE_ID", messageID(event))]
-            .compactMap { JournalField($0.0, $0.1) }
     }
 
+    /// Sends one entry; returns 0 or a negative errno. Injectable so tests can stand in for journald.
+    typealias Send = @Sendable ([(name: String, value: String)]) -> Int32
+
     /// Sends the entry; waits for `stopped`, which is sent just before the process exits.
-    static func send(_ event: Event, _ message: String, send: @escaping JournalWriter.Send = JournalWriter.libsystemdSend) {
+    static func send(_ event: Event, _ message: String, send: @escaping Send = JournalEntry.send) {
         deliver(fields(event, message), beforeExit: event == .stopped, send: send)
     }
 
     /// Sends a daemon journal entry off the calling thread (a stalled journald must not stall the main loop); an
     /// entry sent just before the process exits waits up to a second for the send, so it is not lost.
-    static func deliver(_ entry: [JournalField], beforeExit: Bool, send: @escaping JournalWriter.Send) {
+    static func deliver(_ entry: [(name: String, value: String)], beforeExit: Bool, send: @escaping Send) {
         let sent = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
             _ = send(entry)

@@ -23,13 +23,13 @@ public final class LiveDaemon {
     private var metricsError: String?
 
     private init(options: RunOptions, config: AuspexConfig, ruleSet: RuleSet, rulesSkipped: Int, notifier: ServiceNotifier) {
-        facts.mode = config.audit.mode.rawValue
+        facts.mode = config.auditMode.rawValue
         facts.rulesSkipped = rulesSkipped
         self.options = options
         self.config = config
         self.ruleSet = ruleSet
         self.plan = AuditRulePlan(ruleSet: ruleSet).installable(
-            installsRules: config.audit.mode == .unicast && config.audit.installRules, log: LiveDaemon.log)
+            installsRules: config.installsAuditRules, log: LiveDaemon.log)
         self.notifier = notifier
     }
 
@@ -54,24 +54,28 @@ public final class LiveDaemon {
             return ExitStatus.config
         }
         let daemon = LiveDaemon(options: options, config: resolved.config, ruleSet: load.ruleSet,
-                                rulesSkipped: load.report.skipped.count, notifier: notifier)
+                                rulesSkipped: load.report.skippedCount, notifier: notifier)
         return daemon.run(signals: signals)
     }
 
     private func run(signals: SignalChannel) -> Int32 {
         // Before any thread starts, so that every thread inherits it.
-        if let note = Scheduling.apply(nice: config.daemon.nice) { Self.log(note) }
+        if let note = Scheduling.apply(nice: config.nice) { Self.log(note) }
         // Sinks first: a spool that cannot be created is a configuration error, found before touching the kernel.
         let sinks: [AlertSink]
         do {
-            sinks = try makeSinks()
+            sinks = try config.alertSinks(terminal: options.terminal)
         } catch {
             Self.log("spool \(config.spoolConfiguration?.directory ?? ""): \(error)")
             return ExitStatus.config
         }
         let session: LiveAuditSession
         do {
-            session = try LiveAuditSession(options: sessionOptions())
+            let rules = config.installsAuditRules && plan.needsKernelRules ? plan.auditRuleSet(key: config.auditRuleKey) : nil
+            session = try LiveAuditSession(multicast: config.auditMode == .multicast, rules: rules,
+                                           receiveBufferBytes: config.receiveBufferBytes,
+                                           backlogLimit: UInt32(clamping: config.backlogLimit),
+                                           kernelStatePath: config.kernelStateFile)
         } catch {
             Self.log("cannot read the kernel audit stream: \(error)")
             sinks.forEach { $0.close(timeoutMilliseconds: 1000) }
@@ -81,9 +85,8 @@ public final class LiveDaemon {
         announce(session)
         session.notices.forEach(Self.log)
 
-        let queue = RecordQueue(capacity: config.engine.eventQueueSize)
-        var settings = config.pipelineSettings
-        settings.readLiveProcesses()
+        let queue = RecordQueue(capacity: config.eventQueueSize)
+        let settings = config.pipelineSettings(liveProcesses: true)
         let pipeline = DetectionPipeline(ruleSet: ruleSet, settings: settings)
         let processor = Processor(queue: queue, pipeline: pipeline, sinks: sinks, policy: config.alertPolicy)
         let wake: WakeEvent
@@ -97,11 +100,11 @@ public final class LiveDaemon {
 
         // Blind-spot alerts: checked by this main loop (never by the processing thread, which is the one that falls
         // behind), delivered to the alert sinks, plus a journal warning with its own MESSAGE_ID.
-        let warning = config.journald.enabled
-            ? JournalNoticeWriter.sink(name: "journal-warning", entry: BlindSpotAlert.warningFields) : nil
-        var loss = LossMonitor(intervalSeconds: config.daemon.lossAlertInterval, wallClock: .now())
+        let warning = config.journaldEnabled
+            ? AlertSinks.journalNotices(name: "journal-warning", entry: BlindSpotAlert.warningFields) : nil
+        var loss = LossMonitor(intervalSeconds: config.lossAlertIntervalSeconds, wallClock: .now())
         let host = config.hostInfo.document
-        var auditWatch = AuditStateWatch(unicast: config.audit.mode == .unicast)
+        var auditWatch = AuditStateWatch(unicast: config.auditMode == .unicast)
         let status = { [self] in
             RunStatus(processor: processor.snapshot, queue: queue.counters, receive: reader.counters,
                       kernelLost: kernelLost(session), sinks: sinks.map { ($0.name, $0.counters) },
@@ -109,7 +112,7 @@ public final class LiveDaemon {
                       lossAlerts: loss.reports, facts: facts,
                       auditTurnedOff: auditWatch.turnedOff, auditReplaceAttempts: auditWatch.replaceAttempts)
         }
-        var sinkFailures = SinkFailureLog(intervalSeconds: config.daemon.lossAlertInterval)
+        var sinkFailures = SinkFailureLog(intervalSeconds: config.lossAlertIntervalSeconds)
         var kernelLostSeen: UInt64 = 0
         let checkLoss = {
             let current = status()
@@ -122,10 +125,10 @@ public final class LiveDaemon {
             for sink in sinks { sink.deliver(alert) }
         }
         notifier.ready(status: status().line)
-        journal(.started, "started in \(config.audit.mode.rawValue) mode with \(ruleSet.rules.count) rules")
+        journal(.started, "started in \(config.auditMode.rawValue) mode with \(ruleSet.count) rules")
 
         var exitStatus = ExitStatus.success
-        let statusInterval = Int64(max(1, config.daemon.statusIntervalSeconds)) * 1_000_000_000
+        let statusInterval = Int64(max(1, config.statusIntervalSeconds)) * 1_000_000_000
         let watchdog = ServiceNotifier.watchdogInterval().map { Int64($0.components.seconds) * 1_000_000_000
             + $0.components.attoseconds / 1_000_000_000 }
         var nextStatus = MonotonicClock.nanoseconds() + statusInterval
@@ -140,8 +143,8 @@ public final class LiveDaemon {
                 break loop
             case .reload?:
                 reload(processor: processor, session: session, status: status)
-                loss.setInterval(seconds: config.daemon.lossAlertInterval)
-                sinkFailures.setInterval(seconds: config.daemon.lossAlertInterval)
+                loss.setInterval(seconds: config.lossAlertIntervalSeconds)
+                sinkFailures.setInterval(seconds: config.lossAlertIntervalSeconds)
             case nil:
                 break
             }
@@ -175,7 +178,7 @@ public final class LiveDaemon {
                 rateBase = (now, counted.records, counted.events)
                 let current = status()
                 notifier.status(current.line)
-                current.writeStateFile(config.daemon.stateFile)
+                current.writeStateFile(config.stateFile)
                 writeMetrics(current)
                 nextStatus = now + statusInterval
             }
@@ -195,7 +198,7 @@ public final class LiveDaemon {
             Self.log("sink \(sink.name) did not finish writing in 5 s")
         }
         let final = status()
-        final.writeStateFile(config.daemon.stateFile)
+        final.writeStateFile(config.stateFile)
         writeMetrics(final)
         Self.log(final.summary)
         journal(.stopped, "stopped: " + final.line)
@@ -204,7 +207,7 @@ public final class LiveDaemon {
 
     /// `[metrics] textfile`, when set; a failure is logged once (until it changes), never fatal.
     private func writeMetrics(_ status: RunStatus) {
-        guard let path = config.metrics.textfile else { return }
+        guard let path = config.metricsTextfile else { return }
         do {
             try AtomicFile.write(MetricsText.render(status), to: path)
             metricsError = nil
@@ -217,64 +220,19 @@ public final class LiveDaemon {
 
     // MARK: start-up
 
-    private func makeSinks() throws -> [AlertSink] {
-        var sinks: [AlertSink] = []
-        if let terminal = options.terminal {
-            sinks.append(TerminalWriter.sink(format: terminal.format, color: terminal.color,
-                                             capacity: config.engine.alertQueueSize, maxBytes: config.alerts.queueMaxBytes))
-        }
-        let queueBytes = config.alerts.queueMaxBytes
-        if config.journald.enabled {
-            sinks.append(JournalWriter.sink(capacity: config.engine.alertQueueSize, maxBytes: queueBytes))
-        }
-        if let spool = config.spoolConfiguration {
-            sinks.append(try SpoolWriter.sink(configuration: spool, capacity: config.engine.alertQueueSize,
-                                              maxBytes: queueBytes))
-        }
-        return sinks
-    }
-
-    private func sessionOptions() -> LiveAuditSession.Options {
-        let unicast = config.audit.mode == .unicast
-        let rules = unicast && config.audit.installRules && plan.needsKernelRules
-            ? plan.auditRuleSet(key: config.audit.ruleKey) : nil
-        return LiveAuditSession.Options(mode: unicast ? .unicast : .multicast, rules: rules,
-                                        receiveBufferBytes: config.audit.receiveBufferBytes,
-                                        backlogLimit: UInt32(clamping: config.audit.backlogLimit),
-                                        kernelStatePath: config.daemon.kernelStateFile)
-    }
-
     private func announce(_ session: LiveAuditSession) {
-        let mode = config.audit.mode == .unicast ? "unicast (audit pid \(getpid()))" : "multicast"
-        var line = "reading the kernel audit stream, \(mode); \(ruleSet.rules.count) rules"
+        let mode = config.auditMode == .unicast ? "unicast (audit pid \(getpid()))" : "multicast"
+        var line = "reading the kernel audit stream, \(mode); \(ruleSet.count) rules"
             + "; receive buffer \(session.receiveBufferBytes) bytes"
-        if config.audit.mode == .unicast, config.audit.installRules {
-            line += "; \(session.ruleReport.rulesAdded) audit rules added (key \(config.audit.ruleKey)): "
+        if config.installsAuditRules {
+            line += "; \(session.ruleReport.rulesAdded) audit rules added (key \(config.auditRuleKey)): "
                 + plan.installedSummary
             if !session.ruleReport.skipped.isEmpty {
                 line += " (not on this arch: \(session.ruleReport.skipped.joined(separator: " ")))"
             }
         }
         Self.log(line)
-        if config.audit.mode == .multicast { reportMissingKernelRules() }
-    }
-
-    /// Multicast mode installs nothing: say which syscalls the rules need that the kernel's rules do not audit.
-    private func reportMissingKernelRules() {
-        guard !plan.syscalls.isEmpty else { return }
-        guard let audited = KernelRuleListing.auditedSyscalls() else {
-            Self.log("multicast: cannot list the kernel's audit rules (needs CAP_AUDIT_CONTROL); the rules need these syscalls "
-                + "audited: " + plan.syscalls.joined(separator: ","))
-            return
-        }
-        let missing = audited.contains("all") ? [] : plan.syscalls.filter { !audited.contains($0) }
-        if missing.isEmpty {
-            Self.log("multicast: the kernel's audit rules cover every syscall the rules need")
-        } else {
-            Self.log("multicast: no kernel audit rule covers " + missing.joined(separator: ",")
-                + "; rules needing them will not fire. Add to auditd's rules: "
-                + plan.auditctlLines(key: config.audit.ruleKey).joined(separator: " ; "))
-        }
+        if config.auditMode == .multicast, let coverage = plan.kernelCoverage(key: config.auditRuleKey) { Self.log(coverage) }
     }
 
     /// Reports what `AuditStateWatch` finds (stderr and a journal warning) and turns auditing back on in unicast
@@ -286,9 +244,9 @@ public final class LiveDaemon {
         for finding in watch.check(enabled: kernel.enabled, pid: kernel.pid, replaceRequests: replace.count,
                                    lastReplacePID: replace.lastPID, lastReplaceCommand: replace.lastCommand) {
             Self.log(AuditStateWatch.message(finding))
-            if config.journald.enabled { AuditStateWatch.sendJournalWarning(finding) }
+            if config.journaldEnabled { AuditStateWatch.sendJournalWarning(finding) }
             switch finding {
-            case .auditingTurnedOff where config.audit.mode == .unicast:
+            case .auditingTurnedOff where config.auditMode == .unicast:
                 do { try session.turnAuditingOn() } catch { Self.log("turning kernel auditing back on failed: \(error)") }
             case .ownershipLost:
                 owner = false
@@ -300,7 +258,7 @@ public final class LiveDaemon {
     }
 
     private func kernelLost(_ session: LiveAuditSession) -> UInt32? {
-        guard config.audit.mode == .unicast, let now = try? session.status() else { return nil }
+        guard config.auditMode == .unicast, let now = try? session.status() else { return nil }
         return now.lost &- session.prior.lost
     }
 
@@ -325,49 +283,42 @@ public final class LiveDaemon {
         if load.hasErrors {
             facts.reloadFailures += 1
             let exceptionErrors = load.exceptionLists.diagnostics.containsErrors ? "; exception files have errors" : ""
-            Self.log("reload: \(load.failedRuleCount) rule(s) failed\(exceptionErrors); keeping the \(ruleSet.rules.count) running rules")
+            Self.log("reload: \(load.failedRuleCount) rule(s) failed\(exceptionErrors); keeping the \(ruleSet.count) running rules")
             journal(.reloadRefused, "reload refused: \(load.failedRuleCount) rule(s) failed\(exceptionErrors); "
-                    + "the \(ruleSet.rules.count) running rules stay")
+                    + "the \(ruleSet.count) running rules stay")
             return
         }
-        if resolved.config.startOnlySettingsDiffer(from: config) {
+        // What the new configuration changes from here on; settings read only at start stay.
+        let startOnlyChanged = config.applyReload(from: resolved.config)
+        if startOnlyChanged {
             Self.log("reload: audit mode, spool, journald and kernel_state_file changes take effect at the next start")
         }
-        let installsRules = config.audit.mode == .unicast && config.audit.installRules
+        let installsRules = config.installsAuditRules
         let newPlan = AuditRulePlan(ruleSet: load.ruleSet).installable(installsRules: installsRules) {
             Self.log("reload: " + $0)
         }
-        if installsRules, newPlan.syscalls != plan.syscalls || newPlan.filters != plan.filters
-            || newPlan.watches != plan.watches {
+        if installsRules, newPlan.auditRuleSet(key: config.auditRuleKey) != plan.auditRuleSet(key: config.auditRuleKey) {
             reinstallAuditRules(newPlan)
         }
-        config.rules = resolved.config.rules
-        config.engine = resolved.config.engine
-        config.daemon = resolved.config.daemon
-        config.alerts = resolved.config.alerts
-        config.exceptions = resolved.config.exceptions
-        config.metrics = resolved.config.metrics
         ruleSet = load.ruleSet
-        facts.rulesSkipped = load.report.skipped.count
+        facts.rulesSkipped = load.report.skippedCount
         facts.lastReloadSucceeded = true
         plan = newPlan
         processor.replace(ruleSet: load.ruleSet, policy: config.alertPolicy)
-        Self.log("reload: \(load.ruleSet.rules.count) rules in force")
-        journal(.reloaded, "reloaded: \(load.ruleSet.rules.count) rules in force")
+        Self.log("reload: \(load.ruleSet.count) rules in force")
+        journal(.reloaded, "reloaded: \(load.ruleSet.count) rules in force")
     }
 
     /// A lifecycle entry with its MESSAGE_ID, when journald is in use.
     private func journal(_ event: LifecycleJournal.Event, _ message: String) {
-        if config.journald.enabled { LifecycleJournal.send(event, message) }
+        if config.journaldEnabled { LifecycleJournal.send(event, message) }
     }
 
     /// Replaces our keyed kernel rules with the new plan's (other rules are never touched).
     private func reinstallAuditRules(_ newPlan: AuditRulePlan) {
         do {
-            let control = try AuditSocket(.unicast)
-            try control.deleteRules(key: config.audit.ruleKey)
-            if newPlan.needsKernelRules {
-                let report = try control.install(newPlan.auditRuleSet(key: config.audit.ruleKey), selfPID: UInt32(getpid()))
+            let rules = newPlan.needsKernelRules ? newPlan.auditRuleSet(key: config.auditRuleKey) : nil
+            if let report = try AuditRuleSet.replaceInstalled(key: config.auditRuleKey, with: rules) {
                 Self.log("reload: \(report.rulesAdded) audit rules installed: " + newPlan.installedSummary)
             }
         } catch {

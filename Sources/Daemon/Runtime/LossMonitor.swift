@@ -137,9 +137,9 @@ enum BlindSpotAlert {
     }
 
     /// The journal warning for a blind-spot alert: PRIORITY 4, its own MESSAGE_ID, one field per cause.
-    @Sendable static func warningFields(for alert: Alert) -> [JournalField] {
-        var fields: [JournalField] = []
-        func add(_ name: String, _ value: String) { if let field = JournalField(name, value) { fields.append(field) } }
+    @Sendable static func warningFields(for alert: Alert) -> [(name: String, value: String)] {
+        var fields: [(name: String, value: String)] = []
+        func add(_ name: String, _ value: String) { fields.append((name, value)) }
         let start = alert.fields["auspex.loss.window.start"].flatMap(ReasonLine.text(of:)) ?? alert.firstEventTime.rfc3339
         let end = alert.fields["auspex.loss.window.end"].flatMap(ReasonLine.text(of:)) ?? alert.lastEventTime.rfc3339
         let total = alert.fields["auspex.loss.total"].flatMap(ReasonLine.text(of:)) ?? "?"

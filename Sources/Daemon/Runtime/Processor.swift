@@ -161,7 +161,7 @@ struct ProcessorSnapshot: Sendable {
     /// Per rule id: alerts suppressed, alerts dropped by the rate limit; per rule and item: events excepted.
     var suppressedByRule: [String: UInt64]
     var rateLimitedByRule: [String: UInt64]
-    var exceptionHits: [ExceptionHit: UInt64]
+    var exceptionHits: [(rule: String, item: String, count: UInt64)]
     /// Records by type, alerts by rule and severity.
     var tally: ProcessorTally
     /// Events by the type of their first record.
@@ -173,14 +173,14 @@ struct ProcessorSnapshot: Sendable {
         self.gate = gate.counters
         suppressedByRule = gate.suppressedByRule
         rateLimitedByRule = gate.rateLimitedByRule
-        exceptionHits = pipeline.engine.exceptionHits
+        exceptionHits = pipeline.exceptionHits
         self.pipeline = pipeline.counters
-        engine = pipeline.engine.counters
-        let match = pipeline.engine.matchCounters
+        engine = pipeline.engineCounters
+        let match = pipeline.matchCounters
         expired = match.expired
         evicted = match.evicted
-        pendingKeys = pipeline.engine.pendingKeys
-        rules = pipeline.ruleSet.rules.count
+        pendingKeys = pipeline.pendingKeys
+        rules = pipeline.ruleSet.count
         reassemblyLost = pipeline.reassemblerStatistics.lost
         reassemblyEvicted = pipeline.reassemblerStatistics.evicted
         processes = pipeline.processes.table.counters

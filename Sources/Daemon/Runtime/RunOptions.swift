@@ -17,11 +17,11 @@ public struct RunOptions: Sendable {
     /// `--multicast`: read beside auditd instead of owning the audit socket.
     var multicast: Bool
     /// `--output` / `--color`: what `auspex run` prints on stdout for each alert (nil: nothing, as under systemd).
-    var terminal: (format: TerminalWriter.Format, color: Bool)?
+    var terminal: (format: AlertSinks.TerminalFormat, color: Bool)?
 
     public init(configPath: String? = nil, overrides: [String] = [], rulePaths: [String] = [],
                 spoolDirectory: String? = nil, noJournald: Bool = false, multicast: Bool = false,
-                terminal: (format: TerminalWriter.Format, color: Bool)? = nil) {
+                terminal: (format: AlertSinks.TerminalFormat, color: Bool)? = nil) {
         self.terminal = terminal
         self.configPath = configPath
         self.overrides = overrides
@@ -34,10 +34,8 @@ public struct RunOptions: Sendable {
     /// The configuration with the flags applied.
     func resolve() -> ResolvedConfiguration {
         var resolved = ResolvedConfiguration.load(path: configPath, overrides: overrides)
-        if !rulePaths.isEmpty { resolved.config.rules.paths = rulePaths }
-        if let spoolDirectory { resolved.config.useSpool(directory: spoolDirectory) }
-        if noJournald { resolved.config.journald.enabled = false }
-        if multicast { resolved.config.audit.mode = .multicast }
+        resolved.config.applyRunFlags(rulePaths: rulePaths, spoolDirectory: spoolDirectory, noJournald: noJournald,
+                                      multicast: multicast)
         return resolved
     }
 }

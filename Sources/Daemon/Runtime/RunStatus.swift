@@ -112,8 +112,8 @@ struct RunStatus {
         }
         document.append("exceptions.excepted", .int(Int64(clamping: processor.engine.excepted)))
         // Per rule (ids may hold dots, so these are arrays of objects, not keys).
-        document.append("exceptions.hits", .array(processor.exceptionHits.sorted { $0.key.description < $1.key.description }.map {
-            .object([.init("rule", .string($0.key.rule)), .init("item", .string($0.key.item)), .init("count", .int(Int64(clamping: $0.value)))])
+        document.append("exceptions.hits", .array(processor.exceptionHits.map {
+            .object([.init("rule", .string($0.rule)), .init("item", .string($0.item)), .init("count", .int(Int64(clamping: $0.count)))])
         }))
         // Per rule: alerts delivered (by severity: a reload may change it), suppressed and rate-limited.
         let delivered = processor.tally.alertsByRule

@@ -4,19 +4,19 @@ import Rules
 /// `auditd.data.syscall` or category), derived by `AuditRuleDerivation`.
 public struct AuditRulePlan: Sendable {
     /// Syscall names, sorted: without the open family when ``watches`` serve it.
-    public private(set) var syscalls: [String]
+    private(set) var syscalls: [String]
     /// File watches installed instead of auditing ``watchedSyscalls`` host-wide (``FileWatchDerivation``); empty when
     /// the open family is audited (some rule needs opens of paths it does not name) or not needed.
-    public private(set) var watches: [FileWatch] = []
+    private(set) var watches: [FileWatch] = []
     /// The open-family syscalls the rules need that ``watches`` serve instead; sorted.
-    public private(set) var watchedSyscalls: [String] = []
+    private(set) var watchedSyscalls: [String] = []
     /// Per rule: `event.action` values no syscall produces.
     let unmappedActions: [(rule: LoadedRule, actions: [String])]
     /// Findings worth printing (file watches needed, wildcard syscalls that match nothing).
-    public let notes: [String]
+    let notes: [String]
     /// Kernel-side argument filters on some of `syscalls` (`-S socket -F a0=2`), where every rule allows them
     /// (``KernelFilterDerivation``).
-    public let filters: [SyscallArgumentFilter]
+    let filters: [SyscallArgumentFilter]
 
     public init(ruleSet: RuleSet) {
         var total = AuditRequirements()
@@ -44,7 +44,7 @@ public struct AuditRulePlan: Sendable {
 
     /// The same plan auditing the open family host-wide instead of watching files (a watched path's directory is
     /// missing, or the kernel rules are someone else's).
-    public func withoutWatches() -> AuditRulePlan {
+    func withoutWatches() -> AuditRulePlan {
         var plan = self
         plan.syscalls = Array(Set(syscalls).union(watchedSyscalls)).sorted()
         plan.watches = []
@@ -58,7 +58,7 @@ public struct AuditRulePlan: Sendable {
     /// auditctl syntax for both ABIs, e.g. `-a always,exit -F arch=b64 -S connect,execve -F key=auspex`, then one
     /// line per filtered syscall and value (`-a always,exit -F arch=b64 -S socket -F a0=2 -F key=auspex`), then the
     /// file watches (`-w /etc/shadow -p r -k auspex`).
-    public func auditctlLines(key: String) -> [String] {
+    func auditctlLines(key: String) -> [String] {
         var requirements = AuditRequirements()
         let filtered = Set(filters.map(\.syscall))
         requirements.syscalls = syscalls.filter { !filtered.contains($0) }
@@ -70,7 +70,7 @@ public struct AuditRulePlan: Sendable {
     }
 
     /// Warnings about actions no audited syscall produces, located at each rule's query.
-    public var diagnostics: [Diagnostic] {
+    var diagnostics: [Diagnostic] {
         unmappedActions.map { rule, actions in
             .warning(rule.file, rule.queryLocation,
                      "no audited syscall produces event.action " + actions.map { "'\($0)'" }.joined(separator: ", "))

@@ -2,10 +2,10 @@ import EQL
 
 /// A kernel file watch (`auditctl -w PATH -p PERMISSIONS`): every syscall on the object at `path` whose kind is in
 /// `permissions` (`r` read, `w` write, `a` attribute change) is audited, for every process.
-public struct FileWatch: Sendable, Hashable, Comparable {
-    public var path: String
+struct FileWatch: Sendable, Hashable, Comparable {
+    var path: String
     /// Some of `r`, `w`, `a`, in that order.
-    public var permissions: String
+    var permissions: String
 
     init(path: String, permissions: String) {
         self.path = path
@@ -15,7 +15,7 @@ public struct FileWatch: Sendable, Hashable, Comparable {
     /// auditctl spelling, e.g. `-w /etc/shadow -p r`.
     var auditctlParts: String { "-w \(path) -p \(permissions)" }
 
-    public static func < (a: FileWatch, b: FileWatch) -> Bool { (a.path, a.permissions) < (b.path, b.permissions) }
+    static func < (a: FileWatch, b: FileWatch) -> Bool { (a.path, a.permissions) < (b.path, b.permissions) }
 }
 
 /// File watches that serve the rules' file-open events instead of auditing the open family (open, openat, openat2,

@@ -2,11 +2,11 @@ import EQL
 
 /// A kernel-side argument filter on one audited syscall: the syscall is audited only when argument `a<argument>`
 /// equals one of `values` (auditctl `-S socket -F a0=2`, one kernel rule per value: a rule's fields are ANDed).
-public struct SyscallArgumentFilter: Sendable, Hashable {
-    public var syscall: String
-    public var argument: Int
+struct SyscallArgumentFilter: Sendable, Hashable {
+    var syscall: String
+    var argument: Int
     /// Sorted, distinct.
-    public var values: [UInt64]
+    var values: [UInt64]
 
     init(syscall: String, argument: Int, values: [UInt64]) {
         self.syscall = syscall

@@ -9,22 +9,19 @@ extension AuspexConfig {
         return HostInfo(id: hostID ?? current.id, name: hostName ?? current.name)
     }
 
-    /// Pipeline bounds from `[audit]` and `[engine]`.
-    public var pipelineSettings: PipelineSettings {
-        var settings = PipelineSettings(host: hostInfo,
-                                        matcherLimits: matcherLimits,
-                                        maxEventsInFlight: audit.maxEventsInFlight,
-                                        reassemblyTimeoutNanos: Int64(audit.reassemblyTimeoutMilliseconds) * 1_000_000)
-        settings.maxProcesses = engine.maxProcesses
-        return settings
+    /// Pipeline bounds from `[audit]` and `[engine]`; `liveProcesses` for the running system (see `PipelineSettings`).
+    public func pipelineSettings(liveProcesses: Bool = false) -> PipelineSettings {
+        PipelineSettings(host: hostInfo, matcherLimits: matcherLimits, maxEventsInFlight: maxEventsInFlight,
+                         reassemblyTimeoutNanos: reassemblyTimeoutNanos, maxProcesses: maxProcesses,
+                         liveProcesses: liveProcesses)
     }
 
     /// Rules from `paths` with the `[exceptions]` lists attached (none when disabled).
     public func loadRules(paths: [String]? = nil) -> RuleSetLoad {
-        let rulePaths = paths ?? rules.paths
-        guard exceptions.enabled else { return RuleSet.load(paths: rulePaths, strictPermissions: rules.strictPermissions) }
-        return RuleSet.load(paths: rulePaths, strictPermissions: rules.strictPermissions,
-                            exceptionPaths: exceptions.paths, attachToAllRules: exceptions.attachToAllRules,
-                            attachToRules: exceptions.attachToRules)
+        let paths = paths ?? rulePaths
+        guard let exceptionPaths else { return RuleSet.load(paths: paths, strictPermissions: strictRulePermissions) }
+        return RuleSet.load(paths: paths, strictPermissions: strictRulePermissions,
+                            exceptionPaths: exceptionPaths, attachToAllRules: attachToAllRules,
+                            attachToRules: attachToRules)
     }
 }

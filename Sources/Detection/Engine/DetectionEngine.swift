@@ -6,7 +6,7 @@ import Rules
 /// Runs every rule of a `RuleSet` over a stream of normalized events: each event's slots become a `SlotEvent` (no
 /// copy), then meet only the rules its `event.category` and `event.action` can advance. Single-threaded; owned by the
 /// processing thread.
-public struct DetectionEngine {
+struct DetectionEngine {
     private(set) var ruleSet: RuleSet
     let limits: MatcherLimits
     private var matchers: [RuleMatcher]
@@ -15,9 +15,9 @@ public struct DetectionEngine {
     private var nextOrdinal = 0
     private var latest: Int64 = .min
     private var nextSweep: Int64 = .min
-    public private(set) var counters = EngineCounters()
+    private(set) var counters = EngineCounters()
     /// Events kept from a rule, per rule and exception item.
-    public private(set) var exceptionHits: [ExceptionHit: UInt64] = [:]
+    private(set) var exceptionHits: [ExceptionHit: UInt64] = [:]
 
     /// How often (in event time) rules that saw no event are told that time moved on, so they release state.
     static let sweepIntervalNanos: Int64 = 1_000_000_000
@@ -136,10 +136,15 @@ public struct DetectionEngine {
     }
 
     /// State counters summed over every rule (sequences started, expired, evicted, …).
-    public var matchCounters: MatchCounters { matchers.reduce(MatchCounters()) { $0 + $1.counters } }
+    var matchCounters: MatchCounters { MatchCounters.total(matchers.lazy.map(\.counters)) }
+
+    /// ``exceptionHits`` ordered by rule, then item.
+    var sortedExceptionHits: [(rule: String, item: String, count: UInt64)] {
+        exceptionHits.sorted { $0.key.description < $1.key.description }.map { ($0.key.rule, $0.key.item, $0.value) }
+    }
 
     /// Join keys holding partial sequences or samples, over all rules.
-    public var pendingKeys: Int { matchers.reduce(0) { $0 + $1.pendingKeys } }
+    var pendingKeys: Int { matchers.reduce(0) { $0 + $1.pendingKeys } }
 }
 
 /// What the engine did, cumulative (matches are the pipeline's alerts).
@@ -159,12 +164,12 @@ public struct EngineCounters: Sendable, Equatable {
 }
 
 /// A rule and one of its exception items (`list_id/item_id`).
-public struct ExceptionHit: Hashable, Sendable, CustomStringConvertible {
-    public var rule: String
-    public var item: String
+struct ExceptionHit: Hashable, Sendable, CustomStringConvertible {
+    var rule: String
+    var item: String
     init(rule: String, item: String) {
         self.rule = rule
         self.item = item
     }
-    public var description: String { rule + " " + item }
+    var description: String { rule + " " + item }
 }

@@ -17,7 +17,7 @@ struct RuleMatcher {
         self.view = compiled.evaluations[evaluation].view
         var ruleLimits = limits
         ruleLimits.window = compiled.lookbackNanos
-        stream = StreamMatcher(compiled.evaluations[evaluation].query.body, limits: ruleLimits)
+        stream = StreamMatcher(compiled.evaluations[evaluation].query, limits: ruleLimits)
     }
 
     /// Offers one event (in audit time, serial, arrival order); completed matches are appended to `matches`.

@@ -18,26 +18,30 @@ public struct PipelineSettings: Sendable {
     var processSource: any ProcSource = ProcSources.absent()
     var scanProcesses = false
     /// Cap of the process table (`[engine] max_processes`).
-    public var maxProcesses = 65_536
+    var maxProcesses: Int
 
     /// The process table reads the running system: `/proc`, scanned at start (live use, not replays).
-    public mutating func readLiveProcesses() {
+    mutating func readLiveProcesses() {
         (processSource, scanProcesses) = (ProcSources.live(), true)
     }
 
+    /// `liveProcesses`: the process table reads the running system (`/proc`, scanned at start), as `run` and
+    /// `events` on the kernel do; replays read none.
     public init(host: HostInfo, matcherLimits: MatcherLimits = MatcherLimits(), maxEventsInFlight: Int = 1024,
-                reassemblyTimeoutNanos: Int64 = 2_000_000_000) {
+                reassemblyTimeoutNanos: Int64 = 2_000_000_000, maxProcesses: Int = 65_536, liveProcesses: Bool = false) {
         self.host = host
         self.matcherLimits = matcherLimits
         self.maxEventsInFlight = maxEventsInFlight
         self.reassemblyTimeoutNanos = reassemblyTimeoutNanos
+        self.maxProcesses = maxProcesses
+        if liveProcesses { readLiveProcesses() }
     }
 }
 
 /// Parsed records → reassembled audit events → ECS slots → rule matches → alerts. The whole detection path
 /// but the reader and the sinks; `auspex replay` drives it from a file, `auspex run` from the processing thread.
 public struct DetectionPipeline {
-    public private(set) var engine: DetectionEngine
+    private(set) var engine: DetectionEngine
     private(set) var documents: DocumentStage
     let alertBuilder: AlertBuilder
     private var matches: [RuleMatch] = []
@@ -54,6 +58,14 @@ public struct DetectionPipeline {
     }
 
     public var ruleSet: RuleSet { engine.ruleSet }
+    /// What the rules did (evaluations, state dropped on reload, events excepted), cumulative.
+    public var engineCounters: EngineCounters { engine.counters }
+    /// Events kept from rules by exception items, per rule and item (`list_id/item_id`), ordered by rule, then item.
+    public var exceptionHits: [(rule: String, item: String, count: UInt64)] { engine.sortedExceptionHits }
+    /// State counters summed over every rule (sequences started, expired, evicted, …).
+    public var matchCounters: MatchCounters { engine.matchCounters }
+    /// Join keys holding partial sequences or samples, over all rules.
+    public var pendingKeys: Int { engine.pendingKeys }
     public var counters: PipelineCounters { documents.counters }
     var normalizerCounters: NormalizerCounters { documents.normalizerCounters }
     public var processes: ProcessEnricher { documents.processes }

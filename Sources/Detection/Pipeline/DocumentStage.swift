@@ -6,14 +6,14 @@ import Reassembler
 
 /// Records → reassembled audit events → enriched ECS slots (documents on request): the front half that the detection pipeline and
 /// `auspex events` share, configured by the same settings so both reassemble and enrich alike.
-public struct DocumentStage {
-    public private(set) var counters = PipelineCounters()
-    public private(set) var normalizerCounters = NormalizerCounters()
+struct DocumentStage {
+    private(set) var counters = PipelineCounters()
+    private(set) var normalizerCounters = NormalizerCounters()
     private(set) var processes: ProcessEnricher
     private var reassembler: Reassembler
     private let normalizer: Normalizer
 
-    public init(settings: PipelineSettings, names: any NameLookup = SystemNameLookup()) {
+    init(settings: PipelineSettings, names: any NameLookup = SystemNameLookup()) {
         reassembler = Reassembler(maxInFlight: settings.maxEventsInFlight,
                                   timeoutNanoseconds: settings.reassemblyTimeoutNanos)
         normalizer = Normalizer(host: settings.host, names: names)
@@ -37,11 +37,11 @@ public struct DocumentStage {
     /// One event's slots kept for the next (``recycle(_:)``).
     private var spareSlots: EventSlots?
 
-    public var reassemblerStatistics: Reassembler.Statistics { reassembler.statistics }
+    var reassemblerStatistics: Reassembler.Statistics { reassembler.statistics }
 
     /// Adds one parsed record; returns the events it completed. `now` drives reassembly timeouts: monotonic
     /// time when live, record time when reading a log.
-    public mutating func add(_ record: AuditRecord, now: Int64) -> [AuditEvent] {
+    mutating func add(_ record: AuditRecord, now: Int64) -> [AuditEvent] {
         var completed: [AuditEvent] = []
         add(record, now: now, into: &completed)
         return completed
@@ -54,17 +54,17 @@ public struct DocumentStage {
     }
 
     /// Counts a record that did not parse.
-    public mutating func countMalformed() {
+    mutating func countMalformed() {
         counters.malformed += 1
     }
 
     /// Events whose reassembly timed out by `now`.
-    public mutating func flush(now: Int64) -> [AuditEvent] {
+    mutating func flush(now: Int64) -> [AuditEvent] {
         reassembler.flush(now: now)
     }
 
     /// End of input: every pending event.
-    public mutating func finish() -> [AuditEvent] {
+    mutating func finish() -> [AuditEvent] {
         reassembler.finish()
     }
 
@@ -86,7 +86,7 @@ public struct DocumentStage {
 
     /// The event's normalized, process-enriched slots (the hot path: no document), with what a fork-family call
     /// created, which the Defend view needs; nil (and not counted) when the event has no field.
-    public mutating func enriched(_ event: AuditEvent) -> EnrichedEvent? {
+    mutating func enriched(_ event: AuditEvent) -> EnrichedEvent? {
         counters.events += 1
         var slots = if let spare = takeSpareSlots() {
             normalizer.normalize(event, into: spare, demand: demand, counters: &normalizerCounters)
@@ -107,7 +107,7 @@ public struct DocumentStage {
 
     /// Hands back an event's slots once nothing reads them any more: the next event reuses their storage (a rule
     /// that kept the event holds its own copy).
-    public mutating func recycle(_ event: consuming EnrichedEvent) {
+    mutating func recycle(_ event: consuming EnrichedEvent) {
         spareSlots = event.slots
     }
 
@@ -127,8 +127,8 @@ public struct DocumentStage {
 
 /// An audit event's slots (auditd_manager shape: a fork describes the caller) and, for a fork-family call, what it
 /// created: the Defend view reads the child from it, so no second event is built.
-public struct EnrichedEvent: Sendable {
-    public var slots: EventSlots
+struct EnrichedEvent: Sendable {
+    var slots: EventSlots
     var fork: ForkOutcome?
     /// The engine's arrival number for the event, set when it is offered (identifies it in matches).
     var ordinal = -1

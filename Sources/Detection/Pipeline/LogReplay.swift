@@ -5,12 +5,12 @@ import AuditRecords
 /// time, every alert handed to `deliver` as soon as it is raised.
 public enum LogReplay {
     /// What a replay read and raised.
-    public struct Outcome: Sendable {
+    struct Outcome: Sendable {
         var lines = 0
         var blankLines = 0
         var truncatedLines = 0
         /// errno of a failed read, if the input ended on an error.
-        public var readError: Int32?
+        var readError: Int32?
         /// Wall-clock nanoseconds spent.
         var elapsedNanos: Int64 = 0
     }

@@ -4,11 +4,11 @@ import Foundation
 extension LogReplay.Outcome {
     /// The stderr summary of this replay through `pipeline` into `sinks` (`auspex replay`): what was read and
     /// raised, the rate, the rule state and the exceptions that applied.
-    public func summary(of pipeline: DetectionPipeline, sinks: [AlertSink]) -> String {
+    func summary(of pipeline: DetectionPipeline, sinks: [AlertSink]) -> String {
         let counters = pipeline.counters
         let seconds = max(Double(elapsedNanos) / 1e9, 1e-9)
-        let match = pipeline.engine.matchCounters
-        let engine = pipeline.engine.counters
+        let match = pipeline.matchCounters
+        let engine = pipeline.engineCounters
         let perEvent = { (offers: UInt64) in String(format: "%.1f", Double(offers) / Double(max(engine.events, 1))) }
         var lines = [
             "auspex replay: \(self.lines) lines, \(counters.records) records (\(counters.malformed) malformed), "
@@ -17,12 +17,11 @@ extension LogReplay.Outcome {
                 + "in \(String(format: "%.3f", seconds)) s; \(engine.offers) rule evaluations, \(perEvent(engine.offers)) "
                 + "rules offered per event (category index alone: \(perEvent(engine.categoryOffers)))",
             "  state: \(match.sequencesStarted) sequences started, \(match.expired) expired, \(match.evicted) evicted, "
-                + "\(pipeline.engine.pendingKeys) keys pending",
+                + "\(pipeline.pendingKeys) keys pending",
         ]
         if engine.excepted > 0 {
             lines.append("  exceptions: \(engine.excepted) events kept from rules; "
-                + pipeline.engine.exceptionHits.sorted { $0.key.description < $1.key.description }
-                    .map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                + pipeline.exceptionHits.map { "\($0.rule) \($0.item) \($0.count)" }.joined(separator: ", "))
         }
         for sink in sinks { lines.append("  \(sink.name): \(sink.counters)") }
         return lines.joined(separator: "\n")

@@ -4,9 +4,9 @@ import Events
 import Rules
 
 /// One loaded detection rule compiled against the ECS schema, with what the engine and the sinks need from it.
-public struct CompiledRule: Sendable {
+struct CompiledRule: Sendable {
     /// The rule as the loader read it (file, metadata, query text).
-    public let source: LoadedRule
+    let source: LoadedRule
     /// The query compiled in the rule's primary view.
     var query: CompiledQuery { evaluations[0].query }
     /// The document convention the rule's `index` patterns select first (auditd when it names both).

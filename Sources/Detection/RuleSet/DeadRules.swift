@@ -6,7 +6,7 @@ import Rules
 /// sequence's stages other than `![…]` and `until`, every sample stage) requires an `event.category`,
 /// `event.action` or `event.type` value that view never produces, or a field no source produces. `auspex check`
 /// reports each with its reason.
-public struct DeadRule: Sendable, Equatable {
+struct DeadRule: Sendable, Equatable {
     let file: String
     let name: String
     /// Where the rule's query starts.
@@ -33,7 +33,7 @@ public struct DeadRule: Sendable, Equatable {
 
     /// The rules of `rules` that can never match, in order. `views` chooses the views a rule is evaluated in
     /// (the engine's choice by default). Rules whose query does not compile are left out (the compiler reports them).
-    public static func find(in rules: [LoadedRule],
+    static func find(in rules: [LoadedRule],
                             views: (LoadedRule) -> [SourceView] = { SourceView.views(indexPatterns: $0.index) })
         -> [DeadRule] {
         rules.compactMap { rule in
@@ -51,33 +51,15 @@ public struct DeadRule: Sendable, Equatable {
 
     /// Why `query` can never match in `view`, nil when it may.
     static func reason(_ query: CompiledQuery, schema: any FieldSchema, view: SourceView) -> String? {
-        for filter in query.filtersEveryResultPasses {
-            if let category = filter.category, !produced("event.category", in: view).contains(category) {
-                return "'\(category) where': no \(category) events in this view"
-            }
-            for field in checkedFields {
-                guard let slot = schema.slot(for: field) else { continue }
-                let producedValues = produced(field, in: view)
-                // event.action holds one value, so its conjuncts intersect; the category and type are lists.
-                let failed = field == "event.action"
-                    ? filter.requiredValues(atSlot: slot).flatMap { producedValues.contains(where: $0.admits) ? nil : $0 }
-                    : filter.unsatisfiableValues(atSlot: slot, produced: producedValues)
-                if let required = failed {
-                    let values = (required.values.union(required.caseInsensitiveValues)).sorted()
-                    return "\(field) must be " + (values.isEmpty ? "nothing" : values.joined(separator: ", "))
-                        + ", which this view never writes"
-                }
-            }
-            if filter.requiresAbsentField {
-                return "needs " + query.unknownFields.map { "'\($0)'" }.joined(separator: ", ")
-                    + ", which no source produces"
-            }
+        // event.action holds one value, so its conjuncts intersect; the category and type are lists.
+        let fields = checkedFields.compactMap { field in
+            schema.slot(for: field).map { (field: field, slot: $0, values: produced(field, in: view), singleValued: field == "event.action") }
         }
-        return nil
+        return query.neverMatchReason(categories: produced("event.category", in: view), produced: fields)
     }
 
     /// As `auspex check` prints it: a warning at the rule's query.
-    public var diagnostic: Diagnostic {
+    var diagnostic: Diagnostic {
         .warning(file, location, "'\(name)' can never match: \(reason)")
     }
 }

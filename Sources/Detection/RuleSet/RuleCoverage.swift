@@ -3,7 +3,7 @@ import Rules
 
 /// Whether audit data (normalizer + process enrichment) can serve every field a rule reads: `auspex check
 /// --coverage`. A field counts as served when the rule's view (auditd or Defend, from its `index`) gives it a slot.
-public struct RuleCoverage: Sendable {
+struct RuleCoverage: Sendable {
     enum Level: String, Sendable {
         /// Every field the query reads can come from audit.
         case all
@@ -48,7 +48,7 @@ public struct RuleCoverage: Sendable {
     }
 
     /// Prints the coverage of `rules`, one line each, then the summary (`auspex check --coverage`).
-    public static func print(_ rules: [LoadedRule]) {
+    static func print(_ rules: [LoadedRule]) {
         let coverage = of(rules)
         for rule in coverage { Swift.print(rule.line) }
         Swift.print(summary(coverage))

@@ -4,7 +4,9 @@ import Rules
 /// The detection rules in force: compiled against one ECS schema and indexed by category and action. Immutable;
 /// a reload builds a new one and swaps it in only when it compiled without errors.
 public struct RuleSet: Sendable {
-    public let rules: [CompiledRule]
+    let rules: [CompiledRule]
+    /// Rules in the set (each compiled in one view or both).
+    public var count: Int { rules.count }
     /// The slot table every event is converted with for these rules.
     let schema: ECSSchema
     /// The index over ``matchers``: its rule numbers are positions in that list.
@@ -34,6 +36,13 @@ public struct RuleSet: Sendable {
 
     /// True when some rule has exception items (the engine skips the test otherwise).
     let hasExceptions: Bool
+
+    /// A schema per source view (audit, Defend), as rules compile against: for compiling raw queries the same way
+    /// (the EQL fuzz target).
+    public static func viewSchemas() -> [any FieldSchema] {
+        let builder = ECSSchemaBuilder()
+        return [SourceView.auditd, .defend].map { builder.schema(for: $0) }
+    }
 
     /// Compiles loaded rules. A rule whose query does not compile is left out with an error located in its file;
     /// rules that test fields audit never produces, or use batch-only pipes, compile with a warning.
@@ -66,7 +75,7 @@ public struct RuleSet: Sendable {
                     + "; conditions on \(query.unknownFields.count == 1 ? "it" : "them") see null"
                     + " and the rule may never match"))
             }
-            if !query.pipes.isEmpty {
+            if query.hasPipes {
                 diagnostics.append(.warning(rule.file, rule.queryLocation,
                     "pipes (| head, | tail) select among batch results; a streaming engine ignores them"))
             }

@@ -148,14 +148,14 @@ struct ECSSchema: Sendable {
 }
 
 /// Assigns slots while rules compile. Not thread-safe: one builder per compile of a rule set.
-public final class ECSSchemaBuilder {
+final class ECSSchemaBuilder {
     private var slotByName: [String: Int] = [:]
     private var derived: [DerivedField: Int] = [:]
     private var nextSlot = 0
     /// What the names asked for so far need written (``ECSSchema/demand``).
     private var demand: NormalizerDemand = []
 
-    public init() {
+    init() {
         for field in ECSField.allCases {
             let slot = allocate(field.name)
             precondition(slot == field.rawValue, "fixed field \(field.name) must have slot \(field.rawValue)")
@@ -169,7 +169,7 @@ public final class ECSSchemaBuilder {
 
     /// The schema a rule written for `view` compiles against. Unknown names (neither in the catalog nor under an
     /// open prefix) get no slot, so the compiler folds them to null and lists them in `unknownFields`.
-    public func schema(for view: SourceView) -> any FieldSchema {
+    func schema(for view: SourceView) -> any FieldSchema {
         View(builder: self, view: view)
     }
 

@@ -2,7 +2,7 @@ import Events
 
 /// Which document convention a rule was written for. Decided per rule from its `index` patterns at compile time
 /// (architecture.md "Compatibility targets"): the same audit event is seen through either view.
-public enum SourceView: String, Sendable, Hashable {
+enum SourceView: String, Sendable, Hashable {
     /// auditd_manager / Auditbeat documents as the normalizer writes them: `user.id` is the real uid,
     /// `event.action` is go-libaudit's verb (`executed`, `connected-to`).
     case auditd
@@ -32,7 +32,7 @@ public enum SourceView: String, Sendable, Hashable {
     /// Every view a rule with this `index` list is evaluated in: both when it names audit and Defend indices (in
     /// Elastic such a rule searches both sources, so an event of either convention can match it), else the one of
     /// ``init(indexPatterns:)``. The first is the rule's primary view (the one `auspex check --coverage` reports).
-    public static func views(indexPatterns: [String]) -> [SourceView] {
+    static func views(indexPatterns: [String]) -> [SourceView] {
         let audit = indexPatterns.contains(where: isAudit)
         let defend = indexPatterns.contains(where: isDefend)
         return audit && defend ? [.auditd, .defend] : [SourceView(indexPatterns: indexPatterns)]

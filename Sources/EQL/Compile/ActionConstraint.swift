@@ -18,14 +18,14 @@ import EventModel
 /// negation matches a missing field), so an event without one can only meet unconstrained filters.
 /// Values of other types (numbers, booleans) may equal a constant by its text: callers must offer such events
 /// to every filter of the category.
-public struct ActionConstraint: Sendable, Equatable {
+struct ActionConstraint: Sendable, Equatable {
     /// The slot the condition reads `event.action` from: the view's own field (a Defend-view schema maps it to its
     /// derived action), so callers look each constraint up with the value in this slot.
     let slot: Int
     /// Values matched case-sensitively (`==`, `in`, `like`).
-    public let values: Set<String>
+    let values: Set<String>
     /// Values matched case-insensitively (`:`, `in~`, `like~`), each in ``caseFolded(_:)`` form.
-    public let caseInsensitiveValues: Set<String>
+    let caseInsensitiveValues: Set<String>
     /// `literal*` patterns (UTF-8 bytes): a value starting with one is admitted. Derived only for guards
     /// (`multiValued`), never for the action index or `auspex check`.
     let prefixes: Set<[UInt8]>
@@ -41,7 +41,7 @@ public struct ActionConstraint: Sendable, Equatable {
     }
 
     /// True when an event whose action is `action` may satisfy the filter.
-    public func admits(_ action: String) -> Bool {
+    func admits(_ action: String) -> Bool {
         if values.contains(action) { return true }
         if !prefixes.isEmpty, prefixes.contains(where: { action.utf8.starts(with: $0) }) { return true }
         guard !caseInsensitiveValues.isEmpty || !caseInsensitivePrefixes.isEmpty else { return false }

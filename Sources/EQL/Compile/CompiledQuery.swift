@@ -6,7 +6,7 @@ import EventModel
 
 /// A query compiled against a `FieldSchema`.
 public struct CompiledQuery: Sendable {
-    public enum Body: Sendable {
+    enum Body: Sendable {
         /// `category where condition`
         case event(CompiledFilter)
         /// `sequence [by …] [with maxspan=…] [stage]… [until [stage]]`
@@ -16,16 +16,33 @@ public struct CompiledQuery: Sendable {
     }
 
     /// A result pipe; a batch concept, applied by the caller in order.
-    public enum Pipe: Sendable, Equatable {
+    enum Pipe: Sendable, Equatable {
         case head(Int)
         case tail(Int)
     }
 
-    public var body: Body
+    /// What a ``StreamMatcher`` runs.
+    var body: Body
     /// `| head N` / `| tail N`, in query order.
-    public var pipes: [Pipe]
+    var pipes: [Pipe]
     /// Dotted names of referenced fields the schema has no slot for; they compiled to null.
     public var unknownFields: [String]
+
+    /// The query's kind, by its body.
+    public enum Kind: Sendable {
+        case event, sequence, sample
+    }
+
+    public var kind: Kind {
+        switch body {
+        case .event: return .event
+        case .sequence: return .sequence
+        case .sample: return .sample
+        }
+    }
+
+    /// True when the query ends in result pipes (`| head`, `| tail`): a batch selection a streaming engine ignores.
+    public var hasPipes: Bool { !pipes.isEmpty }
 
     /// Every filter an event may be tested against: the event query's, or each stage's (`![…]` stages included)
     /// followed by `until`'s, in query order.
@@ -39,7 +56,7 @@ public struct CompiledQuery: Sendable {
 
     /// The filters every result's events pass: the event query's, or every stage's but missing-event (`![…]`)
     /// stages; `until` is not one of them. A query one of them can never hold for never matches.
-    public var filtersEveryResultPasses: [CompiledFilter] {
+    var filtersEveryResultPasses: [CompiledFilter] {
         switch body {
         case .event(let filter): return [filter]
         case .sequence(let sequence): return sequence.stages.filter { !$0.isMissing }.map(\.filter)
@@ -70,9 +87,9 @@ public struct CompiledQuery: Sendable {
 }
 
 /// `category where condition`, compiled. `matches` checks the category too.
-public struct CompiledFilter: Sendable {
+struct CompiledFilter: Sendable {
     /// The category term (exact, case-sensitive), or nil for `any`. Useful for indexing rules by category.
-    public var category: String? { test.category }
+    var category: String? { test.category }
     /// The condition as compiled (folded IR); the category test is not part of it.
     let condition: Predicate
     /// What runs per event: category and lowered condition, shared by reference.
@@ -175,7 +192,7 @@ struct KeyExpression: Sendable {
 }
 
 /// One stage of a sequence or sample (also the `until` stage).
-public struct CompiledStage: Sendable {
+struct CompiledStage: Sendable {
     var filter: CompiledFilter
     /// Join keys: the `sequence by`/`sample by` keys followed by this stage's own `by` keys.
     /// Every stage of a query has the same number of keys (the verifier checks).
@@ -193,7 +210,7 @@ public struct CompiledStage: Sendable {
     }
 }
 
-public struct CompiledSequence: Sendable {
+struct CompiledSequence: Sendable {
     /// Stages in query order, before `runs` expansion.
     var stages: [CompiledStage]
     var until: CompiledStage?
@@ -207,7 +224,7 @@ public struct CompiledSequence: Sendable {
     }
 }
 
-public struct CompiledSample: Sendable {
+struct CompiledSample: Sendable {
     /// Filters in query order (1...5), each with the full join-key list.
     var stages: [CompiledStage]
 

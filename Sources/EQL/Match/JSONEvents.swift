@@ -1,12 +1,12 @@
 import EventModel
 
 /// A bad events file: which input, where, and what.
-public struct JSONEventsError: Error, CustomStringConvertible, Sendable {
+struct JSONEventsError: Error, CustomStringConvertible, Sendable {
     var source: String
     var message: String
-    public var description: String { "\(source): \(message)" }
+    var description: String { "\(source): \(message)" }
 
-    public init(source: String, message: String) {
+    init(source: String, message: String) {
         self.source = source
         self.message = message
     }
@@ -16,7 +16,7 @@ public struct JSONEventsError: Error, CustomStringConvertible, Sendable {
 /// `SlotEvent`s over a schema that grows with each new field. Shared by `auspex query` and the
 /// conformance tests. Compile queries against `schema` after loading.
 public struct JSONEventSet {
-    public struct Options: Sendable {
+    struct Options: Sendable {
         /// The field holding event time.
         var timestampField = "@timestamp"
         var timestampEncoding = TimestampEncoding.millisOrISO
@@ -29,7 +29,7 @@ public struct JSONEventSet {
         /// When false, an event without a readable time gets time 0 instead of an error (samples need no time).
         var requireTimestamp = false
 
-        public init(timestampField: String = "@timestamp", timestampEncoding: TimestampEncoding = .millisOrISO,
+        init(timestampField: String = "@timestamp", timestampEncoding: TimestampEncoding = .millisOrISO,
                     tiebreakerField: String? = nil, categoryField: String? = nil,
                     timestampCopyField: String? = nil, requireTimestamp: Bool = false) {
             self.timestampField = timestampField
@@ -50,9 +50,15 @@ public struct JSONEventSet {
     /// Events whose time field was absent or unreadable (given time 0).
     public private(set) var untimed = 0
 
-    public init(options: Options = Options()) {
+    init(options: Options = Options()) {
         self.options = options
         if let category = options.categoryField { schema.alias("event.category", to: category) }
+    }
+
+    /// Events timed by `timestampField` (epoch milliseconds or ISO-8601), ties ordered by `tiebreakerField` (nil: by
+    /// input order); an event without a readable time is placed at time 0 and counted in ``untimed``.
+    public init(timestampField: String, tiebreakerField: String?) {
+        self.init(options: Options(timestampField: timestampField, tiebreakerField: tiebreakerField))
     }
 
     /// `query`'s results over the loaded events in Elasticsearch's order (see `BatchRunner`), each as

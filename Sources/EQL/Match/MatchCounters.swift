@@ -17,10 +17,15 @@ public struct MatchCounters: Sendable, Equatable {
     /// Pending state thrown away because a per-rule cap was reached.
     public var evicted: Int = 0
 
-    public init() {}
+    init() {}
 
-    /// Two matchers' counters together (a rule set's, rule by rule).
-    public static func + (a: MatchCounters, b: MatchCounters) -> MatchCounters {
+    /// Several matchers' counters together (a rule set's, rule by rule).
+    public static func total(_ counters: some Sequence<MatchCounters>) -> MatchCounters {
+        counters.reduce(MatchCounters(), +)
+    }
+
+    /// Two matchers' counters together.
+    static func + (a: MatchCounters, b: MatchCounters) -> MatchCounters {
         var sum = a
         sum.events += b.events
         sum.matches += b.matches

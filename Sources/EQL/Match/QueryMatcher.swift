@@ -40,7 +40,7 @@ public struct QueryMatcher {
 
     public init(query: CompiledQuery, limits: MatcherLimits = MatcherLimits()) {
         self.query = query
-        stream = StreamMatcher(query.body, limits: limits)
+        stream = StreamMatcher(query, limits: limits)
     }
 
     /// Offers one event; returns the results it completes (often none).

@@ -127,7 +127,7 @@ public final class RuleIndex: Sendable {
     /// Per category, every rule of it in order (the category index alone).
     private let rulesByCategory: [String: [Int]]
     /// Rules with an `any where` stage: every event goes to them.
-    public let anyCategory: [Int]
+    let anyCategory: [Int]
     /// Per rule number: a sequence or sample (told the time when skipped).
     private let tracksTime: [Bool]
 

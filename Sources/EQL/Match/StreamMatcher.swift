@@ -19,8 +19,8 @@ public struct StreamMatcher<Element> {
     /// Events an event query matched (its engines count their own).
     private var filterMatches = 0
 
-    public init(_ body: CompiledQuery.Body, limits: MatcherLimits) {
-        switch body {
+    public init(_ query: CompiledQuery, limits: MatcherLimits) {
+        switch query.body {
         case .event(let filter):
             self.filter = filter.test
         case .sequence(let query):

@@ -1,7 +1,7 @@
 import EventModel
 
 /// How a timestamp field is encoded in JSON events.
-public enum TimestampEncoding: Sendable, Equatable {
+enum TimestampEncoding: Sendable, Equatable {
     /// Epoch milliseconds (number or digit string) or an ISO-8601 string — what Elasticsearch accepts for a date.
     case millisOrISO
     /// Windows FILETIME (100 ns ticks since 1601), as in the Endgame data.

@@ -1,31 +1,32 @@
 /// The daemon's configuration, `/etc/auspex/auspex.toml`. Every value has a default, so an absent file means "run with
 /// defaults"; every field is a `var`, so command-line flags override what the file says. `etc/auspex/auspex.toml` in the
-/// repository documents each key and is tested to match these defaults.
+/// repository documents each key and is tested to match these defaults. The sections stay inside this module: other
+/// modules read the values they use, and what they build from them, through `AuspexConfig+Derived.swift`.
 public struct AuspexConfig: Sendable, Hashable {
     static let defaultPath = "/etc/auspex/auspex.toml"
 
-    public var rules = RulesSettings()
+    var rules = RulesSettings()
     var spool = SpoolSettings()
-    public var journald = JournaldSettings()
-    public var audit = AuditSettings()
-    public var engine = EngineSettings()
+    var journald = JournaldSettings()
+    var audit = AuditSettings()
+    var engine = EngineSettings()
     var host = HostSettings()
-    public var daemon = DaemonSettings()
-    public var alerts = AlertsSettings()
-    public var exceptions = ExceptionsSettings()
-    public var metrics = MetricsSettings()
+    var daemon = DaemonSettings()
+    var alerts = AlertsSettings()
+    var exceptions = ExceptionsSettings()
+    var metrics = MetricsSettings()
 
     public init() {}
 
     /// Turns the spool on in `directory` (`--spool DIR`).
-    public mutating func useSpool(directory: String) {
+    mutating func useSpool(directory: String) {
         spool.enabled = true
         spool.dir = directory
     }
 }
 
 /// `[alerts]`: what happens to alerts between the rules and the sinks: size bounds, suppression, rate limits.
-public struct AlertsSettings: Sendable, Hashable {
+struct AlertsSettings: Sendable, Hashable {
     /// The whole alert document, in bytes (also `AUSPEX_ALERT_JSON`).
     var maxAlertBytes = 65_536
     /// One string value copied into an alert (arguments, command lines, paths, titles), in bytes.
@@ -41,16 +42,16 @@ public struct AlertsSettings: Sendable, Hashable {
     var rateLimitPerMinute = 120
     var rateLimitBurst = 60
     /// Bytes of alerts waiting in each sink's queue (besides `[engine] alert_queue_size` alerts).
-    public var queueMaxBytes = 16 * 1024 * 1024
+    var queueMaxBytes = 16 * 1024 * 1024
 }
 
 /// `[rules]`: where detection rules come from.
-public struct RulesSettings: Sendable, Hashable {
+struct RulesSettings: Sendable, Hashable {
     /// Rule files or directories (`*.toml` inside, sorted, not recursive), loaded in this order.
-    public var paths = ["/etc/auspex/rules.d"]
+    var paths = ["/etc/auspex/rules.d"]
     /// Refuse rule files and their directories unless owned by root or the daemon's user and not group- or
     /// world-writable. `false` is for development only.
-    public var strictPermissions = true
+    var strictPermissions = true
 }
 
 /// `[spool]`: the crash-safe alert store (one JSON file per alert, maildir style: tmp → new).
@@ -66,8 +67,8 @@ struct SpoolSettings: Sendable, Hashable {
 }
 
 /// `[journald]`: the operator's view of alerts and daemon status.
-public struct JournaldSettings: Sendable, Hashable {
-    public var enabled = true
+struct JournaldSettings: Sendable, Hashable {
+    var enabled = true
 }
 
 /// How the daemon reads the kernel audit stream.
@@ -80,38 +81,38 @@ public enum AuditMode: String, Sendable, Hashable, CaseIterable {
 }
 
 /// `[audit]`: kernel audit settings.
-public struct AuditSettings: Sendable, Hashable {
-    public var mode = AuditMode.unicast
+struct AuditSettings: Sendable, Hashable {
+    var mode = AuditMode.unicast
     /// Kernel backlog queue length (`auditctl -b`), set in unicast mode.
-    public var backlogLimit = 32_768
+    var backlogLimit = 32_768
     /// How long the kernel may block a syscall when the backlog is full, in jiffies; 0 never blocks (drops are counted).
     var backlogWaitTime = 0
     /// Kernel message rate limit per second (`auditctl -r`); 0 means none.
     var rateLimit = 0
     /// Install the syscall audit rules the loaded detection rules need, and remove them on exit.
-    public var installRules = true
+    var installRules = true
     /// The audit key (`-k`) on installed rules, so they can be told apart from others and removed.
-    public var ruleKey = "auspex"
+    var ruleKey = "auspex"
     /// SO_RCVBUF of the netlink socket in bytes; larger buffers absorb bursts before the kernel drops.
-    public var receiveBufferBytes = 8 * 1024 * 1024
+    var receiveBufferBytes = 8 * 1024 * 1024
     /// An audit event whose records have not ended after this long is emitted as it is.
-    public var reassemblyTimeoutMilliseconds = 2000
+    var reassemblyTimeoutMilliseconds = 2000
     /// Events being reassembled at once; beyond this the oldest is emitted early (and counted).
-    public var maxEventsInFlight = 1024
+    var maxEventsInFlight = 1024
 }
 
 /// `[engine]`: bounds on the rule engine's queues and state. Every bound evicts the oldest entry and counts it.
-public struct EngineSettings: Sendable, Hashable {
+struct EngineSettings: Sendable, Hashable {
     /// Pending partial sequences (or samples) per rule across all join keys.
     var maxSequencesPerRule = 10_000
     /// Samples emitted per join-key tuple (Elasticsearch's `max_samples_per_key`, default 1).
     var maxSamplesPerKey = 1
     /// Events queued between the audit reader and the engine.
-    public var eventQueueSize = 65_536
+    var eventQueueSize = 65_536
     /// Alerts queued between the engine and the sinks.
-    public var alertQueueSize = 4096
+    var alertQueueSize = 4096
     /// Processes tracked for entity ids and parent fields.
-    public var maxProcesses = 65_536
+    var maxProcesses = 65_536
 }
 
 /// `[host]`: how this machine identifies itself in events and alerts.
@@ -124,35 +125,35 @@ struct HostSettings: Sendable, Hashable {
 }
 
 /// `[daemon]`: runtime files of the service.
-public struct DaemonSettings: Sendable, Hashable {
+struct DaemonSettings: Sendable, Hashable {
     /// Counters and status, rewritten every `statusIntervalSeconds`.
-    public var stateFile = "/run/auspex/state.json"
+    var stateFile = "/run/auspex/state.json"
     /// How often the status line (sd_notify STATUS=) and the state file are refreshed.
-    public var statusIntervalSeconds = 10
+    var statusIntervalSeconds = 10
     /// The kernel audit settings auspex changes, recorded before it changes them so that the next start restores
     /// them after a SIGKILL or crash. Its directory must survive a service restart (RuntimeDirectoryPreserve=yes).
-    public var kernelStateFile = "/run/auspex/kernel-state"
+    var kernelStateFile = "/run/auspex/kernel-state"
     /// Loss of audit data (kernel lost, ENOBUFS, record-queue drops, reassembly loss, rule-state evictions, sink
     /// drops) raises the blind-spot alert at most once per this many seconds.
-    public var lossAlertInterval = 10
+    var lossAlertInterval = 10
     /// Scheduling priority of the daemon's threads when it may raise it (root or CAP_SYS_NICE; the unit sets
     /// Nice= instead): under a saturating workload auspex, not the audited processes, gets the CPU.
-    public var nice = -10
+    var nice = -10
 }
 
 /// `[exceptions]`: Elastic exception lists (Kibana's NDJSON export) that keep events from rules.
-public struct ExceptionsSettings: Sendable, Hashable {
-    public var enabled = true
+struct ExceptionsSettings: Sendable, Hashable {
+    var enabled = true
     /// Exception files or directories (`*.ndjson` inside, sorted). Missing ones mean no exceptions.
-    public var paths = ["/etc/auspex/exceptions.d"]
+    var paths = ["/etc/auspex/exceptions.d"]
     /// `list_id`s applied to every rule, besides the lists a rule names in `[[rule.exceptions_list]]`.
-    public var attachToAllRules: [String] = []
+    var attachToAllRules: [String] = []
     /// `LIST_ID=TARGET` entries: the list applies to the rules whose `rule_id` is TARGET or whose `tags` hold it.
-    public var attachToRules: [String] = []
+    var attachToRules: [String] = []
 }
 
 /// `[metrics]`: Prometheus text exposition of the daemon's counters, for the node exporter's textfile collector.
-public struct MetricsSettings: Sendable, Hashable {
+struct MetricsSettings: Sendable, Hashable {
     /// Where the daemon writes the metrics every `[daemon] status_interval_seconds` (tmp + rename); nil: off.
-    public var textfile: String?
+    var textfile: String?
 }

@@ -15,13 +15,13 @@ import Glibc
 /// names, besides `[[rule.exceptions_list]]` and `[exceptions] attach_to_all_rules`.
 public enum ExceptionListWriter {
     /// The file written in the first `[exceptions] paths` directory when none is named.
-    public static let defaultFileName = "auspex-local.ndjson"
+    static let defaultFileName = "auspex-local.ndjson"
 
-    public enum Scope: Sendable, Hashable {
+    enum Scope: Sendable, Hashable {
         case rule(String)
         case allRules
 
-        public var listID: String {
+        var listID: String {
             switch self {
             case .rule(let id): return "auspex-rule-" + id
             case .allRules: return "auspex-all-rules"
@@ -33,16 +33,27 @@ public enum ExceptionListWriter {
         var scope: Scope
         var field: String
         var value: String
-        public var excluded = false
-        public var name: String?
-        public var description: String?
+        var excluded = false
+        var name: String?
+        var description: String?
         /// RFC 3339 time after which the item stops applying (`expire_time`).
-        public var expireTime: String?
+        var expireTime: String?
 
-        public init(scope: Scope, field: String, value: String) {
+        init(scope: Scope, field: String, value: String) {
             self.scope = scope
             self.field = field
             self.value = value
+        }
+
+        /// A `match` item for the rule with id `rule` (nil: every rule): `field` equals `value`, or with `excluded`
+        /// does not.
+        public init(rule: String?, field: String, value: String, excluded: Bool, name: String?, description: String?,
+                    expireTime: String?) {
+            self.init(scope: rule.map { .rule($0) } ?? .allRules, field: field, value: value)
+            self.excluded = excluded
+            self.name = name
+            self.description = description
+            self.expireTime = expireTime
         }
     }
 
@@ -59,7 +70,7 @@ public enum ExceptionListWriter {
 
     /// Appends `item` to the exception file at `path` (see ``append(_:to:)``), after its list's container line when
     /// `existing` (the exception files read with it) does not define the list yet; returns the new item's id.
-    public static func add(_ item: Item, ruleName: String?, to path: String, existing: ExceptionLists) throws -> String {
+    static func add(_ item: Item, ruleName: String?, to path: String, existing: ExceptionLists) throws -> String {
         var lines: [String] = []
         if existing.lists[item.scope.listID] == nil { lines.append(containerLine(for: item.scope, ruleName: ruleName)) }
         let (line, itemID) = itemLine(item)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A rule file that holds a valid rule of a type auspex does not run.
-public struct SkippedRuleFile: Sendable, Hashable {
+struct SkippedRuleFile: Sendable, Hashable {
     var file: String
     var type: String
 }
@@ -9,12 +9,14 @@ public struct SkippedRuleFile: Sendable, Hashable {
 /// Everything one load produced: the rules to compile, the files skipped or rejected, and the diagnostics to print.
 public struct RuleLoadReport: Sendable {
     public var rules: [LoadedRule] = []
-    public var skipped: [SkippedRuleFile] = []
+    var skipped: [SkippedRuleFile] = []
     /// Files that had errors (syntax, missing keys, wrong types, duplicate ids); none of their rules are in `rules`.
     public var failedFiles: [String] = []
     public var diagnostics: [Diagnostic] = []
     /// Rule files examined (directories expanded).
     public var filesRead = 0
+    /// Files that hold a valid rule of a type auspex does not run (not EQL).
+    public var skippedCount: Int { skipped.count }
 
     init() {}
 

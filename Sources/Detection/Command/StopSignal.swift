@@ -1,5 +1,4 @@
 import AuditNetlink
-import Detection
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -61,9 +60,4 @@ struct LineOutput {
         }
         buffer.removeAll(keepingCapacity: true)
     }
-}
-
-/// One line on stderr (the daemon's writer: one `write`, EINTR and short writes handled).
-func printError(_ message: String) {
-    StandardError.line(message)
 }

@@ -1,5 +1,4 @@
 @testable import AuditNetlink
-@testable import Daemon
 @testable import Detection
 import Foundation
 import PackageTestSupport
