@@ -22,4 +22,22 @@ public enum ProducedValues {
         }
         return actions
     }()
+
+    /// Per `event.action` value the normalizer or the Defend view writes, the syscalls whose events get it: the tables
+    /// that write the actions inverted (``SyscallNormalizations``, ``DefendVocabulary``), for the audit rules a rule
+    /// testing the action needs.
+    public static let syscallsByAction: [String: Set<String>] = {
+        var table: [String: Set<String>] = [:]
+        for (syscall, normalization) in SyscallNormalizations.table {
+            if let action = normalization.action { table[action, default: []].insert(syscall) }
+        }
+        for syscall in DefendVocabulary.operationBySyscall.keys {
+            for action in DefendVocabulary.actions(ofSyscall: syscall) { table[action, default: []].insert(syscall) }
+        }
+        // Defend's names for go-libaudit verbs (`exec` for `executed`): the same syscalls.
+        for (auditAction, defendAction) in DefendVocabulary.actionByAuditAction {
+            table[defendAction, default: []].formUnion(table[auditAction] ?? [])
+        }
+        return table
+    }()
 }
