@@ -17,8 +17,13 @@ public struct ProcessEnricher: Sendable {
         self.table = table
     }
 
+    /// A table of at most `maxProcesses` instances over `view`.
+    public init(reading view: ProcView, maxProcesses: Int) {
+        self.init(source: view.source, limits: ProcessTable.Limits(maxProcesses: maxProcesses), scan: view.scan)
+    }
+
     /// A table over `source`; `scan` loads the processes already running (live use; not for replays).
-    public init(source: any ProcSource, limits: ProcessTable.Limits = .init(), scan: Bool) {
+    init(source: any ProcSource, limits: ProcessTable.Limits = .init(), scan: Bool) {
         var table = ProcessTable(source: source, limits: limits)
         if scan { table.scanExisting() }
         self.table = table

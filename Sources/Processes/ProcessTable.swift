@@ -4,7 +4,7 @@ import EventModel
 /// at start and lazy `/proc` lookups for pids it has not seen. Bounded: exited entries linger for late events,
 /// then go; at the cap the least recently seen entries are evicted (counted).
 public struct ProcessTable: Sendable {
-    public struct Limits: Sendable {
+    struct Limits: Sendable {
         /// Most instances kept.
         var maxProcesses: Int
         /// How long an exited instance still answers for late (reordered) events of its pid.
@@ -15,7 +15,7 @@ public struct ProcessTable: Sendable {
         /// own `process.args` is not affected. Bounds the table's memory: cap × this, at worst.
         var maxArgumentBytes: Int
 
-        public init(maxProcesses: Int = 65_536, exitGraceNanos: Int64 = 5_000_000_000,
+        init(maxProcesses: Int = 65_536, exitGraceNanos: Int64 = 5_000_000_000,
                     startToleranceNanos: Int64 = 2_000_000_000, maxArgumentBytes: Int = 4096) {
             self.maxProcesses = max(16, maxProcesses)
             self.exitGraceNanos = exitGraceNanos

@@ -15,7 +15,7 @@ struct EventsPipeline {
     let documentLimit: UInt64?
 
     init(output: LineOutput, documentLimit: UInt64?, host: HostInfo = .current(),
-         names: any NameLookup = SystemNameLookup(), live: Bool = false) {
+         names: any NameLookup = NameLookups.system(), live: Bool = false) {
         var settings = PipelineSettings(host: host)
         if live { settings.readLiveProcesses() }
         stage = DocumentStage(settings: settings, names: names)
