@@ -8,13 +8,13 @@ public enum ProducedValues {
     }
 
     /// auditd_manager's verbs (`executed`, `connected-to`, `opened-file`, …).
-    public static let auditActions: Set<String> = Set(normalizations.compactMap(\.action))
-    public static let auditTypes: Set<String> = Set(normalizations.flatMap(\.types))
-    public static let auditCategories: Set<String> = Set(normalizations.flatMap(\.categories))
+    static let auditActions: Set<String> = Set(normalizations.compactMap(\.action))
+    static let auditTypes: Set<String> = Set(normalizations.flatMap(\.types))
+    static let auditCategories: Set<String> = Set(normalizations.flatMap(\.categories))
 
     /// The Defend view's actions: Defend's names for what audit records (``DefendVocabulary``), plus the audit verbs
     /// it leaves as they are (events Defend has no name for, e.g. refused calls) — never a renamed verb.
-    public static let defendActions: Set<String> = {
+    static let defendActions: Set<String> = {
         var actions = auditActions.subtracting(DefendVocabulary.actionByAuditAction.keys)
         actions.formUnion(DefendVocabulary.actionByAuditAction.values)
         for syscall in DefendVocabulary.operationBySyscall.keys {
@@ -22,6 +22,17 @@ public enum ProducedValues {
         }
         return actions
     }()
+
+    /// What the normalizer can write in `field` (`event.action`, `event.type` or `event.category`; nothing in any
+    /// other), the actions in the Defend view's names (``defendActions``) when `defendView`.
+    public static func values(of field: String, defendView: Bool) -> Set<String> {
+        switch field {
+        case "event.action": return defendView ? defendActions : auditActions
+        case "event.type": return auditTypes
+        case "event.category": return auditCategories
+        default: return []
+        }
+    }
 
     /// Per `event.action` value the normalizer or the Defend view writes, the syscalls whose events get it: the tables
     /// that write the actions inverted (``SyscallNormalizations``, ``DefendVocabulary``), for the audit rules a rule
