@@ -1,3 +1,4 @@
+import AuditRecords
 import EventModel
 import Events
 import Reassembler
@@ -89,7 +90,7 @@ public struct ProcessEnricher: Sendable {
         }
         // `enrich` always writes the entity id: without one it had no facts and added nothing.
         guard enriched.has(.processEntityId) else { return }
-        let syscall = event.syscall != nil ? slots[.auditdDataSyscall].stringValue : nil
+        let syscall = event.records.contains { $0.type == .syscall } ? slots[.auditdDataSyscall].stringValue : nil
         FileFields.add(to: &slots, isRename: syscall.map(ProcessFacts.Call.init(name:)) == .rename)
     }
 
