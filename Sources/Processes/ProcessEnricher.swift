@@ -8,7 +8,7 @@ import Reassembler
 /// Defend identity fields. Fields the normalizer already wrote are left alone, so auditd_manager rules see the
 /// same values as before; only absent fields are filled.
 public struct ProcessEnricher: Sendable {
-    public private(set) var table: ProcessTable
+    private(set) var table: ProcessTable
     /// Audit time between two `/proc` prunes of the table.
     var pruneIntervalNanos: Int64 = 30_000_000_000
     private var nextPruneNanos: Int64?
@@ -17,6 +17,11 @@ public struct ProcessEnricher: Sendable {
     init(table: ProcessTable) {
         self.table = table
     }
+
+    /// What the table did, cumulative (status and metrics).
+    public var counters: ProcessTable.Counters { table.counters }
+    /// Processes the table knows now.
+    public var processCount: Int { table.count }
 
     /// A table of at most `maxProcesses` instances over `view`.
     public init(reading view: ProcView, maxProcesses: Int) {

@@ -63,7 +63,7 @@ public struct ProcessTable: Sendable {
 
     let source: any ProcSource
     let limits: Limits
-    public private(set) var counters = Counters()
+    private(set) var counters = Counters()
     /// The instances, each staying at its storage index while it lives: an event's updates and the enricher's
     /// writes work on it in place (an instance is large; copying it in and out of a dictionary per event cost more
     /// than the rest of the enrichment). `indexByPid` keys them by pid.
@@ -83,7 +83,7 @@ public struct ProcessTable: Sendable {
         self.limits = limits
     }
 
-    public var count: Int { indexByPid.count }
+    var count: Int { indexByPid.count }
 
     /// The instance currently known for `pid`, if any (no lookup).
     func instance(pid: Int32) -> ProcessInstance? { indexByPid[pid].map { instances[$0] } }
