@@ -51,7 +51,7 @@ public enum DefendVocabulary {
     /// The `event.action` values a successful call of `syscall` gets in the Defend view (what the Defend view's
     /// reading of the event can write), empty when Defend has no name for it: what a rule testing one of them needs
     /// audited.
-    public static func actions(ofSyscall syscall: String) -> [String] {
+    static func actions(ofSyscall syscall: String) -> [String] {
         guard let operation = operationBySyscall[syscall] else { return [] }
         switch operation {
         // By the PATH item's nametype and the open flags: made the file, rewrote it, or only opened it.

@@ -17,7 +17,7 @@ public struct EventSlots: Sendable {
     @usableFromInline var written: (UInt64, UInt64, UInt64) = (0, 0, 0)
     @usableFromInline static let trackedSlots = 192
     /// Open fields in the order they were written.
-    public var extras: [(name: String, value: FieldValue)] = []
+    var extras: [(name: String, value: FieldValue)] = []
     /// The SYSCALL record's identity as the normalizer read it (nil for other events): the process table takes
     /// it instead of scanning the record's keys a second time. Not a field: documents never show it.
     public var syscallIdentity: SyscallIdentity?
@@ -58,10 +58,16 @@ public struct EventSlots: Sendable {
         syscallIdentity = nil
     }
 
-    /// Grows the array to `count` slots (the schema's own, after the sources' fixed ones).
-    public mutating func extend(toSlotCount count: Int) {
-        guard storage.count < count else { return }
-        storage.append(contentsOf: repeatElement(.null, count: count - storage.count))
+    /// Grows the array to `count` slots (the schema's own, after the sources' fixed ones) and copies into them the
+    /// open fields (``extras``) that `slotByName` gives a slot.
+    public mutating func extend(toSlotCount count: Int, placingExtras slotByName: [String: Int] = [:]) {
+        if storage.count < count {
+            storage.append(contentsOf: repeatElement(.null, count: count - storage.count))
+        }
+        guard !slotByName.isEmpty else { return }
+        for extra in extras {
+            if let slot = slotByName[extra.name] { self[slot: slot] = extra.value }
+        }
     }
 
     /// The value of slot `slot` (`.null` when unset); setting `.null` clears it.

@@ -9,9 +9,9 @@ import Darwin
 /// `add_host_metadata` processor sets them. Read once at start-up; tests pass fixed values.
 public struct HostInfo: Sendable, Hashable {
     /// `host.id`: the machine id (`/etc/machine-id`), or nil when unreadable (the field is then absent).
-    public var id: String?
+    var id: String?
     /// `host.name` and `host.hostname`: the hostname (not the FQDN, as Beats without `features.fqdn`).
-    public var name: String?
+    var name: String?
 
     public init(id: String?, name: String?) {
         self.id = id
@@ -36,10 +36,11 @@ public struct HostInfo: Sendable, Hashable {
         Document(fields: fields.map { (String($0.field.name.dropFirst("host.".count)), $0.value) })
     }
 
-    /// Reads the machine id (`/etc/machine-id`, else `/var/lib/dbus/machine-id`) and the hostname.
-    public static func current() -> HostInfo {
-        let id = readFirstLine("/etc/machine-id") ?? readFirstLine("/var/lib/dbus/machine-id")
-        return HostInfo(id: id, name: hostname())
+    /// Reads the machine id (`/etc/machine-id`, else `/var/lib/dbus/machine-id`) and the hostname; `id` and `name`,
+    /// when given (`[host]` in auspex.toml), are used instead.
+    public static func current(id: String? = nil, name: String? = nil) -> HostInfo {
+        let machineID = readFirstLine("/etc/machine-id") ?? readFirstLine("/var/lib/dbus/machine-id")
+        return HostInfo(id: id ?? machineID, name: name ?? hostname())
     }
 
     /// The first line of a small text file, trimmed; nil when missing or empty.

@@ -18,6 +18,12 @@ public protocol NameLookup: Sendable {
     func groupID(forName name: String) -> String?
 }
 
+/// The name lookups a pipeline chooses between (the conforming types stay inside this module).
+public enum NameLookups {
+    /// The system user database, cached (``SystemNameLookup``).
+    public static func system() -> any NameLookup { SystemNameLookup() }
+}
+
 /// A fixed table of names: for tests, and for `--no-resolve` style use (empty tables).
 struct StaticNameLookup: NameLookup {
     var users: [String: String]
@@ -36,7 +42,7 @@ struct StaticNameLookup: NameLookup {
 
 /// The system user database (NSS via `getpwuid_r`/`getgrgid_r`), cached per id for a minute with negative
 /// results cached too, as go-libaudit's `id_lookup.go` does; `0` is always `root`. Thread-safe.
-public final class SystemNameLookup: NameLookup, @unchecked Sendable {
+final class SystemNameLookup: NameLookup, @unchecked Sendable {
     /// One id → name table with expiry; guarded by the owner's lock.
     private struct Cache {
         struct Entry { var name: String?; var expires: UInt64 }
@@ -60,11 +66,11 @@ public final class SystemNameLookup: NameLookup, @unchecked Sendable {
     private let capacity = 4096
 
     /// - Parameter timeToLiveSeconds: how long a looked-up name (or its absence) is trusted.
-    public init(timeToLiveSeconds: UInt64 = 60) {
+    init(timeToLiveSeconds: UInt64 = 60) {
         self.timeToLive = timeToLiveSeconds * 1_000_000_000
     }
 
-    public func userName(forID id: String) -> String? {
+    func userName(forID id: String) -> String? {
         guard let uid = UInt32(id) else { return nil }
         if uid == 0 { return "root" }
         let now = DispatchTime.now().uptimeNanoseconds
@@ -79,7 +85,7 @@ public final class SystemNameLookup: NameLookup, @unchecked Sendable {
         return name
     }
 
-    public func groupName(forID id: String) -> String? {
+    func groupName(forID id: String) -> String? {
         guard let gid = UInt32(id) else { return nil }
         if gid == 0 { return "root" }
         let now = DispatchTime.now().uptimeNanoseconds
@@ -94,7 +100,7 @@ public final class SystemNameLookup: NameLookup, @unchecked Sendable {
         return name
     }
 
-    public func userID(forName name: String) -> String? {
+    func userID(forName name: String) -> String? {
         guard !name.isEmpty, name.utf8.count < 256 else { return nil }
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
@@ -103,7 +109,7 @@ public final class SystemNameLookup: NameLookup, @unchecked Sendable {
         return String(entry.pw_uid)
     }
 
-    public func groupID(forName name: String) -> String? {
+    func groupID(forName name: String) -> String? {
         guard !name.isEmpty, name.utf8.count < 256 else { return nil }
         var entry = group()
         var result: UnsafeMutablePointer<group>?

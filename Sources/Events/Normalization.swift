@@ -8,9 +8,9 @@ import EventModel
 ///
 /// A class made once per table row: every event of a syscall shares its row by reference (a struct of a dozen
 /// arrays cost a copy and a release of each per event), with its `event.*` values rendered once.
-public final class Normalization: Sendable, Equatable {
+final class Normalization: Sendable, Equatable {
     /// `event.action` (`summary.action`); nil for the catch-all, so the field is absent as after the ingest pipeline.
-    public let action: String?
+    let action: String?
     /// `auditd.summary.object.type` (`file`, `socket`, `process`, `user-session`, …); nil when not given.
     let objectType: String?
     /// `event.category`.
@@ -71,7 +71,7 @@ public final class Normalization: Sendable, Equatable {
         strings.isEmpty ? .null : .array(strings.map(FieldValue.string))
     }
 
-    public static func == (lhs: Normalization, rhs: Normalization) -> Bool {
+    static func == (lhs: Normalization, rhs: Normalization) -> Bool {
         lhs === rhs || lhs.action == rhs.action && lhs.objectType == rhs.objectType && lhs.categories == rhs.categories
             && lhs.types == rhs.types && lhs.objectPathIndex == rhs.objectPathIndex
             && lhs.subjectPrimary == rhs.subjectPrimary && lhs.subjectSecondary == rhs.subjectSecondary

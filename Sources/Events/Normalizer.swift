@@ -12,13 +12,13 @@ import Reassembler
 /// extend the returned `Document`.
 public struct Normalizer: Sendable {
     /// Bounds on values taken from untrusted records.
-    public struct Limits: Sendable {
+    struct Limits: Sendable {
         /// Longest value kept, in bytes (longer ones are cut and counted).
         var maxValueBytes: Int
         /// Most `process.args` entries kept.
         var maxArguments: Int
 
-        public init(maxValueBytes: Int = 64 * 1024, maxArguments: Int = 4096) {
+        init(maxValueBytes: Int = 64 * 1024, maxArguments: Int = 4096) {
             self.maxValueBytes = max(1, maxValueBytes)
             self.maxArguments = max(1, maxArguments)
         }
@@ -32,7 +32,12 @@ public struct Normalizer: Sendable {
     var names: any NameLookup
     var limits: Limits
 
-    public init(host: HostInfo, names: any NameLookup, limits: Limits = Limits()) {
+    public init(host: HostInfo, names: any NameLookup) {
+        self.init(host: host, names: names, limits: Limits())
+    }
+
+    /// With other bounds on record values (tests).
+    init(host: HostInfo, names: any NameLookup, limits: Limits) {
         self.host = host
         hostFields = host.fields
         self.names = names

@@ -3,7 +3,7 @@ import AuditRecords
 /// The syscall normalization table (ecs-mapping.md §1.4, go-libaudit `normalizations.yaml`): syscall name →
 /// `event.action`, object type and ECS categorization. Syscalls not listed fall to `SyscallNormalizations.fallback`
 /// (category `process`, type `info`, no action), which is what auditd_manager stores for socket, setsid, prctl, …
-public enum SyscallNormalizations {
+enum SyscallNormalizations {
     /// The `'*'` catch-all.
     static let fallback = Normalization(action: nil, categories: ["process"], types: ["info"])
 
@@ -34,7 +34,7 @@ public enum SyscallNormalizations {
     }
 
     /// Syscall name → normalization, built once from `entries`.
-    public static let table: [String: Normalization] = {
+    static let table: [String: Normalization] = {
         var table: [String: Normalization] = [:]
         for (names, normalization) in entries {
             for name in names { table[name] = normalization }

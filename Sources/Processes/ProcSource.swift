@@ -2,7 +2,7 @@ import EventModel
 
 /// What the process table needs from `/proc`, behind a small protocol so unit tests substitute a fixed world
 /// while integration tests (and the daemon) read the real one.
-public protocol ProcSource: Sendable {
+protocol ProcSource: Sendable {
     /// Host-wide facts read once: boot id, pid namespace, boot time, clock ticks.
     var system: ProcSystemFacts { get }
     /// Pids of the live processes (thread-group leaders), in no particular order.
@@ -21,7 +21,7 @@ extension ProcSource {
 }
 
 /// Facts that make entity ids unique across reboots, hosts and pid namespaces.
-public struct ProcSystemFacts: Sendable, Equatable {
+struct ProcSystemFacts: Sendable, Equatable {
     /// `/proc/sys/kernel/random/boot_id`: random per boot, so ids from different boots or hosts never collide.
     var bootID: String
     /// Inode of `/proc/self/ns/pid` (0 when unknown): pids are only unique within one namespace.
@@ -47,7 +47,7 @@ public struct ProcSystemFacts: Sendable, Equatable {
 }
 
 /// One process as `/proc/<pid>` describes it.
-public struct ProcSnapshot: Sendable, Equatable {
+struct ProcSnapshot: Sendable, Equatable {
     var pid: Int32
     var parentPid: Int32
     var processGroup: Int32
@@ -101,10 +101,15 @@ struct AbsentProcSource: ProcSource {
     func startTicks(of pid: Int32) -> UInt64? { nil }
 }
 
-/// The `/proc` views a pipeline chooses between (the conforming types stay inside this module).
-public enum ProcSources {
-    /// This host's `/proc`.
-    public static func live() -> any ProcSource { LiveProcSource() }
+/// The `/proc` views a pipeline chooses between: where the process table reads `/proc`, and whether it loads the
+/// processes already running at start (the ``ProcSource`` types stay inside this module).
+public struct ProcView: Sendable {
+    let source: any ProcSource
+    /// Whether the table scans `/proc` at start (live use; not for replays).
+    let scan: Bool
+
+    /// This host's `/proc`, scanned at start.
+    public static func live() -> ProcView { ProcView(source: LiveProcSource(), scan: true) }
     /// No processes: for replays (see ``AbsentProcSource``).
-    public static func absent() -> any ProcSource { AbsentProcSource() }
+    public static func absent() -> ProcView { ProcView(source: AbsentProcSource(), scan: false) }
 }

@@ -1,3 +1,4 @@
+import AuditRecords
 import EventModel
 import Events
 import Reassembler
@@ -7,7 +8,7 @@ import Reassembler
 /// Defend identity fields. Fields the normalizer already wrote are left alone, so auditd_manager rules see the
 /// same values as before; only absent fields are filled.
 public struct ProcessEnricher: Sendable {
-    public private(set) var table: ProcessTable
+    private(set) var table: ProcessTable
     /// Audit time between two `/proc` prunes of the table.
     var pruneIntervalNanos: Int64 = 30_000_000_000
     private var nextPruneNanos: Int64?
@@ -17,8 +18,18 @@ public struct ProcessEnricher: Sendable {
         self.table = table
     }
 
+    /// What the table did, cumulative (status and metrics).
+    public var counters: ProcessTable.Counters { table.counters }
+    /// Processes the table knows now.
+    public var processCount: Int { table.count }
+
+    /// A table of at most `maxProcesses` instances over `view`.
+    public init(reading view: ProcView, maxProcesses: Int) {
+        self.init(source: view.source, limits: ProcessTable.Limits(maxProcesses: maxProcesses), scan: view.scan)
+    }
+
     /// A table over `source`; `scan` loads the processes already running (live use; not for replays).
-    public init(source: any ProcSource, limits: ProcessTable.Limits = .init(), scan: Bool) {
+    init(source: any ProcSource, limits: ProcessTable.Limits = .init(), scan: Bool) {
         var table = ProcessTable(source: source, limits: limits)
         if scan { table.scanExisting() }
         self.table = table
@@ -84,7 +95,7 @@ public struct ProcessEnricher: Sendable {
         }
         // `enrich` always writes the entity id: without one it had no facts and added nothing.
         guard enriched.has(.processEntityId) else { return }
-        let syscall = event.syscall != nil ? slots[.auditdDataSyscall].stringValue : nil
+        let syscall = event.records.contains { $0.type == .syscall } ? slots[.auditdDataSyscall].stringValue : nil
         FileFields.add(to: &slots, isRename: syscall.map(ProcessFacts.Call.init(name:)) == .rename)
     }
 

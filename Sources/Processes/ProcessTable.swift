@@ -4,7 +4,7 @@ import EventModel
 /// at start and lazy `/proc` lookups for pids it has not seen. Bounded: exited entries linger for late events,
 /// then go; at the cap the least recently seen entries are evicted (counted).
 public struct ProcessTable: Sendable {
-    public struct Limits: Sendable {
+    struct Limits: Sendable {
         /// Most instances kept.
         var maxProcesses: Int
         /// How long an exited instance still answers for late (reordered) events of its pid.
@@ -15,7 +15,7 @@ public struct ProcessTable: Sendable {
         /// own `process.args` is not affected. Bounds the table's memory: cap × this, at worst.
         var maxArgumentBytes: Int
 
-        public init(maxProcesses: Int = 65_536, exitGraceNanos: Int64 = 5_000_000_000,
+        init(maxProcesses: Int = 65_536, exitGraceNanos: Int64 = 5_000_000_000,
                     startToleranceNanos: Int64 = 2_000_000_000, maxArgumentBytes: Int = 4096) {
             self.maxProcesses = max(16, maxProcesses)
             self.exitGraceNanos = exitGraceNanos
@@ -63,7 +63,7 @@ public struct ProcessTable: Sendable {
 
     let source: any ProcSource
     let limits: Limits
-    public private(set) var counters = Counters()
+    private(set) var counters = Counters()
     /// The instances, each staying at its storage index while it lives: an event's updates and the enricher's
     /// writes work on it in place (an instance is large; copying it in and out of a dictionary per event cost more
     /// than the rest of the enrichment). `indexByPid` keys them by pid.
@@ -83,7 +83,7 @@ public struct ProcessTable: Sendable {
         self.limits = limits
     }
 
-    public var count: Int { indexByPid.count }
+    var count: Int { indexByPid.count }
 
     /// The instance currently known for `pid`, if any (no lookup).
     func instance(pid: Int32) -> ProcessInstance? { indexByPid[pid].map { instances[$0] } }

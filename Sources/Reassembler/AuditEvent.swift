@@ -25,7 +25,7 @@ public struct AuditEvent: Sendable {
     func records(of type: AuditRecordType) -> [AuditRecord] { records.filter { $0.type == type } }
 
     /// The SYSCALL record, if any.
-    public var syscall: AuditRecord? { first(.syscall) }
+    var syscall: AuditRecord? { first(.syscall) }
 
     /// The PATH records in arrival order.
     var paths: [AuditRecord] { records(of: .path) }

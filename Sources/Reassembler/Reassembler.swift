@@ -100,7 +100,7 @@ public struct Reassembler: Sendable {
     var pendingCount: Int { pending }
 
     /// Adds one record; returns the events it completed (possibly none).
-    public mutating func push(_ record: AuditRecord, now: Int64) -> [AuditEvent] {
+    mutating func push(_ record: AuditRecord, now: Int64) -> [AuditEvent] {
         var delivered: [AuditEvent] = []
         push(record, now: now, into: &delivered)
         return delivered

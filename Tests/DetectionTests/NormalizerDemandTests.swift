@@ -3,7 +3,7 @@
 @testable import EventModel
 @testable import Events
 import PackageTestSupport
-import Reassembler
+@testable import Reassembler
 @testable import Rules
 import XCTest
 

@@ -71,7 +71,7 @@ final class CloneThreadTests: XCTestCase {
         let (ruleSet, diagnostics) = RuleSet.compile([rule])
         XCTAssertEqual(diagnostics.filter { $0.severity == .error }, [])
         var settings = PipelineSettings(host: HostInfo(id: "h", name: "h"))
-        settings.processSource = proc
+        settings.processSource = ProcView(source: proc, scan: false)
         var pipeline = DetectionPipeline(ruleSet: ruleSet, settings: settings, names: StaticNameLookup())
         var alerts: [Alert] = []
         for line in lines.text.split(separator: "\n") {

@@ -183,7 +183,7 @@ struct ProcessorSnapshot: Sendable {
         rules = pipeline.ruleSet.count
         reassemblyLost = pipeline.reassemblerStatistics.lost
         reassemblyEvicted = pipeline.reassemblerStatistics.evicted
-        processes = pipeline.processes.table.counters
-        processCount = pipeline.processes.table.count
+        processes = pipeline.processes.counters
+        processCount = pipeline.processes.processCount
     }
 }

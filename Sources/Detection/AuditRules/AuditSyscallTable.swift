@@ -4,23 +4,13 @@ import Processes
 /// Which syscalls the kernel must audit for an event to exist, by the `event.action` value that names it.
 ///
 /// Computed from the tables that write the actions, so that it cannot drift from them: auditd_manager's vocabulary
-/// (go-libaudit normalizations: `executed`, `connected-to`, …) is ``SyscallNormalizations`` inverted, and Elastic
-/// Defend's (`exec`, `connection_attempted`, `session_id_change`, …), which auspex also emits where audit data can
-/// produce it, is ``DefendVocabulary``'s. Only ``extraSyscallsByAction`` is written by hand.
+/// (go-libaudit normalizations: `executed`, `connected-to`, …) and Elastic Defend's (`exec`, `connection_attempted`,
+/// `session_id_change`, …), which auspex also emits where audit data can produce it, are
+/// ``ProducedValues/syscallsByAction``. Only ``extraSyscallsByAction`` is written by hand.
 /// Actions that come from non-syscall records are in ``actionsFromRecords`` instead. An action missing from both is
 /// reported by ``AuditRuleDerivation`` rather than guessed.
 let syscallsByAction: [String: [String]] = {
-    var table: [String: Set<String>] = [:]
-    for (syscall, normalization) in SyscallNormalizations.table {
-        if let action = normalization.action { table[action, default: []].insert(syscall) }
-    }
-    for syscall in DefendVocabulary.operationBySyscall.keys {
-        for action in DefendVocabulary.actions(ofSyscall: syscall) { table[action, default: []].insert(syscall) }
-    }
-    // Defend's names for go-libaudit verbs (`exec` for `executed`): the same syscalls.
-    for (auditAction, defendAction) in DefendVocabulary.actionByAuditAction {
-        table[defendAction, default: []].formUnion(table[auditAction] ?? [])
-    }
+    var table = ProducedValues.syscallsByAction
     for (action, syscalls) in extraSyscallsByAction { table[action, default: []].formUnion(syscalls) }
     return table.mapValues { $0.sorted() }
 }()

@@ -5,8 +5,7 @@ import Rules
 extension AuspexConfig {
     /// The host identity: what `[host]` gives, else the system's (machine id and kernel host name).
     public var hostInfo: HostInfo {
-        let current = HostInfo.current()
-        return HostInfo(id: hostID ?? current.id, name: hostName ?? current.name)
+        HostInfo.current(id: hostID, name: hostName)
     }
 
     /// Pipeline bounds from `[audit]` and `[engine]`; `liveProcesses` for the running system (see `PipelineSettings`).

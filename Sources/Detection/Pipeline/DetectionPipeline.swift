@@ -15,14 +15,13 @@ public struct PipelineSettings: Sendable {
     /// Age at which an event without EOE is emitted.
     var reassemblyTimeoutNanos: Int64
     /// Where the process table reads `/proc` (live: `LiveProcSource`, scanned at start; replay: none).
-    var processSource: any ProcSource = ProcSources.absent()
-    var scanProcesses = false
+    var processSource: ProcView = .absent()
     /// Cap of the process table (`[engine] max_processes`).
     var maxProcesses: Int
 
     /// The process table reads the running system: `/proc`, scanned at start (live use, not replays).
     mutating func readLiveProcesses() {
-        (processSource, scanProcesses) = (ProcSources.live(), true)
+        processSource = .live()
     }
 
     /// `liveProcesses`: the process table reads the running system (`/proc`, scanned at start), as `run` and
@@ -50,7 +49,7 @@ public struct DetectionPipeline {
     /// Events by the type of their first record (`SYSCALL` for syscall events), for status and metrics.
     public private(set) var eventTypes = RecordTypeCounts()
 
-    public init(ruleSet: RuleSet, settings: PipelineSettings, names: any NameLookup = SystemNameLookup()) {
+    public init(ruleSet: RuleSet, settings: PipelineSettings, names: any NameLookup = NameLookups.system()) {
         engine = DetectionEngine(ruleSet: ruleSet, limits: settings.matcherLimits)
         documents = DocumentStage(settings: settings, names: names)
         documents.follow(ruleSet.schema)

@@ -13,13 +13,11 @@ struct DocumentStage {
     private var reassembler: Reassembler
     private let normalizer: Normalizer
 
-    init(settings: PipelineSettings, names: any NameLookup = SystemNameLookup()) {
+    init(settings: PipelineSettings, names: any NameLookup = NameLookups.system()) {
         reassembler = Reassembler(maxInFlight: settings.maxEventsInFlight,
                                   timeoutNanoseconds: settings.reassemblyTimeoutNanos)
         normalizer = Normalizer(host: settings.host, names: names)
-        processes = ProcessEnricher(source: settings.processSource,
-                                    limits: ProcessTable.Limits(maxProcesses: settings.maxProcesses),
-                                    scan: settings.scanProcesses)
+        processes = ProcessEnricher(reading: settings.processSource, maxProcesses: settings.maxProcesses)
     }
 
     /// Slots each event carries: the detection schema's count (fixed fields, then the slots its rules added), so

@@ -23,7 +23,7 @@ public struct EventDocuments {
     /// Documents go to `descriptor`, reassembled and enriched by `settings` as the daemon would; problems and the
     /// summary go to `report` (stderr by default).
     public init(descriptor: Int32, documentLimit: UInt64?, settings: PipelineSettings,
-                names: any NameLookup = SystemNameLookup(), report: @escaping (String) -> Void = StandardError.line) {
+                names: any NameLookup = NameLookups.system(), report: @escaping (String) -> Void = StandardError.line) {
         stage = DocumentStage(settings: settings, names: names)
         self.output = LineOutput(descriptor: descriptor)
         self.documentLimit = documentLimit

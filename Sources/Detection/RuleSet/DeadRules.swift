@@ -19,13 +19,11 @@ struct DeadRule: Sendable, Equatable {
     /// The values each view can give the three fields (the Defend view relabels module loads `process`, writes
     /// `info` for a refused file change or exec, `start`/`change`/`creation` for forks, sessions and new files).
     static func produced(_ field: String, in view: SourceView) -> Set<String> {
+        let values = ProducedValues.values(of: field, defendView: view == .defend)
         switch (field, view) {
-        case ("event.action", .auditd): return ProducedValues.auditActions
-        case ("event.action", .defend): return ProducedValues.defendActions
-        case ("event.type", .auditd): return ProducedValues.auditTypes
-        case ("event.type", .defend): return ProducedValues.auditTypes.union(["info", "start", "change", "creation"])
-        case ("event.category", .auditd): return ProducedValues.auditCategories
-        default: return ProducedValues.auditCategories.union(DefendVocabulary.relabeledAuditCategories.keys)
+        case ("event.type", .defend): return values.union(["info", "start", "change", "creation"])
+        case ("event.category", .defend): return values.union(DefendVocabulary.relabeledAuditCategories.keys)
+        default: return values
         }
     }
 

@@ -94,12 +94,7 @@ struct ECSSchema: Sendable {
     /// Fills the schema's own slots of an event the sources wrote: open fields some rule reads (from its extras)
     /// and the Defend-view fields. In place, so the rules then read the event's own array.
     func complete(_ slots: inout EventSlots, fork: ForkOutcome?) {
-        slots.extend(toSlotCount: slotCount)
-        if openSlots {
-            for extra in slots.extras {
-                if let slot = slotByName[extra.name] { slots[slot: slot] = extra.value }
-            }
-        }
+        slots.extend(toSlotCount: slotCount, placingExtras: openSlots ? slotByName : [:])
         fillDerived(&slots, fork: fork)
     }
 
