@@ -69,7 +69,7 @@ public final class KernelReader: @unchecked Sendable {
             do {
                 try reader.receive(timeoutMilliseconds: 500, wakeDescriptor: wake.descriptor) { message in
                     if message.type == Self.auditReplace { noteReplaceRequest(message.payload) }
-                    guard AuditRecordType(message.type).isAuditRecord else { return }
+                    guard AuditRecordType(rawValue: message.type).isAuditRecord else { return }
                     batch.append(RawRecord(type: message.type, payload: Array(message.payload)))
                 }
             } catch {

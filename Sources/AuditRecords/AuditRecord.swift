@@ -12,7 +12,7 @@ public struct AuditRecord: Sendable {
     /// The record's bytes as received (the audit.log line without its line terminator, or the netlink payload).
     let bytes: [UInt8]
     /// Fields in their order of appearance. Fields nested in a user-space `msg='…'` value follow the `msg` field.
-    public let fields: [AuditField]
+    let fields: [AuditField]
     /// Byte range of the `node=` value, when the line had one.
     let nodeRange: Range<Int>?
     /// Byte range of the ENRICHED translation suffix after the `\x1d` separator, when present.
@@ -30,7 +30,7 @@ public struct AuditRecord: Sendable {
     }
 
     /// The `node=` name of a record forwarded by audisp-remote (audit.log lines only).
-    public var node: String? {
+    var node: String? {
         nodeRange.map { String(decoding: bytes[$0], as: UTF8.self) }
     }
 
@@ -44,23 +44,23 @@ public struct AuditRecord: Sendable {
     }
 
     /// Whether the record has a field named `key`.
-    public func contains(_ key: String) -> Bool { indexOfField(key) != nil }
+    func contains(_ key: String) -> Bool { indexOfField(key) != nil }
 
     /// The key of the field at `index` in `fields`, as bytes.
-    public func key(at index: Int) -> ArraySlice<UInt8> { bytes[fields[index].keyRange] }
+    func key(at index: Int) -> ArraySlice<UInt8> { bytes[fields[index].keyRange] }
 
     /// The key of the field at `index` in `fields`, as a string (`old auid` reads `old_auid`).
     func keyString(at index: Int) -> String { BorrowedFields.keyString(bytes[fields[index].keyRange]) }
 
     /// The value of the field at `index` in `fields`.
-    public func value(at index: Int) -> AuditValue {
+    func value(at index: Int) -> AuditValue {
         let field = fields[index]
         return AuditValue(storage: bytes, range: field.valueRange, quoting: field.quoting, keyRange: field.keyRange,
                           recordType: type)
     }
 
     /// Index in `fields` of the first field named `key`. A stored space (old LOGIN `old auid=`) matches `_`.
-    public func indexOfField(_ key: String) -> Int? {
+    func indexOfField(_ key: String) -> Int? {
         var key = key
         return key.withUTF8 { wanted in
             fields.firstIndex { field in
@@ -73,7 +73,7 @@ public struct AuditRecord: Sendable {
 }
 
 /// Where one `key=value` pair sits in its record's bytes (32-bit offsets keep the per-record array small).
-public struct AuditField: Sendable, Equatable {
+@usableFromInline struct AuditField: Sendable, Equatable {
     @usableFromInline let keyStart: UInt32
     @usableFromInline let keyEnd: UInt32
     @usableFromInline let valueStart: UInt32

@@ -3,7 +3,7 @@ public struct AuditRecordType: RawRepresentable, Hashable, Sendable, CustomStrin
     public let rawValue: UInt16
 
     public init(rawValue: UInt16) { self.rawValue = rawValue }
-    public init(_ rawValue: UInt16) { self.rawValue = rawValue }
+    init(_ rawValue: UInt16) { self.rawValue = rawValue }
 
     /// Parses a type name as written after `type=` (case-insensitive), including `UNKNOWN[1334]`.
     init?(name: some StringProtocol) {

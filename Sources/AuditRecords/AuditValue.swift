@@ -4,7 +4,7 @@
 /// double quotes or, when they contain a quote, a space, a control byte or a byte above 0x7e, as bare upper-case
 /// hex. `decodedBytes` / `string` undo that encoding for the keys that can carry it; other values (SYSCALL
 /// `a0..a3`, `arch`, `dev`, …) are returned verbatim.
-public struct AuditValue: Sendable {
+struct AuditValue: Sendable {
     let storage: [UInt8]
     /// Byte range of the value inside its record, quotes excluded.
     let range: Range<Int>
@@ -25,7 +25,7 @@ public struct AuditValue: Sendable {
     var rawBytes: ArraySlice<UInt8> { storage[range] }
 
     /// The value exactly as logged, without quotes (invalid UTF-8 repaired with U+FFFD).
-    public var rawString: String { String(decoding: storage[range], as: UTF8.self) }
+    var rawString: String { String(decoding: storage[range], as: UTF8.self) }
 
     /// True when the value is the kernel's/user space's marker for "no value": bare `(null)` or `?`, or an empty
     /// or `"?"` quoted value (the values go-libaudit drops). `tty=(none)` is a value, not a missing one.
@@ -66,16 +66,16 @@ public struct AuditValue: Sendable {
     }
 
     /// Signed decimal value (`pid=42`, `exit=-115`), or nil when not a decimal integer.
-    public var int: Int64? { Decimal.parseInt64(storage[range]) }
+    var int: Int64? { Decimal.parseInt64(storage[range]) }
 
     /// Unsigned decimal value (`auid=4294967295`), or nil when not a decimal integer.
     var uint: UInt64? { Decimal.parseUInt64(storage[range]) }
 
     /// Value read as unprefixed hex (`arch=c000003e`, `a1=7ffed2893080`), or nil when not hex or wider than 64 bits.
-    public var hexUInt: UInt64? { Hex.parseUInt64(storage[range]) }
+    var hexUInt: UInt64? { Hex.parseUInt64(storage[range]) }
 
     /// Byte-wise comparison with `text` against the raw value, without allocating.
-    public func rawEquals(_ text: String) -> Bool {
+    func rawEquals(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { storage[range].elementsEqual($0) }
     }

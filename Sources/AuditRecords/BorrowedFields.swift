@@ -96,11 +96,6 @@ public struct BorrowedValue {
     /// Value read as unprefixed hex (`arch=c000003e`, `a1=7ffed2893080`), or nil when not hex or wider than 64 bits.
     public var hexUInt: UInt64? { Hex.parseUInt64(raw) }
 
-    /// Byte-wise comparison of the raw value with `text`.
-    public func rawEquals(_ text: StaticString) -> Bool {
-        text.withUTF8Buffer { raw.elementsEqual($0) }
-    }
-
     /// Whether ``decodedText(limit:nulAsSpace:)`` would cut the value, decided without decoding it: a value the
     /// normalizer skips (no rule reads it) still counts as cut, so the counters do not depend on the rules.
     public func wouldBeCut(limit: Int, nulAsSpace: Bool = false) -> Bool {

@@ -25,7 +25,7 @@ enum Hex {
     }
 
     /// Decodes pairs of hex digits (either case); nil on odd length or a non-hex byte.
-    static func decode(_ hex: ArraySlice<UInt8>) -> [UInt8]? {
+    static func decode<Bytes: RandomAccessCollection<UInt8>>(_ hex: Bytes) -> [UInt8]? where Bytes.Index == Int {
         guard hex.count % 2 == 0 else { return nil }
         var out = [UInt8]()
         out.reserveCapacity(hex.count / 2)

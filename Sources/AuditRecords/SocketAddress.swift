@@ -12,10 +12,17 @@ public enum SocketAddress: Sendable, Equatable {
     /// Any other family, or a truncated address of a known family.
     case other(family: UInt16)
 
-    /// Decodes the hex text of a `saddr=` value; nil when it is not hex or shorter than a family field.
-    public init?(saddr value: AuditValue) {
-        guard let bytes = Hex.decode(value.rawBytes) else { return nil }
+    /// Decodes the hex text of a `saddr=` value read in place; nil when it is not hex or shorter than a family
+    /// field.
+    public init?(saddr value: BorrowedValue) {
+        guard let bytes = Hex.decode(value.raw) else { return nil }
         self.init(bytes: bytes)
+    }
+
+    /// ``init(saddr:)-(BorrowedValue)`` for a value taken out of its record (tests).
+    init?(saddr value: AuditValue) {
+        guard let address = value.withBorrowed({ SocketAddress(saddr: $0) }) else { return nil }
+        self = address
     }
 
     /// Decodes raw sockaddr bytes; nil when shorter than the family field. The family is read in host order

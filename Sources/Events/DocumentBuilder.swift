@@ -409,7 +409,7 @@ extension AuditRecordType {
 
     /// Only the named types (a table of every number below 3000 made 3000 strings at the first event).
     private static let lowercaseNames: [String?] = (0..<3000).map { number in
-        let type = AuditRecordType(UInt16(number))
+        let type = AuditRecordType(rawValue: UInt16(number))
         return type.isNamed ? type.name.lowercased() : nil
     }
 }

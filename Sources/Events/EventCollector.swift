@@ -143,7 +143,7 @@ struct EventCollector {
         switch key {
         case .pid: identity.pid = value.int
         case .ppid: identity.parentPid = value.int
-        case .success: identity.success = value.rawEquals("yes")
+        case .success: identity.success = value.raw.equals("yes")
         case .exit: identity.exit = value.int
         case .a0: identity.a0 = value.hexUInt
         default: break
@@ -201,8 +201,8 @@ struct EventCollector {
 
     private func pathEntries(_ record: AuditRecord, counters: inout NormalizerCounters) -> [(key: String, value: String)] {
         var entries: [(key: String, value: String)] = []
-        entries.reserveCapacity(record.fields.count + 3)
         record.withBorrowedFields { fields in
+            entries.reserveCapacity(fields.count + 3)
             for index in 0..<fields.count {
                 let keyBytes = fields.key(at: index)
                 guard Self.isFieldKey(keyBytes),
@@ -218,9 +218,14 @@ struct EventCollector {
     }
 
     private func addSockaddr(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
-        guard facts.socket == nil, let index = record.indexOfField("saddr") else { return }
-        let value = record.value(at: index)
-        guard let address = SocketAddress(saddr: value) else {
+        guard facts.socket == nil else { return }
+        let found: (address: SocketAddress?, raw: String)? = record.withBorrowedFields { fields in
+            guard let index = (0..<fields.count).first(where: { fields.key(at: $0).equals("saddr") }) else { return nil }
+            let value = fields.value(at: index)
+            return (SocketAddress(saddr: value), value.rawString)
+        }
+        guard let found else { return }
+        guard let address = found.address else {
             counters.malformedSockaddr += 1
             return
         }
@@ -236,13 +241,13 @@ struct EventCollector {
             socket.port = String(port)
             if flow > 0 { socket.flow = String(flow) }
         case .netlink, .other:
-            socket.saddr = value.rawString
+            socket.saddr = found.raw
         }
         facts.socket = socket
     }
 
     private func addExecve(_ event: AuditEvent, to facts: inout EventFacts, counters: inout NormalizerCounters) {
-        guard let arguments = event.execveArguments else { return }
+        guard let arguments = ExecveArguments(records: event.records) else { return }
         if let argc = arguments.argc { facts.argc = String(argc) }
         if !arguments.isComplete { counters.incompleteExecve += 1 }
         var args: [String] = []

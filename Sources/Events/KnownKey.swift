@@ -8,13 +8,13 @@ public enum KnownKey: UInt8, Sendable {
     case msg
 
     /// The known key spelled by `key` (as logged: a stored space, as in `old auid`, matches nothing).
-    public init?(_ key: ArraySlice<UInt8>) {
+    init?(_ key: ArraySlice<UInt8>) {
         guard let known = key.withUnsafeBufferPointer({ KnownKey($0) }) else { return nil }
         self = known
     }
 
     /// The known key spelled by `key`, read in place (the normalizer's borrowed record fields).
-    init?(_ key: UnsafeBufferPointer<UInt8>) {
+    public init?(_ key: UnsafeBufferPointer<UInt8>) {
         if key.count == 9 {
             guard key.equals("proctitle") else { return nil }
             self = .proctitle

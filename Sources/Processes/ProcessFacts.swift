@@ -73,7 +73,7 @@ struct ProcessFacts: Sendable {
 
     private mutating func read(_ event: borrowing AuditEvent, slots: inout EventSlots) {
         guard let index = event.records.firstIndex(where: { $0.type == .syscall })
-            ?? event.records.firstIndex(where: { $0.contains("pid") }) else { return }
+            ?? event.records.firstIndex(where: Self.hasPid) else { return }
         timeNanos = (event.records.isEmpty ? event.timestamp : event.records[0].timestamp).nanosecondsSinceEpoch
         let isSyscall = event.records[index].type == .syscall
         if isSyscall, case .some = slots.syscallIdentity {
@@ -113,24 +113,31 @@ struct ProcessFacts: Sendable {
         tty = identity.tty.take()
     }
 
+    /// Whether a record has a `pid` key (an event with no SYSCALL record may still name its process).
+    private static func hasPid(_ record: AuditRecord) -> Bool {
+        record.withBorrowedFields { fields in (0..<fields.count).contains { fields.key(at: $0).equals("pid") } }
+    }
+
     /// One pass over the record's keys, compared as bytes (no string per key): events the normalizer read no
     /// SYSCALL identity from.
     private mutating func scan(_ record: AuditRecord, isSyscall: Bool) {
-        for index in record.fields.indices {
-            guard let key = KnownKey(record.key(at: index)) else { continue }
-            let value = record.value(at: index)
-            switch key {
-            case .pid: pid = Self.pid(value.int) ?? 0
-            case .ppid: parentPid = Self.pid(value.int)
-            case .success: if isSyscall { success = value.rawEquals("yes") }
-            case .exit: if isSyscall { exitValue = value.int }
-            case .a0: if isSyscall { a0 = value.hexUInt }
-            case .uid: userID = value.rawString
-            case .euid: effectiveUserID = value.rawString
-            case .gid: groupID = value.rawString
-            case .egid: effectiveGroupID = value.rawString
-            case .tty: tty = value.rawString
-            default: break
+        record.withBorrowedFields { fields in
+            for index in 0..<fields.count {
+                guard let key = KnownKey(fields.key(at: index)) else { continue }
+                let value = fields.value(at: index)
+                switch key {
+                case .pid: pid = Self.pid(value.int) ?? 0
+                case .ppid: parentPid = Self.pid(value.int)
+                case .success: if isSyscall { success = value.raw.equals("yes") }
+                case .exit: if isSyscall { exitValue = value.int }
+                case .a0: if isSyscall { a0 = value.hexUInt }
+                case .uid: userID = value.rawString
+                case .euid: effectiveUserID = value.rawString
+                case .gid: groupID = value.rawString
+                case .egid: effectiveGroupID = value.rawString
+                case .tty: tty = value.rawString
+                default: break
+                }
             }
         }
     }

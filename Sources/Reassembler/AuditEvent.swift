@@ -16,7 +16,7 @@ public struct AuditEvent: Sendable {
     }
 
     /// The `node=` of the first record (audit.log lines forwarded by audisp-remote), else nil.
-    var node: String? { records.first?.node }
+    var node: String? { records.first?.nodeBytes.map { String(decoding: $0, as: UTF8.self) } }
 
     /// The first record of `type`, if any.
     func first(_ type: AuditRecordType) -> AuditRecord? { records.first { $0.type == type } }
@@ -31,7 +31,7 @@ public struct AuditEvent: Sendable {
     var paths: [AuditRecord] { records(of: .path) }
 
     /// The execve argument vector assembled from all EXECVE records, or nil when there is none.
-    public var execveArguments: ExecveArguments? {
+    var execveArguments: ExecveArguments? {
         guard records.contains(where: { $0.type == .execve }) else { return nil }
         return ExecveArguments(records: records)
     }
