@@ -73,6 +73,8 @@ struct EventCollector {
                              counters: inout NormalizerCounters) {
         var archValue: AuditArch?
         var syscallNumber: Int?
+        /// The `syscall=` field named from the architecture read before it, its text left undecoded.
+        var namedSyscallField: Int?
         let hasArchAndSyscall = record.type == .syscall || record.type == .seccomp
         let readsIdentity = record.type == .syscall
         var identity = SyscallIdentity()
@@ -91,9 +93,13 @@ struct EventCollector {
                 }
                 // The architecture and a syscall number with names: the name is the value (no text decoded).
                 if hasArchAndSyscall, let named = Self.name(of: known, value, arch: archValue) {
+                    countCut(known, value, counters: &counters)  // as decoding it would have
                     switch named {
                     case .arch(let arch, let name): archValue = arch; facts.arch = name
-                    case .syscall(let number, let name): syscallNumber = number; facts.syscall = name
+                    case .syscall(let number, let name):
+                        syscallNumber = number
+                        facts.syscall = name
+                        namedSyscallField = index
                     }
                     continue
                 }
@@ -115,6 +121,7 @@ struct EventCollector {
                 case .syscall where hasArchAndSyscall:
                     syscallNumber = value.int.map { Int(truncatingIfNeeded: $0) }
                     facts.syscall = text
+                    namedSyscallField = nil
                 case .exit: facts.exit = value.int.map(AuditExit.name) ?? text
                 default:
                     // The key's String is built only here: the slotted keys above never need it.
@@ -126,16 +133,19 @@ struct EventCollector {
                     }
                 }
             }
-        }
-        if readsIdentity { facts.syscallIdentity = consume identity }
-        if let syscallNumber {
+            guard let syscallNumber else { return }
             if let arch = archValue, let name = arch.syscallName(syscallNumber) {
                 facts.syscall = name
                 facts.syscallNormalization = SyscallNormalizations.lookup(arch: arch, number: syscallNumber)
             } else {
                 counters.unknownSyscall += 1
+                // Named from an `arch=` a later one replaced: the number's text after all (its cut counted above).
+                if let index = namedSyscallField {
+                    facts.syscall = fields.value(at: index).decodedText(limit: limits.maxValueBytes).text
+                }
             }
         }
+        if readsIdentity { facts.syscallIdentity = consume identity }
     }
 
     /// The process table's view of a SYSCALL key read as a number, taken before any value is dropped as "no value".

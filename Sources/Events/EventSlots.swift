@@ -40,16 +40,19 @@ public struct EventSlots: Sendable {
     /// and destroying every slot cost several thousand instructions an event. Slots a retained copy still shares
     /// are copied first (copy on write), so a rule that keeps an event keeps its values.
     public mutating func clear() {
-        let written = [self.written.0, self.written.1, self.written.2]
+        let written = self.written
         self.written = (0, 0, 0)
         storage.withUnsafeMutableBufferPointer { slots in
-            for (wordIndex, bits) in written.enumerated() {
+            func clear(_ bits: UInt64, from first: Int) {
                 var word = bits
                 while word != 0 {
-                    slots[wordIndex &* 64 &+ word.trailingZeroBitCount] = .null
+                    slots[first &+ word.trailingZeroBitCount] = .null
                     word &= word &- 1
                 }
             }
+            clear(written.0, from: 0)
+            clear(written.1, from: 64)
+            clear(written.2, from: 128)
             for index in min(Self.trackedSlots, slots.count)..<slots.count where !slots[index].isNull {
                 slots[index] = .null
             }

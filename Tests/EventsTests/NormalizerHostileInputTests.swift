@@ -144,5 +144,31 @@ final class NormalizerHostileInputTests: XCTestCase {
         }
         XCTAssertGreaterThan(normalized, 150, "most mutations still parse as records")
     }
-}
+    /// A syscall number is named from the `arch=` before it without decoding its text; a later `arch=` that names no
+    /// architecture leaves the number unnamed after all, and the document shows its text as before.
+    func testASyscallNamedEarlyFallsBackToItsNumberWhenALaterArchIsUnknown() throws {
+        let text = "type=SYSCALL msg=audit(1700000000.300:5): arch=c000003e syscall=059 arch=zzz success=yes exit=0 "
+            + "pid=77 ppid=1 uid=0 comm=\"sh\" exe=\"/bin/sh\"\n"
+        let event = try Fixtures.events(fromLogText: text)[0]
+        var counters = NormalizerCounters()
+        let doc = Fixtures.normalizer().normalize(event, counters: &counters)
+        XCTAssertEqual(doc["auditd.data.syscall"], "059")
+        XCTAssertEqual(doc["auditd.data.arch"], "zzz")
+        XCTAssertNil(doc["event.action"], "the number's text has no normalization of its own")
+        XCTAssertEqual(counters.unknownArch, 1)
+        XCTAssertEqual(counters.unknownSyscall, 1)
+    }
 
+    /// `arch=` and `syscall=` values named without decoding still count as cut when decoding them would have cut
+    /// them (a limit shorter than the value).
+    func testNamedArchAndSyscallStillCountTheirCuts() throws {
+        let normalizer = Normalizer(host: Fixtures.host, names: StaticNameLookup(),
+                                    limits: .init(maxValueBytes: 2, maxArguments: 8))
+        let text = "type=SYSCALL msg=audit(1700000000.300:6): arch=c000003e syscall=59 success=yes exit=0 pid=77 ppid=1\n"
+        var counters = NormalizerCounters()
+        let doc = normalizer.normalize(try Fixtures.events(fromLogText: text)[0], counters: &counters)
+        XCTAssertEqual(doc["auditd.data.arch"], "x86_64")
+        XCTAssertEqual(doc["auditd.data.syscall"], "execve")
+        XCTAssertEqual(counters.truncatedValues, 2, "arch= and success=: 8 and 3 bytes over a 2-byte limit; syscall= fits")
+    }
+}
