@@ -41,10 +41,7 @@ struct AuditValue: Sendable {
     var isHexEncoded: Bool { withBorrowed(\.isHexEncoded) }
 
     /// The value's bytes with the kernel's hex encoding undone when `isHexEncoded`; otherwise `rawBytes`.
-    var decodedBytes: [UInt8] {
-        if isHexEncoded, let bytes = Hex.decode(storage[range]) { return bytes }
-        return Array(storage[range])
-    }
+    var decodedBytes: [UInt8] { withBorrowed(\.decodedBytes) }
 
     /// The decoded value as text (invalid UTF-8 repaired with U+FFFD).
     var string: String {

@@ -72,9 +72,8 @@ struct EventCollector {
     private func addIdentity(_ record: AuditRecord, to facts: inout EventFacts, skipping: Skipped,
                              counters: inout NormalizerCounters) {
         var archValue: AuditArch?
-        var syscallNumber: Int?
-        /// The `syscall=` field named from the architecture read before it, its text left undecoded.
-        var namedSyscallField: Int?
+        /// The last `syscall=` field when it is a number: shown by name when the architecture has one, else as text.
+        var numericSyscall: (field: Int, number: Int)?
         let hasArchAndSyscall = record.type == .syscall || record.type == .seccomp
         let readsIdentity = record.type == .syscall
         var identity = SyscallIdentity()
@@ -84,23 +83,23 @@ struct EventCollector {
                 let known = KnownKey(keyBytes)
                 if known == nil, !Self.isFieldKey(keyBytes) { continue }  // a known key is lower case
                 let value = fields.value(at: index)
-                if readsIdentity, let known, known.isNotedByNumber { Self.note(known, value, in: &identity) }
+                if readsIdentity, let known { Self.note(known, value, in: &identity) }
                 if known == .msg, value.quoting == .single { continue }  // user-space payload, tokenized after it
                 if skipping.skips(known) {
                     countCut(known, value, counters: &counters)
                     if readsIdentity, let known, known.isNotedAsText { identity.setText(of: known, value.rawString) }
                     continue
                 }
-                // The architecture and a syscall number with names: the name is the value (no text decoded).
-                if hasArchAndSyscall, let named = Self.name(of: known, value, arch: archValue) {
+                // A known architecture and a syscall number are shown by name: no text is decoded for them.
+                if hasArchAndSyscall, known == .arch, let arch = AuditArch(value), let name = arch.name {
                     countCut(known, value, counters: &counters)  // as decoding it would have
-                    switch named {
-                    case .arch(let arch, let name): archValue = arch; facts.arch = name
-                    case .syscall(let number, let name):
-                        syscallNumber = number
-                        facts.syscall = name
-                        namedSyscallField = index
-                    }
+                    archValue = arch
+                    facts.arch = name
+                    continue
+                }
+                if hasArchAndSyscall, known == .syscall, let number = value.int {
+                    countCut(known, value, counters: &counters)
+                    numericSyscall = (index, Int(truncatingIfNeeded: number))
                     continue
                 }
                 let text = decode(known, value, counters: &counters)
@@ -118,10 +117,9 @@ struct EventCollector {
                 case .arch where hasArchAndSyscall:
                     archValue = AuditArch(value)
                     if let name = archValue?.name { facts.arch = name } else { facts.arch = text; counters.unknownArch += 1 }
-                case .syscall where hasArchAndSyscall:
-                    syscallNumber = value.int.map { Int(truncatingIfNeeded: $0) }
+                case .syscall where hasArchAndSyscall:  // not a number
+                    numericSyscall = nil
                     facts.syscall = text
-                    namedSyscallField = nil
                 case .exit: facts.exit = value.int.map(AuditExit.name) ?? text
                 default:
                     // The key's String is built only here: the slotted keys above never need it.
@@ -133,22 +131,21 @@ struct EventCollector {
                     }
                 }
             }
-            guard let syscallNumber else { return }
-            if let arch = archValue, let name = arch.syscallName(syscallNumber) {
+            guard let numericSyscall else { return }
+            if let arch = archValue, let name = arch.syscallName(numericSyscall.number) {
                 facts.syscall = name
-                facts.syscallNormalization = SyscallNormalizations.lookup(arch: arch, number: syscallNumber)
+                facts.syscallNormalization = SyscallNormalizations.lookup(arch: arch, number: numericSyscall.number)
             } else {
                 counters.unknownSyscall += 1
-                // Named from an `arch=` a later one replaced: the number's text after all (its cut counted above).
-                if let index = namedSyscallField {
-                    facts.syscall = fields.value(at: index).decodedText(limit: limits.maxValueBytes).text
-                }
+                // No name: the number's text (its cut counted above).
+                facts.syscall = fields.value(at: numericSyscall.field).decodedText(limit: limits.maxValueBytes).text
             }
         }
         if readsIdentity { facts.syscallIdentity = consume identity }
     }
 
     /// The process table's view of a SYSCALL key read as a number, taken before any value is dropped as "no value".
+    @inline(__always)  // asked for every key: most fall through the switch
     private static func note(_ key: KnownKey, _ value: BorrowedValue, in identity: inout SyscallIdentity) {
         switch key {
         case .pid: identity.pid = value.int
@@ -158,26 +155,6 @@ struct EventCollector {
         case .a0: identity.a0 = value.hexUInt
         default: break
         }
-    }
-
-    /// An `arch=` or `syscall=` value that names itself: a known architecture, or a number with a name on the
-    /// architecture read before it (the kernel logs `arch` first). Nil sends the value down the decoding path.
-    private static func name(of key: KnownKey?, _ value: BorrowedValue, arch: AuditArch?) -> NamedValue? {
-        switch key {
-        case .arch:
-            guard let arch = AuditArch(value), let name = arch.name else { return nil }
-            return .arch(arch, name)
-        case .syscall:
-            guard let arch, let number = value.int.map({ Int(truncatingIfNeeded: $0) }),
-                  let name = arch.syscallName(number) else { return nil }
-            return .syscall(number, name)
-        default: return nil
-        }
-    }
-
-    private enum NamedValue {
-        case arch(AuditArch, String)
-        case syscall(Int, String)
     }
 
     // MARK: other records

@@ -60,14 +60,6 @@ public enum KnownKey: UInt8, Sendable {
         }
     }
 
-    /// SYSCALL keys the process table takes as numbers (``SyscallIdentity``).
-    var isNotedByNumber: Bool {
-        switch self {
-        case .pid, .ppid, .success, .exit, .a0: true
-        default: false
-        }
-    }
-
     /// SYSCALL keys the process table takes as their raw text (``SyscallIdentity``).
     var isNotedAsText: Bool {
         switch self {
