@@ -20,8 +20,10 @@ struct DocumentBuilder {
         self.slots = slots
     }
 
-    /// The event's slots; `facts` hands its SYSCALL identity over to them (moved, not copied).
-    mutating func build(event: AuditEvent, facts: inout EventFacts, summary: Summary) -> EventSlots {
+    /// The event's slots, holding the SYSCALL `identity` (moved, not copied). `facts` and `summary` are borrowed:
+    /// an `inout` one was copied for every part that reads it.
+    mutating func build(event: AuditEvent, facts: borrowing EventFacts, summary: borrowing Summary,
+                         identity: consuming SyscallIdentity?) -> EventSlots {
         if demand.contains(.timestamp) {
             let timestamp = event.records.first?.timestamp ?? event.timestamp
             let milliseconds = min(Int64(timestamp.milliseconds), 999)  // a forged header may say more
@@ -36,7 +38,7 @@ struct DocumentBuilder {
         if demand.contains(.network) { addNetwork(facts, summary) }
         if demand.contains(.host) { for (field, value) in hostFields { add(field, value) } }
         if demand.contains(.tags) { add(.tags, facts.tags.isEmpty ? Self.defaultTags : Self.tags(facts.tags)) }
-        slots.syscallIdentity = facts.syscallIdentity.take()
+        slots.syscallIdentity = identity
         return slots
     }
 
@@ -309,8 +311,8 @@ struct DocumentBuilder {
     // MARK: process.*, file.*
 
     private mutating func addProcess(_ facts: EventFacts) {
-        if let pid = facts.pidNumber { add(.processPid, .int(pid)) }
-        if let ppid = facts.ppidNumber { add(.processParentPid, .int(ppid)) }
+        if let pid = facts.pid.number { add(.processPid, .int(pid)) }
+        if let ppid = facts.ppid.number { add(.processParentPid, .int(ppid)) }
         add(.processName, facts.comm)
         add(.processExecutable, facts.exe)
         if let args = facts.args, !args.isEmpty { add(.processArgs, .array(args.map(FieldValue.string))) }

@@ -61,10 +61,8 @@ struct EventCollector {
 
     /// `process.pid` / `process.parent.pid` are longs: a value that is not a decimal number is dropped and counted.
     private func checkNumbers(_ facts: inout EventFacts, counters: inout NormalizerCounters) {
-        facts.pidNumber = facts.pid.flatMap { Int64($0) }
-        facts.ppidNumber = facts.ppid.flatMap { Int64($0) }
-        if facts.pid != nil, facts.pidNumber == nil { facts.pid = nil; counters.malformedNumber += 1 }
-        if facts.ppid != nil, facts.ppidNumber == nil { facts.ppid = nil; counters.malformedNumber += 1 }
+        facts.pid.checkNumber(counters: &counters)
+        facts.ppid.checkNumber(counters: &counters)
     }
 
     // MARK: identity record
@@ -100,6 +98,13 @@ struct EventCollector {
                 if hasArchAndSyscall, known == .syscall, let number = value.int {
                     countCut(known, value, counters: &counters)
                     numericSyscall = (index, Int(truncatingIfNeeded: number))
+                    continue
+                }
+                // A plainly spelled pid is taken as its number: no text is built (first one wins, as for text).
+                if known == .pid || known == .ppid, value.raw.count <= limits.maxValueBytes,
+                   let number = DecimalField.plain(value.raw) {
+                    if known == .pid, !facts.pid.isSet { facts.pid.set(number: number) }
+                    if known == .ppid, !facts.ppid.isSet { facts.ppid.set(number: number) }
                     continue
                 }
                 let text = decode(known, value, counters: &counters)
@@ -337,8 +342,8 @@ struct EventCollector {
         case .a3: fill(&facts.a3)
         case .tty: fill(&facts.tty)
         case .items: fill(&facts.items)
-        case .pid: fill(&facts.pid)
-        case .ppid: fill(&facts.ppid)
+        case .pid: if !facts.pid.isSet { facts.pid.set(text: text) }
+        case .ppid: if !facts.ppid.isSet { facts.ppid.set(text: text) }
         case .comm: fill(&facts.comm)
         case .exe: fill(&facts.exe)
         case .cwd: fill(&facts.cwd)

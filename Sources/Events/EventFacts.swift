@@ -32,9 +32,8 @@ struct EventFacts {
     var a0: String?, a1: String?, a2: String?, a3: String?
     var tty: String?
     var items: String?
-    var pid: String?, ppid: String?, comm: String?, exe: String?, cwd: String?, proctitle: String?
-    /// `pid` / `ppid` as numbers (`process.pid`, `process.parent.pid`), parsed once by the collector's check.
-    var pidNumber: Int64?, ppidNumber: Int64?
+    var pid = DecimalField(), ppid = DecimalField()
+    var comm: String?, exe: String?, cwd: String?, proctitle: String?
 
     /// All other keys, in order of appearance, names as logged.
     var data: [(key: String, value: String)] = [] {
@@ -70,8 +69,8 @@ struct EventFacts {
         case "arch": return arch
         case "exit": return exit
         case "tty": return tty
-        case "pid": return pid
-        case "ppid": return ppid
+        case "pid": return pid.text
+        case "ppid": return ppid.text
         case "comm": return comm
         case "exe": return exe
         case "cwd": return cwd
@@ -94,8 +93,8 @@ struct EventFacts {
         case "arch": return arch != nil
         case "exit": return exit != nil
         case "tty": return tty != nil
-        case "pid": return pid != nil
-        case "ppid": return ppid != nil
+        case "pid": return pid.isSet
+        case "ppid": return ppid.isSet
         case "comm": return comm != nil
         case "exe": return exe != nil
         case "cwd": return cwd != nil
@@ -119,8 +118,8 @@ struct EventFacts {
         case .arch: return arch != nil
         case .exit: return exit != nil
         case .tty: return tty != nil
-        case .pid: return pid != nil
-        case .ppid: return ppid != nil
+        case .pid: return pid.isSet
+        case .ppid: return ppid.isSet
         case .comm: return comm != nil
         case .exe: return exe != nil
         case .cwd: return cwd != nil
@@ -149,6 +148,44 @@ struct EventFacts {
     /// Removes a generic data key (go-libaudit deletes `addr` once it became `source.ip`).
     mutating func removeData(_ key: String) {
         data.removeAll { $0.key == key }
+    }
+}
+
+/// `pid=` / `ppid=` (`process.pid`, `process.parent.pid`, which are longs): a value spelled as a plain decimal is
+/// read as its number with no text built (every syscall event has two); any other is kept as text, and made a number
+/// or dropped by ``checkNumber(counters:)``.
+struct DecimalField {
+    private(set) var number: Int64?
+    private var spelled: String?
+
+    var isSet: Bool { number != nil || spelled != nil }
+    /// The value as logged (a plain decimal spells its number).
+    var text: String? { spelled ?? number.map { String($0) } }
+
+    /// The number `raw` spells plainly (digits, no leading zero, at most 18 of them), or nil.
+    static func plain(_ raw: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard raw.count > 0, raw.count <= 18, raw.count == 1 || raw[0] != UInt8(ascii: "0") else { return nil }
+        var number: Int64 = 0
+        for byte in raw {
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            number = number &* 10 &+ Int64(digit)
+        }
+        return number
+    }
+
+    mutating func set(number: Int64) { self.number = number }
+    mutating func set(text: String) { spelled = text }
+
+    /// A value kept as text becomes its number; one that is not a decimal number is dropped and counted.
+    mutating func checkNumber(counters: inout NormalizerCounters) {
+        guard let spelled else { return }
+        if let parsed = Int64(spelled) {
+            number = parsed
+        } else {
+            self.spelled = nil
+            counters.malformedNumber += 1
+        }
     }
 }
 

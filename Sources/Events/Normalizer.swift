@@ -70,10 +70,12 @@ public struct Normalizer: Sendable {
         if event.records.isEmpty { counters.emptyEvents += 1 }
         var facts = EventCollector(limits: limits, demand: demand).collect(event, counters: &counters)
         var summarizer = Summarizer(names: MemoizedNames(lookup: names), writesSummary: demand.contains(.summary))
-        let summary = summarizer.summarize(&facts)
+        var summary = Summary()
+        summarizer.summarize(&facts, into: &summary)
+        let identity = facts.syscallIdentity.take()
         // The memo moves on to the builder (no copy): its answers stay the event's.
         var builder = DocumentBuilder(hostFields: hostFields, demand: demand, names: (consume summarizer).names,
                                       slots: slots)
-        return builder.build(event: event, facts: &facts, summary: summary)
+        return builder.build(event: event, facts: facts, summary: summary, identity: identity)
     }
 }

@@ -48,8 +48,8 @@ struct Summarizer {
     /// `how` is not worked out (nothing else shows them).
     var writesSummary = true
 
-    mutating func summarize(_ facts: inout EventFacts) -> Summary {
-        var summary = Summary()
+    /// Fills `summary` (a new one): written in place, as returning it copied the whole summary.
+    mutating func summarize(_ facts: inout EventFacts, into summary: inout Summary) {
         summary.actorPrimary = facts.ids.first { $0.kind == .auid }?.value
         summary.actorSecondary = facts.ids.first { $0.kind == .uid }?.value
         if writesSummary { summary.how = defaultHow(facts) }
@@ -68,7 +68,6 @@ struct Summarizer {
             }
         }
         if writesSummary { resolveActors(&summary) }
-        return summary
     }
 
     /// What the event's normalization says, taken by reference (a SYSCALL event's is the table's entry itself:
