@@ -148,24 +148,27 @@ struct DocumentBuilder {
 
     /// `auditd.user.*`: the ids the `user.*` fields leave out, their names, and the subject's SELinux labels.
     private mutating func addAuditdUser(_ facts: EventFacts) {
-        for entry in facts.ids where entry.isSet {
-            let fields: (id: ECSField, name: ECSField)
+        addAuditdID(facts.ids.auid.lastSet, .auditdUserAuditId, .auditdUserAuditName, group: false)
+        addAuditdID(facts.ids.suid.lastSet, .auditdUserSavedId, .auditdUserSavedName, group: false)
+        addAuditdID(facts.ids.sgid.lastSet, .auditdUserSavedGroupId, .auditdUserSavedGroupName, group: true)
+        addAuditdID(facts.ids.fsuid.lastSet, .auditdUserFilesystemId, .auditdUserFilesystemName, group: false)
+        addAuditdID(facts.ids.fsgid.lastSet, .auditdUserFilesystemGroupId, .auditdUserFilesystemGroupName, group: true)
+        for entry in facts.ids.others where entry.isSet {
             switch entry.kind {
-            case .auid: fields = (.auditdUserAuditId, .auditdUserAuditName)
-            case .suid: fields = (.auditdUserSavedId, .auditdUserSavedName)
-            case .sgid: fields = (.auditdUserSavedGroupId, .auditdUserSavedGroupName)
-            case .fsuid: fields = (.auditdUserFilesystemId, .auditdUserFilesystemName)
-            case .fsgid: fields = (.auditdUserFilesystemGroupId, .auditdUserFilesystemGroupName)
-            case .oldAuid: fields = (.auditdUserOldAuidId, .auditdUserOldAuidName)
-            case .newAuid: fields = (.auditdUserNewAuidId, .auditdUserNewAuidName)
-            case .uid, .gid, .euid, .egid, .other: continue  // user.*, and others after it (addUser)
+            case .oldAuid: addAuditdID(entry.value, .auditdUserOldAuidId, .auditdUserOldAuidName, group: false)
+            case .newAuid: addAuditdID(entry.value, .auditdUserNewAuidId, .auditdUserNewAuidName, group: false)
+            default: continue  // user.*, after the fixed fields (addUser)
             }
-            let name = entry.kind.isGroup ? names.groupName(forID: entry.value) : names.userName(forID: entry.value)
-            addIdentity(fields.id, fields.name, entry.value, name)
         }
-        if facts.ids.contains(where: \.isSet) {  // Beats adds labels along with a set id
+        if facts.ids.anySet {  // Beats adds labels along with a set id
             for (key, value) in facts.selinux { add(named: "auditd.user.selinux." + key, .string(value)) }
         }
+    }
+
+    /// An `auditd.user.*` id and its name, when set.
+    private mutating func addAuditdID(_ id: String?, _ idField: ECSField, _ nameField: ECSField, group: Bool) {
+        guard let id else { return }
+        addIdentity(idField, nameField, id, group ? names.groupName(forID: id) : names.userName(forID: id))
     }
 
     /// `auditd.data.<key>` of the generic keys (`id` went to `event.id`).
@@ -240,18 +243,8 @@ struct DocumentBuilder {
     // MARK: user.*, group.*
 
     private mutating func addUser(_ facts: EventFacts, _ summary: Summary) {
-        var userID: String?, groupID: String?, effectiveID: String?, effectiveGroupID: String?
-        var others: [(key: String, value: String)] = []
-        for entry in facts.ids where entry.isSet {
-            switch entry.kind {
-            case .uid: userID = entry.value
-            case .gid: groupID = entry.value
-            case .euid: effectiveID = entry.value
-            case .egid: effectiveGroupID = entry.value
-            case .auid, .suid, .sgid, .fsuid, .fsgid, .oldAuid, .newAuid: break
-            case .other: others.append((entry.key, entry.value))
-            }
-        }
+        let userID = facts.ids.uid.lastSet, groupID = facts.ids.gid.lastSet
+        let effectiveID = facts.ids.euid.lastSet, effectiveGroupID = facts.ids.egid.lastSet
         // Names are looked up when written, or when only they can tell whether user.effective repeats user.
         let writesNames = demand.contains(.userNames)
         var user: (id: String?, name: String?), effective: (id: String?, name: String?)
@@ -294,7 +287,8 @@ struct DocumentBuilder {
             add(.userTargetId, target.id == "unset" ? nil : target.id)
             if writesNames { add(.userTargetName, target.name) }
         }
-        for (key, value) in others {
+        for entry in facts.ids.others where entry.kind == .other && entry.isSet {
+            let (key, value) = (entry.key, entry.value)
             let prefix = "user." + Self.pipelineKey(key)
             add(named: prefix + ".id", .string(value))
             if writesNames {

@@ -8,12 +8,13 @@ struct EventCollector {
     /// whose normalization (unlike a user-space record's) never moves one value into another part; a value left
     /// undecoded still counts when it would have been cut, so the counters do not depend on the rules.
     var demand: NormalizerDemand = .all
+    /// Texts of short values kept from earlier events (disabled unless the caller keeps a table across events).
+    var shortTexts: ShortTexts = .disabled
 
-    func collect(_ event: AuditEvent, counters: inout NormalizerCounters) -> EventFacts {
+    mutating func collect(_ event: AuditEvent, counters: inout NormalizerCounters) -> EventFacts {
         let records = event.records
         let firstType = records.first?.type ?? .syscall
         var facts = EventFacts(eventType: firstType)
-        facts.ids.reserveCapacity(12)  // a SYSCALL record has 9 uid/gid keys
         guard !records.isEmpty else { return facts }
 
         // The identity record: the SYSCALL of a compound event, else the only (or first) record.
@@ -37,7 +38,7 @@ struct EventCollector {
         return facts
     }
 
-    private func addOtherRecords(_ event: AuditEvent, identityIndex: Int, to facts: inout EventFacts,
+    private mutating func addOtherRecords(_ event: AuditEvent, identityIndex: Int, to facts: inout EventFacts,
                                  skipping: Skipped, counters: inout NormalizerCounters) {
         let records = event.records
         var sawExecve = false
@@ -67,7 +68,7 @@ struct EventCollector {
 
     // MARK: identity record
 
-    private func addIdentity(_ record: AuditRecord, to facts: inout EventFacts, skipping: Skipped,
+    private mutating func addIdentity(_ record: AuditRecord, to facts: inout EventFacts, skipping: Skipped,
                              counters: inout NormalizerCounters) {
         var archValue: AuditArch?
         /// The last `syscall=` field when it is a number: shown by name when the architecture has one, else as text.
@@ -107,7 +108,7 @@ struct EventCollector {
                     if known == .ppid, !facts.ppid.isSet { facts.ppid.set(number: number) }
                     continue
                 }
-                let text = decode(known, value, counters: &counters)
+                let text = decode(known, value, inSyscallRecord: readsIdentity, counters: &counters)
                 if readsIdentity, let known, known.isNotedAsText {
                     // The decoded text is the raw value unless it was cut or is a "no value" marker.
                     let raw = text.flatMap { $0.utf8.count == value.raw.count ? $0 : nil } ?? value.rawString
@@ -130,7 +131,7 @@ struct EventCollector {
                     // The key's String is built only here: the slotted keys above never need it.
                     if KnownKey.isIdentity(keyBytes) {
                         let identity = IdentityKind.of(known) { Self.keyName(fields, at: index) }
-                        facts.ids.append(IdentityEntry(kind: identity.kind, key: identity.name, value: text))
+                        facts.ids.add(kind: identity.kind, key: identity.name, value: text)
                     } else {
                         setData(known, Self.keyName(fields, at: index), text, in: &facts)
                     }
@@ -164,7 +165,7 @@ struct EventCollector {
 
     // MARK: other records
 
-    private func addGeneric(_ record: AuditRecord, to facts: inout EventFacts, skipping: Skipped,
+    private mutating func addGeneric(_ record: AuditRecord, to facts: inout EventFacts, skipping: Skipped,
                             counters: inout NormalizerCounters) {
         record.withBorrowedFields { fields in
             for index in 0..<fields.count {
@@ -191,7 +192,7 @@ struct EventCollector {
         }
     }
 
-    private func pathEntries(_ record: AuditRecord, counters: inout NormalizerCounters) -> [(key: String, value: String)] {
+    private mutating func pathEntries(_ record: AuditRecord, counters: inout NormalizerCounters) -> [(key: String, value: String)] {
         var entries: [(key: String, value: String)] = []
         record.withBorrowedFields { fields in
             entries.reserveCapacity(fields.count + 3)
@@ -238,7 +239,7 @@ struct EventCollector {
         facts.socket = socket
     }
 
-    private func addExecve(_ event: AuditEvent, to facts: inout EventFacts, counters: inout NormalizerCounters) {
+    private mutating func addExecve(_ event: AuditEvent, to facts: inout EventFacts, counters: inout NormalizerCounters) {
         guard let arguments = ExecveArguments(records: event.records) else { return }
         if let argc = arguments.argc { facts.argc = String(argc) }
         if !arguments.isComplete { counters.incompleteExecve += 1 }
@@ -356,7 +357,10 @@ struct EventCollector {
     }
 
     /// The decoded text of a value, or nil for go-libaudit's "no value" markers (`""`, `?`, `?,`, `(null)`).
-    private func decode(_ known: KnownKey?, _ value: BorrowedValue, counters: inout NormalizerCounters) -> String? {
+    /// `inSyscallRecord`: a SYSCALL record's value, whose text may be one kept from an earlier event
+    /// (``ShortTexts``) when its key is never hex-encoded there.
+    private mutating func decode(_ known: KnownKey?, _ value: BorrowedValue, inSyscallRecord: Bool = false,
+                                 counters: inout NormalizerCounters) -> String? {
         let raw = value.raw
         if Self.isNoValue(raw) { return nil }
         switch known {
@@ -366,6 +370,9 @@ struct EventCollector {
             // NUL separates argv in proctitle (and may appear in a hex exe): go-libaudit shows spaces.
             return text(of: value, nulAsSpace: true, counters: &counters)
         default: break
+        }
+        if inSyscallRecord, let known, known.isPlainInSyscallRecords, raw.count <= limits.maxValueBytes {
+            return shortTexts.text(of: raw) { value.rawString }  // never cut: not longer than the limit
         }
         return text(of: value, nulAsSpace: false, counters: &counters)
     }

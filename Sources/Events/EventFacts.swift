@@ -19,7 +19,7 @@ struct EventFacts {
     var tags: [String] = []
     /// `*uid` / `*gid` keys of the identity record, in order (`auid` → "unset" when unset), each with its kind
     /// so the builder routes it without comparing key strings.
-    var ids: [IdentityEntry] = []
+    var ids = IdentityIDs()
     /// `subj=` split into SELinux parts (`user`, `role`, `domain`, `level`, `category`).
     var selinux: [(key: String, value: String)] = []
 
@@ -78,7 +78,7 @@ struct EventFacts {
         default: break
         }
         if let entry = data.first(where: { $0.key == key }) { return entry.value }
-        return ids.first(where: { $0.key == key })?.value
+        return ids.first(named: key)
     }
 
     /// Whether a data key (slot or generic) is already set; identity ids do not count.
@@ -211,6 +211,77 @@ public struct NormalizerCounters: Sendable, Equatable {
     public init() {}
 }
 
+/// The `*uid` / `*gid` keys of the identity record (go-libaudit `User.IDs`): the usual nine in fixed places (a list
+/// was allocated for them on every event), the login record's `old-auid`/`new-auid` and any other in order.
+/// A key repeated in one record (a forged one) keeps its first value for the summary and its last set one for the
+/// fields, as the fields are written in order.
+struct IdentityIDs {
+    /// One fixed key's values.
+    struct Values {
+        /// The first value logged (the summary's actor).
+        var first: String?
+        /// The last value that is set (not `unset`): the fields.
+        var lastSet: String?
+    }
+
+    var uid = Values(), gid = Values(), euid = Values(), egid = Values()
+    var auid = Values(), suid = Values(), sgid = Values(), fsuid = Values(), fsgid = Values()
+    /// `old-auid`, `new-auid` and unusual keys, in order.
+    private(set) var others: [IdentityEntry] = []
+
+    /// The fixed kinds with their key names, for the lookups by name.
+    private static let fixedKeys: [(kind: IdentityKind, key: String)] = [
+        (.uid, "uid"), (.gid, "gid"), (.euid, "euid"), (.egid, "egid"), (.auid, "auid"), (.suid, "suid"),
+        (.sgid, "sgid"), (.fsuid, "fsuid"), (.fsgid, "fsgid"),
+    ]
+
+    /// The values of a fixed kind (nil for `oldAuid`, `newAuid` and `other`).
+    subscript(kind: IdentityKind) -> Values? {
+        switch kind {
+        case .uid: uid
+        case .gid: gid
+        case .euid: euid
+        case .egid: egid
+        case .auid: auid
+        case .suid: suid
+        case .sgid: sgid
+        case .fsuid: fsuid
+        case .fsgid: fsgid
+        case .oldAuid, .newAuid, .other: nil
+        }
+    }
+
+    mutating func add(kind: IdentityKind, key: String, value: String) {
+        func note(_ values: inout Values) {
+            if values.first == nil { values.first = value }
+            if IdentityEntry.isSet(value) { values.lastSet = value }
+        }
+        switch kind {
+        case .uid: note(&uid)
+        case .gid: note(&gid)
+        case .euid: note(&euid)
+        case .egid: note(&egid)
+        case .auid: note(&auid)
+        case .suid: note(&suid)
+        case .sgid: note(&sgid)
+        case .fsuid: note(&fsuid)
+        case .fsgid: note(&fsgid)
+        case .oldAuid, .newAuid, .other: others.append(IdentityEntry(kind: kind, key: key, value: value))
+        }
+    }
+
+    /// Whether any id is set (the SELinux labels go with one).
+    var anySet: Bool {
+        Self.fixedKeys.contains { self[$0.kind]?.lastSet != nil } || others.contains(where: \.isSet)
+    }
+
+    /// The first value of the key spelled `key`.
+    func first(named key: String) -> String? {
+        if let fixed = Self.fixedKeys.first(where: { $0.key == key }) { return self[fixed.kind]?.first }
+        return others.first(where: { $0.key == key })?.value
+    }
+}
+
 /// One `*uid` / `*gid` key of the identity record.
 struct IdentityEntry {
     let kind: IdentityKind
@@ -224,7 +295,12 @@ struct IdentityEntry {
         self.kind = kind
         self.key = key
         self.value = value
-        isSet = value.utf8.count != 5 || value != "unset"  // the length first: ids are mostly short numbers
+        isSet = Self.isSet(value)
+    }
+
+    /// Whether an id is set (not `unset`).
+    static func isSet(_ value: String) -> Bool {
+        value.utf8.count != 5 || value != "unset"  // the length first: ids are mostly short numbers
     }
 }
 

@@ -22,7 +22,7 @@ public enum KnownKey: UInt8, Sendable {
         }
         guard key.count >= 2, key.count <= 8, let base = key.baseAddress else { return nil }
         // The key's bytes read as a little-endian integer: one compare per candidate, no hashing, no allocation.
-        let packed = Self.packed(UnsafeRawPointer(base), count: key.count)
+        let packed = ByteWord.load(UnsafeRawPointer(base), count: key.count)
         switch (key.count, packed) {
         case (2, 0x3061): self = .a0  // "a0"
         case (2, 0x3161): self = .a1  // "a1"
@@ -59,27 +59,20 @@ public enum KnownKey: UInt8, Sendable {
         }
     }
 
-    /// 2 to 8 bytes as a little-endian integer, in at most three loads (a loop cost four instructions a byte).
-    @inline(__always)
-    private static func packed(_ bytes: UnsafeRawPointer, count: Int) -> UInt64 {
-        func load<T: FixedWidthInteger>(_: T.Type, at offset: Int) -> UInt64 {
-            UInt64(bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
-        }
-        switch count {
-        case 2: return load(UInt16.self, at: 0)
-        case 3: return load(UInt16.self, at: 0) | load(UInt8.self, at: 2) << 16
-        case 4: return load(UInt32.self, at: 0)
-        case 5: return load(UInt32.self, at: 0) | load(UInt8.self, at: 4) << 32
-        case 6: return load(UInt32.self, at: 0) | load(UInt16.self, at: 4) << 32
-        case 7: return load(UInt32.self, at: 0) | load(UInt16.self, at: 4) << 32 | load(UInt8.self, at: 6) << 48
-        default: return load(UInt64.self, at: 0)
-        }
-    }
-
     /// SYSCALL keys the process table takes as their raw text (``SyscallIdentity``).
     var isNotedAsText: Bool {
         switch self {
         case .uid, .euid, .gid, .egid, .tty: true
+        default: false
+        }
+    }
+
+    /// Keys whose values a SYSCALL record never hex-encodes (numbers, ids, `tty`): their text is their bytes.
+    var isPlainInSyscallRecords: Bool {
+        switch self {
+        case .a0, .a1, .a2, .a3, .uid, .gid, .euid, .egid, .auid, .suid, .sgid, .fsuid, .fsgid, .tty, .items, .exit,
+             .ses, .success, .pid, .ppid:
+            true
         default: false
         }
     }

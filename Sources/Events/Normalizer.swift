@@ -31,6 +31,8 @@ public struct Normalizer: Sendable {
     /// uid/gid → name resolution for `user.name`, `file.owner`, `auditd.summary.actor.*`, ….
     var names: any NameLookup
     var limits: Limits
+    /// Texts of short values the hot path decoded, for the next events.
+    private var shortTexts = ShortTexts(slotCount: 256)
 
     public init(host: HostInfo, names: any NameLookup) {
         self.init(host: host, names: names, limits: Limits())
@@ -60,15 +62,26 @@ public struct Normalizer: Sendable {
     /// of the document is what the loaded rules never read).
     public func normalize(_ event: AuditEvent, slotCount: Int = EventSlots.fixedCount, demand: NormalizerDemand = .all,
                           counters: inout NormalizerCounters) -> EventSlots {
-        normalize(event, into: EventSlots(slotCount: slotCount), demand: demand, counters: &counters)
+        var collector = EventCollector(limits: limits, demand: demand)
+        return normalize(event, into: EventSlots(slotCount: slotCount), demand: demand, collector: &collector,
+                         counters: &counters)
     }
 
     /// ``normalize(_:slotCount:demand:counters:)`` writing into `slots`, which must have no field set (a new or a
     /// ``EventSlots/clear()``ed array: the pipeline reuses one).
-    public func normalize(_ event: AuditEvent, into slots: consuming EventSlots, demand: NormalizerDemand = .all,
-                          counters: inout NormalizerCounters) -> EventSlots {
+    /// Mutating: the texts of short values are kept for the next events (``ShortTexts``), which repeat most of them.
+    public mutating func normalize(_ event: AuditEvent, into slots: consuming EventSlots,
+                                   demand: NormalizerDemand = .all, counters: inout NormalizerCounters) -> EventSlots {
+        var collector = EventCollector(limits: limits, demand: demand)
+        swap(&collector.shortTexts, &shortTexts)  // lent to the collector for the event
+        defer { swap(&collector.shortTexts, &shortTexts) }
+        return normalize(event, into: slots, demand: demand, collector: &collector, counters: &counters)
+    }
+
+    private func normalize(_ event: AuditEvent, into slots: consuming EventSlots, demand: NormalizerDemand,
+                           collector: inout EventCollector, counters: inout NormalizerCounters) -> EventSlots {
         if event.records.isEmpty { counters.emptyEvents += 1 }
-        var facts = EventCollector(limits: limits, demand: demand).collect(event, counters: &counters)
+        var facts = collector.collect(event, counters: &counters)
         var summarizer = Summarizer(names: MemoizedNames(lookup: names), writesSummary: demand.contains(.summary))
         var summary = Summary()
         summarizer.summarize(&facts, into: &summary)

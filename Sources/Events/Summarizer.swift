@@ -50,8 +50,8 @@ struct Summarizer {
 
     /// Fills `summary` (a new one): written in place, as returning it copied the whole summary.
     mutating func summarize(_ facts: inout EventFacts, into summary: inout Summary) {
-        summary.actorPrimary = facts.ids.first { $0.kind == .auid }?.value
-        summary.actorSecondary = facts.ids.first { $0.kind == .uid }?.value
+        summary.actorPrimary = facts.ids.auid.first
+        summary.actorSecondary = facts.ids.uid.first
         if writesSummary { summary.how = defaultHow(facts) }
 
         let syscallNorm = facts.syscallNormalization ?? facts.syscall.map(SyscallNormalizations.lookup)
@@ -163,7 +163,7 @@ struct Summarizer {
             case .objectPrimaryToUserTarget: summary.userTarget = Summary.Entity(summary.objectPrimary)
             case .objectPrimaryToUserEffective: summary.userEffective = Summary.Entity(summary.objectPrimary)
             case .objectPrimaryToGroupTarget: summary.group = Summary.Entity(summary.objectPrimary)
-            case .uidToUserEffective: summary.userEffective = Summary.Entity(facts.ids.first { $0.kind == .uid }?.value)
+            case .uidToUserEffective: summary.userEffective = Summary.Entity(facts.ids.uid.first)
             }
         }
         summary.user = summary.user.map { resolve($0, users: true) }

@@ -11,7 +11,7 @@ struct DocumentStage {
     private(set) var normalizerCounters = NormalizerCounters()
     private(set) var processes: ProcessEnricher
     private var reassembler: Reassembler
-    private let normalizer: Normalizer
+    private var normalizer: Normalizer
 
     init(settings: PipelineSettings, names: any NameLookup = NameLookups.system()) {
         reassembler = Reassembler(maxInFlight: settings.maxEventsInFlight,
