@@ -35,6 +35,10 @@ final class Normalization: Sendable, Equatable {
 
     /// `event.category`, `event.type` and `event.action` as written (`.null` when empty or absent).
     let categoryValue: FieldValue, typeValue: FieldValue, actionValue: FieldValue
+    /// What ``objectType`` says about where the object is, told once (not by comparing strings per event).
+    let objectKind: ObjectKind
+
+    enum ObjectKind: Sendable { case file, socket, other }
 
     /// An ECS entity fill: the value of a summary field goes to an ECS user/group field.
     enum UserMapping: Sendable, Equatable {
@@ -64,6 +68,11 @@ final class Normalization: Sendable, Equatable {
         categoryValue = Self.array(categories)
         typeValue = Self.array(types)
         actionValue = action.map(FieldValue.string) ?? .null
+        objectKind = switch objectType {
+        case "file", "filesystem": .file
+        case "socket": .socket
+        default: .other
+        }
     }
 
     /// `strings` as an array value, `.null` when there are none (the field is then absent).

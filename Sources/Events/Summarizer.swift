@@ -77,12 +77,12 @@ struct Summarizer {
         summary.types = norm.typeValue
         summary.action = norm.actionValue
         summary.objectType = norm.objectType
-        switch norm.objectType {
-        case "file", "filesystem": setFileObject(facts, pathIndex: norm.objectPathIndex, &summary)
-        case "socket":
+        switch norm.objectKind {
+        case .file: setFileObject(facts, pathIndex: norm.objectPathIndex, &summary)
+        case .socket:
             summary.objectPrimary = facts.socket?.addr ?? facts.socket?.path
             summary.objectSecondary = facts.socket?.port
-        default: break
+        case .other: break
         }
         // The actors and object show in `auditd.summary.*`, and feed the user mappings (user-space records).
         if writesSummary || !norm.userMappings.isEmpty {
