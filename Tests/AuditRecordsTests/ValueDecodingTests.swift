@@ -164,6 +164,12 @@ final class TableTests: XCTestCase {
         XCTAssertEqual(AuditArch(rawValue: 0xc000_0015).name, "ppc64le")
         XCTAssertEqual(AuditArch(rawValue: 0x8000_0016).name, "s390x")
         XCTAssertNil(AuditArch(rawValue: 0x1234).name)
+        // The name lookup (an open-addressed table) finds every entry of the generated table, and nothing else.
+        for entry in ArchTable.entries { XCTAssertEqual(AuditArch(rawValue: entry.value).name, entry.name) }
+        let known = Set(ArchTable.entries.map(\.value))
+        for value in (0..<4096).map({ UInt32($0) << 20 | UInt32($0) }) where !known.contains(value) {
+            XCTAssertNil(AuditArch(rawValue: value).name, String(value, radix: 16))
+        }
         XCTAssertTrue(AuditArch.x86_64.isLittleEndian && AuditArch.x86_64.is64Bit)
         XCTAssertFalse(AuditArch(rawValue: 0x8000_0015).isLittleEndian)
         let record = try parse("type=SYSCALL msg=audit(1.000:1): arch=c00000b7").record()
