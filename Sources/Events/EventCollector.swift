@@ -79,37 +79,52 @@ struct EventCollector {
         record.withBorrowedFields { fields in
             for index in 0..<fields.count {
                 let keyBytes = fields.key(at: index)
-                let known = KnownKey(keyBytes)
-                if known == nil, !Self.isFieldKey(keyBytes) { continue }  // a known key is lower case
+                guard let known = KnownKey(keyBytes) else {
+                    // Another key (a known key is lower case): an identity, or data.
+                    guard Self.isFieldKey(keyBytes),
+                          let text = decode(nil, fields.value(at: index), counters: &counters) else { continue }
+                    if KnownKey.isIdentity(keyBytes) {
+                        let identity = IdentityKind.of(nil) { Self.keyName(fields, at: index) }
+                        facts.ids.add(kind: identity.kind, key: identity.name, value: text)
+                    } else {
+                        setData(nil, Self.keyName(fields, at: index), text, in: &facts)
+                    }
+                    continue
+                }
                 let value = fields.value(at: index)
-                if readsIdentity, let known { Self.note(known, value, in: &identity) }
+                if readsIdentity { Self.note(known, value, in: &identity) }
                 if known == .msg, value.quoting == .single { continue }  // user-space payload, tokenized after it
                 if skipping.skips(known) {
                     countCut(known, value, counters: &counters)
-                    if readsIdentity, let known, known.isNotedAsText { identity.setText(of: known, value.rawString) }
+                    if readsIdentity, known.isNotedAsText { identity.setText(of: known, value.rawString) }
                     continue
                 }
+                switch known {
                 // A known architecture and a syscall number are shown by name: no text is decoded for them.
-                if hasArchAndSyscall, known == .arch, let arch = AuditArch(value), let name = arch.name {
-                    countCut(known, value, counters: &counters)  // as decoding it would have
-                    archValue = arch
-                    facts.arch = name
-                    continue
-                }
-                if hasArchAndSyscall, known == .syscall, let number = value.int {
-                    countCut(known, value, counters: &counters)
-                    numericSyscall = (index, Int(truncatingIfNeeded: number))
-                    continue
-                }
+                case .arch where hasArchAndSyscall:
+                    if let arch = AuditArch(value), let name = arch.name {
+                        countCut(known, value, counters: &counters)  // as decoding it would have
+                        archValue = arch
+                        facts.arch = name
+                        continue
+                    }
+                case .syscall where hasArchAndSyscall:
+                    if let number = value.int {
+                        countCut(known, value, counters: &counters)
+                        numericSyscall = (index, Int(truncatingIfNeeded: number))
+                        continue
+                    }
                 // A plainly spelled pid is taken as its number: no text is built (first one wins, as for text).
-                if known == .pid || known == .ppid, value.raw.count <= limits.maxValueBytes,
-                   let number = DecimalField.plain(value.raw) {
-                    if known == .pid, !facts.pid.isSet { facts.pid.set(number: number) }
-                    if known == .ppid, !facts.ppid.isSet { facts.ppid.set(number: number) }
-                    continue
+                case .pid, .ppid:
+                    if value.raw.count <= limits.maxValueBytes, let number = DecimalField.plain(value.raw) {
+                        if known == .pid, !facts.pid.isSet { facts.pid.set(number: number) }
+                        if known == .ppid, !facts.ppid.isSet { facts.ppid.set(number: number) }
+                        continue
+                    }
+                default: break
                 }
                 let text = decode(known, value, inSyscallRecord: readsIdentity, counters: &counters)
-                if readsIdentity, let known, known.isNotedAsText {
+                if readsIdentity, known.isNotedAsText {
                     // The decoded text is the raw value unless it was cut or is a "no value" marker.
                     let raw = text.flatMap { $0.utf8.count == value.raw.count ? $0 : nil } ?? value.rawString
                     identity.setText(of: known, raw)
@@ -127,14 +142,12 @@ struct EventCollector {
                     numericSyscall = nil
                     facts.syscall = text
                 case .exit: facts.exit = value.int.map(AuditExit.name) ?? text
+                case .auid, .oldAuid, .uid, .euid, .gid, .egid, .suid, .sgid, .fsuid, .fsgid, .newAuid:
+                    let identity = IdentityKind.of(known) { Self.keyName(fields, at: index) }
+                    facts.ids.add(kind: identity.kind, key: identity.name, value: text)
                 default:
                     // The key's String is built only here: the slotted keys above never need it.
-                    if KnownKey.isIdentity(keyBytes) {
-                        let identity = IdentityKind.of(known) { Self.keyName(fields, at: index) }
-                        facts.ids.add(kind: identity.kind, key: identity.name, value: text)
-                    } else {
-                        setData(known, Self.keyName(fields, at: index), text, in: &facts)
-                    }
+                    setData(known, Self.keyName(fields, at: index), text, in: &facts)
                 }
             }
             guard let numericSyscall else { return }
