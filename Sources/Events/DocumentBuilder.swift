@@ -86,7 +86,9 @@ struct DocumentBuilder {
         guard demand.contains(.record) else { return }
         add(.eventSequence, .int(Int64(event.serial)))
         // The pipeline moves auditd.data.id to event.id (user-space records' `id=`).
-        if let id = facts.data.first(where: { $0.key == "id" })?.value { add(.eventId, .string(id)) }
+        if let index = facts.data.indices.first(where: { facts.data[$0].key == "id" && $0 != facts.sourceIPDataIndex }) {
+            add(.eventId, .string(facts.data[index].value))
+        }
     }
 
     // MARK: auditd.*
@@ -143,7 +145,7 @@ struct DocumentBuilder {
             add(.auditdDataSocketFlow, socket.flow)
             add(.auditdDataSocketSaddr, socket.saddr)
         }
-        if !facts.data.isEmpty { addData(facts.data) }
+        if !facts.data.isEmpty { addData(facts.data, leavingOut: facts.sourceIPDataIndex) }
     }
 
     /// `auditd.user.*`: the ids the `user.*` fields leave out, their names, and the subject's SELinux labels.
@@ -172,10 +174,10 @@ struct DocumentBuilder {
     }
 
     /// `auditd.data.<key>` of the generic keys (`id` went to `event.id`).
-    private mutating func addData(_ data: [(key: String, value: String)]) {
+    private mutating func addData(_ data: [(key: String, value: String)], leavingOut sourceIPIndex: Int?) {
         slots.extras.reserveCapacity(slots.extras.count + data.count)
         let longDataKeys = Self.longDataKeys  // once: each access to a global runs its once-check
-        for (key, value) in data where key != "id" {
+        for (index, (key, value)) in data.enumerated() where key != "id" && index != sourceIPIndex {
             let pipelineKey = Self.pipelineKey(key)
             let value = longDataKeys.contains(key) ? Self.long(value) : .string(value)
             if let field = Self.fixedDataField(pipelineKey) {

@@ -11,11 +11,17 @@ struct EventCollector {
     /// Texts of short values kept from earlier events (disabled unless the caller keeps a table across events).
     var shortTexts: ShortTexts = .disabled
 
-    mutating func collect(_ event: AuditEvent, counters: inout NormalizerCounters) -> EventFacts {
+    /// The event's facts, with their normalization chosen; `identity` gets the SYSCALL record's typed identity
+    /// (nil for other events).
+    mutating func collect(_ event: AuditEvent, identity: inout SyscallIdentity?,
+                          counters: inout NormalizerCounters) -> EventFacts {
         let records = event.records
         let firstType = records.first?.type ?? .syscall
         var facts = EventFacts(eventType: firstType)
-        guard !records.isEmpty else { return facts }
+        guard !records.isEmpty else {
+            Summarizer.chooseNormalization(&facts)
+            return facts
+        }
 
         // The identity record: the SYSCALL of a compound event, else the only (or first) record.
         var identityIndex = 0
@@ -30,11 +36,12 @@ struct EventCollector {
             }
         }
         let skipping = facts.eventType == .syscall ? Skipped(demand) : Skipped(.all)
-        addIdentity(records[identityIndex], to: &facts, skipping: skipping, counters: &counters)
+        identity = addIdentity(records[identityIndex], to: &facts, skipping: skipping, counters: &counters)
         if facts.isCompound {
             addOtherRecords(event, identityIndex: identityIndex, to: &facts, skipping: skipping, counters: &counters)
         }
         checkNumbers(&facts, counters: &counters)
+        Summarizer.chooseNormalization(&facts)
         return facts
     }
 
@@ -68,8 +75,9 @@ struct EventCollector {
 
     // MARK: identity record
 
+    /// Returns the typed identity of a SYSCALL record (nil for other records).
     private mutating func addIdentity(_ record: AuditRecord, to facts: inout EventFacts, skipping: Skipped,
-                             counters: inout NormalizerCounters) {
+                                      counters: inout NormalizerCounters) -> SyscallIdentity? {
         var archValue: AuditArch?
         /// The last `syscall=` field when it is a number: shown by name when the architecture has one, else as text.
         var numericSyscall: (field: Int, number: Int)?
@@ -160,7 +168,7 @@ struct EventCollector {
                 facts.syscall = fields.value(at: numericSyscall.field).decodedText(limit: limits.maxValueBytes).text
             }
         }
-        if readsIdentity { facts.syscallIdentity = consume identity }
+        return readsIdentity ? consume identity : nil
     }
 
     /// The process table's view of a SYSCALL key read as a number, taken before any value is dropped as "no value".
@@ -183,14 +191,17 @@ struct EventCollector {
         record.withBorrowedFields { fields in
             for index in 0..<fields.count {
                 let keyBytes = fields.key(at: index)
-                guard Self.isFieldKey(keyBytes) else { continue }
-                let value = fields.value(at: index)
                 let known = KnownKey(keyBytes)
+                let value = fields.value(at: index)
                 if known == .msg, value.quoting == .single { continue }
                 if skipping.skipsGeneric(known, keyBytes) {
-                    countCut(known, value, counters: &counters)
+                    // Only a value longer than the limit can count as cut: the key's case is looked at for those.
+                    if value.raw.count > limits.maxValueBytes, Self.isFieldKey(keyBytes) {
+                        countCut(known, value, counters: &counters)
+                    }
                     continue
                 }
+                guard known != nil || Self.isFieldKey(keyBytes) else { continue }  // a known key is lower case
                 guard let text = decode(known, value, counters: &counters) else { continue }
                 if known == .subj {
                     for label in Self.selinuxLabels(text) where !facts.containsData("subj_" + label.key) {

@@ -11,8 +11,12 @@ struct EventFacts {
     /// Record type that names the event (`auditd.message_type`, record-type normalization).
     var eventType: AuditRecordType
     var isCompound = false
-    /// The identity record's typed identity when it is a SYSCALL record (handed to the process table).
-    var syscallIdentity: SyscallIdentity?
+    /// The normalization describing the event, chosen once the facts are complete
+    /// (``Summarizer/chooseNormalization(_:)``).
+    var normalization: Normalization?
+    /// `source.ip`, taken from `data[sourceIPDataIndex]` by the normalization's keys (that entry is no data field).
+    var sourceIP: String?
+    var sourceIPDataIndex: Int?
 
     var result = "unknown"
     var session: String?
@@ -25,7 +29,8 @@ struct EventFacts {
 
     // Slots for the keys every syscall event has.
     var syscall: String?
-    /// The normalization of `syscall` when it was named from its number (found by index, not by the name).
+    /// The normalization of `syscall`: found by index when it was named from its number, else by name once the facts
+    /// are complete.
     var syscallNormalization: Normalization?
     var arch: String?
     var exit: String?

@@ -81,14 +81,14 @@ public struct Normalizer: Sendable {
     private func normalize(_ event: AuditEvent, into slots: consuming EventSlots, demand: NormalizerDemand,
                            collector: inout EventCollector, counters: inout NormalizerCounters) -> EventSlots {
         if event.records.isEmpty { counters.emptyEvents += 1 }
-        var facts = collector.collect(event, counters: &counters)
+        var identity: SyscallIdentity?
+        let facts = collector.collect(event, identity: &identity, counters: &counters)  // a let: lent, never copied
         var summarizer = Summarizer(names: MemoizedNames(lookup: names), writesSummary: demand.contains(.summary))
         var summary = Summary()
-        summarizer.summarize(&facts, into: &summary)
-        let identity = facts.syscallIdentity.take()
+        summarizer.summarize(facts, into: &summary)
         // The memo moves on to the builder (no copy): its answers stay the event's.
         var builder = DocumentBuilder(hostFields: hostFields, demand: demand, names: (consume summarizer).names,
                                       slots: slots)
-        return builder.build(event: event, facts: facts, summary: summary, identity: identity)
+        return builder.build(event: event, facts: facts, summary: summary, identity: consume identity)
     }
 }

@@ -48,20 +48,39 @@ struct Summarizer {
     /// `how` is not worked out (nothing else shows them).
     var writesSummary = true
 
-    /// Fills `summary` (a new one): written in place, as returning it copied the whole summary.
-    mutating func summarize(_ facts: inout EventFacts, into summary: inout Summary) {
+    /// The normalization that describes the event (nil when none does), and the data key it takes `source.ip`
+    /// from, which the document then leaves out of `auditd.data` (go-libaudit deletes it after the summary read it):
+    /// decided once the facts are complete, so the summary reads them without changing them.
+    static func chooseNormalization(_ facts: inout EventFacts) {
+        let syscallNorm = facts.syscallNormalization ?? facts.syscall.map(SyscallNormalizations.lookup)
+        facts.syscallNormalization = syscallNorm
+        if facts.eventType == .syscall {
+            facts.normalization = syscallNorm
+        } else {
+            facts.normalization = RecordTypeNormalizations.lookup(facts.eventType.name)
+                .last(where: { $0.requiredFields.allSatisfy(facts.hasData) })
+        }
+        guard let norm = facts.normalization, !norm.sourceIP.isEmpty,
+              !(facts.socket != nil && direction(of: facts.syscall) == .ingress) else { return }
+        for key in norm.sourceIP {
+            guard let index = facts.data.firstIndex(where: { $0.key == key }) else { continue }
+            facts.sourceIP = facts.data[index].value
+            facts.sourceIPDataIndex = index  // left in place for the summary's keys, which read it first
+            return
+        }
+    }
+
+    /// Fills `summary` (a new one: written in place, as returning it copied the whole summary) from `facts`, whose
+    /// normalization is chosen (``chooseNormalization(_:)``).
+    mutating func summarize(_ facts: borrowing EventFacts, into summary: inout Summary) {
         summary.actorPrimary = facts.ids.auid.first
         summary.actorSecondary = facts.ids.uid.first
         if writesSummary { summary.how = defaultHow(facts) }
+        summary.sourceIP = facts.sourceIP
 
-        let syscallNorm = facts.syscallNormalization ?? facts.syscall.map(SyscallNormalizations.lookup)
-        if facts.eventType == .syscall {
-            if let syscallNorm { apply(syscallNorm, &facts, &summary) }
-        } else if let norm = RecordTypeNormalizations.lookup(facts.eventType.name)
-            .last(where: { $0.requiredFields.allSatisfy(facts.hasData) })
-        {
-            apply(norm, &facts, &summary)
-            if let syscallNorm, syscallNorm != norm {
+        if let norm = facts.normalization {
+            apply(norm, facts, &summary)
+            if facts.eventType != .syscall, let syscallNorm = facts.syscallNormalization, syscallNorm != norm {
                 // A record type with a syscall behind it gets both categorizations (CONFIG_CHANGE+sendto, AVC+read).
                 summary.categories = Normalization.array(norm.categories + syscallNorm.categories)
                 summary.types = Normalization.array(norm.types + syscallNorm.types)
@@ -72,7 +91,7 @@ struct Summarizer {
 
     /// What the event's normalization says, taken by reference (a SYSCALL event's is the table's entry itself:
     /// no copy of its dozen arrays).
-    private mutating func apply(_ norm: Normalization, _ facts: inout EventFacts, _ summary: inout Summary) {
+    private mutating func apply(_ norm: Normalization, _ facts: borrowing EventFacts, _ summary: inout Summary) {
         summary.categories = norm.categoryValue
         summary.types = norm.typeValue
         summary.action = norm.actionValue
@@ -91,14 +110,6 @@ struct Summarizer {
             if let value = firstValue(norm.objectPrimary, facts) { summary.objectPrimary = value }
             if let value = firstValue(norm.objectSecondary, facts) { summary.objectSecondary = value }
             if let value = firstValue(norm.how, facts) { summary.how = value }
-        }
-        if !(facts.socket != nil && Self.direction(of: facts.syscall) == .ingress) {
-            for key in norm.sourceIP {
-                guard let index = facts.data.firstIndex(where: { $0.key == key }) else { continue }
-                summary.sourceIP = facts.data[index].value
-                facts.data.remove(at: index)
-                break
-            }
         }
         applyMappings(norm.userMappings, facts, &summary)
     }
