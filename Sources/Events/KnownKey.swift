@@ -23,38 +23,63 @@ public enum KnownKey: UInt8, Sendable {
         guard key.count >= 2, key.count <= 8, let base = key.baseAddress else { return nil }
         // The key's bytes read as a little-endian integer: one compare per candidate, no hashing, no allocation.
         let packed = ByteWord.load(UnsafeRawPointer(base), count: key.count)
-        switch (key.count, packed) {
-        case (2, 0x3061): self = .a0  // "a0"
-        case (2, 0x3161): self = .a1  // "a1"
-        case (2, 0x3261): self = .a2  // "a2"
-        case (2, 0x3361): self = .a3  // "a3"
-        case (3, 0x736572): self = .res  // "res"
-        case (3, 0x736573): self = .ses  // "ses"
-        case (3, 0x79656B): self = .key  // "key"
-        case (3, 0x797474): self = .tty  // "tty"
-        case (3, 0x646970): self = .pid  // "pid"
-        case (3, 0x657865): self = .exe  // "exe"
-        case (3, 0x647763): self = .cwd  // "cwd"
-        case (3, 0x67736D): self = .msg  // "msg"
-        case (3, 0x646975): self = .uid  // "uid"
-        case (3, 0x646967): self = .gid  // "gid"
-        case (4, 0x6A627573): self = .subj  // "subj"
-        case (4, 0x68637261): self = .arch  // "arch"
-        case (4, 0x74697865): self = .exit  // "exit"
-        case (4, 0x64697070): self = .ppid  // "ppid"
-        case (4, 0x6D6D6F63): self = .comm  // "comm"
-        case (4, 0x64697561): self = .auid  // "auid"
-        case (4, 0x64697565): self = .euid  // "euid"
-        case (4, 0x64696765): self = .egid  // "egid"
-        case (4, 0x64697573): self = .suid  // "suid"
-        case (4, 0x64696773): self = .sgid  // "sgid"
-        case (5, 0x6469757366): self = .fsuid  // "fsuid"
-        case (5, 0x6469677366): self = .fsgid  // "fsgid"
-        case (8, 0x646975612D77656E): self = .newAuid  // "new-auid"
-        case (5, 0x736D657469): self = .items  // "items"
-        case (7, 0x73736563637573): self = .success  // "success"
-        case (7, 0x6C6C6163737973): self = .syscall  // "syscall"
-        case (8, 0x646975612D646C6F): self = .oldAuid  // "old-auid"
+        // By length first (a jump), then among the few keys of that length.
+        switch key.count {
+        case 2:
+            switch packed {
+            case 0x3061: self = .a0  // "a0"
+            case 0x3161: self = .a1  // "a1"
+            case 0x3261: self = .a2  // "a2"
+            case 0x3361: self = .a3  // "a3"
+            default: return nil
+            }
+        case 3:
+            switch packed {
+            case 0x736572: self = .res  // "res"
+            case 0x736573: self = .ses  // "ses"
+            case 0x79656B: self = .key  // "key"
+            case 0x797474: self = .tty  // "tty"
+            case 0x646970: self = .pid  // "pid"
+            case 0x657865: self = .exe  // "exe"
+            case 0x647763: self = .cwd  // "cwd"
+            case 0x67736D: self = .msg  // "msg"
+            case 0x646975: self = .uid  // "uid"
+            case 0x646967: self = .gid  // "gid"
+            default: return nil
+            }
+        case 4:
+            switch packed {
+            case 0x6A627573: self = .subj  // "subj"
+            case 0x68637261: self = .arch  // "arch"
+            case 0x74697865: self = .exit  // "exit"
+            case 0x64697070: self = .ppid  // "ppid"
+            case 0x6D6D6F63: self = .comm  // "comm"
+            case 0x64697561: self = .auid  // "auid"
+            case 0x64697565: self = .euid  // "euid"
+            case 0x64696765: self = .egid  // "egid"
+            case 0x64697573: self = .suid  // "suid"
+            case 0x64696773: self = .sgid  // "sgid"
+            default: return nil
+            }
+        case 5:
+            switch packed {
+            case 0x6469757366: self = .fsuid  // "fsuid"
+            case 0x6469677366: self = .fsgid  // "fsgid"
+            case 0x736D657469: self = .items  // "items"
+            default: return nil
+            }
+        case 7:
+            switch packed {
+            case 0x73736563637573: self = .success  // "success"
+            case 0x6C6C6163737973: self = .syscall  // "syscall"
+            default: return nil
+            }
+        case 8:
+            switch packed {
+            case 0x646975612D77656E: self = .newAuid  // "new-auid"
+            case 0x646975612D646C6F: self = .oldAuid  // "old-auid"
+            default: return nil
+            }
         default: return nil
         }
     }
