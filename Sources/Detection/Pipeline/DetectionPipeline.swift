@@ -110,7 +110,7 @@ public struct DetectionPipeline {
             let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
             engine.process(&enriched, timestamp: time, serial: event.serial, into: &matches)
             if !matches.isEmpty { emitAlerts(into: &alerts) }
-            documents.recycle(enriched)
+            documents.recycle(consume enriched)
         }
     }
 

@@ -86,10 +86,14 @@ struct DocumentStage {
     /// created, which the Defend view needs; nil (and not counted) when the event has no field.
     mutating func enriched(_ event: AuditEvent) -> EnrichedEvent? {
         counters.events += 1
-        var slots = if let spare = takeSpareSlots() {
-            normalizer.normalize(event, into: spare, demand: demand, counters: &normalizerCounters)
+        // The spare slots are moved out (`take`), not copied: each copy of this large struct cost a memcpy and
+        // a retain of every array in it, several times an event.
+        var slots: EventSlots
+        if var spare = spareSlots.take(), spare.values.count == slotCount {
+            spare.clear()  // `take` left `spareSlots` empty: clearing and the next writes happen in place
+            slots = normalizer.normalize(event, into: consume spare, demand: demand, counters: &normalizerCounters)
         } else {
-            normalizer.normalize(event, slotCount: slotCount, demand: demand, counters: &normalizerCounters)
+            slots = normalizer.normalize(event, slotCount: slotCount, demand: demand, counters: &normalizerCounters)
         }
         if slots.isEmpty {
             spareSlots = slots
@@ -106,15 +110,7 @@ struct DocumentStage {
     /// Hands back an event's slots once nothing reads them any more: the next event reuses their storage (a rule
     /// that kept the event holds its own copy).
     mutating func recycle(_ event: consuming EnrichedEvent) {
-        spareSlots = event.slots
-    }
-
-    /// The slots of the last recycled event, cleared; nil when there are none (or the schema's count changed).
-    private mutating func takeSpareSlots() -> EventSlots? {
-        guard var slots = spareSlots, slots.values.count == slotCount else { return nil }
-        spareSlots = nil  // `slots` is then the only reference: clearing writes in place
-        slots.clear()
-        return slots
+        spareSlots = (consume event).slots
     }
 
     /// Counts an alert raised from this stage's documents (the counters are the pipeline's summary).
