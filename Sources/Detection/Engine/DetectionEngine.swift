@@ -83,18 +83,21 @@ struct DetectionEngine {
         let exceptions = ruleSet.hasExceptions ? ruleSet.exceptions : []
         let now = exceptions.isEmpty ? 0 : RuleExceptions.wallClock()
         var excepted: [(rule: Int, item: Int)] = []  // rule: the matcher's position
-        let categoryRules = ruleSet.index.visit(
-            category: categorySlot.map { event[$0] } ?? .null, event: event,
-            evaluate: { rule in
-                evaluated += 1
-                if !exceptions.isEmpty, let item = exceptions[rule].match(event.values, now: now) {
-                    excepted.append((rule, item))
-                    taken[rule].pass(at: timestamp, into: &matches)
-                    return
-                }
-                taken[rule].offer(event, enriched: offered, into: &matches)
-            },
-            tick: { rule in taken[rule].pass(at: timestamp, into: &matches) })
+        // Through a buffer: the array's element access from the closures copied each matcher out and back.
+        let categoryRules = taken.withUnsafeMutableBufferPointer { taken in
+            ruleSet.index.visit(
+                category: categorySlot.map { event[$0] } ?? .null, event: event,
+                evaluate: { rule in
+                    evaluated += 1
+                    if !exceptions.isEmpty, let item = exceptions[rule].match(event.values, now: now) {
+                        excepted.append((rule, item))
+                        taken[rule].pass(at: timestamp, into: &matches)
+                        return
+                    }
+                    taken[rule].offer(event, enriched: offered, into: &matches)
+                },
+                tick: { rule in taken[rule].pass(at: timestamp, into: &matches) })
+        }
         swap(&taken, &matchers)
         for hit in excepted {
             counters.excepted += 1
