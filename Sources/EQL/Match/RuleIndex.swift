@@ -218,7 +218,7 @@ public final class RuleIndex: Sendable {
             }
             for rule in table.unconstrained { consider(rule) }
             for group in table.groups {
-                group.offer(for: event[group.slot]) { offer in
+                group.offer(for: admissions.value(in: group.slot)) { offer in  // (capturing `event` copied it)
                     for rule in offer.evaluate { consider(rule) }
                     for rule in offer.tick { tick(rule) }
                 }
