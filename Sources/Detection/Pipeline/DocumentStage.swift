@@ -102,9 +102,8 @@ struct DocumentStage {
         let fork = processes.enrich(&slots, event: event)
         slots.syscallIdentity = nil  // the process table's input only: rules that keep the event need not carry it
         counters.documents += 1
-        var enriched = EnrichedEvent(slots: slots, fork: fork)
-        if demand != .all { enriched.source = event }
-        return enriched
+        // Built in the result (a local set and returned was copied into it, then destroyed).
+        return EnrichedEvent(slots: slots, fork: fork, source: demand != .all ? event : nil)
     }
 
     /// Hands back an event's slots once nothing reads them any more: the next event reuses their storage (a rule
@@ -130,9 +129,10 @@ struct EnrichedEvent: Sendable {
     /// whole document from it); nil when the slots are complete.
     var source: AuditEvent?
 
-    init(slots: EventSlots, fork: ForkOutcome? = nil) {
+    init(slots: EventSlots, fork: ForkOutcome? = nil, source: AuditEvent? = nil) {
         self.slots = slots
         self.fork = fork
+        self.source = source
     }
 
     /// An event from a document (tests, JSON input).
