@@ -20,7 +20,16 @@ public struct EventSlots: Sendable {
     var extras: [(name: String, value: FieldValue)] = []
     /// The SYSCALL record's identity as the normalizer read it (nil for other events): the process table takes
     /// it instead of scanning the record's keys a second time. Not a field: documents never show it.
-    public var syscallIdentity: SyscallIdentity?
+    public var syscallIdentity: SyscallIdentity? {
+        get { identityStorage.last }
+        set {
+            if !identityStorage.isEmpty { identityStorage.removeAll(keepingCapacity: true) }
+            if let newValue { identityStorage.append(newValue) }
+        }
+    }
+    /// ``syscallIdentity``, out of line (none or one element; the storage is kept with the slots'): held inline, its
+    /// ~150 bytes made every move of an event's slots a memcpy and every copy or destruction test its five strings.
+    private var identityStorage: [SyscallIdentity] = []
 
     /// Slots of the fixed fields.
     public static let fixedCount = ECSField.allCases.count
@@ -58,7 +67,8 @@ public struct EventSlots: Sendable {
             }
         }
         extras.removeAll(keepingCapacity: true)
-        syscallIdentity = nil
+        // Usually taken already (the process table takes it): then left alone, as a copy a rule kept may share it.
+        if !identityStorage.isEmpty { identityStorage.removeAll(keepingCapacity: true) }
     }
 
     /// Grows the array to `count` slots (the schema's own, after the sources' fixed ones) and copies into them the
@@ -79,6 +89,15 @@ public struct EventSlots: Sendable {
         @inline(__always) set {
             storage[slot] = newValue
             Self.mark(slot, in: &written)
+        }
+    }
+
+    /// Stores `value` in `slot`, releasing the old value only when it holds a reference: assigning released every
+    /// old value through a call, though most are `.null` (a write after ``clear()``).
+    @inlinable @inline(__always) static func store(_ value: __owned FieldValue, at slot: UnsafeMutablePointer<FieldValue>) {
+        switch slot.pointee {
+        case .null, .bool, .int, .double: slot.initialize(to: value)  // nothing to release: overwritten in place
+        case .string, .array, .object: slot.pointee = value
         }
     }
 
@@ -103,7 +122,7 @@ public struct EventSlots: Sendable {
         @inlinable @inline(__always) public func isSet(_ field: ECSField) -> Bool { !values[field.rawValue].isNull }
 
         @inlinable @inline(__always) public func set(_ field: ECSField, _ value: FieldValue) {
-            values[field.rawValue] = value
+            EventSlots.store(value, at: values.baseAddress! + field.rawValue)
             EventSlots.mark(field.rawValue, in: &written.pointee)
         }
     }

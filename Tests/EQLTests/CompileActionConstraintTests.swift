@@ -123,6 +123,12 @@ final class CompileActionConstraintTests: XCTestCase {
     func testCaseFoldingAgreesWithTheCaseInsensitiveOperators() {
         XCTAssertEqual(ActionConstraint.caseFolded("Connection_Attempted"), "connection_attempted")
         XCTAssertEqual(ActionConstraint.caseFolded("ÉXEC"), ActionConstraint.caseFolded("éxec"))
+        // The shortcut for texts already folded gives what the general way gives.
+        for text in ["", "bash", "/usr/bin/python3.11", "Bash", "@[Z]", "bäsh", "K\u{212A}", "e\u{301}", "a b\u{7F}"] {
+            XCTAssertEqual(ActionConstraint.caseFolded(text),
+                           ActionConstraint.foldingASCII(CaseFolding.comparable(text)), text)
+        }
+        XCTAssertEqual(ActionConstraint.caseFolded("@[Z]"), "@[z]", "the bytes around the capitals stay")
         let constraint = ActionConstraint(slot: 0, values: ["Exact"], caseInsensitiveValues: ["Folded"])
         XCTAssertTrue(constraint.admits("Exact"))
         XCTAssertFalse(constraint.admits("exact"), "== is case-sensitive")

@@ -29,6 +29,43 @@ final class EventSlotsTests: XCTestCase {
         XCTAssertTrue(slots.values.allSatisfy(\.isNull))
     }
 
+    func testTheSyscallIdentityIsSetReplacedAndClearedAndACopyKeepsItsOwn() {
+        var slots = EventSlots()
+        XCTAssertNil(slots.syscallIdentity)
+        var identity = SyscallIdentity()
+        identity.pid = 42
+        identity.setText(of: .uid, "1000")
+        slots.syscallIdentity = identity
+        XCTAssertEqual(slots.syscallIdentity, identity)
+        identity.pid = 43
+        slots.syscallIdentity = identity  // replaced, not added
+        XCTAssertEqual(slots.syscallIdentity?.pid, 43)
+        let kept = slots
+        slots.clear()
+        XCTAssertNil(slots.syscallIdentity)
+        XCTAssertEqual(kept.syscallIdentity, identity, "a copy made before the clear keeps its identity")
+        slots.syscallIdentity = identity
+        slots.syscallIdentity = nil
+        XCTAssertNil(slots.syscallIdentity)
+        XCTAssertEqual(kept.syscallIdentity?.userID, "1000")
+    }
+
+    func testWriterOverwritesWhateverASlotHeld() {
+        var slots = EventSlots()
+        slots[.processName] = "bash"
+        slots[.processPid] = 7
+        slots.withWriter { writer in
+            writer.set(.processName, "zsh")  // over a string
+            writer.set(.processPid, "text")  // over a number
+            writer.set(.processExecutable, .array(["a"]))  // over nothing
+        }
+        XCTAssertEqual(slots[.processName], "zsh")
+        XCTAssertEqual(slots[.processPid], "text")
+        XCTAssertEqual(slots[.processExecutable], .array(["a"]))
+        slots.clear()
+        XCTAssertTrue(slots.isEmpty, "the writer's writes are cleared too")
+    }
+
     func testTheFixedFieldsFitTheTrackedSlots() {
         // Not a correctness condition (clear visits untracked slots one by one), but the reason it is cheap.
         XCTAssertLessThanOrEqual(EventSlots.fixedCount, EventSlots.trackedSlots)

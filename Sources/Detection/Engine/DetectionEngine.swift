@@ -64,7 +64,15 @@ struct DetectionEngine {
         guard !matchers.isEmpty else { return }
         ruleSet.schema.complete(&enriched.slots, fork: enriched.fork)
         enriched.ordinal = ordinal
-        let event = SlotEvent(values: enriched.slots.values, timestamp: timestamp,
+        offer(enriched, timestamp: timestamp, serial: serial, into: &matches)
+    }
+
+    /// ``process(_:timestamp:serial:into:)`` once the event is complete: the closures borrow `offered` (a
+    /// parameter), where reading the inout event inside them copied it once per rule offered.
+    private mutating func offer(_ offered: EnrichedEvent, timestamp: Int64, serial: UInt32,
+                                into matches: inout [RuleMatch]) {
+        let ordinal = offered.ordinal
+        let event = SlotEvent(values: offered.slots.values, timestamp: timestamp,
                               tiebreaker: .int(Int64(serial)), ordinal: ordinal)
         let first = matches.count
         // The matchers are moved out while the index walks them, so the closures own them (no copy, no overlap).
@@ -75,20 +83,21 @@ struct DetectionEngine {
         let exceptions = ruleSet.hasExceptions ? ruleSet.exceptions : []
         let now = exceptions.isEmpty ? 0 : RuleExceptions.wallClock()
         var excepted: [(rule: Int, item: Int)] = []  // rule: the matcher's position
-        // A let the closure borrows: reading the inout parameter inside it copied the event once per rule offered.
-        let offered = enriched
-        let categoryRules = ruleSet.index.visit(
-            category: categorySlot.map { event[$0] } ?? .null, event: event,
-            evaluate: { rule in
-                evaluated += 1
-                if !exceptions.isEmpty, let item = exceptions[rule].match(event.values, now: now) {
-                    excepted.append((rule, item))
-                    taken[rule].pass(at: timestamp, into: &matches)
-                    return
-                }
-                taken[rule].offer(event, enriched: offered, into: &matches)
-            },
-            tick: { rule in taken[rule].pass(at: timestamp, into: &matches) })
+        // Through a buffer: the array's element access from the closures copied each matcher out and back.
+        let categoryRules = taken.withUnsafeMutableBufferPointer { taken in
+            ruleSet.index.visit(
+                category: categorySlot.map { event[$0] } ?? .null, event: event,
+                evaluate: { rule in
+                    evaluated += 1
+                    if !exceptions.isEmpty, let item = exceptions[rule].match(event.values, now: now) {
+                        excepted.append((rule, item))
+                        taken[rule].pass(at: timestamp, into: &matches)
+                        return
+                    }
+                    taken[rule].offer(event, enriched: offered, into: &matches)
+                },
+                tick: { rule in taken[rule].pass(at: timestamp, into: &matches) })
+        }
         swap(&taken, &matchers)
         for hit in excepted {
             counters.excepted += 1

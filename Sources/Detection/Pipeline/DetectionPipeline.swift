@@ -44,6 +44,8 @@ public struct DetectionPipeline {
     private(set) var documents: DocumentStage
     let alertBuilder: AlertBuilder
     private var matches: [RuleMatch] = []
+    /// The event the rules are offered, rewritten in place for each (``DocumentStage/enrich(_:into:)``).
+    private var current = EnrichedEvent(slots: EventSlots(document: Document()))
     /// The events one record completed, kept empty between records for its storage.
     private var completedEvents: [AuditEvent] = []
     /// Events by the type of their first record (`SYSCALL` for syscall events), for status and metrics.
@@ -106,11 +108,10 @@ public struct DetectionPipeline {
     private mutating func process(_ events: [AuditEvent], into alerts: inout [Alert]) {
         for event in events {
             if let first = event.records.first { eventTypes.count(first.type.rawValue) }
-            guard var enriched = documents.enriched(event) else { continue }
+            guard documents.enrich(event, into: &current) else { continue }
             let time = (event.records.first?.timestamp ?? event.timestamp).nanosecondsSinceEpoch
-            engine.process(&enriched, timestamp: time, serial: event.serial, into: &matches)
+            engine.process(&current, timestamp: time, serial: event.serial, into: &matches)
             if !matches.isEmpty { emitAlerts(into: &alerts) }
-            documents.recycle(enriched)
         }
     }
 

@@ -32,8 +32,10 @@ struct DocumentStage {
         demand = schema.demand
     }
 
-    /// One event's slots kept for the next (``recycle(_:)``).
+    /// Slots parked while ``enrich(_:into:)`` swaps an event's out and back (never written: two arrays take turns).
     private var spareSlots: EventSlots?
+    /// An event kept for the next ``enriched(_:)`` (``recycle(_:)``).
+    private var spareEvent: EnrichedEvent?
 
     var reassemblerStatistics: Reassembler.Statistics { reassembler.statistics }
 
@@ -82,39 +84,48 @@ struct DocumentStage {
         return slots.document()
     }
 
-    /// The event's normalized, process-enriched slots (the hot path: no document), with what a fork-family call
-    /// created, which the Defend view needs; nil (and not counted) when the event has no field.
+    /// The event's normalized, process-enriched slots (no document), with what a fork-family call created, which
+    /// the Defend view needs; nil (and not counted) when the event has no field. See ``enrich(_:into:)``.
     mutating func enriched(_ event: AuditEvent) -> EnrichedEvent? {
-        counters.events += 1
-        var slots = if let spare = takeSpareSlots() {
-            normalizer.normalize(event, into: spare, demand: demand, counters: &normalizerCounters)
-        } else {
-            normalizer.normalize(event, slotCount: slotCount, demand: demand, counters: &normalizerCounters)
-        }
-        if slots.isEmpty {
-            spareSlots = slots
+        var enriched = spareEvent.take() ?? EnrichedEvent(slots: EventSlots(document: Document()))
+        guard enrich(event, into: &enriched) else {
+            spareEvent = enriched
             return nil
         }
-        let fork = processes.enrich(&slots, event: event)
-        slots.syscallIdentity = nil  // the process table's input only: rules that keep the event need not carry it
-        counters.documents += 1
-        var enriched = EnrichedEvent(slots: slots, fork: fork)
-        if demand != .all { enriched.source = event }
         return enriched
     }
 
-    /// Hands back an event's slots once nothing reads them any more: the next event reuses their storage (a rule
-    /// that kept the event holds its own copy).
+    /// Hands back an event from ``enriched(_:)`` once nothing reads it any more: the next one reuses its storage (a
+    /// rule that kept the event holds its own copy).
     mutating func recycle(_ event: consuming EnrichedEvent) {
-        spareSlots = event.slots
+        spareEvent = event
     }
 
-    /// The slots of the last recycled event, cleared; nil when there are none (or the schema's count changed).
-    private mutating func takeSpareSlots() -> EventSlots? {
-        guard var slots = spareSlots, slots.values.count == slotCount else { return nil }
-        spareSlots = nil  // `slots` is then the only reference: clearing writes in place
-        slots.clear()
-        return slots
+    /// The hot path: `event` normalized and process-enriched into `enriched`, replacing the previous event there
+    /// (which nothing reads any more) and reusing its slots' storage; false (and nothing counted) when the event
+    /// has no field. The pipeline keeps one event this way: a new one, returned and kept, was copied several times.
+    mutating func enrich(_ event: AuditEvent, into enriched: inout EnrichedEvent) -> Bool {
+        counters.events += 1
+        // The previous slots are moved out of `enriched` (swapped with the parked ones, which stay empty), never
+        // copied: a copy would share their storage and the normalizer's first write would copy it whole.
+        var slots = spareSlots.take() ?? EventSlots(document: Document(), slotCount: slotCount)
+        swap(&slots, &enriched.slots)
+        if slots.values.count == slotCount {
+            slots.clear()
+            slots = normalizer.normalize(event, into: consume slots, demand: demand, counters: &normalizerCounters)
+        } else {
+            slots = normalizer.normalize(event, slotCount: slotCount, demand: demand, counters: &normalizerCounters)
+        }
+        let hasFields = !slots.isEmpty
+        let fork = hasFields ? processes.enrich(&slots, event: event) : nil
+        slots.syscallIdentity = nil  // the process table's input only: rules that keep the event need not carry it
+        swap(&slots, &enriched.slots)
+        spareSlots = slots
+        enriched.fork = fork
+        enriched.ordinal = -1
+        enriched.source = hasFields && demand != .all ? event : nil
+        if hasFields { counters.documents += 1 }
+        return hasFields
     }
 
     /// Counts an alert raised from this stage's documents (the counters are the pipeline's summary).
@@ -134,9 +145,10 @@ struct EnrichedEvent: Sendable {
     /// whole document from it); nil when the slots are complete.
     var source: AuditEvent?
 
-    init(slots: EventSlots, fork: ForkOutcome? = nil) {
+    init(slots: EventSlots, fork: ForkOutcome? = nil, source: AuditEvent? = nil) {
         self.slots = slots
         self.fork = fork
+        self.source = source
     }
 
     /// An event from a document (tests, JSON input).

@@ -8,8 +8,10 @@ final class ActionGroup: Sendable {
 
     /// Where these rules' view keeps `event.action`.
     let slot: Int
-    /// Per value some rule names: the rules admitting it (case-sensitively or not).
+    /// Per value some rule names: the rules admitting it (case-sensitively or not); looked up in `actionTable`
+    /// (no SipHash per event), this answering for texts bytes cannot tell (``ByteKeyTable``).
     private let byAction: [String: Offer]
+    private let actionTable: ByteKeyTable<Offer>
     /// Per case-folded value some rule names case-insensitively, for actions not in `byAction`.
     private let byFoldedAction: [String: Offer]
     /// No action, or one no rule admits: nothing to evaluate.
@@ -37,6 +39,7 @@ final class ActionGroup: Sendable {
             byFoldedAction[key] = offer { $0.caseInsensitiveValues.contains(key) }
         }
         self.byAction = byAction
+        actionTable = ByteKeyTable(byAction.lazy.map { (key: $0.key, value: $0.value) })
         self.byFoldedAction = byFoldedAction
         otherwise = Offer(evaluate: [], tick: stateful)
         everything = Offer(evaluate: members.map(\.rule), tick: [])
@@ -69,7 +72,7 @@ final class ActionGroup: Sendable {
     }
 
     private func lookup(_ action: String) -> Offer {
-        if let offer = byAction[action] { return offer }
+        if let offer = actionTable.value(for: action, undecided: { byAction[$0] }) { return offer }
         if !byFoldedAction.isEmpty, let offer = byFoldedAction[ActionConstraint.caseFolded(action)] { return offer }
         return otherwise
     }

@@ -70,12 +70,17 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
     /// The value stored under `key`, as far as bytes tell (see the type's note on non-ASCII texts).
     func lookup(_ key: String) -> Lookup {
         if values.isEmpty { return .absent }
+        // The bytes in place (a native string's, or a small one's on the stack); `withUTF8` needed a copy of the
+        // string (a retain and a release per lookup).
+        if let answer = key.utf8.withContiguousStorageIfAvailable(lookup(bytes:)) { return answer }
         var text = key
-        return text.withUTF8 { bytes in
-            guard CaseFolding.isASCII(bytes) else { return .undecided }
-            if let found = value(forASCII: bytes) { return .found(found) }
-            return hasNonASCIIKeys ? .undecided : .absent
-        }
+        return text.withUTF8(lookup(bytes:))
+    }
+
+    private func lookup(bytes: UnsafeBufferPointer<UInt8>) -> Lookup {
+        guard CaseFolding.isASCII(bytes) else { return .undecided }
+        if let found = value(forASCII: bytes) { return .found(found) }
+        return hasNonASCIIKeys ? .undecided : .absent
     }
 
     /// The value stored under `key`: the table's answer, or, when bytes cannot tell, `undecided`'s (the caller's

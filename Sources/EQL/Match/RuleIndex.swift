@@ -122,6 +122,9 @@ public final class RuleIndex: Sendable {
     }
 
     private let byCategory: [String: CategoryRules]
+    /// `byCategory`'s entries with their names' lengths, for the per-event lookup (``rules(ofCategory:)``).
+    private let categoryEntries: [(length: Int, name: String, rules: CategoryRules)]
+    private let categoryNamesAreASCII: Bool
     /// Events of no indexed category (or none) meet only the `any where` rules.
     private let otherCategories: CategoryRules
     /// Per category, every rule of it in order (the category index alone).
@@ -162,6 +165,8 @@ public final class RuleIndex: Sendable {
                                              groups: groups, guards: ValueGuards(guards[category] ?? []))
         }
         byCategory = tables
+        categoryEntries = tables.map { (length: $0.key.utf8.count, name: $0.key, rules: $0.value) }
+        categoryNamesAreASCII = tables.keys.allSatisfy(CaseFolding.isASCII)
         tracksTime = rules.map(\.tracksTime)
         rulesByCategory = tables.mapValues { table in
             (table.unconstrained + table.groups.flatMap(\.everything.evaluate)).sorted()
@@ -195,18 +200,30 @@ public final class RuleIndex: Sendable {
         let table: CategoryRules
         switch category {
         case .string(let name):
-            table = byCategory[name] ?? otherCategories
+            table = rules(ofCategory: name) ?? otherCategories
         case .array(let elements) where elements.count == 1:
-            if case .string(let name) = elements[0] { table = byCategory[name] ?? otherCategories }
+            if case .string(let name) = elements[0] { table = rules(ofCategory: name) ?? otherCategories }
             else { table = otherCategories }
         case .array(let elements):
-            return visitSeveral(elements.compactMap { $0.stringValue.flatMap { byCategory[$0] } }, event: event,
+            return visitSeveral(elements.compactMap { $0.stringValue.flatMap(rules(ofCategory:)) }, event: event,
                                 evaluate: evaluate, tick: tick)
         default:
             table = otherCategories
         }
         walk(table, event: event, evaluate: evaluate, tick: tick)
         return table.ruleCount
+    }
+
+    /// The rules filed under category `name`. The categories are a few short ASCII names: comparing the lengths,
+    /// then the one or two names of the same length, beat hashing the name (SipHash, ~380 instructions an event).
+    /// Lengths tell only between ASCII texts (Swift equates canonically equivalent ones): others are hashed.
+    private func rules(ofCategory name: String) -> CategoryRules? {
+        guard categoryEntries.count <= 32, categoryNamesAreASCII, CaseFolding.isASCII(name) else {
+            return byCategory[name]
+        }
+        let length = name.utf8.count
+        for entry in categoryEntries where entry.length == length && entry.name == name { return entry.rules }
+        return nil
     }
 
     /// One category's rules for `event`: those it may advance go to `evaluate`, stateful ones it cannot to `tick`.
@@ -218,7 +235,7 @@ public final class RuleIndex: Sendable {
             }
             for rule in table.unconstrained { consider(rule) }
             for group in table.groups {
-                group.offer(for: event[group.slot]) { offer in
+                group.offer(for: admissions.value(in: group.slot)) { offer in  // (capturing `event` copied it)
                     for rule in offer.evaluate { consider(rule) }
                     for rule in offer.tick { tick(rule) }
                 }

@@ -132,8 +132,11 @@ struct ValueGuards: Sendable {
         withUnsafeTemporaryAllocation(of: Admission.self, capacity: max(tables.count, 1)) { buffer in
             buffer.initialize(repeating: .unknown)
             defer { buffer.deinitialize() }
-            var admissions = Admissions(guards: self, event: event, memo: buffer)
-            return body(&admissions)
+            // The event's values lent, not the event held: each copy of it retained its array and tiebreaker.
+            return event.values.withUnsafeBufferPointer { values in
+                var admissions = Admissions(guards: self, values: values, memo: buffer)
+                return body(&admissions)
+            }
         }
     }
 
@@ -146,8 +149,12 @@ struct ValueGuards: Sendable {
     /// The guards' verdicts on one event, each table asked at most once.
     struct Admissions {
         let guards: ValueGuards
-        let event: SlotEvent
+        /// The event's values by slot (``SlotEvent/values``), valid within ``ValueGuards/withAdmissions(for:_:)``.
+        let values: UnsafeBufferPointer<FieldValue>
         let memo: UnsafeMutableBufferPointer<Admission>
+
+        /// The event's value in `slot` (`.null` past the end, as ``SlotEvent`` reads it).
+        func value(in slot: Int) -> FieldValue { slot < values.count ? values[slot] : .null }
 
         /// Whether `rule` may match the event as far as its guard (if any) can tell.
         mutating func admits(_ rule: Int) -> Bool {
@@ -158,7 +165,8 @@ struct ValueGuards: Sendable {
             case .every: return true
             case .some(let rules): return rules.contains(rule)
             case .unknown:
-                let admitted = guards.tables[table].admitted(event[guards.tables[table].slot])
+                let slot = guards.tables[table].slot
+                let admitted = guards.tables[table].admitted(value(in: slot))
                 memo[table] = admitted.map(Admission.some) ?? .every
                 return admitted?.contains(rule) ?? true
             }
