@@ -130,6 +130,9 @@ enum FieldTokenizer {
                 }
                 let valueEnd = nested ? trimmedPAMValueEnd(b, valueStart, position) : position
                 fields.append(key: keyStart, keyEnd, value: valueStart, valueEnd, .none)
+                // Past the space that ended the value (or past the end, which ends the loop): a loop turn to skip
+                // it cost more.
+                position &+= 1
             }
         }
     }
