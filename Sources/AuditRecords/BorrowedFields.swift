@@ -10,16 +10,18 @@ public struct BorrowedFields {
     @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
     /// The record's field table (``AuditField``s stored after its bytes), read with raw loads.
     @usableFromInline let fieldTable: UnsafeRawPointer?
-    /// Number of fields (`AuditRecord.fieldCount`).
-    public let count: Int
+    @usableFromInline let fieldCount: Int
     @usableFromInline let recordType: AuditRecordType
 
     init(bytes: UnsafeBufferPointer<UInt8>, fieldTable: UnsafeRawPointer?, count: Int, recordType: AuditRecordType) {
         self.bytes = bytes
         self.fieldTable = fieldTable
-        self.count = count
+        fieldCount = count
         self.recordType = recordType
     }
+
+    /// Number of fields (`AuditRecord.fieldCount`).
+    @inlinable public var count: Int { fieldCount }
 
     /// The table entry of field `index` (checked in debug builds only, like an unsafe buffer's subscript).
     @inlinable func field(at index: Int) -> AuditField {
