@@ -186,6 +186,14 @@ public struct Reassembler: Sendable {
         var records: [AuditRecord] = []
         var expiresAt = Int64.max
         var isPending: Bool { !records.isEmpty }
+
+        /// The pending event, its records moved out: the slot stays as a delivered marker.
+        mutating func takeEvent() -> AuditEvent {
+            var taken: [AuditRecord] = []
+            swap(&taken, &records)
+            expiresAt = .max
+            return AuditEvent(serial: serial, timestamp: taken[0].timestamp, records: taken)
+        }
     }
 
     /// Markers of delivered serials wait behind a pending head; bound them so a stuck clock cannot grow memory.
@@ -232,12 +240,9 @@ public struct Reassembler: Sendable {
 
     /// Turns the pending slot at `index` into a delivered marker and returns its event.
     private mutating func complete(at index: Int) -> AuditEvent {
-        let records = slots[index].records
-        slots[index].records = []
-        slots[index].expiresAt = .max
         pending -= 1
         statistics.completed += 1
-        return AuditEvent(serial: slots[index].serial, timestamp: records[0].timestamp, records: records)
+        return slots[index].takeEvent()  // one access to the slot, in place
     }
 
     private mutating func retire(now: Int64, into delivered: inout [AuditEvent]) {
