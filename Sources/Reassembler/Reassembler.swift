@@ -132,8 +132,7 @@ public struct Reassembler: Sendable {
             statistics.userSpace += 1
             statistics.completed += 1
         } else if let index, slots[index].isPending {
-            slots[index].records.append(record)
-            if slots[index].records.count >= maxRecordsPerEvent {
+            if slots[index].append(record) >= maxRecordsPerEvent {
                 delivered.append(complete(at: index))
                 statistics.oversized += 1
             }
@@ -184,8 +183,15 @@ public struct Reassembler: Sendable {
         let node: [UInt8]?
         /// Records of the pending event; empty once delivered (the slot then only marks the serial as seen).
         var records: [AuditRecord] = []
+        /// When the pending event times out; `.max` once delivered (and while only a marker).
         var expiresAt = Int64.max
         var isPending: Bool { !records.isEmpty }
+
+        /// Adds a record to the pending event; returns how many it holds (one access to the slot, in place).
+        mutating func append(_ record: consuming AuditRecord) -> Int {
+            records.append(record)
+            return records.count
+        }
 
         /// The pending event, its records moved out: the slot stays as a delivered marker.
         mutating func takeEvent() -> AuditEvent {
@@ -260,12 +266,14 @@ public struct Reassembler: Sendable {
 
     private mutating func expire(now: Int64, into delivered: inout [AuditEvent]) {
         var next = Int64.max
-        for index in slots.indices where slots[index].isPending {
-            if slots[index].expiresAt <= now {
+        // One read of most slots: a delivered marker's expiry is `.max`, which leaves `next` as it is.
+        for index in slots.indices {
+            let expiresAt = slots[index].expiresAt
+            if expiresAt > now {
+                next = min(next, expiresAt)
+            } else if slots[index].isPending {
                 delivered.append(complete(at: index))
                 statistics.timedOut += 1
-            } else {
-                next = min(next, slots[index].expiresAt)
             }
         }
         earliestExpiry = next

@@ -63,6 +63,19 @@ final class ReassemblerBoundsTests: XCTestCase {
         XCTAssertEqual(single.statistics.lost, 0)
     }
 
+    /// At the clock's last instant a pending event whose expiry saturated times out, and the marker of a delivered
+    /// serial behind it (whose expiry reads as that same instant) is not delivered again.
+    func testTheLastInstantTimesOutASaturatedEventButNoMarker() {
+        var reassembler = Reassembler(maxInFlight: 50, timeoutNanoseconds: 10)
+        _ = reassembler.push(record("SYSCALL", serial: 3, "syscall=59"), now: .max - 5)  // expiry saturates
+        _ = reassembler.push(record("SYSCALL", serial: 4, "syscall=59"), now: .max - 5)
+        XCTAssertEqual(reassembler.push(record("EOE", serial: 4), now: .max - 5).map(\.serial), [4])  // marker behind 3
+        XCTAssertEqual(reassembler.flush(now: .max).map(\.serial), [3])
+        XCTAssertEqual(reassembler.statistics.timedOut, 1)
+        XCTAssertEqual(reassembler.statistics.completed, 2)
+        XCTAssertEqual(reassembler.pendingCount, 0)
+    }
+
     func testASerialWithoutEOEIsCompletedAtTheRecordCapWhenTheClockStandsStill() {
         var reassembler = Reassembler(maxInFlight: 50, maxRecordsPerEvent: 1000)
         let line = record("PATH", serial: 7, "item=0 name=\"/x\"")
