@@ -228,11 +228,11 @@ public struct Reassembler: Sendable {
         }
     }
 
-    private mutating func insertSlot(_ slot: Slot) {
+    private mutating func insertSlot(_ slot: consuming Slot) {
         var index = slots.count
         while index > 0, Serial.isBefore(slot.serial, slots[index - 1].serial) { index -= 1 }
-        slots.insert(slot, at: index)
         if slot.node != nil { nodeSlots += 1 }
+        slots.insert(slot, at: index)  // moved in, last: no copy of its arrays
     }
 
     /// A new event's records: room for a typical syscall event (SYSCALL, EXECVE, CWD, PATH ×2, PROCTITLE) from
