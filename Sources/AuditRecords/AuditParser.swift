@@ -3,7 +3,7 @@
 /// * netlink payloads: `audit(SECS.MSEC:SERIAL): key=value …`, the type coming from the netlink header.
 ///
 /// Parsing reads the bytes where they lie (a reader's buffer, a receive buffer); a record that parses copies them
-/// once into its own storage.
+/// once into its own storage, its field table with them.
 public enum AuditParser {
     /// Parses one audit.log line (leading blanks and a trailing `\n`, `\r` or NUL are ignored).
     static func parseLogLine<Bytes: Collection>(_ line: Bytes) -> Result<AuditRecord, AuditParseError>
@@ -13,29 +13,28 @@ public enum AuditParser {
 
     /// Parses one audit.log line held in a slice of a larger buffer.
     static func parseLogLine(_ line: ArraySlice<UInt8>) -> Result<AuditRecord, AuditParseError> {
-        var scratch = FieldScratch()
+        var scratch = RecordScratch()
         return parseLogLine(line, scratch: &scratch)
     }
 
     /// Parses one audit.log line held in a slice of a larger buffer.
-    static func parseLogLine(_ line: ArraySlice<UInt8>, scratch: inout FieldScratch) -> Result<AuditRecord, AuditParseError> {
+    static func parseLogLine(_ line: ArraySlice<UInt8>, scratch: inout RecordScratch) -> Result<AuditRecord, AuditParseError> {
         line.withUnsafeBufferPointer { parseLogLine($0, scratch: &scratch) }
     }
 
     /// Parses one audit.log line lent by a reader, gathering its fields in the reader's `scratch`.
-    static func parseLogLine(_ line: UnsafeBufferPointer<UInt8>, scratch: inout FieldScratch) -> Result<AuditRecord, AuditParseError> {
-        parseLogLine(in: line, scratch: &scratch).map { AuditRecord(bytes: Array(line), layout: $0) }
+    static func parseLogLine(_ line: UnsafeBufferPointer<UInt8>, scratch: inout RecordScratch) -> Result<AuditRecord, AuditParseError> {
+        parseLogLine(in: line, scratch: &scratch)
     }
 
-    /// Parses one audit.log line (the record keeps `line` as its storage).
+    /// Parses one audit.log line.
     static func parseLogLine(_ line: [UInt8]) -> Result<AuditRecord, AuditParseError> {
-        var scratch = FieldScratch()
+        var scratch = RecordScratch()
         return line.withUnsafeBufferPointer { parseLogLine(in: $0, scratch: &scratch) }
-            .map { AuditRecord(bytes: line, layout: $0) }
     }
 
     private static func parseLogLine(in bytes: UnsafeBufferPointer<UInt8>,
-                                     scratch: inout FieldScratch) -> Result<RecordLayout, AuditParseError> {
+                                     scratch: inout RecordScratch) -> Result<AuditRecord, AuditParseError> {
         guard bytes.count <= maximumLength else { return .failure(AuditParseError(.tooLong, at: maximumLength)) }
         var cursor = Cursor(bytes: bytes, end: trimmedEnd(bytes))
         cursor.skip { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
@@ -76,20 +75,19 @@ public enum AuditParser {
     /// Parses one netlink payload held in a raw receive buffer.
     static func parseNetlink(type: UInt16, payload: UnsafeRawBufferPointer) -> Result<AuditRecord, AuditParseError> {
         payload.withMemoryRebound(to: UInt8.self) { bytes in
-            var scratch = FieldScratch()
-            return parseNetlink(type: type, in: bytes, scratch: &scratch).map { AuditRecord(bytes: Array(bytes), layout: $0) }
+            var scratch = RecordScratch()
+            return parseNetlink(type: type, in: bytes, scratch: &scratch)
         }
     }
 
-    /// Parses one netlink payload (the record keeps `payload` as its storage).
+    /// Parses one netlink payload.
     static func parseNetlink(type: UInt16, payload: [UInt8]) -> Result<AuditRecord, AuditParseError> {
-        var scratch = FieldScratch()
+        var scratch = RecordScratch()
         return payload.withUnsafeBufferPointer { parseNetlink(type: type, in: $0, scratch: &scratch) }
-            .map { AuditRecord(bytes: payload, layout: $0) }
     }
 
     private static func parseNetlink(type: UInt16, in bytes: UnsafeBufferPointer<UInt8>,
-                                     scratch: inout FieldScratch) -> Result<RecordLayout, AuditParseError> {
+                                     scratch: inout RecordScratch) -> Result<AuditRecord, AuditParseError> {
         guard bytes.count <= maximumLength else { return .failure(AuditParseError(.tooLong, at: maximumLength)) }
         let cursor = Cursor(bytes: bytes, end: trimmedEnd(bytes))
         if cursor.atEnd { return .failure(AuditParseError(.emptyInput, at: 0)) }
@@ -99,9 +97,9 @@ public enum AuditParser {
     /// Field offsets are stored in 32 bits; real records are at most a few KiB (netlink: 8970 bytes).
     static let maximumLength = Int(UInt32.max)
 
-    /// Parses `audit(SECS.MSEC:SERIAL):` and the fields after it.
+    /// Parses `audit(SECS.MSEC:SERIAL):` and the fields after it; the record copies the bytes and its fields.
     private static func parseBody(cursor: Cursor, type: AuditRecordType, nodeRange: Range<Int>?,
-                                  scratch: inout FieldScratch) -> Result<RecordLayout, AuditParseError> {
+                                  scratch: inout RecordScratch) -> Result<AuditRecord, AuditParseError> {
         var cursor = cursor
         let header: Header
         switch parseHeader(&cursor) {
@@ -110,9 +108,15 @@ public enum AuditParser {
         }
         let enrichedStart = ByteSearch.firstIndex(of: 0x1d, in: cursor.bytes, cursor.position..<cursor.end)
         let rawEnd = enrichedStart ?? cursor.end
-        let fields = FieldTokenizer.tokenize(cursor.bytes, in: cursor.position..<rawEnd, scratch: &scratch)
-        return .success(RecordLayout(type: type, timestamp: header.timestamp, serial: header.serial, fields: fields,
-                                     nodeRange: nodeRange, enrichedRange: enrichedStart.map { ($0 + 1)..<cursor.end }))
+        let enrichedRange = enrichedStart.map { ($0 + 1)..<cursor.end }
+        let fieldRange = cursor.position..<rawEnd
+        let (storage, fieldCount) = scratch.assemble(bytes: cursor.bytes,
+                                                     fieldCapacity: FieldTokenizer.capacity(for: fieldRange)) { room in
+            FieldTokenizer.tokenize(cursor.bytes, in: fieldRange, into: room)
+        }
+        return .success(AuditRecord(storage: storage, byteCount: cursor.bytes.count, fieldCount: fieldCount, type: type,
+                                    timestamp: header.timestamp, serial: header.serial, nodeRange: nodeRange,
+                                    enrichedRange: enrichedRange))
     }
 
     private struct Header {
@@ -163,16 +167,6 @@ public enum AuditParser {
         }
         return end
     }
-}
-
-/// What parsing finds in a record's bytes: everything of an ``AuditRecord`` but the bytes themselves.
-struct RecordLayout {
-    let type: AuditRecordType
-    let timestamp: AuditTimestamp
-    let serial: UInt32
-    let fields: [AuditField]
-    let nodeRange: Range<Int>?
-    let enrichedRange: Range<Int>?
 }
 
 /// Why a line or payload could not be parsed, and where.

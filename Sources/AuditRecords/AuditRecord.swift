@@ -1,7 +1,7 @@
 /// One audit record (one line of audit.log, or one netlink message), parsed in place over its bytes.
 ///
-/// The record keeps a single copy of its bytes and an ordered list of key/value byte ranges; nothing is
-/// decoded until asked for, so parsing allocates two arrays per record and no per-field strings.
+/// The record keeps a single copy of its bytes and, after them in the same array, the table of its key/value byte
+/// ranges: one allocation per record (to make and to free), no per-field strings. Nothing is decoded until asked for.
 public struct AuditRecord: Sendable {
     /// Record type (`SYSCALL`, `EXECVE`, …) from the netlink header or the `type=` prefix.
     public let type: AuditRecordType
@@ -9,33 +9,65 @@ public struct AuditRecord: Sendable {
     public let timestamp: AuditTimestamp
     /// Event serial number from `audit(SECS.MSEC:SERIAL)`; shared by all records of one event. Wraps at 2^32.
     public let serial: UInt32
-    /// The record's bytes as received (the audit.log line without its line terminator, or the netlink payload).
-    let bytes: [UInt8]
-    /// Fields in their order of appearance. Fields nested in a user-space `msg='…'` value follow the `msg` field.
-    let fields: [AuditField]
+    /// The record's bytes (`storage[..<byteCount]`), then its field table from `fieldTableOffset`: ``AuditField``s
+    /// in their order of appearance, fields nested in a user-space `msg='…'` value following the `msg` field.
+    private let storage: [UInt8]
+    /// Length of the record's bytes at the start of `storage`.
+    private let byteCount: Int
+    /// Number of fields in the table.
+    let fieldCount: Int
     /// Byte range of the `node=` value, when the line had one.
     let nodeRange: Range<Int>?
     /// Byte range of the ENRICHED translation suffix after the `\x1d` separator, when present.
     let enrichedRange: Range<Int>?
 
-    /// The record `layout` describes, over its `bytes`.
-    init(bytes: [UInt8], layout: RecordLayout) {
-        type = layout.type
-        timestamp = layout.timestamp
-        serial = layout.serial
-        self.bytes = bytes
-        fields = layout.fields
-        nodeRange = layout.nodeRange
-        enrichedRange = layout.enrichedRange
+    /// The record whose `storage` holds `byteCount` bytes and then `fieldCount` fields (``RecordScratch``).
+    init(storage: [UInt8], byteCount: Int, fieldCount: Int, type: AuditRecordType, timestamp: AuditTimestamp,
+         serial: UInt32, nodeRange: Range<Int>?, enrichedRange: Range<Int>?) {
+        self.type = type
+        self.timestamp = timestamp
+        self.serial = serial
+        self.storage = storage
+        self.byteCount = byteCount
+        self.fieldCount = fieldCount
+        self.nodeRange = nodeRange
+        self.enrichedRange = enrichedRange
+    }
+
+    /// Where the field table starts after `byteCount` bytes (aligned for its 32-bit offsets).
+    static func fieldTableOffset(byteCount: Int) -> Int {
+        (byteCount + MemoryLayout<AuditField>.alignment - 1) & ~(MemoryLayout<AuditField>.alignment - 1)
+    }
+
+    /// The record's bytes as received (the audit.log line without its line terminator, or the netlink payload).
+    var bytes: ArraySlice<UInt8> { storage[..<byteCount] }
+
+    /// The field at `index` of the table.
+    func field(at index: Int) -> AuditField {
+        precondition(index >= 0 && index < fieldCount, "field index out of range")
+        return withStorage { _, fieldTable in
+            BorrowedFields(bytes: UnsafeBufferPointer(start: nil, count: 0), fieldTable: fieldTable, count: fieldCount,
+                           recordType: type).field(at: index)
+        }
+    }
+
+    /// Calls `body` with the record's bytes and the start of its field table (nil when there are no fields), which
+    /// must not escape the call.
+    @inline(__always)
+    func withStorage<Result>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeRawPointer?) throws -> Result) rethrows -> Result {
+        try storage.withUnsafeBufferPointer { all in
+            let table = fieldCount > 0 ? UnsafeRawPointer(all.baseAddress! + Self.fieldTableOffset(byteCount: byteCount)) : nil
+            return try body(UnsafeBufferPointer(rebasing: all[..<byteCount]), table)
+        }
     }
 
     /// The `node=` name of a record forwarded by audisp-remote (audit.log lines only).
     var node: String? {
-        nodeRange.map { String(decoding: bytes[$0], as: UTF8.self) }
+        nodeRange.map { String(decoding: storage[$0], as: UTF8.self) }
     }
 
     /// The `node=` name as bytes (no allocation), when the line had one.
-    public var nodeBytes: ArraySlice<UInt8>? { nodeRange.map { bytes[$0] } }
+    public var nodeBytes: ArraySlice<UInt8>? { nodeRange.map { storage[$0] } }
 
     /// The first field whose key equals `key` (compared byte by byte, no allocation).
     subscript(key: String) -> AuditValue? {
@@ -46,25 +78,26 @@ public struct AuditRecord: Sendable {
     /// Whether the record has a field named `key`.
     func contains(_ key: String) -> Bool { indexOfField(key) != nil }
 
-    /// The key of the field at `index` in `fields`, as bytes.
-    func key(at index: Int) -> ArraySlice<UInt8> { bytes[fields[index].keyRange] }
+    /// The key of the field at `index` in the table, as bytes.
+    func key(at index: Int) -> ArraySlice<UInt8> { storage[field(at: index).keyRange] }
 
-    /// The key of the field at `index` in `fields`, as a string (`old auid` reads `old_auid`).
-    func keyString(at index: Int) -> String { BorrowedFields.keyString(bytes[fields[index].keyRange]) }
+    /// The key of the field at `index` in the table, as a string (`old auid` reads `old_auid`).
+    func keyString(at index: Int) -> String { BorrowedFields.keyString(storage[field(at: index).keyRange]) }
 
-    /// The value of the field at `index` in `fields`.
+    /// The value of the field at `index` in the table.
     func value(at index: Int) -> AuditValue {
-        let field = fields[index]
-        return AuditValue(storage: bytes, range: field.valueRange, quoting: field.quoting, keyRange: field.keyRange,
+        let field = field(at: index)
+        return AuditValue(storage: storage, range: field.valueRange, quoting: field.quoting, keyRange: field.keyRange,
                           recordType: type)
     }
 
-    /// Index in `fields` of the first field named `key`. A stored space (old LOGIN `old auid=`) matches `_`.
+    /// Index in the table of the first field named `key`. A stored space (old LOGIN `old auid=`) matches `_`.
     func indexOfField(_ key: String) -> Int? {
         var key = key
         return key.withUTF8 { wanted in
-            fields.firstIndex { field in
-                field.keyRange.count == wanted.count && bytes[field.keyRange].elementsEqual(wanted) {
+            (0..<fieldCount).first { index in
+                let keyRange = field(at: index).keyRange
+                return keyRange.count == wanted.count && storage[keyRange].elementsEqual(wanted) {
                     $0 == $1 || ($0 == UInt8(ascii: " ") && $1 == UInt8(ascii: "_"))
                 }
             }
@@ -72,7 +105,7 @@ public struct AuditRecord: Sendable {
     }
 }
 
-/// Where one `key=value` pair sits in its record's bytes (32-bit offsets keep the per-record array small).
+/// Where one `key=value` pair sits in its record's bytes (32-bit offsets keep the per-record table small).
 @usableFromInline struct AuditField: Sendable, Equatable {
     @usableFromInline let keyStart: UInt32
     @usableFromInline let keyEnd: UInt32

@@ -8,21 +8,30 @@ import Glibc
 /// The accessors are inlinable: a call per field would cost more than the read itself.
 public struct BorrowedFields {
     @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
-    @usableFromInline let fields: UnsafeBufferPointer<AuditField>
+    /// The record's field table (``AuditField``s stored after its bytes), read with raw loads.
+    @usableFromInline let fieldTable: UnsafeRawPointer?
+    @usableFromInline let fieldCount: Int
     @usableFromInline let recordType: AuditRecordType
 
-    init(bytes: UnsafeBufferPointer<UInt8>, fields: UnsafeBufferPointer<AuditField>, recordType: AuditRecordType) {
+    init(bytes: UnsafeBufferPointer<UInt8>, fieldTable: UnsafeRawPointer?, count: Int, recordType: AuditRecordType) {
         self.bytes = bytes
-        self.fields = fields
+        self.fieldTable = fieldTable
+        fieldCount = count
         self.recordType = recordType
     }
 
-    /// Number of fields (`AuditRecord.fields.count`).
-    @inlinable public var count: Int { fields.count }
+    /// Number of fields (`AuditRecord.fieldCount`).
+    @inlinable public var count: Int { fieldCount }
+
+    /// The table entry of field `index` (checked in debug builds only, like an unsafe buffer's subscript).
+    @inlinable func field(at index: Int) -> AuditField {
+        assert(index >= 0 && index < count, "field index out of range")
+        return fieldTable.unsafelyUnwrapped.load(fromByteOffset: index &* MemoryLayout<AuditField>.stride, as: AuditField.self)
+    }
 
     /// The key of field `index`, as logged.
     @inlinable public func key(at index: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(rebasing: bytes[fields[index].keyRange])
+        UnsafeBufferPointer(rebasing: bytes[field(at: index).keyRange])
     }
 
     /// The key of field `index` as a string (`old auid` reads `old_auid`), as `AuditRecord.keyString(at:)`.
@@ -30,7 +39,7 @@ public struct BorrowedFields {
 
     /// The value of field `index`.
     @inlinable public func value(at index: Int) -> BorrowedValue {
-        let field = fields[index]
+        let field = field(at: index)
         return BorrowedValue(raw: UnsafeBufferPointer(rebasing: bytes[field.valueRange]), quoting: field.quoting,
                              key: UnsafeBufferPointer(rebasing: bytes[field.keyRange]), recordType: recordType)
     }
@@ -146,10 +155,8 @@ public struct BorrowedValue {
 extension AuditRecord {
     /// Calls `body` with the record's fields as views of its bytes, which must not escape the call.
     public func withBorrowedFields<Result>(_ body: (BorrowedFields) throws -> Result) rethrows -> Result {
-        try bytes.withUnsafeBufferPointer { bytes in
-            try fields.withUnsafeBufferPointer { fields in
-                try body(BorrowedFields(bytes: bytes, fields: fields, recordType: type))
-            }
+        try withStorage { bytes, fieldTable in
+            try body(BorrowedFields(bytes: bytes, fieldTable: fieldTable, count: fieldCount, recordType: type))
         }
     }
 }

@@ -15,17 +15,16 @@ enum FieldTokenizer {
     private static let space = UInt8(ascii: " ")
     private static let equals = UInt8(ascii: "=")
 
-    /// The fields of `range` of `bytes`, as an exactly sized array (none: no allocation), gathered in `scratch`
-    /// and copied once.
+    /// Room for the fields of `range` that always suffices: a field takes at least two bytes (`k=` and a separator).
+    static func capacity(for range: Range<Int>) -> Int { range.count / 2 + 1 }
+
+    /// Writes the fields of `range` of `bytes` to `room` (at least ``capacity(for:)`` fields); returns how many.
     static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>,
-                         scratch: inout FieldScratch) -> [AuditField] {
-        guard let base = bytes.baseAddress, !range.isEmpty else { return [] }
-        // A field takes at least two bytes (`k=` and a separator), so this many always suffice.
-        return scratch.collect(atMost: range.count / 2 + 1) { room in
-            var sink = Sink(room: room)
-            tokenizeBody(base, range.lowerBound, range.upperBound, &sink)
-            return sink.count
-        }
+                         into room: UnsafeMutableBufferPointer<AuditField>) -> Int {
+        guard let base = bytes.baseAddress, !range.isEmpty, room.count > 0 else { return 0 }
+        var sink = Sink(room: room)
+        tokenizeBody(base, range.lowerBound, range.upperBound, &sink)
+        return sink.count
     }
 
     /// Fields found so far, in the scratch room (two pointers: registers are scarce in the tokenizer's loop).
@@ -131,6 +130,9 @@ enum FieldTokenizer {
                 }
                 let valueEnd = nested ? trimmedPAMValueEnd(b, valueStart, position) : position
                 fields.append(key: keyStart, keyEnd, value: valueStart, valueEnd, .none)
+                // Past the space that ended the value (or past the end, which ends the loop): a loop turn to skip
+                // it cost more.
+                position &+= 1
             }
         }
     }
@@ -146,40 +148,5 @@ enum FieldTokenizer {
     private static func matches(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ word: StaticString) -> Bool {
         guard end - start == word.utf8CodeUnitCount else { return false }
         return memcmp(b + start, word.utf8Start, end - start) == 0
-    }
-}
-
-/// Room for a record's fields while it is tokenized. A reader keeps one from record to record (a fresh buffer per
-/// record cost a heap allocation and its release); parsing a single record borrows temporary space instead.
-struct FieldScratch {
-    /// Empty for a single record; otherwise kept, and doubled when a record needs more.
-    private var room: [AuditField]
-
-    /// For parsing a single record.
-    init() { room = [] }
-
-    /// For a reader, with room for `count` fields to begin with.
-    init(reserving count: Int) {
-        room = [AuditField](repeating: AuditField(keyStart: 0, keyEnd: 0, valueStart: 0, valueEnd: 0, quoting: .none),
-                            count: max(1, count))
-    }
-
-    /// Lends room for `capacity` fields to `fill`, which returns how many it wrote; returns those.
-    mutating func collect(atMost capacity: Int,
-                          _ fill: (UnsafeMutableBufferPointer<AuditField>) -> Int) -> [AuditField] {
-        if room.isEmpty {
-            return withUnsafeTemporaryAllocation(of: AuditField.self, capacity: capacity) { Self.copy(fill($0), of: $0) }
-        }
-        if room.count < capacity { self = FieldScratch(reserving: max(capacity, 2 * room.count)) }
-        return room.withUnsafeMutableBufferPointer { room in
-            let space = UnsafeMutableBufferPointer(rebasing: room[..<capacity])
-            return Self.copy(fill(space), of: space)
-        }
-    }
-
-    /// The first `count` fields of `space` as an exactly sized array. (Array(unsafeUninitializedCapacity:) takes
-    /// an unspecialized path here costing ~400 instructions.)
-    private static func copy(_ count: Int, of space: UnsafeMutableBufferPointer<AuditField>) -> [AuditField] {
-        count > 0 ? Array(UnsafeBufferPointer(rebasing: space[..<count])) : []
     }
 }

@@ -3,7 +3,7 @@
 /// counted. The one record loop over a log: `auspex replay` and `auspex events --file` both read through it.
 public struct LogRecordReader {
     private var lines: LogLineReader
-    private var fieldScratch = FieldScratch(reserving: 512)
+    private var recordScratch = RecordScratch(reserving: 64 << 10)
     /// Newest record time so far, nanoseconds since the epoch.
     public private(set) var now: Int64 = 0
     public private(set) var blankLines = 0
@@ -26,7 +26,7 @@ public struct LogRecordReader {
     public mutating func nextLine() -> LogLine {
         while let line = lines.withNextLine({ line -> LogLine? in
             if LogLineReader.isBlank(line) { return nil }
-            switch AuditParser.parseLogLine(line, scratch: &fieldScratch) {
+            switch AuditParser.parseLogLine(line, scratch: &recordScratch) {
             case .success(let record): return .record(record)
             case .failure(let error): return .malformed(error)
             }

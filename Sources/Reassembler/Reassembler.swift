@@ -63,15 +63,18 @@ public struct Reassembler: Sendable {
     private var nodeSlots = 0
     /// Earliest expiry among pending slots, so pushes skip the expiry scan until something can expire.
     private var earliestExpiry = Int64.max
-    /// Per node (nil node = local/netlink), at most `maxTrackedNodes` entries: the last retired serial and the
-    /// recent serials counted in `lost`, so a late arrival can be taken back.
+    /// Per `node=` name, the last retired serial and the recent serials counted in `lost`, so a late arrival can be
+    /// taken back. With `localRetired`, at most `maxTrackedNodes` entries.
     private var lastRetired: [NodeKey: NodeSerials] = [:]
+    /// The same for the local kernel (records without `node=`: netlink, a local log), kept apart from the
+    /// dictionary: nearly every event retires here, and a dictionary lookup per event cost ~200 instructions.
+    private var localRetired: NodeSerials?
     /// Gaps wider than this are counted but not remembered; beyond `maxRemembered` serials memory is reset.
     private static let maxRememberedGap: Int64 = 1024
     private static let maxRemembered = 16_384
 
     private struct NodeKey: Hashable, Sendable {
-        let bytes: [UInt8]?
+        let bytes: [UInt8]
     }
 
     private struct NodeSerials: Sendable {
@@ -94,7 +97,7 @@ public struct Reassembler: Sendable {
     }
 
     /// Nodes whose last retired serial is remembered (at most `maxTrackedNodes`).
-    var trackedNodes: Int { lastRetired.count }
+    var trackedNodes: Int { lastRetired.count + (localRetired == nil ? 0 : 1) }
 
     /// Number of kernel events still waiting for completion.
     var pendingCount: Int { pending }
@@ -107,30 +110,29 @@ public struct Reassembler: Sendable {
     }
 
     /// Adds one record, appending the events it completed to `delivered` (a caller's reused array: no array
-    /// allocated per completed event).
-    public mutating func push(_ record: AuditRecord, now: Int64, into delivered: inout [AuditEvent]) {
-        let node = record.nodeBytes
-        let index = slotIndex(serial: record.serial, node: node)
+    /// allocated per completed event). The record is taken, not copied: a pending event keeps it.
+    public mutating func push(_ record: consuming AuditRecord, now: Int64, into delivered: inout [AuditEvent]) {
+        let serial = record.serial, type = record.type
+        let index = slotIndex(serial: serial, node: record.nodeBytes)
 
-        if record.type == .eoe {
+        if type == .eoe {
             if let index, slots[index].isPending {
                 delivered.append(complete(at: index))
                 statistics.completedByEOE += 1
             } else {
                 statistics.orphanEOE += 1
-                if index == nil { insertSlot(Slot(serial: record.serial, node: node.map(Array.init))) }
+                if index == nil { insertSlot(Slot(serial: serial, node: record.nodeBytes.map(Array.init))) }
             }
-        } else if record.type.isUserSpace {
-            delivered.append(AuditEvent(serial: record.serial, timestamp: record.timestamp, records: [record]))
+        } else if type.isUserSpace {
+            // auditd numbers its own DAEMON_* records (1200–1299) outside the kernel's serial space: no marker.
+            if index == nil && !(1200...1299).contains(type.rawValue) {
+                insertSlot(Slot(serial: serial, node: record.nodeBytes.map(Array.init)))
+            }
+            delivered.append(AuditEvent(serial: serial, timestamp: record.timestamp, records: [record]))
             statistics.userSpace += 1
             statistics.completed += 1
-            // auditd numbers its own DAEMON_* records (1200–1299) outside the kernel's serial space: no marker.
-            if index == nil && !(1200...1299).contains(record.type.rawValue) {
-                insertSlot(Slot(serial: record.serial, node: node.map(Array.init)))
-            }
         } else if let index, slots[index].isPending {
-            slots[index].records.append(record)
-            if slots[index].records.count >= maxRecordsPerEvent {
+            if slots[index].append(record) >= maxRecordsPerEvent {
                 delivered.append(complete(at: index))
                 statistics.oversized += 1
             }
@@ -142,7 +144,7 @@ public struct Reassembler: Sendable {
                 slots[index].records = Self.firstRecords(record)
                 slots[index].expiresAt = expiresAt
             } else {
-                var slot = Slot(serial: record.serial, node: node.map(Array.init))
+                var slot = Slot(serial: serial, node: record.nodeBytes.map(Array.init))
                 slot.records = Self.firstRecords(record)
                 slot.expiresAt = expiresAt
                 insertSlot(slot)
@@ -181,8 +183,23 @@ public struct Reassembler: Sendable {
         let node: [UInt8]?
         /// Records of the pending event; empty once delivered (the slot then only marks the serial as seen).
         var records: [AuditRecord] = []
+        /// When the pending event times out; `.max` once delivered (and while only a marker).
         var expiresAt = Int64.max
         var isPending: Bool { !records.isEmpty }
+
+        /// Adds a record to the pending event; returns how many it holds (one access to the slot, in place).
+        mutating func append(_ record: consuming AuditRecord) -> Int {
+            records.append(record)
+            return records.count
+        }
+
+        /// The pending event, its records moved out: the slot stays as a delivered marker.
+        mutating func takeEvent() -> AuditEvent {
+            var taken: [AuditRecord] = []
+            swap(&taken, &records)
+            expiresAt = .max
+            return AuditEvent(serial: serial, timestamp: taken[0].timestamp, records: taken)
+        }
     }
 
     /// Markers of delivered serials wait behind a pending head; bound them so a stuck clock cannot grow memory.
@@ -211,16 +228,16 @@ public struct Reassembler: Sendable {
         }
     }
 
-    private mutating func insertSlot(_ slot: Slot) {
+    private mutating func insertSlot(_ slot: consuming Slot) {
         var index = slots.count
         while index > 0, Serial.isBefore(slot.serial, slots[index - 1].serial) { index -= 1 }
-        slots.insert(slot, at: index)
         if slot.node != nil { nodeSlots += 1 }
+        slots.insert(slot, at: index)  // moved in, last: no copy of its arrays
     }
 
     /// A new event's records: room for a typical syscall event (SYSCALL, EXECVE, CWD, PATH ×2, PROCTITLE) from
     /// the start, where growing one record at a time reallocated the array three times per event.
-    private static func firstRecords(_ record: AuditRecord) -> [AuditRecord] {
+    private static func firstRecords(_ record: consuming AuditRecord) -> [AuditRecord] {
         var records: [AuditRecord] = []
         records.reserveCapacity(8)
         records.append(record)
@@ -229,18 +246,16 @@ public struct Reassembler: Sendable {
 
     /// Turns the pending slot at `index` into a delivered marker and returns its event.
     private mutating func complete(at index: Int) -> AuditEvent {
-        let records = slots[index].records
-        slots[index].records = []
-        slots[index].expiresAt = .max
         pending -= 1
         statistics.completed += 1
-        return AuditEvent(serial: slots[index].serial, timestamp: records[0].timestamp, records: records)
+        return slots[index].takeEvent()  // one access to the slot, in place
     }
 
     private mutating func retire(now: Int64, into delivered: inout [AuditEvent]) {
         if now >= earliestExpiry { expire(now: now, into: &delivered) }
-        while let head = slots.first {
-            if head.isPending {
+        // The head is read in place (a copy of the slot retained and released its arrays on every record).
+        while !slots.isEmpty {
+            if slots[0].isPending {
                 guard pending > maxInFlight || slots.count > slotLimit else { break }
                 delivered.append(complete(at: 0))
                 statistics.evicted += 1
@@ -251,12 +266,14 @@ public struct Reassembler: Sendable {
 
     private mutating func expire(now: Int64, into delivered: inout [AuditEvent]) {
         var next = Int64.max
-        for index in slots.indices where slots[index].isPending {
-            if slots[index].expiresAt <= now {
+        // One read of most slots: a delivered marker's expiry is `.max`, which leaves `next` as it is.
+        for index in slots.indices {
+            let expiresAt = slots[index].expiresAt
+            if expiresAt > now {
+                next = min(next, expiresAt)
+            } else if slots[index].isPending {
                 delivered.append(complete(at: index))
                 statistics.timedOut += 1
-            } else {
-                next = min(next, slots[index].expiresAt)
             }
         }
         earliestExpiry = next
@@ -266,33 +283,49 @@ public struct Reassembler: Sendable {
     /// retires after a later one and was counted missing is taken back as `late`.
     private mutating func retireHead() {
         let head = slots.removeFirst()
-        if head.node != nil { nodeSlots -= 1 }
-        let key = NodeKey(bytes: head.node)
+        guard let node = head.node else {
+            if localRetired != nil {
+                Self.retire(head.serial, after: &localRetired!, statistics: &statistics)
+            } else {
+                makeRoomForNode()
+                localRetired = NodeSerials(serial: head.serial)
+            }
+            return
+        }
+        nodeSlots -= 1
+        let key = NodeKey(bytes: node)
         if let index = lastRetired.index(forKey: key) {
             // Mutated in place through the index: a copy of the entry would copy its set on every insert.
-            let previous = lastRetired.values[index].serial
-            let gap = Serial.distance(from: previous, to: head.serial)
-            if gap > 0 {
-                statistics.lost += UInt64(gap - 1)
-                if gap > 1, gap - 1 <= Self.maxRememberedGap {
-                    if lastRetired.values[index].missing.count + Int(gap - 1) > Self.maxRemembered {
-                        lastRetired.values[index].missing.removeAll()
-                    }
-                    for step in 1..<UInt32(gap) { lastRetired.values[index].missing.insert(previous &+ step) }
-                }
-                lastRetired.values[index].serial = head.serial
-            } else if gap < 0, lastRetired.values[index].missing.remove(head.serial) != nil {
-                statistics.lost -= 1
-                statistics.late += 1
-            }
+            Self.retire(head.serial, after: &lastRetired.values[index], statistics: &statistics)
         } else {
-            if lastRetired.count >= maxTrackedNodes {
-                // Bounded: forget some other node (never the local one, when it can be helped).
-                let victim = lastRetired.keys.first { $0.bytes != nil } ?? lastRetired.keys.first!
-                lastRetired[victim] = nil
-                statistics.nodesForgotten += 1
-            }
+            makeRoomForNode()
             lastRetired[key] = NodeSerials(serial: head.serial)
+        }
+    }
+
+    /// Before a node is first remembered: when `maxTrackedNodes` are, forget one (a `node=` name; the local kernel
+    /// only when no name is left).
+    private mutating func makeRoomForNode() {
+        guard trackedNodes >= maxTrackedNodes else { return }
+        if let victim = lastRetired.keys.first { lastRetired[victim] = nil } else { localRetired = nil }
+        statistics.nodesForgotten += 1
+    }
+
+    /// Counts the serials missing between `entry`'s last retired serial and `serial`, or takes `serial` back from
+    /// the missing ones when it is older.
+    private static func retire(_ serial: UInt32, after entry: inout NodeSerials, statistics: inout Statistics) {
+        let previous = entry.serial
+        let gap = Serial.distance(from: previous, to: serial)
+        if gap > 0 {
+            statistics.lost += UInt64(gap - 1)
+            if gap > 1, gap - 1 <= maxRememberedGap {
+                if entry.missing.count + Int(gap - 1) > maxRemembered { entry.missing.removeAll() }
+                for step in 1..<UInt32(gap) { entry.missing.insert(previous &+ step) }
+            }
+            entry.serial = serial
+        } else if gap < 0, entry.missing.remove(serial) != nil {
+            statistics.lost -= 1
+            statistics.late += 1
         }
     }
 }

@@ -98,7 +98,7 @@ final class HostileInputTests: XCTestCase {
     private func touch(_ record: AuditRecord) {
         _ = record.type.name
         _ = record.node
-        for index in record.fields.indices {
+        for index in 0..<record.fieldCount {
             _ = record.keyString(at: index)
             let value = record.value(at: index)
             _ = (value.string, value.int, value.uint, value.hexUInt, value.isMissing, value.decodedBytes)

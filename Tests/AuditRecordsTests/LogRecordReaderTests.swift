@@ -33,7 +33,7 @@ final class LogRecordReaderTests: XCTestCase {
             let record = try result.get()
             XCTAssertEqual(record.serial, UInt32(serial))
             XCTAssertEqual(record["pad"]?.rawString.count, (serial * 37) % 500)
-            XCTAssertEqual(record.bytes, Array(lines[serial].utf8))
+            XCTAssertEqual(Array(record.bytes), Array(lines[serial].utf8))
         }
         XCTAssertEqual(reader.lineNumber, lines.count)
         XCTAssertEqual(reader.truncatedLines, 0)
@@ -61,7 +61,7 @@ final class LogRecordReaderTests: XCTestCase {
         XCTAssertEqual(cut.serial, 2)
         XCTAssertEqual(cut.bytes.count, limit)
         XCTAssertEqual(cut["pad"]?.rawString.count, limit - (line(serial: 2).utf8.count))
-        XCTAssertEqual(try records[2].get().bytes, Array(line(serial: 3).utf8))
+        XCTAssertEqual(Array(try records[2].get().bytes), Array(line(serial: 3).utf8))
         XCTAssertEqual(reader.truncatedLines, 1)
         XCTAssertEqual(reader.lineNumber, 3)
     }

@@ -38,6 +38,44 @@ final class ReassemblerBoundsTests: XCTestCase {
         XCTAssertEqual(reassembler.trackedNodes, 2)
     }
 
+    /// The local kernel's entry is kept apart from the named nodes' but shares their bound: a name is forgotten
+    /// first, the local kernel only when no name is left.
+    func testTheLocalKernelIsForgottenOnlyWhenNoNodeNameIsLeft() {
+        func event(_ reassembler: inout Reassembler, serial: UInt32, node: String?) {
+            _ = reassembler.push(record("SYSCALL", serial: serial, "syscall=59", node: node), now: 0)
+            _ = reassembler.push(record("EOE", serial: serial, node: node), now: 0)
+        }
+        var shared = Reassembler(maxInFlight: 1, maxTrackedNodes: 2)
+        event(&shared, serial: 10, node: nil)
+        event(&shared, serial: 20, node: "a")
+        event(&shared, serial: 30, node: "b")  // forgets "a", keeps the local kernel
+        event(&shared, serial: 12, node: nil)  // 11 lost: the local kernel's serial was remembered
+        XCTAssertEqual(shared.trackedNodes, 2)
+        XCTAssertEqual(shared.statistics.nodesForgotten, 1)
+        XCTAssertEqual(shared.statistics.lost, 1)
+
+        var single = Reassembler(maxInFlight: 1, maxTrackedNodes: 1)
+        event(&single, serial: 10, node: nil)
+        event(&single, serial: 20, node: "a")  // no name to forget: the local kernel goes
+        event(&single, serial: 30, node: nil)  // forgets "a"; the local kernel starts afresh, no gap counted
+        XCTAssertEqual(single.trackedNodes, 1)
+        XCTAssertEqual(single.statistics.nodesForgotten, 2)
+        XCTAssertEqual(single.statistics.lost, 0)
+    }
+
+    /// At the clock's last instant a pending event whose expiry saturated times out, and the marker of a delivered
+    /// serial behind it (whose expiry reads as that same instant) is not delivered again.
+    func testTheLastInstantTimesOutASaturatedEventButNoMarker() {
+        var reassembler = Reassembler(maxInFlight: 50, timeoutNanoseconds: 10)
+        _ = reassembler.push(record("SYSCALL", serial: 3, "syscall=59"), now: .max - 5)  // expiry saturates
+        _ = reassembler.push(record("SYSCALL", serial: 4, "syscall=59"), now: .max - 5)
+        XCTAssertEqual(reassembler.push(record("EOE", serial: 4), now: .max - 5).map(\.serial), [4])  // marker behind 3
+        XCTAssertEqual(reassembler.flush(now: .max).map(\.serial), [3])
+        XCTAssertEqual(reassembler.statistics.timedOut, 1)
+        XCTAssertEqual(reassembler.statistics.completed, 2)
+        XCTAssertEqual(reassembler.pendingCount, 0)
+    }
+
     func testASerialWithoutEOEIsCompletedAtTheRecordCapWhenTheClockStandsStill() {
         var reassembler = Reassembler(maxInFlight: 50, maxRecordsPerEvent: 1000)
         let line = record("PATH", serial: 7, "item=0 name=\"/x\"")

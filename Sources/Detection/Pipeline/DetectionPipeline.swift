@@ -72,12 +72,15 @@ public struct DetectionPipeline {
     public var processes: ProcessEnricher { documents.processes }
     public var reassemblerStatistics: Reassembler.Statistics { documents.reassemblerStatistics }
 
-    /// Adds one parsed record. `now` drives reassembly timeouts: monotonic time when live, record time in replay.
-    public mutating func add(_ record: AuditRecord, now: Int64, into alerts: inout [Alert]) {
-        var completed = completedEvents  // moved out and back: its storage serves every record
+    /// Adds one parsed record (taken, not copied: reassembly keeps it). `now` drives reassembly timeouts: monotonic
+    /// time when live, record time in replay.
+    public mutating func add(_ record: consuming AuditRecord, now: Int64, into alerts: inout [Alert]) {
+        documents.add(record, now: now, into: &completedEvents)
+        // Most records complete no event: the array is moved out (for process) and back only when one did.
+        guard !completedEvents.isEmpty else { return }
+        var completed = completedEvents  // its storage serves every record
         completedEvents = []
-        documents.add(record, now: now, into: &completed)
-        if !completed.isEmpty { process(completed, into: &alerts) }
+        process(completed, into: &alerts)
         completed.removeAll(keepingCapacity: true)
         completedEvents = completed
     }

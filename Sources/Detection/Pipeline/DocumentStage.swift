@@ -48,7 +48,7 @@ struct DocumentStage {
     }
 
     /// ``add(_:now:)`` appending the completed events to `completed` (an array the caller reuses).
-    mutating func add(_ record: AuditRecord, now: Int64, into completed: inout [AuditEvent]) {
+    mutating func add(_ record: consuming AuditRecord, now: Int64, into completed: inout [AuditEvent]) {
         counters.records += 1
         reassembler.push(record, now: now, into: &completed)
     }
