@@ -4,7 +4,6 @@ import DetectionTestSupport
 @testable import EventModel
 @testable import Events
 import PackageTestSupport
-@testable import Processes
 @testable import Reassembler
 import XCTest
 
