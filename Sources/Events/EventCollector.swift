@@ -124,9 +124,19 @@ struct EventCollector {
                     }
                 // A plainly spelled pid is taken as its number: no text is built (first one wins, as for text).
                 case .pid, .ppid:
-                    if value.raw.count <= limits.maxValueBytes, let number = DecimalField.plain(value.raw) {
+                    let plain = DecimalField.plain(value.raw)
+                    if readsIdentity {  // the process table's view, parsed once
+                        if known == .pid { identity.pid = plain ?? value.int } else { identity.parentPid = plain ?? value.int }
+                    }
+                    if value.raw.count <= limits.maxValueBytes, let number = plain {
                         if known == .pid, !facts.pid.isSet { facts.pid.set(number: number) }
                         if known == .ppid, !facts.ppid.isSet { facts.ppid.set(number: number) }
+                        continue
+                    }
+                // A result spelled in ASCII is told from its bytes (no text: only "success" or "fail" is kept).
+                case .success, .res:
+                    if value.raw.count <= limits.maxValueBytes, let result = Self.result(ofASCII: value.raw) {
+                        if let result { facts.result = result }  // nil: a "no value" marker, which sets nothing
                         continue
                     }
                 default: break
@@ -171,12 +181,11 @@ struct EventCollector {
         return readsIdentity ? consume identity : nil
     }
 
-    /// The process table's view of a SYSCALL key read as a number, taken before any value is dropped as "no value".
+    /// The process table's view of a SYSCALL key read as a number, taken before any value is dropped as "no value"
+    /// (`pid`/`ppid` are read where they are taken as numbers).
     @inline(__always)  // asked for every key: most fall through the switch
     private static func note(_ key: KnownKey, _ value: BorrowedValue, in identity: inout SyscallIdentity) {
         switch key {
-        case .pid: identity.pid = value.int
-        case .ppid: identity.parentPid = value.int
         case .success: identity.success = value.raw.equals("yes")
         case .exit: identity.exit = value.int
         case .a0: identity.a0 = value.hexUInt
@@ -430,6 +439,15 @@ struct EventCollector {
 
     static func result(_ text: String) -> String {
         text == "yes" || text == "1" || text.hasPrefix("suc") ? "success" : "fail"
+    }
+
+    /// ``result(_:)`` of a value's raw bytes when they are ASCII (so bytes and characters agree): `.some(nil)` for
+    /// a "no value" marker, nil when the bytes are not all ASCII.
+    static func result(ofASCII raw: UnsafeBufferPointer<UInt8>) -> String?? {
+        if isNoValue(raw) { return .some(nil) }
+        guard !raw.contains(where: { $0 >= 0x80 }) else { return nil }
+        let isSuccess = raw.equals("yes") || raw.equals("1") || raw.starts(with: "suc".utf8)
+        return .some(isSuccess ? "success" : "fail")
     }
 
     /// Audit rule keys: several keys are hex-encoded joined by 0x01; as in go-libaudit, a key containing `=`

@@ -90,4 +90,16 @@ final class ShortTextsTests: XCTestCase {
         XCTAssertFalse(unset.anySet)
         XCTAssertEqual(unset.auid.first, "unset")
     }
+
+    func testAResultReadFromASCIIBytesEqualsTheOneReadFromItsText() {
+        for text in ["yes", "no", "1", "0", "success", "succeeded", "suc", "su", "failed", "YES", "yes ", "suc\r\n", "x"] {
+            XCTAssertEqual(withBytes(text) { EventCollector.result(ofASCII: $0) }, .some(EventCollector.result(text)), text)
+        }
+        for marker in ["", "?", "?,", "(null)"] {
+            XCTAssertEqual(withBytes(marker) { EventCollector.result(ofASCII: $0) }, .some(nil), "no value: \(marker)")
+        }
+        for text in ["suć", "yés", "su\u{301}c"] {
+            XCTAssertNil(withBytes(text) { EventCollector.result(ofASCII: $0) }, "not ASCII: read from its text")
+        }
+    }
 }
