@@ -3,29 +3,44 @@
 /// The kernel writes `argc=N a0=… a1=…`; an argument too long for one record is split as
 /// `aN_len=L aN[0]=… aN[1]=…`, possibly across several EXECVE records of the same event. Each piece is
 /// quoted or hex-encoded on its own.
-public struct ExecveArguments: Sendable, Equatable {
+///
+/// Generic over what an argument becomes: its decoded bytes (`[UInt8]`), or whatever the caller makes of them
+/// (the normalizer makes its document's values straight from the record's bytes, with no array per argument).
+public struct ExecveArguments<Argument> {
     /// `argc=` of the first EXECVE record, when present.
     public let argc: Int?
-    /// Decoded arguments in order, as bytes (arguments are not required to be UTF-8).
-    public let arguments: [[UInt8]]
+    /// Decoded arguments in order (arguments are not required to be UTF-8).
+    public let arguments: [Argument]
     /// False when arguments were missing (lost records, truncated lines) or pieces did not add up.
     public let isComplete: Bool
 
-    /// The arguments as text (invalid UTF-8 repaired with U+FFFD).
-    var strings: [String] { arguments.map { String(decoding: $0, as: UTF8.self) } }
-
-    /// Assembles the arguments of the EXECVE records among `records` (other record types are ignored);
-    /// nil when there is no EXECVE record.
-    public init?(records: some Sequence<AuditRecord>) {
-        guard let assembled = ExecveAssembler.assemble(records) else { return nil }
+    /// Assembles the arguments of the EXECVE records among `records` (other record types are ignored); nil when
+    /// there is no EXECVE record. An argument logged whole is made by `whole` from its value; one logged in pieces
+    /// by `joined` from their decoded bytes.
+    public init?(records: some Sequence<AuditRecord>, whole: (BorrowedValue) -> Argument,
+                 joined: ([UInt8]) -> Argument) {
+        guard let assembled = ExecveAssembler.assemble(records, whole: whole, joined: joined) else { return nil }
         self = assembled
     }
 
-    init(argc: Int?, arguments: [[UInt8]], isComplete: Bool) {
+    init(argc: Int?, arguments: [Argument], isComplete: Bool) {
         self.argc = argc
         self.arguments = arguments
         self.isComplete = isComplete
     }
+}
+
+extension ExecveArguments: Sendable where Argument: Sendable {}
+extension ExecveArguments: Equatable where Argument: Equatable {}
+
+extension ExecveArguments<[UInt8]> {
+    /// The arguments as decoded bytes.
+    init?(records: some Sequence<AuditRecord>) {
+        self.init(records: records, whole: { $0.decodedBytes }, joined: { $0 })
+    }
+
+    /// The arguments as text (invalid UTF-8 repaired with U+FFFD).
+    var strings: [String] { arguments.map { String(decoding: $0, as: UTF8.self) } }
 }
 
 enum ExecveAssembler {
@@ -36,18 +51,35 @@ enum ExecveAssembler {
         var pieces: [(index: Int, raw: Int, bytes: [UInt8])] = []
     }
 
-    static func assemble(_ records: some Sequence<AuditRecord>) -> ExecveArguments? {
+    static func assemble<Made>(_ records: some Sequence<AuditRecord>, whole: (BorrowedValue) -> Made,
+                               joined: ([UInt8]) -> Made) -> ExecveArguments<Made>? {
+        switch wholeInOrder(records, whole: whole) {
+        case .noExecve: return nil
+        case .assembled(let arguments): return arguments
+        case .otherShape:
+            // Any other shape starts over with every argument as bytes.
+            let (argc, arguments) = collect(records)
+            let assembled = build(argc: argc, arguments)
+            return ExecveArguments(argc: assembled.argc, arguments: assembled.arguments.map(joined),
+                                   isComplete: assembled.isComplete)
+        }
+    }
+
+    private enum InOrder<Made> {
+        case noExecve, otherShape
+        case assembled(ExecveArguments<Made>)
+    }
+
+    /// The usual shape: whole arguments `a0`, `a1`, … in order, each made straight from its value (read in
+    /// place); `.otherShape` at the first field of another shape (a piece, a gap, a repeat).
+    private static func wholeInOrder<Made>(_ records: some Sequence<AuditRecord>,
+                                           whole: (BorrowedValue) -> Made) -> InOrder<Made> {
         var argc: Int?
-        var arguments: [Int: Argument] = [:]
-        // The usual shape, whole arguments `a0`, `a1`, … in order, is gathered in a plain list; the first field of
-        // another shape (a piece, a gap, a repeat) moves what was gathered into `arguments` and goes on there.
-        var inOrder: [[UInt8]] = []
-        var isInOrder = true
+        var inOrder: [Made] = []
         var sawExecve = false
         for record in records where record.type == .execve {
             sawExecve = true
-            // Keys and values read in place: a value's bytes are copied once, into its argument.
-            record.withBorrowedFields { fields in
+            let isInOrder = record.withBorrowedFields { fields in
                 for index in 0..<fields.count {
                     let key = fields.key(at: index)
                     if key.equals("argc") {
@@ -58,15 +90,37 @@ enum ExecveAssembler {
                         continue
                     }
                     guard let parsed = ArgumentKey(key) else { continue }
-                    let value = fields.value(at: index)
-                    if isInOrder {
-                        if case .whole = parsed.part, parsed.number == inOrder.count {
-                            inOrder.append(value.decodedBytes)
-                            continue
+                    guard case .whole = parsed.part, parsed.number == inOrder.count else { return false }
+                    inOrder.append(whole(fields.value(at: index)))
+                }
+                return true
+            }
+            if !isInOrder { return .otherShape }
+        }
+        guard sawExecve else { return .noExecve }
+        // As `build` reads arguments 0..<count whole: argc (else their count) of them, incomplete when fewer.
+        let expected = argc ?? inOrder.count
+        return .assembled(ExecveArguments(argc: argc, arguments: Array(inOrder.prefix(expected)),
+                                          isComplete: expected <= inOrder.count))
+    }
+
+    /// Every argument field of the EXECVE records, by argument number, as bytes.
+    private static func collect(_ records: some Sequence<AuditRecord>) -> (argc: Int?, arguments: [Int: Argument]) {
+        var argc: Int?
+        var arguments: [Int: Argument] = [:]
+        for record in records where record.type == .execve {
+            // Keys and values read in place: a value's bytes are copied once, into its argument.
+            record.withBorrowedFields { fields in
+                for index in 0..<fields.count {
+                    let key = fields.key(at: index)
+                    if key.equals("argc") {
+                        if argc == nil, let value = fields.value(at: index).int, value >= 0, value <= Int64(Int32.max) {
+                            argc = Int(value)
                         }
-                        isInOrder = false
-                        for (number, bytes) in inOrder.enumerated() { arguments[number] = Argument(whole: bytes) }
+                        continue
                     }
+                    guard let parsed = ArgumentKey(key) else { continue }
+                    let value = fields.value(at: index)
                     switch parsed.part {
                     case .whole:
                         arguments[parsed.number, default: Argument()].whole = value.decodedBytes
@@ -79,15 +133,11 @@ enum ExecveAssembler {
                 }
             }
         }
-        guard sawExecve else { return nil }
-        guard isInOrder else { return build(argc: argc, arguments) }
-        // As `build` reads arguments 0..<count whole: argc (else their count) of them, incomplete when fewer.
-        let expected = argc ?? inOrder.count
-        return ExecveArguments(argc: argc, arguments: Array(inOrder.prefix(expected)), isComplete: expected <= inOrder.count)
+        return (argc, arguments)
     }
 
     /// Arguments 0, 1, … in order, stopping at the first one missing or with missing pieces.
-    private static func build(argc: Int?, _ arguments: [Int: Argument]) -> ExecveArguments {
+    private static func build(argc: Int?, _ arguments: [Int: Argument]) -> ExecveArguments<[UInt8]> {
         let expected = argc ?? ((arguments.keys.max() ?? -1) + 1)
         var assembled: [[UInt8]] = []
         var complete = true

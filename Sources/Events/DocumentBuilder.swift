@@ -311,7 +311,7 @@ struct DocumentBuilder {
         if let ppid = facts.ppid.number { add(.processParentPid, .int(ppid)) }
         add(.processName, facts.comm)
         add(.processExecutable, facts.exe)
-        if let args = facts.args, !args.isEmpty { add(.processArgs, .array(args.map(FieldValue.string))) }
+        if let args = facts.args, !args.isEmpty { add(.processArgs, .array(args)) }
         if demand.contains(.title) { add(.processTitle, facts.proctitle) }
         add(.processWorkingDirectory, facts.cwd)
     }

@@ -1,4 +1,5 @@
 import AuditRecords
+import EventModel
 import Reassembler
 
 /// Builds `EventFacts` from an event's records in one pass (go-libaudit `CoalesceMessages` semantics, §1.3–§1.4).
@@ -273,13 +274,23 @@ struct EventCollector {
     }
 
     private mutating func addExecve(_ event: AuditEvent, to facts: inout EventFacts, counters: inout NormalizerCounters) {
-        guard let arguments = ExecveArguments(records: event.records) else { return }
+        let limit = limits.maxValueBytes
+        // Each argument becomes its document value straight from the record (cut to the limit, the cut noted).
+        guard let arguments = ExecveArguments(
+            records: event.records,
+            whole: { value -> (value: FieldValue, wasCut: Bool) in
+                let (text, wasCut) = value.decodedText(limit: limit)
+                return (.string(text), wasCut)
+            },
+            joined: { bytes in (.string(String(decoding: bytes.prefix(limit), as: UTF8.self)), bytes.count > limit) }
+        ) else { return }
         if let argc = arguments.argc { facts.argc = String(argc) }
         if !arguments.isComplete { counters.incompleteExecve += 1 }
-        var args: [String] = []
+        var args: [FieldValue] = []
         args.reserveCapacity(min(arguments.arguments.count, limits.maxArguments))
-        for bytes in arguments.arguments.prefix(limits.maxArguments) {
-            args.append(Self.text(bytes[...], limit: limits.maxValueBytes, counters: &counters))
+        for argument in arguments.arguments.prefix(limits.maxArguments) {
+            if argument.wasCut { counters.truncatedValues += 1 }
+            args.append(argument.value)
         }
         if arguments.arguments.count > limits.maxArguments { counters.truncatedValues += 1 }
         facts.args = args
@@ -426,15 +437,6 @@ struct EventCollector {
         case 6: return raw.equals("(null)")
         default: return false
         }
-    }
-
-    /// Bytes → String with replacement characters for invalid UTF-8, cut to `limit` bytes.
-    static func text(_ bytes: ArraySlice<UInt8>, limit: Int, counters: inout NormalizerCounters) -> String {
-        guard bytes.count <= limit else {
-            counters.truncatedValues += 1
-            return String(decoding: bytes.prefix(limit), as: UTF8.self)
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func result(_ text: String) -> String {

@@ -1,3 +1,4 @@
+import EventModel
 import AuditRecords
 import Reassembler
 
@@ -52,7 +53,8 @@ struct EventFacts {
     static let linearSearchLimit = 64
 
     var argc: String?
-    var args: [String]?
+    /// `process.args`, as the document's values.
+    var args: [FieldValue]?
     var socket: SocketFacts?
     /// PATH records as ordered key/value lists.
     var paths: [[(key: String, value: String)]] = []

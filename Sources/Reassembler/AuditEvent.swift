@@ -30,9 +30,10 @@ public struct AuditEvent: Sendable {
     /// The PATH records in arrival order.
     var paths: [AuditRecord] { records(of: .path) }
 
-    /// The execve argument vector assembled from all EXECVE records, or nil when there is none.
-    var execveArguments: ExecveArguments? {
+    /// The execve argument vector assembled from all EXECVE records, as text, or nil when there is none.
+    var execveArguments: ExecveArguments<String>? {
         guard records.contains(where: { $0.type == .execve }) else { return nil }
-        return ExecveArguments(records: records)
+        return ExecveArguments(records: records, whole: { $0.decodedText(limit: .max).text },
+                               joined: { String(decoding: $0, as: UTF8.self) })
     }
 }

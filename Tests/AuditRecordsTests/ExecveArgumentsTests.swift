@@ -25,7 +25,7 @@ final class ExecveArgumentsTests: XCTestCase {
 
     /// Whole arguments in order take a shortcut; a repeat, a gap or a piece after them must read as before.
     func testInOrderArgumentsThenOtherShapes() throws {
-        func assembled(_ body: String) throws -> ExecveArguments {
+        func assembled(_ body: String) throws -> ExecveArguments<[UInt8]> {
             try XCTUnwrap(ExecveArguments(records: try records(["type=EXECVE msg=audit(1.000:1): " + body])))
         }
         XCTAssertEqual(try assembled(#"argc=2 a0="x" a1="y" a2="z""#).strings, ["x", "y"])
@@ -100,5 +100,29 @@ final class ExecveArgumentsTests: XCTestCase {
         let markers = argument.filter { $0 != UInt8(ascii: "a") }
         XCTAssertEqual(String(decoding: markers, as: UTF8.self), "bcdefg")
         XCTAssertTrue(argument.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") })
+    }
+
+    /// Arguments made straight from their values (the normalizer's texts, cut to a limit) equal the bytes made into
+    /// texts afterwards, whatever the shape: whole in order, repeats, gaps, pieces, hex-encoded and cut ones.
+    func testArgumentsMadeFromTheirValuesEqualTheBytesPath() throws {
+        let bodies = [
+            #"argc=2 a0="x" a1="y" a2="z""#, #"argc=3 a0="x" a1="y""#, #"a0="x" a1="y""#, #"argc=0 a0="x""#,
+            #"argc=2 a0="x" a1="y" a0="w""#, #"argc=3 a0="x" a2="z" a1="y""#,
+            #"argc=2 a0="x" a1_len=4 a1[0]="ab" a1[1]="cd""#, #"argc=2 a0=2F62696E2F6C73 a1="-l""#,
+            #"argc=1 a0="abcdefghij""#, #"argc=2 a0=C3A9C3A9C3A9 a1_len=6 a1[0]=6162 a1[1]="cdef""#, "argc=1",
+        ]
+        let limit = 4
+        for body in bodies {
+            let records = try records(["type=EXECVE msg=audit(1.000:1): " + body])
+            let bytes = try XCTUnwrap(ExecveArguments(records: records))
+            let made = try XCTUnwrap(ExecveArguments(
+                records: records, whole: { $0.decodedText(limit: limit) },
+                joined: { (String(decoding: $0.prefix(limit), as: UTF8.self), $0.count > limit) }))
+            XCTAssertEqual(made.argc, bytes.argc, body)
+            XCTAssertEqual(made.isComplete, bytes.isComplete, body)
+            XCTAssertEqual(made.arguments.map(\.0),
+                           bytes.arguments.map { String(decoding: $0.prefix(limit), as: UTF8.self) }, body)
+            XCTAssertEqual(made.arguments.map(\.1), bytes.arguments.map { $0.count > limit }, body)
+        }
     }
 }
