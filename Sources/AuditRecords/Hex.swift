@@ -27,15 +27,21 @@ enum Hex {
     /// Decodes pairs of hex digits (either case); nil on odd length or a non-hex byte.
     static func decode<Bytes: RandomAccessCollection<UInt8>>(_ hex: Bytes) -> [UInt8]? where Bytes.Index == Int {
         guard hex.count % 2 == 0 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(hex.count / 2)
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            guard let high = digit(hex[index]), let low = digit(hex[index + 1]) else { return nil }
-            out.append(high << 4 | low)
-            index += 2
+        var isValid = true
+        // Written in place (appending a byte at a time cost ~50 instructions a byte).
+        let out = [UInt8](unsafeUninitializedCapacity: hex.count / 2) { buffer, initialized in
+            var index = hex.startIndex
+            while index < hex.endIndex {
+                guard let high = digit(hex[index]), let low = digit(hex[index + 1]) else {
+                    isValid = false
+                    break
+                }
+                buffer[initialized] = high << 4 | low
+                initialized += 1
+                index += 2
+            }
         }
-        return out
+        return isValid ? out : nil
     }
 
     /// Decodes `hex`, already checked by `isEncodedString` (even length, `0-9A-F` only), into the first

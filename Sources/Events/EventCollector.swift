@@ -246,10 +246,15 @@ struct EventCollector {
 
     private func addSockaddr(_ record: AuditRecord, to facts: inout EventFacts, counters: inout NormalizerCounters) {
         guard facts.socket == nil else { return }
-        let found: (address: SocketAddress?, raw: String)? = record.withBorrowedFields { fields in
+        let found: (address: SocketAddress?, raw: String?)? = record.withBorrowedFields { fields in
             guard let index = (0..<fields.count).first(where: { fields.key(at: $0).equals("saddr") }) else { return nil }
             let value = fields.value(at: index)
-            return (SocketAddress(saddr: value), value.rawString)
+            let address = SocketAddress(saddr: value)
+            // The raw hex is shown only for families without a decoding: made only for those.
+            switch address {
+            case .netlink?, .other?: return (address, value.rawString)
+            default: return (address, nil)
+            }
         }
         guard let found else { return }
         guard let address = found.address else {
