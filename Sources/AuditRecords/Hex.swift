@@ -30,18 +30,25 @@ enum Hex {
         var isValid = true
         // Written in place (appending a byte at a time cost ~50 instructions a byte).
         let out = [UInt8](unsafeUninitializedCapacity: hex.count / 2) { buffer, initialized in
-            var index = hex.startIndex
-            while index < hex.endIndex {
-                guard let high = digit(hex[index]), let low = digit(hex[index + 1]) else {
-                    isValid = false
-                    break
-                }
-                buffer[initialized] = high << 4 | low
-                initialized += 1
-                index += 2
-            }
+            isValid = decode(hex, into: buffer)
+            initialized = isValid ? hex.count / 2 : 0
         }
         return isValid ? out : nil
+    }
+
+    /// Decodes `hex` (of even length) into the first `hex.count / 2` bytes of `out`; false at the first byte that
+    /// is not a hex digit (`out` is then partly written).
+    static func decode<Bytes: RandomAccessCollection<UInt8>>(_ hex: Bytes, into out: UnsafeMutableBufferPointer<UInt8>)
+        -> Bool where Bytes.Index == Int {
+        var index = hex.startIndex
+        var position = 0
+        while index < hex.endIndex {
+            guard let high = digit(hex[index]), let low = digit(hex[index + 1]) else { return false }
+            out[position] = high << 4 | low
+            position += 1
+            index += 2
+        }
+        return true
     }
 
     /// Decodes `hex`, already checked by `isEncodedString` (even length, `0-9A-F` only), into the first

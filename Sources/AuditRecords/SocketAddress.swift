@@ -15,8 +15,14 @@ public enum SocketAddress: Sendable, Equatable {
     /// Decodes the hex text of a `saddr=` value read in place; nil when it is not hex or shorter than a family
     /// field.
     public init?(saddr value: BorrowedValue) {
-        guard let bytes = Hex.decode(value.raw) else { return nil }
-        self.init(bytes: bytes)
+        let raw = value.raw
+        guard raw.count % 2 == 0 else { return nil }
+        // Decoded into stack space (a `struct sockaddr` is at most 128 bytes): no array per address.
+        let decoded = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: raw.count / 2) { bytes in
+            Hex.decode(raw, into: bytes) ? SocketAddressDecoder.decode(UnsafeBufferPointer(bytes)) : nil
+        }
+        guard let decoded else { return nil }
+        self = decoded
     }
 
     /// ``init(saddr:)-(BorrowedValue)`` for a value taken out of its record (tests).
@@ -29,7 +35,7 @@ public enum SocketAddress: Sendable, Equatable {
     /// of the audited machine: little-endian unless the low byte is zero and the high byte is not (a big-endian
     /// host such as ppc64 or s390x — families fit in one byte, so this cannot misread a little-endian family).
     init?(bytes: [UInt8]) {
-        guard let decoded = SocketAddressDecoder.decode(bytes) else { return nil }
+        guard let decoded = bytes.withUnsafeBufferPointer({ SocketAddressDecoder.decode($0) }) else { return nil }
         self = decoded
     }
 

@@ -5,7 +5,7 @@ enum SocketAddressDecoder {
     static let familyInet6: UInt16 = 10
     static let familyNetlink: UInt16 = 16
 
-    static func decode(_ bytes: [UInt8]) -> SocketAddress? {
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> SocketAddress? {
         guard bytes.count >= 2 else { return nil }
         let bigEndian = bytes[0] == 0 && bytes[1] != 0
         let family = bigEndian ? UInt16(bytes[1]) : UInt16(bytes[0]) | UInt16(bytes[1]) << 8
@@ -16,7 +16,7 @@ enum SocketAddressDecoder {
             return .inet(address: dottedQuad(bytes[4], bytes[5], bytes[6], bytes[7]), port: bigEndian16(bytes, 2))
         case familyInet6 where bytes.count >= 24:
             let scope = bytes.count >= 28 ? hostOrder32(bytes, 24, bigEndian: bigEndian) : 0
-            return .inet6(address: IPv6Text.format(bytes[8..<24]), port: bigEndian16(bytes, 2),
+            return .inet6(address: IPv6Text.format(Array(bytes[8..<24])[...]), port: bigEndian16(bytes, 2),
                           flowInfo: bigEndian32(bytes, 4), scopeID: scope)
         case familyNetlink where bytes.count >= 12:
             return .netlink(portID: hostOrder32(bytes, 4, bigEndian: bigEndian),
@@ -27,7 +27,7 @@ enum SocketAddressDecoder {
     }
 
     /// sun_path is NUL-terminated; a leading NUL marks the abstract namespace, whose name runs to the end.
-    private static func unix(_ bytes: [UInt8]) -> SocketAddress {
+    private static func unix(_ bytes: UnsafeBufferPointer<UInt8>) -> SocketAddress {
         let path = bytes.dropFirst(2)
         if path.first == 0, path.count > 1 {
             var name = path.dropFirst()
@@ -53,13 +53,13 @@ enum SocketAddressDecoder {
         }
     }
 
-    private static func bigEndian16(_ b: [UInt8], _ i: Int) -> UInt16 { UInt16(b[i]) << 8 | UInt16(b[i + 1]) }
+    private static func bigEndian16(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt16 { UInt16(b[i]) << 8 | UInt16(b[i + 1]) }
 
-    private static func bigEndian32(_ b: [UInt8], _ i: Int) -> UInt32 {
+    private static func bigEndian32(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32 {
         UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3])
     }
 
-    private static func hostOrder32(_ b: [UInt8], _ i: Int, bigEndian: Bool) -> UInt32 {
+    private static func hostOrder32(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, bigEndian: Bool) -> UInt32 {
         bigEndian ? bigEndian32(b, i) : UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24
     }
 }
