@@ -82,7 +82,7 @@ struct DocumentBuilder {
         add(.eventCategory, summary.categories)
         add(.eventType, summary.types)
         add(.eventAction, summary.action)
-        add(.eventOutcome, facts.result == "success" ? "success" : facts.result == "fail" ? "failure" : "unknown")
+        add(.eventOutcome, facts.result.outcome)
         guard demand.contains(.record) else { return }
         add(.eventSequence, .int(Int64(event.serial)))
         // The pipeline moves auditd.data.id to event.id (user-space records' `id=`).
@@ -96,7 +96,7 @@ struct DocumentBuilder {
     private mutating func addAuditd(_ facts: EventFacts, _ summary: Summary) {
         if demand.contains(.record) {
             add(.auditdMessageType, .string(facts.eventType.lowercaseName))
-            add(.auditdResult, .string(facts.result))
+            add(.auditdResult, .string(facts.result.rawValue))
             if let session = facts.session, session != "unset" { add(.auditdSession, .string(session)) }
         }
 

@@ -444,17 +444,17 @@ struct EventCollector {
         }
     }
 
-    static func result(_ text: String) -> String {
-        text == "yes" || text == "1" || text.hasPrefix("suc") ? "success" : "fail"
+    static func result(_ text: String) -> EventResult {
+        text == "yes" || text == "1" || text.hasPrefix("suc") ? .success : .fail
     }
 
     /// ``result(_:)`` of a value's raw bytes when they are ASCII (so bytes and characters agree): `.some(nil)` for
     /// a "no value" marker, nil when the bytes are not all ASCII.
-    static func result(ofASCII raw: UnsafeBufferPointer<UInt8>) -> String?? {
+    static func result(ofASCII raw: UnsafeBufferPointer<UInt8>) -> EventResult?? {
         if isNoValue(raw) { return .some(nil) }
         guard !raw.contains(where: { $0 >= 0x80 }) else { return nil }
         let isSuccess = raw.equals("yes") || raw.equals("1") || raw.starts(with: "suc".utf8)
-        return .some(isSuccess ? "success" : "fail")
+        return .some(isSuccess ? .success : .fail)
     }
 
     /// Audit rule keys: several keys are hex-encoded joined by 0x01; as in go-libaudit, a key containing `=`

@@ -19,7 +19,7 @@ struct EventFacts {
     var sourceIP: String?
     var sourceIPDataIndex: Int?
 
-    var result = "unknown"
+    var result = EventResult.unknown
     var session: String?
     var tags: [String] = []
     /// `*uid` / `*gid` keys of the identity record, in order (`auid` → "unset" when unset), each with its kind
@@ -192,6 +192,20 @@ struct DecimalField {
         } else {
             self.spelled = nil
             counters.malformedNumber += 1
+        }
+    }
+}
+
+/// `auditd.result`: the identity record's `success=` / `res=` as go-libaudit reads it.
+enum EventResult: String {
+    case success, fail, unknown
+
+    /// `event.outcome`.
+    var outcome: String {
+        switch self {
+        case .success: "success"
+        case .fail: "failure"
+        case .unknown: "unknown"
         }
     }
 }
