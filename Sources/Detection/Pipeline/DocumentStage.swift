@@ -118,7 +118,7 @@ struct DocumentStage {
         }
         let hasFields = !slots.isEmpty
         let fork = hasFields ? processes.enrich(&slots, event: event) : nil
-        slots.syscallIdentity = nil  // the process table's input only: rules that keep the event need not carry it
+        _ = slots.takeSyscallIdentity()  // the table took it; none left for a rule that keeps the event
         swap(&slots, &enriched.slots)
         spareSlots = slots
         enriched.fork = fork
