@@ -19,14 +19,21 @@ public struct EventSlots: Sendable {
     /// Open fields in the order they were written.
     var extras: [(name: String, value: FieldValue)] = []
     /// The SYSCALL record's identity as the normalizer read it (nil for other events): the process table takes
-    /// it instead of scanning the record's keys a second time. Not a field: documents never show it.
-    public var syscallIdentity: SyscallIdentity? {
+    /// it (``takeSyscallIdentity()``) instead of scanning the record's keys a second time. Not a field: documents
+    /// never show it.
+    var syscallIdentity: SyscallIdentity? {
         get { identityStorage.last }
         set {
             if !identityStorage.isEmpty { identityStorage.removeAll(keepingCapacity: true) }
             if let newValue { identityStorage.append(newValue) }
         }
     }
+    /// Moves ``syscallIdentity`` out (the process table's input only: a rule that keeps the event need not carry it).
+    /// Read through the property, it was copied (its strings retained) and then cleared from the storage.
+    public mutating func takeSyscallIdentity() -> SyscallIdentity? {
+        identityStorage.popLast()
+    }
+
     /// ``syscallIdentity``, out of line (none or one element; the storage is kept with the slots'): held inline, its
     /// ~150 bytes made every move of an event's slots a memcpy and every copy or destruction test its five strings.
     private var identityStorage: [SyscallIdentity] = []

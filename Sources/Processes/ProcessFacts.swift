@@ -60,7 +60,7 @@ struct ProcessFacts: Sendable {
 
     /// The facts of `event`; ``isKnown`` is false when no record names a pid (not an optional: one was copied
     /// whole on its way out). `slots`: what the normalizer wrote for it (decoded hex `comm`/`exe`, EXECVE
-    /// arguments, CWD) and the identity it read from the SYSCALL record (the pipeline clears them). Records are read
+    /// arguments, CWD) and the identity it read from the SYSCALL record (taken from them). Records are read
     /// in place (a copy retains their storage).
     static func of(_ event: borrowing AuditEvent, slots: inout EventSlots) -> ProcessFacts {
         // Read into a local and returned (moved): an initializer doing the same copied itself whole at the end.
@@ -76,7 +76,7 @@ struct ProcessFacts: Sendable {
             ?? event.records.firstIndex(where: Self.hasPid) else { return }
         timeNanos = (event.records.isEmpty ? event.timestamp : event.records[0].timestamp).nanosecondsSinceEpoch
         let isSyscall = event.records[index].type == .syscall
-        if isSyscall, var identity = slots.syscallIdentity {  // a copy: the pipeline drops the slots' own
+        if isSyscall, var identity = slots.takeSyscallIdentity() {  // moved out: the table's input only
             take(&identity)
         } else {
             scan(event.records[index], isSyscall: isSyscall)
@@ -100,7 +100,7 @@ struct ProcessFacts: Sendable {
     var isKnown: Bool { pid > 0 }
 
     /// The identity the normalizer read from the SYSCALL record (the same keys `scan` reads), its strings moved
-    /// out of `identity` (a copy of the slots' own).
+    /// out of `identity` (taken from the slots).
     private mutating func take(_ identity: inout SyscallIdentity) {
         pid = Self.pid(identity.pid) ?? 0
         parentPid = Self.pid(identity.parentPid)

@@ -50,6 +50,26 @@ final class EventSlotsTests: XCTestCase {
         XCTAssertEqual(kept.syscallIdentity?.userID, "1000")
     }
 
+    func testTheSyscallIdentityTakenInPlaceLeavesNoneAndACopyKeepsItsOwn() {
+        var slots = EventSlots()
+        XCTAssertNil(slots.takeSyscallIdentity(), "nothing to take")
+        XCTAssertNil(slots.syscallIdentity)
+        var identity = SyscallIdentity()
+        identity.pid = 42
+        identity.setText(of: .uid, "1000")
+        slots.syscallIdentity = identity
+        let kept = slots
+        XCTAssertEqual(slots.takeSyscallIdentity(), identity)
+        XCTAssertNil(slots.syscallIdentity, "taken, not copied")
+        XCTAssertEqual(kept.syscallIdentity, identity, "a copy made before the take keeps its identity")
+        slots.syscallIdentity = identity
+        slots.syscallIdentity?.pid = 43  // changed in place: still one identity
+        XCTAssertEqual(slots.syscallIdentity?.pid, 43)
+        XCTAssertEqual(slots.syscallIdentity?.userID, "1000")
+        slots.clear()
+        XCTAssertNil(slots.syscallIdentity)
+    }
+
     func testWriterOverwritesWhateverASlotHeld() {
         var slots = EventSlots()
         slots[.processName] = "bash"

@@ -117,8 +117,9 @@ struct DocumentStage {
             slots = normalizer.normalize(event, slotCount: slotCount, demand: demand, counters: &normalizerCounters)
         }
         let hasFields = !slots.isEmpty
+        // The table takes the SYSCALL identity out of the slots (only a SYSCALL record has one, and the table
+        // always reads it): none is left for a rule that keeps the event.
         let fork = hasFields ? processes.enrich(&slots, event: event) : nil
-        slots.syscallIdentity = nil  // the process table's input only: rules that keep the event need not carry it
         swap(&slots, &enriched.slots)
         spareSlots = slots
         enriched.fork = fork
