@@ -21,6 +21,8 @@ let package = Package(
         .target(name: "CAuditNetlink", linkerSettings: [.linkedLibrary("audit")]),
         // C shim over libsystemd: journal native protocol and sd_notify.
         .target(name: "CSystemd", linkerSettings: [.linkedLibrary("systemd")]),
+        // SHA-256 compression on the x86 SHA extensions, for entity ids (the portable rounds are in Processes).
+        .target(name: "CSHA256"),
         // Values and documents shared by the event producers and the EQL engine; JSON in and out.
         .target(name: "EventModel"),
         // Swift face of the netlink shim: unicast/multicast reader, status, audit rules, kernel rule listing; the
@@ -33,7 +35,7 @@ let package = Package(
         // Audit event → ECS document (auditd_manager shape); the Defend vocabulary beside it.
         .target(name: "Events", dependencies: ["AuditRecords", "Reassembler", "EventModel"]),
         // Process table: entity ids, ancestry, sessions; enriches normalized documents.
-        .target(name: "Processes", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel"]),
+        .target(name: "Processes", dependencies: ["Events", "Reassembler", "AuditRecords", "EventModel", "CSHA256"]),
         // Elasticsearch EQL: parser, verifier, compiler, streaming matchers. Independent of audit.
         .target(name: "EQL", dependencies: ["EventModel"]),
         // TOML 1.0 reader; detection-rules loader and diagnostics; the auspex.toml reader (same TOML machinery, data only).
