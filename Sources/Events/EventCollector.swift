@@ -62,7 +62,12 @@ struct EventCollector {
                 }
             case .sockaddr: addSockaddr(record, to: &facts, counters: &counters)
             case .execve: sawExecve = true
-            default: addGeneric(record, to: &facts, skipping: skipping, counters: &counters)
+            default:
+                if skipping.title && Self.holdsOnlyTheTitle(record) {
+                    countCuts(record, counters: &counters)  // a PROCTITLE whose title is skipped: only a cut counts
+                } else {
+                    addGeneric(record, to: &facts, skipping: skipping, counters: &counters)
+                }
             }
         }
         if sawExecve { addExecve(event, to: &facts, counters: &counters) }
@@ -226,6 +231,11 @@ struct EventCollector {
         }
     }
 
+    /// A record of the one `proctitle=` field (PROCTITLE; a forged one may hold other keys, read as any record's).
+    private static func holdsOnlyTheTitle(_ record: AuditRecord) -> Bool {
+        record.withBorrowedFields { $0.count == 1 && $0.key(at: 0).equals("proctitle") }
+    }
+
     private mutating func pathEntries(_ record: AuditRecord, counters: inout NormalizerCounters) -> [(key: String, value: String)] {
         var entries: [(key: String, value: String)] = []
         record.withBorrowedFields { fields in
@@ -351,7 +361,7 @@ struct EventCollector {
             case .a0, .a1, .a2, .a3: return arguments
             case .proctitle: return title
             case .pid, .ppid, .comm, .exe, .cwd, .syscall: return false
-            case nil: return data && !bytes.equals("id")
+            case nil: return data && !(bytes.count == 2 && bytes[0] == UInt8(ascii: "i") && bytes[1] == UInt8(ascii: "d"))
             default: return data
             }
         }
