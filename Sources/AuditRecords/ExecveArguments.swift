@@ -15,10 +15,11 @@ public struct ExecveArguments<Argument> {
     public let isComplete: Bool
 
     /// Assembles the arguments of the EXECVE records among `records` (other record types are ignored); nil when
-    /// there is no EXECVE record. An argument logged whole is made by `whole` from its value; one logged in pieces
-    /// by `joined` from their decoded bytes.
-    public init?(records: some Sequence<AuditRecord>, whole: (BorrowedValue) -> Argument,
-                 joined: ([UInt8]) -> Argument) {
+    /// there is no EXECVE record. An argument logged whole is made by `whole` from its number and value; one logged
+    /// in pieces by `joined` from its number and their decoded bytes. A value made may still be left out (beyond
+    /// `argc`): the number tells which argument it was.
+    public init?(records: some Sequence<AuditRecord>, whole: (Int, BorrowedValue) -> Argument,
+                 joined: (Int, [UInt8]) -> Argument) {
         guard let assembled = ExecveAssembler.assemble(records, whole: whole, joined: joined) else { return nil }
         self = assembled
     }
@@ -36,7 +37,7 @@ extension ExecveArguments: Equatable where Argument: Equatable {}
 extension ExecveArguments<[UInt8]> {
     /// The arguments as decoded bytes.
     init?(records: some Sequence<AuditRecord>) {
-        self.init(records: records, whole: { $0.decodedBytes }, joined: { $0 })
+        self.init(records: records, whole: { $1.decodedBytes }, joined: { $1 })
     }
 
     /// The arguments as text (invalid UTF-8 repaired with U+FFFD).
@@ -51,8 +52,8 @@ enum ExecveAssembler {
         var pieces: [(index: Int, raw: Int, bytes: [UInt8])] = []
     }
 
-    static func assemble<Made>(_ records: some Sequence<AuditRecord>, whole: (BorrowedValue) -> Made,
-                               joined: ([UInt8]) -> Made) -> ExecveArguments<Made>? {
+    static func assemble<Made>(_ records: some Sequence<AuditRecord>, whole: (Int, BorrowedValue) -> Made,
+                               joined: (Int, [UInt8]) -> Made) -> ExecveArguments<Made>? {
         switch wholeInOrder(records, whole: whole) {
         case .noExecve: return nil
         case .assembled(let arguments): return arguments
@@ -60,7 +61,8 @@ enum ExecveAssembler {
             // Any other shape starts over with every argument as bytes.
             let (argc, arguments) = collect(records)
             let assembled = build(argc: argc, arguments)
-            return ExecveArguments(argc: assembled.argc, arguments: assembled.arguments.map(joined),
+            return ExecveArguments(argc: assembled.argc,
+                                   arguments: assembled.arguments.enumerated().map { joined($0.offset, $0.element) },
                                    isComplete: assembled.isComplete)
         }
     }
@@ -73,7 +75,7 @@ enum ExecveAssembler {
     /// The usual shape: whole arguments `a0`, `a1`, … in order, each made straight from its value (read in
     /// place); `.otherShape` at the first field of another shape (a piece, a gap, a repeat).
     private static func wholeInOrder<Made>(_ records: some Sequence<AuditRecord>,
-                                           whole: (BorrowedValue) -> Made) -> InOrder<Made> {
+                                           whole: (Int, BorrowedValue) -> Made) -> InOrder<Made> {
         var argc: Int?
         var inOrder: [Made] = []
         var sawExecve = false
@@ -91,7 +93,7 @@ enum ExecveAssembler {
                     }
                     guard let parsed = ArgumentKey(key) else { continue }
                     guard case .whole = parsed.part, parsed.number == inOrder.count else { return false }
-                    inOrder.append(whole(fields.value(at: index)))
+                    inOrder.append(whole(parsed.number, fields.value(at: index)))
                 }
                 return true
             }
@@ -100,8 +102,8 @@ enum ExecveAssembler {
         guard sawExecve else { return .noExecve }
         // As `build` reads arguments 0..<count whole: argc (else their count) of them, incomplete when fewer.
         let expected = argc ?? inOrder.count
-        return .assembled(ExecveArguments(argc: argc, arguments: Array(inOrder.prefix(expected)),
-                                          isComplete: expected <= inOrder.count))
+        if expected < inOrder.count { inOrder.removeSubrange(expected...) }  // in place: no second array
+        return .assembled(ExecveArguments(argc: argc, arguments: inOrder, isComplete: expected <= inOrder.count))
     }
 
     /// Every argument field of the EXECVE records, by argument number, as bytes.

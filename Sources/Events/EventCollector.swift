@@ -290,25 +290,36 @@ struct EventCollector {
 
     private mutating func addExecve(_ event: AuditEvent, to facts: inout EventFacts, counters: inout NormalizerCounters) {
         let limit = limits.maxValueBytes
-        // Each argument becomes its document value straight from the record (cut to the limit, the cut noted).
+        // The numbers of the arguments cut to the limit (rare: empty, no allocation). An argument may be made twice
+        // (an unusual shape starts over): its last making decides.
+        var cutArguments = Set<Int>()
+        func note(_ number: Int, wasCut: Bool) {
+            if wasCut { cutArguments.insert(number) } else if !cutArguments.isEmpty { cutArguments.remove(number) }
+        }
+        // Each argument becomes its document value straight from the record.
         guard let arguments = ExecveArguments(
             records: event.records,
-            whole: { value -> (value: FieldValue, wasCut: Bool) in
+            whole: { number, value -> FieldValue in
                 let (text, wasCut) = value.decodedText(limit: limit)
-                return (.string(text), wasCut)
+                note(number, wasCut: wasCut)
+                return .string(text)
             },
-            joined: { bytes in (.string(String(decoding: bytes.prefix(limit), as: UTF8.self)), bytes.count > limit) }
+            joined: { number, bytes in
+                note(number, wasCut: bytes.count > limit)
+                return .string(String(decoding: bytes.prefix(limit), as: UTF8.self))
+            }
         ) else { return }
         if let argc = arguments.argc { facts.argc = String(argc) }
         if !arguments.isComplete { counters.incompleteExecve += 1 }
-        var args: [FieldValue] = []
-        args.reserveCapacity(min(arguments.arguments.count, limits.maxArguments))
-        for argument in arguments.arguments.prefix(limits.maxArguments) {
-            if argument.wasCut { counters.truncatedValues += 1 }
-            args.append(argument.value)
+        let kept = min(arguments.arguments.count, limits.maxArguments)
+        // Cuts count for the arguments kept only (not those beyond `argc` or the most kept).
+        counters.truncatedValues += UInt64(cutArguments.count { $0 < kept })
+        if arguments.arguments.count > limits.maxArguments {
+            counters.truncatedValues += 1
+            facts.args = Array(arguments.arguments.prefix(kept))
+        } else {
+            facts.args = arguments.arguments
         }
-        if arguments.arguments.count > limits.maxArguments { counters.truncatedValues += 1 }
-        facts.args = args
     }
 
     // MARK: values

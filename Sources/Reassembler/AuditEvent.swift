@@ -33,7 +33,7 @@ public struct AuditEvent: Sendable {
     /// The execve argument vector assembled from all EXECVE records, as text, or nil when there is none.
     var execveArguments: ExecveArguments<String>? {
         guard records.contains(where: { $0.type == .execve }) else { return nil }
-        return ExecveArguments(records: records, whole: { $0.decodedText(limit: .max).text },
-                               joined: { String(decoding: $0, as: UTF8.self) })
+        return ExecveArguments(records: records, whole: { $1.decodedText(limit: .max).text },
+                               joined: { String(decoding: $1, as: UTF8.self) })
     }
 }

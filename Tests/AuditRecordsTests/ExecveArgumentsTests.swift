@@ -115,9 +115,24 @@ final class ExecveArgumentsTests: XCTestCase {
         for body in bodies {
             let records = try records(["type=EXECVE msg=audit(1.000:1): " + body])
             let bytes = try XCTUnwrap(ExecveArguments(records: records))
+            var lastMade: [Int: Int] = [:]  // argument number → the order of its last making
+            var makings = 0
             let made = try XCTUnwrap(ExecveArguments(
-                records: records, whole: { $0.decodedText(limit: limit) },
-                joined: { (String(decoding: $0.prefix(limit), as: UTF8.self), $0.count > limit) }))
+                records: records,
+                whole: { number, value in
+                    makings += 1
+                    lastMade[number] = makings
+                    return value.decodedText(limit: limit)
+                },
+                joined: { number, bytes in
+                    makings += 1
+                    lastMade[number] = makings
+                    return (String(decoding: bytes.prefix(limit), as: UTF8.self), bytes.count > limit)
+                }))
+            // Every kept argument was made under its own number, and the kept ones last in number order.
+            let order = (0..<made.arguments.count).map { lastMade[$0] ?? 0 }
+            XCTAssertEqual(order, order.sorted(), body)
+            XCTAssertFalse(order.contains(0), body)
             XCTAssertEqual(made.argc, bytes.argc, body)
             XCTAssertEqual(made.isComplete, bytes.isComplete, body)
             XCTAssertEqual(made.arguments.map(\.0),

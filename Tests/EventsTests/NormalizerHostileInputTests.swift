@@ -60,6 +60,31 @@ final class NormalizerHostileInputTests: XCTestCase {
         roundTrip(doc)
     }
 
+    /// An argument cut in the usual in-order reading and read again when a later field changes the shape (a repeat,
+    /// a gap, a piece) counts once; arguments beyond `argc` never count.
+    func testArgumentsReadTwiceAreCutAndCountedOnce() throws {
+        let normalizer = Normalizer(host: Fixtures.host, names: StaticNameLookup(),
+                                    limits: .init(maxValueBytes: 4, maxArguments: 8))
+        let cases: [(body: String, args: [String], cuts: UInt64)] = [
+            (#"argc=2 a0="abcdefg" a1="xy""#, ["abcd", "xy"], 1),
+            (#"argc=2 a0="abcdefg" a1="xy" a0="uvwxyz""#, ["uvwx", "xy"], 1),
+            (#"argc=2 a0="abcdefg" a1="xy" a0="uv""#, ["uv", "xy"], 0),
+            (#"argc=3 a0="abcdefg" a2="zzzzzz" a1="yy""#, ["abcd", "yy", "zzzz"], 2),
+            (#"argc=1 a0="ab" a1="cdefgh""#, ["ab"], 0),
+        ]
+        for (body, args, cuts) in cases {
+            let text = """
+                type=SYSCALL msg=audit(1700000000.300:5): syscall=59 success=yes exit=0 a0=1 items=0 ppid=1 pid=2 auid=0 uid=0 comm="c"
+                type=EXECVE msg=audit(1700000000.300:5): \(body)
+
+                """
+            var counters = NormalizerCounters()
+            let doc = normalizer.normalize(try Fixtures.events(fromLogText: text)[0], counters: &counters)
+            XCTAssertEqual(doc["process.args"], .array(args.map(FieldValue.string)), body)
+            XCTAssertEqual(counters.truncatedValues, cuts, body)
+        }
+    }
+
     func testMalformedValuesAreCountedAndLeftOut() throws {
         let text = """
             type=SYSCALL msg=audit(1700000000.300:5): arch=deadbeef syscall=99999 success=maybe exit=zz a0=1 items=1 ppid=-x pid=12ab auid=0 uid=0 comm="c"
