@@ -10,20 +10,31 @@ struct DocumentBuilder {
     /// The parts written (the rest is skipped: no rule reads it).
     let demand: NormalizerDemand
     private var names: MemoizedNames
-    private var slots: EventSlots
+    /// The slots' writer while ``build(event:facts:summary:into:)`` runs: one uniqueness check of the slots for the
+    /// event, not one a field.
+    private var slots: EventSlots.Writer?
+    /// Open fields written, in order, for the slots' ``EventSlots/extras`` (the writer reaches the fixed ones).
+    private var extras: [(name: String, value: FieldValue)] = []
 
-    init(hostFields: [(field: ECSField, value: FieldValue)], demand: NormalizerDemand = .all, names: MemoizedNames,
-         slots: EventSlots) {
+    init(hostFields: [(field: ECSField, value: FieldValue)], demand: NormalizerDemand = .all, names: MemoizedNames) {
         self.hostFields = hostFields
         self.demand = demand
         self.names = names
-        self.slots = slots
     }
 
-    /// The event's slots, holding the SYSCALL `identity` (moved, not copied). `facts` and `summary` are borrowed:
-    /// an `inout` one was copied for every part that reads it.
+    /// Writes the event's fields into `slots`. `facts` and `summary` are borrowed: an `inout` one was copied for
+    /// every part that reads it.
     mutating func build(event: AuditEvent, facts: borrowing EventFacts, summary: borrowing Summary,
-                         identity: consuming SyscallIdentity?) -> EventSlots {
+                        into slots: inout EventSlots) {
+        slots.withWriter { writer in
+            self.slots = writer
+            writeFields(event: event, facts: facts, summary: summary)
+            self.slots = nil
+        }
+        if !extras.isEmpty { slots.extras.append(contentsOf: extras) }
+    }
+
+    private mutating func writeFields(event: AuditEvent, facts: borrowing EventFacts, summary: borrowing Summary) {
         if demand.contains(.timestamp) {
             let timestamp = event.records.first?.timestamp ?? event.timestamp
             let milliseconds = min(Int64(timestamp.milliseconds), 999)  // a forged header may say more
@@ -38,8 +49,6 @@ struct DocumentBuilder {
         if demand.contains(.network) { addNetwork(facts, summary) }
         if demand.contains(.host) { for (field, value) in hostFields { add(field, value) } }
         if demand.contains(.tags) { add(.tags, facts.tags.isEmpty ? Self.defaultTags : Self.tags(facts.tags)) }
-        slots.syscallIdentity = identity
-        return slots
     }
 
     private static let tag: FieldValue = "auditd_manager-auditd"
@@ -54,17 +63,19 @@ struct DocumentBuilder {
         return .array(tags)
     }
 
-    @inline(__always) private mutating func add(_ field: ECSField, _ value: FieldValue) { slots[field] = value }
+    @inline(__always) private func add(_ field: ECSField, _ value: FieldValue) { slots!.set(field, value) }
 
-    @inline(__always) private mutating func add(_ field: ECSField, _ value: String?) {
-        if let value, !value.isEmpty { slots[field] = .string(value) }
+    @inline(__always) private func add(_ field: ECSField, _ value: String?) {
+        if let value, !value.isEmpty { slots!.set(field, .string(value)) }
     }
 
     /// A name built from record keys: a fixed field when it is one, else an open field.
-    private mutating func add(named name: String, _ value: FieldValue) { slots.set(named: name, value) }
+    private mutating func add(named name: String, _ value: FieldValue) {
+        if let field = ECSField(name: name) { slots!.set(field, value) } else { extras.append((name, value)) }
+    }
 
     private mutating func add(named name: String, _ value: String?) {
-        if let value, !value.isEmpty { slots.set(named: name, .string(value)) }
+        if let value, !value.isEmpty { add(named: name, .string(value)) }
     }
 
     // MARK: event.*, data_stream.*
@@ -175,7 +186,7 @@ struct DocumentBuilder {
 
     /// `auditd.data.<key>` of the generic keys (`id` went to `event.id`).
     private mutating func addData(_ data: [(key: String, value: String)], leavingOut sourceIPIndex: Int?) {
-        slots.extras.reserveCapacity(slots.extras.count + data.count)
+        extras.reserveCapacity(extras.count + data.count)
         let longDataKeys = Self.longDataKeys  // once: each access to a global runs its once-check
         for (index, (key, value)) in data.enumerated() where key != "id" && index != sourceIPIndex {
             let pipelineKey = Self.pipelineKey(key)
@@ -183,7 +194,7 @@ struct DocumentBuilder {
             if let field = Self.fixedDataField(pipelineKey) {
                 add(field, value)
             } else {
-                slots.extras.append((CommonKeys.dataFieldName(of: key) ?? "auditd.data." + pipelineKey, value))
+                extras.append((CommonKeys.dataFieldName(of: key) ?? "auditd.data." + pipelineKey, value))
             }
         }
     }

@@ -87,8 +87,10 @@ public struct Normalizer: Sendable {
         var summary = Summary()
         summarizer.summarize(facts, into: &summary)
         // The memo moves on to the builder (no copy): its answers stay the event's.
-        var builder = DocumentBuilder(hostFields: hostFields, demand: demand, names: (consume summarizer).names,
-                                      slots: slots)
-        return builder.build(event: event, facts: facts, summary: summary, identity: consume identity)
+        var builder = DocumentBuilder(hostFields: hostFields, demand: demand, names: (consume summarizer).names)
+        var slots = slots
+        builder.build(event: event, facts: facts, summary: summary, into: &slots)
+        slots.syscallIdentity = consume identity
+        return slots
     }
 }
