@@ -84,19 +84,28 @@ struct ValueGuards: Sendable {
     }
 
     let tables: [Table]
-    /// Per rule number, the index of the table guarding it, or -1.
+    /// Per rule number, the index of the table guarding it; -1: unguarded; -2 - n: guarded by each table of
+    /// `eitherTables[n]`, admitted when any of them admits it (a guard across several fields).
     private let tableOfRule: [Int]
+    private let eitherTables: [[Int]]
 
-    /// The guards of one category's rules (a rule's guard differs between categories).
+    /// The guards of one category's rules (a rule's guard differs between categories). A rule listed with
+    /// constraints on several fields (one each) may match an event only if one of them admits it.
     init(_ guards: [(rule: Int, bound: ActionConstraint)]) {
         var bySlot: [Int: [(rule: Int, bound: ActionConstraint)]] = [:]
         for entry in guards { bySlot[entry.bound.slot, default: []].append(entry) }
         tables = bySlot.keys.sorted().map { Self.table(slot: $0, members: bySlot[$0]!) }
-        var tableOfRule = Array(repeating: -1, count: (guards.map(\.rule).max() ?? -1) + 1)
+        var tablesOfRule = Array(repeating: [Int](), count: (guards.map(\.rule).max() ?? -1) + 1)
         for (index, table) in tables.enumerated() {
-            for entry in bySlot[table.slot]! { tableOfRule[entry.rule] = index }
+            for entry in bySlot[table.slot]! { tablesOfRule[entry.rule].append(index) }
         }
-        self.tableOfRule = tableOfRule
+        var eitherTables: [[Int]] = []
+        tableOfRule = tablesOfRule.map { tables in
+            guard tables.count > 1 else { return tables.first ?? -1 }
+            eitherTables.append(tables)
+            return -1 - eitherTables.count
+        }
+        self.eitherTables = eitherTables
     }
 
     /// One field's table, built in time linear in the values the rules name (a hostile rule with a long list costs its
@@ -160,7 +169,14 @@ struct ValueGuards: Sendable {
         mutating func admits(_ rule: Int) -> Bool {
             guard rule < guards.tableOfRule.count else { return true }
             let table = guards.tableOfRule[rule]
-            guard table >= 0 else { return true }
+            if table >= 0 { return admits(rule, by: table) }
+            if table == -1 { return true }
+            for either in guards.eitherTables[-2 - table] where admits(rule, by: either) { return true }
+            return false
+        }
+
+        /// Whether the guard field of `table` admits `rule`.
+        private mutating func admits(_ rule: Int, by table: Int) -> Bool {
             switch memo[table] {
             case .every: return true
             case .some(let rules): return rules.contains(rule)
