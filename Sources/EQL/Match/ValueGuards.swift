@@ -20,6 +20,10 @@ struct ValueGuards: Sendable {
         /// The longest key of either, in bytes: a longer ASCII value (a path, a command line) is no key, and is
         /// turned away without hashing it (folding keeps an ASCII text's length) unless a prefix may take it.
         let longestKey: Int
+        /// Bit `n` (`n` < 63) set when some key is `n` bytes long, bit 63 for any longer: an ASCII value of a length
+        /// no key has is turned away without hashing it (as by ``longestKey``). All set when some key is not ASCII
+        /// (it may equal an ASCII text of another length) or a prefix may take any length.
+        let keyLengths: UInt64
         /// Whether any test is case-insensitive (a value is then also looked up folded).
         let foldsCase: Bool
 
@@ -33,7 +37,12 @@ struct ValueGuards: Sendable {
             self.prefixes = prefixes
             foldsCase = !byFoldedValue.isEmpty || prefixes.contains { $0.folded }
             longestKey = prefixes.isEmpty ? max(self.byValue.longestKey, self.byFoldedValue.longestKey) : .max
+            let keys = Array(byValue.keys) + Array(byFoldedValue.keys)
+            keyLengths = !prefixes.isEmpty || !keys.allSatisfy(CaseFolding.isASCII) ? .max
+                : keys.reduce(0) { $0 | Self.lengthBit($1.utf8.count) }
         }
+
+        private static func lengthBit(_ length: Int) -> UInt64 { 1 << UInt64(min(length, 63)) }
 
         /// The rules an event whose value in `slot` is `value` may satisfy; nil when every rule may.
         func admitted(_ value: FieldValue) -> RuleBits? {
@@ -59,7 +68,9 @@ struct ValueGuards: Sendable {
         }
 
         private func lookup(_ text: String) -> RuleBits {
-            if text.utf8.count > longestKey, CaseFolding.isASCII(text) { return .none }
+            // (Folding keeps an ASCII text's length.)
+            if keyLengths & Self.lengthBit(text.utf8.count) == 0 || text.utf8.count > longestKey,
+               CaseFolding.isASCII(text) { return .none }
             // A value some rule names lists every rule admitting it, by any of its tests (``ActionConstraint/admits``).
             if let rules = byValue.value(for: text, undecided: { byValueText[$0] }) { return rules }
             guard !byFoldedValue.isEmpty || !prefixes.isEmpty else { return .none }
