@@ -146,24 +146,22 @@ struct ValueGuards: Sendable {
         return Table(slot: slot, byValue: byValue, byFoldedValue: folded.mapValues(RuleBits.init), prefixes: prefixes)
     }
 
+    /// Words of rule bits per table in the per-event memo (every guarded rule's number fits).
+    private var ruleWords: Int { (tableOfRule.count + 63) / 64 }
+
     /// Runs `body` with a per-event memo of each table's admitted rules (on the stack: nothing allocated per event
     /// unless a multi-valued field needs a union).
     func withAdmissions<Result>(for event: SlotEvent, _ body: (inout Admissions) -> Result) -> Result {
-        withUnsafeTemporaryAllocation(of: Admission.self, capacity: max(tables.count, 1)) { buffer in
-            buffer.initialize(repeating: .unknown)
-            defer { buffer.deinitialize() }
+        // Per table, a state word then its admitted rules' bits: plain words, where a memo of ``RuleBits`` took a
+        // retain and release of their array per rule asked, and a deinitialization per event.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(tables.count * (ruleWords + 1), 1)) { memo in
+            memo.initialize(repeating: Admissions.unknown)
             // The event's values lent, not the event held: each copy of it retained its array and tiebreaker.
             return event.values.withUnsafeBufferPointer { values in
-                var admissions = Admissions(guards: self, values: values, memo: buffer)
+                var admissions = Admissions(guards: self, values: values, memo: memo, ruleWords: ruleWords)
                 return body(&admissions)
             }
         }
-    }
-
-    enum Admission {
-        case unknown
-        case every
-        case some(RuleBits)
     }
 
     /// The guards' verdicts on one event, each table asked at most once.
@@ -171,7 +169,11 @@ struct ValueGuards: Sendable {
         let guards: ValueGuards
         /// The event's values by slot (``SlotEvent/values``), valid within ``ValueGuards/withAdmissions(for:_:)``.
         let values: UnsafeBufferPointer<FieldValue>
-        let memo: UnsafeMutableBufferPointer<Admission>
+        /// Per table, `ruleWords + 1` words: ``unknown`` or ``known``, then the rules it admits, one bit each.
+        let memo: UnsafeMutableBufferPointer<UInt64>
+        let ruleWords: Int
+
+        static let unknown: UInt64 = 0, known: UInt64 = 1
 
         /// The event's value in `slot` (`.null` past the end, as ``SlotEvent`` reads it).
         func value(in slot: Int) -> FieldValue { slot < values.count ? values[slot] : .null }
@@ -186,17 +188,20 @@ struct ValueGuards: Sendable {
             return false
         }
 
-        /// Whether the guard field of `table` admits `rule`.
+        /// Whether the guard field of `table` admits `rule` (a guarded rule: its number is below `ruleWords * 64`).
         private mutating func admits(_ rule: Int, by table: Int) -> Bool {
-            switch memo[table] {
-            case .every: return true
-            case .some(let rules): return rules.contains(rule)
-            case .unknown:
-                let slot = guards.tables[table].slot
-                let admitted = guards.tables[table].admitted(value(in: slot))
-                memo[table] = admitted.map(Admission.some) ?? .every
-                return admitted?.contains(rule) ?? true
+            let base = table * (ruleWords + 1)
+            if memo[base] == Self.unknown {
+                let rules = UnsafeMutableBufferPointer(rebasing: memo[(base + 1)..<(base + 1 + ruleWords)])
+                let guardTable = guards.tables[table]
+                if let admitted = guardTable.admitted(value(in: guardTable.slot)) {
+                    admitted.write(into: rules)
+                } else {
+                    rules.update(repeating: .max)  // every rule may match
+                }
+                memo[base] = Self.known
             }
+            return memo[base + 1 + rule / 64] & (1 << UInt64(rule % 64)) != 0
         }
     }
 }
@@ -216,6 +221,11 @@ struct RuleBits: Sendable {
     func contains(_ rule: Int) -> Bool {
         let word = rule / 64
         return word < words.count && words[word] & (1 << UInt64(rule % 64)) != 0
+    }
+
+    /// Copies the bits into `words` (zeroed, long enough for every rule number in the set).
+    func write(into words: UnsafeMutableBufferPointer<UInt64>) {
+        for index in 0..<min(self.words.count, words.count) { words[index] = self.words[index] }
     }
 
     func union(_ other: RuleBits) -> RuleBits {
