@@ -210,7 +210,8 @@ struct ValueGuards: Sendable {
 struct RuleBits: Sendable {
     private let words: [UInt64]
 
-    static let none = RuleBits([])
+    /// (Computed: reading a stored static ran its once-only initialization check on every lookup.)
+    static var none: RuleBits { RuleBits(words: []) }
 
     init(_ rules: [Int]) {
         var words = [UInt64](repeating: 0, count: (rules.max() ?? -1) / 64 + 1)
