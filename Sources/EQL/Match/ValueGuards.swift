@@ -4,7 +4,8 @@ import EventModel
 /// pick a handful of program names out of every exec: `process.name in ("nc", "ncat", …)`) are skipped, without
 /// evaluating them, when the event's value is none of those. Each guarded field's value is looked up once per event,
 /// whatever the number of rules reading it. Part of ``RuleIndex``; the guards come from ``CompiledFilter/guards``.
-struct ValueGuards: Sendable {
+/// A class, as the index: the per-event ``Admissions`` holds it, and a struct's copy retained each of its arrays.
+final class ValueGuards: Sendable {
     /// One guarded field of one view: per value, the rules admitting it. A class: the per-event path reads it
     /// through the index's arrays, and a struct's copy retained each of its tables.
     final class Table: Sendable {
