@@ -139,10 +139,11 @@ public final class RuleIndex: Sendable {
             self.unconstrained = unconstrained
             self.groups = groups
             self.guards = guards
+            ruleCount = unconstrained.count + groups.reduce(0) { $0 + $1.ruleCount }
         }
 
-        /// Rules the category index alone would offer (for the counters).
-        var ruleCount: Int { unconstrained.count + groups.reduce(0) { $0 + $1.ruleCount } }
+        /// Rules the category index alone would offer (for the counters; counted once, read per event).
+        let ruleCount: Int
     }
 
     private let byCategory: [String: CategoryRules]
