@@ -98,4 +98,70 @@ final class GuardIndexTests: XCTestCase {
         XCTAssertEqual(offered("process", "Python3", []), 2, "8 by its case-insensitive prefix, and 7")
         XCTAssertEqual(offered("process", "jython", []), 1, "7 only")
     }
+
+    /// Rules bounded by one of two fields (`event.action` or `auditd.data.syscall`), none by one field alone.
+    private func eitherRules() throws -> RuleSet {
+        let queries = [
+            #"any where host.os.type == "linux" and (event.action in ("load_module") or auditd.data.syscall in ("init_module", "finit_module"))"#, // 0
+            #"any where event.action : "LOADED" or process.name == "insmod""#,                                    // 1: case-insensitive
+            #"any where not (event.action == "load_module" or auditd.data.syscall == "init_module")"#,           // 2: never guarded
+            #"process where event.type == "start" and (process.name == "modprobe" or auditd.data.syscall == "finit_module")"#, // 3
+            ("""
+             sequence by process.pid with maxspan=5s
+               [any where auditd.data.syscall == "init_module" or event.action == "load_module"]
+               [any where process.name == "rmmod" or event.action == "unload_module"]
+             """),                                                                                             // 4
+        ]
+        let loaded = try queries.enumerated().map { number, query in
+            try Fixtures.rule(id: "e\(number)", query: query, index: ["logs-auditd_manager.auditd-*"])
+        }
+        let (ruleSet, diagnostics) = RuleSet.compile(loaded)
+        XCTAssertEqual(diagnostics.filter { $0.severity == .error }, [])
+        return ruleSet
+    }
+
+    func testGuardsAcrossFieldsGiveTheAlertsOfOfferingEveryRuleEveryEvent() throws {
+        let ruleSet = try eitherRules()
+        let kinds: [(category: String, action: String?, name: String, extra: [(String, FieldValue)])] = [
+            ("driver", "load_module", "insmod", [("auditd.data.syscall", "finit_module")]),
+            ("driver", "Loaded", "kmod", []),
+            ("process", nil, "modprobe", [("auditd.data.syscall", .array(["execve", "init_module"]))]),
+            ("process", "unload_module", "bash", []),
+            ("file", nil, "rmmod", [("auditd.data.syscall", "init_module")]),
+            ("network", "connect", "curl", [("auditd.data.syscall", "connect")]),
+            ("other", "load_module", "sh", []),
+            ("process", "executed", "insmod", [("auditd.data.syscall", .int(175))]),
+        ]
+        var documents: [(Document, Int64)] = []
+        for round in 0..<48 {
+            let kind = kinds[(round * 5) % kinds.count]
+            documents.append((Fixtures.document(category: kind.category, type: "start", action: kind.action,
+                                                pid: Int64(200 + round % 2), name: kind.name, extra: kind.extra),
+                              (2000 + Int64(round)) * s))
+        }
+        var engine = DetectionEngine(ruleSet: ruleSet)
+        let reference = Fixtures.everyRuleEveryEvent(ruleSet, documents)
+        XCTAssertEqual(Fixtures.indexedMatches(&engine, documents), reference, "same alerts, at the same events")
+        XCTAssertEqual(Set(reference.joined()), Set(0..<5), "every rule fires somewhere in the stream")
+    }
+
+    func testAnEventFailingEveryFieldOfAGuardAcrossFieldsSkipsTheRule() throws {
+        var engine = DetectionEngine(ruleSet: try eitherRules())
+        var matches: [RuleMatch] = []
+        func offered(_ category: String, _ action: String?, _ name: String, _ extra: [(String, FieldValue)] = []) -> UInt64 {
+            let before = engine.counters.offers
+            let document = Fixtures.document(category: category, type: "start", action: action, pid: 9, name: name,
+                                             extra: extra)
+            engine.process(document, timestamp: 9000 * s, serial: 1, into: &matches)
+            return engine.counters.offers - before
+        }
+        XCTAssertEqual(offered("network", "connect", "curl", [("auditd.data.syscall", "connect")]), 1, "the negation (2) only")
+        XCTAssertEqual(offered("other", nil, "bash"), 1, "an event of no indexed category: 2 only")
+        XCTAssertEqual(offered("other", "load_module", "bash"), 3, "0 and 4 by the action, and 2")
+        XCTAssertEqual(offered("file", "x", "bash", [("auditd.data.syscall", "init_module")]), 3, "0 and 4 by the syscall, and 2")
+        XCTAssertEqual(offered("driver", "LOADED", "bash"), 2, "1 by its case-insensitive action, and 2")
+        XCTAssertEqual(offered("process", "x", "modprobe"), 2, "3 by its name, and 2")
+        XCTAssertEqual(offered("process", "x", "rmmod"), 2, "4's second stage by its name, and 2")
+        XCTAssertEqual(offered("process", "x", "sh", [("auditd.data.syscall", .int(5))]), 4, "a number may equal a constant's text: every rule reading the syscall (0, 3, 4), and 2")
+    }
 }

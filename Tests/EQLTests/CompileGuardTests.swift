@@ -103,4 +103,38 @@ final class CompileGuardTests: XCTestCase {
         XCTAssertEqual(compiled.filters.map(\.indexCategories), [["process"], []])
         XCTAssertEqual(compiled.categories, ["process"], "the rule is still offered (and told the time) by its first stage")
     }
+
+    /// Each filter's guards across fields (``CompiledFilter/eitherGuards``), as (field, exact, folded) per field.
+    private func eitherGuards(_ query: String) throws -> [[Guard]?] {
+        let (schema, filters) = try filters(query)
+        let names = Dictionary(uniqueKeysWithValues: (EQLCompiler.guardFields + [EQLCompiler.actionField]).compactMap { name in
+            schema.slot(for: name).map { ($0, name) }
+        })
+        return filters.map {
+            $0.eitherGuards?.map { Guard(field: names[$0.slot] ?? "?", exact: $0.values, folded: $0.caseInsensitiveValues) }
+        }
+    }
+
+    func testAnOrAcrossFieldsGuardsByEitherField() throws {
+        XCTAssertEqual(try eitherGuards(#"any where host.os.type == "linux" and (event.action in ("loaded-kernel-module", "load_module") or auditd.data.syscall in ("init_module", "finit_module"))"#),
+                       [[Guard(field: "auditd.data.syscall", exact: ["init_module", "finit_module"]),
+                         Guard(field: "event.action", exact: ["loaded-kernel-module", "load_module"])]])
+        XCTAssertEqual(try eitherGuards(#"any where (process.name : "SH" and user.id == "0") or file.name == "x" or process.name == "nc""#),
+                       [[Guard(field: "process.name", exact: ["nc"], folded: ["sh"]), Guard(field: "file.name", exact: ["x"])]],
+                       "branches on the same field unite, case-insensitive values folded")
+        XCTAssertEqual(try guards(#"any where event.action == "a" or auditd.data.syscall == "b""#), [[]], "no single field bounds it")
+        XCTAssertEqual(try eitherGuards(#"process where process.name == "sh""#), [nil], "a single-field guard needs no other")
+    }
+
+    func testWhatCannotBeBoundedAcrossFieldsLeavesNoEitherGuard() throws {
+        for query in [
+            #"any where not (event.action == "a" or auditd.data.syscall == "b")"#,
+            #"any where event.action == "a" or host.name == "h""#,
+            #"any where event.action != "a" or auditd.data.syscall == "b""#,
+            #"any where event.action == "a" or auditd.data.syscall : "*mod""#,
+            #"any where event.action == "a" or auditd.data.syscall == 5"#,
+        ] {
+            XCTAssertEqual(try eitherGuards(query), [nil], query)
+        }
+    }
 }

@@ -116,6 +116,31 @@ struct ActionConstraint: Sendable, Equatable {
         }
     }
 
+    /// Constraints on several fields of which the condition needs one to hold (a disjunction: an event may satisfy
+    /// the condition only if, for some returned constraint, some value of the field in its slot is admitted), nil
+    /// when it needs none. Each constraint is ``derive(from:slot:multiValued:)``'s multi-valued reading, sound on its
+    /// own; an `and` holds only if each conjunct does, so one conjunct's disjunction bounds it; an `or` holds only if
+    /// some branch does, so the union of its branches' disjunctions (field by field) bounds it. `slots` in order of
+    /// preference: a condition bounded by one field alone gets that field's constraint only.
+    static func deriveEither(from condition: Predicate, slots: [Int]) -> [ActionConstraint]? {
+        if let single = slots.lazy.compactMap({ derive(from: condition, slot: $0, multiValued: true) }).first {
+            return [single]
+        }
+        switch condition {
+        case .and(let conjuncts):
+            return conjuncts.lazy.compactMap { deriveEither(from: $0, slots: slots) }.first
+        case .or(let branches):
+            var bySlot: [Int: ActionConstraint] = [:]
+            for branch in branches {
+                guard let either = deriveEither(from: branch, slots: slots) else { return nil }
+                for bound in either { bySlot[bound.slot] = bySlot[bound.slot]?.union(bound) ?? bound }
+            }
+            return slots.compactMap { bySlot[$0] }
+        default:
+            return nil
+        }
+    }
+
     /// Bounds on the prefixes a guard takes from one pattern list (beyond them the list is no guard).
     static let maxPrefixes = 16
     static let maxPrefixLength = 64

@@ -102,6 +102,11 @@ struct CompiledFilter: Sendable {
     /// as "some value of the field is one of these", so multi-valued fields such as `process.args` qualify). The
     /// rule index skips a filter whose guard the event's values all fail, without evaluating it.
     let guards: [ActionConstraint]
+    /// When no single field bounds the condition, constraints on several (the guard fields and `event.action`) of
+    /// which an event must satisfy one (``ActionConstraint/deriveEither(from:slots:)``: `event.action in (…) or
+    /// auditd.data.syscall in (…)`); nil when none do. The rule index skips the filter when the event's values fail
+    /// them all.
+    let eitherGuards: [ActionConstraint]?
     /// The `event.category` values an event needs one of to match: the category term, or for `any where` what the
     /// condition requires of `event.category` (`any where event.category in ("file", "process") and …`); nil when
     /// it may match any event; empty when it never matches (it needs a field the source never produces). Exact
@@ -116,6 +121,9 @@ struct CompiledFilter: Sendable {
         self.test = FilterTest(category: category, categorySlot: categorySlot, node: ConditionNode.lower(condition))
         self.actions = actionSlot.flatMap { ActionConstraint.derive(from: condition, slot: $0) }
         self.guards = guardSlots.compactMap { ActionConstraint.derive(from: condition, slot: $0, multiValued: true) }
+        self.eitherGuards = guards.isEmpty
+            ? ActionConstraint.deriveEither(from: condition, slots: guardSlots + (actionSlot.map { [$0] } ?? []))
+            : nil
         if condition.requiresAbsentField {
             indexCategories = []  // it tests a field the source never produces: it never matches, filed nowhere
         } else if let category {

@@ -22,17 +22,21 @@ public final class RuleIndex: Sendable {
         public var categories: Set<String>?
         /// Per category, the actions the rule's filters of that category need; a category not listed is unconstrained.
         var actions: [String: ActionConstraint]
-        /// Per category, the values one more field must have for the rule's filters there (see ``ValueGuards``);
-        /// a category not listed is unguarded.
-        var guards: [String: ActionConstraint]
+        /// Per category, the values one more field (or one of several, a disjunction) must have for the rule's
+        /// filters there (see ``ValueGuards``); a category not listed is unguarded.
+        var guards: [String: [ActionConstraint]]
+        /// For a rule of no category (offered every event), the same for every category (and events of none).
+        var everyCategoryGuards: [ActionConstraint]?
         /// Sequences and samples keep state that ages with the event times they are shown.
         var tracksTime: Bool
 
         init(categories: Set<String>?, actions: [String: ActionConstraint] = [:],
-             guards: [String: ActionConstraint] = [:], tracksTime: Bool = false) {
+             guards: [String: [ActionConstraint]] = [:], everyCategoryGuards: [ActionConstraint]? = nil,
+             tracksTime: Bool = false) {
             self.categories = categories
             self.actions = actions
             self.guards = guards
+            self.everyCategoryGuards = everyCategoryGuards
             self.tracksTime = tracksTime
         }
 
@@ -44,13 +48,30 @@ public final class RuleIndex: Sendable {
             }
             if case .event = query.body { tracksTime = false } else { tracksTime = true }
             actions = Self.actionsByCategory(query.filters, alsoFiledUnder: alsoFiledUnder)
-            guards = Self.guardsByCategory(query.filters, alsoFiledUnder: alsoFiledUnder)
+            guards = Self.guardsByCategory(query.filters, actions: actions, alsoFiledUnder: alsoFiledUnder)
+            everyCategoryGuards = categories == nil ? Self.eitherGuards(query.filters) : nil
+        }
+
+        /// The disjunction of guards some filter of `filters` must pass for an event to advance the rule: each
+        /// filter's (its first single-field guard, else its ``CompiledFilter/eitherGuards``), unioned field by
+        /// field; nil when some filter has none.
+        private static func eitherGuards(_ filters: [CompiledFilter]) -> [ActionConstraint]? {
+            var bySlot: [Int: ActionConstraint] = [:], order: [Int] = []
+            for filter in filters {
+                guard let either = filter.guards.first.map({ [$0] }) ?? filter.eitherGuards else { return nil }
+                for bound in either {
+                    if bySlot[bound.slot] == nil { order.append(bound.slot) }
+                    bySlot[bound.slot] = bySlot[bound.slot]?.union(bound) ?? bound
+                }
+            }
+            return order.map { bySlot[$0]! }
         }
 
         /// Per category, the first guard field (most selective first) that every filter of that category bounds,
-        /// with the values they admit together; a category whose filters share no bounded field is unguarded.
-        private static func guardsByCategory(_ filters: [CompiledFilter], alsoFiledUnder: [String: [String]])
-            -> [String: ActionConstraint] {
+        /// with the values they admit together; when they share none and the action index does not constrain the
+        /// category, their ``eitherGuards(_:)``; else the category is unguarded.
+        private static func guardsByCategory(_ filters: [CompiledFilter], actions: [String: ActionConstraint],
+                                             alsoFiledUnder: [String: [String]]) -> [String: [ActionConstraint]] {
             var filtersByCategory: [String: [CompiledFilter]] = [:]
             for filter in filters {
                 guard let categories = filter.indexCategories else { return [:] }  // offered every event anyway
@@ -58,8 +79,11 @@ public final class RuleIndex: Sendable {
                     filtersByCategory[filedUnder, default: []].append(filter)
                 }
             }
-            var guards: [String: ActionConstraint] = [:]
+            var guards: [String: [ActionConstraint]] = [:]
             for (category, filters) in filtersByCategory {
+                defer {
+                    if guards[category] == nil, actions[category] == nil { guards[category] = eitherGuards(filters) }
+                }
                 candidates: for candidate in filters[0].guards {
                     var union = candidate
                     for filter in filters.dropFirst() {
@@ -68,7 +92,7 @@ public final class RuleIndex: Sendable {
                         }
                         union = union.union(bound)
                     }
-                    guards[category] = union
+                    guards[category] = [union]
                     break
                 }
             }
@@ -115,10 +139,11 @@ public final class RuleIndex: Sendable {
             self.unconstrained = unconstrained
             self.groups = groups
             self.guards = guards
+            ruleCount = unconstrained.count + groups.reduce(0) { $0 + $1.ruleCount }
         }
 
-        /// Rules the category index alone would offer (for the counters).
-        var ruleCount: Int { unconstrained.count + groups.reduce(0) { $0 + $1.ruleCount } }
+        /// Rules the category index alone would offer (for the counters; counted once, read per event).
+        let ruleCount: Int
     }
 
     private let byCategory: [String: CategoryRules]
@@ -139,13 +164,15 @@ public final class RuleIndex: Sendable {
         var unconstrained: [String: [Int]] = [:]
         var constrained: [String: [Int: [(rule: Int, actions: ActionConstraint, tracksTime: Bool)]]] = [:]
         var guards: [String: [(rule: Int, bound: ActionConstraint)]] = [:]
+        var anyGuards: [(rule: Int, bound: ActionConstraint)] = []
         for (number, rule) in rules.enumerated() {
             guard let categories = rule.categories else {
                 any.append(number)
+                for bound in rule.everyCategoryGuards ?? [] { anyGuards.append((number, bound)) }
                 continue
             }
             for category in categories {
-                if let bound = rule.guards[category] { guards[category, default: []].append((number, bound)) }
+                for bound in rule.guards[category] ?? [] { guards[category, default: []].append((number, bound)) }
                 if let actions = rule.actions[category] {
                     constrained[category, default: [:]][actions.slot, default: []]
                         .append((number, actions, rule.tracksTime))
@@ -155,14 +182,14 @@ public final class RuleIndex: Sendable {
             }
         }
         anyCategory = any
-        otherCategories = CategoryRules(unconstrained: any)
+        otherCategories = CategoryRules(unconstrained: any, guards: ValueGuards(anyGuards))
         var tables: [String: CategoryRules] = [:]
         for category in Set(unconstrained.keys).union(constrained.keys) {
             let groups = (constrained[category] ?? [:]).sorted { $0.key < $1.key }.map { slot, members in
                 ActionGroup(slot: slot, members: members)
             }
             tables[category] = CategoryRules(unconstrained: ((unconstrained[category] ?? []) + any).sorted(),
-                                             groups: groups, guards: ValueGuards(guards[category] ?? []))
+                                             groups: groups, guards: ValueGuards((guards[category] ?? []) + anyGuards))
         }
         byCategory = tables
         categoryEntries = tables.map { (length: $0.key.utf8.count, name: $0.key, rules: $0.value) }

@@ -4,7 +4,8 @@ import EventModel
 /// pick a handful of program names out of every exec: `process.name in ("nc", "ncat", …)`) are skipped, without
 /// evaluating them, when the event's value is none of those. Each guarded field's value is looked up once per event,
 /// whatever the number of rules reading it. Part of ``RuleIndex``; the guards come from ``CompiledFilter/guards``.
-struct ValueGuards: Sendable {
+/// A class, as the index: the per-event ``Admissions`` holds it, and a struct's copy retained each of its arrays.
+final class ValueGuards: Sendable {
     /// One guarded field of one view: per value, the rules admitting it. A class: the per-event path reads it
     /// through the index's arrays, and a struct's copy retained each of its tables.
     final class Table: Sendable {
@@ -20,6 +21,10 @@ struct ValueGuards: Sendable {
         /// The longest key of either, in bytes: a longer ASCII value (a path, a command line) is no key, and is
         /// turned away without hashing it (folding keeps an ASCII text's length) unless a prefix may take it.
         let longestKey: Int
+        /// Bit `n` (`n` < 63) set when some key is `n` bytes long, bit 63 for any longer: an ASCII value of a length
+        /// no key has is turned away without hashing it (as by ``longestKey``). All set when some key is not ASCII
+        /// (it may equal an ASCII text of another length) or a prefix may take any length.
+        let keyLengths: UInt64
         /// Whether any test is case-insensitive (a value is then also looked up folded).
         let foldsCase: Bool
 
@@ -33,7 +38,12 @@ struct ValueGuards: Sendable {
             self.prefixes = prefixes
             foldsCase = !byFoldedValue.isEmpty || prefixes.contains { $0.folded }
             longestKey = prefixes.isEmpty ? max(self.byValue.longestKey, self.byFoldedValue.longestKey) : .max
+            let keys = Array(byValue.keys) + Array(byFoldedValue.keys)
+            keyLengths = !prefixes.isEmpty || !keys.allSatisfy(CaseFolding.isASCII) ? .max
+                : keys.reduce(0) { $0 | Self.lengthBit($1.utf8.count) }
         }
+
+        private static func lengthBit(_ length: Int) -> UInt64 { 1 << UInt64(min(length, 63)) }
 
         /// The rules an event whose value in `slot` is `value` may satisfy; nil when every rule may.
         func admitted(_ value: FieldValue) -> RuleBits? {
@@ -59,7 +69,9 @@ struct ValueGuards: Sendable {
         }
 
         private func lookup(_ text: String) -> RuleBits {
-            if text.utf8.count > longestKey, CaseFolding.isASCII(text) { return .none }
+            // (Folding keeps an ASCII text's length.)
+            if keyLengths & Self.lengthBit(text.utf8.count) == 0 || text.utf8.count > longestKey,
+               CaseFolding.isASCII(text) { return .none }
             // A value some rule names lists every rule admitting it, by any of its tests (``ActionConstraint/admits``).
             if let rules = byValue.value(for: text, undecided: { byValueText[$0] }) { return rules }
             guard !byFoldedValue.isEmpty || !prefixes.isEmpty else { return .none }
@@ -84,19 +96,28 @@ struct ValueGuards: Sendable {
     }
 
     let tables: [Table]
-    /// Per rule number, the index of the table guarding it, or -1.
+    /// Per rule number, the index of the table guarding it; -1: unguarded; -2 - n: guarded by each table of
+    /// `eitherTables[n]`, admitted when any of them admits it (a guard across several fields).
     private let tableOfRule: [Int]
+    private let eitherTables: [[Int]]
 
-    /// The guards of one category's rules (a rule's guard differs between categories).
+    /// The guards of one category's rules (a rule's guard differs between categories). A rule listed with
+    /// constraints on several fields (one each) may match an event only if one of them admits it.
     init(_ guards: [(rule: Int, bound: ActionConstraint)]) {
         var bySlot: [Int: [(rule: Int, bound: ActionConstraint)]] = [:]
         for entry in guards { bySlot[entry.bound.slot, default: []].append(entry) }
         tables = bySlot.keys.sorted().map { Self.table(slot: $0, members: bySlot[$0]!) }
-        var tableOfRule = Array(repeating: -1, count: (guards.map(\.rule).max() ?? -1) + 1)
+        var tablesOfRule = Array(repeating: [Int](), count: (guards.map(\.rule).max() ?? -1) + 1)
         for (index, table) in tables.enumerated() {
-            for entry in bySlot[table.slot]! { tableOfRule[entry.rule] = index }
+            for entry in bySlot[table.slot]! { tablesOfRule[entry.rule].append(index) }
         }
-        self.tableOfRule = tableOfRule
+        var eitherTables: [[Int]] = []
+        tableOfRule = tablesOfRule.map { tables in
+            guard tables.count > 1 else { return tables.first ?? -1 }
+            eitherTables.append(tables)
+            return -1 - eitherTables.count
+        }
+        self.eitherTables = eitherTables
     }
 
     /// One field's table, built in time linear in the values the rules name (a hostile rule with a long list costs its
@@ -126,24 +147,22 @@ struct ValueGuards: Sendable {
         return Table(slot: slot, byValue: byValue, byFoldedValue: folded.mapValues(RuleBits.init), prefixes: prefixes)
     }
 
+    /// Words of rule bits per table in the per-event memo (every guarded rule's number fits).
+    private var ruleWords: Int { (tableOfRule.count + 63) / 64 }
+
     /// Runs `body` with a per-event memo of each table's admitted rules (on the stack: nothing allocated per event
     /// unless a multi-valued field needs a union).
     func withAdmissions<Result>(for event: SlotEvent, _ body: (inout Admissions) -> Result) -> Result {
-        withUnsafeTemporaryAllocation(of: Admission.self, capacity: max(tables.count, 1)) { buffer in
-            buffer.initialize(repeating: .unknown)
-            defer { buffer.deinitialize() }
+        // Per table, a state word then its admitted rules' bits: plain words, where a memo of ``RuleBits`` took a
+        // retain and release of their array per rule asked, and a deinitialization per event.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(tables.count * (ruleWords + 1), 1)) { memo in
+            memo.initialize(repeating: Admissions.unknown)
             // The event's values lent, not the event held: each copy of it retained its array and tiebreaker.
             return event.values.withUnsafeBufferPointer { values in
-                var admissions = Admissions(guards: self, values: values, memo: buffer)
+                var admissions = Admissions(guards: self, values: values, memo: memo, ruleWords: ruleWords)
                 return body(&admissions)
             }
         }
-    }
-
-    enum Admission {
-        case unknown
-        case every
-        case some(RuleBits)
     }
 
     /// The guards' verdicts on one event, each table asked at most once.
@@ -151,7 +170,11 @@ struct ValueGuards: Sendable {
         let guards: ValueGuards
         /// The event's values by slot (``SlotEvent/values``), valid within ``ValueGuards/withAdmissions(for:_:)``.
         let values: UnsafeBufferPointer<FieldValue>
-        let memo: UnsafeMutableBufferPointer<Admission>
+        /// Per table, `ruleWords + 1` words: ``unknown`` or ``known``, then the rules it admits, one bit each.
+        let memo: UnsafeMutableBufferPointer<UInt64>
+        let ruleWords: Int
+
+        static let unknown: UInt64 = 0, known: UInt64 = 1
 
         /// The event's value in `slot` (`.null` past the end, as ``SlotEvent`` reads it).
         func value(in slot: Int) -> FieldValue { slot < values.count ? values[slot] : .null }
@@ -160,16 +183,26 @@ struct ValueGuards: Sendable {
         mutating func admits(_ rule: Int) -> Bool {
             guard rule < guards.tableOfRule.count else { return true }
             let table = guards.tableOfRule[rule]
-            guard table >= 0 else { return true }
-            switch memo[table] {
-            case .every: return true
-            case .some(let rules): return rules.contains(rule)
-            case .unknown:
-                let slot = guards.tables[table].slot
-                let admitted = guards.tables[table].admitted(value(in: slot))
-                memo[table] = admitted.map(Admission.some) ?? .every
-                return admitted?.contains(rule) ?? true
+            if table >= 0 { return admits(rule, by: table) }
+            if table == -1 { return true }
+            for either in guards.eitherTables[-2 - table] where admits(rule, by: either) { return true }
+            return false
+        }
+
+        /// Whether the guard field of `table` admits `rule` (a guarded rule: its number is below `ruleWords * 64`).
+        private mutating func admits(_ rule: Int, by table: Int) -> Bool {
+            let base = table * (ruleWords + 1)
+            if memo[base] == Self.unknown {
+                let rules = UnsafeMutableBufferPointer(rebasing: memo[(base + 1)..<(base + 1 + ruleWords)])
+                let guardTable = guards.tables[table]
+                if let admitted = guardTable.admitted(value(in: guardTable.slot)) {
+                    admitted.write(into: rules)
+                } else {
+                    rules.update(repeating: .max)  // every rule may match
+                }
+                memo[base] = Self.known
             }
+            return memo[base + 1 + rule / 64] & (1 << UInt64(rule % 64)) != 0
         }
     }
 }
@@ -178,7 +211,8 @@ struct ValueGuards: Sendable {
 struct RuleBits: Sendable {
     private let words: [UInt64]
 
-    static let none = RuleBits([])
+    /// (Computed: reading a stored static ran its once-only initialization check on every lookup.)
+    static var none: RuleBits { RuleBits(words: []) }
 
     init(_ rules: [Int]) {
         var words = [UInt64](repeating: 0, count: (rules.max() ?? -1) / 64 + 1)
@@ -189,6 +223,11 @@ struct RuleBits: Sendable {
     func contains(_ rule: Int) -> Bool {
         let word = rule / 64
         return word < words.count && words[word] & (1 << UInt64(rule % 64)) != 0
+    }
+
+    /// Copies the bits into `words` (zeroed, long enough for every rule number in the set).
+    func write(into words: UnsafeMutableBufferPointer<UInt64>) {
+        for index in 0..<min(self.words.count, words.count) { words[index] = self.words[index] }
     }
 
     func union(_ other: RuleBits) -> RuleBits {
