@@ -821,10 +821,12 @@ def iso_seconds(stamp):
 
 # Coarse stages: (name, pattern of the function whose inclusive instruction count stands for the stage).
 # parse: reading and parsing the log's lines (LogRecordReader.nextLine, or next in older trees; with LTO
-# parseLogLine is inlined into it).
+# parseLogLine is inlined into it). rules: the engine's entry, or the rule index's visit where LTO inlines the engine
+# (DetectionEngine.offer) into the pipeline.
 STAGES = [("parse", r"AuditRecords15LogRecordReaderV(4next|8nextLine)|AuditRecords0A6ParserO12parseLogLine"), ("reassemble", r"ReassemblerAAV4push"),
           ("normalize", r"Events10NormalizerV9normalize"), ("process table", r"Processes15ProcessEnricherV6enrich"),
-          ("rules", r"Daemon15DetectionEngineV7process|Detection0A6EngineV7process_9timestamp"), ("JSON out", r"EventModel10JSONWriter|Events14SlotJSONWriterV5write"),
+          ("rules", r"Daemon15DetectionEngineV7process|Detection0A6EngineV7process_9timestamp|EQL9RuleIndexC5visit8category"),
+          ("JSON out", r"EventModel10JSONWriter|Events14SlotJSONWriterV5write"),
           ("rule loading (once)", r"(Daemon|Detection)7RuleSetV4load")]
 
 
