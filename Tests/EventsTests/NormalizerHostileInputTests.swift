@@ -85,6 +85,20 @@ final class NormalizerHostileInputTests: XCTestCase {
         }
     }
 
+    /// A forged identity record repeating an id key: the fields show its last set value with that value's own name
+    /// (never an earlier value's name beside a later id), the summary its first value.
+    func testARepeatedIdKeyShowsItsLastSetValueWithItsOwnName() throws {
+        let normalizer = Normalizer(host: Fixtures.host, names: StaticNameLookup(users: ["0": "root"]))
+        let text = """
+            type=SYSCALL msg=audit(1700000000.300:5): arch=c000003e syscall=59 success=yes exit=0 a0=1 items=0 ppid=1 pid=2 auid=0 auid=12345 uid=0 comm="c"
+
+            """
+        let doc = normalizer.normalize(try Fixtures.events(fromLogText: text)[0])
+        XCTAssertEqual(doc["auditd.user.audit.id"], "12345")
+        XCTAssertNil(doc["auditd.user.audit.name"], "12345 has no name: root belongs to the first value")
+        XCTAssertEqual(doc["auditd.summary.actor.primary"], "root", "the summary's actor is the first value")
+    }
+
     func testMalformedValuesAreCountedAndLeftOut() throws {
         let text = """
             type=SYSCALL msg=audit(1700000000.300:5): arch=deadbeef syscall=99999 success=maybe exit=zz a0=1 items=1 ppid=-x pid=12ab auid=0 uid=0 comm="c"
