@@ -198,8 +198,6 @@ def arch_table():
         "    static let entries: [(value: UInt32, name: String)] = [",
         *[f'        (0x{value:08x}, "{entries[value]}"),' for value in sorted(entries)],
         "    ]",
-        "",
-        "    static func name(for value: UInt32) -> String? { entries.first { $0.value == value }?.name }",
         "}",
         "",
     ])

@@ -57,6 +57,4 @@ enum ArchTable {
         (0xc0009026, "alpha"),
         (0xe0000008, "mipsel64n32"),
     ]
-
-    static func name(for value: UInt32) -> String? { entries.first { $0.value == value }?.name }
 }

@@ -181,7 +181,8 @@ struct DocumentBuilder {
     /// An `auditd.user.*` id and its name, when set.
     private mutating func addAuditdID(_ id: String?, _ idField: ECSField, _ nameField: ECSField, group: Bool) {
         guard let id else { return }
-        addIdentity(idField, nameField, id, group ? names.groupName(forID: id) : names.userName(forID: id))
+        add(idField, .string(id))
+        add(nameField, group ? names.groupName(forID: id) : names.userName(forID: id))
     }
 
     /// `auditd.data.<key>` of the generic keys (`id` went to `event.id`).
@@ -197,11 +198,6 @@ struct DocumentBuilder {
                 extras.append((CommonKeys.dataFieldName(of: key) ?? "auditd.data." + pipelineKey, value))
             }
         }
-    }
-
-    private mutating func addIdentity(_ idField: ECSField, _ nameField: ECSField, _ id: String, _ name: String?) {
-        add(idField, .string(id))
-        add(nameField, name)
     }
 
     private mutating func addLong(_ field: ECSField, _ value: String) { add(field, Self.long(value)) }

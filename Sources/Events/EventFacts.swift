@@ -355,12 +355,4 @@ enum IdentityKind {
         default: return (.other, name)
         }
     }
-
-    /// A group id (`*gid`), named through the group database.
-    var isGroup: Bool {
-        switch self {
-        case .gid, .egid, .sgid, .fsgid: return true
-        default: return false
-        }
-    }
 }
