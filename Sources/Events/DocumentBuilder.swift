@@ -46,7 +46,7 @@ struct DocumentBuilder {
         if demand.contains(.user) { addUser(facts, summary) }
         addProcess(facts)
         if demand.contains(.file) { addFile(summary) }
-        if demand.contains(.network) { addNetwork(facts, summary) }
+        if demand.contains(.network) { addNetwork(facts) }
         if demand.contains(.host) { for (field, value) in hostFields { add(field, value) } }
         if demand.contains(.tags) { add(.tags, facts.tags.isEmpty ? Self.defaultTags : Self.tags(facts.tags)) }
     }
@@ -90,9 +90,11 @@ struct DocumentBuilder {
             add(.ecsVersion, "8.11.0")
             add(.serviceType, "auditd")
         }
-        add(.eventCategory, summary.categories)
-        add(.eventType, summary.types)
-        add(.eventAction, summary.action)
+        if let norm = facts.normalization {  // the shared values of its table row, unless both rows' are combined
+            if let combined = summary.combinedCategories { add(.eventCategory, combined) } else { add(.eventCategory, norm.categoryValue) }
+            if let combined = summary.combinedTypes { add(.eventType, combined) } else { add(.eventType, norm.typeValue) }
+            add(.eventAction, norm.actionValue)
+        }
         add(.eventOutcome, facts.result.outcome)
         guard demand.contains(.record) else { return }
         add(.eventSequence, .int(Int64(event.serial)))
@@ -200,7 +202,7 @@ struct DocumentBuilder {
         }
     }
 
-    private mutating func addLong(_ field: ECSField, _ value: String) { add(field, Self.long(value)) }
+    private func addLong(_ field: ECSField, _ value: String) { add(field, Self.long(value)) }
 
     /// A long when the text is a decimal number, else the text.
     private static func long(_ value: String) -> FieldValue {
@@ -345,14 +347,14 @@ struct DocumentBuilder {
 
     // MARK: source.*, destination.*, network.*
 
-    private mutating func addNetwork(_ facts: EventFacts, _ summary: Summary) {
+    private func addNetwork(_ facts: EventFacts) {
         if let socket = facts.socket, let direction = Summarizer.direction(of: facts.syscall) {
             let ingress = direction == .ingress
             add(ingress ? .sourceIp : .destinationIp, socket.addr)
             if let port = socket.port { addLong(ingress ? .sourcePort : .destinationPort, port) }
             add(ingress ? .sourceAddress : .destinationAddress, socket.path)  // the pipeline renames *.path
             add(.networkDirection, .string(direction.rawValue))
-        } else if let ip = summary.sourceIP {
+        } else if let ip = facts.sourceIP {
             add(.sourceIp, .string(ip))
             add(.networkDirection, "ingress")
         }

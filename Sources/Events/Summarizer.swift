@@ -5,10 +5,11 @@ import EventModel
 /// `auditd.summary.*` actor/object/how, the object file, `source.ip` of login records, and the ECS user entities
 /// of user-space records (go-libaudit `applyNormalization` followed by `ResolveIDs`).
 struct Summary {
-    /// `event.category`, `event.type`, `event.action` as written (the normalization's own values, shared).
-    var categories: FieldValue = .null
-    var types: FieldValue = .null
-    var action: FieldValue = .null
+    /// `event.category` and `event.type` of a record type with a syscall behind it, which gets both
+    /// categorizations; nil for every other event, whose values are its normalization's own (read from it, not
+    /// copied here).
+    var combinedCategories: FieldValue?
+    var combinedTypes: FieldValue?
     var actorPrimary: String?
     var actorSecondary: String?
     var objectType: String?
@@ -17,8 +18,6 @@ struct Summary {
     var how: String?
     /// The PATH entry that is the event's object (`file.*`), when the object is a file.
     var file: [(key: String, value: String)]?
-    /// `source.ip` from a user-space record's `addr` (ingress).
-    var sourceIP: String?
     /// ECS entities set by record-type mappings; nil = not mapped (the uid-derived fields stay).
     var user: Entity?
     var userEffective: Entity?
@@ -73,17 +72,19 @@ struct Summarizer {
     /// Fills `summary` (a new one: written in place, as returning it copied the whole summary) from `facts`, whose
     /// normalization is chosen (``chooseNormalization(_:)``).
     mutating func summarize(_ facts: borrowing EventFacts, into summary: inout Summary) {
-        summary.actorPrimary = facts.ids.auid.first
-        summary.actorSecondary = facts.ids.uid.first
+        // The actors show in the summary and feed the user mappings (user-space records): copied only for those.
+        if writesSummary || facts.normalization?.userMappings.isEmpty == false {
+            summary.actorPrimary = facts.ids.auid.first
+            summary.actorSecondary = facts.ids.uid.first
+        }
         if writesSummary { summary.how = defaultHow(facts) }
-        summary.sourceIP = facts.sourceIP
 
         if let norm = facts.normalization {
             apply(norm, facts, &summary)
             if facts.eventType != .syscall, let syscallNorm = facts.syscallNormalization, syscallNorm != norm {
                 // A record type with a syscall behind it gets both categorizations (CONFIG_CHANGE+sendto, AVC+read).
-                summary.categories = Normalization.array(norm.categories + syscallNorm.categories)
-                summary.types = Normalization.array(norm.types + syscallNorm.types)
+                summary.combinedCategories = Normalization.array(norm.categories + syscallNorm.categories)
+                summary.combinedTypes = Normalization.array(norm.types + syscallNorm.types)
             }
         }
         if writesSummary { resolveActors(&summary) }
@@ -92,9 +93,6 @@ struct Summarizer {
     /// What the event's normalization says, taken by reference (a SYSCALL event's is the table's entry itself:
     /// no copy of its dozen arrays).
     private mutating func apply(_ norm: Normalization, _ facts: borrowing EventFacts, _ summary: inout Summary) {
-        summary.categories = norm.categoryValue
-        summary.types = norm.typeValue
-        summary.action = norm.actionValue
         summary.objectType = norm.objectType
         switch norm.objectKind {
         case .file: setFileObject(facts, pathIndex: norm.objectPathIndex, &summary)
