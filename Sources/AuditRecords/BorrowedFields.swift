@@ -23,6 +23,9 @@ public struct BorrowedFields {
     /// Number of fields (`AuditRecord.fieldCount`).
     @inlinable public var count: Int { fieldCount }
 
+    /// Length of the record's bytes: no value of the record is longer.
+    @inlinable public var byteCount: Int { bytes.count }
+
     /// The table entry of field `index` (checked in debug builds only, like an unsafe buffer's subscript).
     @inlinable func field(at index: Int) -> AuditField {
         assert(index >= 0 && index < count, "field index out of range")

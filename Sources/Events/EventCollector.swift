@@ -50,27 +50,32 @@ struct EventCollector {
                                  skipping: Skipped, counters: inout NormalizerCounters) {
         let records = event.records
         var sawExecve = false
-        for (index, record) in records.enumerated() where index != identityIndex {
-            switch record.type {
-            case .syscall, .eoe: continue
-            case .path:
-                if skipping.paths && !(demand.contains(.fileOperationPaths)
-                                       && DefendVocabulary.readsPaths(ofSyscall: facts.syscall)) {
-                    countCuts(record, counters: &counters)
-                } else {
-                    facts.paths.append(pathEntries(record, counters: &counters))
-                }
-            case .sockaddr: addSockaddr(record, to: &facts, counters: &counters)
-            case .execve: sawExecve = true
-            default:
-                if skipping.title && Self.holdsOnlyTheTitle(record) {
-                    countCuts(record, counters: &counters)  // a PROCTITLE whose title is skipped: only a cut counts
-                } else {
-                    addGeneric(record, to: &facts, skipping: skipping, counters: &counters)
-                }
-            }
+        for index in records.indices where index != identityIndex {
+            addOther(records[index], to: &facts, sawExecve: &sawExecve, skipping: skipping, counters: &counters)
         }
         if sawExecve { addExecve(event, to: &facts, counters: &counters) }
+    }
+
+    private mutating func addOther(_ record: borrowing AuditRecord, to facts: inout EventFacts, sawExecve: inout Bool,
+                                   skipping: Skipped, counters: inout NormalizerCounters) {
+        switch record.type {
+        case .syscall, .eoe: return
+        case .path:
+            if skipping.paths && !(demand.contains(.fileOperationPaths)
+                                   && DefendVocabulary.readsPaths(ofSyscall: facts.syscall)) {
+                countCuts(record, counters: &counters)
+            } else {
+                facts.paths.append(pathEntries(record, counters: &counters))
+            }
+        case .sockaddr: addSockaddr(record, to: &facts, counters: &counters)
+        case .execve: sawExecve = true
+        default:
+            if skipping.title && Self.holdsOnlyTheTitle(record) {
+                countCuts(record, counters: &counters)  // a PROCTITLE whose title is skipped: only a cut counts
+            } else {
+                addGeneric(record, to: &facts, skipping: skipping, counters: &counters)
+            }
+        }
     }
 
     /// `process.pid` / `process.parent.pid` are longs: a value that is not a decimal number is dropped and counted.
@@ -389,9 +394,11 @@ struct EventCollector {
     /// ``countCut(_:_:counters:)`` for every field of a record left undecoded.
     private func countCuts(_ record: AuditRecord, counters: inout NormalizerCounters) {
         record.withBorrowedFields { fields in
+            // Only a value longer than the limit can be cut: none is in a record no longer than the limit (the usual
+            // case), and the key is looked at for those alone.
+            guard fields.byteCount > limits.maxValueBytes else { return }
             for index in 0..<fields.count {
                 let value = fields.value(at: index)
-                // Only a value longer than the limit can be cut: the key is looked at for those alone.
                 guard value.raw.count > limits.maxValueBytes, Self.isFieldKey(fields.key(at: index)) else { continue }
                 countCut(KnownKey(fields.key(at: index)), value, counters: &counters)
             }
