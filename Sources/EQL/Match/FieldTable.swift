@@ -15,7 +15,7 @@ public struct FieldTable: FieldSchema, Sendable {
     }
 
     /// The slot of `field`, assigning a new one when it is new.
-    mutating func intern(_ field: String) -> Int {
+    public mutating func intern(_ field: String) -> Int {
         if let slot = slots[field] { return slot }
         if let target = aliases[field] { return intern(target) }
         slots[field] = names.count
