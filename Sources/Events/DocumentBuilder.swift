@@ -63,7 +63,7 @@ struct DocumentBuilder {
         return .array(tags)
     }
 
-    @inline(__always) private func add(_ field: ECSField, _ value: FieldValue) { slots!.set(field, value) }
+    @inline(__always) private func add(_ field: ECSField, _ value: consuming FieldValue) { slots!.set(field, consume value) }
 
     @inline(__always) private func add(_ field: ECSField, _ value: String?) {
         if let value, !value.isEmpty { slots!.set(field, .string(value)) }
@@ -80,7 +80,7 @@ struct DocumentBuilder {
 
     // MARK: event.*, data_stream.*
 
-    private mutating func addEvent(_ event: AuditEvent, _ facts: EventFacts, _ summary: Summary) {
+    private func addEvent(_ event: AuditEvent, _ facts: EventFacts, _ summary: Summary) {
         if demand.contains(.constants) {
             add(.eventKind, "event")
             add(.eventModule, "auditd")
@@ -90,11 +90,18 @@ struct DocumentBuilder {
             add(.ecsVersion, "8.11.0")
             add(.serviceType, "auditd")
         }
-        if let norm = facts.normalization {  // the shared values of its table row, unless both rows' are combined
-            if let combined = summary.combinedCategories { add(.eventCategory, combined) } else { add(.eventCategory, norm.categoryValue) }
-            if let combined = summary.combinedTypes { add(.eventType, combined) } else { add(.eventType, norm.typeValue) }
-            add(.eventAction, norm.actionValue)
+        // The shared values of the normalization's table row, unless the summary combined two rows'.
+        if let combined = summary.combinedCategories {
+            add(.eventCategory, combined)
+        } else if let value = facts.normalization?.categoryValue {
+            add(.eventCategory, value)
         }
+        if let combined = summary.combinedTypes {
+            add(.eventType, combined)
+        } else if let value = facts.normalization?.typeValue {
+            add(.eventType, value)
+        }
+        if let value = facts.normalization?.actionValue { add(.eventAction, value) }
         add(.eventOutcome, facts.result.outcome)
         guard demand.contains(.record) else { return }
         add(.eventSequence, .int(Int64(event.serial)))
@@ -315,7 +322,7 @@ struct DocumentBuilder {
 
     // MARK: process.*, file.*
 
-    private mutating func addProcess(_ facts: EventFacts) {
+    private func addProcess(_ facts: EventFacts) {
         if let pid = facts.pid.number { add(.processPid, .int(pid)) }
         if let ppid = facts.ppid.number { add(.processParentPid, .int(ppid)) }
         add(.processName, facts.comm)

@@ -101,10 +101,11 @@ public struct EventSlots: Sendable {
 
     /// Stores `value` in `slot`, releasing the old value only when it holds a reference: assigning released every
     /// old value through a call, though most are `.null` (a write after ``clear()``).
-    @inlinable @inline(__always) static func store(_ value: __owned FieldValue, at slot: UnsafeMutablePointer<FieldValue>) {
+    /// `value` is consumed (moved into the slot): a borrowed one was copied twice and released once per write.
+    @inlinable @inline(__always) static func store(_ value: consuming FieldValue, at slot: UnsafeMutablePointer<FieldValue>) {
         switch slot.pointee {
-        case .null, .bool, .int, .double: slot.initialize(to: value)  // nothing to release: overwritten in place
-        case .string, .array, .object: slot.pointee = value
+        case .null, .bool, .int, .double: slot.initialize(to: consume value)  // nothing to release: overwritten in place
+        case .string, .array, .object: slot.pointee = consume value
         }
     }
 
@@ -128,8 +129,8 @@ public struct EventSlots: Sendable {
 
         @inlinable @inline(__always) public func isSet(_ field: ECSField) -> Bool { !values[field.rawValue].isNull }
 
-        @inlinable @inline(__always) public func set(_ field: ECSField, _ value: FieldValue) {
-            EventSlots.store(value, at: values.baseAddress! + field.rawValue)
+        @inlinable @inline(__always) public func set(_ field: ECSField, _ value: consuming FieldValue) {
+            EventSlots.store(consume value, at: values.baseAddress! + field.rawValue)
             EventSlots.mark(field.rawValue, in: &written.pointee)
         }
     }
