@@ -33,6 +33,8 @@ public struct Normalizer: Sendable {
     var limits: Limits
     /// Texts of short values the hot path decoded, for the next events.
     private var shortTexts = ShortTexts(slotCount: 256)
+    /// The facts of the event being normalized, kept for the next one (``EventFacts/reset(eventType:)``).
+    private var facts = EventFacts(eventType: .syscall)
 
     public init(host: HostInfo, names: any NameLookup) {
         self.init(host: host, names: names, limits: Limits())
@@ -63,8 +65,9 @@ public struct Normalizer: Sendable {
     public func normalize(_ event: AuditEvent, slotCount: Int = EventSlots.fixedCount, demand: NormalizerDemand = .all,
                           counters: inout NormalizerCounters) -> EventSlots {
         var collector = EventCollector(limits: limits, demand: demand)
-        return normalize(event, into: EventSlots(slotCount: slotCount), demand: demand, collector: &collector,
-                         counters: &counters)
+        var facts = EventFacts(eventType: .syscall)
+        return Self.normalize(event, into: EventSlots(slotCount: slotCount), demand: demand, hostFields: hostFields,
+                              names: names, collector: &collector, facts: &facts, counters: &counters)
     }
 
     /// ``normalize(_:slotCount:demand:counters:)`` writing into `slots`, which must have no field set (a new or a
@@ -75,14 +78,19 @@ public struct Normalizer: Sendable {
         var collector = EventCollector(limits: limits, demand: demand)
         swap(&collector.shortTexts, &shortTexts)  // lent to the collector for the event
         defer { swap(&collector.shortTexts, &shortTexts) }
-        return normalize(event, into: slots, demand: demand, collector: &collector, counters: &counters)
+        return Self.normalize(event, into: slots, demand: demand, hostFields: hostFields, names: names,
+                              collector: &collector, facts: &facts, counters: &counters)
     }
 
-    private func normalize(_ event: AuditEvent, into slots: consuming EventSlots, demand: NormalizerDemand,
-                           collector: inout EventCollector, counters: inout NormalizerCounters) -> EventSlots {
+    /// Static: the normalizer's own facts are lent to it (a method would borrow the whole normalizer beside them,
+    /// which copied it).
+    private static func normalize(_ event: AuditEvent, into slots: consuming EventSlots, demand: NormalizerDemand,
+                                  hostFields: [(field: ECSField, value: FieldValue)], names: any NameLookup,
+                                  collector: inout EventCollector, facts: inout EventFacts,
+                                  counters: inout NormalizerCounters) -> EventSlots {
         if event.records.isEmpty { counters.emptyEvents += 1 }
         var identity: SyscallIdentity?
-        let facts = collector.collect(event, identity: &identity, counters: &counters)  // a let: lent, never copied
+        collector.collect(event, into: &facts, identity: &identity, counters: &counters)
         var summarizer = Summarizer(names: MemoizedNames(lookup: names), writesSummary: demand.contains(.summary))
         var summary = Summary()
         summarizer.summarize(facts, into: &summary)
