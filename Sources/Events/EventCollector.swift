@@ -16,20 +16,12 @@ struct EventCollector {
     /// (nil for other events).
     mutating func collect(_ event: AuditEvent, identity: inout SyscallIdentity?,
                           counters: inout NormalizerCounters) -> EventFacts {
-        var facts = EventFacts(eventType: .syscall)
-        collect(event, into: &facts, identity: &identity, counters: &counters)
-        return facts
-    }
-
-    /// ``collect(_:identity:counters:)`` into `facts`, which it resets first (the normalizer keeps one from event
-    /// to event: a new one was built, moved and destroyed, its fifty-odd fields each, for every event).
-    mutating func collect(_ event: AuditEvent, into facts: inout EventFacts, identity: inout SyscallIdentity?,
-                          counters: inout NormalizerCounters) {
         let records = event.records
-        facts.reset(eventType: records.first?.type ?? .syscall)
+        let firstType = records.first?.type ?? .syscall
+        var facts = EventFacts(eventType: firstType)
         guard !records.isEmpty else {
             Summarizer.chooseNormalization(&facts)
-            return
+            return facts
         }
 
         // The identity record: the SYSCALL of a compound event, else the only (or first) record.
@@ -51,6 +43,7 @@ struct EventCollector {
         }
         checkNumbers(&facts, counters: &counters)
         Summarizer.chooseNormalization(&facts)
+        return facts
     }
 
     private mutating func addOtherRecords(_ event: AuditEvent, identityIndex: Int, to facts: inout EventFacts,

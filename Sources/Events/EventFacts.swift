@@ -69,48 +69,6 @@ struct EventFacts {
         var saddr: String?
     }
 
-    /// Back to the facts of no record, for an event whose first record is of `eventType`: what a new value holds,
-    /// with only the fields set clearing their values (each field's release cost a call even when it held none)
-    /// and the lists keeping their storage. `EventFactsResetTests` holds a reset value equal to a new one.
-    mutating func reset(eventType: AuditRecordType) {
-        self.eventType = eventType
-        isCompound = false
-        Self.clear(&normalization)
-        Self.clear(&sourceIP)
-        sourceIPDataIndex = nil
-        result = .unknown
-        Self.clear(&session)
-        if !tags.isEmpty { tags.removeAll(keepingCapacity: true) }
-        ids.reset()
-        if !selinux.isEmpty { selinux.removeAll(keepingCapacity: true) }
-        Self.clear(&syscall)
-        Self.clear(&syscallNormalization)
-        Self.clear(&arch)
-        Self.clear(&exit)
-        Self.clear(&a0)
-        Self.clear(&a1)
-        Self.clear(&a2)
-        Self.clear(&a3)
-        Self.clear(&tty)
-        Self.clear(&items)
-        pid.reset()
-        ppid.reset()
-        Self.clear(&comm)
-        Self.clear(&exe)
-        Self.clear(&cwd)
-        Self.clear(&proctitle)
-        if !data.isEmpty { data.removeAll(keepingCapacity: true) }  // its observer empties the key index
-        Self.clear(&argc)
-        Self.clear(&args)
-        Self.clear(&socket)
-        if !paths.isEmpty { paths.removeAll(keepingCapacity: true) }
-    }
-
-    /// Sets `value` to nil unless it is.
-    @inline(__always) static func clear<Value>(_ value: inout Value?) {
-        if value != nil { value = nil }
-    }
-
     /// The value of a data key, looking in the slots first (go-libaudit `getValue` also falls back to ids).
     func value(of key: String) -> String? {
         switch key {
@@ -223,12 +181,6 @@ struct DecimalField {
         return number
     }
 
-    /// Unset again.
-    mutating func reset() {
-        number = nil
-        EventFacts.clear(&spelled)
-    }
-
     mutating func set(number: Int64) { self.number = number }
     mutating func set(text: String) { spelled = text }
 
@@ -291,11 +243,6 @@ struct IdentityIDs {
         var first: String?
         /// The last value that is set (not `unset`): the fields.
         var lastSet: String?
-
-        mutating func reset() {
-            EventFacts.clear(&first)
-            EventFacts.clear(&lastSet)
-        }
     }
 
     var uid = Values(), gid = Values(), euid = Values(), egid = Values()
@@ -342,13 +289,6 @@ struct IdentityIDs {
         case .fsgid: note(&fsgid)
         case .oldAuid, .newAuid, .other: others.append(IdentityEntry(kind: kind, key: key, value: value))
         }
-    }
-
-    /// No id again (``EventFacts/reset(eventType:)``).
-    mutating func reset() {
-        uid.reset(); gid.reset(); euid.reset(); egid.reset()
-        auid.reset(); suid.reset(); sgid.reset(); fsuid.reset(); fsgid.reset()
-        if !others.isEmpty { others.removeAll(keepingCapacity: true) }
     }
 
     /// Whether any id is set (the SELinux labels go with one).

@@ -33,8 +33,6 @@ public struct Normalizer: Sendable {
     var limits: Limits
     /// Texts of short values the hot path decoded, for the next events.
     private var shortTexts = ShortTexts(slotCount: 256)
-    /// The facts of the event being normalized, kept for the next one (``EventFacts/reset(eventType:)``).
-    private var facts = EventFacts(eventType: .syscall)
 
     public init(host: HostInfo, names: any NameLookup) {
         self.init(host: host, names: names, limits: Limits())
@@ -65,9 +63,8 @@ public struct Normalizer: Sendable {
     public func normalize(_ event: AuditEvent, slotCount: Int = EventSlots.fixedCount, demand: NormalizerDemand = .all,
                           counters: inout NormalizerCounters) -> EventSlots {
         var collector = EventCollector(limits: limits, demand: demand)
-        var facts = EventFacts(eventType: .syscall)
-        return Self.normalize(event, into: EventSlots(slotCount: slotCount), demand: demand, hostFields: hostFields,
-                              names: names, collector: &collector, facts: &facts, counters: &counters)
+        return normalize(event, into: EventSlots(slotCount: slotCount), demand: demand, collector: &collector,
+                         counters: &counters)
     }
 
     /// ``normalize(_:slotCount:demand:counters:)`` writing into `slots`, which must have no field set (a new or a
@@ -78,19 +75,14 @@ public struct Normalizer: Sendable {
         var collector = EventCollector(limits: limits, demand: demand)
         swap(&collector.shortTexts, &shortTexts)  // lent to the collector for the event
         defer { swap(&collector.shortTexts, &shortTexts) }
-        return Self.normalize(event, into: slots, demand: demand, hostFields: hostFields, names: names,
-                              collector: &collector, facts: &facts, counters: &counters)
+        return normalize(event, into: slots, demand: demand, collector: &collector, counters: &counters)
     }
 
-    /// Static: the normalizer's own facts are lent to it (a method would borrow the whole normalizer beside them,
-    /// which copied it).
-    private static func normalize(_ event: AuditEvent, into slots: consuming EventSlots, demand: NormalizerDemand,
-                                  hostFields: [(field: ECSField, value: FieldValue)], names: any NameLookup,
-                                  collector: inout EventCollector, facts: inout EventFacts,
-                                  counters: inout NormalizerCounters) -> EventSlots {
+    private func normalize(_ event: AuditEvent, into slots: consuming EventSlots, demand: NormalizerDemand,
+                           collector: inout EventCollector, counters: inout NormalizerCounters) -> EventSlots {
         if event.records.isEmpty { counters.emptyEvents += 1 }
         var identity: SyscallIdentity?
-        collector.collect(event, into: &facts, identity: &identity, counters: &counters)
+        let facts = collector.collect(event, identity: &identity, counters: &counters)  // a let: lent, never copied
         var summarizer = Summarizer(names: MemoizedNames(lookup: names), writesSummary: demand.contains(.summary))
         var summary = Summary()
         summarizer.summarize(facts, into: &summary)

@@ -58,31 +58,6 @@ final class NormalizerCorpusTests: XCTestCase {
         XCTAssertEqual(counters.emptyEvents, 0)
     }
 
-    /// The normalizer keeps one `EventFacts` from event to event and resets it: over the whole corpus, in order,
-    /// the reused facts of each event equal new ones, and a reset leaves them equal to a new value.
-    func testReusedFactsEqualNewOnesForEveryCorpusEvent() throws {
-        var reused = EventFacts(eventType: .syscall)
-        var events = 0
-        for file in try corpusFiles() {
-            for event in reassembled(try Fixtures.read(file)) {
-                for demand in [NormalizerDemand.all, [.user, .host, .network, .arguments]] {
-                    var collector = EventCollector(limits: Normalizer.Limits(), demand: demand)
-                    var fresh = NormalizerCounters(), again = NormalizerCounters()
-                    var identity: SyscallIdentity?, identityAgain: SyscallIdentity?
-                    let new = collector.collect(event, identity: &identity, counters: &fresh)
-                    collector.collect(event, into: &reused, identity: &identityAgain, counters: &again)
-                    XCTAssertEqual(String(reflecting: reused), String(reflecting: new), "\(file) serial \(event.serial)")
-                    XCTAssertEqual(identityAgain, identity)
-                    XCTAssertEqual(again, fresh)
-                }
-                events += 1
-            }
-            reused.reset(eventType: .path)
-            XCTAssertEqual(String(reflecting: reused), String(reflecting: EventFacts(eventType: .path)), file)
-        }
-        XCTAssertGreaterThan(events, 300, "corpus events collected")
-    }
-
     func testArgumentVectorsMatchLaurel() throws {
         let directory = "audit-samples/laurel/src/testdata"
         let root = try PackagePaths.shared(directory).path
