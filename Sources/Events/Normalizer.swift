@@ -83,13 +83,20 @@ public struct Normalizer: Sendable {
         if event.records.isEmpty { counters.emptyEvents += 1 }
         var identity: SyscallIdentity?
         let facts = collector.collect(event, identity: &identity, counters: &counters)  // a let: lent, never copied
-        var summarizer = Summarizer(names: MemoizedNames(lookup: names), writesSummary: demand.contains(.summary))
-        var summary = Summary()
-        summarizer.summarize(facts, into: &summary)
-        // The memo moves on to the builder (no copy): its answers stay the event's.
-        var builder = DocumentBuilder(hostFields: hostFields, demand: demand, names: (consume summarizer).names)
         var slots = slots
-        builder.build(event: event, facts: facts, summary: summary, into: &slots)
+        if facts.eventType == .syscall && demand.isDisjoint(with: [.summary, .file]) {
+            // A syscall event's summary shows only in `auditd.summary.*` and its object file in `file.*` (a
+            // syscall's normalization maps no user): with neither written, it is not worked out.
+            var builder = DocumentBuilder(hostFields: hostFields, demand: demand, names: MemoizedNames(lookup: names))
+            builder.build(event: event, facts: facts, summary: Summary.none, into: &slots)
+        } else {
+            var summarizer = Summarizer(names: MemoizedNames(lookup: names), writesSummary: demand.contains(.summary))
+            var summary = Summary()
+            summarizer.summarize(facts, into: &summary)
+            // The memo moves on to the builder (no copy): its answers stay the event's.
+            var builder = DocumentBuilder(hostFields: hostFields, demand: demand, names: (consume summarizer).names)
+            builder.build(event: event, facts: facts, summary: summary, into: &slots)
+        }
         slots.syscallIdentity = consume identity
         return slots
     }

@@ -24,6 +24,9 @@ struct Summary {
     var userTarget: Entity?
     var group: Entity?
 
+    /// Nothing summarized (an event whose summary no part written shows).
+    static let none = Summary()
+
     /// An ECS user or group reference: an id, a name, or `unset` (then neither is written).
     struct Entity: Equatable {
         var id: String?
