@@ -106,7 +106,7 @@ struct EventCollector {
                         let identity = IdentityKind.of(nil) { Self.keyName(fields, at: index) }
                         facts.ids.add(kind: identity.kind, key: identity.name, value: text)
                     } else {
-                        setData(nil, Self.keyName(fields, at: index), text, in: &facts)
+                        Self.setData(nil, Self.keyName(fields, at: index), text, in: &facts)
                     }
                     continue
                 }
@@ -176,7 +176,7 @@ struct EventCollector {
                     facts.ids.add(kind: identity.kind, key: identity.name, value: text)
                 default:
                     // The key's String is built only here: the slotted keys above never need it.
-                    setData(known, Self.keyName(fields, at: index), text, in: &facts)
+                    Self.setData(known, Self.keyName(fields, at: index), text, in: &facts)
                 }
             }
             guard let numericSyscall else { return }
@@ -230,7 +230,7 @@ struct EventCollector {
                 } else {
                     let key = Self.keyName(fields, at: index)
                     // first one wins, as go-libaudit's duplicate-key rule
-                    if !facts.containsData(key, known: known) { setData(known, key, text, in: &facts) }
+                    if !facts.containsData(key, known: known) { Self.setData(known, key, text, in: &facts) }
                 }
             }
         }
@@ -411,7 +411,8 @@ struct EventCollector {
     }
 
     /// Routes a data key to its slot (when still empty) or to the generic list.
-    private func setData(_ known: KnownKey?, _ key: @autoclosure () -> String, _ text: String, in facts: inout EventFacts) {
+    private static func setData(_ known: KnownKey?, _ key: @autoclosure () -> String, _ text: String,
+                                in facts: inout EventFacts) {
         func fill(_ slot: inout String?) { if slot == nil { slot = text } }
         switch known {
         case .a0: fill(&facts.a0)
