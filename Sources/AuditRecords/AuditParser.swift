@@ -19,22 +19,24 @@ public enum AuditParser {
 
     /// Parses one audit.log line held in a slice of a larger buffer.
     static func parseLogLine(_ line: ArraySlice<UInt8>, scratch: inout RecordScratch) -> Result<AuditRecord, AuditParseError> {
-        line.withUnsafeBufferPointer { parseLogLine($0, scratch: &scratch) }
+        line.withUnsafeBufferPointer { parseLogLine(in: $0, scratch: &scratch, typeNames: RecordTypeNames()) }
     }
 
-    /// Parses one audit.log line lent by a reader, gathering its fields in the reader's `scratch`.
-    static func parseLogLine(_ line: UnsafeBufferPointer<UInt8>, scratch: inout RecordScratch) -> Result<AuditRecord, AuditParseError> {
-        parseLogLine(in: line, scratch: &scratch)
+    /// Parses one audit.log line lent by a reader, gathering its fields in the reader's `scratch` and looking its
+    /// type up in the reader's `typeNames`.
+    static func parseLogLine(_ line: UnsafeBufferPointer<UInt8>, scratch: inout RecordScratch,
+                             typeNames: RecordTypeNames) -> Result<AuditRecord, AuditParseError> {
+        parseLogLine(in: line, scratch: &scratch, typeNames: typeNames)
     }
 
     /// Parses one audit.log line.
     static func parseLogLine(_ line: [UInt8]) -> Result<AuditRecord, AuditParseError> {
         var scratch = RecordScratch()
-        return line.withUnsafeBufferPointer { parseLogLine(in: $0, scratch: &scratch) }
+        return line.withUnsafeBufferPointer { parseLogLine(in: $0, scratch: &scratch, typeNames: RecordTypeNames()) }
     }
 
-    private static func parseLogLine(in bytes: UnsafeBufferPointer<UInt8>,
-                                     scratch: inout RecordScratch) -> Result<AuditRecord, AuditParseError> {
+    private static func parseLogLine(in bytes: UnsafeBufferPointer<UInt8>, scratch: inout RecordScratch,
+                                     typeNames: RecordTypeNames) -> Result<AuditRecord, AuditParseError> {
         guard bytes.count <= maximumLength else { return .failure(AuditParseError(.tooLong, at: maximumLength)) }
         var cursor = Cursor(bytes: bytes, end: trimmedEnd(bytes))
         cursor.skip { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
@@ -52,7 +54,7 @@ public enum AuditParser {
         cursor.skipToSpace()
         let nameRange = nameStart..<cursor.position
         guard !nameRange.isEmpty else { return .failure(AuditParseError(.missingType, at: nameStart)) }
-        guard let type = AuditRecordType(nameBytes: UnsafeBufferPointer(rebasing: bytes[nameRange])) else {
+        guard let type = AuditRecordType(nameBytes: UnsafeBufferPointer(rebasing: bytes[nameRange]), in: typeNames) else {
             return .failure(AuditParseError(.unknownType, at: nameStart))
         }
         cursor.skipSpaces()
@@ -269,6 +271,7 @@ struct Cursor {
     mutating func skipSpaces() { skip { $0 == UInt8(ascii: " ") } }
 
     /// Moves to the next space (or the end), eight bytes a step.
+    @inline(__always)
     mutating func skipToSpace() {
         guard let base = bytes.baseAddress else { return }
         position = ByteSearch.scan(base, from: position, to: end, until: UInt8(ascii: " "))
