@@ -100,6 +100,7 @@ public enum AuditParser {
     static let maximumLength = Int(UInt32.max)
 
     /// Parses `audit(SECS.MSEC:SERIAL):` and the fields after it; the record copies the bytes and its fields.
+    @inline(__always)
     private static func parseBody(cursor: Cursor, type: AuditRecordType, nodeRange: Range<Int>?,
                                   scratch: inout RecordScratch) -> Result<AuditRecord, AuditParseError> {
         var cursor = cursor
