@@ -3,35 +3,55 @@
 /// The record keeps a single copy of its bytes and, after them in the same array, the table of its key/value byte
 /// ranges: one allocation per record (to make and to free), no per-field strings. Nothing is decoded until asked for.
 public struct AuditRecord: Sendable {
+    // Stored in 48 bytes (offsets as 32 bits, like the field table's): a record is moved and copied at every
+    // stage, and its former 96 bytes cost instructions at each.
+
     /// Record type (`SYSCALL`, `EXECVE`, …) from the netlink header or the `type=` prefix.
     public let type: AuditRecordType
-    /// Event time from `audit(SECS.MSEC:SERIAL)`.
-    public let timestamp: AuditTimestamp
+    private let milliseconds: UInt16
     /// Event serial number from `audit(SECS.MSEC:SERIAL)`; shared by all records of one event. Wraps at 2^32.
     public let serial: UInt32
+    private let seconds: Int64
     /// The record's bytes (`storage[..<byteCount]`), then its field table from `fieldTableOffset`: ``AuditField``s
     /// in their order of appearance, fields nested in a user-space `msg='…'` value following the `msg` field.
     private let storage: [UInt8]
     /// Length of the record's bytes at the start of `storage`.
-    private let byteCount: Int
-    /// Number of fields in the table.
-    let fieldCount: Int
-    /// Byte range of the `node=` value, when the line had one.
-    let nodeRange: Range<Int>?
-    /// Byte range of the ENRICHED translation suffix after the `\x1d` separator, when present.
-    let enrichedRange: Range<Int>?
+    private let storedByteCount: UInt32
+    private let storedFieldCount: UInt32
+    /// The `node=` value's bytes; a start of 0 means none (a value follows `node=`, so it never starts at 0).
+    private let nodeStart: UInt32, nodeEnd: UInt32
+    /// The ENRICHED suffix's bytes; a start of 0 means none (it follows its `\x1d` separator).
+    private let enrichedStart: UInt32, enrichedEnd: UInt32
 
-    /// The record whose `storage` holds `byteCount` bytes and then `fieldCount` fields (``RecordScratch``).
+    /// Event time from `audit(SECS.MSEC:SERIAL)`.
+    public var timestamp: AuditTimestamp { AuditTimestamp(seconds: seconds, milliseconds: milliseconds) }
+    /// Length of the record's bytes at the start of `storage`.
+    private var byteCount: Int { Int(storedByteCount) }
+    /// Number of fields in the table.
+    var fieldCount: Int { Int(storedFieldCount) }
+    /// Byte range of the `node=` value, when the line had one.
+    var nodeRange: Range<Int>? { nodeStart == 0 ? nil : Int(nodeStart)..<Int(nodeEnd) }
+    /// Byte range of the ENRICHED translation suffix after the `\x1d` separator, when present.
+    var enrichedRange: Range<Int>? { enrichedStart == 0 ? nil : Int(enrichedStart)..<Int(enrichedEnd) }
+
+    /// The record whose `storage` holds `byteCount` bytes and then `fieldCount` fields (``RecordScratch``); byte
+    /// offsets below 2^32 (``AuditParser/maximumLength``).
     init(storage: [UInt8], byteCount: Int, fieldCount: Int, type: AuditRecordType, timestamp: AuditTimestamp,
          serial: UInt32, nodeRange: Range<Int>?, enrichedRange: Range<Int>?) {
+        assert(nodeRange.map { $0.lowerBound > 0 } ?? true, "a node= value follows its key")
+        assert(enrichedRange.map { $0.lowerBound > 0 } ?? true, "an ENRICHED suffix follows its separator")
         self.type = type
-        self.timestamp = timestamp
+        milliseconds = timestamp.milliseconds
         self.serial = serial
+        seconds = timestamp.seconds
         self.storage = storage
-        self.byteCount = byteCount
-        self.fieldCount = fieldCount
-        self.nodeRange = nodeRange
-        self.enrichedRange = enrichedRange
+        // The parser refuses records of more than 2^32 bytes: every offset fits.
+        storedByteCount = UInt32(truncatingIfNeeded: byteCount)
+        storedFieldCount = UInt32(truncatingIfNeeded: fieldCount)
+        nodeStart = UInt32(truncatingIfNeeded: nodeRange?.lowerBound ?? 0)
+        nodeEnd = UInt32(truncatingIfNeeded: nodeRange?.upperBound ?? 0)
+        enrichedStart = UInt32(truncatingIfNeeded: enrichedRange?.lowerBound ?? 0)
+        enrichedEnd = UInt32(truncatingIfNeeded: enrichedRange?.upperBound ?? 0)
     }
 
     /// Where the field table starts after `byteCount` bytes (aligned for its 32-bit offsets).

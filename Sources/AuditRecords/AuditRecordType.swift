@@ -12,9 +12,9 @@ public struct AuditRecordType: RawRepresentable, Hashable, Sendable, CustomStrin
         self.rawValue = number
     }
 
-    /// Parses a type name given as bytes (no allocation).
-    init?(nameBytes: UnsafeBufferPointer<UInt8>) {
-        guard let number = RecordTypeTable.number(forName: nameBytes) else { return nil }
+    /// Parses a type name given as bytes (no allocation), looked up in `names`.
+    init?(nameBytes: UnsafeBufferPointer<UInt8>, in names: RecordTypeNames) {
+        guard let number = names.number(forName: nameBytes) else { return nil }
         self.rawValue = number
     }
 

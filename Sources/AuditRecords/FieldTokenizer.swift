@@ -24,22 +24,19 @@ enum FieldTokenizer {
         guard let base = bytes.baseAddress, !range.isEmpty, room.count > 0 else { return 0 }
         var sink = Sink(room: room)
         tokenizeBody(base, range.lowerBound, range.upperBound, &sink)
-        return sink.count
+        return sink.next - room.baseAddress!
     }
 
-    /// Fields found so far, in the scratch room (two pointers: registers are scarce in the tokenizer's loop).
+    /// Where the next field found goes in the scratch room, and the room's end (two pointers, the room's start
+    /// left to the caller: registers are scarce in the tokenizer's loop).
     private struct Sink {
-        let room: UnsafeMutablePointer<AuditField>
-        private var next: UnsafeMutablePointer<AuditField>
+        private(set) var next: UnsafeMutablePointer<AuditField>
         private let limit: UnsafeMutablePointer<AuditField>
 
         init(room: UnsafeMutableBufferPointer<AuditField>) {
-            self.room = room.baseAddress!
-            next = self.room
-            limit = self.room + room.count
+            next = room.baseAddress!
+            limit = next + room.count
         }
-
-        var count: Int { next - room }
 
         @inline(__always)
         mutating func append(key: Int, _ keyEnd: Int, value: Int, _ valueEnd: Int, _ quoting: AuditQuoting) {

@@ -60,6 +60,7 @@ struct LogLineReader {
     }
 
     /// The first newline at or after `start` (memchr: the generic search cost ~1k instructions per record).
+    @inline(__always)
     private func newlineIndex() -> Int? {
         guard start < filled else { return nil }
         return buffer.withUnsafeBufferPointer { ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: $0, start..<filled) }

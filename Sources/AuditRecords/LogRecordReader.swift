@@ -4,6 +4,7 @@
 public struct LogRecordReader {
     private var lines: LogLineReader
     private var recordScratch = RecordScratch(reserving: 64 << 10)
+    private let typeNames = RecordTypeNames()
     /// Newest record time so far, nanoseconds since the epoch.
     public private(set) var now: Int64 = 0
     public private(set) var blankLines = 0
@@ -26,7 +27,7 @@ public struct LogRecordReader {
     public mutating func nextLine() -> LogLine {
         while let line = lines.withNextLine({ line -> LogLine? in
             if LogLineReader.isBlank(line) { return nil }
-            switch AuditParser.parseLogLine(line, scratch: &recordScratch) {
+            switch AuditParser.parseLogLine(line, scratch: &recordScratch, typeNames: typeNames) {
             case .success(let record): return .record(record)
             case .failure(let error): return .malformed(error)
             }

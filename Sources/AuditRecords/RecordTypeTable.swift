@@ -14,11 +14,11 @@ enum RecordTypeTable {
     /// The number for a type name (case-insensitive), including the `UNKNOWN[1334]` form auditd prints for
     /// numbers it has no name for. Asked once per audit.log line.
     static func number(forName name: UnsafeBufferPointer<UInt8>) -> UInt16? {
-        numbersByName.number(for: name) ?? unknownNumber(name)
+        RecordTypeNames().number(forName: name)
     }
 
     /// `UNKNOWN[n]` → n.
-    private static func unknownNumber(_ name: UnsafeBufferPointer<UInt8>) -> UInt16? {
+    fileprivate static func unknownNumber(_ name: UnsafeBufferPointer<UInt8>) -> UInt16? {
         let prefix = "UNKNOWN[".utf8
         guard name.count > prefix.count + 1, name.last == UInt8(ascii: "]"),
               zip(name.prefix(prefix.count), prefix).allSatisfy({ NameKey.upperCased($0) == $1 }),
@@ -27,7 +27,18 @@ enum RecordTypeTable {
         return UInt16(number)
     }
 
-    private static let numbersByName = NameIndex(entries)
+    fileprivate static let numbersByName = NameIndex(entries)
+}
+
+/// Type name → number (``RecordTypeTable/number(forName:)``) as a value a log reader keeps for its lines: reaching
+/// the shared table through its lazily initialized global cost a `swift_once` call per line.
+struct RecordTypeNames {
+    private let index = RecordTypeTable.numbersByName
+
+    /// The number for a type name (case-insensitive), including the `UNKNOWN[1334]` form.
+    func number(forName name: UnsafeBufferPointer<UInt8>) -> UInt16? {
+        index.number(for: name) ?? RecordTypeTable.unknownNumber(name)
+    }
 }
 
 /// A type name's identity for lookup: its length and its first 16 bytes (upper-cased) packed in two words; the
@@ -83,8 +94,9 @@ private struct NameKey: Equatable {
 }
 
 /// Name → number as an open-addressed hash table (a key, a hash and usually one probe: about a tenth of the
-/// binary search it replaces, asked for every line of a log).
-private struct NameIndex {
+/// binary search it replaces, asked for every line of a log). Built once, for the program's lifetime (the table
+/// behind ``RecordTypeTable/numbersByName``), in plain memory: a reader keeping a copy retains nothing per line.
+private struct NameIndex: @unchecked Sendable {  // its memory is written only in `init`
     private struct Slot {
         var key: NameKey?
         var number: UInt16 = 0
@@ -93,10 +105,10 @@ private struct NameIndex {
     }
 
     /// A power of two at least twice the number of names, so that probe runs stay short.
-    private let slots: [Slot]
+    private let slots: UnsafeBufferPointer<Slot>
     /// 64 minus log2 of the slot count: the hash's top bits index the slots.
     private let shift: UInt64
-    private let tails: [UInt8]
+    private let tails: UnsafeBufferPointer<UInt8>
 
     init(_ entries: [(number: UInt16, name: String)]) {
         var capacity = 1
@@ -113,8 +125,15 @@ private struct NameIndex {
             slots[index] = Slot(key: key, number: entry.number, tailStart: tails.count)
             tails += name.dropFirst(16)
         }
-        self.slots = slots
-        self.tails = tails
+        self.slots = UnsafeBufferPointer(Self.permanentCopy(of: slots))
+        self.tails = UnsafeBufferPointer(Self.permanentCopy(of: tails))
+    }
+
+    /// `elements` in memory that is never freed.
+    private static func permanentCopy<Element>(of elements: [Element]) -> UnsafeMutableBufferPointer<Element> {
+        let copy = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(1, elements.count))
+        _ = copy.initialize(from: elements)
+        return copy
     }
 
     func number(for name: UnsafeBufferPointer<UInt8>) -> UInt16? {

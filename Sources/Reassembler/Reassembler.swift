@@ -63,6 +63,12 @@ public struct Reassembler: Sendable {
     private var nodeSlots = 0
     /// Earliest expiry among pending slots, so pushes skip the expiry scan until something can expire.
     private var earliestExpiry = Int64.max
+    /// Whether the pending slots' expiries rise with their index, as they do while serials arrive in order on a
+    /// clock that does not go back: an expiry pass may then stop at the first pending slot not yet due instead of
+    /// reading every slot (~200 instructions per event on a log completed by timeouts). A full pass restores it.
+    private var expiriesInSlotOrder = true
+    /// At least the latest expiry of any pending slot (what a new slot's expiry must reach to keep the order).
+    private var latestExpiry = Int64.min
     /// Per `node=` name, the last retired serial and the recent serials counted in `lost`, so a late arrival can be
     /// taken back. With `localRetired`, at most `maxTrackedNodes` entries.
     private var lastRetired: [NodeKey: NodeSerials] = [:]
@@ -140,15 +146,19 @@ public struct Reassembler: Sendable {
             // A new event, or a record arriving after its event was completed by EOE: start a (new) pending event.
             let expiry = now.addingReportingOverflow(timeoutNanoseconds)
             let expiresAt = expiry.overflow ? Int64.max : expiry.partialValue
+            let pendingIndex: Int
             if let index {
                 slots[index].records = Self.firstRecords(record)
                 slots[index].expiresAt = expiresAt
+                pendingIndex = index
             } else {
                 var slot = Slot(serial: serial, node: record.nodeBytes.map(Array.init))
                 slot.records = Self.firstRecords(record)
                 slot.expiresAt = expiresAt
-                insertSlot(slot)
+                pendingIndex = insertSlot(slot)
             }
+            if pendingIndex != slots.count - 1 || expiresAt < latestExpiry { expiriesInSlotOrder = false }
+            latestExpiry = max(latestExpiry, expiresAt)
             pending += 1
             earliestExpiry = min(earliestExpiry, expiresAt)
         }
@@ -228,11 +238,14 @@ public struct Reassembler: Sendable {
         }
     }
 
-    private mutating func insertSlot(_ slot: consuming Slot) {
+    /// Inserts `slot` in serial order; returns its index.
+    @discardableResult
+    private mutating func insertSlot(_ slot: consuming Slot) -> Int {
         var index = slots.count
         while index > 0, Serial.isBefore(slot.serial, slots[index - 1].serial) { index -= 1 }
         if slot.node != nil { nodeSlots += 1 }
         slots.insert(slot, at: index)  // moved in, last: no copy of its arrays
+        return index
     }
 
     /// A new event's records: room for a typical syscall event (SYSCALL, EXECVE, CWD, PATH ×2, PROCTITLE) from
@@ -264,19 +277,46 @@ public struct Reassembler: Sendable {
         }
     }
 
+    /// Delivers the pending events due at `now`, in slot (serial) order.
     private mutating func expire(now: Int64, into delivered: inout [AuditEvent]) {
         var next = Int64.max
-        // One read of most slots: a delivered marker's expiry is `.max`, which leaves `next` as it is.
+        if expiriesInSlotOrder {
+            // The first pending slot not yet due has the earliest expiry left; the ones after it are later still.
+            for index in slots.indices {
+                let expiresAt = slots[index].expiresAt
+                if expiresAt <= now {
+                    if slots[index].isPending {
+                        delivered.append(complete(at: index))
+                        statistics.timedOut += 1
+                    }
+                } else if slots[index].isPending {
+                    next = expiresAt
+                    break
+                }
+            }
+            earliestExpiry = next
+            return
+        }
+        // Every slot, noting whether the pending ones left are back in expiry order.
+        var inOrder = true
+        var latest = Int64.min
         for index in slots.indices {
             let expiresAt = slots[index].expiresAt
             if expiresAt > now {
+                // A delivered marker's expiry is `.max`, which leaves `next` as it is.
                 next = min(next, expiresAt)
+                if slots[index].isPending {
+                    if expiresAt < latest { inOrder = false }
+                    latest = max(latest, expiresAt)
+                }
             } else if slots[index].isPending {
                 delivered.append(complete(at: index))
                 statistics.timedOut += 1
             }
         }
         earliestExpiry = next
+        expiriesInSlotOrder = inOrder
+        latestExpiry = latest
     }
 
     /// Removes the head slot and counts the serials missing between it and the previous retired one; a serial that

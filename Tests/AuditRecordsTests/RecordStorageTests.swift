@@ -19,7 +19,7 @@ final class RecordStorageTests: XCTestCase {
         var kept = RecordScratch(reserving: 16)  // too small: grows on the first record
         for line in lines + lines.reversed() {
             let alone = try AuditParser.parseLogLine(Array(line.utf8)).get()
-            let reused = try Array(line.utf8).withUnsafeBufferPointer { try AuditParser.parseLogLine($0, scratch: &kept).get() }
+            let reused = try Array(line.utf8).withUnsafeBufferPointer { try AuditParser.parseLogLine($0, scratch: &kept, typeNames: RecordTypeNames()).get() }
             for record in [alone, reused] {
                 XCTAssertEqual(Array(record.bytes), Array(line.utf8))
                 XCTAssertEqual(record.fieldCount, fields(of: line).count, line)

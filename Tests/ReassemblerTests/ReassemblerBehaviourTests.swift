@@ -212,5 +212,47 @@ final class ReassemblerPropertyTests: XCTestCase {
             XCTAssertLessThan(reassembler.statistics.lost, 80, "gaps only move forward within the 80-serial window")
         }
     }
+
+    /// Expiry passes stop early while pending events' expiries rise with their serials: serials out of order and a
+    /// clock that sometimes goes back must still see every kernel event delivered by the first call at or past
+    /// its timeout, and user-space records at once.
+    func testEveryEventIsDeliveredOnceDue() {
+        var random = SplitMix64(seed: 7)
+        let types = ["SYSCALL", "PATH", "CWD", "PROCTITLE", "EOE", "USER_LOGIN"]
+        for round in 0..<40 {
+            let timeout = Int64(random.next() % 3) * 100_000_000
+            var reassembler = Reassembler(maxInFlight: 1000, timeoutNanoseconds: timeout)
+            var now: Int64 = 1_000_000_000
+            var openedAt: [UInt32: Int64] = [:]  // kernel events pending, by serial: when their first record came
+            func collect(_ events: [AuditEvent]) {
+                for event in events where !event.records[0].type.isUserSpace {
+                    XCTAssertNotNil(openedAt.removeValue(forKey: event.serial), "round \(round): \(event.serial)")
+                }
+            }
+            func checkNothingOverdue(_ step: Int) {
+                for (serial, opened) in openedAt {
+                    XCTAssertGreaterThan(opened + timeout, now, "round \(round) step \(step): \(serial) overdue")
+                }
+            }
+            for step in 0..<400 {
+                // Mostly rising serials and clock, with stragglers and steps back.
+                let serial = UInt32(step / 3) &- UInt32(random.next() % 8 == 0 ? random.next() % 20 : 0) &+ 100
+                let type = types[Int(random.next() % UInt64(types.count))]
+                now += Int64(random.next() % 60_000_000) - (random.next() % 10 == 0 ? 100_000_000 : 0)
+                let isKernel = type != "EOE" && type != "USER_LOGIN"
+                if isKernel, openedAt[serial] == nil { openedAt[serial] = now }
+                var delivered: [AuditEvent] = []
+                reassembler.push(record(type, serial: serial), now: now, into: &delivered)
+                collect(delivered)
+                checkNothingOverdue(step)
+                if random.next() % 7 == 0 {
+                    collect(reassembler.flush(now: now))
+                    checkNothingOverdue(step)
+                }
+            }
+            collect(reassembler.finish())
+            XCTAssertTrue(openedAt.isEmpty, "round \(round)")
+        }
+    }
 }
 
