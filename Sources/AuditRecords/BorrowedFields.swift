@@ -134,7 +134,8 @@ public struct BorrowedValue {
     /// as go-libaudit does; the cut applies after that.
     public func decodedText(limit: Int, nulAsSpace: Bool = false) -> (text: String, wasCut: Bool) {
         let isHex = isHexEncoded
-        if !isHex, !nulAsSpace {
+        // A value with no NUL shows none as a space (an `exe=` path: one search, then the plain copy).
+        if !isHex, !nulAsSpace || raw.isEmpty || memchr(raw.baseAddress!, 0, raw.count) == nil {
             guard raw.count > limit else { return (Self.text(raw), false) }
             return (Self.text(UnsafeBufferPointer(rebasing: raw.prefix(limit))), true)
         }
