@@ -172,8 +172,7 @@ struct EventCollector {
                     facts.syscall = text
                 case .exit: facts.exit = value.int.map(AuditExit.name) ?? text
                 case .auid, .oldAuid, .uid, .euid, .gid, .egid, .suid, .sgid, .fsuid, .fsgid, .newAuid:
-                    let identity = IdentityKind.of(known) { Self.keyName(fields, at: index) }
-                    facts.ids.add(kind: identity.kind, key: identity.name, value: text)
+                    facts.ids.add(known, value: text)
                 default:
                     // The key's String is built only here: the slotted keys above never need it.
                     Self.setData(known, Self.keyName(fields, at: index), text, in: &facts)

@@ -243,6 +243,12 @@ struct IdentityIDs {
         var first: String?
         /// The last value that is set (not `unset`): the fields.
         var lastSet: String?
+
+        /// Notes one more value of the key.
+        mutating func note(_ value: String) {
+            if first == nil { first = value }
+            if IdentityEntry.isSet(value) { lastSet = value }
+        }
     }
 
     var uid = Values(), gid = Values(), euid = Values(), egid = Values()
@@ -273,21 +279,36 @@ struct IdentityIDs {
     }
 
     mutating func add(kind: IdentityKind, key: String, value: String) {
-        func note(_ values: inout Values) {
-            if values.first == nil { values.first = value }
-            if IdentityEntry.isSet(value) { values.lastSet = value }
-        }
         switch kind {
-        case .uid: note(&uid)
-        case .gid: note(&gid)
-        case .euid: note(&euid)
-        case .egid: note(&egid)
-        case .auid: note(&auid)
-        case .suid: note(&suid)
-        case .sgid: note(&sgid)
-        case .fsuid: note(&fsuid)
-        case .fsgid: note(&fsgid)
+        case .uid: uid.note(value)
+        case .gid: gid.note(value)
+        case .euid: euid.note(value)
+        case .egid: egid.note(value)
+        case .auid: auid.note(value)
+        case .suid: suid.note(value)
+        case .sgid: sgid.note(value)
+        case .fsuid: fsuid.note(value)
+        case .fsgid: fsgid.note(value)
         case .oldAuid, .newAuid, .other: others.append(IdentityEntry(kind: kind, key: key, value: value))
+        }
+    }
+
+    /// ``add(kind:key:value:)`` of an identity key the loop recognised (no kind or name worked out for the usual
+    /// nine, a SYSCALL record's).
+    mutating func add(_ known: KnownKey, value: String) {
+        switch known {
+        case .uid: uid.note(value)
+        case .gid: gid.note(value)
+        case .euid: euid.note(value)
+        case .egid: egid.note(value)
+        case .auid: auid.note(value)
+        case .suid: suid.note(value)
+        case .sgid: sgid.note(value)
+        case .fsuid: fsuid.note(value)
+        case .fsgid: fsgid.note(value)
+        default:
+            let identity = IdentityKind.of(known) { preconditionFailure("an identity KnownKey has its own spelling") }
+            others.append(IdentityEntry(kind: identity.kind, key: identity.name, value: value))
         }
     }
 
