@@ -18,7 +18,7 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
     /// Length of the longest key, in bytes.
     let longestKey: Int
     /// Whether some key is not ASCII (an ASCII value may equal it: `"\u{212A}"`, KELVIN SIGN, is `"K"`).
-    private let hasNonASCIIKeys: Bool
+    let hasNonASCIIKeys: Bool
 
     enum Lookup {
         case found(Value)
@@ -93,8 +93,8 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
         }
     }
 
-    /// The value stored under exactly these (ASCII) bytes.
-    private func value(forASCII key: UnsafeBufferPointer<UInt8>) -> Value? {
+    /// The value stored under exactly these bytes: the answer for an ASCII text when every key is ASCII.
+    func value(forASCII key: UnsafeBufferPointer<UInt8>) -> Value? {
         guard key.count <= longestKey else { return nil }
         let mask = buckets.count - 1
         var bucket = Int(truncatingIfNeeded: Self.hash(key)) & mask
@@ -103,26 +103,12 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
                 let entry = Int(buckets[bucket])
                 if entry < 0 { return nil }
                 let start = keyStarts[entry], end = keyStarts[entry + 1]
-                if end - start == key.count, key.isEmpty || Self.equal(bytes.baseAddress! + start, key.baseAddress!, key.count) {
+                if end - start == key.count, key.isEmpty || bytesEqual(bytes.baseAddress! + start, key.baseAddress!, count: key.count) {
                     return values[entry]
                 }
                 bucket = (bucket + 1) & mask
             }
         }
-    }
-
-    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        var index = 0
-        while index + 8 <= count {
-            if UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self)
-                != UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self) { return false }
-            index += 8
-        }
-        while index < count {
-            if a[index] != b[index] { return false }
-            index += 1
-        }
-        return true
     }
 
     /// Eight bytes per multiply; the length is mixed in so that a key and its zero-padded form differ.
@@ -149,4 +135,19 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
         }
         return h
     }
+}
+
+/// Whether `count` bytes at `a` and `b` are equal, eight at a time.
+func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
+    var index = 0
+    while index + 8 <= count {
+        if UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self)
+            != UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self) { return false }
+        index += 8
+    }
+    while index < count {
+        if a[index] != b[index] { return false }
+        index += 1
+    }
+    return true
 }

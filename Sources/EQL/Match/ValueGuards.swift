@@ -27,9 +27,30 @@ final class ValueGuards: Sendable {
         let keyLengths: UInt64
         /// Whether any test is case-insensitive (a value is then also looked up folded).
         let foldsCase: Bool
+        /// For a text of ASCII bytes and no capital (program names, paths: nearly every value), its own folded
+        /// form, one lookup of its bytes answers where ``lookup(_:)`` looked it up as it is, then folded: per key of
+        /// either table, the entry of that key's whole answer in `keyRules`. Nil when some key is not ASCII (bytes
+        /// cannot tell then).
+        private let foldedKeys: ByteKeyTable<Int>?
+        /// Bit `n` set when some key of `foldedKeys` is `n` bytes long (as ``keyLengths``, prefixes aside).
+        private let foldedKeyLengths: UInt64
+        /// Rule bits, `answerWords` words per entry: of `foldedKeys`' entries, then of the prefixes.
+        private let keyRules: [UInt64], prefixRules: [UInt64]
+        private let answerWords: Int
+        /// The prefixes' bytes back to back: prefix `i` is `prefixBytes[prefixStarts[i]..<prefixStarts[i + 1]]`
+        /// (a folded text compares them all with its bytes alike).
+        private let prefixBytes: [UInt8], prefixStarts: [Int]
 
-        init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits],
-             prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)]) {
+        convenience init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits],
+                         prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)]) {
+            // The folded keys' answers are the general lookup's, asked of the table without them.
+            let general = Table(slot: slot, byValue: byValue, byFoldedValue: byFoldedValue, prefixes: prefixes, general: nil)
+            self.init(slot: slot, byValue: byValue, byFoldedValue: byFoldedValue, prefixes: prefixes, general: general)
+        }
+
+        /// `general`: the same table without the folded keys' answers, to ask them of; none when nil.
+        private init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits],
+                     prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)], general: Table?) {
             self.slot = slot
             self.byValue = ByteKeyTable(byValue.lazy.map { (key: $0.key, value: $0.value) })
             byValueText = byValue
@@ -41,6 +62,32 @@ final class ValueGuards: Sendable {
             let keys = Array(byValue.keys) + Array(byFoldedValue.keys)
             keyLengths = !prefixes.isEmpty || !keys.allSatisfy(CaseFolding.isASCII) ? .max
                 : keys.reduce(0) { $0 | Self.lengthBit($1.utf8.count) }
+            let plainKeys = Array(Set(keys)).sorted()
+            let prefixAnswers = prefixes.map(\.rules)
+            if let general, plainKeys.allSatisfy(CaseFolding.isASCII) {
+                foldedKeys = ByteKeyTable(plainKeys.enumerated().map { (key: $0.element, value: $0.offset) })
+                foldedKeyLengths = plainKeys.reduce(0) { $0 | Self.lengthBit($1.utf8.count) }
+            } else {
+                foldedKeys = nil
+                foldedKeyLengths = 0
+            }
+            prefixBytes = prefixes.flatMap(\.bytes)
+            prefixStarts = prefixes.reduce(into: [0]) { $0.append($0.last! + $1.bytes.count) }
+            let keyAnswers = foldedKeys == nil ? [] : plainKeys.map { general!.lookup($0) }
+            answerWords = (keyAnswers + prefixAnswers).map(\.wordCount).max() ?? 0
+            keyRules = Self.packed(keyAnswers, words: answerWords)
+            prefixRules = Self.packed(prefixAnswers, words: answerWords)
+        }
+
+        /// `answers`' bits back to back, `words` words each.
+        private static func packed(_ answers: [RuleBits], words: Int) -> [UInt64] {
+            var packed = [UInt64](repeating: 0, count: answers.count * words)
+            packed.withUnsafeMutableBufferPointer { packed in
+                for (index, answer) in answers.enumerated() {
+                    answer.add(into: UnsafeMutableBufferPointer(rebasing: packed[(index * words)..<((index + 1) * words)]))
+                }
+            }
+            return packed
         }
 
         private static func lengthBit(_ length: Int) -> UInt64 { 1 << UInt64(min(length, 63)) }
@@ -66,6 +113,57 @@ final class ValueGuards: Sendable {
             default:
                 return nil
             }
+        }
+
+        /// Adds to `rules` (bits by rule number, zeroed for the event, long enough for every guarded rule) the rules
+        /// an event whose value in `slot` is `value` may satisfy: ``admitted(_:)``'s answer (every rule for nil),
+        /// without building a ``RuleBits``.
+        func admit(_ value: FieldValue, into rules: UnsafeMutableBufferPointer<UInt64>) {
+            switch value {
+            case .string(let text): admit(text, into: rules)
+            case .null: return
+            case .array(let items):
+                for item in items {
+                    switch item {
+                    case .string(let text): admit(text, into: rules)
+                    case .null: continue
+                    default: return rules.update(repeating: .max)
+                    }
+                }
+            default:
+                rules.update(repeating: .max)
+            }
+        }
+
+        private func admit(_ text: String, into rules: UnsafeMutableBufferPointer<UInt64>) {
+            if foldedKeys != nil,
+               text.utf8.withContiguousStorageIfAvailable({ admitFolded($0, into: rules) }) == true { return }
+            lookup(text).add(into: rules)
+        }
+
+        /// ``lookup(_:)``'s answer added to `rules` when `text` is ASCII with no capital (its own folded form, so
+        /// every key and prefix is compared with its bytes alike); false, adding nothing, for any other text.
+        private func admitFolded(_ text: UnsafeBufferPointer<UInt8>, into rules: UnsafeMutableBufferPointer<UInt64>)
+            -> Bool {
+            guard let foldedKeys, CaseFolding.isFoldedASCII(text) else { return false }
+            if foldedKeyLengths & Self.lengthBit(text.count) != 0, let entry = foldedKeys.value(forASCII: text) {
+                Self.add(keyRules, entry: entry, words: answerWords, into: rules)
+                return true
+            }
+            prefixBytes.withUnsafeBufferPointer { prefixBytes in
+                for index in 0..<(prefixStarts.count - 1) {
+                    let start = prefixStarts[index], length = prefixStarts[index + 1] - start
+                    if length <= text.count,
+                       length == 0 || bytesEqual(prefixBytes.baseAddress! + start, text.baseAddress!, count: length) {
+                        Self.add(prefixRules, entry: index, words: answerWords, into: rules)
+                    }
+                }
+            }
+            return true
+        }
+
+        private static func add(_ packed: [UInt64], entry: Int, words: Int, into rules: UnsafeMutableBufferPointer<UInt64>) {
+            for index in 0..<min(words, rules.count) { rules[index] |= packed[entry * words + index] }
         }
 
         private func lookup(_ text: String) -> RuleBits {
@@ -195,11 +293,8 @@ final class ValueGuards: Sendable {
             if memo[base] == Self.unknown {
                 let rules = UnsafeMutableBufferPointer(rebasing: memo[(base + 1)..<(base + 1 + ruleWords)])
                 let guardTable = guards.tables[table]
-                if let admitted = guardTable.admitted(value(in: guardTable.slot)) {
-                    admitted.write(into: rules)
-                } else {
-                    rules.update(repeating: .max)  // every rule may match
-                }
+                // (The value read in place: `value(in:)` copied it, a retain and a release.)
+                if guardTable.slot < values.count { guardTable.admit(values[guardTable.slot], into: rules) }
                 memo[base] = Self.known
             }
             return memo[base + 1 + rule / 64] & (1 << UInt64(rule % 64)) != 0
@@ -225,10 +320,13 @@ struct RuleBits: Sendable {
         return word < words.count && words[word] & (1 << UInt64(rule % 64)) != 0
     }
 
-    /// Copies the bits into `words` (zeroed, long enough for every rule number in the set).
-    func write(into words: UnsafeMutableBufferPointer<UInt64>) {
-        for index in 0..<min(self.words.count, words.count) { words[index] = self.words[index] }
+    /// Adds the bits to `words` (long enough for every rule number in the set).
+    func add(into words: UnsafeMutableBufferPointer<UInt64>) {
+        for index in 0..<min(self.words.count, words.count) { words[index] |= self.words[index] }
     }
+
+    /// Words the bits take.
+    var wordCount: Int { words.count }
 
     func union(_ other: RuleBits) -> RuleBits {
         if other.words.isEmpty { return self }
