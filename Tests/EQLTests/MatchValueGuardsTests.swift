@@ -56,6 +56,7 @@ final class MatchValueGuardsTests: XCTestCase {
             (bytes: Array("python".utf8), folded: true, rules: RuleBits([2])),
             (bytes: Array("nc.".utf8), folded: true, rules: RuleBits([3])),
             (bytes: [], folded: false, rules: RuleBits([4])),
+            (bytes: Array("/usr/lib/python".utf8), folded: false, rules: RuleBits([7])),
         ]
         let tables = [
             table(["bash": [0], "sh": [0, 1], "Socat": [5], "nc": [1]], folded: ["nc": [3], "socat": [6]],
@@ -66,7 +67,8 @@ final class MatchValueGuardsTests: XCTestCase {
         ]
         let texts = ["bash", "sh", "Socat", "socat", "SOCAT", "nc", "NC", "nc.openbsd", "NC.traditional", "python3.11",
                      "Python3", "/tmp/x", "/TMP/x", "/tmp", "", "ptrace", "loaded", "LOADED", "K", "k", "\u{212A}",
-                     "caf\u{E9}", "CAFE\u{301}", "a longer text than any key: /usr/lib/python3/dist-packages"]
+                     "caf\u{E9}", "CAFE\u{301}", "/usr/lib/python3/x", "/usr/lib/pyth", "/usr/lib/pythoN", "/usr/lib/python",
+                     "a longer text than any key: /usr/lib/python3/dist-packages"]
         var values: [FieldValue] = texts.map { .string($0) } + [.null, .int(4), .bool(true)]
         values += [.array([]), .array([.null]), .array([.string("sh"), .string("python3")]),
                    .array([.string("nc"), .int(1)]), .array([.string("NC.x"), .null, .string("/tmp/y")])]

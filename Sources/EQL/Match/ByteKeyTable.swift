@@ -123,13 +123,7 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
             index += 8
         }
         if index < bytes.count {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < bytes.count {
-                tail |= UInt64(base[index]) << shift
-                shift += 8
-                index += 1
-            }
+            let tail = littleEndianWord(base + index, count: bytes.count - index)
             h = (h ^ tail) &* multiplier
             h ^= h >> 29
         }
@@ -150,4 +144,22 @@ func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int
         index += 1
     }
     return true
+}
+
+/// The first `min(count, 8)` bytes at `base` as a little-endian word, zero above them: at most three loads, where a
+/// loop took one step a byte.
+func littleEndianWord(_ base: UnsafePointer<UInt8>, count: Int) -> UInt64 {
+    let raw = UnsafeRawPointer(base)
+    if count >= 8 { return raw.loadUnaligned(as: UInt64.self) }
+    var word: UInt64 = 0, offset = 0
+    if count & 4 != 0 {
+        word = UInt64(raw.loadUnaligned(as: UInt32.self))
+        offset = 4
+    }
+    if count & 2 != 0 {
+        word |= UInt64(raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)) << UInt64(offset * 8)
+        offset += 2
+    }
+    if count & 1 != 0 { word |= UInt64(raw.load(fromByteOffset: offset, as: UInt8.self)) << UInt64(offset * 8) }
+    return word
 }

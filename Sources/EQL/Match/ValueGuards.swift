@@ -40,6 +40,9 @@ final class ValueGuards: Sendable {
         /// The prefixes' bytes back to back: prefix `i` is `prefixBytes[prefixStarts[i]..<prefixStarts[i + 1]]`
         /// (a folded text compares them all with its bytes alike).
         private let prefixBytes: [UInt8], prefixStarts: [Int]
+        /// Per prefix, its first eight bytes (or fewer) as a word and the mask of those bytes
+        /// (``littleEndianWord(_:count:)``): a value whose first bytes differ is turned away with one comparison.
+        private let prefixHeads: [(word: UInt64, mask: UInt64)]
 
         convenience init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits],
                          prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)]) {
@@ -73,6 +76,11 @@ final class ValueGuards: Sendable {
             }
             prefixBytes = prefixes.flatMap(\.bytes)
             prefixStarts = prefixes.reduce(into: [0]) { $0.append($0.last! + $1.bytes.count) }
+            prefixHeads = prefixes.map { prefix in
+                let length = min(prefix.bytes.count, 8)
+                let word = prefix.bytes.withUnsafeBufferPointer { $0.isEmpty ? 0 : littleEndianWord($0.baseAddress!, count: length) }
+                return (word: word, mask: length == 8 ? .max : (1 << UInt64(length * 8)) - 1)
+            }
             let keyAnswers = foldedKeys == nil ? [] : plainKeys.map { general!.lookup($0) }
             answerWords = (keyAnswers + prefixAnswers).map(\.wordCount).max() ?? 0
             keyRules = Self.packed(keyAnswers, words: answerWords)
@@ -150,11 +158,14 @@ final class ValueGuards: Sendable {
                 Self.add(keyRules, entry: entry, words: answerWords, into: rules)
                 return true
             }
+            guard !prefixHeads.isEmpty else { return true }
+            let head = text.isEmpty ? 0 : littleEndianWord(text.baseAddress!, count: text.count)
             prefixBytes.withUnsafeBufferPointer { prefixBytes in
-                for index in 0..<(prefixStarts.count - 1) {
+                for index in prefixHeads.indices where head & prefixHeads[index].mask == prefixHeads[index].word {
                     let start = prefixStarts[index], length = prefixStarts[index + 1] - start
+                    // (The head compared the first eight bytes, and only those of a value at least as long.)
                     if length <= text.count,
-                       length == 0 || bytesEqual(prefixBytes.baseAddress! + start, text.baseAddress!, count: length) {
+                       length <= 8 || bytesEqual(prefixBytes.baseAddress! + start, text.baseAddress!, count: length) {
                         Self.add(prefixRules, entry: index, words: answerWords, into: rules)
                     }
                 }
