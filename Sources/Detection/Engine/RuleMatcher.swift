@@ -32,7 +32,7 @@ struct RuleMatcher {
     mutating func pass(at timestamp: Int64, into matches: inout [RuleMatch]) {
         var results: [StreamMatch<EnrichedEvent>] = []
         stream.pass(at: timestamp, into: &results)
-        Self.append(results, rule: rule, view: view, to: &matches)
+        if !results.isEmpty { Self.append(results, rule: rule, view: view, to: &matches) }  // (most events: none)
     }
 
     /// Moves event time forward without an event for this rule, so expired state is released.

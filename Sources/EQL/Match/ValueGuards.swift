@@ -206,9 +206,10 @@ final class ValueGuards: Sendable {
 
     let tables: [Table]
     /// Per rule number, the index of the table guarding it; -1: unguarded; -2 - n: guarded by each table of
-    /// `eitherTables[n]`, admitted when any of them admits it (a guard across several fields).
+    /// `eitherTables[eitherStarts[n]..<eitherStarts[n + 1]]`, admitted when any of them admits it (a guard across
+    /// several fields). One flat array: an array per rule was retained and released at each asking.
     private let tableOfRule: [Int]
-    private let eitherTables: [[Int]]
+    private let eitherTables: [Int], eitherStarts: [Int]
 
     /// The guards of one category's rules (a rule's guard differs between categories). A rule listed with
     /// constraints on several fields (one each) may match an event only if one of them admits it.
@@ -226,7 +227,8 @@ final class ValueGuards: Sendable {
             eitherTables.append(tables)
             return -1 - eitherTables.count
         }
-        self.eitherTables = eitherTables
+        self.eitherTables = eitherTables.flatMap { $0 }
+        eitherStarts = eitherTables.reduce(into: [0]) { $0.append($0.last! + $1.count) }
     }
 
     /// One field's table, built in time linear in the values the rules name (a hostile rule with a long list costs its
@@ -294,7 +296,9 @@ final class ValueGuards: Sendable {
             let table = guards.tableOfRule[rule]
             if table >= 0 { return admits(rule, by: table) }
             if table == -1 { return true }
-            for either in guards.eitherTables[-2 - table] where admits(rule, by: either) { return true }
+            let either = -2 - table
+            for index in guards.eitherStarts[either]..<guards.eitherStarts[either + 1]
+            where admits(rule, by: guards.eitherTables[index]) { return true }
             return false
         }
 
