@@ -148,7 +148,7 @@ func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int
 
 /// The first `min(count, 8)` bytes at `base` as a little-endian word, zero above them: at most three loads, where a
 /// loop took one step a byte.
-func littleEndianWord(_ base: UnsafePointer<UInt8>, count: Int) -> UInt64 {
+@inline(__always) func littleEndianWord(_ base: UnsafePointer<UInt8>, count: Int) -> UInt64 {
     let raw = UnsafeRawPointer(base)
     if count >= 8 { return raw.loadUnaligned(as: UInt64.self) }
     var word: UInt64 = 0, offset = 0
