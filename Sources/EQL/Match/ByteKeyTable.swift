@@ -139,11 +139,7 @@ func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int
             != UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self) { return false }
         index += 8
     }
-    while index < count {
-        if a[index] != b[index] { return false }
-        index += 1
-    }
-    return true
+    return index == count || littleEndianWord(a + index, count: count - index) == littleEndianWord(b + index, count: count - index)
 }
 
 /// The first `min(count, 8)` bytes at `base` as a little-endian word, zero above them: at most three loads, where a
