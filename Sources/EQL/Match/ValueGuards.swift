@@ -143,6 +143,18 @@ final class ValueGuards: Sendable {
             }
         }
 
+        /// ``admit(_:into:)`` for the value in `slot` of `values` (an event's values by slot), read in place: taking
+        /// it out of the event copied it, a retain and a release.
+        func admit(from values: UnsafeBufferPointer<FieldValue>, into rules: UnsafeMutableBufferPointer<UInt64>) {
+            guard slot < values.count else { return }  // missing: as `.null`
+            switch values[slot] {
+            case .string(let text): admit(text, into: rules)
+            case .null: return
+            default: admit(values[slot], into: rules)
+            }
+        }
+
+        @inline(__always)  // (called apart, it took a copy of the text: a retain and a release)
         private func admit(_ text: String, into rules: UnsafeMutableBufferPointer<UInt64>) {
             if foldedKeys != nil,
                text.utf8.withContiguousStorageIfAvailable({ admitFolded($0, into: rules) }) == true { return }
@@ -308,8 +320,7 @@ final class ValueGuards: Sendable {
             if memo[base] == Self.unknown {
                 let rules = UnsafeMutableBufferPointer(rebasing: memo[(base + 1)..<(base + 1 + ruleWords)])
                 let guardTable = guards.tables[table]
-                // (The value read in place: `value(in:)` copied it, a retain and a release.)
-                if guardTable.slot < values.count { guardTable.admit(values[guardTable.slot], into: rules) }
+                guardTable.admit(from: values, into: rules)
                 memo[base] = Self.known
             }
             return memo[base + 1 + rule / 64] & (1 << UInt64(rule % 64)) != 0
