@@ -55,9 +55,11 @@ final class ValueGuards: Sendable {
         private init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits],
                      prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)], general: Table?) {
             self.slot = slot
-            self.byValue = ByteKeyTable(byValue.lazy.map { (key: $0.key, value: $0.value) })
+            // (The general table's byte tables, when there is one, are the same: shared, not built again.)
+            self.byValue = general?.byValue ?? ByteKeyTable(byValue.lazy.map { (key: $0.key, value: $0.value) })
             byValueText = byValue
-            self.byFoldedValue = ByteKeyTable(byFoldedValue.lazy.map { (key: $0.key, value: $0.value) })
+            self.byFoldedValue = general?.byFoldedValue
+                ?? ByteKeyTable(byFoldedValue.lazy.map { (key: $0.key, value: $0.value) })
             byFoldedValueText = byFoldedValue
             self.prefixes = prefixes
             foldsCase = !byFoldedValue.isEmpty || prefixes.contains { $0.folded }
@@ -65,7 +67,7 @@ final class ValueGuards: Sendable {
             let keys = Array(byValue.keys) + Array(byFoldedValue.keys)
             keyLengths = !prefixes.isEmpty || !keys.allSatisfy(CaseFolding.isASCII) ? .max
                 : keys.reduce(0) { $0 | Self.lengthBit($1.utf8.count) }
-            let plainKeys = Array(Set(keys)).sorted()
+            let plainKeys = general == nil ? [] : Array(Set(keys)).sorted()
             let prefixAnswers = prefixes.map(\.rules)
             if let general, plainKeys.allSatisfy(CaseFolding.isASCII) {
                 foldedKeys = ByteKeyTable(plainKeys.enumerated().map { (key: $0.element, value: $0.offset) })
