@@ -42,6 +42,13 @@ final class MatchValueGuardsTests: XCTestCase {
         return rules
     }
 
+    /// The same, the value read in place from an event's slots (the table's slot is 0).
+    private func addedFromSlots(_ table: ValueGuards.Table, _ slots: [FieldValue], words: Int = 2) -> [UInt64] {
+        var rules = [UInt64](repeating: 0, count: words)
+        slots.withUnsafeBufferPointer { values in rules.withUnsafeMutableBufferPointer { table.admit(from: values, into: $0) } }
+        return rules
+    }
+
     /// The same answer as a set of bits, every bit for "every rule may match".
     private func expected(_ table: ValueGuards.Table, _ value: FieldValue, words: Int = 2) -> [UInt64] {
         guard let admitted = table.admitted(value) else { return [UInt64](repeating: .max, count: words) }
@@ -75,7 +82,9 @@ final class MatchValueGuardsTests: XCTestCase {
         for (index, table) in tables.enumerated() {
             for value in values {
                 XCTAssertEqual(added(table, value), expected(table, value), "table \(index), value \(value)")
+                XCTAssertEqual(addedFromSlots(table, [value]), expected(table, value), "table \(index), slot \(value)")
             }
+            XCTAssertEqual(addedFromSlots(table, []), expected(table, .null), "a missing slot reads as null")
         }
     }
 }
