@@ -34,4 +34,57 @@ final class MatchValueGuardsTests: XCTestCase {
         XCTAssertTrue(admits(byPrefix, "python3.11", 1))
         XCTAssertFalse(admits(byPrefix, "perl", 1))
     }
+
+    /// Rules `table` adds for `value` through the per-event path (``ValueGuards/Table/admit(_:into:)``).
+    private func added(_ table: ValueGuards.Table, _ value: FieldValue, words: Int = 2) -> [UInt64] {
+        var rules = [UInt64](repeating: 0, count: words)
+        rules.withUnsafeMutableBufferPointer { table.admit(value, into: $0) }
+        return rules
+    }
+
+    /// The same, the value read in place from an event's slots (the table's slot is 0).
+    private func addedFromSlots(_ table: ValueGuards.Table, _ slots: [FieldValue], words: Int = 2) -> [UInt64] {
+        var rules = [UInt64](repeating: 0, count: words)
+        slots.withUnsafeBufferPointer { values in rules.withUnsafeMutableBufferPointer { table.admit(from: values, into: $0) } }
+        return rules
+    }
+
+    /// The same answer as a set of bits, every bit for "every rule may match".
+    private func expected(_ table: ValueGuards.Table, _ value: FieldValue, words: Int = 2) -> [UInt64] {
+        guard let admitted = table.admitted(value) else { return [UInt64](repeating: .max, count: words) }
+        return (0..<words).map { word in
+            (0..<64).reduce(UInt64(0)) { admitted.contains(word * 64 + $1) ? $0 | 1 << UInt64($1) : $0 }
+        }
+    }
+
+    func testPerEventPathAgreesWithTheGeneralLookup() {
+        let prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)] = [
+            (bytes: Array("/tmp/".utf8), folded: false, rules: RuleBits([70])),
+            (bytes: Array("python".utf8), folded: true, rules: RuleBits([2])),
+            (bytes: Array("nc.".utf8), folded: true, rules: RuleBits([3])),
+            (bytes: [], folded: false, rules: RuleBits([4])),
+            (bytes: Array("/usr/lib/python".utf8), folded: false, rules: RuleBits([7])),
+        ]
+        let tables = [
+            table(["bash": [0], "sh": [0, 1], "Socat": [5], "nc": [1]], folded: ["nc": [3], "socat": [6]],
+                  prefixes: prefixes),
+            table(["bash": [0], "ptrace": [65]], folded: ["loaded": [3]]),
+            table(["\u{212A}": [0], "sh": [1]], folded: ["caf\u{E9}": [2]], prefixes: Array(prefixes.prefix(2))),
+            table([:], prefixes: Array(prefixes.prefix(1))),
+        ]
+        let texts = ["bash", "sh", "Socat", "socat", "SOCAT", "nc", "NC", "nc.openbsd", "NC.traditional", "python3.11",
+                     "Python3", "/tmp/x", "/TMP/x", "/tmp", "", "ptrace", "loaded", "LOADED", "K", "k", "\u{212A}",
+                     "caf\u{E9}", "CAFE\u{301}", "/usr/lib/python3/x", "/usr/lib/pyth", "/usr/lib/pythoN", "/usr/lib/python",
+                     "a longer text than any key: /usr/lib/python3/dist-packages"]
+        var values: [FieldValue] = texts.map { .string($0) } + [.null, .int(4), .bool(true)]
+        values += [.array([]), .array([.null]), .array([.string("sh"), .string("python3")]),
+                   .array([.string("nc"), .int(1)]), .array([.string("NC.x"), .null, .string("/tmp/y")])]
+        for (index, table) in tables.enumerated() {
+            for value in values {
+                XCTAssertEqual(added(table, value), expected(table, value), "table \(index), value \(value)")
+                XCTAssertEqual(addedFromSlots(table, [value]), expected(table, value), "table \(index), slot \(value)")
+            }
+            XCTAssertEqual(addedFromSlots(table, []), expected(table, .null), "a missing slot reads as null")
+        }
+    }
 }

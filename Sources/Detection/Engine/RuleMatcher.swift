@@ -11,6 +11,8 @@ struct RuleMatcher {
     /// The rule's view: a Defend rule's matched fork events are shown as it saw them (describing the child).
     let view: SourceView
     private var stream: StreamMatcher<EnrichedEvent>
+    /// What ``pass(at:into:)`` released, kept empty between calls: an array of its own cost each call a release.
+    private var released: [StreamMatch<EnrichedEvent>] = []
 
     init(rule: Int, compiled: CompiledRule, evaluation: Int = 0, limits: MatcherLimits) {
         self.rule = rule
@@ -30,9 +32,10 @@ struct RuleMatcher {
     /// An event of the rule's categories that the index knows no filter matches: as `offer` would treat it,
     /// without testing the filters (its time still expires state and releases trailing `![…]` waits).
     mutating func pass(at timestamp: Int64, into matches: inout [RuleMatch]) {
-        var results: [StreamMatch<EnrichedEvent>] = []
-        stream.pass(at: timestamp, into: &results)
-        Self.append(results, rule: rule, view: view, to: &matches)
+        stream.pass(at: timestamp, into: &released)
+        guard !released.isEmpty else { return }  // (most events: none)
+        Self.append(released, rule: rule, view: view, to: &matches)
+        released.removeAll(keepingCapacity: true)
     }
 
     /// Moves event time forward without an event for this rule, so expired state is released.

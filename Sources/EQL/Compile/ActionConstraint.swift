@@ -54,14 +54,8 @@ struct ActionConstraint: Sendable, Equatable {
     static func caseFolded(_ text: String) -> String {
         // Most values an event brings (program names, paths) are lowercase ASCII already: one pass over the bytes
         // tells, where the general way scanned them twice, in two calls, copying the string for each.
-        if text.utf8.withContiguousStorageIfAvailable(isFoldedASCII) == true { return text }
+        if text.utf8.withContiguousStorageIfAvailable(CaseFolding.isFoldedASCII) == true { return text }
         return foldingASCII(CaseFolding.comparable(text))
-    }
-
-    /// No byte outside ASCII and no ASCII capital: the text is its own ``caseFolded(_:)`` key.
-    private static func isFoldedASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in bytes where byte >= 0x80 || byte &- UInt8(ascii: "A") < 26 { return false }
-        return true
     }
 
     /// ASCII letters folded; `comparable` is already in `CaseFolding.comparable` form (as the matchers' sets hold it).

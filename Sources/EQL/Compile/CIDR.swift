@@ -9,13 +9,17 @@ struct IPAddress: Equatable, Sendable {
     init?(_ text: String) {
         // Bytes, not characters: `contains(":")` broke the text into graphemes (~2k instructions per test). A ":"
         // byte inside a grapheme leaves both parses failing, as the IPv4 one would.
-        if text.utf8.contains(UInt8(ascii: ":")) {
+        // The bytes in place when the string has them (a native one's, a small one's on the stack): iterating the
+        // UTF-8 view went through its index machinery a byte at a time.
+        let colon = UInt8(ascii: ":")
+        if text.utf8.withContiguousStorageIfAvailable({ $0.contains(colon) }) ?? text.utf8.contains(colon) {
             guard let (h, l) = IPAddress.parseIPv6(Substring(text)) else { return nil }
             high = h
             low = l
             isIPv4 = false
         } else {
-            guard let v4 = IPAddress.parseIPv4(Substring(text)) else { return nil }
+            guard let v4 = text.utf8.withContiguousStorageIfAvailable(IPAddress.parseIPv4) ?? IPAddress.parseIPv4(text.utf8)
+            else { return nil }
             high = 0
             low = 0xFFFF_0000_0000 | UInt64(v4)
             isIPv4 = true
@@ -25,8 +29,13 @@ struct IPAddress: Equatable, Sendable {
     /// Dotted quad, each part 1–3 decimal digits ≤ 255. Over the UTF-8 bytes: `cidrMatch` parses the event's address
     /// on every test.
     static func parseIPv4(_ text: Substring) -> UInt32? {
+        text.utf8.withContiguousStorageIfAvailable(parseIPv4) ?? parseIPv4(text.utf8)
+    }
+
+    /// ``parseIPv4(_:)-swift.type.method`` over the text's UTF-8 bytes.
+    static func parseIPv4(_ bytes: some Sequence<UInt8>) -> UInt32? {
         var value: UInt32 = 0, octet: UInt32 = 0, digits = 0, parts = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte == UInt8(ascii: ".") {
                 guard digits > 0, parts < 3 else { return nil }
                 value = value << 8 | octet

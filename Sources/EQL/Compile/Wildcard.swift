@@ -45,13 +45,32 @@ enum CaseFolding {
             if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
             index += 8
         }
-        while index < bytes.count {
-            if base[index] >= 0x80 { return false }
-            index += 1
-        }
-        return true
+        return index == bytes.count
+            || littleEndianWord(base + index, count: bytes.count - index) & 0x8080_8080_8080_8080 == 0
     }
 
+    /// No byte outside ASCII and no ASCII capital: the text is its own case-folded form (``CaseFolding/comparable(_:)``
+    /// keeps it, ASCII folding changes nothing). Eight bytes at a time, as ``isASCII(_:)-swift.type.method``.
+    static func isFoldedASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        while index + 8 <= bytes.count {
+            if !isFoldedASCII(word: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { return false }
+            index += 8
+        }
+        // The last bytes as one word, zero above them (a zero byte is folded ASCII).
+        return index == bytes.count || isFoldedASCII(word: littleEndianWord(base + index, count: bytes.count - index))
+    }
+
+    @inline(__always) private static func isFoldedASCII(word: UInt64) -> Bool {
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        if word & highBits != 0 { return false }
+        // Bytes below 0x80 (no carry between them): adding 0x80 - 0x41 sets the high bit of bytes from "A" up,
+        // adding 0x80 - 0x5B of those past "Z".
+        let fromA = word &+ 0x3F3F_3F3F_3F3F_3F3F, pastZ = word &+ 0x2525_2525_2525_2525
+        return fromA & ~pastZ & highBits == 0
+    }
 }
 
 /// A string whose hash and equality ignore case; keys of case-insensitive sets (`in~`, `:`).

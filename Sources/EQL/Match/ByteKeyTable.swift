@@ -18,7 +18,7 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
     /// Length of the longest key, in bytes.
     let longestKey: Int
     /// Whether some key is not ASCII (an ASCII value may equal it: `"\u{212A}"`, KELVIN SIGN, is `"K"`).
-    private let hasNonASCIIKeys: Bool
+    let hasNonASCIIKeys: Bool
 
     enum Lookup {
         case found(Value)
@@ -93,8 +93,8 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
         }
     }
 
-    /// The value stored under exactly these (ASCII) bytes.
-    private func value(forASCII key: UnsafeBufferPointer<UInt8>) -> Value? {
+    /// The value stored under exactly these bytes: the answer for an ASCII text when every key is ASCII.
+    func value(forASCII key: UnsafeBufferPointer<UInt8>) -> Value? {
         guard key.count <= longestKey else { return nil }
         let mask = buckets.count - 1
         var bucket = Int(truncatingIfNeeded: Self.hash(key)) & mask
@@ -103,26 +103,12 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
                 let entry = Int(buckets[bucket])
                 if entry < 0 { return nil }
                 let start = keyStarts[entry], end = keyStarts[entry + 1]
-                if end - start == key.count, key.isEmpty || Self.equal(bytes.baseAddress! + start, key.baseAddress!, key.count) {
+                if end - start == key.count, key.isEmpty || bytesEqual(bytes.baseAddress! + start, key.baseAddress!, count: key.count) {
                     return values[entry]
                 }
                 bucket = (bucket + 1) & mask
             }
         }
-    }
-
-    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        var index = 0
-        while index + 8 <= count {
-            if UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self)
-                != UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self) { return false }
-            index += 8
-        }
-        while index < count {
-            if a[index] != b[index] { return false }
-            index += 1
-        }
-        return true
     }
 
     /// Eight bytes per multiply; the length is mixed in so that a key and its zero-padded form differ.
@@ -137,16 +123,39 @@ struct ByteKeyTable<Value: Sendable>: Sendable {
             index += 8
         }
         if index < bytes.count {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < bytes.count {
-                tail |= UInt64(base[index]) << shift
-                shift += 8
-                index += 1
-            }
+            let tail = littleEndianWord(base + index, count: bytes.count - index)
             h = (h ^ tail) &* multiplier
             h ^= h >> 29
         }
         return h
     }
+}
+
+/// Whether `count` bytes at `a` and `b` are equal, eight at a time.
+func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
+    var index = 0
+    while index + 8 <= count {
+        if UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self)
+            != UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self) { return false }
+        index += 8
+    }
+    return index == count || littleEndianWord(a + index, count: count - index) == littleEndianWord(b + index, count: count - index)
+}
+
+/// The first `min(count, 8)` bytes at `base` as a little-endian word, zero above them: at most three loads, where a
+/// loop took one step a byte.
+@inline(__always) func littleEndianWord(_ base: UnsafePointer<UInt8>, count: Int) -> UInt64 {
+    let raw = UnsafeRawPointer(base)
+    if count >= 8 { return raw.loadUnaligned(as: UInt64.self) }
+    var word: UInt64 = 0, offset = 0
+    if count & 4 != 0 {
+        word = UInt64(raw.loadUnaligned(as: UInt32.self))
+        offset = 4
+    }
+    if count & 2 != 0 {
+        word |= UInt64(raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)) << UInt64(offset * 8)
+        offset += 2
+    }
+    if count & 1 != 0 { word |= UInt64(raw.load(fromByteOffset: offset, as: UInt8.self)) << UInt64(offset * 8) }
+    return word
 }

@@ -18,6 +18,9 @@ public struct StreamMatcher<Element> {
     private var sample: SampleEngine<Element>?
     /// Events an event query matched (its engines count their own).
     private var filterMatches = 0
+    /// What a sequence released in ``pass(at:into:)``, kept empty between calls: an array of its own cost each call
+    /// a release.
+    private var passed: [SequenceResult<Element>] = []
 
     public init(_ query: CompiledQuery, limits: MatcherLimits) {
         switch query.body {
@@ -57,9 +60,10 @@ public struct StreamMatcher<Element> {
     /// releases trailing `![…]` waits, as `process` would.
     public mutating func pass(at timestamp: Int64, into matches: inout [StreamMatch<Element>]) {
         if sequence != nil {
-            var results: [SequenceResult<Element>] = []
-            sequence!.pass(at: timestamp, into: &results)
-            Self.append(results, to: &matches)
+            sequence!.pass(at: timestamp, into: &passed)
+            guard !passed.isEmpty else { return }  // (most events: none)
+            Self.append(passed, to: &matches)
+            passed.removeAll(keepingCapacity: true)
         } else {
             sample?.pass(at: timestamp)
         }

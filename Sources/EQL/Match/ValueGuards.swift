@@ -27,13 +27,39 @@ final class ValueGuards: Sendable {
         let keyLengths: UInt64
         /// Whether any test is case-insensitive (a value is then also looked up folded).
         let foldsCase: Bool
+        /// For a text of ASCII bytes and no capital (program names, paths: nearly every value), its own folded
+        /// form, one lookup of its bytes answers where ``lookup(_:)`` looked it up as it is, then folded: per key of
+        /// either table, the entry of that key's whole answer in `keyRules`. Nil when some key is not ASCII (bytes
+        /// cannot tell then).
+        private let foldedKeys: ByteKeyTable<Int>?
+        /// Bit `n` set when some key of `foldedKeys` is `n` bytes long (as ``keyLengths``, prefixes aside).
+        private let foldedKeyLengths: UInt64
+        /// Rule bits, `answerWords` words per entry: of `foldedKeys`' entries, then of the prefixes.
+        private let keyRules: [UInt64], prefixRules: [UInt64]
+        private let answerWords: Int
+        /// The prefixes' bytes back to back: prefix `i` is `prefixBytes[prefixStarts[i]..<prefixStarts[i + 1]]`
+        /// (a folded text compares them all with its bytes alike).
+        private let prefixBytes: [UInt8], prefixStarts: [Int]
+        /// Per prefix, its first eight bytes (or fewer) as a word and the mask of those bytes
+        /// (``littleEndianWord(_:count:)``): a value whose first bytes differ is turned away with one comparison.
+        private let prefixHeads: [(word: UInt64, mask: UInt64)]
 
-        init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits],
-             prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)]) {
+        convenience init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits],
+                         prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)]) {
+            // The folded keys' answers are the general lookup's, asked of the table without them.
+            let general = Table(slot: slot, byValue: byValue, byFoldedValue: byFoldedValue, prefixes: prefixes, general: nil)
+            self.init(slot: slot, byValue: byValue, byFoldedValue: byFoldedValue, prefixes: prefixes, general: general)
+        }
+
+        /// `general`: the same table without the folded keys' answers, to ask them of; none when nil.
+        private init(slot: Int, byValue: [String: RuleBits], byFoldedValue: [String: RuleBits],
+                     prefixes: [(bytes: [UInt8], folded: Bool, rules: RuleBits)], general: Table?) {
             self.slot = slot
-            self.byValue = ByteKeyTable(byValue.lazy.map { (key: $0.key, value: $0.value) })
+            // (The general table's byte tables, when there is one, are the same: shared, not built again.)
+            self.byValue = general?.byValue ?? ByteKeyTable(byValue.lazy.map { (key: $0.key, value: $0.value) })
             byValueText = byValue
-            self.byFoldedValue = ByteKeyTable(byFoldedValue.lazy.map { (key: $0.key, value: $0.value) })
+            self.byFoldedValue = general?.byFoldedValue
+                ?? ByteKeyTable(byFoldedValue.lazy.map { (key: $0.key, value: $0.value) })
             byFoldedValueText = byFoldedValue
             self.prefixes = prefixes
             foldsCase = !byFoldedValue.isEmpty || prefixes.contains { $0.folded }
@@ -41,6 +67,37 @@ final class ValueGuards: Sendable {
             let keys = Array(byValue.keys) + Array(byFoldedValue.keys)
             keyLengths = !prefixes.isEmpty || !keys.allSatisfy(CaseFolding.isASCII) ? .max
                 : keys.reduce(0) { $0 | Self.lengthBit($1.utf8.count) }
+            let plainKeys = general == nil ? [] : Array(Set(keys)).sorted()
+            let prefixAnswers = prefixes.map(\.rules)
+            if let general, plainKeys.allSatisfy(CaseFolding.isASCII) {
+                foldedKeys = ByteKeyTable(plainKeys.enumerated().map { (key: $0.element, value: $0.offset) })
+                foldedKeyLengths = plainKeys.reduce(0) { $0 | Self.lengthBit($1.utf8.count) }
+            } else {
+                foldedKeys = nil
+                foldedKeyLengths = 0
+            }
+            prefixBytes = prefixes.flatMap(\.bytes)
+            prefixStarts = prefixes.reduce(into: [0]) { $0.append($0.last! + $1.bytes.count) }
+            prefixHeads = prefixes.map { prefix in
+                let length = min(prefix.bytes.count, 8)
+                let word = prefix.bytes.withUnsafeBufferPointer { $0.isEmpty ? 0 : littleEndianWord($0.baseAddress!, count: length) }
+                return (word: word, mask: length == 8 ? .max : (1 << UInt64(length * 8)) - 1)
+            }
+            let keyAnswers = foldedKeys == nil ? [] : plainKeys.map { general!.lookup($0) }
+            answerWords = (keyAnswers + prefixAnswers).map(\.wordCount).max() ?? 0
+            keyRules = Self.packed(keyAnswers, words: answerWords)
+            prefixRules = Self.packed(prefixAnswers, words: answerWords)
+        }
+
+        /// `answers`' bits back to back, `words` words each.
+        private static func packed(_ answers: [RuleBits], words: Int) -> [UInt64] {
+            var packed = [UInt64](repeating: 0, count: answers.count * words)
+            packed.withUnsafeMutableBufferPointer { packed in
+                for (index, answer) in answers.enumerated() {
+                    answer.add(into: UnsafeMutableBufferPointer(rebasing: packed[(index * words)..<((index + 1) * words)]))
+                }
+            }
+            return packed
         }
 
         private static func lengthBit(_ length: Int) -> UInt64 { 1 << UInt64(min(length, 63)) }
@@ -66,6 +123,72 @@ final class ValueGuards: Sendable {
             default:
                 return nil
             }
+        }
+
+        /// Adds to `rules` (bits by rule number, zeroed for the event, long enough for every guarded rule) the rules
+        /// an event whose value in `slot` is `value` may satisfy: ``admitted(_:)``'s answer (every rule for nil),
+        /// without building a ``RuleBits``.
+        func admit(_ value: FieldValue, into rules: UnsafeMutableBufferPointer<UInt64>) {
+            switch value {
+            case .string(let text): admit(text, into: rules)
+            case .null: return
+            case .array(let items):
+                for item in items {
+                    switch item {
+                    case .string(let text): admit(text, into: rules)
+                    case .null: continue
+                    default: return rules.update(repeating: .max)
+                    }
+                }
+            default:
+                rules.update(repeating: .max)
+            }
+        }
+
+        /// ``admit(_:into:)`` for the value in `slot` of `values` (an event's values by slot), read in place: taking
+        /// it out of the event copied it, a retain and a release.
+        func admit(from values: UnsafeBufferPointer<FieldValue>, into rules: UnsafeMutableBufferPointer<UInt64>) {
+            guard slot < values.count else { return }  // missing: as `.null`
+            switch values[slot] {
+            case .string(let text): admit(text, into: rules)
+            case .null: return
+            default: admit(values[slot], into: rules)
+            }
+        }
+
+        @inline(__always)  // (called apart, it took a copy of the text: a retain and a release)
+        private func admit(_ text: String, into rules: UnsafeMutableBufferPointer<UInt64>) {
+            if foldedKeys != nil,
+               text.utf8.withContiguousStorageIfAvailable({ admitFolded($0, into: rules) }) == true { return }
+            lookup(text).add(into: rules)
+        }
+
+        /// ``lookup(_:)``'s answer added to `rules` when `text` is ASCII with no capital (its own folded form, so
+        /// every key and prefix is compared with its bytes alike); false, adding nothing, for any other text.
+        private func admitFolded(_ text: UnsafeBufferPointer<UInt8>, into rules: UnsafeMutableBufferPointer<UInt64>)
+            -> Bool {
+            guard let foldedKeys, CaseFolding.isFoldedASCII(text) else { return false }
+            if foldedKeyLengths & Self.lengthBit(text.count) != 0, let entry = foldedKeys.value(forASCII: text) {
+                Self.add(keyRules, entry: entry, words: answerWords, into: rules)
+                return true
+            }
+            guard !prefixHeads.isEmpty else { return true }
+            let head = text.isEmpty ? 0 : littleEndianWord(text.baseAddress!, count: text.count)
+            prefixBytes.withUnsafeBufferPointer { prefixBytes in
+                for index in prefixHeads.indices where head & prefixHeads[index].mask == prefixHeads[index].word {
+                    let start = prefixStarts[index], length = prefixStarts[index + 1] - start
+                    // (The head compared the first eight bytes, and only those of a value at least as long.)
+                    if length <= text.count,
+                       length <= 8 || bytesEqual(prefixBytes.baseAddress! + start, text.baseAddress!, count: length) {
+                        Self.add(prefixRules, entry: index, words: answerWords, into: rules)
+                    }
+                }
+            }
+            return true
+        }
+
+        private static func add(_ packed: [UInt64], entry: Int, words: Int, into rules: UnsafeMutableBufferPointer<UInt64>) {
+            for index in 0..<min(words, rules.count) { rules[index] |= packed[entry * words + index] }
         }
 
         private func lookup(_ text: String) -> RuleBits {
@@ -97,9 +220,10 @@ final class ValueGuards: Sendable {
 
     let tables: [Table]
     /// Per rule number, the index of the table guarding it; -1: unguarded; -2 - n: guarded by each table of
-    /// `eitherTables[n]`, admitted when any of them admits it (a guard across several fields).
+    /// `eitherTables[eitherStarts[n]..<eitherStarts[n + 1]]`, admitted when any of them admits it (a guard across
+    /// several fields). One flat array: an array per rule was retained and released at each asking.
     private let tableOfRule: [Int]
-    private let eitherTables: [[Int]]
+    private let eitherTables: [Int], eitherStarts: [Int]
 
     /// The guards of one category's rules (a rule's guard differs between categories). A rule listed with
     /// constraints on several fields (one each) may match an event only if one of them admits it.
@@ -117,7 +241,8 @@ final class ValueGuards: Sendable {
             eitherTables.append(tables)
             return -1 - eitherTables.count
         }
-        self.eitherTables = eitherTables
+        self.eitherTables = eitherTables.flatMap { $0 }
+        eitherStarts = eitherTables.reduce(into: [0]) { $0.append($0.last! + $1.count) }
     }
 
     /// One field's table, built in time linear in the values the rules name (a hostile rule with a long list costs its
@@ -185,7 +310,9 @@ final class ValueGuards: Sendable {
             let table = guards.tableOfRule[rule]
             if table >= 0 { return admits(rule, by: table) }
             if table == -1 { return true }
-            for either in guards.eitherTables[-2 - table] where admits(rule, by: either) { return true }
+            let either = -2 - table
+            for index in guards.eitherStarts[either]..<guards.eitherStarts[either + 1]
+            where admits(rule, by: guards.eitherTables[index]) { return true }
             return false
         }
 
@@ -195,11 +322,7 @@ final class ValueGuards: Sendable {
             if memo[base] == Self.unknown {
                 let rules = UnsafeMutableBufferPointer(rebasing: memo[(base + 1)..<(base + 1 + ruleWords)])
                 let guardTable = guards.tables[table]
-                if let admitted = guardTable.admitted(value(in: guardTable.slot)) {
-                    admitted.write(into: rules)
-                } else {
-                    rules.update(repeating: .max)  // every rule may match
-                }
+                guardTable.admit(from: values, into: rules)
                 memo[base] = Self.known
             }
             return memo[base + 1 + rule / 64] & (1 << UInt64(rule % 64)) != 0
@@ -225,10 +348,13 @@ struct RuleBits: Sendable {
         return word < words.count && words[word] & (1 << UInt64(rule % 64)) != 0
     }
 
-    /// Copies the bits into `words` (zeroed, long enough for every rule number in the set).
-    func write(into words: UnsafeMutableBufferPointer<UInt64>) {
-        for index in 0..<min(self.words.count, words.count) { words[index] = self.words[index] }
+    /// Adds the bits to `words` (long enough for every rule number in the set).
+    func add(into words: UnsafeMutableBufferPointer<UInt64>) {
+        for index in 0..<min(self.words.count, words.count) { words[index] |= self.words[index] }
     }
+
+    /// Words the bits take.
+    var wordCount: Int { words.count }
 
     func union(_ other: RuleBits) -> RuleBits {
         if other.words.isEmpty { return self }
