@@ -191,7 +191,7 @@ public struct SyscallIdentity: Sendable, Equatable {
     public var userID: String?, effectiveUserID: String?, groupID: String?, effectiveGroupID: String?
     public var tty: String?
 
-    init() {}
+    public init() {}
 
     /// Sets the raw text of one of the keys taken as text (``KnownKey/isNotedAsText``).
     mutating func setText(of key: KnownKey, _ text: String) {
