@@ -52,10 +52,61 @@ public struct EventSlots: Sendable {
         }
     }
 
+    /// The process table's own fields (``ECSField/firstProcessTableField`` up to the file fields) that a
+    /// ``clear(holdingEnrichment:)`` left in place: logically unset, they still hold the last enrichment's values,
+    /// so the next enrichment keeps those it writes again unchanged (the same string or array storage) instead of
+    /// releasing each value here and retaining it again there; ``releaseHeld()`` unsets the others. Bit `n`: slot
+    /// `heldRange.lowerBound + n`.
+    @usableFromInline var held: UInt64 = 0
+    @usableFromInline static let heldRange = ECSField.firstProcessTableField.rawValue..<ECSField.fileName.rawValue
+
+    /// ``held``'s bit of `slot`, 0 outside ``heldRange``.
+    @inlinable @inline(__always) static func heldBit(_ slot: Int) -> UInt64 {
+        let offset = slot &- heldRange.lowerBound
+        return offset >= 0 && offset < heldRange.count ? 1 &<< UInt64(offset) : 0
+    }
+
+    /// ``clear()``, except that with `holdingEnrichment` the process table's own fields stay in place, held
+    /// (``held``) for the next enrichment, which keeps or replaces each and unsets the rest (``releaseHeld()``).
+    /// Until then the slots are incomplete: only the normalizer writes (none of those fields) and ``isEmpty`` (which
+    /// ignores them) may come between. The pipeline's hot path: a process's events come together, and its session,
+    /// entry and group leaders are those of its neighbours.
+    public mutating func clear(holdingEnrichment: Bool) {
+        releaseHeld()
+        guard holdingEnrichment else { return clearWritten() }
+        var written = self.written
+        // The range straddles words 1 and 2 (checked by `EventSlotsTests`).
+        let low = Self.heldRange.lowerBound, high = Self.heldRange.upperBound
+        let mask1 = ~UInt64(0) &<< UInt64(low - 64), mask2 = (UInt64(1) &<< UInt64(high - 128)) &- 1
+        held = (written.1 & mask1) &>> UInt64(low - 64) | (written.2 & mask2) &<< UInt64(128 - low)
+        written.1 &= ~mask1
+        written.2 &= ~mask2
+        self.written = written
+        clearWritten()
+    }
+
+    /// Unsets the fields still held (``clear(holdingEnrichment:)``): the enrichment did not write them again, or
+    /// there was none.
+    public mutating func releaseHeld() {
+        guard held != 0 else { return }
+        var bits = held
+        held = 0
+        storage.withUnsafeMutableBufferPointer { slots in
+            while bits != 0 {
+                slots[Self.heldRange.lowerBound &+ bits.trailingZeroBitCount] = .null
+                bits &= bits &- 1
+            }
+        }
+    }
+
     /// Back to no field set, keeping the storage for the next event: allocating the array, filling it with `.null`
     /// and destroying every slot cost several thousand instructions an event. Slots a retained copy still shares
     /// are copied first (copy on write), so a rule that keeps an event keeps its values.
     public mutating func clear() {
+        clear(holdingEnrichment: false)
+    }
+
+    private mutating func clearWritten() {
         let written = self.written
         self.written = (0, 0, 0)
         storage.withUnsafeMutableBufferPointer { slots in
@@ -125,8 +176,23 @@ public struct EventSlots: Sendable {
     public struct Writer {
         @usableFromInline let values: UnsafeMutableBufferPointer<FieldValue>
         @usableFromInline let written: UnsafeMutablePointer<(UInt64, UInt64, UInt64)>
+        @usableFromInline let held: UnsafeMutablePointer<UInt64>
 
-        @inlinable @inline(__always) public func isSet(_ field: ECSField) -> Bool { !values[field.rawValue].isNull }
+        /// Whether the field holds a value (a held one counts as unset).
+        @inlinable @inline(__always) public func isSet(_ field: ECSField) -> Bool {
+            !values[field.rawValue].isNull && held.pointee & EventSlots.heldBit(field.rawValue) == 0
+        }
+
+        /// Whether `field` was held (``EventSlots/clear(holdingEnrichment:)``) with the very value `same` says
+        /// it holds: then it is kept as written. Either way it is no longer held (a write replaces the old value).
+        @inlinable @inline(__always) public func keepsHeld(_ field: ECSField, _ same: (FieldValue) -> Bool) -> Bool {
+            let bit = EventSlots.heldBit(field.rawValue)
+            guard held.pointee & bit != 0 else { return false }
+            held.pointee &= ~bit
+            guard same(values[field.rawValue]) else { return false }
+            EventSlots.mark(field.rawValue, in: &written.pointee)
+            return true
+        }
 
         @inlinable @inline(__always) public func set(_ field: ECSField, _ value: FieldValue) {
             EventSlots.store(value, at: values.baseAddress! + field.rawValue)
@@ -137,7 +203,9 @@ public struct EventSlots: Sendable {
     /// Calls `body` with a ``Writer`` over these slots.
     public mutating func withWriter<Result>(_ body: (Writer) -> Result) -> Result {
         storage.withUnsafeMutableBufferPointer { values in
-            withUnsafeMutablePointer(to: &written) { body(Writer(values: values, written: $0)) }
+            withUnsafeMutablePointer(to: &written) { written in
+                withUnsafeMutablePointer(to: &held) { body(Writer(values: values, written: written, held: $0)) }
+            }
         }
     }
 
@@ -155,9 +223,11 @@ public struct EventSlots: Sendable {
         if let field = ECSField(name: name) { self[field] = value } else { extras.append((name, value)) }
     }
 
-    /// True when no field is set.
+    /// True when no field is set (held ones, ``clear(holdingEnrichment:)``, are not).
     public var isEmpty: Bool {
-        extras.isEmpty && !values.prefix(Self.fixedCount).contains { !$0.isNull }
+        guard extras.isEmpty else { return false }
+        for slot in 0..<Self.fixedCount where !storage[slot].isNull && held & Self.heldBit(slot) == 0 { return false }
+        return true
     }
 
     /// The document: fixed fields in ``ECSField`` order, then the open fields.
@@ -202,6 +272,33 @@ public struct SyscallIdentity: Sendable, Equatable {
         case .egid: effectiveGroupID = text
         case .tty: tty = text
         default: break
+        }
+    }
+}
+
+extension FieldValue {
+    /// Whether this is `text`'s very string (bit for bit: the same storage, or the same small string), compared
+    /// without reading or retaining the text; equal text in other storage counts as different.
+    @inlinable @inline(__always) public func isString(identicalTo text: String) -> Bool {
+        guard case .string(let own) = self else { return false }
+        return unsafeBitCast(own, to: (UInt64, UInt64).self) == unsafeBitCast(text, to: (UInt64, UInt64).self)
+    }
+
+    /// Whether this is `.array` of `elements`' very storage (which nothing can change while both share it).
+    @inlinable @inline(__always) public func isArray(identicalTo elements: [FieldValue]) -> Bool {
+        guard case .array(let own) = self else { return false }
+        return unsafeBitCast(own, to: UInt.self) == unsafeBitCast(elements, to: UInt.self)
+    }
+
+    /// Whether this is `other` bit for bit: the same scalar, or the same string or array storage (``isString(identicalTo:)``).
+    @inlinable @inline(__always) public func isIdentical(to other: FieldValue) -> Bool {
+        switch other {
+        case .null: return isNull
+        case .bool(let value): if case .bool(let own) = self { return own == value } else { return false }
+        case .int(let value): if case .int(let own) = self { return own == value } else { return false }
+        case .string(let text): return isString(identicalTo: text)
+        case .array(let elements): return isArray(identicalTo: elements)
+        case .double, .object: return false  // the process table writes neither
         }
     }
 }

@@ -41,7 +41,10 @@ public struct ProcessEnricher: Sendable {
     @discardableResult
     public mutating func enrich(_ slots: inout EventSlots, event: AuditEvent) -> ForkOutcome? {
         let facts = ProcessFacts.of(event, slots: &slots)
-        guard facts.isKnown else { return nil }
+        guard facts.isKnown else {
+            slots.releaseHeld()
+            return nil
+        }
         let observed = table.observe(facts)
         var outcome: ForkOutcome?
         if facts.clonedTask != nil {
@@ -69,6 +72,7 @@ public struct ProcessEnricher: Sendable {
                 }
             }
         }
+        slots.releaseHeld()  // what the last event's enrichment wrote and this one did not
         FileFields.add(to: &slots, isRename: facts.isRename)  // as ``complete(_:from:event:)`` does
         return outcome
     }
@@ -157,7 +161,7 @@ public struct ProcessEnricher: Sendable {
         slots.add(.processParentName, parent.name)
         slots.add(.processParentExecutable, parent.executable)
         if !parent.args.isEmpty {
-            slots.add(.processParentArgs, parent.args.field)
+            slots.add(.processParentArgs, arguments: parent.args.values)
             slots.add(.processParentArgsCount, .int(Int64(parent.args.count)))
             slots.add(.processParentCommandLine, parent.args.commandLine)
         }
@@ -204,13 +208,22 @@ struct SlotWriter {
         slots.set(field, .string(text))
     }
 
-    /// A field only the enricher writes.
+    /// A field only the enricher writes. One it wrote for the last event with the very same value stays as it was
+    /// (``EventSlots/clear(holdingEnrichment:)``).
     func add(_ field: ECSField, _ value: FieldValue?) {
-        if let value { slots.set(field, value) }
+        guard let value, !slots.keepsHeld(field, { $0.isIdentical(to: value) }) else { return }
+        slots.set(field, value)
     }
 
     func add(_ field: ECSField, _ text: String?) {
-        if let text { slots.set(field, .string(text)) }
+        guard let text, !slots.keepsHeld(field, { $0.isString(identicalTo: text) }) else { return }
+        slots.set(field, .string(text))
+    }
+
+    /// An arguments array (``Arguments/values``), kept when the slot holds that very array.
+    func add(_ field: ECSField, arguments: [FieldValue]) {
+        guard !slots.keepsHeld(field, { $0.isArray(identicalTo: arguments) }) else { return }
+        slots.set(field, .array(arguments))
     }
 
     /// A leader's fields; `entityID`: the process's own (`same_as_process`).
@@ -221,7 +234,7 @@ struct SlotWriter {
         add(fields.name, leader.name)
         add(fields.executable, leader.executable)
         if !leader.args.isEmpty {
-            add(fields.args, leader.args.field)
+            add(fields.args, arguments: leader.args.values)
             add(fields.argsCount, .int(Int64(leader.args.count)))
             add(fields.commandLine, leader.args.commandLine)
         }
