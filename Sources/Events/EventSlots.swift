@@ -183,13 +183,25 @@ public struct EventSlots: Sendable {
             !values[field.rawValue].isNull && held.pointee & EventSlots.heldBit(field.rawValue) == 0
         }
 
-        /// Whether `field` was held (``EventSlots/clear(holdingEnrichment:)``) with the very value `same` says
-        /// it holds: then it is kept as written. Either way it is no longer held (a write replaces the old value).
-        @inlinable @inline(__always) public func keepsHeld(_ field: ECSField, _ same: (FieldValue) -> Bool) -> Bool {
-            let bit = EventSlots.heldBit(field.rawValue)
-            guard held.pointee & bit != 0 else { return false }
-            held.pointee &= ~bit
-            guard same(values[field.rawValue]) else { return false }
+        /// Whether `field` was held (``EventSlots/clear(holdingEnrichment:)``) with `text`'s very string
+        /// (``FieldValue/isString(identicalTo:)``): then it is kept as written. Either way it is no longer held (a
+        /// write replaces the old value).
+        @inlinable @inline(__always) public func keepsHeld(_ field: ECSField, string text: String) -> Bool {
+            guard unhold(field), values[field.rawValue].isString(identicalTo: text) else { return false }
+            EventSlots.mark(field.rawValue, in: &written.pointee)
+            return true
+        }
+
+        /// ``keepsHeld(_:string:)`` for the very array `elements`.
+        @inlinable @inline(__always) public func keepsHeld(_ field: ECSField, array elements: [FieldValue]) -> Bool {
+            guard unhold(field), values[field.rawValue].isArray(identicalTo: elements) else { return false }
+            EventSlots.mark(field.rawValue, in: &written.pointee)
+            return true
+        }
+
+        /// ``keepsHeld(_:string:)`` for `value` (``FieldValue/isIdentical(to:)``).
+        @inlinable @inline(__always) public func keepsHeld(_ field: ECSField, value: FieldValue) -> Bool {
+            guard unhold(field), values[field.rawValue].isIdentical(to: value) else { return false }
             EventSlots.mark(field.rawValue, in: &written.pointee)
             return true
         }
@@ -197,6 +209,14 @@ public struct EventSlots: Sendable {
         @inlinable @inline(__always) public func set(_ field: ECSField, _ value: FieldValue) {
             EventSlots.store(value, at: values.baseAddress! + field.rawValue)
             EventSlots.mark(field.rawValue, in: &written.pointee)
+        }
+
+        /// Whether `field` was held; no longer.
+        @inlinable @inline(__always) func unhold(_ field: ECSField) -> Bool {
+            let bit = EventSlots.heldBit(field.rawValue)
+            guard held.pointee & bit != 0 else { return false }
+            held.pointee &= ~bit
+            return true
         }
     }
 

@@ -211,18 +211,18 @@ struct SlotWriter {
     /// A field only the enricher writes. One it wrote for the last event with the very same value stays as it was
     /// (``EventSlots/clear(holdingEnrichment:)``).
     func add(_ field: ECSField, _ value: FieldValue?) {
-        guard let value, !slots.keepsHeld(field, { $0.isIdentical(to: value) }) else { return }
+        guard let value, !slots.keepsHeld(field, value: value) else { return }
         slots.set(field, value)
     }
 
     func add(_ field: ECSField, _ text: String?) {
-        guard let text, !slots.keepsHeld(field, { $0.isString(identicalTo: text) }) else { return }
+        guard let text, !slots.keepsHeld(field, string: text) else { return }
         slots.set(field, .string(text))
     }
 
     /// An arguments array (``Arguments/values``), kept when the slot holds that very array.
     func add(_ field: ECSField, arguments: [FieldValue]) {
-        guard !slots.keepsHeld(field, { $0.isArray(identicalTo: arguments) }) else { return }
+        guard !slots.keepsHeld(field, array: arguments) else { return }
         slots.set(field, .array(arguments))
     }
 

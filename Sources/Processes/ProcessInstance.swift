@@ -56,7 +56,7 @@ struct ProcessInstance: Sendable, Equatable {
     }
 
     /// Whether the process has a controlling terminal, nil when unknown.
-    var interactive: Bool? { ttyKnown ? tty != nil : nil }
+    @inline(__always) var interactive: Bool? { ttyKnown ? tty != nil : nil }
 
     /// This instance as a leader reference for its descendants.
     var asLeader: LeaderReference {

@@ -73,10 +73,10 @@ final class HeldEnrichmentTests: XCTestCase {
         let rewritten = String(repeating: "x", count: 40)  // equal text, other storage: written again
         slots.withWriter { writer in
             XCTAssertFalse(writer.isSet(.processEntityId), "held reads as unset")
-            XCTAssertTrue(writer.keepsHeld(.processParentName) { $0.isString(identicalTo: "bash") })
-            XCTAssertFalse(writer.keepsHeld(.processEntityId) { $0.isString(identicalTo: rewritten) })
+            XCTAssertTrue(writer.keepsHeld(.processParentName, string: "bash"))
+            XCTAssertFalse(writer.keepsHeld(.processEntityId, string: rewritten))
             writer.set(.processEntityId, .string(rewritten))
-            XCTAssertFalse(writer.keepsHeld(.processEntityId) { _ in true }, "no longer held once written")
+            XCTAssertFalse(writer.keepsHeld(.processEntityId, value: .string(rewritten)), "no longer held once written")
         }
         slots.releaseHeld()  // args_count was not written again
         XCTAssertEqual(slots[.processParentName], "bash")
