@@ -58,7 +58,9 @@ public struct EventSlots: Sendable {
     /// releasing each value here and retaining it again there; ``releaseHeld()`` unsets the others. Bit `n`: slot
     /// `heldRange.lowerBound + n`.
     @usableFromInline var held: UInt64 = 0
-    @usableFromInline static let heldRange = ECSField.firstProcessTableField.rawValue..<ECSField.fileName.rawValue
+    /// A constant, not a stored `static let`: reaching one from the enricher's inlined writes went through its
+    /// lazy initializer each time. (``ECSField/firstProcessTableField`` is `processEntityId`: checked by a test.)
+    @inlinable static var heldRange: Range<Int> { ECSField.processEntityId.rawValue..<ECSField.fileName.rawValue }
 
     /// ``held``'s bit of `slot`, 0 outside ``heldRange``.
     @inlinable @inline(__always) static func heldBit(_ slot: Int) -> UInt64 {
@@ -301,7 +303,7 @@ extension FieldValue {
     /// without reading or retaining the text; equal text in other storage counts as different.
     @inlinable @inline(__always) public func isString(identicalTo text: String) -> Bool {
         guard case .string(let own) = self else { return false }
-        return unsafeBitCast(own, to: (UInt64, UInt64).self) == unsafeBitCast(text, to: (UInt64, UInt64).self)
+        return own.isIdentical(to: text)
     }
 
     /// Whether this is `.array` of `elements`' very storage (which nothing can change while both share it).
@@ -320,5 +322,13 @@ extension FieldValue {
         case .array(let elements): return isArray(identicalTo: elements)
         case .double, .object: return false  // the process table writes neither
         }
+    }
+}
+
+extension String {
+    /// Whether this is `other` bit for bit: the same storage, or the same small string (so the same bytes). Equal
+    /// text in other storage counts as different: nothing is read, nothing retained, and no Unicode equivalence.
+    @inlinable @inline(__always) public func isIdentical(to other: String) -> Bool {
+        unsafeBitCast(self, to: (UInt64, UInt64).self) == unsafeBitCast(other, to: (UInt64, UInt64).self)
     }
 }

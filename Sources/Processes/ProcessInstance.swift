@@ -72,7 +72,7 @@ struct ProcessInstance: Sendable, Equatable {
         Self.update(&groupID, to: facts.groupID)
         Self.update(&effectiveGroupID, to: facts.effectiveGroupID)
         if let terminal = facts.terminal {
-            tty = terminal
+            Self.replace(&tty, with: terminal)
             ttyKnown = true
         }
         Self.update(&name, to: facts.name)
@@ -81,7 +81,7 @@ struct ProcessInstance: Sendable, Equatable {
             args = execArguments
             if let cwd = facts.workingDirectory { workingDirectory = cwd }
         }
-        if let executable = facts.executable { self.executable = executable }
+        if let executable = facts.executable { Self.replace(&self.executable, with: executable) }
         if facts.isExitGroup { exitedAtNanos = facts.timeNanos }
     }
 
@@ -90,6 +90,15 @@ struct ProcessInstance: Sendable, Equatable {
     @inline(__always)
     private static func update(_ field: inout String?, to value: String?) {
         guard let value, field != value else { return }
+        field = value
+    }
+
+    /// Sets `field` to `value` unless it holds that very string already (``Swift/String/isIdentical(to:)``: the
+    /// normalizer hands out the same texts of repeated values): an assignment retains one and releases the other.
+    @inline(__always)
+    private static func replace(_ field: inout String?, with value: String?) {
+        if let value, field?.isIdentical(to: value) == true { return }
+        if value == nil, field == nil { return }
         field = value
     }
 
