@@ -62,8 +62,16 @@ public struct EventSlots: Sendable {
     /// lazy initializer each time. (``ECSField/firstProcessTableField`` is `processEntityId`: checked by a test.)
     @inlinable static var heldRange: Range<Int> { ECSField.processEntityId.rawValue..<ECSField.fileName.rawValue }
 
+    /// What the process table's own fields hold, as the enrichment that wrote them stamped it (``stampHeld(_:)``: a
+    /// number it gives each rendering of a process and its parent), 0 when unknown. One word: a larger struct made
+    /// the pipeline copy its slots. Kept by
+    /// ``clear(holdingEnrichment:)`` with the held fields, so an event of the same, unchanged process keeps them
+    /// all at once (``Writer/keepsStamped(_:except:)``); dropped when held fields are released or one of those
+    /// fields is set through the subscripts.
+    @usableFromInline var heldStamp: UInt64 = 0
+
     /// ``held``'s bit of `slot`, 0 outside ``heldRange``.
-    @inlinable @inline(__always) static func heldBit(_ slot: Int) -> UInt64 {
+    @inlinable @inline(__always) public static func heldBit(_ slot: Int) -> UInt64 {
         let offset = slot &- heldRange.lowerBound
         return offset >= 0 && offset < heldRange.count ? 1 &<< UInt64(offset) : 0
     }
@@ -74,10 +82,10 @@ public struct EventSlots: Sendable {
     /// ignores them) may come between. The pipeline's hot path: a process's events come together, and its session,
     /// entry and group leaders are those of its neighbours.
     public mutating func clear(holdingEnrichment: Bool) {
-        releaseHeld()
+        if held != 0 { releaseHeld() }  // an enrichment left undone: its stamp goes too
         guard holdingEnrichment else { return clearWritten() }
         var written = self.written
-        // The range straddles words 1 and 2 (checked by `EventSlotsTests`).
+        // The range straddles words 1 and 2 (checked by `HeldEnrichmentTests`).
         let low = Self.heldRange.lowerBound, high = Self.heldRange.upperBound
         let mask1 = ~UInt64(0) &<< UInt64(low - 64), mask2 = (UInt64(1) &<< UInt64(high - 128)) &- 1
         held = (written.1 & mask1) &>> UInt64(low - 64) | (written.2 & mask2) &<< UInt64(128 - low)
@@ -87,9 +95,15 @@ public struct EventSlots: Sendable {
         clearWritten()
     }
 
+    /// Stamps what the held fields hold (``heldStamp``), after ``releaseHeld()``: an enrichment is done.
+    public mutating func stampHeld(_ stamp: UInt64) {
+        heldStamp = stamp
+    }
+
     /// Unsets the fields still held (``clear(holdingEnrichment:)``): the enrichment did not write them again, or
     /// there was none.
     public mutating func releaseHeld() {
+        heldStamp = 0
         guard held != 0 else { return }
         var bits = held
         held = 0
@@ -105,6 +119,7 @@ public struct EventSlots: Sendable {
     /// and destroying every slot cost several thousand instructions an event. Slots a retained copy still shares
     /// are copied first (copy on write), so a rule that keeps an event keeps its values.
     public mutating func clear() {
+        heldStamp = 0
         clear(holdingEnrichment: false)
     }
 
@@ -149,6 +164,7 @@ public struct EventSlots: Sendable {
         @inline(__always) set {
             storage[slot] = newValue
             Self.mark(slot, in: &written)
+            if Self.heldBit(slot) != 0 { heldStamp = 0 }  // not the stamped enrichment's value any more
         }
     }
 
@@ -179,6 +195,7 @@ public struct EventSlots: Sendable {
         @usableFromInline let values: UnsafeMutableBufferPointer<FieldValue>
         @usableFromInline let written: UnsafeMutablePointer<(UInt64, UInt64, UInt64)>
         @usableFromInline let held: UnsafeMutablePointer<UInt64>
+        @usableFromInline let heldStamp: UnsafeMutablePointer<UInt64>
 
         /// Whether the field holds a value (a held one counts as unset).
         @inlinable @inline(__always) public func isSet(_ field: ECSField) -> Bool {
@@ -213,6 +230,19 @@ public struct EventSlots: Sendable {
             EventSlots.mark(field.rawValue, in: &written.pointee)
         }
 
+        /// Whether the held fields hold what `stamp` names (``EventSlots/heldStamp``): then all of them but those
+        /// in `except` (bits as ``EventSlots/heldBit(_:)``'s) are kept as written, and those stay held for the
+        /// caller to keep, replace or leave (to be released).
+        @inlinable @inline(__always) public func keepsStamped(_ stamp: UInt64, except: UInt64) -> Bool {
+            guard stamp != 0, heldStamp.pointee == stamp else { return false }
+            let kept = held.pointee & ~except
+            held.pointee &= except
+            let low = UInt64(EventSlots.heldRange.lowerBound)
+            written.pointee.1 |= kept &<< (low &- 64)
+            written.pointee.2 |= kept &>> (128 &- low)
+            return true
+        }
+
         /// Whether `field` was held; no longer.
         @inlinable @inline(__always) func unhold(_ field: ECSField) -> Bool {
             let bit = EventSlots.heldBit(field.rawValue)
@@ -226,7 +256,11 @@ public struct EventSlots: Sendable {
     public mutating func withWriter<Result>(_ body: (Writer) -> Result) -> Result {
         storage.withUnsafeMutableBufferPointer { values in
             withUnsafeMutablePointer(to: &written) { written in
-                withUnsafeMutablePointer(to: &held) { body(Writer(values: values, written: written, held: $0)) }
+                withUnsafeMutablePointer(to: &held) { held in
+                    withUnsafeMutablePointer(to: &heldStamp) {
+                        body(Writer(values: values, written: written, held: held, heldStamp: $0))
+                    }
+                }
             }
         }
     }

@@ -23,11 +23,15 @@ final class HeldEnrichmentTests: XCTestCase {
         lines.exitGroup(pid: 1001, ppid: 900, comm: "wget", exe: "/usr/bin/wget")
         lines.connect(pid: 900, ppid: 1, comm: "bash", exe: "/usr/bin/bash")
         lines.connect(pid: 900, ppid: 1, comm: "bash", exe: "/usr/bin/bash")
+        lines.connect(pid: 1002, ppid: 900, comm: "sleep", exe: "/usr/bin/sleep")  // learnt late, parent known
+        lines.connect(pid: 1002, ppid: 900, comm: "sleep", exe: "/usr/bin/sleep")
+        lines.connect(pid: 1002, ppid: 1, comm: "sleep", exe: "/usr/bin/sleep")  // reparented: other parent fields
+        lines.connect(pid: 1002, ppid: 1, comm: "sleep", exe: "/usr/bin/sleep")
         var events = lines.events
         // No process: nothing enriched, nothing held shows.
         events.insert(contentsOf: Samples.events(fromText: "type=CONFIG_CHANGE msg=audit(1700000000.012:900): "
                                                      + "auid=1000 ses=3 op=add_rule key=\"k\" list=4 res=1\n"), at: 12)
-        XCTAssertEqual(events.count, 14)
+        XCTAssertEqual(events.count, 18)
 
         var fresh = EnrichmentRun()
         fresh.run(events)
@@ -53,6 +57,7 @@ final class HeldEnrichmentTests: XCTestCase {
         XCTAssertNotNil(fresh.documents[7]["process.parent.name"])
         XCTAssertNil(fresh.documents[8]["process.parent.name"])
         XCTAssertNil(fresh.documents[12]["process.entity_id"])
+        XCTAssertNotEqual(fresh.documents[15]["process.parent.entity_id"], fresh.documents[16]["process.parent.entity_id"])
     }
 
     func testHeldSlotsReadAsUnsetAndAreKeptOnlyWhenWrittenAgainIdentically() {

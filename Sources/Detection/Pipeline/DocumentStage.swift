@@ -122,7 +122,7 @@ struct DocumentStage {
         let fork = hasFields ? processes.enrich(&slots, event: event) : nil
         if !hasFields { slots.releaseHeld() }
         swap(&slots, &enriched.slots)
-        spareSlots = slots
+        spareSlots = consume slots  // moved: a copy retained and released the storage and extras each event
         enriched.fork = fork
         enriched.ordinal = -1
         enriched.source = hasFields && demand != .all ? event : nil
