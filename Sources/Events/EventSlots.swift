@@ -279,11 +279,21 @@ public struct EventSlots: Sendable {
         if let field = ECSField(name: name) { self[field] = value } else { extras.append((name, value)) }
     }
 
-    /// True when no field is set (held ones, ``clear(holdingEnrichment:)``, are not).
+    /// True when no field is set (held ones, ``clear(holdingEnrichment:)``, are not). Only the slots written since
+    /// the last clear are looked at: every write is noted (``written``), held slots are not, and the clear unset
+    /// every other (scanning all the fixed slots cost ~70 instructions an event).
     public var isEmpty: Bool {
         guard extras.isEmpty else { return false }
-        for slot in 0..<Self.fixedCount where !storage[slot].isNull && held & Self.heldBit(slot) == 0 { return false }
-        return true
+        func anySet(_ bits: UInt64, from first: Int) -> Bool {
+            var word = bits
+            while word != 0 {
+                let slot = first &+ word.trailingZeroBitCount
+                if slot < Self.fixedCount, !storage[slot].isNull { return true }
+                word &= word &- 1
+            }
+            return false
+        }
+        return !anySet(written.0, from: 0) && !anySet(written.1, from: 64) && !anySet(written.2, from: 128)
     }
 
     /// The document: fixed fields in ``ECSField`` order, then the open fields.
