@@ -13,6 +13,11 @@ public struct ProcessEnricher: Sendable {
     var pruneIntervalNanos: Int64 = 30_000_000_000
     private var nextPruneNanos: Int64?
     private(set) var enriched: UInt64 = 0
+    /// The table's versions of the last process and parent written (``ProcessTable/renderVersions(process:parent:)``)
+    /// and the stamp given to that rendering (``EventSlots/heldStamp``): the same stamp, the same versions. Stamps
+    /// start at a random point, so another enricher's never match.
+    private var lastRendering: (versions: (UInt64, UInt64), stamp: UInt64) =
+        ((0, 0), UInt64.random(in: 1...(UInt64.max / 2)))
 
     init(table: ProcessTable) {
         self.table = table
@@ -41,7 +46,10 @@ public struct ProcessEnricher: Sendable {
     @discardableResult
     public mutating func enrich(_ slots: inout EventSlots, event: AuditEvent) -> ForkOutcome? {
         let facts = ProcessFacts.of(event, slots: &slots)
-        guard facts.isKnown else { return nil }
+        guard facts.isKnown else {
+            slots.releaseHeld()
+            return nil
+        }
         let observed = table.observe(facts)
         var outcome: ForkOutcome?
         if facts.clonedTask != nil {
@@ -51,23 +59,33 @@ public struct ProcessEnricher: Sendable {
         enriched += 1
         if let due = nextPruneNanos, facts.timeNanos < due {
             // The usual case: the process and its parent are written from where the table keeps them.
+            // An event of the same unchanged process (and parent) as the last one finds their fields held in the
+            // slots already: only those that depend on the event are written.
+            let parent = table.parentIndex(ofInstanceAt: observed.process)
+            let stamp = renderingStamp(table.renderVersions(process: observed.process, parent: parent))
             SlotWriter.writing(&slots) { slots in
-                table.withInstance(at: observed.process) { ProcessEnricher.write($0, facts: facts, into: slots) }
-                if let parent = table.parentIndex(ofInstanceAt: observed.process) {
+                let rendered = slots.keepsStamped(stamp)
+                table.withInstance(at: observed.process) {
+                    ProcessEnricher.write($0, facts: facts, into: slots, renderedAlready: rendered)
+                }
+                if !rendered, let parent {
                     table.withInstance(at: parent) { ProcessEnricher.write(parent: $0, into: slots) }
                 }
             }
+            slots.releaseHeld()  // what the last event's enrichment wrote and this one did not
+            slots.stampHeld(stamp)
         } else {
             // A copy: the prune may remove the process itself (an exit with no grace).
             let process = table.withInstance(at: observed.process) { $0 }
             if nextPruneNanos != nil { table.prune(nowNanos: facts.timeNanos) }
             nextPruneNanos = facts.timeNanos.saturatingAdd(pruneIntervalNanos)
             SlotWriter.writing(&slots) { slots in
-                ProcessEnricher.write(process, facts: facts, into: slots)
+                ProcessEnricher.write(process, facts: facts, into: slots, renderedAlready: false)
                 if let parent = table.parentIndex(of: process) {
                     table.withInstance(at: parent) { ProcessEnricher.write(parent: $0, into: slots) }
                 }
             }
+            slots.releaseHeld()
         }
         FileFields.add(to: &slots, isRename: facts.isRename)  // as ``complete(_:from:event:)`` does
         return outcome
@@ -110,10 +128,20 @@ public struct ProcessEnricher: Sendable {
         .processExecutable, .processName, .processArgs, .processWorkingDirectory, .processParentPid,
     ]
 
-    /// The process's own fields, its session, entry and group leaders.
+    /// The stamp of the rendering of the process and parent with table versions `versions`: the last one's when they
+    /// are the last ones', else a new one.
+    private mutating func renderingStamp(_ versions: (UInt64, UInt64)) -> UInt64 {
+        if versions != lastRendering.versions {
+            lastRendering = (versions, lastRendering.stamp &+ 1)
+        }
+        return lastRendering.stamp
+    }
+
+    /// The process's own fields, its session, entry and group leaders. `renderedAlready`: the slots hold those that
+    /// depend on the instance alone (``SlotWriter/keepsStamped(_:)``); the event's own are written.
     @inline(__always)  // called on the instance in place: a call would copy it (bitwise) for its argument
-    static func write(_ instance: borrowing ProcessInstance, facts: ProcessFacts, into slots: SlotWriter) {
-        slots.add(.processEntityId, instance.entityID)
+    static func write(_ instance: borrowing ProcessInstance, facts: ProcessFacts, into slots: SlotWriter,
+                      renderedAlready: Bool) {
         slots.fill(.processExecutable, instance.executable)
         slots.fill(.processName, instance.name)
         // The exec event's own vector (complete) wins over the table's (bounded) copy. A failed exec has none: the
@@ -130,8 +158,12 @@ public struct ProcessEnricher: Sendable {
             slots.add(.processArgsCount, .int(Int64(instance.args.count)))
         }
         slots.fill(.processWorkingDirectory, instance.workingDirectory)
-        slots.add(.processInteractive, instance.interactive.map(FieldValue.bool))
         if facts.isSuccessfulExec { slots.add(.processPreviousExecutable, instance.previousExecutable) }
+        slots.fill(.processParentPid, instance.parentPid > 0 ? .int(Int64(instance.parentPid)) : nil)
+        if renderedAlready { return }
+        // Every field below depends on the instance alone (``ProcessInstance/renderVersion``).
+        slots.add(.processEntityId, instance.entityID)
+        slots.add(.processInteractive, instance.interactive.map(FieldValue.bool))
         // Defend's identity fields (no conflict with auditd_manager's user.*, which stays the real uid). The
         // event's own ids are the instance's already.
         slots.add(.processUserId, instance.effectiveUserID)
@@ -140,8 +172,6 @@ public struct ProcessEnricher: Sendable {
         slots.add(.processGroupId, instance.effectiveGroupID)
         slots.add(.processRealGroupId, instance.groupID)
         slots.add(.groupExtRealId, instance.groupID)
-
-        slots.fill(.processParentPid, instance.parentPid > 0 ? .int(Int64(instance.parentPid)) : nil)
         slots.add(.processParentEntityId, instance.parentEntityID)
         if case .some(let leader) = instance.sessionLeader { slots.leader(.session, leader, of: instance.entityID) }
         if case .some(let leader) = instance.entryLeader {
@@ -157,7 +187,7 @@ public struct ProcessEnricher: Sendable {
         slots.add(.processParentName, parent.name)
         slots.add(.processParentExecutable, parent.executable)
         if !parent.args.isEmpty {
-            slots.add(.processParentArgs, parent.args.field)
+            slots.add(.processParentArgs, arguments: parent.args.values)
             slots.add(.processParentArgsCount, .int(Int64(parent.args.count)))
             slots.add(.processParentCommandLine, parent.args.commandLine)
         }
@@ -193,6 +223,15 @@ struct SlotWriter {
         slots.withWriter { body(SlotWriter(slots: $0)) }
     }
 
+    /// Whether the slots hold what the table stamped `stamp` (``EventSlots/heldStamp``): then every field that
+    /// depends on the process and its parent alone is kept as written; those that depend on the event
+    /// (``ProcessEnricher/write(_:facts:into:renderedAlready:)``) are written as always.
+    func keepsStamped(_ stamp: UInt64) -> Bool {
+        slots.keepsStamped(stamp, except: EventSlots.heldBit(ECSField.processCommandLine.rawValue)
+                                | EventSlots.heldBit(ECSField.processArgsCount.rawValue)
+                                | EventSlots.heldBit(ECSField.processPreviousExecutable.rawValue))
+    }
+
     /// A field the normalizer may have written: set only when unset.
     func fill(_ field: ECSField, _ value: FieldValue?) {
         guard let value, !slots.isSet(field) else { return }
@@ -204,13 +243,22 @@ struct SlotWriter {
         slots.set(field, .string(text))
     }
 
-    /// A field only the enricher writes.
+    /// A field only the enricher writes. One it wrote for the last event with the very same value stays as it was
+    /// (``EventSlots/clear(holdingEnrichment:)``).
     func add(_ field: ECSField, _ value: FieldValue?) {
-        if let value { slots.set(field, value) }
+        guard let value, !slots.keepsHeld(field, value: value) else { return }
+        slots.set(field, value)
     }
 
     func add(_ field: ECSField, _ text: String?) {
-        if let text { slots.set(field, .string(text)) }
+        guard let text, !slots.keepsHeld(field, string: text) else { return }
+        slots.set(field, .string(text))
+    }
+
+    /// An arguments array (``Arguments/values``), kept when the slot holds that very array.
+    func add(_ field: ECSField, arguments: [FieldValue]) {
+        guard !slots.keepsHeld(field, array: arguments) else { return }
+        slots.set(field, .array(arguments))
     }
 
     /// A leader's fields; `entityID`: the process's own (`same_as_process`).
@@ -221,7 +269,7 @@ struct SlotWriter {
         add(fields.name, leader.name)
         add(fields.executable, leader.executable)
         if !leader.args.isEmpty {
-            add(fields.args, leader.args.field)
+            add(fields.args, arguments: leader.args.values)
             add(fields.argsCount, .int(Int64(leader.args.count)))
             add(fields.commandLine, leader.args.commandLine)
         }

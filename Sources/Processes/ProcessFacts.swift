@@ -16,9 +16,14 @@ struct ProcessFacts: Sendable {
     var exitValue: Int64?
     /// First syscall argument (clone flags).
     var a0: UInt64?
-    var userID: String?, effectiveUserID: String?, groupID: String?, effectiveGroupID: String?
-    /// `tty=` value; "(none)" means no terminal.
-    var tty: String?
+    /// The ids and terminal as text (`tty`: "(none)" means no terminal): the normalizer's ``SyscallIdentity``
+    /// itself, moved in whole (taking its strings one by one cost a move and a release each), else scanned.
+    private var identity = SyscallIdentity()
+    var userID: String? { identity.userID }
+    var effectiveUserID: String? { identity.effectiveUserID }
+    var groupID: String? { identity.groupID }
+    var effectiveGroupID: String? { identity.effectiveGroupID }
+    var tty: String? { identity.tty }
     var name: String?
     var executable: String?
     /// The `process.args` elements (each a `.string`), nil when the event has none.
@@ -76,8 +81,8 @@ struct ProcessFacts: Sendable {
             ?? event.records.firstIndex(where: Self.hasPid) else { return }
         timeNanos = (event.records.isEmpty ? event.timestamp : event.records[0].timestamp).nanosecondsSinceEpoch
         let isSyscall = event.records[index].type == .syscall
-        if isSyscall, var identity = slots.takeSyscallIdentity() {  // moved out: the table's input only
-            take(&identity)
+        if isSyscall, let identity = slots.takeSyscallIdentity() {  // moved out: the table's input only
+            take(identity)
         } else {
             scan(event.records[index], isSyscall: isSyscall)
         }
@@ -99,19 +104,14 @@ struct ProcessFacts: Sendable {
     /// Whether the event named its process.
     var isKnown: Bool { pid > 0 }
 
-    /// The identity the normalizer read from the SYSCALL record (the same keys `scan` reads), its strings moved
-    /// out of `identity` (taken from the slots).
-    private mutating func take(_ identity: inout SyscallIdentity) {
+    /// The identity the normalizer read from the SYSCALL record (the same keys `scan` reads), taken from the slots.
+    private mutating func take(_ identity: consuming SyscallIdentity) {
         pid = Self.pid(identity.pid) ?? 0
         parentPid = Self.pid(identity.parentPid)
         success = identity.success
         exitValue = identity.exit
         a0 = identity.a0
-        userID = identity.userID.take()
-        effectiveUserID = identity.effectiveUserID.take()
-        groupID = identity.groupID.take()
-        effectiveGroupID = identity.effectiveGroupID.take()
-        tty = identity.tty.take()
+        self.identity = identity
     }
 
     /// Whether a record has a `pid` key (an event with no SYSCALL record may still name its process).
@@ -132,11 +132,11 @@ struct ProcessFacts: Sendable {
                 case .success: if isSyscall { success = value.raw.equals("yes") }
                 case .exit: if isSyscall { exitValue = value.int }
                 case .a0: if isSyscall { a0 = value.hexUInt }
-                case .uid: userID = value.rawString
-                case .euid: effectiveUserID = value.rawString
-                case .gid: groupID = value.rawString
-                case .egid: effectiveGroupID = value.rawString
-                case .tty: tty = value.rawString
+                case .uid: identity.userID = value.rawString
+                case .euid: identity.effectiveUserID = value.rawString
+                case .gid: identity.groupID = value.rawString
+                case .egid: identity.effectiveGroupID = value.rawString
+                case .tty: identity.tty = value.rawString
                 default: break
                 }
             }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import EventModel
 
 /// One process instance as the table knows it: identity (pid + start time → entity id), image, ids, terminal,
@@ -37,6 +42,10 @@ struct ProcessInstance: Sendable, Equatable {
     /// Executable before the last execve (Defend `process.previous.executable`).
     var previousExecutable: String?
 
+    /// Changes, from the table's counter, whenever a field the enricher writes for the process or as a parent does
+    /// (``ProcessTable/renderStamp(process:parent:)``).
+    var renderVersion: UInt64 = 0
+
     /// Where the instance was first learnt.
     var origin: Origin
     /// Audit time of the exit_group, when seen: the entry lingers briefly for late (reordered) events.
@@ -56,7 +65,7 @@ struct ProcessInstance: Sendable, Equatable {
     }
 
     /// Whether the process has a controlling terminal, nil when unknown.
-    var interactive: Bool? { ttyKnown ? tty != nil : nil }
+    @inline(__always) var interactive: Bool? { ttyKnown ? tty != nil : nil }
 
     /// This instance as a leader reference for its descendants.
     var asLeader: LeaderReference {
@@ -65,32 +74,55 @@ struct ProcessInstance: Sendable, Equatable {
 
     /// What the event says about the process (its ids, terminal, name and, for an exec, its new image), applied in
     /// place. `execArguments`: the exec's vector as the table keeps it (nil for other events).
-    mutating func update(with facts: ProcessFacts, execArguments: Arguments?) {
+    /// Returns whether a field the enricher writes may have changed (``renderVersion``).
+    mutating func update(with facts: ProcessFacts, execArguments: Arguments?) -> Bool {
         lastSeenNanos = facts.timeNanos
-        Self.update(&userID, to: facts.userID)
-        Self.update(&effectiveUserID, to: facts.effectiveUserID)
-        Self.update(&groupID, to: facts.groupID)
-        Self.update(&effectiveGroupID, to: facts.effectiveGroupID)
+        var changed = Self.update(&userID, to: facts.userID)
+        changed = Self.update(&effectiveUserID, to: facts.effectiveUserID) || changed
+        changed = Self.update(&groupID, to: facts.groupID) || changed
+        changed = Self.update(&effectiveGroupID, to: facts.effectiveGroupID) || changed
         if let terminal = facts.terminal {
-            tty = terminal
+            changed = Self.replace(&tty, with: terminal) || !ttyKnown || changed
             ttyKnown = true
         }
-        Self.update(&name, to: facts.name)
+        changed = Self.update(&name, to: facts.name) || changed
         if let execArguments {
             if executable != facts.executable { previousExecutable = executable }
             args = execArguments
             if let cwd = facts.workingDirectory { workingDirectory = cwd }
+            changed = true
         }
-        if let executable = facts.executable { self.executable = executable }
+        if let executable = facts.executable { changed = Self.replace(&self.executable, with: executable) || changed }
         if facts.isExitGroup { exitedAtNanos = facts.timeNanos }
+        return changed
     }
 
     /// Sets `field` to `value` unless nil or equal already: most events repeat the ids and name the instance holds,
     /// and equal short strings compare by their bits, cheaper than the retain and release of an assignment.
     @inline(__always)
-    private static func update(_ field: inout String?, to value: String?) {
-        guard let value, field != value else { return }
+    private static func update(_ field: inout String?, to value: String?) -> Bool {
+        guard let value, field != value else { return false }
         field = value
+        return true
+    }
+
+    /// Sets `field` to `value` unless it holds that very string already (``Swift/String/isIdentical(to:)``: the
+    /// normalizer hands out the same texts of repeated values): an assignment retains one and releases the other.
+    @inline(__always)
+    private static func replace(_ field: inout String?, with value: String?) -> Bool {
+        if let value, let old = field, old.isIdentical(to: value) || Self.sameBytes(old, value) { return false }
+        if value == nil, field == nil { return false }
+        field = value
+        return true
+    }
+
+    /// Byte equality (not `==`'s Unicode equivalence: the documents carry the bytes).
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        a.utf8.withContiguousStorageIfAvailable { a in
+            b.utf8.withContiguousStorageIfAvailable { b in
+                a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+            } ?? false
+        } ?? false
     }
 
     /// setsid(): the process leads a new session and process group. It also becomes the entry leader when its

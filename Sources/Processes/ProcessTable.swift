@@ -77,6 +77,8 @@ public struct ProcessTable: Sendable {
     /// periodic prune would keep every process of the last prune interval (30 s × the spawn rate) in memory.
     private var exits: [(pid: Int32, atNanos: Int64)] = []
     private var exitsHead = 0
+    /// The last ``ProcessInstance/renderVersion`` given.
+    private var lastRenderVersion: UInt64 = 0
 
     init(source: any ProcSource, limits: Limits = Limits()) {
         self.source = source
@@ -117,6 +119,18 @@ public struct ProcessTable: Sendable {
         return parent
     }
 
+    /// What the enricher writes for the instance at `process` with the parent at `parent` (nil: none), as versions:
+    /// the same versions, the same fields.
+    func renderVersions(process: Int, parent: Int?) -> (UInt64, UInt64) {
+        (instances[process].renderVersion, parent.map { instances[$0].renderVersion } ?? 0)
+    }
+
+    /// A new ``ProcessInstance/renderVersion`` for the instance at `index`: a field the enricher writes changed.
+    private mutating func changed(_ index: Int) {
+        lastRenderVersion &+= 1
+        instances[index].renderVersion = lastRenderVersion
+    }
+
     /// The storage index of `instance`'s parent when the table still holds that same instance.
     func parentIndex(of instance: ProcessInstance) -> Int? {
         guard let parent = indexByPid[instance.parentPid], instances[parent].entityID == instance.parentEntityID
@@ -148,6 +162,7 @@ public struct ProcessTable: Sendable {
             let parent = resolveParent(ppid, at: facts.timeNanos, sparing: facts.pid)
             instances[index].parentPid = ppid
             instances[index].parentEntityID = parent.map { instances[$0].entityID }
+            changed(index)
         }
         var execArguments: Arguments?
         if facts.isSuccessfulExec {
@@ -157,12 +172,13 @@ public struct ProcessTable: Sendable {
             // compares them in O(1)); an unchanged one keeps its joined command line.
             execArguments = kept == instances[index].args.values ? instances[index].args : Arguments(values: kept)
         }
-        instances[index].update(with: facts, execArguments: execArguments)
+        if instances[index].update(with: facts, execArguments: execArguments) { changed(index) }
         if facts.isSuccessfulSetsid {
             counters.sessionChanges += 1
             let parentPid = instances[index].parentPid
             let entryType = EntryPoints.type(ofParent: indexByPid[parentPid].map { instances[$0] }, parentPid: parentPid)
             instances[index].beginSession(entryType: entryType)
+            changed(index)
         }
         if facts.isExitGroup {
             counters.exits += 1
@@ -274,6 +290,7 @@ public struct ProcessTable: Sendable {
            instances[existing].parentPid == instances[parent].pid, start <= instances[existing].startTicks &+ tolerance {
             // The child's own events arrived first (reordering): keep its id, link it to this parent.
             instances[existing].parentEntityID = instances[parent].entityID
+            changed(existing)
             return existing
         }
         if indexByPid[pid] != nil { counters.pidReuses += 1 }
@@ -335,6 +352,8 @@ public struct ProcessTable: Sendable {
     @discardableResult
     private mutating func store(_ instance: consuming ProcessInstance, sparing: Int32? = nil) -> Int {
         let pid = instance.pid
+        lastRenderVersion &+= 1
+        instance.renderVersion = lastRenderVersion
         if let index = indexByPid[pid] {
             instances[index] = instance
             return index

@@ -111,7 +111,7 @@ struct DocumentStage {
         var slots = spareSlots.take() ?? EventSlots(document: Document(), slotCount: slotCount)
         swap(&slots, &enriched.slots)
         if slots.values.count == slotCount {
-            slots.clear()
+            slots.clear(holdingEnrichment: true)  // the enrichment keeps what it writes again, unsets the rest
             slots = normalizer.normalize(event, into: consume slots, demand: demand, counters: &normalizerCounters)
         } else {
             slots = normalizer.normalize(event, slotCount: slotCount, demand: demand, counters: &normalizerCounters)
@@ -120,8 +120,9 @@ struct DocumentStage {
         // The table takes the SYSCALL identity out of the slots (only a SYSCALL record has one, and the table
         // always reads it): none is left for a rule that keeps the event.
         let fork = hasFields ? processes.enrich(&slots, event: event) : nil
+        if !hasFields { slots.releaseHeld() }
         swap(&slots, &enriched.slots)
-        spareSlots = slots
+        spareSlots = consume slots  // moved: a copy retained and released the storage and extras each event
         enriched.fork = fork
         enriched.ordinal = -1
         enriched.source = hasFields && demand != .all ? event : nil
