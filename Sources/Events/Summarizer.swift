@@ -54,10 +54,11 @@ struct Summarizer {
     /// from, which the document then leaves out of `auditd.data` (go-libaudit deletes it after the summary read it):
     /// decided once the facts are complete, so the summary reads them without changing them.
     static func chooseNormalization(_ facts: inout EventFacts) {
-        let syscallNorm = facts.syscallNormalization ?? facts.syscall.map(SyscallNormalizations.lookup)
-        facts.syscallNormalization = syscallNorm
+        if facts.syscallNormalization == nil, let syscall = facts.syscall {
+            facts.syscallNormalization = SyscallNormalizations.lookup(syscall)
+        }
         if facts.eventType == .syscall {
-            facts.normalization = syscallNorm
+            facts.normalization = facts.syscallNormalization
         } else {
             facts.normalization = RecordTypeNormalizations.lookup(facts.eventType.name)
                 .last(where: { $0.requiredFields.allSatisfy(facts.hasData) })

@@ -66,8 +66,9 @@ struct ECSSchema: Sendable {
         self = ECSSchemaBuilder().freeze()
     }
 
-    /// Open fields (`auditd.data.<key>`, SELinux labels) with a slot: only then are an event's extras looked up.
-    private let openSlots: Bool
+    /// The slots of open fields (`auditd.data.<key>`, SELinux labels): ``slotByName`` when some open field has a
+    /// slot (only then are an event's extras looked up), else empty (made once: a literal made one per event).
+    private let openSlotByName: [String: Int]
 
     init(slotByName: [String: Int], slotCount: Int, derivedSlots: [DerivedSlot], sources: DerivationSources,
          demand: NormalizerDemand = .all) {
@@ -76,7 +77,7 @@ struct ECSSchema: Sendable {
         self.derivedSlots = derivedSlots
         self.sources = sources
         self.demand = demand
-        openSlots = slotByName.values.contains { $0 >= EventSlots.fixedCount }
+        openSlotByName = slotByName.values.contains { $0 >= EventSlots.fixedCount } ? slotByName : [:]
     }
 
     /// The slot of a document field, or nil when no rule can read it.
@@ -94,7 +95,7 @@ struct ECSSchema: Sendable {
     /// Fills the schema's own slots of an event the sources wrote: open fields some rule reads (from its extras)
     /// and the Defend-view fields. In place, so the rules then read the event's own array.
     func complete(_ slots: inout EventSlots, fork: ForkOutcome?) {
-        slots.extend(toSlotCount: slotCount, placingExtras: openSlots ? slotByName : [:])
+        slots.extend(toSlotCount: slotCount, placingExtras: openSlotByName)
         fillDerived(&slots, fork: fork)
     }
 
