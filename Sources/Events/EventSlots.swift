@@ -18,26 +18,6 @@ public struct EventSlots: Sendable {
     @usableFromInline static let trackedSlots = 192
     /// Open fields in the order they were written.
     var extras: [(name: String, value: FieldValue)] = []
-    /// The SYSCALL record's identity as the normalizer read it (nil for other events): the process table takes
-    /// it (``takeSyscallIdentity()``) instead of scanning the record's keys a second time. Not a field: documents
-    /// never show it.
-    var syscallIdentity: SyscallIdentity? {
-        get { identityStorage.last }
-        set {
-            if !identityStorage.isEmpty { identityStorage.removeAll(keepingCapacity: true) }
-            if let newValue { identityStorage.append(newValue) }
-        }
-    }
-    /// Moves ``syscallIdentity`` out (the process table's input only: a rule that keeps the event need not carry it).
-    /// Read through the property, it was copied (its strings retained) and then cleared from the storage.
-    public mutating func takeSyscallIdentity() -> SyscallIdentity? {
-        identityStorage.popLast()
-    }
-
-    /// ``syscallIdentity``, out of line (none or one element; the storage is kept with the slots'): held inline, its
-    /// ~150 bytes made every move of an event's slots a memcpy and every copy or destruction test its five strings.
-    private var identityStorage: [SyscallIdentity] = []
-
     /// Slots of the fixed fields.
     public static let fixedCount = ECSField.allCases.count
 
@@ -142,8 +122,6 @@ public struct EventSlots: Sendable {
             }
         }
         extras.removeAll(keepingCapacity: true)
-        // Usually taken already (the process table takes it): then left alone, as a copy a rule kept may share it.
-        if !identityStorage.isEmpty { identityStorage.removeAll(keepingCapacity: true) }
     }
 
     /// Grows the array to `count` slots (the schema's own, after the sources' fixed ones) and copies into them the

@@ -63,25 +63,30 @@ public struct Normalizer: Sendable {
     public func normalize(_ event: AuditEvent, slotCount: Int = EventSlots.fixedCount, demand: NormalizerDemand = .all,
                           counters: inout NormalizerCounters) -> EventSlots {
         var collector = EventCollector(limits: limits, demand: demand)
+        var identity: SyscallIdentity?  // not asked for: the process table scans the record itself
         return normalize(event, into: EventSlots(slotCount: slotCount), demand: demand, collector: &collector,
-                         counters: &counters)
+                         identity: &identity, counters: &counters)
     }
 
     /// ``normalize(_:slotCount:demand:counters:)`` writing into `slots`, which must have no field set (a new or a
-    /// ``EventSlots/clear()``ed array: the pipeline reuses one).
+    /// ``EventSlots/clear()``ed array: the pipeline reuses one). `identity` is set to what the process table needs
+    /// from the SYSCALL record (nil for other events), read in the same pass over its keys: the pipeline hands it
+    /// to ``ProcessEnricher`` directly (not a field, so the slots do not carry it).
     /// Mutating: the texts of short values are kept for the next events (``ShortTexts``), which repeat most of them.
     public mutating func normalize(_ event: AuditEvent, into slots: consuming EventSlots,
-                                   demand: NormalizerDemand = .all, counters: inout NormalizerCounters) -> EventSlots {
+                                   demand: NormalizerDemand = .all, identity: inout SyscallIdentity?,
+                                   counters: inout NormalizerCounters) -> EventSlots {
         var collector = EventCollector(limits: limits, demand: demand)
         swap(&collector.shortTexts, &shortTexts)  // lent to the collector for the event
         defer { swap(&collector.shortTexts, &shortTexts) }
-        return normalize(event, into: slots, demand: demand, collector: &collector, counters: &counters)
+        return normalize(event, into: slots, demand: demand, collector: &collector, identity: &identity,
+                         counters: &counters)
     }
 
     private func normalize(_ event: AuditEvent, into slots: consuming EventSlots, demand: NormalizerDemand,
-                           collector: inout EventCollector, counters: inout NormalizerCounters) -> EventSlots {
+                           collector: inout EventCollector, identity: inout SyscallIdentity?,
+                           counters: inout NormalizerCounters) -> EventSlots {
         if event.records.isEmpty { counters.emptyEvents += 1 }
-        var identity: SyscallIdentity?
         let facts = collector.collect(event, identity: &identity, counters: &counters)  // a let: lent, never copied
         var slots = slots
         if facts.eventType == .syscall && demand.isDisjoint(with: [.summary, .file]) {
@@ -97,7 +102,6 @@ public struct Normalizer: Sendable {
             var builder = DocumentBuilder(hostFields: hostFields, demand: demand, names: (consume summarizer).names)
             builder.build(event: event, facts: facts, summary: summary, into: &slots)
         }
-        slots.syscallIdentity = consume identity
         return slots
     }
 }

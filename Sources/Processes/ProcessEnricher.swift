@@ -43,9 +43,12 @@ public struct ProcessEnricher: Sendable {
     /// Updates the table from `event` and enriches its slots (the normalizer's output for it). The event
     /// describes the caller, as auditd_manager's documents do; for a fork-family call the result says what it
     /// created, for views (Elastic Defend's) whose fork event describes the child. Nil for every other event.
+    /// `identity`: what the normalizer read from the event's SYSCALL record
+    /// (``Normalizer/normalize(_:into:demand:identity:counters:)``), else nil and the record is scanned.
     @discardableResult
-    public mutating func enrich(_ slots: inout EventSlots, event: AuditEvent) -> ForkOutcome? {
-        let facts = ProcessFacts.of(event, slots: &slots)
+    public mutating func enrich(_ slots: inout EventSlots, event: AuditEvent,
+                                identity: consuming SyscallIdentity? = nil) -> ForkOutcome? {
+        let facts = ProcessFacts.of(event, slots: slots, identity: identity)
         guard facts.isKnown else {
             slots.releaseHeld()
             return nil

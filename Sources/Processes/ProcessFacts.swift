@@ -65,23 +65,25 @@ struct ProcessFacts: Sendable {
 
     /// The facts of `event`; ``isKnown`` is false when no record names a pid (not an optional: one was copied
     /// whole on its way out). `slots`: what the normalizer wrote for it (decoded hex `comm`/`exe`, EXECVE
-    /// arguments, CWD) and the identity it read from the SYSCALL record (taken from them). Records are read
-    /// in place (a copy retains their storage).
-    static func of(_ event: borrowing AuditEvent, slots: inout EventSlots) -> ProcessFacts {
+    /// arguments, CWD); `identity`: what it read from the SYSCALL record, nil when the caller has none (the record
+    /// is scanned). Records are read in place (a copy retains their storage).
+    static func of(_ event: borrowing AuditEvent, slots: borrowing EventSlots,
+                   identity: consuming SyscallIdentity?) -> ProcessFacts {
         // Read into a local and returned (moved): an initializer doing the same copied itself whole at the end.
         var facts = ProcessFacts()
-        facts.read(event, slots: &slots)
+        facts.read(event, slots: slots, identity: identity)
         return facts
     }
 
     private init() {}
 
-    private mutating func read(_ event: borrowing AuditEvent, slots: inout EventSlots) {
+    private mutating func read(_ event: borrowing AuditEvent, slots: borrowing EventSlots,
+                               identity: consuming SyscallIdentity?) {
         guard let index = event.records.firstIndex(where: { $0.type == .syscall })
             ?? event.records.firstIndex(where: Self.hasPid) else { return }
         timeNanos = (event.records.isEmpty ? event.timestamp : event.records[0].timestamp).nanosecondsSinceEpoch
         let isSyscall = event.records[index].type == .syscall
-        if isSyscall, let identity = slots.takeSyscallIdentity() {  // moved out: the table's input only
+        if isSyscall, let identity = consume identity {
             take(identity)
         } else {
             scan(event.records[index], isSyscall: isSyscall)
@@ -104,7 +106,7 @@ struct ProcessFacts: Sendable {
     /// Whether the event named its process.
     var isKnown: Bool { pid > 0 }
 
-    /// The identity the normalizer read from the SYSCALL record (the same keys `scan` reads), taken from the slots.
+    /// The identity the normalizer read from the SYSCALL record (the same keys `scan` reads).
     private mutating func take(_ identity: consuming SyscallIdentity) {
         pid = Self.pid(identity.pid) ?? 0
         parentPid = Self.pid(identity.parentPid)

@@ -19,6 +19,35 @@ final class NormalizerBehaviourTests: XCTestCase {
         "type=SYSCALL msg=audit(1700000000.250:\(serial)): arch=c000003e syscall=\(number) success=yes exit=0 a0=3 a1=2 a2=0 a3=0 items=0 ppid=10 pid=11 auid=\(auid) uid=\(uid) gid=1000 euid=\(euid) suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=3 comm=\"nc\" exe=\"/usr/bin/nc\" key=\"k\" \(extra)\n"
     }
 
+    func testTheHotEntryHandsOutTheSyscallIdentityAndNoneForOtherEvents() throws {
+        // A repeated key: the last occurrence wins, as the process table's own scan of the record reads it.
+        let events = try Fixtures.events(fromLogText: syscall(57, "uid=1001 tty=(none)", serial: 7)
+            + "type=USER_LOGIN msg=audit(1700000000.300:8): pid=12 uid=0 auid=1000 ses=3 msg='op=login acct=\"alice\" exe=\"/usr/sbin/sshd\" hostname=? addr=10.0.0.9 terminal=ssh res=success'\n")
+        XCTAssertEqual(events.count, 2)
+        var normalizer = Fixtures.normalizer()
+        var counters = NormalizerCounters()
+        var identity: SyscallIdentity?
+        let slots = normalizer.normalize(events[0], into: EventSlots(), identity: &identity, counters: &counters)
+        var expected = SyscallIdentity()
+        expected.pid = 11
+        expected.parentPid = 10
+        expected.success = true
+        expected.exit = 0
+        expected.a0 = 3
+        expected.userID = "1001"
+        expected.effectiveUserID = "1000"
+        expected.groupID = "1000"
+        expected.effectiveGroupID = "1000"
+        expected.tty = "(none)"
+        XCTAssertEqual(identity, expected)
+        XCTAssertEqual(slots.document(), Fixtures.normalizer().normalize(events[0], counters: &counters),
+                       "the identity is not a field: the document is the one the other entries give")
+
+        let login = normalizer.normalize(events[1], into: EventSlots(), identity: &identity, counters: &counters)
+        XCTAssertNil(identity, "not a SYSCALL record: none, whatever the variable held")
+        XCTAssertFalse(login.isEmpty)
+    }
+
     func testActionIsAbsentNotEmptyWithoutNormalization() throws {
         for number in [41, 112] {  // socket, setsid
             let doc = try document(syscall(number))

@@ -43,8 +43,10 @@ final class HeldEnrichmentTests: XCTestCase {
         var counters = NormalizerCounters()
         for (index, event) in events.enumerated() {
             slots.clear(holdingEnrichment: true)
-            slots = normalizer.normalize(event, into: slots, counters: &counters)
-            if slots.isEmpty { slots.releaseHeld() } else { enricher.enrich(&slots, event: event) }
+            // The pipeline's way: the normalizer's SYSCALL identity handed to the table (the fresh run scans).
+            var identity: SyscallIdentity?
+            slots = normalizer.normalize(event, into: slots, identity: &identity, counters: &counters)
+            if slots.isEmpty { slots.releaseHeld() } else { enricher.enrich(&slots, event: event, identity: identity) }
             XCTAssertEqual(slots.document(), fresh.documents[index], "event \(index) as fresh slots give it")
             if index % 3 != 2 { kept.append((index, slots)) }  // kept by a rule: the next write copies the storage
         }

@@ -110,16 +110,15 @@ struct DocumentStage {
         // copied: a copy would share their storage and the normalizer's first write would copy it whole.
         var slots = spareSlots.take() ?? EventSlots(document: Document(), slotCount: slotCount)
         swap(&slots, &enriched.slots)
-        if slots.values.count == slotCount {
-            slots.clear(holdingEnrichment: true)  // the enrichment keeps what it writes again, unsets the rest
-            slots = normalizer.normalize(event, into: consume slots, demand: demand, counters: &normalizerCounters)
-        } else {
-            slots = normalizer.normalize(event, slotCount: slotCount, demand: demand, counters: &normalizerCounters)
-        }
+        if slots.values.count != slotCount { slots = EventSlots(document: Document(), slotCount: slotCount) }
+        slots.clear(holdingEnrichment: true)  // the enrichment keeps what it writes again, unsets the rest
+        // The SYSCALL record's identity goes from the normalizer to the table directly (read in the normalizer's
+        // pass over the record's keys): not a field, so the slots (which a rule may keep) never carry it.
+        var identity: SyscallIdentity?
+        slots = normalizer.normalize(event, into: consume slots, demand: demand, identity: &identity,
+                                     counters: &normalizerCounters)
         let hasFields = !slots.isEmpty
-        // The table takes the SYSCALL identity out of the slots (only a SYSCALL record has one, and the table
-        // always reads it): none is left for a rule that keeps the event.
-        let fork = hasFields ? processes.enrich(&slots, event: event) : nil
+        let fork = hasFields ? processes.enrich(&slots, event: event, identity: consume identity) : nil
         if !hasFields { slots.releaseHeld() }
         swap(&slots, &enriched.slots)
         spareSlots = consume slots  // moved: a copy retained and released the storage and extras each event
