@@ -18,7 +18,7 @@ struct ProcessFacts: Sendable {
     var a0: UInt64?
     /// The ids and terminal as text (`tty`: "(none)" means no terminal): the normalizer's ``SyscallIdentity``
     /// itself, moved in whole (taking its strings one by one cost a move and a release each), else scanned.
-    private var identity = SyscallIdentity()
+    private var identity: SyscallIdentity
     var userID: String? { identity.userID }
     var effectiveUserID: String? { identity.effectiveUserID }
     var groupID: String? { identity.groupID }
@@ -70,22 +70,34 @@ struct ProcessFacts: Sendable {
     static func of(_ event: borrowing AuditEvent, slots: borrowing EventSlots,
                    identity: consuming SyscallIdentity?) -> ProcessFacts {
         // Read into a local and returned (moved): an initializer doing the same copied itself whole at the end.
-        var facts = ProcessFacts()
-        facts.read(event, slots: slots, identity: identity)
+        // The identity is moved in once, at initialization (assigned later, the empty one was destroyed first).
+        var facts: ProcessFacts
+        let hasIdentity: Bool
+        switch consume identity {  // not `!= nil` or `??`: each copied the identity
+        case .some(let taken):
+            facts = ProcessFacts(identity: taken)
+            hasIdentity = true
+        case .none:
+            facts = ProcessFacts(identity: SyscallIdentity())
+            hasIdentity = false
+        }
+        facts.read(event, slots: slots, hasIdentity: hasIdentity)
         return facts
     }
 
-    private init() {}
+    private init(identity: consuming SyscallIdentity) {
+        self.identity = identity
+    }
 
-    private mutating func read(_ event: borrowing AuditEvent, slots: borrowing EventSlots,
-                               identity: consuming SyscallIdentity?) {
+    private mutating func read(_ event: borrowing AuditEvent, slots: borrowing EventSlots, hasIdentity: Bool) {
         guard let index = event.records.firstIndex(where: { $0.type == .syscall })
             ?? event.records.firstIndex(where: Self.hasPid) else { return }
         timeNanos = (event.records.isEmpty ? event.timestamp : event.records[0].timestamp).nanosecondsSinceEpoch
         let isSyscall = event.records[index].type == .syscall
-        if isSyscall, let identity = consume identity {
-            take(identity)
+        if isSyscall && hasIdentity {
+            takeNumbersFromIdentity()
         } else {
+            if hasIdentity { identity = SyscallIdentity() }  // not the record read here: scanned instead
             scan(event.records[index], isSyscall: isSyscall)
         }
         guard pid > 0 else { return }
@@ -106,14 +118,13 @@ struct ProcessFacts: Sendable {
     /// Whether the event named its process.
     var isKnown: Bool { pid > 0 }
 
-    /// The identity the normalizer read from the SYSCALL record (the same keys `scan` reads).
-    private mutating func take(_ identity: consuming SyscallIdentity) {
+    /// The numbers of the identity the normalizer read from the SYSCALL record (the same keys `scan` reads).
+    private mutating func takeNumbersFromIdentity() {
         pid = Self.pid(identity.pid) ?? 0
         parentPid = Self.pid(identity.parentPid)
         success = identity.success
         exitValue = identity.exit
         a0 = identity.a0
-        self.identity = identity
     }
 
     /// Whether a record has a `pid` key (an event with no SYSCALL record may still name its process).
