@@ -172,7 +172,9 @@ struct EventCollector {
                     facts.syscall = text
                 case .exit: facts.exit = value.int.map(AuditExit.name) ?? text
                 case .auid, .oldAuid, .uid, .euid, .gid, .egid, .suid, .sgid, .fsuid, .fsgid, .newAuid:
-                    facts.ids.add(known, value: text)
+                    // The kind at once; the name only for the login record's keys, kept in order.
+                    let kind = IdentityKind(known) ?? .other
+                    facts.ids.add(kind: kind, key: kind.spelling ?? "", value: text)
                 default:
                     // The key's String is built only here: the slotted keys above never need it.
                     Self.setData(known, Self.keyName(fields, at: index), text, in: &facts)

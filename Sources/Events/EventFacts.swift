@@ -278,7 +278,8 @@ struct IdentityIDs {
         }
     }
 
-    mutating func add(kind: IdentityKind, key: String, value: String) {
+    /// Notes a value of the key of `kind` (`key`, its name, is asked for only by the kinds kept in order).
+    mutating func add(kind: IdentityKind, key: @autoclosure () -> String, value: String) {
         switch kind {
         case .uid: uid.note(value)
         case .gid: gid.note(value)
@@ -289,26 +290,7 @@ struct IdentityIDs {
         case .sgid: sgid.note(value)
         case .fsuid: fsuid.note(value)
         case .fsgid: fsgid.note(value)
-        case .oldAuid, .newAuid, .other: others.append(IdentityEntry(kind: kind, key: key, value: value))
-        }
-    }
-
-    /// ``add(kind:key:value:)`` of an identity key the loop recognised (no kind or name worked out for the usual
-    /// nine, a SYSCALL record's).
-    mutating func add(_ known: KnownKey, value: String) {
-        switch known {
-        case .uid: uid.note(value)
-        case .gid: gid.note(value)
-        case .euid: euid.note(value)
-        case .egid: egid.note(value)
-        case .auid: auid.note(value)
-        case .suid: suid.note(value)
-        case .sgid: sgid.note(value)
-        case .fsuid: fsuid.note(value)
-        case .fsgid: fsgid.note(value)
-        default:
-            let identity = IdentityKind.of(known) { preconditionFailure("an identity KnownKey has its own spelling") }
-            others.append(IdentityEntry(kind: identity.kind, key: identity.name, value: value))
+        case .oldAuid, .newAuid, .other: others.append(IdentityEntry(kind: kind, key: key(), value: value))
         }
     }
 
@@ -352,23 +334,46 @@ enum IdentityKind {
     /// Any other `*uid` / `*gid` key (`user.<key>.*`).
     case other
 
-    /// The kind of an identity key from what ``KnownKey`` made of its bytes, with its spelling as a static string
-    /// (no String built per event); `spelled` is the key as the parser names it, asked only for other keys.
-    static func of(_ known: KnownKey?, spelled: () -> String) -> (kind: IdentityKind, name: String) {
+    /// The kind of an identity key ``KnownKey`` recognised; nil for any other key.
+    init?(_ known: KnownKey?) {
         switch known {
-        case .auid: return (.auid, "auid")
-        case .uid: return (.uid, "uid")
-        case .gid: return (.gid, "gid")
-        case .euid: return (.euid, "euid")
-        case .egid: return (.egid, "egid")
-        case .suid: return (.suid, "suid")
-        case .sgid: return (.sgid, "sgid")
-        case .fsuid: return (.fsuid, "fsuid")
-        case .fsgid: return (.fsgid, "fsgid")
-        case .oldAuid: return (.oldAuid, "old-auid")
-        case .newAuid: return (.newAuid, "new-auid")
-        default: break
+        case .auid: self = .auid
+        case .uid: self = .uid
+        case .gid: self = .gid
+        case .euid: self = .euid
+        case .egid: self = .egid
+        case .suid: self = .suid
+        case .sgid: self = .sgid
+        case .fsuid: self = .fsuid
+        case .fsgid: self = .fsgid
+        case .oldAuid: self = .oldAuid
+        case .newAuid: self = .newAuid
+        default: return nil
         }
+    }
+
+    /// The key's name as a static string (no String built per event); nil for `.other`.
+    var spelling: String? {
+        switch self {
+        case .auid: "auid"
+        case .uid: "uid"
+        case .gid: "gid"
+        case .euid: "euid"
+        case .egid: "egid"
+        case .suid: "suid"
+        case .sgid: "sgid"
+        case .fsuid: "fsuid"
+        case .fsgid: "fsgid"
+        case .oldAuid: "old-auid"
+        case .newAuid: "new-auid"
+        case .other: nil
+        }
+    }
+
+    /// The kind of an identity key from what ``KnownKey`` made of its bytes, with its name; `spelled` is the key as
+    /// the parser names it, asked only for keys ``KnownKey`` does not know.
+    static func of(_ known: KnownKey?, spelled: () -> String) -> (kind: IdentityKind, name: String) {
+        if let kind = IdentityKind(known), let name = kind.spelling { return (kind, name) }
         let name = spelled()  // `old auid` as older kernels log it reads `old_auid`
         switch name {
         case "old_auid": return (.oldAuid, name)
