@@ -56,6 +56,8 @@ struct EventCollector {
         if sawExecve { addExecve(event, to: &facts, counters: &counters) }
     }
 
+    /// One record besides the identity record, into its part of the facts (the EXECVE records are read together
+    /// afterwards: `sawExecve` says there is one).
     private mutating func addOther(_ record: borrowing AuditRecord, to facts: inout EventFacts, sawExecve: inout Bool,
                                    skipping: Skipped, counters: inout NormalizerCounters) {
         switch record.type {
